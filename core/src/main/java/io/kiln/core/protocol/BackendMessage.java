@@ -1,0 +1,36 @@
+package io.kiln.core.protocol;
+
+import java.util.List;
+import java.util.Map;
+
+/** Every message the backend sends to an agent. */
+public sealed interface BackendMessage {
+
+  /** Reply to Hello: the agent's identity and how often it must heartbeat to keep a lease. */
+  record Welcome(String agentId, int protocolVersion, int heartbeatSeconds, int leaseSeconds)
+      implements BackendMessage {}
+
+  /** The connection is refused (e.g. unsupported protocol version); the backend closes it next. */
+  record Rejected(String reason) implements BackendMessage {}
+
+  /** A run was queued; an idle agent should send ClaimRun. */
+  record WorkAvailable() implements BackendMessage {}
+
+  /** Nothing is queued right now. */
+  record NoWork() implements BackendMessage {}
+
+  /**
+   * The agent now holds a lease on this run. The recipe is the flat recipe map (see core's
+   * Recipe); the dataset archive is fetched over HTTP from {@code datasetPath}, and
+   * {@code nextSeq} is the first sequence number the agent should use.
+   */
+  record RunAssignment(long runId, long datasetId, String datasetPath, String modelPath,
+      Map<String, Object> recipe, List<String> classNames, int stepReportInterval, long nextSeq)
+      implements BackendMessage {}
+
+  /** Stop the run as soon as possible (within one batch) and report it CANCELLED. */
+  record CancelRun(long runId) implements BackendMessage {}
+
+  /** The backend stored (or had already stored) the run event with this sequence number. */
+  record Ack(long runId, long seq) implements BackendMessage {}
+}

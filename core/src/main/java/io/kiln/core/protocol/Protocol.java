@@ -1,0 +1,17 @@
+package io.kiln.core.protocol;
+
+/**
+ * Constants of the agent/backend protocol.
+ *
+ * <p>Messages are JSON text frames over one WebSocket that the agent opens to {@link #AGENT_PATH}.
+ * Fields are only ever added; a reader ignores fields it does not know, so the version changes only
+ * when a message changes meaning.
+ */
+public final class Protocol {
+  public static final int VERSION = 1;
+  public static final String AGENT_PATH = "/ws/agent";
+  /** The JSON property that names a message's type in the envelope. */
+  public static final String TYPE_FIELD = "type";
+
+  private Protocol() {}
+}

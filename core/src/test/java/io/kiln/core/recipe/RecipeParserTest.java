@@ -1,0 +1,88 @@
+package io.kiln.core.recipe;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class RecipeParserTest {
+  private final RecipeParser parser = new RecipeParser(Set.of("datasetId"));
+
+  @Test
+  void emptyInputGivesTheDefaults() {
+    Recipe recipe = parser.parse(Map.of("datasetId", 7));
+    assertEquals(Recipe.defaults(), recipe);
+    assertTrue(recipe.validate().isEmpty());
+  }
+
+  @Test
+  void defaultsFollowTheDocumentedTricks() {
+    Recipe d = Recipe.defaults();
+    assertEquals("sgd", d.optimizer(), "T1: SGD with momentum for accuracy");
+    assertEquals(0.9, d.momentum(), "T1/T2: momentum 0.9");
+    assertEquals("cosine", d.schedule(), "T4: cosine decay");
+  }
+
+  @Test
+  void givenFieldsOverrideDefaults() {
+    Recipe recipe = parser.parse(Map.of("optimizer", "Adam", "learningRate", 0.001, "epochs", 3));
+    assertEquals("adam", recipe.optimizer());
+    assertEquals(0.001, recipe.learningRate());
+    assertEquals(3, recipe.epochs());
+    assertEquals(Recipe.defaults().batchSize(), recipe.batchSize());
+  }
+
+  @ParameterizedTest
+  @CsvSource({
+      "learningRate, -0.1, learningRate",
+      "learningRate, 0, learningRate",
+      "batchSize, 0, batchSize",
+      "epochs, 0, epochs",
+      "momentum, 1.0, momentum",
+      "weightDecay, -1, weightDecay",
+      "validationFraction, 1.0, validationFraction",
+      "inputSize, 4, inputSize"
+  })
+  void outOfRangeNumbersNameTheirField(String field, double value, String expectedField) {
+    RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(Map.of(field, value)));
+    assertEquals(List.of(expectedField), e.errors().stream().map(FieldError::field).toList());
+  }
+
+  @Test
+  void unknownOptimizerIsRejectedWithTheChoices() {
+    RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(Map.of("optimizer", "lion")));
+    assertEquals("optimizer", e.errors().get(0).field());
+    assertTrue(e.getMessage().contains("lion") && e.getMessage().contains("[adam, sgd]"), e.getMessage());
+  }
+
+  @Test
+  void wrongTypesAndUnknownKeysAreAllReportedTogether() {
+    Map<String, Object> input = new HashMap<>();
+    input.put("batchSize", "big");
+    input.put("epochs", 2.5);
+    input.put("learningrate", 0.1);
+    input.put("schedule", 3);
+    RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(input));
+    assertEquals(Set.of("batchSize", "epochs", "learningrate", "schedule"),
+        Set.copyOf(e.errors().stream().map(FieldError::field).toList()));
+  }
+
+  @Test
+  void nanIsNotAValidLearningRate() {
+    Recipe r = new Recipe("small-cnn", "sgd", Double.NaN, 0.9, 0, "cosine", 32, 1, 28, 0.2, 1);
+    assertEquals("learningRate", r.validate().get(0).field());
+  }
+
+  @Test
+  void roundTripsThroughItsMap() {
+    Recipe r = new Recipe("small-cnn", "adam", 0.002, 0.5, 0.0, "constant", 16, 2, 32, 0.25, 9);
+    assertEquals(r, parser.parse(r.toMap()));
+  }
+}

@@ -1,0 +1,96 @@
+package io.kiln.agent.training;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+import javax.imageio.ImageIO;
+
+/**
+ * Reads a dataset archive of the backend's canonical form ({@code class/file.png}) into memory,
+ * resizing every image to the recipe's input size (T17: every input has the model's shape).
+ *
+ * <p>Grayscale datasets stay single-channel; any colour image makes the whole dataset RGB.
+ */
+public final class ImageArchiveReader {
+  private ImageArchiveReader() {}
+
+  public static LabelledImages read(Path zip, List<String> classNames, int size) throws IOException {
+    List<BufferedImage> images = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    try (ZipFile file = new ZipFile(zip.toFile())) {
+      List<? extends ZipEntry> entries = Collections.list((Enumeration<? extends ZipEntry>) file.entries());
+      for (ZipEntry entry : entries) {
+        if (entry.isDirectory()) {
+          continue;
+        }
+        String name = entry.getName();
+        int slash = name.indexOf('/');
+        int label = slash < 0 ? -1 : classNames.indexOf(name.substring(0, slash));
+        if (label < 0) {
+          throw new IOException("archive entry '" + name + "' is not inside a known class folder");
+        }
+        try (InputStream in = file.getInputStream(entry)) {
+          BufferedImage image = ImageIO.read(in);
+          if (image == null) {
+            throw new IOException("cannot decode image '" + name + "'");
+          }
+          images.add(image);
+          labels.add(label);
+        }
+      }
+    }
+    if (images.isEmpty()) {
+      throw new IOException("the dataset archive holds no images");
+    }
+    boolean color = images.stream().anyMatch(ImageArchiveReader::isColor);
+    int channels = color ? 3 : 1;
+    float[][] pixels = new float[images.size()][];
+    for (int i = 0; i < pixels.length; i++) {
+      pixels[i] = toChw(resize(images.get(i), size), channels);
+    }
+    return new LabelledImages(List.copyOf(classNames), channels, size, pixels,
+        labels.stream().mapToInt(Integer::intValue).toArray());
+  }
+
+  private static boolean isColor(BufferedImage image) {
+    return image.getColorModel().getNumColorComponents() >= 3;
+  }
+
+  private static BufferedImage resize(BufferedImage src, int size) {
+    BufferedImage dst = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = dst.createGraphics();
+    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(src, 0, 0, size, size, null);
+    g.dispose();
+    return dst;
+  }
+
+  private static float[] toChw(BufferedImage image, int channels) {
+    int size = image.getWidth();
+    int plane = size * size;
+    float[] out = new float[channels * plane];
+    int[] rgb = image.getRGB(0, 0, size, size, null, 0, size);
+    for (int p = 0; p < plane; p++) {
+      int r = (rgb[p] >> 16) & 0xff;
+      int g = (rgb[p] >> 8) & 0xff;
+      int b = rgb[p] & 0xff;
+      if (channels == 1) {
+        out[p] = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
+      } else {
+        out[p] = r / 255f;
+        out[plane + p] = g / 255f;
+        out[2 * plane + p] = b / 255f;
+      }
+    }
+    return out;
+  }
+}

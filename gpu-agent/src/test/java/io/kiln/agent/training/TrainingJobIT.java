@@ -1,0 +1,85 @@
+package io.kiln.agent.training;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kiln.core.protocol.MetricKind;
+import io.kiln.core.recipe.Recipe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.zip.ZipFile;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Trains for real with DJL's PyTorch engine on a tiny generated dataset. */
+class TrainingJobIT {
+  record Point(String kind, int epoch, long step, Map<String, Double> values) {}
+
+  static LabelledImages images;
+
+  @BeforeAll
+  static void load(@TempDir Path dir) throws Exception {
+    Devices.configureThreads();
+    Path zip = SyntheticImages.writeZip(dir.resolve("data.zip"), 60, 16, 1);
+    images = ImageArchiveReader.read(zip, SyntheticImages.CLASSES, 16);
+  }
+
+  @Test
+  void lossFallsAndMetricsArriveInOrder(@TempDir Path out) throws Exception {
+    assertEquals(180, images.count());
+    assertEquals(1, images.channels(), "grayscale stays single-channel");
+    List<Point> points = new ArrayList<>();
+    List<String> started = new ArrayList<>();
+    MetricSink sink = new MetricSink() {
+      @Override
+      public void started(String device, int totalEpochs, long stepsPerEpoch) {
+        started.add(device + "/" + totalEpochs + "/" + stepsPerEpoch);
+      }
+
+      @Override
+      public void report(String kind, int epoch, long step, Map<String, Double> values) {
+        points.add(new Point(kind, epoch, step, values));
+      }
+    };
+    Recipe recipe = new Recipe("small-cnn", "sgd", 0.05, 0.9, 1e-4, "cosine", 16, 3, 16, 0.2, 7);
+    TrainingResult result = new TrainingJob(recipe, images, sink, () -> false, 2).run(out);
+
+    assertEquals(List.of("cpu()/3/9"), started, "144 training images in batches of 16");
+    List<Point> epochs = points.stream().filter(p -> p.kind().equals(MetricKind.EPOCH)).toList();
+    List<Point> steps = points.stream().filter(p -> p.kind().equals(MetricKind.STEP)).toList();
+    assertEquals(List.of(1, 2, 3), epochs.stream().map(Point::epoch).toList());
+    assertEquals(13, steps.size(), "27 steps reported every 2nd step");
+    for (int i = 1; i < points.size(); i++) {
+      assertTrue(points.get(i).step() >= points.get(i - 1).step(), "steps never go backwards");
+    }
+    double firstLoss = epochs.get(0).values().get("trainLoss");
+    double lastLoss = epochs.get(2).values().get("trainLoss");
+    assertTrue(lastLoss < firstLoss * 0.8, "training loss falls: " + firstLoss + " -> " + lastLoss);
+    assertTrue(result.bestValAccuracy() > 0.6, "stripes are learnable, val acc " + result.bestValAccuracy());
+    double lastLr = epochs.get(2).values().get("lr");
+    assertTrue(lastLr < 0.05 * 0.1, "cosine schedule decays the LR, was " + lastLr);
+    try (ZipFile model = new ZipFile(result.modelArchive().toFile())) {
+      assertTrue(model.getEntry("kiln-model.json") != null);
+      assertTrue(model.stream().anyMatch(e -> e.getName().endsWith(".params")));
+    }
+    assertTrue(result.imagesPerSecond() > 0);
+  }
+
+  @Test
+  void cancellationStopsWithinOneBatch(@TempDir Path out) {
+    AtomicInteger batchesChecked = new AtomicInteger();
+    List<Point> points = new ArrayList<>();
+    Recipe recipe = new Recipe("small-cnn", "adam", 0.001, 0.9, 0, "constant", 8, 50, 16, 0.2, 7);
+    assertThrows(TrainingCancelledException.class, () -> new TrainingJob(recipe, images,
+        (kind, epoch, step, values) -> points.add(new Point(kind, epoch, step, values)),
+        () -> batchesChecked.incrementAndGet() > 5, 1).run(out));
+    assertEquals(5, points.size(), "five batches trained, the sixth never started");
+    assertTrue(Files.notExists(out.resolve("model.zip")));
+  }
+}
