@@ -1,0 +1,43 @@
+package io.kiln.backend.agent;
+
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+
+/** A registered training agent and the digest of its credential. */
+@Entity
+@Table(name = "agent")
+public class Agent extends PanacheEntityBase {
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  public Long id;
+
+  @Column(nullable = false)
+  public String name;
+
+  @Column(name = "credential_hash", nullable = false, unique = true)
+  public String credentialHash;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  @Column(name = "last_seen_at")
+  public Instant lastSeenAt;
+
+  public String hostname;
+
+  @Column(name = "agent_version")
+  public String agentVersion;
+
+  /** JSON list of the devices reported in the last Hello. */
+  @Column(length = 4000)
+  public String devices;
+
+  @Column(name = "revoked_at")
+  public Instant revokedAt;
+}

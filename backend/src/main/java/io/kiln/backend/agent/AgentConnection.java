@@ -1,0 +1,33 @@
+package io.kiln.backend.agent;
+
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.ProtocolCodec;
+import io.vertx.core.http.ServerWebSocket;
+import java.util.concurrent.Executor;
+
+/** One live WebSocket from an agent, with its own ordered task queue. */
+final class AgentConnection {
+  final long agentId;
+  final ServerWebSocket socket;
+  final SerialExecutor tasks;
+  private final ProtocolCodec codec;
+  volatile boolean greeted;
+  volatile Long currentRunId;
+
+  AgentConnection(long agentId, ServerWebSocket socket, Executor pool, ProtocolCodec codec) {
+    this.agentId = agentId;
+    this.socket = socket;
+    this.tasks = new SerialExecutor(pool);
+    this.codec = codec;
+  }
+
+  void send(BackendMessage message) {
+    if (!socket.isClosed()) {
+      socket.writeTextMessage(codec.encode(message));
+    }
+  }
+
+  boolean idle() {
+    return greeted && currentRunId == null;
+  }
+}

@@ -1,0 +1,84 @@
+package io.kiln.backend.agent;
+
+import io.kiln.backend.run.RunEvents;
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.ProtocolCodec;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.http.ServerWebSocket;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.util.Collection;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+
+/** The agents connected right now; pushes work notices and cancellations to them. */
+@ApplicationScoped
+public class AgentConnections {
+  private static final Logger LOG = Logger.getLogger(AgentConnections.class);
+  private final Map<Long, AgentConnection> byAgent = new ConcurrentHashMap<>();
+  private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
+    Thread t = new Thread(r, "kiln-agent-io");
+    t.setDaemon(true);
+    return t;
+  });
+  private final ProtocolCodec codec = new ProtocolCodec();
+
+  AgentConnection open(long agentId, ServerWebSocket socket) {
+    AgentConnection connection = new AgentConnection(agentId, socket, pool, codec);
+    AgentConnection previous = byAgent.put(agentId, connection);
+    if (previous != null) {
+      LOG.infof("agent %d reconnected; closing its previous connection", agentId);
+      previous.socket.close((short) 4000, "replaced by a newer connection");
+    }
+    return connection;
+  }
+
+  void closed(AgentConnection connection) {
+    byAgent.remove(connection.agentId, connection);
+  }
+
+  public boolean connected(long agentId) {
+    return byAgent.containsKey(agentId);
+  }
+
+  public Long currentRun(long agentId) {
+    AgentConnection c = byAgent.get(agentId);
+    return c == null ? null : c.currentRunId;
+  }
+
+  Collection<AgentConnection> all() {
+    return byAgent.values();
+  }
+
+  /** Drops a revoked agent's connection at once. */
+  void disconnect(long agentId, String reason) {
+    AgentConnection c = byAgent.remove(agentId);
+    if (c != null) {
+      c.send(new BackendMessage.Rejected(reason));
+      c.socket.close((short) 4001, "revoked");
+    }
+  }
+
+  void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Queued event) {
+    for (AgentConnection c : byAgent.values()) {
+      if (c.idle()) {
+        c.send(new BackendMessage.WorkAvailable());
+      }
+    }
+  }
+
+  void onCancel(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.CancelRequested event) {
+    AgentConnection c = byAgent.get(event.agentId());
+    if (c != null) {
+      c.send(new BackendMessage.CancelRun(event.runId()));
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    pool.shutdown();
+  }
+}

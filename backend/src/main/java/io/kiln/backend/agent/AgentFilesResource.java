@@ -1,0 +1,47 @@
+package io.kiln.backend.agent;
+
+import io.kiln.backend.auth.TokenIdentityProvider;
+import io.kiln.backend.run.RunLeases;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.io.InputStream;
+
+/** Bulk data between backend and agent over HTTP: dataset down, model up, only for the run the agent holds. */
+@Path("/api/agent/runs/{id}")
+@RolesAllowed(TokenIdentityProvider.AGENT_ROLE)
+public class AgentFilesResource {
+  private final RunLeases leases;
+  private final SecurityIdentity identity;
+
+  AgentFilesResource(RunLeases leases, SecurityIdentity identity) {
+    this.leases = leases;
+    this.identity = identity;
+  }
+
+  @GET
+  @Path("/dataset")
+  @Produces("application/zip")
+  public Response dataset(@PathParam("id") long runId) {
+    return Response.ok(leases.datasetArchive(agentId(), runId).toFile(), "application/zip").build();
+  }
+
+  @PUT
+  @Path("/model")
+  @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+  public Response model(@PathParam("id") long runId, InputStream body) {
+    leases.storeModel(agentId(), runId, body);
+    return Response.noContent().build();
+  }
+
+  private long agentId() {
+    return Long.parseLong(identity.getPrincipal().getName().substring("agent:".length()));
+  }
+}

@@ -1,0 +1,122 @@
+package io.kiln.backend.agent;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.common.Tokens;
+import io.kiln.core.protocol.AgentMessage.Hello;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Enrollment tokens, agent credentials, revocation and the records agents keep up to date. */
+@ApplicationScoped
+public class AgentRegistry {
+  static final String CREDENTIAL_PREFIX = "ka_";
+  static final String ENROLLMENT_PREFIX = "ke_";
+  private final KilnConfig config;
+  private final ObjectMapper json;
+
+  AgentRegistry(KilnConfig config, ObjectMapper json) {
+    this.config = config;
+    this.json = json;
+  }
+
+  /** A new one-time enrollment token; only its digest is stored. */
+  @Transactional
+  public Map<String, Object> createEnrollmentToken(String admin) {
+    String token = Tokens.newToken(ENROLLMENT_PREFIX);
+    EnrollmentToken row = new EnrollmentToken();
+    row.tokenHash = Tokens.digest(token);
+    row.createdAt = Instant.now();
+    row.createdBy = admin;
+    row.expiresAt = row.createdAt.plus(Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
+    row.persist();
+    return Map.of("token", token, "expiresAt", row.expiresAt.toString());
+  }
+
+  /** Exchanges an unused, unexpired token for a new agent and its credential. */
+  @Transactional
+  public Map<String, Object> enroll(String token, String name) {
+    if (token == null || token.isBlank()) {
+      throw ApiException.badRequest("an enrollment token is required");
+    }
+    EnrollmentToken row = EnrollmentToken.<EnrollmentToken>find("tokenHash", Tokens.digest(token.trim()))
+        .firstResultOptional()
+        .orElseThrow(() -> new ApiException(401, "unknown enrollment token"));
+    if (row.usedAt != null) {
+      throw new ApiException(401, "this enrollment token was already used; ask an admin for a new one");
+    }
+    if (row.expiresAt.isBefore(Instant.now())) {
+      throw new ApiException(401, "this enrollment token expired at " + row.expiresAt);
+    }
+    String credential = Tokens.newToken(CREDENTIAL_PREFIX);
+    Agent agent = new Agent();
+    agent.name = name == null || name.isBlank() ? "agent" : name.trim();
+    agent.credentialHash = Tokens.digest(credential);
+    agent.createdAt = Instant.now();
+    agent.persist();
+    row.usedAt = agent.createdAt;
+    row.agentId = agent.id;
+    return Map.of("agentId", agent.id, "credential", credential);
+  }
+
+  @Transactional
+  public Optional<Long> agentIdForCredential(String credential) {
+    return Agent.<Agent>find("credentialHash", Tokens.digest(credential)).firstResultOptional()
+        .filter(a -> a.revokedAt == null)
+        .map(a -> a.id);
+  }
+
+  @Transactional
+  public void hello(long agentId, Hello hello) {
+    Agent agent = Agent.findById(agentId);
+    agent.hostname = hello.hostname();
+    agent.agentVersion = hello.agentVersion();
+    agent.lastSeenAt = Instant.now();
+    try {
+      agent.devices = json.writeValueAsString(hello.devices());
+    } catch (JsonProcessingException e) {
+      agent.devices = "[]";
+    }
+  }
+
+  @Transactional
+  public void seen(long agentId) {
+    Agent.update("lastSeenAt = ?1 where id = ?2", Instant.now(), agentId);
+  }
+
+  @Transactional
+  public void revoke(long agentId) {
+    Agent agent = Agent.findById(agentId);
+    if (agent == null) {
+      throw ApiException.notFound("agent", agentId);
+    }
+    if (agent.revokedAt == null) {
+      agent.revokedAt = Instant.now();
+    }
+  }
+
+  @Transactional
+  public List<Agent> list() {
+    return Agent.listAll(Sort.ascending("id"));
+  }
+
+  List<Map<String, Object>> devices(Agent agent) {
+    if (agent.devices == null) {
+      return List.of();
+    }
+    try {
+      return json.readValue(agent.devices, new TypeReference<>() {});
+    } catch (JsonProcessingException e) {
+      return List.of();
+    }
+  }
+}

@@ -1,0 +1,77 @@
+package io.kiln.backend.agent;
+
+import io.kiln.backend.common.DataDirectory;
+import io.kiln.backend.common.KilnConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts one agent process beside the backend (kiln.local-agent.enabled) so a newcomer can train
+ * without setting up anything, and stops it when the backend stops. The agent enrolls with a fresh
+ * token the first time and keeps its credential in the data directory afterwards.
+ */
+@Singleton
+public class LocalAgentLauncher {
+  private static final Logger LOG = Logger.getLogger(LocalAgentLauncher.class);
+  private final KilnConfig config;
+  private final DataDirectory dirs;
+  private final AgentRegistry registry;
+  private final int port;
+  private Process process;
+
+  LocalAgentLauncher(KilnConfig config, DataDirectory dirs, AgentRegistry registry,
+      @ConfigProperty(name = "quarkus.http.port") int port) {
+    this.config = config;
+    this.dirs = dirs;
+    this.registry = registry;
+    this.port = port;
+  }
+
+  void onStart(@Observes StartupEvent event) throws IOException {
+    if (!config.localAgent().enabled()) {
+      return;
+    }
+    Path jar = config.localAgent().jar().map(Path::of).orElse(Path.of("gpu-agent/target/kiln-agent.jar"));
+    if (!Files.isRegularFile(jar)) {
+      LOG.errorf("local agent not started: %s does not exist (build it with mvn package)", jar.toAbsolutePath());
+      return;
+    }
+    Path workDir = Files.createDirectories(dirs.root().resolve("local-agent"));
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    Arrays.stream(config.localAgent().jvmOptions().trim().split("\\s+")).filter(o -> !o.isEmpty())
+        .forEach(command::add);
+    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
+        "--server", "http://127.0.0.1:" + port, "--name", "local", "--work-dir", workDir.toString(),
+        "--exit-with-parent"));
+    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    if (!Files.exists(workDir.resolve("credential"))) {
+      Map<String, Object> token = registry.createEnrollmentToken("local-agent-launcher");
+      builder.environment().put("KILN_ENROLLMENT_TOKEN", (String) token.get("token"));
+    }
+    process = builder.start();
+    LOG.infof("started the local agent (pid %d)", process.pid());
+  }
+
+  void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    if (process != null && process.isAlive()) {
+      process.destroy();
+      if (!process.waitFor(10, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+      }
+      LOG.info("stopped the local agent");
+    }
+  }
+}

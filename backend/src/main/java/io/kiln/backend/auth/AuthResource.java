@@ -1,0 +1,63 @@
+package io.kiln.backend.auth;
+
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
+import jakarta.ws.rs.CookieParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/** Log in and out; the token is both set as an HttpOnly cookie and returned for API clients. */
+@Path("/api/auth")
+public class AuthResource {
+  public static final String COOKIE = "kiln_session";
+  private final AuthService auth;
+  private final SecurityIdentity identity;
+
+  AuthResource(AuthService auth, SecurityIdentity identity) {
+    this.auth = auth;
+    this.identity = identity;
+  }
+
+  /** Credentials of a login request. */
+  public record Credentials(String username, String password) {}
+
+  @POST
+  @Path("/login")
+  @PermitAll
+  public Response login(Credentials credentials) {
+    if (credentials == null) {
+      return login(new Credentials(null, null));
+    }
+    AuthService.LoginResult result = auth.login(credentials.username(), credentials.password());
+    int maxAge = (int) Duration.between(Instant.now(), result.expiresAt()).toSeconds();
+    NewCookie cookie = new NewCookie.Builder(COOKIE).value(result.token()).path("/").httpOnly(true)
+        .sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
+    return Response.ok(Map.of("token", result.token(), "username", result.username(), "role", result.role(),
+        "expiresAt", result.expiresAt().toString())).cookie(cookie).build();
+  }
+
+  @POST
+  @Path("/logout")
+  @PermitAll
+  public Response logout(@CookieParam(COOKIE) String token) {
+    if (token != null) {
+      auth.logout(token);
+    }
+    NewCookie expired = new NewCookie.Builder(COOKIE).value("").path("/").maxAge(0).build();
+    return Response.noContent().cookie(expired).build();
+  }
+
+  @GET
+  @Path("/me")
+  @Authenticated
+  public Map<String, Object> me() {
+    return Map.of("username", identity.getPrincipal().getName(), "roles", identity.getRoles());
+  }
+}

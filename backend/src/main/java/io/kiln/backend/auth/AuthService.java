@@ -1,0 +1,73 @@
+package io.kiln.backend.auth;
+
+import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.common.Tokens;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Logins, sessions and the first admin account. */
+@ApplicationScoped
+public class AuthService {
+  static final String SESSION_PREFIX = "ks_";
+  private final KilnConfig config;
+
+  AuthService(KilnConfig config) {
+    this.config = config;
+  }
+
+  /** A new session for valid credentials; the same vague error for a wrong name or password. */
+  @Transactional
+  public LoginResult login(String username, String password) {
+    if (username == null || username.isBlank() || password == null || password.isEmpty()) {
+      throw ApiException.badRequest("username and password are required");
+    }
+    AppUser user = AppUser.byName(username.trim())
+        .filter(u -> PasswordHasher.matches(password, u.passwordHash))
+        .orElseThrow(() -> new ApiException(401, "wrong username or password"));
+    String token = Tokens.newToken(SESSION_PREFIX);
+    UserSession session = new UserSession();
+    session.tokenHash = Tokens.digest(token);
+    session.user = user;
+    session.createdAt = Instant.now();
+    session.expiresAt = session.createdAt.plus(Duration.ofHours(config.sessionHours()));
+    session.persist();
+    return new LoginResult(token, user.username, user.role, session.expiresAt);
+  }
+
+  @Transactional
+  public void logout(String token) {
+    UserSession.delete("tokenHash", Tokens.digest(token));
+  }
+
+  /** The user behind a live session token. */
+  @Transactional
+  public Optional<AppUser> userForToken(String token) {
+    return UserSession.<UserSession>find("tokenHash", Tokens.digest(token)).firstResultOptional()
+        .filter(s -> s.expiresAt.isAfter(Instant.now()))
+        .map(s -> s.user);
+  }
+
+  /** Creates the admin account when there is no user yet; returns the password if it was generated. */
+  @Transactional
+  public Optional<String> ensureAdmin() {
+    if (AppUser.count() > 0) {
+      return Optional.empty();
+    }
+    Optional<String> configured = config.adminPassword().filter(p -> !p.isBlank());
+    String password = configured.orElseGet(() -> Tokens.newToken("").substring(0, 20));
+    AppUser admin = new AppUser();
+    admin.username = "admin";
+    admin.passwordHash = PasswordHasher.hash(password);
+    admin.role = AppUser.ADMIN;
+    admin.createdAt = Instant.now();
+    admin.persist();
+    return configured.isPresent() ? Optional.of("") : Optional.of(password);
+  }
+
+  /** What a successful login returns. */
+  public record LoginResult(String token, String username, String role, Instant expiresAt) {}
+}

@@ -1,0 +1,36 @@
+package io.kiln.backend.common;
+
+import java.util.List;
+import java.util.Map;
+
+/** An error a client caused; rendered as a JSON body with this status. */
+public class ApiException extends RuntimeException {
+  private final int status;
+  private final List<Map<String, String>> fields;
+
+  public ApiException(int status, String message) {
+    this(status, message, List.of());
+  }
+
+  public ApiException(int status, String message, List<Map<String, String>> fields) {
+    super(message);
+    this.status = status;
+    this.fields = fields;
+  }
+
+  public static ApiException notFound(String what, Object id) {
+    return new ApiException(404, what + " " + id + " does not exist");
+  }
+
+  public static ApiException badRequest(String message) {
+    return new ApiException(400, message);
+  }
+
+  public int status() {
+    return status;
+  }
+
+  public List<Map<String, String>> fields() {
+    return fields;
+  }
+}

@@ -1,0 +1,73 @@
+package io.kiln.backend.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.backend.metrics.MetricEvents;
+import io.kiln.backend.run.RunEvents;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Fans committed run changes and metric points out to every browser watching that run. Messages:
+ * {@code snapshot} (run + points so far), {@code metric} (one point), {@code run} (state/progress).
+ */
+@ApplicationScoped
+public class LiveHub {
+  private final Map<Long, Set<Viewer>> viewers = new ConcurrentHashMap<>();
+  private final ObjectMapper json;
+
+  LiveHub(ObjectMapper json) {
+    this.json = json;
+  }
+
+  void add(long runId, Viewer viewer) {
+    viewers.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(viewer);
+  }
+
+  void remove(long runId, Viewer viewer) {
+    viewers.computeIfPresent(runId, (k, set) -> {
+      set.remove(viewer);
+      return set.isEmpty() ? null : set;
+    });
+  }
+
+  public int viewerCount(long runId) {
+    Set<Viewer> set = viewers.get(runId);
+    return set == null ? 0 : set.size();
+  }
+
+  void onMetric(@Observes(during = TransactionPhase.AFTER_SUCCESS) MetricEvents event) {
+    publish(event.runId(), event.point().seq(), Map.of("type", "metric", "point", event.point()));
+  }
+
+  void onRun(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Changed event) {
+    publish(event.run().id(), -1, Map.of("type", "run", "run", event.run()));
+  }
+
+  String encode(Object message) {
+    try {
+      return json.writeValueAsString(message);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void publish(long runId, long seq, Object message) {
+    Set<Viewer> set = viewers.get(runId);
+    if (set == null || set.isEmpty()) {
+      return;
+    }
+    String text = encode(message);
+    for (Viewer viewer : set) {
+      if (viewer.closed()) {
+        remove(runId, viewer);
+      } else {
+        viewer.push(seq, text);
+      }
+    }
+  }
+}

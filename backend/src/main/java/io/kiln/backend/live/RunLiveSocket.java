@@ -1,0 +1,93 @@
+package io.kiln.backend.live;
+
+import io.kiln.backend.metrics.MetricService;
+import io.kiln.backend.metrics.MetricView;
+import io.kiln.backend.run.RunService;
+import io.kiln.backend.run.RunView;
+import io.kiln.backend.common.ApiException;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.List;
+import java.util.Map;
+import org.jboss.logging.Logger;
+
+/**
+ * {@code /ws/runs/{id}?afterSeq=N}: a browser's live view of one run. On connect it receives a
+ * snapshot (the run and every point after N), then each new point and state change. A browser that
+ * reconnects passes the last sequence number it has and so backfills exactly what it missed.
+ */
+@ApplicationScoped
+public class RunLiveSocket {
+  private static final Logger LOG = Logger.getLogger(RunLiveSocket.class);
+  private final LiveHub hub;
+  private final RunService runs;
+  private final MetricService metrics;
+  private final Vertx vertx;
+
+  RunLiveSocket(LiveHub hub, RunService runs, MetricService metrics, Vertx vertx) {
+    this.hub = hub;
+    this.runs = runs;
+    this.metrics = metrics;
+    this.vertx = vertx;
+  }
+
+  void routes(@Observes Router router) {
+    router.route("/ws/runs/:id").handler(this::upgrade);
+  }
+
+  private void upgrade(RoutingContext ctx) {
+    if (!(ctx.user() instanceof QuarkusHttpUser user) || !isPerson(user.getSecurityIdentity())) {
+      reject(ctx, 401, "log in first");
+      return;
+    }
+    long runId;
+    long afterSeq;
+    try {
+      runId = Long.parseLong(ctx.pathParam("id"));
+      String after = ctx.request().getParam("afterSeq");
+      afterSeq = after == null || after.isBlank() ? -1 : Long.parseLong(after);
+    } catch (NumberFormatException e) {
+      reject(ctx, 400, "run id and afterSeq must be numbers");
+      return;
+    }
+    ctx.request().toWebSocket().onSuccess(socket -> {
+      Viewer viewer = new Viewer(socket);
+      hub.add(runId, viewer);
+      socket.closeHandler(v -> hub.remove(runId, viewer));
+      vertx.executeBlocking(() -> snapshot(runId, afterSeq), false).onComplete(result -> {
+        if (result.succeeded()) {
+          Snapshot s = result.result();
+          viewer.goLive(hub.encode(Map.of("type", "snapshot", "run", s.run(), "metrics", s.metrics())), s.maxSeq());
+        } else {
+          String message = result.cause() instanceof ApiException api ? api.getMessage() : "cannot load the run";
+          socket.writeTextMessage(hub.encode(Map.of("type", "error", "error", message)));
+          socket.close((short) 4404, message);
+          hub.remove(runId, viewer);
+        }
+      });
+    }).onFailure(e -> LOG.debugf("run %d live upgrade failed: %s", runId, e.getMessage()));
+  }
+
+  private record Snapshot(RunView run, List<MetricView> metrics, long maxSeq) {}
+
+  private Snapshot snapshot(long runId, long afterSeq) {
+    RunView run = runs.get(runId);
+    List<MetricView> points = metrics.list(runId, afterSeq);
+    long max = points.isEmpty() ? afterSeq : points.get(points.size() - 1).seq();
+    return new Snapshot(run, points, max);
+  }
+
+  private static boolean isPerson(SecurityIdentity identity) {
+    return identity != null && !identity.isAnonymous() && identity.hasRole("user");
+  }
+
+  private static void reject(RoutingContext ctx, int status, String message) {
+    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+        .end("{\"status\":" + status + ",\"error\":\"" + message + "\"}");
+  }
+}

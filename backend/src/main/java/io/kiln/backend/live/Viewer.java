@@ -1,0 +1,52 @@
+package io.kiln.backend.live;
+
+import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One browser watching one run. Until its snapshot is sent, live messages are held back, then
+ * released if newer than the snapshot, so a viewer sees every point once and in order.
+ */
+final class Viewer {
+  private final ServerWebSocket socket;
+  private final List<Pending> held = new ArrayList<>();
+  private boolean live;
+
+  private record Pending(long seq, String json) {}
+
+  Viewer(ServerWebSocket socket) {
+    this.socket = socket;
+  }
+
+  /** @param seq the metric's sequence number, or -1 for messages that always apply (run changes) */
+  synchronized void push(long seq, String json) {
+    if (live) {
+      write(json);
+    } else {
+      held.add(new Pending(seq, json));
+    }
+  }
+
+  /** Sends the snapshot, then everything held back that it does not already contain. */
+  synchronized void goLive(String snapshot, long snapshotMaxSeq) {
+    write(snapshot);
+    for (Pending p : held) {
+      if (p.seq() < 0 || p.seq() > snapshotMaxSeq) {
+        write(p.json());
+      }
+    }
+    held.clear();
+    live = true;
+  }
+
+  boolean closed() {
+    return socket.isClosed();
+  }
+
+  private void write(String json) {
+    if (!socket.isClosed()) {
+      socket.writeTextMessage(json);
+    }
+  }
+}

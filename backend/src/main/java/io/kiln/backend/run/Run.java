@@ -1,0 +1,96 @@
+package io.kiln.backend.run;
+
+import io.kiln.backend.dataset.Dataset;
+import io.kiln.core.run.RunState;
+import io.kiln.core.run.RunStateMachine;
+import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
+import jakarta.persistence.GeneratedValue;
+import jakarta.persistence.GenerationType;
+import jakarta.persistence.Id;
+import jakarta.persistence.ManyToOne;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import java.time.Instant;
+
+/** A training run: its recipe, where it is in its lifecycle, which agent holds its lease. */
+@Entity
+@Table(name = "run")
+public class Run extends PanacheEntityBase {
+  @Id
+  @GeneratedValue(strategy = GenerationType.IDENTITY)
+  public Long id;
+
+  @Column(nullable = false)
+  public String name;
+
+  @ManyToOne(optional = false)
+  public Dataset dataset;
+
+  /** The flat recipe JSON. */
+  @Column(nullable = false, length = 8000)
+  public String recipe;
+
+  @Enumerated(EnumType.STRING)
+  @Column(nullable = false)
+  public RunState state;
+
+  @Column(name = "agent_id")
+  public Long agentId;
+
+  @Column(name = "lease_expires_at")
+  public Instant leaseExpiresAt;
+
+  @Column(name = "created_at", nullable = false)
+  public Instant createdAt;
+
+  @Column(name = "created_by", nullable = false)
+  public String createdBy;
+
+  @Column(name = "started_at")
+  public Instant startedAt;
+
+  @Column(name = "finished_at")
+  public Instant finishedAt;
+
+  @Column(name = "failure_reason", length = 2000)
+  public String failureReason;
+
+  public String device;
+
+  @Column(name = "total_epochs", nullable = false)
+  public int totalEpochs;
+
+  @Column(name = "current_epoch", nullable = false)
+  public int currentEpoch;
+
+  @Column(name = "steps_per_epoch", nullable = false)
+  public long stepsPerEpoch;
+
+  @Column(name = "last_step", nullable = false)
+  public long lastStep;
+
+  @Column(name = "best_val_accuracy")
+  public Double bestValAccuracy;
+
+  @Column(name = "model_path")
+  public String modelPath;
+
+  @Version
+  public long version;
+
+  /** Moves to {@code next} through the transition table, stamping the times that go with it. */
+  public void moveTo(RunState next) {
+    state = RunStateMachine.transition(state, next);
+    if (next == RunState.RUNNING && startedAt == null) {
+      startedAt = Instant.now();
+    }
+    if (next.terminal()) {
+      finishedAt = Instant.now();
+      leaseExpiresAt = null;
+    }
+  }
+}

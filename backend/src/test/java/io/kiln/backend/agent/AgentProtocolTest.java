@@ -1,0 +1,191 @@
+package io.kiln.backend.agent;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kiln.backend.support.Api;
+import io.kiln.backend.support.LiveClient;
+import io.kiln.backend.support.TestAgent;
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.MetricKind;
+import io.kiln.core.protocol.Protocol;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import org.junit.jupiter.api.Test;
+
+/** The agent protocol end to end over real sockets: enroll, claim, report, finish, cancel, revoke. */
+@QuarkusTest
+class AgentProtocolTest {
+  /** Tests here claim "the oldest queued run", so they must not interleave. */
+  private static final ReentrantLock SERIAL = new ReentrantLock();
+
+  @TestHTTPResource("/")
+  URI base;
+
+  @Test
+  void enrollmentTokensAreOneTimeAndAdminOnly() {
+    String token = Api.as().post("/api/agents/enrollment-tokens").then().statusCode(201).extract().path("token");
+    given().contentType(ContentType.JSON).body(Map.of("token", token, "name", "gpu-1")).post("/api/agents/enroll")
+        .then().statusCode(201).body("credential", org.hamcrest.Matchers.startsWith("ka_"));
+    given().contentType(ContentType.JSON).body(Map.of("token", token)).post("/api/agents/enroll")
+        .then().statusCode(401).body("error", containsString("already used"));
+    given().contentType(ContentType.JSON).body(Map.of("token", "ke_made_up")).post("/api/agents/enroll")
+        .then().statusCode(401).body("error", equalTo("unknown enrollment token"));
+    given().post("/api/agents/enrollment-tokens").then().statusCode(401);
+  }
+
+  @Test
+  void aSocketWithoutCredentialIsRefused() {
+    given().get("/ws/agent").then().statusCode(401).body("error", containsString("agent credential"));
+  }
+
+  @Test
+  void aRunGoesFromClaimToSuccessWithLiveMetricsAndNoDuplicates() throws Exception {
+    SERIAL.lock();
+    try (TestAgent agent = connect("trainer")) {
+      Api.cancelQueuedRuns();
+      long datasetId = Api.uploadValid("protocol");
+      long runId = Api.createRun(Map.of("datasetId", datasetId, "epochs", 2, "batchSize", 4));
+      agent.expect(BackendMessage.WorkAvailable.class);
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment assignment = agent.expect(BackendMessage.RunAssignment.class);
+      assertEquals(runId, assignment.runId());
+      assertEquals(List.of("cats", "dogs"), assignment.classNames());
+      assertEquals(2, ((Number) assignment.recipe().get("epochs")).intValue());
+      assertEquals(0, assignment.nextSeq());
+      Api.as().get("/api/runs/" + runId).then().body("state", equalTo("assigned"));
+
+      String credential = agent.credential;
+      byte[] dataset = given().header("Authorization", "Bearer " + credential).get(assignment.datasetPath())
+          .then().statusCode(200).extract().asByteArray();
+      assertTrue(dataset.length > 100, "the canonical archive is served");
+      Api.as().get(assignment.datasetPath()).then().statusCode(403);
+
+      try (LiveClient browser = new LiveClient(base, runId, -1)) {
+        assertEquals("assigned", browser.next("snapshot").path("run").path("state").asText());
+        agent.send(new AgentMessage.RunStarted(runId, 0, "cpu()", 2, 3));
+        agent.expect(BackendMessage.Ack.class);
+        assertEquals("running", browser.next("run").path("run").path("state").asText());
+        AgentMessage.MetricReport step = new AgentMessage.MetricReport(runId, 1, MetricKind.STEP, 1, 1,
+            Map.of("loss", 0.9, "lr", 0.05), System.currentTimeMillis());
+        agent.send(step);
+        assertEquals(1, agent.expect(BackendMessage.Ack.class).seq());
+        agent.send(step);
+        assertEquals(1, agent.expect(BackendMessage.Ack.class).seq(), "a resent point is acknowledged again");
+        agent.send(new AgentMessage.MetricReport(runId, 2, MetricKind.EPOCH, 1, 3,
+            Map.of("trainLoss", 0.8, "trainAccuracy", 0.6, "valLoss", 0.7, "valAccuracy", 0.75, "lr", 0.04),
+            System.currentTimeMillis()));
+        agent.expect(BackendMessage.Ack.class);
+        JsonNode pushed = browser.next("metric");
+        assertEquals(1, pushed.path("point").path("seq").asLong());
+        assertEquals(0.9, pushed.path("point").path("values").path("loss").asDouble());
+        assertEquals(2, browser.next("metric").path("point").path("seq").asLong());
+        assertTrue(browser.drain().stream().noneMatch(m -> m.path("point").path("seq").asLong() == 1),
+            "the duplicate was not pushed");
+      }
+      Api.as().get("/api/runs/" + runId + "/metrics").then().statusCode(200)
+          .body("seq", equalTo(List.of(1, 2))).body("[1].values.valAccuracy", equalTo(0.75f));
+      Api.as().get("/api/runs/" + runId).then().body("currentEpoch", equalTo(1)).body("bestValAccuracy", equalTo(0.75f));
+
+      try (LiveClient late = new LiveClient(base, runId, 1)) {
+        JsonNode snapshot = late.next("snapshot");
+        assertEquals(1, snapshot.path("metrics").size(), "a reconnecting browser gets only what it missed");
+        assertEquals(2, snapshot.path("metrics").get(0).path("seq").asLong());
+      }
+
+      byte[] model = {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+      given().header("Authorization", "Bearer " + credential).contentType("application/octet-stream").body(model)
+          .put(assignment.modelPath()).then().statusCode(204);
+      agent.send(new AgentMessage.RunFinished(runId, 3, "SUCCEEDED", null));
+      agent.expect(BackendMessage.Ack.class);
+      Api.as().get("/api/runs/" + runId).then().body("state", equalTo("succeeded")).body("modelAvailable", equalTo(true));
+      assertArrayEquals(model, Api.as().get("/api/runs/" + runId + "/model").then().statusCode(200)
+          .extract().asByteArray());
+      agent.send(new AgentMessage.RunFinished(runId, 3, "FAILED", "late duplicate"));
+      agent.expect(BackendMessage.Ack.class);
+      Api.as().get("/api/runs/" + runId).then().body("state", equalTo("succeeded"));
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
+  @Test
+  void cancellingARunningRunReachesTheAgent() throws Exception {
+    SERIAL.lock();
+    try (TestAgent agent = connect("cancel-me")) {
+      Api.cancelQueuedRuns();
+      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("cancel"), "epochs", 3));
+      agent.send(new AgentMessage.ClaimRun());
+      assertEquals(runId, agent.expect(BackendMessage.RunAssignment.class).runId());
+      agent.send(new AgentMessage.RunStarted(runId, 0, "cpu()", 3, 10));
+      Api.as().post("/api/runs/" + runId + "/cancel").then().statusCode(200).body("state", equalTo("cancelling"));
+      assertEquals(runId, agent.expect(BackendMessage.CancelRun.class).runId());
+      agent.send(new AgentMessage.RunFinished(runId, 1, "CANCELLED", "cancelled by user"));
+      agent.expect(BackendMessage.Ack.class);
+      Api.as().get("/api/runs/" + runId).then().body("state", equalTo("cancelled"));
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
+  @Test
+  void revokingAnAgentFailsItsRunAndLocksItOut() throws Exception {
+    SERIAL.lock();
+    try (TestAgent agent = connect("doomed")) {
+      Api.cancelQueuedRuns();
+      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("revoke")));
+      agent.send(new AgentMessage.ClaimRun());
+      agent.expect(BackendMessage.RunAssignment.class);
+      Api.as().get("/api/agents").then().statusCode(200)
+          .body("find { it.id == " + agent.agentId + " }.connected", equalTo(true))
+          .body("find { it.id == " + agent.agentId + " }.devices[0].kind", equalTo("cpu"));
+      Api.as().post("/api/agents/" + agent.agentId + "/revoke").then().statusCode(200);
+      assertTrue(agent.expect(BackendMessage.Rejected.class).reason().contains("revoked"));
+      Api.as().get("/api/runs/" + runId).then().body("state", equalTo("failed"))
+          .body("failureReason", containsString("revoked"));
+      given().header("Authorization", "Bearer " + agent.credential).get("/api/agent/runs/" + runId + "/dataset")
+          .then().statusCode(401);
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
+  @Test
+  void anOldProtocolVersionIsRejectedWithAReason() throws Exception {
+    Enrolled e = enroll("old");
+    try (TestAgent agent = new TestAgent(base, e.agentId(), e.credential())) {
+      agent.send(new AgentMessage.Hello(Protocol.VERSION + 41, "0.0.1", "old-host", List.of()));
+      assertTrue(agent.expect(BackendMessage.Rejected.class).reason().contains("not supported"));
+    }
+  }
+
+  private record Enrolled(long agentId, String credential) {}
+
+  private Enrolled enroll(String name) {
+    String token = Api.as().post("/api/agents/enrollment-tokens").then().extract().path("token");
+    var body = given().contentType(ContentType.JSON).body(Map.of("token", token, "name", name))
+        .post("/api/agents/enroll").then().statusCode(201).extract().jsonPath();
+    return new Enrolled(body.getLong("agentId"), body.getString("credential"));
+  }
+
+  private TestAgent connect(String name) throws InterruptedException {
+    Enrolled e = enroll(name);
+    TestAgent agent = new TestAgent(base, e.agentId(), e.credential());
+    agent.send(new AgentMessage.Hello(Protocol.VERSION, "test", "test-host",
+        List.of(new AgentMessage.DeviceInfo("cpu()", "cpu", "2 cores"))));
+    BackendMessage.Welcome welcome = agent.expect(BackendMessage.Welcome.class);
+    assertEquals(Long.toString(e.agentId()), welcome.agentId());
+    return agent;
+  }
+}

@@ -1,0 +1,70 @@
+package io.kiln.backend.support;
+
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.ProtocolCodec;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A protocol-speaking client over a real WebSocket, playing the agent's side in backend tests
+ * (the real agent trains with DJL and is tested in gpu-agent and e2e-tests).
+ */
+public final class TestAgent implements AutoCloseable {
+  private final ProtocolCodec codec = new ProtocolCodec();
+  private final BlockingQueue<BackendMessage> inbox = new LinkedBlockingQueue<>();
+  private final WebSocket socket;
+  public final long agentId;
+  public final String credential;
+
+  public TestAgent(URI base, long agentId, String credential) {
+    this.agentId = agentId;
+    this.credential = credential;
+    URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "ws/agent");
+    this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        .header("Authorization", "Bearer " + credential)
+        .buildAsync(ws, new Listener()).join();
+  }
+
+  public synchronized void send(AgentMessage message) {
+    socket.sendText(codec.encode(message), true).join();
+  }
+
+  /** The next message of the given type, skipping others (e.g. a WorkAvailable nudge). */
+  public <T extends BackendMessage> T expect(Class<T> type) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      BackendMessage m = inbox.poll(100, TimeUnit.MILLISECONDS);
+      if (type.isInstance(m)) {
+        return type.cast(m);
+      }
+    }
+    throw new AssertionError("no " + type.getSimpleName() + " within 10 s");
+  }
+
+  @Override
+  public void close() {
+    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+  }
+
+  private final class Listener implements WebSocket.Listener {
+    private final StringBuilder text = new StringBuilder();
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        inbox.add(codec.decodeBackend(text.toString()));
+        text.setLength(0);
+      }
+      webSocket.request(1);
+      return null;
+    }
+  }
+
+}
