@@ -1,0 +1,83 @@
+package io.kiln.agent;
+
+import io.kiln.agent.backend.Enrollment;
+import io.kiln.agent.backend.WebSocketBackendClient;
+import io.kiln.agent.loop.AgentLoop;
+import io.kiln.agent.training.Devices;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.logging.Logger;
+
+/**
+ * Starts a Kiln GPU agent.
+ *
+ * <pre>
+ * java -jar kiln-agent.jar --server http://kiln:8080 --token ke_... [--name gpu-1] [--work-dir DIR]
+ * </pre>
+ *
+ * The enrollment token (also KILN_ENROLLMENT_TOKEN) is needed only the first time: the credential
+ * it is exchanged for is kept in the work directory.
+ */
+public final class AgentMain {
+  public static final String VERSION = "0.1.0";
+  private static final Logger LOG = Logger.getLogger(AgentMain.class.getName());
+
+  private AgentMain() {}
+
+  public static void main(String[] args) throws Exception {
+    System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s [agent] %5$s%6$s%n");
+    Map<String, String> options = parse(args);
+    URI server = URI.create(withSlash(required(options, "server", "KILN_SERVER")));
+    Path workDir = Path.of(options.getOrDefault("work-dir", System.getProperty("user.home") + "/.kiln-agent"));
+    String name = options.getOrDefault("name", InetAddress.getLocalHost().getHostName());
+    String token = options.getOrDefault("token", System.getenv("KILN_ENROLLMENT_TOKEN"));
+    Files.createDirectories(workDir);
+    String credential = Enrollment.credential(server, workDir, token, name);
+
+    Devices.configureThreads();
+    AgentLoop loop = new AgentLoop(new WebSocketBackendClient(server, credential), workDir, VERSION,
+        InetAddress.getLocalHost().getHostName(), Devices.describe());
+    Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "kiln-agent-shutdown"));
+    if (options.containsKey("exit-with-parent")) {
+      ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
+        LOG.info("the backend that started this agent is gone; stopping");
+        System.exit(0);
+      }));
+    }
+    LOG.info("Kiln agent " + VERSION + " starting; server " + server + ", devices " + Devices.describe());
+    loop.start();
+    loop.awaitStop();
+  }
+
+  private static Map<String, String> parse(String[] args) {
+    Map<String, String> options = new HashMap<>();
+    for (int i = 0; i < args.length; i++) {
+      if (!args[i].startsWith("--")) {
+        throw new IllegalArgumentException("unexpected argument '" + args[i] + "'");
+      }
+      String key = args[i].substring(2);
+      if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
+        options.put(key, args[++i]);
+      } else {
+        options.put(key, "true");
+      }
+    }
+    return options;
+  }
+
+  private static String required(Map<String, String> options, String key, String env) {
+    String value = options.getOrDefault(key, System.getenv(env));
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException("--" + key + " (or " + env + ") is required");
+    }
+    return value;
+  }
+
+  private static String withSlash(String url) {
+    return url.endsWith("/") ? url : url + "/";
+  }
+}

@@ -1,0 +1,52 @@
+package io.kiln.agent.backend;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
+
+/**
+ * Gets the agent's own credential: read from the work directory, or obtained once by exchanging a
+ * one-time enrollment token and saved there (owner-only permissions).
+ */
+public final class Enrollment {
+  private Enrollment() {}
+
+  public static String credential(URI server, Path workDir, String token, String name)
+      throws IOException, InterruptedException {
+    Path file = workDir.resolve("credential");
+    if (Files.exists(file)) {
+      return Files.readString(file).trim();
+    }
+    if (token == null || token.isBlank()) {
+      throw new IOException("no credential in " + file + " and no enrollment token: ask an admin for one"
+          + " (POST /api/agents/enrollment-tokens) and pass it with --token");
+    }
+    ObjectMapper json = new ObjectMapper();
+    HttpRequest request = HttpRequest.newBuilder(server.resolve("api/agents/enroll"))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("token", token, "name", name))))
+        .build();
+    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 201) {
+      throw new IOException("enrollment refused (HTTP " + response.statusCode() + "): " + response.body());
+    }
+    JsonNode body = json.readTree(response.body());
+    String credential = body.path("credential").asText();
+    Files.createDirectories(workDir);
+    Files.writeString(file, credential);
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+    } catch (UnsupportedOperationException ignored) {
+      // not a POSIX file system
+    }
+    return credential;
+  }
+}

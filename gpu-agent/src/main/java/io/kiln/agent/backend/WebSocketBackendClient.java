@@ -1,0 +1,194 @@
+package io.kiln.agent.backend;
+
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.Protocol;
+import io.kiln.core.protocol.ProtocolCodec;
+import io.kiln.core.protocol.ProtocolException;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/** {@link BackendClient} over the JDK's HTTP client: one WebSocket for messages, plain HTTP for files. */
+public final class WebSocketBackendClient implements BackendClient {
+  private static final Logger LOG = Logger.getLogger(WebSocketBackendClient.class.getName());
+  private static final long MAX_BACKOFF_MS = 10_000;
+  private final URI server;
+  private final String credential;
+  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final ProtocolCodec codec = new ProtocolCodec();
+  private final ScheduledExecutorService reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
+    Thread t = new Thread(r, "kiln-reconnect");
+    t.setDaemon(true);
+    return t;
+  });
+  private volatile WebSocket socket;
+  private volatile boolean closed;
+  private long backoffMs = 500;
+
+  public WebSocketBackendClient(URI server, String credential) {
+    this.server = server;
+    this.credential = credential;
+  }
+
+  @Override
+  public void connect(Listener listener) {
+    URI ws = server.resolve(Protocol.AGENT_PATH.substring(1));
+    ws = URI.create(ws.toString().replaceFirst("^http", "ws"));
+    URI target = ws;
+    http.newWebSocketBuilder().header("Authorization", "Bearer " + credential)
+        .connectTimeout(Duration.ofSeconds(10))
+        .buildAsync(target, new FrameListener(listener))
+        .whenComplete((socket, error) -> {
+          if (error != null) {
+            LOG.warning("cannot reach " + target + ": " + rootMessage(error));
+            retry(listener);
+          }
+        });
+  }
+
+  private synchronized void retry(Listener listener) {
+    if (closed) {
+      return;
+    }
+    long delay = backoffMs;
+    backoffMs = Math.min(MAX_BACKOFF_MS, backoffMs * 2);
+    reconnector.schedule(() -> connect(listener), delay, TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public synchronized boolean send(AgentMessage message) {
+    WebSocket current = socket;
+    if (current == null || current.isOutputClosed()) {
+      return false;
+    }
+    try {
+      current.sendText(codec.encode(message), true).get(10, TimeUnit.SECONDS);
+      return true;
+    } catch (Exception e) {
+      LOG.log(Level.FINE, "send failed", e);
+      return false;
+    }
+  }
+
+  @Override
+  public void download(String path, Path target) throws IOException {
+    HttpRequest request = authorized(path).GET().build();
+    Path part = target.resolveSibling(target.getFileName() + ".part");
+    HttpResponse<Path> response = exchange(request, HttpResponse.BodyHandlers.ofFile(part));
+    if (response.statusCode() != 200) {
+      String body = Files.readString(part);
+      Files.deleteIfExists(part);
+      throw new IOException("download of " + path + " failed: HTTP " + response.statusCode() + " " + body);
+    }
+    Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  @Override
+  public void upload(String path, Path file) throws IOException {
+    HttpRequest request = authorized(path).header("Content-Type", "application/octet-stream")
+        .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+    HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() / 100 != 2) {
+      throw new IOException("upload to " + path + " failed: HTTP " + response.statusCode() + " " + response.body());
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    reconnector.shutdownNow();
+    WebSocket current = socket;
+    if (current != null) {
+      current.sendClose(WebSocket.NORMAL_CLOSURE, "agent stopping").orTimeout(2, TimeUnit.SECONDS);
+    }
+  }
+
+  private HttpRequest.Builder authorized(String path) {
+    return HttpRequest.newBuilder(server.resolve(path.startsWith("/") ? path.substring(1) : path))
+        .header("Authorization", "Bearer " + credential).timeout(Duration.ofMinutes(30));
+  }
+
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+    try {
+      return http.send(request, handler);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted", e);
+    }
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable t = error;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+  }
+
+  private final class FrameListener implements WebSocket.Listener {
+    private final Listener listener;
+    private final StringBuilder text = new StringBuilder();
+
+    FrameListener(Listener listener) {
+      this.listener = listener;
+    }
+
+    @Override
+    public void onOpen(WebSocket webSocket) {
+      socket = webSocket;
+      synchronized (WebSocketBackendClient.this) {
+        backoffMs = 500;
+      }
+      webSocket.request(1);
+      listener.connected();
+    }
+
+    @Override
+    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
+      text.append(data);
+      if (last) {
+        String frame = text.toString();
+        text.setLength(0);
+        try {
+          BackendMessage message = codec.decodeBackend(frame);
+          listener.received(message);
+        } catch (ProtocolException e) {
+          LOG.warning("ignoring a frame from the backend: " + e.getMessage());
+        }
+      }
+      webSocket.request(1);
+      return null;
+    }
+
+    @Override
+    public CompletionStage<?> onClose(WebSocket webSocket, int statusCode, String reason) {
+      lost("closed by the backend (" + statusCode + " " + reason + ")");
+      return null;
+    }
+
+    @Override
+    public void onError(WebSocket webSocket, Throwable error) {
+      lost(rootMessage(error));
+    }
+
+    private void lost(String reason) {
+      socket = null;
+      listener.disconnected(reason);
+      retry(listener);
+    }
+  }
+}

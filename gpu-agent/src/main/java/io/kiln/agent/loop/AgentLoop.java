@@ -1,0 +1,172 @@
+package io.kiln.agent.loop;
+
+import io.kiln.agent.backend.BackendClient;
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.AgentMessage.DeviceInfo;
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.Protocol;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+
+/**
+ * The agent's conversation with the backend: greet, heartbeat, claim work when idle, run one
+ * training at a time, pass cancellations to it. Backend messages are handled on one event thread;
+ * training runs on its own thread.
+ */
+public final class AgentLoop implements BackendClient.Listener {
+  private static final Logger LOG = Logger.getLogger(AgentLoop.class.getName());
+  /** While idle, ask for work every this many heartbeats even without a WorkAvailable nudge. */
+  static final int IDLE_CLAIM_EVERY = 5;
+  private final BackendClient backend;
+  private final RunOutbox outbox;
+  private final Path workDir;
+  private final String version;
+  private final String hostname;
+  private final List<DeviceInfo> devices;
+  private final ExecutorService events = Executors.newSingleThreadExecutor(daemon("kiln-agent-events"));
+  private final ExecutorService training = Executors.newSingleThreadExecutor(daemon("kiln-training"));
+  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("kiln-heartbeat"));
+  private final CountDownLatch stopped = new CountDownLatch(1);
+  private final AtomicBoolean stopping = new AtomicBoolean();
+  private volatile RunExecution current;
+  private boolean heartbeating;
+  private long beats;
+
+  public AgentLoop(BackendClient backend, Path workDir, String version, String hostname, List<DeviceInfo> devices) {
+    this.backend = backend;
+    this.outbox = new RunOutbox(backend);
+    this.workDir = workDir;
+    this.version = version;
+    this.hostname = hostname;
+    this.devices = List.copyOf(devices);
+  }
+
+  public void start() {
+    backend.connect(this);
+  }
+
+  /** Blocks until the backend rejects this agent or {@link #stop()} is called. */
+  public void awaitStop() throws InterruptedException {
+    stopped.await();
+  }
+
+  /** Stops: a run in progress is cancelled and reported, pending reports get a few seconds to go out. */
+  public void stop() {
+    if (!stopping.compareAndSet(false, true)) {
+      return;
+    }
+    RunExecution run = current;
+    if (run != null) {
+      run.cancel();
+    }
+    training.shutdown();
+    try {
+      training.awaitTermination(20, TimeUnit.SECONDS);
+      outbox.awaitDrained(3, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    timer.shutdownNow();
+    events.shutdownNow();
+    backend.close();
+    stopped.countDown();
+  }
+
+  public boolean busy() {
+    return current != null;
+  }
+
+  @Override
+  public void connected() {
+    events.execute(() -> backend.send(new AgentMessage.Hello(Protocol.VERSION, version, hostname, devices)));
+  }
+
+  @Override
+  public void disconnected(String reason) {
+    LOG.warning("lost the backend connection: " + reason + "; reconnecting");
+  }
+
+  @Override
+  public void received(BackendMessage message) {
+    events.execute(() -> handle(message));
+  }
+
+  private void handle(BackendMessage message) {
+    if (message instanceof BackendMessage.Welcome welcome) {
+      LOG.info("connected as agent " + welcome.agentId());
+      startHeartbeats(welcome.heartbeatSeconds());
+      outbox.resendAll();
+      claimIfIdle();
+    } else if (message instanceof BackendMessage.WorkAvailable) {
+      claimIfIdle();
+    } else if (message instanceof BackendMessage.RunAssignment assignment) {
+      accept(assignment);
+    } else if (message instanceof BackendMessage.CancelRun cancel) {
+      RunExecution run = current;
+      if (run != null && run.runId() == cancel.runId()) {
+        LOG.info("run " + cancel.runId() + ": cancel requested");
+        run.cancel();
+      }
+    } else if (message instanceof BackendMessage.Ack ack) {
+      outbox.ack(ack.runId(), ack.seq());
+    } else if (message instanceof BackendMessage.Rejected rejected) {
+      LOG.severe("the backend rejected this agent: " + rejected.reason());
+      new Thread(this::stop, "kiln-agent-stop").start();
+    }
+  }
+
+  private void accept(BackendMessage.RunAssignment assignment) {
+    if (current != null) {
+      LOG.warning("ignoring run " + assignment.runId() + ": already training run " + current.runId());
+      return;
+    }
+    RunExecution run = new RunExecution(assignment, backend, outbox, workDir);
+    current = run;
+    LOG.info("claimed run " + assignment.runId());
+    training.execute(() -> {
+      try {
+        run.run();
+      } finally {
+        current = null;
+        events.execute(this::claimIfIdle);
+      }
+    });
+  }
+
+  private void claimIfIdle() {
+    if (current == null) {
+      backend.send(new AgentMessage.ClaimRun());
+    }
+  }
+
+  private void startHeartbeats(int seconds) {
+    if (heartbeating) {
+      return;
+    }
+    heartbeating = true;
+    timer.scheduleAtFixedRate(() -> events.execute(this::beat), seconds, seconds, TimeUnit.SECONDS);
+  }
+
+  private void beat() {
+    RunExecution run = current;
+    backend.send(new AgentMessage.Heartbeat(run == null ? null : run.runId()));
+    if (run == null && ++beats % IDLE_CLAIM_EVERY == 0) {
+      claimIfIdle();
+    }
+  }
+
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return r -> {
+      Thread t = new Thread(r, name);
+      t.setDaemon(true);
+      return t;
+    };
+  }
+}

@@ -1,0 +1,108 @@
+package io.kiln.agent.loop;
+
+import io.kiln.agent.backend.BackendClient;
+import io.kiln.agent.training.ImageArchiveReader;
+import io.kiln.agent.training.LabelledImages;
+import io.kiln.agent.training.MetricSink;
+import io.kiln.agent.training.TrainingCancelledException;
+import io.kiln.agent.training.TrainingJob;
+import io.kiln.agent.training.TrainingResult;
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage.RunAssignment;
+import io.kiln.core.recipe.Recipe;
+import io.kiln.core.recipe.RecipeParser;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.logging.Logger;
+import java.util.stream.Stream;
+
+/** One assigned run on this agent: fetch data, train, upload the model, report the outcome. */
+final class RunExecution implements Runnable {
+  private static final Logger LOG = Logger.getLogger(RunExecution.class.getName());
+  private final RunAssignment assignment;
+  private final BackendClient backend;
+  private final RunOutbox outbox;
+  private final Path runDir;
+  private final AtomicBoolean cancelled = new AtomicBoolean();
+  private final AtomicLong seq;
+
+  RunExecution(RunAssignment assignment, BackendClient backend, RunOutbox outbox, Path workDir) {
+    this.assignment = assignment;
+    this.backend = backend;
+    this.outbox = outbox;
+    this.runDir = workDir.resolve("runs").resolve(Long.toString(assignment.runId()));
+    this.seq = new AtomicLong(assignment.nextSeq());
+  }
+
+  long runId() {
+    return assignment.runId();
+  }
+
+  void cancel() {
+    cancelled.set(true);
+  }
+
+  @Override
+  public void run() {
+    long runId = assignment.runId();
+    try {
+      Files.createDirectories(runDir);
+      Recipe recipe = new RecipeParser(Set.of()).parse(assignment.recipe());
+      Path zip = runDir.resolve("dataset.zip");
+      backend.download(assignment.datasetPath(), zip);
+      LabelledImages images = ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize());
+      LOG.info("run " + runId + ": " + images.count() + " images loaded, training " + recipe.epochs() + " epochs");
+      TrainingResult result = new TrainingJob(recipe, images, new OutboxSink(), cancelled::get,
+          assignment.stepReportInterval()).run(runDir);
+      backend.upload(assignment.modelPath(), result.modelArchive());
+      LOG.info(String.format("run %d: succeeded, best val accuracy %.4f, %.0f images/s on %s", runId,
+          result.bestValAccuracy(), result.imagesPerSecond(), result.device()));
+      finish("SUCCEEDED", null);
+    } catch (TrainingCancelledException e) {
+      LOG.info("run " + runId + ": cancelled");
+      finish("CANCELLED", "cancelled by user");
+    } catch (Exception | OutOfMemoryError e) {
+      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+      LOG.warning("run " + runId + ": failed: " + reason);
+      finish("FAILED", reason);
+    } finally {
+      deleteQuietly(runDir);
+    }
+  }
+
+  private void finish(String outcome, String reason) {
+    outbox.send(new AgentMessage.RunFinished(assignment.runId(), seq.getAndIncrement(), outcome, reason));
+  }
+
+  /** Numbers every report and hands it to the outbox; the training code knows nothing of networks. */
+  private final class OutboxSink implements MetricSink {
+    @Override
+    public void started(String device, int totalEpochs, long stepsPerEpoch) {
+      outbox.send(new AgentMessage.RunStarted(assignment.runId(), seq.getAndIncrement(), device, totalEpochs,
+          stepsPerEpoch));
+    }
+
+    @Override
+    public void report(String kind, int epoch, long step, Map<String, Double> values) {
+      outbox.send(new AgentMessage.MetricReport(assignment.runId(), seq.getAndIncrement(), kind, epoch, step,
+          values, System.currentTimeMillis()));
+    }
+  }
+
+  private static void deleteQuietly(Path dir) {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> files = Files.walk(dir)) {
+      files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException ignored) {
+      // leftovers in the work directory are harmless
+    }
+  }
+}
