@@ -1,0 +1,62 @@
+package io.kiln.e2e;
+
+import java.awt.image.BufferedImage;
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+
+/** Turns the first images of the Debian package dataset-fashion-mnist into a folder-per-class PNG zip. */
+final class FashionMnist {
+  static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
+  static final List<String> CLASSES = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
+      "sneaker", "bag", "ankle-boot");
+
+  private FashionMnist() {}
+
+  static Path writeZip(Path target, int perClass) throws IOException {
+    if (!Files.exists(DIR.resolve("train-images-idx3-ubyte.gz"))) {
+      throw new IllegalStateException("install the Debian package dataset-fashion-mnist (.ci/run does)");
+    }
+    Map<Integer, Integer> counts = new HashMap<>();
+    try (DataInputStream images = idx(DIR.resolve("train-images-idx3-ubyte.gz"), 16);
+        DataInputStream labels = idx(DIR.resolve("train-labels-idx1-ubyte.gz"), 8);
+        OutputStream out = Files.newOutputStream(target);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
+      byte[] pixels = new byte[28 * 28];
+      int total = 0;
+      for (int i = 0; i < 60_000 && total < perClass * CLASSES.size(); i++) {
+        images.readFully(pixels);
+        int label = labels.readUnsignedByte();
+        int seen = counts.getOrDefault(label, 0);
+        if (seen >= perClass) {
+          continue;
+        }
+        counts.put(label, seen + 1);
+        total++;
+        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+        image.getRaster().setDataElements(0, 0, 28, 28, pixels);
+        zip.putNextEntry(new ZipEntry(CLASSES.get(label) + "/" + i + ".png"));
+        ImageIO.write(image, "png", zip);
+        zip.closeEntry();
+      }
+    }
+    return target;
+  }
+
+  private static DataInputStream idx(Path file, int header) throws IOException {
+    InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16);
+    DataInputStream data = new DataInputStream(in);
+    data.skipNBytes(header);
+    return data;
+  }
+}

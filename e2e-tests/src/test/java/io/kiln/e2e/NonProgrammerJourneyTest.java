@@ -1,0 +1,176 @@
+package io.kiln.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.BrowserType;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+/**
+ * A newcomer's journey in a real browser against the real app (backend + local DJL agent):
+ * log in, upload Fashion-MNIST images, launch a run, watch the curves grow live, see it finish.
+ * Then an admin looks at the agent, and the app stops cleanly on SIGTERM.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NonProgrammerJourneyTest {
+  static final Path SHOTS = Path.of("target/screenshots");
+  static KilnApp app;
+  static Playwright playwright;
+  static Browser browser;
+  static Page page;
+  static Path datasetZip;
+
+  @BeforeAll
+  static void start() throws Exception {
+    Files.createDirectories(SHOTS);
+    datasetZip = FashionMnist.writeZip(Path.of("target/fashion-mnist-sample.zip"), 120);
+    app = KilnApp.start();
+    System.out.printf("METRIC backend+agent start-up: %d ms%n", app.startupMillis);
+    playwright = Playwright.create();
+    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
+        .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
+        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run")));
+    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 1000));
+    page.setDefaultTimeout(30_000);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (browser != null) {
+      browser.close();
+    }
+    if (playwright != null) {
+      playwright.close();
+    }
+    if (app != null) {
+      app.close();
+    }
+  }
+
+  @Test
+  @Order(1)
+  void logsIn() {
+    page.navigate(app.url());
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Log in to Kiln"))).isVisible();
+    page.getByLabel("Password").fill("wrong");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+    assertThat(page.getByRole(AriaRole.ALERT)).hasText("wrong username or password");
+    page.getByLabel("Username").fill("admin");
+    page.getByLabel("Password").fill(KilnApp.PASSWORD);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Runs"))).isVisible();
+  }
+
+  @Test
+  @Order(2)
+  void refusesANonZipWithAClearMessage() throws Exception {
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
+    Path bogus = Files.writeString(Path.of("target/not-a-zip.zip"), "just text", StandardCharsets.UTF_8);
+    page.getByLabel("Zip file").setInputFiles(bogus);
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
+    assertThat(page.locator("form .error")).containsText("not a valid zip archive");
+  }
+
+  @Test
+  @Order(3)
+  void uploadsADatasetAndSeesItsClasses() {
+    page.getByLabel("Zip file").setInputFiles(datasetZip);
+    page.getByLabel("Name").fill("Fashion sample");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
+    assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("1200 images in 10 classes");
+    Locator counts = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Images per class in Fashion sample"));
+    assertThat(counts.getByRole(AriaRole.ROW)).hasCount(10);
+    assertThat(counts).containsText("ankle-boot");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-dataset.png")).setFullPage(true));
+  }
+
+  @Test
+  @Order(4)
+  void aBadRecipeIsExplainedNextToTheField() {
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this dataset")).click();
+    page.getByLabel("Learning rate").fill("-1");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    assertThat(page.locator("[data-error-for=learningRate]")).containsText("must be greater than 0");
+  }
+
+  @Test
+  @Order(5)
+  void launchesARunAndWatchesTheCurvesGrowLive() {
+    page.getByLabel("Learning rate").fill("0.05");
+    page.getByLabel("Epochs").fill("8");
+    page.getByLabel("Batch size").fill("32");
+    long launched = System.nanoTime();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    Locator stepChart = page.getByTestId("chart-step-loss");
+    page.waitForFunction("() => Number(document.querySelector('[data-testid=chart-step-loss]').dataset.points) > 0",
+        null, new Page.WaitForFunctionOptions().setTimeout(60_000));
+    System.out.printf("METRIC launch to first curve point in the browser: %d ms%n",
+        (System.nanoTime() - launched) / 1_000_000);
+    int first = points(stepChart);
+    assertThat(page.getByTestId("run-state")).hasText(Pattern.compile("running|succeeded"));
+    page.waitForFunction("n => Number(document.querySelector('[data-testid=chart-step-loss]').dataset.points) > n",
+        first, new Page.WaitForFunctionOptions().setTimeout(60_000));
+    assertTrue(points(stepChart) > first, "the chart gained points without a reload");
+    assertThat(page.getByTestId("progress")).containsText("Epoch");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("2-training.png")).setFullPage(true));
+  }
+
+  @Test
+  @Order(6)
+  void seesTheRunFinishWithAModel() {
+    assertThat(page.getByTestId("run-state")).hasText("succeeded", new com.microsoft.playwright.assertions
+        .LocatorAssertions.HasTextOptions().setTimeout(180_000));
+    assertEquals(8, points(page.getByTestId("chart-accuracy")), "one accuracy point per epoch");
+    assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download model"))).isVisible();
+    assertThat(page.getByTestId("progress")).containsText("Epoch 8 of 8");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-finished.png")).setFullPage(true));
+  }
+
+  @Test
+  @Order(7)
+  void anAdminSeesTheLocalAgentOnline() {
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Agents")).click();
+    Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
+    assertThat(agents).containsText("local");
+    assertThat(agents).containsText("idle");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create enrollment token")).click();
+    assertThat(page.locator(".token pre")).containsText("--token ke_");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-agents.png")).setFullPage(true));
+  }
+
+  @Test
+  @Order(8)
+  void stopsCleanlyOnSigtermWithItsAgent() throws Exception {
+    List<ProcessHandle> javas = app.javaProcesses();
+    assertEquals(2, javas.size(), "backend and local agent are running");
+    assertTrue(app.stop(Duration.ofSeconds(30)), "the run command exits on SIGTERM");
+    for (ProcessHandle p : javas) {
+      p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      assertFalse(p.isAlive(), "no process left behind: " + p.info().commandLine().orElse("?"));
+    }
+  }
+
+  private static int points(Locator chart) {
+    return Integer.parseInt(chart.getAttribute("data-points"));
+  }
+}

@@ -1,0 +1,151 @@
+// Typed access to the Kiln REST API. Types mirror the backend's views (RunView, DatasetView, ...).
+
+export interface Dataset {
+  id: number;
+  name: string;
+  classNames: string[];
+  classCounts: Record<string, number>;
+  imageCount: number;
+  sizeBytes: number;
+  createdAt: string;
+  createdBy: string;
+}
+
+export type RunState = 'queued' | 'assigned' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+
+export interface Recipe {
+  architecture: string;
+  optimizer: string;
+  learningRate: number;
+  momentum: number;
+  weightDecay: number;
+  schedule: string;
+  batchSize: number;
+  epochs: number;
+  inputSize: number;
+  validationFraction: number;
+  seed: number;
+}
+
+export interface Run {
+  id: number;
+  name: string;
+  datasetId: number;
+  datasetName: string;
+  state: RunState;
+  recipe: Recipe;
+  createdAt: string;
+  createdBy: string;
+  startedAt: string | null;
+  finishedAt: string | null;
+  agentId: number | null;
+  device: string | null;
+  totalEpochs: number;
+  currentEpoch: number;
+  stepsPerEpoch: number;
+  lastStep: number;
+  bestValAccuracy: number | null;
+  failureReason: string | null;
+  modelAvailable: boolean;
+}
+
+export interface MetricPoint {
+  seq: number;
+  kind: 'step' | 'epoch';
+  epoch: number;
+  step: number;
+  values: Record<string, number>;
+  at: number;
+}
+
+export interface Agent {
+  id: number;
+  name: string;
+  hostname: string | null;
+  agentVersion: string | null;
+  devices: { id: string; kind: string; name: string }[];
+  createdAt: string;
+  lastSeenAt: string | null;
+  connected: boolean;
+  revoked: boolean;
+  currentRunId: number | null;
+}
+
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** An error reply from the API: the sentence to show and, for forms, the fields at fault. */
+export class ApiError extends Error {
+  constructor(public status: number, message: string, public fields: FieldError[] = []) {
+    super(message);
+  }
+}
+
+export interface Me {
+  username: string;
+  roles: string[];
+}
+
+async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
+  if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
+  }
+  const response = await fetch(path, init);
+  if (response.status === 204) {
+    return undefined as T;
+  }
+  const text = await response.text();
+  const data = text ? JSON.parse(text) : undefined;
+  if (!response.ok) {
+    if (response.status === 401 && !path.endsWith('/login')) {
+      window.dispatchEvent(new CustomEvent('kiln:unauthorized'));
+    }
+    throw new ApiError(response.status, data?.error ?? `HTTP ${response.status}`, data?.fields ?? []);
+  }
+  return data as T;
+}
+
+export const api = {
+  login: (username: string, password: string) =>
+    request<{ token: string; username: string; role: string }>('POST', '/api/auth/login', { username, password }),
+  logout: () => request<void>('POST', '/api/auth/logout'),
+  me: () => request<Me>('GET', '/api/auth/me'),
+  datasets: () => request<Dataset[]>('GET', '/api/datasets'),
+  runs: () => request<Run[]>('GET', '/api/runs'),
+  run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
+  createRun: (body: Record<string, unknown>) => request<Run>('POST', '/api/runs', body),
+  cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
+  agents: () => request<Agent[]>('GET', '/api/agents'),
+  enrollmentToken: () => request<{ token: string; expiresAt: string }>('POST', '/api/agents/enrollment-tokens'),
+  revokeAgent: (id: number) => request<unknown>('POST', `/api/agents/${id}/revoke`),
+};
+
+/** Uploads a dataset archive with progress (fetch cannot report upload progress; XHR can). */
+export function uploadDataset(file: File, name: string, onProgress: (fraction: number) => void): Promise<Dataset> {
+  return new Promise((resolve, reject) => {
+    const form = new FormData();
+    form.append('file', file);
+    if (name) form.append('name', name);
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', '/api/datasets');
+    xhr.upload.onprogress = (e) => {
+      if (e.lengthComputable) onProgress(e.loaded / e.total);
+    };
+    xhr.onload = () => {
+      let data: any;
+      try {
+        data = JSON.parse(xhr.responseText);
+      } catch {
+        data = undefined;
+      }
+      if (xhr.status === 201) resolve(data as Dataset);
+      else reject(new ApiError(xhr.status, data?.error ?? `upload failed (HTTP ${xhr.status})`, data?.fields ?? []));
+    };
+    xhr.onerror = () => reject(new ApiError(0, 'the upload was interrupted: check the connection and try again'));
+    xhr.send(form);
+  });
+}

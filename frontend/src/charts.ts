@@ -1,0 +1,75 @@
+// uPlot wrappers for the run page: each chart keeps its own columns and redraws on new points.
+import uPlot from 'uplot';
+import 'uplot/dist/uPlot.min.css';
+import { h } from './dom';
+
+export interface SeriesSpec {
+  label: string;
+  color: string;
+  dash?: number[];
+}
+
+/** A line chart whose x values are appended one row at a time. */
+export class LiveChart {
+  readonly element: HTMLElement;
+  private plot: uPlot | null = null;
+  private columns: (number | null)[][];
+  private pending = false;
+
+  constructor(title: string, testId: string, private xLabel: string, private series: SeriesSpec[],
+      private yRange?: [number, number]) {
+    this.columns = [[], ...series.map(() => [])];
+    this.element = h('figure', { class: 'chart', 'data-testid': testId, 'data-points': 0 },
+      h('figcaption', {}, title));
+  }
+
+  get points(): number {
+    return this.columns[0].length;
+  }
+
+  /** Appends one x value with one y value per series (null where a series has no value). */
+  add(x: number, ys: (number | null)[]) {
+    this.columns[0].push(x);
+    ys.forEach((y, i) => this.columns[i + 1].push(y !== null && isFinite(y) ? y : null));
+    this.element.setAttribute('data-points', String(this.columns[0].length));
+    this.scheduleRedraw();
+  }
+
+  /** Replaces a whole series (e.g. the smoothed loss after the smoothing changed). */
+  replaceSeries(index: number, values: (number | null)[]) {
+    this.columns[index + 1] = values;
+    this.scheduleRedraw();
+  }
+
+  column(index: number): (number | null)[] {
+    return this.columns[index + 1];
+  }
+
+  private scheduleRedraw() {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => {
+      this.pending = false;
+      this.draw();
+    });
+  }
+
+  private draw() {
+    if (this.columns[0].length === 0) return;
+    const data = this.columns as uPlot.AlignedData;
+    if (!this.plot) {
+      const width = Math.max(280, this.element.clientWidth - 16);
+      this.plot = new uPlot({
+        width,
+        height: 220,
+        title: undefined,
+        scales: { x: { time: false }, y: this.yRange ? { range: this.yRange } : {} },
+        axes: [{ label: this.xLabel }, {}],
+        series: [{ label: this.xLabel }, ...this.series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash,
+          width: 2, spanGaps: true, points: { show: this.xLabel === 'epoch' } }))],
+      }, data, this.element);
+    } else {
+      this.plot.setData(data);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { api, ApiError, type Agent } from '../api';
+import { h, mount } from '../dom';
+
+export async function agentsPage(root: HTMLElement) {
+  const tokenBox = h('div', { class: 'token', role: 'status' });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const list = h('div');
+
+  async function refresh() {
+    const agents = await api.agents();
+    list.replaceChildren(h('table', { class: 'runs', 'aria-label': 'Agents' },
+      h('thead', {}, h('tr', {}, ...['Agent', 'Host', 'Devices', 'Status', 'Last seen', ''].map((t) => h('th', {}, t)))),
+      h('tbody', {}, ...agents.map(row))));
+  }
+
+  function row(a: Agent): HTMLElement {
+    const status = a.revoked ? 'revoked' : a.connected ? (a.currentRunId ? `training run #${a.currentRunId}` : 'idle') : 'offline';
+    const revoke = h('button', { class: 'danger', disabled: a.revoked }, 'Revoke');
+    revoke.addEventListener('click', async () => {
+      if (!confirm(`Revoke agent ${a.name}? Its runs fail and it can no longer connect.`)) return;
+      try {
+        await api.revokeAgent(a.id);
+        await refresh();
+      } catch (err) {
+        error.textContent = err instanceof ApiError ? err.message : String(err);
+      }
+    });
+    return h('tr', {},
+      h('td', {}, `#${a.id} ${a.name}`),
+      h('td', {}, a.hostname ?? '—'),
+      h('td', {}, a.devices.map((d) => `${d.id} (${d.name})`).join(', ') || '—'),
+      h('td', {}, h('span', { class: `badge agent-${a.revoked ? 'revoked' : a.connected ? 'online' : 'offline'}` }, status)),
+      h('td', {}, a.lastSeenAt ? new Date(a.lastSeenAt).toLocaleString() : 'never'),
+      h('td', {}, revoke));
+  }
+
+  const create = h('button', {}, 'Create enrollment token');
+  create.addEventListener('click', async () => {
+    try {
+      const t = await api.enrollmentToken();
+      tokenBox.replaceChildren(
+        h('p', {}, `One-time token, valid until ${new Date(t.expiresAt).toLocaleString()}. Start an agent on a GPU machine with:`),
+        h('pre', {}, `java -jar kiln-agent.jar --server ${location.origin} --token ${t.token} --name my-gpu`));
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.message : String(err);
+    }
+  });
+  mount(root, h('h1', {}, 'Agents'), h('section', { class: 'card' }, create, tokenBox, error), list);
+  await refresh();
+}

@@ -1,0 +1,111 @@
+import { api, ApiError, type MetricPoint, type Run } from '../api';
+import { LiveChart } from '../charts';
+import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
+import { RunLive } from '../live';
+
+const TERMINAL = ['succeeded', 'failed', 'cancelled'];
+
+/** The live view of one run: status, progress, four curves. Returns a cleanup that closes the socket. */
+export function runPage(root: HTMLElement, runId: number): () => void {
+  const title = h('h1', {}, `Run #${runId}`);
+  const state = h('span', {});
+  const connection = h('span', { class: 'connection', 'data-testid': 'connection' }, 'connecting…');
+  const progressBar = h('progress', { max: 1, value: 0, 'aria-label': 'Training progress' }) as HTMLProgressElement;
+  const progressText = h('p', { 'data-testid': 'progress' }, '');
+  const facts = h('dl', { class: 'facts' });
+  const message = h('p', { class: 'error', role: 'alert' });
+  const actions = h('div', { class: 'actions' });
+
+  const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
+  const stepLoss = new LiveChart('Training loss per step', 'chart-step-loss', 'step',
+    [{ label: 'loss', color: '#c7d2fe' }, { label: 'smoothed', color: '#4338ca' }]);
+  const accuracy = new LiveChart('Accuracy per epoch', 'chart-accuracy', 'epoch',
+    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], [0, 1]);
+  const epochLoss = new LiveChart('Loss per epoch', 'chart-epoch-loss', 'epoch',
+    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }]);
+  const lr = new LiveChart('Learning rate', 'chart-lr', 'step', [{ label: 'learning rate', color: '#16a34a' }]);
+  let ema: number | null = null;
+  let run: Run | null = null;
+  let throughput: number | null = null;
+
+  smoothing.addEventListener('input', () => {
+    const alpha = Number(smoothing.value);
+    let s: number | null = null;
+    stepLoss.replaceSeries(1, stepLoss.column(0).map((v) => (v === null ? s : (s = s === null ? v : alpha * s + (1 - alpha) * v))));
+    ema = s;
+  });
+
+  function onMetric(p: MetricPoint) {
+    if (p.kind === 'step') {
+      const loss = p.values.loss;
+      const alpha = Number(smoothing.value);
+      if (isFinite(loss)) ema = ema === null ? loss : alpha * ema + (1 - alpha) * loss;
+      stepLoss.add(p.step, [loss, ema]);
+      lr.add(p.step, [p.values.lr]);
+      if (p.values.imagesPerSecond) throughput = p.values.imagesPerSecond;
+    } else if (p.kind === 'epoch') {
+      accuracy.add(p.epoch, [p.values.trainAccuracy, p.values.valAccuracy]);
+      epochLoss.add(p.epoch, [p.values.trainLoss, p.values.valLoss]);
+    }
+    if (run) render(run);
+  }
+
+  function render(r: Run) {
+    run = r;
+    title.textContent = `Run #${r.id}: ${r.name}`;
+    state.replaceChildren(stateBadge(r.state));
+    const total = r.stepsPerEpoch * r.totalEpochs;
+    const done = total > 0 ? Math.min(1, r.lastStep / total) : 0;
+    progressBar.value = r.state === 'succeeded' ? 1 : done;
+    const elapsed = r.startedAt ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000 : 0;
+    const eta = done > 0 && !TERMINAL.includes(r.state) ? (elapsed / done) * (1 - done) : NaN;
+    progressText.textContent = r.state === 'queued' ? 'Waiting for an agent…'
+      : `Epoch ${r.currentEpoch} of ${r.totalEpochs} · step ${r.lastStep}${total ? ` of ${total}` : ''}`
+        + ` · elapsed ${formatDuration(elapsed)}${isFinite(eta) ? ` · about ${formatDuration(eta)} left` : ''}`;
+    facts.replaceChildren(
+      ...fact('Dataset', r.datasetName),
+      ...fact('Best validation accuracy', formatPercent(r.bestValAccuracy)),
+      ...fact('Device', r.device ?? '—'),
+      ...fact('Throughput', throughput ? `${Math.round(throughput)} images/s` : '—'),
+      ...fact('Recipe', `${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule} · batch ${r.recipe.batchSize}`
+        + ` · weight decay ${r.recipe.weightDecay}`));
+    message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
+    actions.replaceChildren();
+    if (!TERMINAL.includes(r.state) && r.state !== 'cancelling') {
+      const cancel = h('button', { class: 'danger' }, 'Cancel run');
+      cancel.addEventListener('click', async () => {
+        try {
+          render(await api.cancelRun(r.id));
+        } catch (err) {
+          message.textContent = err instanceof ApiError ? err.message : String(err);
+        }
+      });
+      actions.append(cancel);
+    }
+    if (r.modelAvailable) {
+      actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, 'Download model'));
+    }
+  }
+
+  mount(root, h('div', { class: 'title-row' }, title, state), connection,
+    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions),
+    h('section', { class: 'charts' },
+      h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
+      accuracy.element, epochLoss.element, lr.element));
+
+  const live = new RunLive(runId, {
+    run: render,
+    metric: onMetric,
+    connection: (up) => (connection.textContent = up ? 'live' : 'reconnecting…'),
+    error: (m) => (message.textContent = m),
+  });
+  const ticker = setInterval(() => run && !TERMINAL.includes(run.state) && render(run), 1000);
+  return () => {
+    clearInterval(ticker);
+    live.close();
+  };
+}
+
+function fact(term: string, value: string): HTMLElement[] {
+  return [h('dt', {}, term), h('dd', {}, value)];
+}
