@@ -53,10 +53,11 @@ public class LocalAgentLauncher {
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Arrays.stream(config.localAgent().jvmOptions().trim().split("\\s+")).filter(o -> !o.isEmpty())
         .forEach(command::add);
-    command.addAll(List.of("-jar", jar.toAbsolutePath().toString(),
+    command.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toAbsolutePath().toString(),
         "--server", "http://127.0.0.1:" + port, "--name", "local", "--work-dir", workDir.toString(),
         "--exit-with-parent"));
     ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+    builder.environment().put("OPT_OUT_TRACKING", "true");
     if (!Files.exists(workDir.resolve("credential"))) {
       Map<String, Object> token = registry.createEnrollmentToken("local-agent-launcher");
       builder.environment().put("KILN_ENROLLMENT_TOKEN", (String) token.get("token"));

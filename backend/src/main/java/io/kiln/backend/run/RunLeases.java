@@ -148,6 +148,16 @@ public class RunLeases {
     return expired.stream().map(r -> r.id).toList();
   }
 
+  /**
+   * After a backend restart, gives every leased run a fresh lease so its agent has time to
+   * reconnect and heartbeat before the sweeper judges it lost.
+   */
+  @Transactional
+  public int extendAllLeases() {
+    return Run.update("leaseExpiresAt = ?1 where state in ?2", leaseEnd(),
+        List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING));
+  }
+
   /** Fails the runs of a revoked agent at once rather than waiting for the lease to run out. */
   @Transactional
   public void releaseAgent(long agentId, String reason) {

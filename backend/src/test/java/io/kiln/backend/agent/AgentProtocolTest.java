@@ -15,7 +15,12 @@ import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.protocol.Protocol;
+import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunLeases;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
+import jakarta.inject.Inject;
+import java.time.Instant;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.net.URI;
@@ -156,6 +161,33 @@ class AgentProtocolTest {
           .body("failureReason", containsString("revoked"));
       given().header("Authorization", "Bearer " + agent.credential).get("/api/agent/runs/" + runId + "/dataset")
           .then().statusCode(401);
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
+  @Inject
+  RunLeases leases;
+
+  @Test
+  void aSilentAgentLosesItsLeaseAndIsToldToStop() throws Exception {
+    SERIAL.lock();
+    try (TestAgent agent = connect("silent")) {
+      Api.cancelQueuedRuns();
+      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("lease")));
+      agent.send(new AgentMessage.ClaimRun());
+      agent.expect(BackendMessage.RunAssignment.class);
+      agent.send(new AgentMessage.Heartbeat(runId));
+      QuarkusTransaction.requiringNew().run(() ->
+          Run.update("leaseExpiresAt = ?1 where id = ?2", Instant.now().minusSeconds(1), runId));
+      assertTrue(leases.expireLeases().contains(runId));
+      Api.as().get("/api/runs/" + runId).then().body("state", equalTo("failed"))
+          .body("failureReason", containsString("stopped responding"));
+      agent.send(new AgentMessage.Heartbeat(runId));
+      assertEquals(runId, agent.expect(BackendMessage.CancelRun.class).runId(), "a late agent is told to stop");
+      agent.send(new AgentMessage.MetricReport(runId, 5, MetricKind.STEP, 1, 1, Map.of("loss", 1.0), 0));
+      agent.expect(BackendMessage.Ack.class);
+      Api.as().get("/api/runs/" + runId + "/metrics").then().body("size()", equalTo(0));
     } finally {
       SERIAL.unlock();
     }
