@@ -42,6 +42,6 @@ public class AgentFilesResource {
   }
 
   private long agentId() {
-    return Long.parseLong(identity.getPrincipal().getName().substring("agent:".length()));
+    return TokenIdentityProvider.agentId(identity);
   }
 }

@@ -5,7 +5,6 @@ import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.Protocol;
 import io.kiln.core.protocol.ProtocolCodec;
 import io.kiln.core.protocol.ProtocolException;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -59,13 +58,6 @@ public class AgentSocket {
   }
 
   private static Long agentId(RoutingContext ctx) {
-    if (!(ctx.user() instanceof QuarkusHttpUser user)) {
-      return null;
-    }
-    SecurityIdentity identity = user.getSecurityIdentity();
-    if (identity == null || !identity.hasRole(TokenIdentityProvider.AGENT_ROLE)) {
-      return null;
-    }
-    return Long.parseLong(identity.getPrincipal().getName().substring("agent:".length()));
+    return ctx.user() instanceof QuarkusHttpUser user ? TokenIdentityProvider.agentId(user.getSecurityIdentity()) : null;
   }
 }

@@ -18,12 +18,21 @@ import jakarta.enterprise.context.ApplicationScoped;
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
   public static final String AGENT_ROLE = "agent";
+  private static final String AGENT_PREFIX = "agent:";
   private final AuthService auth;
   private final AgentRegistry agents;
 
   TokenIdentityProvider(AuthService auth, AgentRegistry agents) {
     this.auth = auth;
     this.agents = agents;
+  }
+
+  /** The agent id of an agent's identity, or null for people and anonymous requests. */
+  public static Long agentId(SecurityIdentity identity) {
+    if (identity == null || !identity.hasRole(AGENT_ROLE)) {
+      return null;
+    }
+    return Long.parseLong(identity.getPrincipal().getName().substring(AGENT_PREFIX.length()));
   }
 
   @Override
@@ -44,7 +53,7 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
           .orElseThrow(AuthenticationFailedException::new);
     }
     return agents.agentIdForCredential(token)
-        .map(id -> identity("agent:" + id, AGENT_ROLE, null))
+        .map(id -> identity(AGENT_PREFIX + id, AGENT_ROLE, null))
         .orElseThrow(AuthenticationFailedException::new);
   }
 
