@@ -1,5 +1,6 @@
 package io.kiln.backend.agent;
 
+import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.run.RunLeases;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
@@ -61,7 +62,7 @@ public class AgentResource {
   public Map<String, Object> revoke(@PathParam("id") long id) {
     registry.revoke(id);
     connections.disconnect(id, "this agent was revoked by an admin");
-    leases.releaseAgent(id, "agent " + id + " was revoked while training");
+    Conflicts.retry(() -> leases.releaseAgent(id, "agent " + id + " was revoked while training"));
     return Map.of("id", id, "revoked", true);
   }
 }

@@ -1,6 +1,8 @@
 package io.kiln.backend.agent;
 
 import io.kiln.backend.auth.TokenIdentityProvider;
+import io.kiln.backend.common.Conflicts;
+import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.Protocol;
 import io.kiln.core.protocol.ProtocolCodec;
@@ -49,7 +51,8 @@ public class AgentSocket {
 
   private void dispatch(AgentConnection connection, String text) {
     try {
-      handler.handle(connection, codec.decodeAgent(text));
+      AgentMessage message = codec.decodeAgent(text);
+      Conflicts.retry(() -> handler.handle(connection, message));
     } catch (ProtocolException e) {
       connection.send(new BackendMessage.Rejected(e.getMessage()));
     } catch (RuntimeException e) {

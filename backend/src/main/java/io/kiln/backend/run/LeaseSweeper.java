@@ -1,5 +1,6 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.common.Conflicts;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,8 @@ public class LeaseSweeper {
 
   @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void sweep() {
-    leases.expireLeases();
+    for (long runId : leases.expiredLeases()) {
+      Conflicts.retry(() -> leases.expire(runId));
+    }
   }
 }

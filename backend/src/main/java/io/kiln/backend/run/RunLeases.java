@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunLeases {
   private static final Logger LOG = Logger.getLogger(RunLeases.class);
+  private static final List<RunState> LEASED = List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING);
   private final KilnConfig config;
   private final RunMapper mapper;
   private final DataDirectory dirs;
@@ -132,20 +133,27 @@ public class RunLeases {
     return dirs.root().resolve(requireHeld(agentId, runId).dataset.archivePath);
   }
 
-  /** Fails every run whose lease ran out: its agent crashed, lost the network or was revoked. */
+  /** The runs whose lease ran out: their agent crashed, lost the network or was revoked. */
   @Transactional
-  public List<Long> expireLeases() {
-    List<Run> expired = Run.list("state in ?1 and leaseExpiresAt < ?2",
-        List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING), Instant.now());
-    for (Run run : expired) {
-      RunState target = run.state == RunState.CANCELLING ? RunState.CANCELLED : RunState.FAILED;
-      run.failureReason = "agent " + run.agentId + " stopped responding (no heartbeat for "
-          + config.agents().leaseSeconds() + " s)";
-      run.moveTo(target);
-      LOG.warnf("run %d: %s", run.id, run.failureReason);
-      changed.fire(new RunEvents.Changed(mapper.view(run)));
+  public List<Long> expiredLeases() {
+    return Run.<Run>list("state in ?1 and leaseExpiresAt < ?2", LEASED, Instant.now())
+        .stream().map(r -> r.id).toList();
+  }
+
+  /** Fails (or, if it was being cancelled, cancels) one run whose lease is still expired. */
+  @Transactional
+  public boolean expire(long runId) {
+    Run run = Run.findById(runId);
+    if (run == null || !run.state.leased() || run.leaseExpiresAt == null || run.leaseExpiresAt.isAfter(Instant.now())) {
+      return false;
     }
-    return expired.stream().map(r -> r.id).toList();
+    RunState target = run.state == RunState.CANCELLING ? RunState.CANCELLED : RunState.FAILED;
+    run.failureReason = "agent " + run.agentId + " stopped responding (no heartbeat for "
+        + config.agents().leaseSeconds() + " s)";
+    run.moveTo(target);
+    LOG.warnf("run %d: %s", run.id, run.failureReason);
+    changed.fire(new RunEvents.Changed(mapper.view(run)));
+    return true;
   }
 
   /**
@@ -154,15 +162,13 @@ public class RunLeases {
    */
   @Transactional
   public int extendAllLeases() {
-    return Run.update("leaseExpiresAt = ?1 where state in ?2", leaseEnd(),
-        List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING));
+    return Run.update("leaseExpiresAt = ?1, version = version + 1 where state in ?2", leaseEnd(), LEASED);
   }
 
   /** Fails the runs of a revoked agent at once rather than waiting for the lease to run out. */
   @Transactional
   public void releaseAgent(long agentId, String reason) {
-    for (Run run : Run.<Run>list("agentId = ?1 and state in ?2", agentId,
-        List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING))) {
+    for (Run run : Run.<Run>list("agentId = ?1 and state in ?2", agentId, LEASED)) {
       run.failureReason = reason;
       run.moveTo(RunState.FAILED);
       changed.fire(new RunEvents.Changed(mapper.view(run)));

@@ -1,5 +1,6 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
 import io.quarkus.security.Authenticated;
@@ -55,7 +56,7 @@ public class RunResource {
   @POST
   @Path("/{id}/cancel")
   public RunView cancel(@PathParam("id") long id) {
-    return runs.cancel(id);
+    return Conflicts.retry(() -> runs.cancel(id));
   }
 
   @GET

@@ -15,6 +15,7 @@ import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.protocol.Protocol;
+import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunLeases;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -170,6 +171,28 @@ class AgentProtocolTest {
   RunLeases leases;
 
   @Test
+  void twoAgentsClaimingAtOnceGetDifferentRuns() throws Exception {
+    SERIAL.lock();
+    try (TestAgent first = connect("twin-a"); TestAgent second = connect("twin-b")) {
+      Api.cancelQueuedRuns();
+      long datasetId = Api.uploadValid("twins");
+      long runA = Api.createRun(Map.of("datasetId", datasetId));
+      long runB = Api.createRun(Map.of("datasetId", datasetId));
+      first.send(new AgentMessage.ClaimRun());
+      second.send(new AgentMessage.ClaimRun());
+      long claimedA = first.expect(BackendMessage.RunAssignment.class).runId();
+      long claimedB = second.expect(BackendMessage.RunAssignment.class).runId();
+      assertEquals(java.util.Set.of(runA, runB), java.util.Set.of(claimedA, claimedB));
+      Api.as().get("/api/runs/" + claimedA).then().body("agentId", equalTo((int) first.agentId));
+      Api.as().get("/api/runs/" + claimedB).then().body("agentId", equalTo((int) second.agentId));
+      first.send(new AgentMessage.ClaimRun());
+      first.expect(BackendMessage.NoWork.class);
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
+  @Test
   void aSilentAgentLosesItsLeaseAndIsToldToStop() throws Exception {
     SERIAL.lock();
     try (TestAgent agent = connect("silent")) {
@@ -177,10 +200,10 @@ class AgentProtocolTest {
       long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("lease")));
       agent.send(new AgentMessage.ClaimRun());
       agent.expect(BackendMessage.RunAssignment.class);
-      agent.send(new AgentMessage.Heartbeat(runId));
       QuarkusTransaction.requiringNew().run(() ->
           Run.update("leaseExpiresAt = ?1 where id = ?2", Instant.now().minusSeconds(1), runId));
-      assertTrue(leases.expireLeases().contains(runId));
+      assertTrue(leases.expiredLeases().contains(runId));
+      assertTrue(Conflicts.retry(() -> leases.expire(runId)));
       Api.as().get("/api/runs/" + runId).then().body("state", equalTo("failed"))
           .body("failureReason", containsString("stopped responding"));
       agent.send(new AgentMessage.Heartbeat(runId));
