@@ -26,7 +26,7 @@ import javax.imageio.ImageIO;
  * <p>Accepts {@code class/image.png} at the top level, or the same inside one wrapping folder (what
  * "compress folder" produces). Refuses, with a message naming the file: a file that is not a zip,
  * paths escaping the root, files that are not decodable PNG/JPEG images, fewer than two classes.
- * Operating-system litter (__MACOSX, .DS_Store, Thumbs.db) is skipped.
+ * Operating-system litter (__MACOSX, hidden files and folders, Thumbs.db) is skipped.
  */
 final class ArchiveInspector {
   static final long MAX_IMAGE_BYTES = 64L << 20;
@@ -159,10 +159,11 @@ final class ArchiveInspector {
     return first == null ? "" : first + "/";
   }
 
+  /** Hidden files and folders (.DS_Store, ._x, .git/) and other operating-system leftovers. */
   private static boolean isLitter(String name) {
     String base = name.substring(name.lastIndexOf('/') + 1);
-    return name.startsWith("__MACOSX/") || base.equals(".DS_Store") || base.equalsIgnoreCase("Thumbs.db")
-        || base.startsWith("._");
+    return name.startsWith("__MACOSX/") || base.equalsIgnoreCase("Thumbs.db") || base.equalsIgnoreCase("desktop.ini")
+        || List.of(name.split("/")).stream().anyMatch(part -> part.startsWith("."));
   }
 
   private static String extension(String name) {

@@ -25,7 +25,8 @@ class DatasetResourceTest {
 
   @Test
   void uploadReturnsClassesAndCounts() {
-    byte[] zip = TestZips.create().images("cats", 5).images("dogs", 3).file(".DS_Store", new byte[] {1}).bytes();
+    byte[] zip = TestZips.create().images("cats", 5).images("dogs", 3).file(".DS_Store", new byte[] {1})
+        .file("__MACOSX/cats/._0.png", new byte[] {2}).file(".git/config", new byte[] {3}).bytes();
     Number id = Api.upload(zip, "pets.zip").then().statusCode(201)
         .body("name", equalTo("pets"))
         .body("classNames", equalTo(List.of("cats", "dogs")))
