@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** The folders under {@code kiln.data-dir}; storage code asks here rather than building paths itself. */
@@ -26,7 +25,7 @@ public class DataDirectory {
   void onStart(@Observes StartupEvent event) throws IOException {
     Path uploads = uploads();
     try (Stream<Path> files = Files.walk(uploads)) {
-      files.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(uploads)).forEach(p -> p.toFile().delete());
+      files.filter(Files::isRegularFile).forEach(p -> p.toFile().delete());
     }
   }
 
