@@ -9,13 +9,17 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.options.AriaRole;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +41,7 @@ class NonProgrammerJourneyTest {
   static Browser browser;
   static Page page;
   static Path datasetZip;
+  static final List<WebSocketRoute> liveSockets = new CopyOnWriteArrayList<>();
 
   @BeforeAll
   static void start() throws Exception {
@@ -51,6 +56,12 @@ class NonProgrammerJourneyTest {
             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run")));
     page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 1000));
     page.setDefaultTimeout(30_000);
+    // Every run-page socket passes through here, so a test can cut one as a flaky network would.
+    // (Routing applies from the next page load on, hence before the first navigation.)
+    page.routeWebSocket(Pattern.compile(".*/ws/runs/.*"), socket -> {
+      socket.connectToServer();
+      liveSockets.add(socket);
+    });
   }
 
   @AfterAll
@@ -132,6 +143,10 @@ class NonProgrammerJourneyTest {
         first, new Page.WaitForFunctionOptions().setTimeout(60_000));
     assertTrue(points(stepChart) > first, "the chart gained points without a reload");
     assertThat(page.getByTestId("progress")).containsText("Epoch");
+
+    liveSockets.get(0).close();
+    page.waitForCondition(() -> liveSockets.size() == 2, new Page.WaitForConditionOptions().setTimeout(15_000));
+    assertThat(page.getByTestId("connection")).hasText("live");
     page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("2-training.png")).setFullPage(true));
   }
 
@@ -141,6 +156,14 @@ class NonProgrammerJourneyTest {
     assertThat(page.getByTestId("run-state")).hasText("succeeded", new com.microsoft.playwright.assertions
         .LocatorAssertions.HasTextOptions().setTimeout(180_000));
     assertEquals(8, points(page.getByTestId("chart-accuracy")), "one accuracy point per epoch");
+    String runUrl = page.url().replaceFirst("#/runs/", "api/runs/");
+    JsonNode metrics = readJson(page.request().get(runUrl + "/metrics").text());
+    long stepPoints = 0;
+    for (JsonNode point : metrics) {
+      stepPoints += point.path("kind").asText().equals("step") ? 1 : 0;
+    }
+    assertEquals(stepPoints, points(page.getByTestId("chart-step-loss")),
+        "after the dropped connection the chart holds every stored point exactly once");
     assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download model"))).isVisible();
     assertThat(page.getByTestId("progress")).containsText("Epoch 8 of 8");
     page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-finished.png")).setFullPage(true));
@@ -167,6 +190,14 @@ class NonProgrammerJourneyTest {
     for (ProcessHandle p : javas) {
       p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
       assertFalse(p.isAlive(), "no process left behind: " + p.info().commandLine().orElse("?"));
+    }
+  }
+
+  private static JsonNode readJson(String text) {
+    try {
+      return new ObjectMapper().readTree(text);
+    } catch (Exception e) {
+      throw new IllegalStateException(e);
     }
   }
 
