@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -29,6 +30,9 @@ public class LocalAgentLauncher {
   private final DataDirectory dirs;
   private final AgentRegistry registry;
   private final int port;
+  private List<String> command;
+  private Path workDir;
+  private volatile boolean stopping;
   private Process process;
 
   LocalAgentLauncher(KilnConfig config, DataDirectory dirs, AgentRegistry registry,
@@ -56,17 +60,40 @@ public class LocalAgentLauncher {
     command.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toAbsolutePath().toString(),
         "--server", "http://127.0.0.1:" + port, "--name", "local", "--work-dir", workDir.toString(),
         "--exit-with-parent"));
-    ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-    builder.environment().put("OPT_OUT_TRACKING", "true");
-    if (!Files.exists(workDir.resolve("credential"))) {
-      Map<String, Object> token = registry.createEnrollmentToken("local-agent-launcher");
-      builder.environment().put("KILN_ENROLLMENT_TOKEN", (String) token.get("token"));
+    this.command = command;
+    this.workDir = workDir;
+    launch();
+  }
+
+  /** Starts the agent, and starts it again if it dies while the backend runs (at most every 5 s). */
+  private synchronized void launch() {
+    if (stopping) {
+      return;
     }
-    process = builder.start();
-    LOG.infof("started the local agent (pid %d)", process.pid());
+    try {
+      ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
+      builder.environment().put("OPT_OUT_TRACKING", "true");
+      if (!Files.exists(workDir.resolve("credential"))) {
+        Map<String, Object> token = registry.createEnrollmentToken("local-agent-launcher");
+        builder.environment().put("KILN_ENROLLMENT_TOKEN", (String) token.get("token"));
+      }
+      process = builder.start();
+      LOG.infof("started the local agent (pid %d)", process.pid());
+      process.onExit().thenRun(() -> {
+        if (!stopping) {
+          LOG.errorf("the local agent exited with code %d; restarting it in 5 s", process.exitValue());
+          CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS).execute(this::launch);
+        }
+      });
+    } catch (IOException | RuntimeException e) {
+      LOG.errorf(e, "could not start the local agent");
+    }
   }
 
   void onStop(@Observes ShutdownEvent event) throws InterruptedException {
+    synchronized (this) {
+      stopping = true;
+    }
     if (process != null && process.isAlive()) {
       process.destroy();
       if (!process.waitFor(10, TimeUnit.SECONDS)) {

@@ -10,14 +10,33 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.util.Map;
+import java.util.logging.Logger;
 
 /**
  * Gets the agent's own credential: read from the work directory, or obtained once by exchanging a
  * one-time enrollment token and saved there (owner-only permissions).
  */
 public final class Enrollment {
+  private static final Logger LOG = Logger.getLogger(Enrollment.class.getName());
+
   private Enrollment() {}
+
+  /** Waits for an unreachable backend (still starting, or down) with back-off; any answer is returned. */
+  private static HttpResponse<String> sendPatiently(HttpRequest request) throws InterruptedException {
+    HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    long backoffMs = 250;
+    while (true) {
+      try {
+        return client.send(request, HttpResponse.BodyHandlers.ofString());
+      } catch (IOException e) {
+        LOG.warning("cannot reach " + request.uri() + " to enroll (" + e.getClass().getSimpleName() + "); retrying");
+        Thread.sleep(backoffMs);
+        backoffMs = Math.min(10_000, backoffMs * 2);
+      }
+    }
+  }
 
   public static String credential(URI server, Path workDir, String token, String name)
       throws IOException, InterruptedException {
@@ -34,7 +53,7 @@ public final class Enrollment {
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("token", token, "name", name))))
         .build();
-    HttpResponse<String> response = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> response = sendPatiently(request);
     if (response.statusCode() != 201) {
       throw new IOException("enrollment refused (HTTP " + response.statusCode() + "): " + response.body());
     }
