@@ -16,11 +16,14 @@ export class LiveChart {
   private columns: (number | null)[][];
   private pending = false;
 
+  private readonly placeholder: HTMLElement;
+
   constructor(title: string, testId: string, private xLabel: string, private series: SeriesSpec[],
-      private yRange?: [number, number]) {
+      private yRange?: [number, number], emptyText = 'Waiting for the first point…') {
     this.columns = [[], ...series.map(() => [])];
+    this.placeholder = h('p', { class: 'hint placeholder' }, emptyText);
     this.element = h('figure', { class: 'chart', 'data-testid': testId, 'data-points': 0 },
-      h('figcaption', {}, title));
+      h('figcaption', {}, title), this.placeholder);
   }
 
   get points(): number {
@@ -58,13 +61,14 @@ export class LiveChart {
     if (this.columns[0].length === 0) return;
     const data = this.columns as uPlot.AlignedData;
     if (!this.plot) {
+      this.placeholder.remove();
       const width = Math.max(280, this.element.clientWidth - 16);
       this.plot = new uPlot({
         width,
         height: 220,
         title: undefined,
         scales: { x: { time: false }, y: this.yRange ? { range: this.yRange } : {} },
-        axes: [{ label: this.xLabel }, {}],
+        axes: [{ label: this.xLabel }, { size: 60, values: (_u, splits) => formatTicks(splits) }],
         series: [{ label: this.xLabel }, ...this.series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash,
           width: 2, spanGaps: true, points: { show: this.xLabel === 'epoch' } }))],
       }, data, this.element);
@@ -72,4 +76,11 @@ export class LiveChart {
       this.plot.setData(data);
     }
   }
+}
+
+/** Tick labels with as many decimals as the tick spacing needs, so 0.0498 and 0.0496 differ. */
+function formatTicks(splits: number[]): string[] {
+  const spacing = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : Math.abs(splits[0] || 1);
+  const decimals = Math.min(10, Math.max(0, Math.ceil(-Math.log10(spacing))));
+  return splits.map((v) => (Math.abs(v) >= 1e5 ? v.toExponential(1) : v.toFixed(decimals)));
 }

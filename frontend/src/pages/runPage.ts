@@ -19,14 +19,18 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
   const stepLoss = new LiveChart('Training loss per step', 'chart-step-loss', 'step',
     [{ label: 'loss', color: '#c7d2fe' }, { label: 'smoothed', color: '#4338ca' }]);
+  const afterEpoch = 'Appears when the first epoch ends.';
   const accuracy = new LiveChart('Accuracy per epoch', 'chart-accuracy', 'epoch',
-    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], [0, 1]);
+    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], [0, 1], afterEpoch);
   const epochLoss = new LiveChart('Loss per epoch', 'chart-epoch-loss', 'epoch',
-    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }]);
+    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], undefined, afterEpoch);
   const lr = new LiveChart('Learning rate', 'chart-lr', 'step', [{ label: 'learning rate', color: '#16a34a' }]);
   let ema: number | null = null;
   let run: Run | null = null;
   let throughput: number | null = null;
+  // Progress seen in the points themselves, ahead of the run record (which changes once an epoch).
+  let stepSeen = 0;
+  let epochInProgress = 0;
 
   smoothing.addEventListener('input', () => {
     const alpha = Number(smoothing.value);
@@ -36,6 +40,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   });
 
   function onMetric(p: MetricPoint) {
+    stepSeen = Math.max(stepSeen, p.step);
+    epochInProgress = Math.max(epochInProgress, p.epoch);
     if (p.kind === 'step') {
       const loss = p.values.loss;
       const alpha = Number(smoothing.value);
@@ -55,12 +61,14 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     title.textContent = `Run #${r.id}: ${r.name}`;
     state.replaceChildren(stateBadge(r.state));
     const total = r.stepsPerEpoch * r.totalEpochs;
-    const done = total > 0 ? Math.min(1, r.lastStep / total) : 0;
+    const step = Math.max(r.lastStep, stepSeen);
+    const epoch = Math.max(r.currentEpoch, epochInProgress);
+    const done = total > 0 ? Math.min(1, step / total) : 0;
     progressBar.value = r.state === 'succeeded' ? 1 : done;
     const elapsed = r.startedAt ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000 : 0;
     const eta = done > 0 && !TERMINAL.includes(r.state) ? (elapsed / done) * (1 - done) : NaN;
     progressText.textContent = r.state === 'queued' ? 'Waiting for an agent…'
-      : `Epoch ${r.currentEpoch} of ${r.totalEpochs} · step ${r.lastStep}${total ? ` of ${total}` : ''}`
+      : `Epoch ${epoch} of ${r.totalEpochs} · step ${step}${total ? ` of ${total}` : ''}`
         + ` · elapsed ${formatDuration(elapsed)}${isFinite(eta) ? ` · about ${formatDuration(eta)} left` : ''}`;
     facts.replaceChildren(
       ...fact('Dataset', r.datasetName),
