@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kiln.backend.support.Api;
 import io.kiln.backend.support.TestZips;
 import io.quarkus.test.junit.QuarkusTest;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.restassured.http.ContentType;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class DatasetResourceTest {
-  private static final Path DATASETS = Path.of("target/kiln-test-data/datasets");
+  @ConfigProperty(name = "kiln.data-dir")
+  String dataDir;
 
   @Test
   void uploadReturnsClassesAndCounts() {
@@ -36,7 +38,7 @@ class DatasetResourceTest {
         .extract().path("id");
     Api.as().get("/api/datasets/" + id).then().statusCode(200).body("imageCount", equalTo(8));
     Api.as().get("/api/datasets").then().statusCode(200).body("id", org.hamcrest.Matchers.hasItem(id.intValue()));
-    assertEquals(true, Files.exists(DATASETS.resolve(id + ".zip")));
+    assertEquals(true, Files.exists(Path.of(dataDir, "datasets", id + ".zip")));
   }
 
   @Test
@@ -94,8 +96,8 @@ class DatasetResourceTest {
     Api.as().get("/api/datasets/987654").then().statusCode(404).body("error", equalTo("dataset 987654 does not exist"));
   }
 
-  private static long fileCount() throws IOException {
-    Path root = Path.of("target/kiln-test-data");
+  private long fileCount() throws IOException {
+    Path root = Path.of(dataDir);
     try (Stream<Path> files = Files.walk(root)) {
       return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve("db"))).count();
     }
