@@ -13,10 +13,16 @@ const app = document.getElementById('app')!;
 const nav = document.getElementById('nav')!;
 let me: Me | null = null;
 let cleanup: (() => void) | void;
+let navigation = 0;
 
 async function route() {
   if (cleanup) cleanup();
   cleanup = undefined;
+  const current = ++navigation;
+  // Each page renders into its own element: a slow page that finishes after the user moved on
+  // renders into a detached element instead of over the new page.
+  const view = document.createElement('div');
+  app.replaceChildren(view);
   const [path, queryString] = (location.hash || '#/runs').slice(1).split('?');
   const query = new URLSearchParams(queryString ?? '');
   if (!me && path !== '/login') {
@@ -28,26 +34,29 @@ async function route() {
     }
   }
   renderNav(path);
+  let done: (() => void) | void = undefined;
   try {
     if (path === '/login') {
-      loginPage(app, async () => {
+      loginPage(view, async () => {
         me = await api.me();
         location.hash = '#/runs';
       });
     } else if (path === '/datasets') {
-      await datasetsPage(app);
+      await datasetsPage(view);
     } else if (path === '/runs/new') {
-      await newRunPage(app, query);
+      await newRunPage(view, query);
     } else if (/^\/runs\/\d+$/.test(path)) {
-      cleanup = runPage(app, Number(path.split('/')[2]));
+      done = runPage(view, Number(path.split('/')[2]));
     } else if (path === '/agents') {
-      await agentsPage(app);
+      done = await agentsPage(view);
     } else {
-      await runsPage(app);
+      done = await runsPage(view);
     }
   } catch (err) {
-    mount(app, h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
+    mount(view, h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
   }
+  if (current === navigation) cleanup = done;
+  else if (done) done();
 }
 
 function renderNav(path: string) {

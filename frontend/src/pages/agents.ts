@@ -1,7 +1,8 @@
 import { api, ApiError, type Agent } from '../api';
 import { h, mount } from '../dom';
 
-export async function agentsPage(root: HTMLElement) {
+/** Agents with their health; the table refreshes every few seconds. */
+export async function agentsPage(root: HTMLElement): Promise<() => void> {
   const tokenBox = h('div', { class: 'token', role: 'status' });
   const error = h('p', { class: 'error', role: 'alert' });
   const list = h('div');
@@ -47,4 +48,6 @@ export async function agentsPage(root: HTMLElement) {
   });
   mount(root, h('h1', {}, 'Agents'), h('section', { class: 'card' }, create, tokenBox, error), list);
   await refresh();
+  const timer = setInterval(() => refresh().catch(() => undefined), 5000);
+  return () => clearInterval(timer);
 }

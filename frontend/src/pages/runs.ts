@@ -1,7 +1,14 @@
 import { api } from '../api';
 import { formatPercent, h, mount, stateBadge } from '../dom';
 
-export async function runsPage(root: HTMLElement) {
+/** The run list; refreshes itself every few seconds so states and accuracies stay current. */
+export async function runsPage(root: HTMLElement): Promise<() => void> {
+  await renderRuns(root);
+  const timer = setInterval(() => renderRuns(root).catch(() => undefined), 3000);
+  return () => clearInterval(timer);
+}
+
+async function renderRuns(root: HTMLElement) {
   const runs = await api.runs();
   const table = h('table', { class: 'runs', 'aria-label': 'Runs' },
     h('thead', {}, h('tr', {}, ...['Run', 'Dataset', 'State', 'Epoch', 'Best val. accuracy', 'Created'].map((t) => h('th', {}, t)))),
