@@ -16,10 +16,18 @@ public interface BackendClient extends AutoCloseable {
   /** Sends if connected; returns false when the message could not be sent now. */
   boolean send(AgentMessage message);
 
-  /** Downloads a backend path (e.g. a dataset archive) to {@code target}. */
+  /**
+   * Downloads a backend path (e.g. a dataset archive) to {@code target}.
+   *
+   * @throws BackendRefusedException when the backend answers with an error status
+   */
   void download(String path, Path target) throws IOException;
 
-  /** Uploads a file (e.g. the trained model) to a backend path. */
+  /**
+   * Uploads a file (e.g. the trained model) to a backend path.
+   *
+   * @throws BackendRefusedException when the backend answers with an error status
+   */
   void upload(String path, Path file) throws IOException;
 
   @Override

@@ -92,7 +92,7 @@ public final class WebSocketBackendClient implements BackendClient {
     if (response.statusCode() != 200) {
       String body = Files.readString(part);
       Files.deleteIfExists(part);
-      throw new IOException("download of " + path + " failed: HTTP " + response.statusCode() + " " + body);
+      throw new BackendRefusedException("download of " + path + " failed: HTTP " + response.statusCode() + " " + body);
     }
     Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
   }
@@ -103,7 +103,8 @@ public final class WebSocketBackendClient implements BackendClient {
         .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
     HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw new IOException("upload to " + path + " failed: HTTP " + response.statusCode() + " " + response.body());
+      throw new BackendRefusedException("upload to " + path + " failed: HTTP " + response.statusCode() + " "
+          + response.body());
     }
   }
 

@@ -14,6 +14,7 @@ import io.kiln.core.recipe.RecipeParser;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
@@ -25,6 +26,8 @@ import java.util.stream.Stream;
 /** One assigned run on this agent: fetch data, train, upload the model, report the outcome. */
 final class RunExecution implements Runnable {
   private static final Logger LOG = Logger.getLogger(RunExecution.class.getName());
+  /** How long a transfer waits for an unreachable backend before the run is given up. */
+  static final Duration TRANSFER_PATIENCE = Duration.ofMinutes(10);
   private final RunAssignment assignment;
   private final BackendClient backend;
   private final RunOutbox outbox;
@@ -55,18 +58,23 @@ final class RunExecution implements Runnable {
       Files.createDirectories(runDir);
       Recipe recipe = new RecipeParser(Set.of()).parse(assignment.recipe());
       Path zip = runDir.resolve("dataset.zip");
-      backend.download(assignment.datasetPath(), zip);
+      Transfers.withRetry("download the dataset", () -> backend.download(assignment.datasetPath(), zip),
+          TRANSFER_PATIENCE, cancelled::get);
       LabelledImages images = ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize());
       LOG.info("run " + runId + ": " + images.count() + " images loaded, training " + recipe.epochs() + " epochs");
       TrainingResult result = new TrainingJob(recipe, images, new OutboxSink(), cancelled::get,
           assignment.stepReportInterval()).run(runDir);
-      backend.upload(assignment.modelPath(), result.modelArchive());
+      Transfers.withRetry("upload the model", () -> backend.upload(assignment.modelPath(), result.modelArchive()),
+          TRANSFER_PATIENCE, cancelled::get);
       LOG.info(String.format("run %d: succeeded, best val accuracy %.4f, %.0f images/s on %s", runId,
           result.bestValAccuracy(), result.imagesPerSecond(), result.device()));
       finish("SUCCEEDED", null);
     } catch (TrainingCancelledException e) {
       LOG.info("run " + runId + ": cancelled");
       finish("CANCELLED", "cancelled by user");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      finish("FAILED", "the agent was stopped");
     } catch (Exception | OutOfMemoryError e) {
       String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
       LOG.warning("run " + runId + ": failed: " + reason);

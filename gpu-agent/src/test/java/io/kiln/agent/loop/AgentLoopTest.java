@@ -90,6 +90,15 @@ class AgentLoopTest {
   }
 
   @Test
+  void aModelUploadWaitsOutABackendRestart() throws Exception {
+    backend.unreachableUploads.set(2);
+    backend.reply(assignment(11, 1, 0));
+    AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 60);
+    assertEquals("SUCCEEDED", finished.outcome(), String.valueOf(finished.reason()));
+    assertTrue(backend.uploads.containsKey("/model/11"));
+  }
+
+  @Test
   void cancelStopsTheRunAndReportsIt() throws Exception {
     backend.reply(assignment(9, 200, 0));
     backend.expect(AgentMessage.MetricReport.class, 30);

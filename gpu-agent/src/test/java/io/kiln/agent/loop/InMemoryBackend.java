@@ -1,6 +1,7 @@
 package io.kiln.agent.loop;
 
 import io.kiln.agent.backend.BackendClient;
+import io.kiln.agent.backend.BackendRefusedException;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import java.io.IOException;
@@ -21,6 +22,8 @@ final class InMemoryBackend implements BackendClient {
   final Map<String, Path> files = new ConcurrentHashMap<>();
   final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
   volatile boolean online = true;
+  /** The next this-many uploads fail as if the backend were restarting. */
+  final java.util.concurrent.atomic.AtomicInteger unreachableUploads = new java.util.concurrent.atomic.AtomicInteger();
   private volatile Listener listener;
 
   @Override
@@ -63,13 +66,16 @@ final class InMemoryBackend implements BackendClient {
   public void download(String path, Path target) throws IOException {
     Path source = files.get(path);
     if (source == null) {
-      throw new IOException("HTTP 404 for " + path);
+      throw new BackendRefusedException("HTTP 404 for " + path);
     }
     Files.copy(source, target);
   }
 
   @Override
   public void upload(String path, Path file) throws IOException {
+    if (unreachableUploads.getAndDecrement() > 0) {
+      throw new java.net.ConnectException("Connection refused");
+    }
     uploads.put(path, Files.readAllBytes(file));
   }
 
