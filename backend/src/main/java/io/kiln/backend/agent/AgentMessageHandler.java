@@ -1,5 +1,6 @@
 package io.kiln.backend.agent;
 
+import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.run.Run;
@@ -8,7 +9,6 @@ import io.kiln.backend.run.RunMapper;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.Protocol;
-import io.kiln.backend.common.KilnConfig;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;

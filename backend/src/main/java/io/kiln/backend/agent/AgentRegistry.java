@@ -4,9 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.common.Tokens;
+import io.kiln.backend.run.RunLeases;
 import io.kiln.core.protocol.AgentMessage.Hello;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -23,10 +26,14 @@ public class AgentRegistry {
   static final String ENROLLMENT_PREFIX = "ke_";
   private final KilnConfig config;
   private final ObjectMapper json;
+  private final AgentConnections connections;
+  private final RunLeases leases;
 
-  AgentRegistry(KilnConfig config, ObjectMapper json) {
+  AgentRegistry(KilnConfig config, ObjectMapper json, AgentConnections connections, RunLeases leases) {
     this.config = config;
     this.json = json;
+    this.connections = connections;
+    this.leases = leases;
   }
 
   /** A new one-time enrollment token; only its digest is stored. */
@@ -93,8 +100,17 @@ public class AgentRegistry {
     Agent.update("lastSeenAt = ?1 where id = ?2", Instant.now(), agentId);
   }
 
-  @Transactional
-  public void revoke(long agentId) {
+  /**
+   * Revokes the agent's credential, then (once that is committed) drops its connection and fails
+   * the runs it held, rather than waiting for their leases to run out.
+   */
+  public void revokeEverywhere(long agentId) {
+    QuarkusTransaction.requiringNew().run(() -> revoke(agentId));
+    connections.disconnect(agentId, "this agent was revoked by an admin");
+    Conflicts.retry(() -> leases.releaseAgent(agentId, "agent " + agentId + " was revoked while training"));
+  }
+
+  private void revoke(long agentId) {
     Agent agent = Agent.findById(agentId);
     if (agent == null) {
       throw ApiException.notFound("agent", agentId);

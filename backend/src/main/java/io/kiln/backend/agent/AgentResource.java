@@ -1,7 +1,5 @@
 package io.kiln.backend.agent;
 
-import io.kiln.backend.common.Conflicts;
-import io.kiln.backend.run.RunLeases;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -18,13 +16,11 @@ import java.util.Map;
 public class AgentResource {
   private final AgentRegistry registry;
   private final AgentConnections connections;
-  private final RunLeases leases;
   private final SecurityIdentity identity;
 
-  AgentResource(AgentRegistry registry, AgentConnections connections, RunLeases leases, SecurityIdentity identity) {
+  AgentResource(AgentRegistry registry, AgentConnections connections, SecurityIdentity identity) {
     this.registry = registry;
     this.connections = connections;
-    this.leases = leases;
     this.identity = identity;
   }
 
@@ -60,9 +56,7 @@ public class AgentResource {
   @Path("/{id}/revoke")
   @RolesAllowed("admin")
   public Map<String, Object> revoke(@PathParam("id") long id) {
-    registry.revoke(id);
-    connections.disconnect(id, "this agent was revoked by an admin");
-    Conflicts.retry(() -> leases.releaseAgent(id, "agent " + id + " was revoked while training"));
+    registry.revokeEverywhere(id);
     return Map.of("id", id, "revoked", true);
   }
 }

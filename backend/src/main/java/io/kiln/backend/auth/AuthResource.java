@@ -5,6 +5,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.NewCookie;
@@ -32,10 +33,8 @@ public class AuthResource {
   @Path("/login")
   @PermitAll
   public Response login(Credentials credentials) {
-    if (credentials == null) {
-      return login(new Credentials(null, null));
-    }
-    AuthService.LoginResult result = auth.login(credentials.username(), credentials.password());
+    Credentials given = credentials == null ? new Credentials(null, null) : credentials;
+    AuthService.LoginResult result = auth.login(given.username(), given.password());
     int maxAge = (int) Duration.between(Instant.now(), result.expiresAt()).toSeconds();
     NewCookie cookie = new NewCookie.Builder(COOKIE).value(result.token()).path("/").httpOnly(true)
         .sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
@@ -46,8 +45,9 @@ public class AuthResource {
   @POST
   @Path("/logout")
   @PermitAll
-  public Response logout(@CookieParam(COOKIE) String token) {
-    if (token != null) {
+  public Response logout(@CookieParam(COOKIE) String cookie, @HeaderParam("Authorization") String header) {
+    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : cookie;
+    if (token != null && !token.isBlank()) {
       auth.logout(token);
     }
     NewCookie expired = new NewCookie.Builder(COOKIE).value("").path("/").maxAge(0).build();

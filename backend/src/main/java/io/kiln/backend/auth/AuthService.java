@@ -51,9 +51,12 @@ public class AuthService {
         .map(s -> s.user);
   }
 
-  /** Creates the admin account when there is no user yet; returns the password if it was generated. */
+  /** The admin account created at first start; {@code generatedPassword} is empty when it was configured. */
+  public record AdminCreated(Optional<String> generatedPassword) {}
+
+  /** Creates the admin account when there is no user yet. */
   @Transactional
-  public Optional<String> ensureAdmin() {
+  public Optional<AdminCreated> ensureAdmin() {
     if (AppUser.count() > 0) {
       return Optional.empty();
     }
@@ -65,7 +68,7 @@ public class AuthService {
     admin.role = AppUser.ADMIN;
     admin.createdAt = Instant.now();
     admin.persist();
-    return configured.isPresent() ? Optional.of("") : Optional.of(password);
+    return Optional.of(new AdminCreated(configured.isPresent() ? Optional.empty() : Optional.of(password)));
   }
 
   /** What a successful login returns. */

@@ -72,6 +72,15 @@ class AuthTest {
   }
 
   @Test
+  void anApiClientLogsOutWithItsBearerToken() {
+    String token = given().contentType(ContentType.JSON)
+        .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
+        .post("/api/auth/login").then().extract().path("token");
+    given().header("Authorization", "Bearer " + token).post("/api/auth/logout").then().statusCode(204);
+    given().header("Authorization", "Bearer " + token).get("/api/runs").then().statusCode(401);
+  }
+
+  @Test
   void healthAndOpenApiArePublic() {
     given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
     given().get("/q/openapi").then().statusCode(200).body(containsString("/api/runs"));

@@ -46,9 +46,7 @@ public final class WebSocketBackendClient implements BackendClient {
 
   @Override
   public void connect(Listener listener) {
-    URI ws = server.resolve(Protocol.AGENT_PATH.substring(1));
-    ws = URI.create(ws.toString().replaceFirst("^http", "ws"));
-    URI target = ws;
+    URI target = URI.create(server.resolve(Protocol.AGENT_PATH.substring(1)).toString().replaceFirst("^http", "ws"));
     http.newWebSocketBuilder().header("Authorization", "Bearer " + credential)
         .connectTimeout(Duration.ofSeconds(10))
         .buildAsync(target, new FrameListener(listener))
