@@ -1,15 +1,18 @@
 package io.kiln.core.recipe;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds a {@link Recipe} from the flat JSON map a client sent, filling in defaults.
+ * Builds a {@link Recipe} from the flat JSON map a client sent, over a base recipe (the defaults,
+ * a preset, or a parent run's recipe).
  *
- * <p>Type errors, unknown keys and invalid values are all collected and reported together, each
- * naming its field, so a form can show them next to the right inputs.
+ * <p>Type errors, unknown keys, out-of-range values and impossible combinations are all collected
+ * and reported together, each naming its field, so a form can show them next to the right inputs.
  */
 public final class RecipeParser {
   private final Set<String> ignoredKeys;
@@ -23,74 +26,119 @@ public final class RecipeParser {
     return parse(input, Recipe.defaults());
   }
 
-  /** Overlays {@code input} on {@code base}; keys absent from input keep the base values. */
+  /** Overlays {@code input} on {@code base}; keys absent from input (or null) keep the base values. */
   public Recipe parse(Map<String, ?> input, Recipe base) {
-    Reader r = new Reader(input, base.toMap());
-    for (String key : input.keySet()) {
-      if (!base.toMap().containsKey(key) && !ignoredKeys.contains(key)) {
-        r.errors.add(new FieldError(key, "is not a recipe field"));
+    List<FieldError> errors = new ArrayList<>();
+    Map<String, Object> values = new LinkedHashMap<>(base.toMap());
+    for (Map.Entry<String, ?> entry : input.entrySet()) {
+      String key = entry.getKey();
+      RecipeField field = RecipeFields.get(key);
+      if (field == null) {
+        if (!ignoredKeys.contains(key)) {
+          errors.add(new FieldError(key, "is not a recipe field"));
+        }
+      } else if (entry.getValue() != null) {
+        Object value = convert(field, entry.getValue(), errors);
+        if (value != null) {
+          values.put(key, value);
+        }
       }
     }
-    Recipe recipe = new Recipe(
-        r.text("architecture"),
-        r.text("optimizer"),
-        r.number("learningRate"),
-        r.number("momentum"),
-        r.number("weightDecay"),
-        r.text("schedule"),
-        (int) r.integer("batchSize"),
-        (int) r.integer("epochs"),
-        (int) r.integer("inputSize"),
-        r.number("validationFraction"),
-        r.integer("seed"));
-    r.errors.addAll(recipe.validate());
-    if (!r.errors.isEmpty()) {
-      throw new RecipeException(r.errors);
+    if (!errors.isEmpty()) {
+      throw new RecipeException(errors);
+    }
+    Recipe recipe = new Recipe(values);
+    errors.addAll(recipe.validate());
+    if (!errors.isEmpty()) {
+      throw new RecipeException(errors);
     }
     return recipe;
   }
 
-  private static final class Reader {
-    final Map<String, ?> input;
-    final Map<String, Object> defaults;
-    final List<FieldError> errors = new ArrayList<>();
-
-    Reader(Map<String, ?> input, Map<String, Object> defaults) {
-      this.input = input;
-      this.defaults = defaults;
-    }
-
-    Object raw(String key) {
-      Object value = input.get(key);
-      return value == null ? defaults.get(key) : value;
-    }
-
-    String text(String key) {
-      Object value = raw(key);
-      if (value instanceof String s) {
-        return s.trim().toLowerCase();
+  /** The normalized value (String, Double, Long, Boolean or List of Long), or null after adding an error. */
+  static Object convert(RecipeField field, Object raw, List<FieldError> errors) {
+    String name = field.name();
+    switch (field.type()) {
+      case TEXT -> {
+        if (!(raw instanceof String s)) {
+          errors.add(new FieldError(name, "must be a string"));
+          return null;
+        }
+        String value = field.choices().stream().filter(c -> c.equalsIgnoreCase(s.trim())).findFirst()
+            .orElse(s.trim().toLowerCase(Locale.ROOT));
+        if (!field.choices().isEmpty() && !field.choices().contains(value)) {
+          errors.add(new FieldError(name, "unknown value '" + s + "', expected one of " + field.choices()));
+          return null;
+        }
+        return value;
       }
-      errors.add(new FieldError(key, "must be a string"));
-      return (String) defaults.get(key);
-    }
-
-    double number(String key) {
-      Object value = raw(key);
-      if (value instanceof Number n) {
-        return n.doubleValue();
+      case BOOLEAN -> {
+        if (!(raw instanceof Boolean b)) {
+          errors.add(new FieldError(name, "must be true or false"));
+          return null;
+        }
+        return b;
       }
-      errors.add(new FieldError(key, "must be a number"));
-      return ((Number) defaults.get(key)).doubleValue();
-    }
-
-    long integer(String key) {
-      Object value = raw(key);
-      if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
-          && Math.abs(n.doubleValue()) < 9.0e15) {
-        return n.longValue();
+      case NUMBER -> {
+        if (!(raw instanceof Number n)) {
+          errors.add(new FieldError(name, "must be a number"));
+          return null;
+        }
+        return inRange(field, n.doubleValue(), errors) ? n.doubleValue() : null;
       }
-      errors.add(new FieldError(key, "must be a whole number"));
-      return ((Number) defaults.get(key)).longValue();
+      case INTEGER -> {
+        Long value = wholeNumber(raw);
+        if (value == null) {
+          errors.add(new FieldError(name, "must be a whole number"));
+          return null;
+        }
+        return inRange(field, value, errors) ? value : null;
+      }
+      case INTEGER_LIST -> {
+        if (!(raw instanceof List<?> list)) {
+          errors.add(new FieldError(name, "must be a list of whole numbers"));
+          return null;
+        }
+        List<Long> out = new ArrayList<>();
+        for (Object item : list) {
+          Long value = wholeNumber(item);
+          if (value == null) {
+            errors.add(new FieldError(name, "must be a list of whole numbers, found " + item));
+            return null;
+          }
+          if (!inRange(field, value, errors)) {
+            return null;
+          }
+          out.add(value);
+        }
+        return List.copyOf(out);
+      }
+      default -> throw new IllegalStateException("unhandled type " + field.type());
     }
+  }
+
+  private static Long wholeNumber(Object raw) {
+    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 9.0e15) {
+      return n.longValue();
+    }
+    return null;
+  }
+
+  private static boolean inRange(RecipeField field, double value, List<FieldError> errors) {
+    boolean ok = !Double.isNaN(value)
+        && (field.min() == null || value >= field.min())
+        && (field.max() == null || value <= field.max());
+    if (!ok) {
+      errors.add(new FieldError(field.name(), "must be between " + format(field.min()) + " and "
+          + format(field.max()) + ", was " + format(value)));
+    }
+    return ok;
+  }
+
+  static String format(Double value) {
+    if (value == null) {
+      return "any";
+    }
+    return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf(value.longValue()) : String.valueOf(value);
   }
 }
