@@ -13,9 +13,32 @@ import java.util.List;
 public final class Devices {
   private Devices() {}
 
-  /** The device a run trains on: the first GPU if any, else the CPU. */
-  public static Device trainingDevice() {
-    return Engine.getInstance().getGpuCount() > 0 ? Device.gpu(0) : Device.cpu();
+  /** The devices a run trains on: every GPU the engine reports (data parallel), else the CPU. */
+  public static Device[] trainingDevices() {
+    int gpus = Engine.getInstance().getGpuCount();
+    if (gpus == 0) {
+      return new Device[] {Device.cpu()};
+    }
+    Device[] devices = new Device[gpus];
+    for (int i = 0; i < gpus; i++) {
+      devices[i] = Device.gpu(i);
+    }
+    return devices;
+  }
+
+  /**
+   * Threads that augment batches ahead of the trainer. On a GPU the CPU cores are free for it; on
+   * the CPU they share the cores with PyTorch's intra-op threads, so one thread (two on larger
+   * machines) keeps the trainer fed without slowing its math.
+   */
+  public static int augmentationThreads(boolean onGpu) {
+    int cores = Runtime.getRuntime().availableProcessors();
+    return onGpu ? Math.max(1, cores - 1) : Math.max(1, cores / 8);
+  }
+
+  /** How a run names its devices: "cpu()", "gpu(0)", or "gpu(0)+gpu(1)" when data parallel. */
+  public static String describe(Device[] devices) {
+    return java.util.Arrays.stream(devices).map(Device::toString).collect(java.util.stream.Collectors.joining("+"));
   }
 
   public static List<DeviceInfo> describe() {

@@ -26,6 +26,7 @@ public final class ImageArchiveReader {
   public static LabelledImages read(Path zip, List<String> classNames, int size) throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     try (ZipFile file = new ZipFile(zip.toFile())) {
       List<? extends ZipEntry> entries = Collections.list((Enumeration<? extends ZipEntry>) file.entries());
       for (ZipEntry entry : entries) {
@@ -45,6 +46,7 @@ public final class ImageArchiveReader {
           }
           images.add(image);
           labels.add(label);
+          ids.add(name);
         }
       }
     }
@@ -57,7 +59,7 @@ public final class ImageArchiveReader {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = toChw(resize(images.get(i), size), channels);
     }
-    return new LabelledImages(List.copyOf(classNames), channels, size, pixels,
+    return new LabelledImages(List.copyOf(classNames), channels, size, List.copyOf(ids), pixels,
         labels.stream().mapToInt(Integer::intValue).toArray());
   }
 

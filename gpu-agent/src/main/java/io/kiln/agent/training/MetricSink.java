@@ -12,4 +12,7 @@ public interface MetricSink {
 
   /** @param kind one of io.kiln.core.protocol.MetricKind */
   void report(String kind, int epoch, long step, Map<String, Double> values);
+
+  /** The final model's per-class evaluation (see {@link Evaluation#toMap()}). */
+  default void evaluated(Map<String, Object> evaluation) {}
 }

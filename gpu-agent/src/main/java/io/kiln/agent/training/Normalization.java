@@ -1,10 +1,22 @@
 package io.kiln.agent.training;
 
+import io.kiln.core.recipe.Recipe;
+
 /**
- * Per-channel mean and standard deviation of the training split (T12: normalize by dataset
- * statistics). Fitted on training images only so validation stays unseen.
+ * Per-channel mean and standard deviation applied to every input (T12): the training split's own
+ * statistics (fitted on training images only so validation stays unseen), or 0.5 and 0.5, which
+ * maps pixels to [-1, 1].
  */
 public record Normalization(float[] mean, float[] std) {
+
+  public static Normalization forRecipe(Recipe recipe, LabelledImages images, int[] trainIndices) {
+    if ("minus-one-one".equals(recipe.normalization())) {
+      float[] half = new float[images.channels()];
+      java.util.Arrays.fill(half, 0.5f);
+      return new Normalization(half, half.clone());
+    }
+    return fit(images, trainIndices);
+  }
 
   public static Normalization fit(LabelledImages images, int[] indices) {
     int channels = images.channels();
@@ -31,19 +43,15 @@ public record Normalization(float[] mean, float[] std) {
     return new Normalization(mean, std);
   }
 
-  /** Copies the chosen images, normalized, into one contiguous NCHW array. */
-  public float[] apply(LabelledImages images, int[] indices) {
-    int plane = images.size() * images.size();
-    int per = images.channels() * plane;
-    float[] out = new float[indices.length * per];
-    for (int i = 0; i < indices.length; i++) {
-      float[] px = images.pixels()[indices[i]];
-      for (int c = 0; c < images.channels(); c++) {
-        for (int p = 0; p < plane; p++) {
-          out[i * per + c * plane + p] = (px[c * plane + p] - mean[c]) / std[c];
-        }
+  /** Writes {@code (px - mean) / std} of one CHW image into {@code out} at {@code offset}. */
+  public void normalize(float[] px, int channels, int plane, float[] out, int offset) {
+    for (int c = 0; c < channels; c++) {
+      float m = mean[c];
+      float inv = 1f / std[c];
+      int base = c * plane;
+      for (int p = 0; p < plane; p++) {
+        out[offset + base + p] = (px[base + p] - m) * inv;
       }
     }
-    return out;
   }
 }

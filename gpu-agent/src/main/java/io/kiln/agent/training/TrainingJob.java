@@ -3,30 +3,42 @@ package io.kiln.agent.training;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
-import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.dataset.ArrayDataset;
-import ai.djl.training.dataset.Batch;
-import ai.djl.training.loss.Loss;
-import ai.djl.training.tracker.Tracker;
-import ai.djl.translate.TranslateException;
+import ai.djl.training.initializer.XavierInitializer;
+import io.kiln.agent.training.data.Augmenter;
+import io.kiln.agent.training.data.BatchPipeline;
+import io.kiln.agent.training.data.EpochPlan;
+import io.kiln.agent.training.data.Mixer;
+import io.kiln.agent.training.net.Architectures;
+import io.kiln.agent.training.net.KilnNet;
+import io.kiln.agent.training.optim.KilnOptimizer;
 import io.kiln.core.data.StratifiedSplit;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
+import io.kiln.core.training.LearningRateSchedule;
+import io.kiln.core.training.MetricWatch;
+import io.kiln.core.training.PlateauReducer;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
 
 /**
- * Trains one model from a recipe on images already in memory, writing curves to a
- * {@link MetricSink} and checking for cancellation before every batch.
+ * Trains one model from a recipe on images already in memory, with every trick the recipe turns
+ * on, writing curves to a {@link MetricSink} and checking for cancellation before every batch.
+ *
+ * <p>Stages: optional head-only epochs on pretrained features (T13, T14), then all layers on the
+ * recipe's schedule (T3-T7). After every epoch: plateau and early-stopping decisions (T7, T15) and
+ * a checkpoint from which {@link #withCheckpoints} resumes exactly. At the end the best epoch is
+ * restored if asked, evaluated per class, and packed as a model archive.
  */
 public final class TrainingJob {
   private final Recipe recipe;
@@ -34,6 +46,8 @@ public final class TrainingJob {
   private final MetricSink sink;
   private final BooleanSupplier cancelled;
   private final int stepReportInterval;
+  private Path checkpointDir;
+  private Path initialWeights;
 
   public TrainingJob(Recipe recipe, LabelledImages images, MetricSink sink, BooleanSupplier cancelled,
       int stepReportInterval) {
@@ -44,185 +58,149 @@ public final class TrainingJob {
     this.stepReportInterval = Math.max(1, stepReportInterval);
   }
 
+  /** Checkpoints every epoch into {@code dir} and resumes from a matching checkpoint found there. */
+  public TrainingJob withCheckpoints(Path dir) {
+    this.checkpointDir = dir;
+    return this;
+  }
+
+  /** Starts from the features of a finished run's model archive (T13). */
+  public TrainingJob withInitialWeights(Path modelArchive) {
+    this.initialWeights = modelArchive;
+    return this;
+  }
+
   /** Trains, then writes the model archive into {@code outputDir}. */
   public TrainingResult run(Path outputDir) throws IOException {
-    Device device = Devices.trainingDevice();
+    Device[] devices = Devices.trainingDevices();
     Engine.getInstance().setRandomSeed((int) recipe.seed());
     StratifiedSplit.Split split = StratifiedSplit.of(images.labels(), recipe.validationFraction(), recipe.seed());
     if (split.train().length == 0 || split.validation().length == 0) {
       throw new IllegalArgumentException("the dataset is too small to hold out a validation split");
     }
-    Normalization normalization = Normalization.fit(images, split.train());
-    try (NDManager manager = NDManager.newBaseManager(device);
-        Model model = Model.newInstance("kiln", device)) {
-      ArrayDataset train = dataset(manager, normalization, split.train(), true);
-      ArrayDataset validation = dataset(manager, normalization, split.validation(), false);
-      int stepsPerEpoch = stepsPerEpoch(split.train().length);
-      Tracker schedule = OptimizerFactory.schedule(recipe, stepsPerEpoch * recipe.epochs());
-      model.setBlock(Architectures.build(recipe.architecture(), images.classNames().size()));
-      DefaultTrainingConfig config = new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss())
-          .optOptimizer(OptimizerFactory.optimizer(recipe, schedule))
-          .optDevices(new Device[] {device});
+    int classes = images.classNames().size();
+    Normalization normalization = Normalization.forRecipe(recipe, images, split.train());
+    Shape imageShape = new Shape(images.channels(), images.size(), images.size());
+    int stepsPerEpoch = EpochPlan.stepsPerEpoch(
+        EpochPlan.epochSize(split.train(), images.labels(), classes, recipe.balanceClasses()), recipe.batchSize());
+    LearningRateSchedule schedule = new LearningRateSchedule(recipe, stepsPerEpoch);
+    long headSteps = (long) recipe.headOnlyEpochs() * stepsPerEpoch;
+    ExecutorService workers = Executors.newFixedThreadPool(
+        Devices.augmentationThreads(devices[0].isGpu()), daemon("kiln-augment"));
+    Model model = Model.newInstance("kiln", devices[0]);
+    try (model; NDManager manager = NDManager.newBaseManager(devices[0])) {
+      KilnNet net = Architectures.build(recipe.architecture(), classes, images.size());
+      model.setBlock(net);
+      KilnOptimizer optimizer = new KilnOptimizer(recipe);
+      DefaultTrainingConfig config = new DefaultTrainingConfig(new SoftTargetLoss())
+          .optOptimizer(optimizer)
+          .optDevices(devices)
+          // He initialization for ReLU nets (T18).
+          .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+              XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
       try (Trainer trainer = model.newTrainer(config)) {
-        trainer.initialize(new Shape(1, images.channels(), images.size(), images.size()));
-        sink.started(device.toString(), recipe.epochs(), stepsPerEpoch);
-        EpochLoop loop = new EpochLoop(trainer, schedule, sink, cancelled, stepReportInterval);
-        for (int epoch = 1; epoch <= recipe.epochs(); epoch++) {
-          loop.trainEpoch(epoch, train);
-          loop.validate(epoch, validation);
+        trainer.initialize(new Shape(1).addAll(imageShape));
+        if (initialWeights != null) {
+          InitialWeights.load(net, initialWeights, recipe, images, manager);
         }
-        Path archive = ModelArchive.write(model, outputDir, recipe, images, normalization);
-        return new TrainingResult(archive, loop.bestValAccuracy(), loop.lastValAccuracy(),
-            loop.imagesPerSecond(), device.toString());
-      } catch (TranslateException e) {
-        throw new IOException("could not batch the dataset: " + e.getMessage(), e);
+        Checkpoint checkpoint = checkpointDir == null ? null : new Checkpoint(checkpointDir, identity(),
+            () -> Architectures.build(recipe.architecture(), classes, images.size()));
+        Progress progress = checkpoint == null ? null
+            : checkpoint.resume(net, optimizer, manager, devices[0]).orElse(null);
+        if (progress == null) {
+          progress = new Progress(0, 0, PlateauReducer.start(recipe),
+              MetricWatch.start(MetricWatch.higherIsBetter(recipe.earlyStoppingMetric()),
+                  recipe.earlyStoppingMinDelta()), 0, 0, 0, 0);
+        }
+        sink.started(Devices.describe(devices), recipe.epochs(), stepsPerEpoch);
+        BatchPipeline trainData = new BatchPipeline(images, new Augmenter(recipe, normalization, true),
+            new Mixer(recipe, classes), workers, 4, recipe.seed());
+        BatchPipeline valData = new BatchPipeline(images, new Augmenter(recipe, normalization, false),
+            new Mixer(recipe, classes), workers, 4, recipe.seed());
+        List<int[]> valBatches = EpochPlan.validation(split.validation(), recipe.batchSize());
+        EpochLoop loop = new EpochLoop(trainer, optimizer, List.copyOf(net.getParameters().values()), devices, sink,
+            cancelled, stepReportInterval, recipe.gradientClipNorm(), classes, imageShape);
+        String stopReason = null;
+        while (progress.epoch() < recipe.epochs() && stopReason == null) {
+          int epoch = progress.epoch() + 1;
+          boolean headOnly = epoch <= recipe.headOnlyEpochs();
+          net.freezeFeatures(headOnly);
+          PlateauReducer plateau = progress.plateau();
+          EpochLoop.TrainStats train = loop.train(epoch, trainData.epoch(EpochPlan.train(split.train(), images.labels(),
+              classes, recipe.balanceClasses(), recipe.batchSize(), recipe.seed(), epoch), epoch, true),
+              progress.step(), step -> step < headSteps ? recipe.headLearningRate()
+                  : schedule.at(step - headSteps, plateau.scale()));
+          EpochLoop.ValStats val = loop.validate(valData.epoch(valBatches, epoch, false), null, images.ids());
+          double lastLr = optimizer.learningRate();
+          Map<String, Double> values = new LinkedHashMap<>();
+          values.put("trainLoss", train.loss());
+          values.put("trainAccuracy", train.accuracy());
+          values.put("valLoss", val.loss());
+          values.put("valAccuracy", val.accuracy());
+          values.put("lr", lastLr);
+          values.put("seconds", train.nanos() / 1e9);
+          values.put("imagesPerSecond", train.images() / Math.max(1e-9, train.nanos() / 1e9));
+          values.put("headOnly", headOnly ? 1.0 : 0.0);
+          double watched = "valLoss".equals(recipe.earlyStoppingMetric()) ? val.loss() : val.accuracy();
+          MetricWatch best = progress.best().observe(epoch, watched);
+          PlateauReducer nextPlateau = "plateau".equals(recipe.schedule()) && !headOnly
+              ? plateau.observe(epoch, "valLoss".equals(recipe.plateauMetric()) ? val.loss() : val.accuracy())
+              : plateau;
+          if (nextPlateau.scale() < plateau.scale()) {
+            values.put("lrReduced", nextPlateau.scale());
+          }
+          progress = progress.afterEpoch(progress.step() + train.steps(), nextPlateau, best, val.accuracy(), train.images(),
+              train.nanos());
+          if (recipe.earlyStopping() && best.badEpochs() >= recipe.earlyStoppingPatience()) {
+            stopReason = "stopped early after epoch " + epoch + ": " + recipe.earlyStoppingMetric()
+                + " has not improved for " + best.badEpochs() + " epochs (T15)";
+            values.put("earlyStop", 1.0);
+          }
+          if (checkpoint != null) {
+            if (best.lastWasBest(epoch)) {
+              checkpoint.saveBest(net);
+            }
+            checkpoint.save(net, optimizer, progress);
+          }
+          sink.report(MetricKind.EPOCH, epoch, progress.step(), values);
+        }
+        int bestEpoch = progress.best().bestEpoch();
+        boolean restored = recipe.restoreBest() && checkpoint != null && bestEpoch != progress.epoch()
+            && checkpoint.loadBest(net, manager);
+        net.freezeFeatures(false);
+        Evaluation evaluation = new Evaluation(images.classNames());
+        loop.validate(valData.epoch(valBatches, 0, false), evaluation, images.ids());
+        Map<String, Object> report = evaluation.toMap();
+        report.put("epoch", restored ? bestEpoch : progress.epoch());
+        report.put("bestEpoch", bestEpoch);
+        if (stopReason != null) {
+          report.put("stoppedEarly", stopReason);
+        }
+        sink.evaluated(report);
+        Path archive = ModelArchive.write(model, net, outputDir, recipe, images, normalization);
+        return new TrainingResult(archive, progress.bestValAccuracy(), progress.lastValAccuracy(),
+            progress.imagesPerSecond(), Devices.describe(devices), evaluation, stopReason, progress.epoch());
       }
+    } finally {
+      workers.shutdownNow();
     }
   }
 
-  private int stepsPerEpoch(int trainCount) {
-    int batch = recipe.batchSize();
-    return trainCount > batch ? trainCount / batch : 1;
+  /** What a checkpoint must match to be resumed: same recipe, same classes, same images. */
+  private Map<String, Object> identity() {
+    Map<String, Object> identity = new LinkedHashMap<>();
+    identity.put("recipe", recipe.toMap());
+    identity.put("classes", images.classNames());
+    identity.put("images", images.count());
+    identity.put("shape", List.of(images.channels(), images.size()));
+    return identity;
   }
 
-  private ArrayDataset dataset(NDManager manager, Normalization normalization, int[] indices, boolean train) {
-    int s = images.size();
-    NDArray data = manager.create(normalization.apply(images, indices), new Shape(indices.length, images.channels(), s, s));
-    float[] labels = new float[indices.length];
-    for (int i = 0; i < indices.length; i++) {
-      labels[i] = images.labels()[indices[i]];
-    }
-    NDArray label = manager.create(labels, new Shape(indices.length));
-    // Dropping the last partial batch keeps batch-norm statistics sane (a batch of one has no variance).
-    boolean dropLast = train && indices.length > recipe.batchSize();
-    return new ArrayDataset.Builder().setData(data).optLabels(label)
-        .setSampling(recipe.batchSize(), train, dropLast).build();
-  }
-
-  /** The per-epoch mechanics: one training pass with step reports, one validation pass. */
-  private static final class EpochLoop {
-    private final Trainer trainer;
-    private final Tracker schedule;
-    private final MetricSink sink;
-    private final BooleanSupplier cancelled;
-    private final int reportEvery;
-    private long step;
-    private double trainLoss;
-    private double trainAccuracy;
-    private double bestValAccuracy;
-    private double lastValAccuracy;
-    private long imagesSeen;
-    private long trainNanos;
-    private long epochStart;
-
-    EpochLoop(Trainer trainer, Tracker schedule, MetricSink sink, BooleanSupplier cancelled, int reportEvery) {
-      this.trainer = trainer;
-      this.schedule = schedule;
-      this.sink = sink;
-      this.cancelled = cancelled;
-      this.reportEvery = reportEvery;
-    }
-
-    void trainEpoch(int epoch, ArrayDataset train) throws IOException, TranslateException {
-      epochStart = System.nanoTime();
-      double lossSum = 0;
-      long correct = 0;
-      long seen = 0;
-      double windowLoss = 0;
-      int windowBatches = 0;
-      long windowImages = 0;
-      long windowStart = System.nanoTime();
-      for (Batch batch : trainer.iterateDataset(train)) {
-        try (batch) {
-          if (cancelled.getAsBoolean()) {
-            throw new TrainingCancelledException();
-          }
-          NDArray labels = batch.getLabels().singletonOrThrow();
-          float lr = schedule.getNewValue((int) step);
-          float loss;
-          long batchCorrect;
-          try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDArray logits = trainer.forward(batch.getData()).singletonOrThrow();
-            NDArray lossValue = trainer.getLoss().evaluate(new NDList(labels), new NDList(logits));
-            collector.backward(lossValue);
-            loss = lossValue.getFloat();
-            batchCorrect = correctCount(logits, labels);
-          }
-          trainer.step();
-          if (!Float.isFinite(loss)) {
-            // Divergence (A4): report the bad value so the curve shows it, then stop.
-            sink.report(MetricKind.STEP, epoch, step + 1, Map.of("loss", (double) loss, "lr", (double) lr));
-            throw new IllegalStateException("training diverged: loss became " + loss + " at step " + (step + 1)
-                + " (try a learning rate 10x lower)");
-          }
-          int n = (int) labels.getShape().get(0);
-          step++;
-          lossSum += loss * n;
-          correct += batchCorrect;
-          seen += n;
-          windowLoss += loss;
-          windowBatches++;
-          windowImages += n;
-          if (step % reportEvery == 0) {
-            double seconds = Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9);
-            sink.report(MetricKind.STEP, epoch, step, Map.of("loss", windowLoss / windowBatches,
-                "lr", (double) lr, "imagesPerSecond", windowImages / seconds));
-            windowLoss = 0;
-            windowBatches = 0;
-            windowImages = 0;
-            windowStart = System.nanoTime();
-          }
-        }
-      }
-      trainNanos += System.nanoTime() - epochStart;
-      imagesSeen += seen;
-      trainLoss = lossSum / Math.max(1, seen);
-      trainAccuracy = correct / (double) Math.max(1, seen);
-    }
-
-    void validate(int epoch, ArrayDataset validation) throws IOException, TranslateException {
-      double lossSum = 0;
-      long correct = 0;
-      long seen = 0;
-      for (Batch batch : trainer.iterateDataset(validation)) {
-        try (batch) {
-          if (cancelled.getAsBoolean()) {
-            throw new TrainingCancelledException();
-          }
-          NDArray labels = batch.getLabels().singletonOrThrow();
-          NDArray logits = trainer.evaluate(batch.getData()).singletonOrThrow();
-          int n = (int) labels.getShape().get(0);
-          lossSum += trainer.getLoss().evaluate(new NDList(labels), new NDList(logits)).getFloat() * n;
-          correct += correctCount(logits, labels);
-          seen += n;
-        }
-      }
-      lastValAccuracy = correct / (double) Math.max(1, seen);
-      bestValAccuracy = Math.max(bestValAccuracy, lastValAccuracy);
-      sink.report(MetricKind.EPOCH, epoch, step, Map.of(
-          "trainLoss", trainLoss,
-          "trainAccuracy", trainAccuracy,
-          "valLoss", lossSum / Math.max(1, seen),
-          "valAccuracy", lastValAccuracy,
-          "lr", (double) schedule.getNewValue((int) Math.max(0, step - 1)),
-          "seconds", (System.nanoTime() - epochStart) / 1e9));
-    }
-
-    private static long correctCount(NDArray logits, NDArray labels) {
-      return logits.argMax(1).toType(DataType.FLOAT32, false).eq(labels.toType(DataType.FLOAT32, false))
-          .countNonzero().getLong();
-    }
-
-    double bestValAccuracy() {
-      return bestValAccuracy;
-    }
-
-    double lastValAccuracy() {
-      return lastValAccuracy;
-    }
-
-    double imagesPerSecond() {
-      return imagesSeen / Math.max(1e-9, trainNanos / 1e9);
-    }
+  private static java.util.concurrent.ThreadFactory daemon(String name) {
+    return runnable -> {
+      Thread thread = new Thread(runnable, name);
+      thread.setDaemon(true);
+      return thread;
+    };
   }
 }

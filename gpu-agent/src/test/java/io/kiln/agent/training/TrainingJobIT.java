@@ -47,7 +47,7 @@ class TrainingJobIT {
         points.add(new Point(kind, epoch, step, values));
       }
     };
-    Recipe recipe = new Recipe("small-cnn", "sgd", 0.05, 0.9, 1e-4, "cosine", 16, 3, 16, 0.2, 7);
+    Recipe recipe = Recipe.defaults().with(Map.of("batchSize", 16, "epochs", 3, "inputSize", 16, "seed", 7));
     TrainingResult result = new TrainingJob(recipe, images, sink, () -> false, 2).run(out);
 
     assertEquals(List.of("cpu()/3/9"), started, "144 training images in batches of 16");
@@ -75,7 +75,8 @@ class TrainingJobIT {
   void cancellationStopsWithinOneBatch(@TempDir Path out) {
     AtomicInteger batchesChecked = new AtomicInteger();
     List<Point> points = new ArrayList<>();
-    Recipe recipe = new Recipe("small-cnn", "adam", 0.001, 0.9, 0, "constant", 8, 50, 16, 0.2, 7);
+    Recipe recipe = Recipe.defaults().with(Map.of("optimizer", "adam", "learningRate", 0.001, "weightDecay", 0,
+        "schedule", "constant", "batchSize", 8, "epochs", 50, "inputSize", 16, "seed", 7));
     assertThrows(TrainingCancelledException.class, () -> new TrainingJob(recipe, images,
         (kind, epoch, step, values) -> points.add(new Point(kind, epoch, step, values)),
         () -> batchesChecked.incrementAndGet() > 5, 1).run(out));

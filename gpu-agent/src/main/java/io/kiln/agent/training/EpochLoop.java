@@ -1,0 +1,226 @@
+package io.kiln.agent.training;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import io.kiln.agent.training.data.BatchPipeline;
+import io.kiln.agent.training.data.HostBatch;
+import io.kiln.agent.training.optim.GradientClipping;
+import io.kiln.agent.training.optim.KilnOptimizer;
+import io.kiln.core.protocol.MetricKind;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+import java.util.function.LongToDoubleFunction;
+
+/**
+ * The mechanics of one epoch: a training pass (forward, soft-target loss, backward, optional
+ * global-norm clipping, update) with step reports, and a validation pass. The caller decides the
+ * learning rate of every step and what happens between epochs.
+ */
+final class EpochLoop {
+  /** What a training pass measured. */
+  record TrainStats(double loss, double accuracy, long images, long steps, long nanos) {}
+
+  /** What a validation pass measured. */
+  record ValStats(double loss, double accuracy) {}
+
+  private final Trainer trainer;
+  private final KilnOptimizer optimizer;
+  private final List<Parameter> parameters;
+  private final Device[] devices;
+  private final MetricSink sink;
+  private final BooleanSupplier cancelled;
+  private final int reportEvery;
+  private final double clipNorm;
+  private final int classes;
+  private final Shape imageShape;
+
+  EpochLoop(Trainer trainer, KilnOptimizer optimizer, List<Parameter> parameters, Device[] devices, MetricSink sink,
+      BooleanSupplier cancelled, int reportEvery, double clipNorm, int classes, Shape imageShape) {
+    this.trainer = trainer;
+    this.optimizer = optimizer;
+    this.parameters = parameters;
+    this.devices = devices;
+    this.sink = sink;
+    this.cancelled = cancelled;
+    this.reportEvery = Math.max(1, reportEvery);
+    this.clipNorm = clipNorm;
+    this.classes = classes;
+    this.imageShape = imageShape;
+  }
+
+  /**
+   * @param firstStep the global index of this epoch's first update
+   * @param learningRate the rate of each global step
+   */
+  TrainStats train(int epoch, BatchPipeline.Epoch batches, long firstStep, LongToDoubleFunction learningRate) {
+    long start = System.nanoTime();
+    long step = firstStep;
+    double lossSum = 0;
+    long correct = 0;
+    long seen = 0;
+    double windowLoss = 0;
+    int windowBatches = 0;
+    long windowImages = 0;
+    long windowStart = start;
+    try (batches) {
+      while (batches.hasNext()) {
+        HostBatch batch = batches.next();
+        checkCancelled();
+        float lr = (float) learningRate.applyAsDouble(step);
+        optimizer.setLearningRate(lr);
+        boolean report = (step + 1) % reportEvery == 0;
+        float loss;
+        long batchCorrect;
+        double gradNorm = Double.NaN;
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+          NDArray x = scope.create(batch.data(), new Shape(batch.size()).addAll(imageShape));
+          NDArray y = scope.create(batch.targets(), new Shape(batch.size(), classes));
+          int[] predicted;
+          try (GradientCollector collector = trainer.newGradientCollector()) {
+            NDList logits = new NDList();
+            NDArray lossValue = null;
+            List<NDList[]> shards = shards(x, y);
+            for (NDList[] shard : shards) {
+              NDArray out = trainer.forward(shard[0]).singletonOrThrow();
+              NDArray shardLoss = trainer.getLoss().evaluate(shard[1], new NDList(out)).div(shards.size());
+              collector.backward(shardLoss);
+              logits.add(out.toDevice(Device.cpu(), false));
+              lossValue = lossValue == null ? shardLoss.toDevice(Device.cpu(), false)
+                  : lossValue.add(shardLoss.toDevice(Device.cpu(), false));
+            }
+            loss = lossValue.getFloat();
+            predicted = NDArrays.concat(logits).argMax(1).toType(DataType.INT32, false).toIntArray();
+          }
+          if (!Float.isFinite(loss)) {
+            // Divergence (A4): report the bad value so the curve shows it, then stop.
+            sink.report(MetricKind.STEP, epoch, step + 1, Map.of("loss", (double) loss, "lr", (double) lr));
+            throw new IllegalStateException("training diverged: loss became " + loss + " at step " + (step + 1)
+                + " (try a learning rate 10x lower, warmup or gradient clipping; A4)");
+          }
+          if (clipNorm > 0 || report) {
+            List<NDArray> grads = GradientClipping.gradients(parameters, scope);
+            gradNorm = clipNorm > 0 ? GradientClipping.clip(grads, clipNorm / devices.length)
+                : GradientClipping.globalNorm(grads);
+          }
+          trainer.step();
+          zeroGradients();
+          batchCorrect = 0;
+          for (int i = 0; i < predicted.length; i++) {
+            batchCorrect += predicted[i] == batch.labels()[i] ? 1 : 0;
+          }
+        }
+        int n = batch.size();
+        step++;
+        lossSum += loss * n;
+        correct += batchCorrect;
+        seen += n;
+        windowLoss += loss;
+        windowBatches++;
+        windowImages += n;
+        if (report) {
+          double seconds = Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9);
+          Map<String, Double> values = new java.util.LinkedHashMap<>();
+          values.put("loss", windowLoss / windowBatches);
+          values.put("lr", (double) lr);
+          values.put("imagesPerSecond", windowImages / seconds);
+          if (Double.isFinite(gradNorm)) {
+            values.put("gradNorm", gradNorm);
+          }
+          sink.report(MetricKind.STEP, epoch, step, values);
+          windowLoss = 0;
+          windowBatches = 0;
+          windowImages = 0;
+          windowStart = System.nanoTime();
+        }
+      }
+    }
+    return new TrainStats(lossSum / Math.max(1, seen), correct / (double) Math.max(1, seen), seen,
+        step - firstStep, System.nanoTime() - start);
+  }
+
+  /** Runs the model in inference mode over the batches; {@code each} sees every image's probabilities. */
+  ValStats validate(BatchPipeline.Epoch batches, Evaluation evaluation, List<String> ids) {
+    double lossSum = 0;
+    long correct = 0;
+    long seen = 0;
+    try (batches) {
+      while (batches.hasNext()) {
+        HostBatch batch = batches.next();
+        checkCancelled();
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+          NDArray x = scope.create(batch.data(), new Shape(batch.size()).addAll(imageShape));
+          NDArray y = scope.create(batch.targets(), new Shape(batch.size(), classes));
+          NDArray logits = trainer.evaluate(new NDList(x.toDevice(devices[0], false))).singletonOrThrow()
+              .toDevice(Device.cpu(), false);
+          lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat() * batch.size();
+          float[] probabilities = logits.softmax(1).toFloatArray();
+          for (int i = 0; i < batch.size(); i++) {
+            float[] p = java.util.Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
+            int best = 0;
+            for (int k = 1; k < classes; k++) {
+              best = p[k] > p[best] ? k : best;
+            }
+            correct += best == batch.labels()[i] ? 1 : 0;
+            if (evaluation != null) {
+              evaluation.add(ids.get(batch.indices()[i]), batch.labels()[i], p);
+            }
+          }
+          seen += batch.size();
+        }
+      }
+    }
+    return new ValStats(lossSum / Math.max(1, seen), correct / (double) Math.max(1, seen));
+  }
+
+  /** One (inputs, targets) pair per device: the batch split data-parallel, or whole on one device. */
+  private List<NDList[]> shards(NDArray x, NDArray y) {
+    if (devices.length == 1) {
+      return List.<NDList[]>of(new NDList[] {new NDList(x.toDevice(devices[0], false)),
+          new NDList(y.toDevice(devices[0], false))});
+    }
+    long n = x.getShape().get(0);
+    java.util.ArrayList<NDList[]> out = new java.util.ArrayList<>();
+    for (int d = 0; d < devices.length; d++) {
+      long from = n * d / devices.length;
+      long to = n * (d + 1) / devices.length;
+      if (to > from) {
+        out.add(new NDList[] {new NDList(x.get(from + ":" + to).toDevice(devices[d], false)),
+            new NDList(y.get(from + ":" + to).toDevice(devices[d], false))});
+      }
+    }
+    return out;
+  }
+
+  /** PyTorch accumulates gradients; DJL's built-in optimizers clear them natively, ours does it here. */
+  private void zeroGradients() {
+    if (devices.length > 1) {
+      try (GradientCollector collector = trainer.newGradientCollector()) {
+        collector.zeroGradients();
+      }
+      return;
+    }
+    for (Parameter p : parameters) {
+      NDArray array = p.getArray();
+      if (p.requiresGradient() && array.hasGradient()) {
+        JniUtils.zeroGrad((PtNDArray) array);
+      }
+    }
+  }
+
+  private void checkCancelled() {
+    if (cancelled.getAsBoolean()) {
+      throw new TrainingCancelledException();
+    }
+  }
+}

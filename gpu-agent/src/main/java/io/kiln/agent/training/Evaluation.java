@@ -1,0 +1,119 @@
+package io.kiln.agent.training;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The final model on the validation split: confusion matrix (rows = true class, columns =
+ * predicted), per-class precision and recall, and the most confidently misclassified images.
+ */
+public final class Evaluation {
+  static final int MISTAKES_KEPT = 24;
+
+  private final List<String> classNames;
+  private final long[][] confusion;
+  private final List<Mistake> mistakes = new ArrayList<>();
+
+  /** A misclassified image: its id in the dataset, its class, the prediction and its probability. */
+  public record Mistake(String imageId, String actual, String predicted, double confidence) {}
+
+  public Evaluation(List<String> classNames) {
+    this.classNames = List.copyOf(classNames);
+    int k = classNames.size();
+    this.confusion = new long[k][k];
+  }
+
+  /** Adds one image's outcome; {@code probabilities} are the softmax outputs for it. */
+  public void add(String imageId, int actual, float[] probabilities) {
+    int predicted = 0;
+    for (int k = 1; k < probabilities.length; k++) {
+      if (probabilities[k] > probabilities[predicted]) {
+        predicted = k;
+      }
+    }
+    confusion[actual][predicted]++;
+    if (predicted != actual) {
+      mistakes.add(new Mistake(imageId, classNames.get(actual), classNames.get(predicted), probabilities[predicted]));
+      if (mistakes.size() > MISTAKES_KEPT * 4) {
+        trim();
+      }
+    }
+  }
+
+  private void trim() {
+    mistakes.sort(Comparator.comparingDouble(Mistake::confidence).reversed());
+    mistakes.subList(Math.min(MISTAKES_KEPT, mistakes.size()), mistakes.size()).clear();
+  }
+
+  public long[][] confusion() {
+    return confusion;
+  }
+
+  public double accuracy() {
+    long correct = 0;
+    long total = 0;
+    for (int i = 0; i < confusion.length; i++) {
+      for (int j = 0; j < confusion.length; j++) {
+        total += confusion[i][j];
+        correct += i == j ? confusion[i][j] : 0;
+      }
+    }
+    return total == 0 ? 0 : correct / (double) total;
+  }
+
+  /** Of the images predicted as class k, the share that really are k (NaN if none was predicted k). */
+  public double precision(int k) {
+    long predicted = 0;
+    for (long[] row : confusion) {
+      predicted += row[k];
+    }
+    return predicted == 0 ? Double.NaN : confusion[k][k] / (double) predicted;
+  }
+
+  /** Of the images of class k, the share predicted as k. */
+  public double recall(int k) {
+    long actual = 0;
+    for (long v : confusion[k]) {
+      actual += v;
+    }
+    return actual == 0 ? Double.NaN : confusion[k][k] / (double) actual;
+  }
+
+  public List<Mistake> mistakes() {
+    trim();
+    return List.copyOf(mistakes);
+  }
+
+  /** The JSON form the backend stores and the run page shows. */
+  public Map<String, Object> toMap() {
+    List<Map<String, Object>> perClass = new ArrayList<>();
+    for (int k = 0; k < classNames.size(); k++) {
+      Map<String, Object> row = new LinkedHashMap<>();
+      row.put("name", classNames.get(k));
+      row.put("precision", finiteOrNull(precision(k)));
+      row.put("recall", finiteOrNull(recall(k)));
+      long support = 0;
+      for (long v : confusion[k]) {
+        support += v;
+      }
+      row.put("support", support);
+      perClass.add(row);
+    }
+    Map<String, Object> map = new LinkedHashMap<>();
+    map.put("split", "validation");
+    map.put("accuracy", accuracy());
+    map.put("classNames", classNames);
+    map.put("perClass", perClass);
+    map.put("confusion", confusion);
+    map.put("mistakes", mistakes().stream().map(m -> Map.of("imageId", m.imageId(), "actual", m.actual(),
+        "predicted", m.predicted(), "confidence", m.confidence())).toList());
+    return map;
+  }
+
+  private static Double finiteOrNull(double value) {
+    return Double.isFinite(value) ? value : null;
+  }
+}

@@ -1,0 +1,78 @@
+package io.kiln.agent.training.net;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * Every Kiln network: a feature extractor and a classifier head, kept apart so that fine-tuning
+ * can load pretrained features without the old classifier (T13) and train the head alone first
+ * (T14).
+ *
+ * <p>While the features are frozen they run in inference mode: no gradients, and batch norm uses
+ * (and keeps) its running statistics, so a head-only epoch leaves every feature value unchanged.
+ */
+public final class KilnNet extends AbstractBlock {
+  private static final byte VERSION = 1;
+
+  private final Block features;
+  private final Block head;
+  private boolean featuresFrozen;
+
+  public KilnNet(Block features, Block head) {
+    super(VERSION);
+    this.features = addChildBlock("features", features);
+    this.head = addChildBlock("head", head);
+  }
+
+  public Block features() {
+    return features;
+  }
+
+  public Block head() {
+    return head;
+  }
+
+  public boolean featuresFrozen() {
+    return featuresFrozen;
+  }
+
+  /**
+   * Freezes or unfreezes the feature extractor. Call after creating the trainer (DJL's PyTorch
+   * trainer un-freezes everything when it is created). Running mean and variance of batch norm are
+   * never trainable and are left alone.
+   */
+  public void freezeFeatures(boolean freeze) {
+    featuresFrozen = freeze;
+    for (Parameter parameter : features.getParameters().values()) {
+      Parameter.Type type = parameter.getType();
+      if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
+        parameter.freeze(freeze);
+      }
+    }
+  }
+
+  @Override
+  protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+      PairList<String, Object> params) {
+    NDList featureMaps = features.forward(parameterStore, inputs, training && !featuresFrozen, params);
+    return head.forward(parameterStore, featureMaps, training, params);
+  }
+
+  @Override
+  public Shape[] getOutputShapes(Shape[] inputShapes) {
+    return head.getOutputShapes(features.getOutputShapes(inputShapes));
+  }
+
+  @Override
+  protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+    features.initialize(manager, dataType, inputShapes);
+    head.initialize(manager, dataType, features.getOutputShapes(inputShapes));
+  }
+}
