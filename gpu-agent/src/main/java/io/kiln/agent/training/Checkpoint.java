@@ -57,7 +57,7 @@ final class Checkpoint {
     writeParameters(block, fresh.resolve("model.params"));
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
         Files.newOutputStream(fresh.resolve("optimizer.bin"))))) {
-      optimizer.save(out);
+      optimizer.save(out, names(block, true));
     }
     Map<String, Object> state = new LinkedHashMap<>();
     state.put("identity", identity);
@@ -98,22 +98,46 @@ final class Checkpoint {
         continue;
       }
       Map<?, ?> state = JSON.readValue(candidate.resolve("state.json").toFile(), Map.class);
-      if (!JSON.valueToTree(identity).equals(JSON.valueToTree(state.get("identity")))) {
+      // Compared as parsed text, so numbers read back from the file compare equal to the live values.
+      if (!JSON.readTree(JSON.writeValueAsString(identity))
+          .equals(JSON.readTree(JSON.writeValueAsString(state.get("identity"))))) {
         return Optional.empty();
       }
       readParameters(block, freshNet, manager, candidate.resolve("model.params"));
       try (DataInputStream in = new DataInputStream(new BufferedInputStream(
           Files.newInputStream(candidate.resolve("optimizer.bin"))))) {
-        optimizer.load(in, manager, device);
+        optimizer.load(in, manager, device, names(block, false));
       }
       return Optional.of(JSON.convertValue(state.get("progress"), Progress.class));
     }
     return Optional.empty();
   }
 
+  /** Parameter id to structural name (or the reverse): ids are random per network instance. */
+  private static Map<String, String> names(Block block, boolean idToName) {
+    Map<String, String> map = new LinkedHashMap<>();
+    for (Pair<String, Parameter> pair : block.getParameters()) {
+      if (idToName) {
+        map.put(pair.getValue().getId(), pair.getKey());
+      } else {
+        map.put(pair.getKey(), pair.getValue().getId());
+      }
+    }
+    return map;
+  }
+
   static void writeParameters(Block block, Path file) throws IOException {
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
       block.saveParameters(out);
+    }
+  }
+
+  /** Loads saved parameters into an uninitialized block (to inspect or use a saved model). */
+  static void readParametersInto(Block block, NDManager manager, Path file) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+      block.loadParameters(manager, in);
+    } catch (MalformedModelException e) {
+      throw new IOException("unreadable parameters in " + file.getFileName() + ": " + e.getMessage(), e);
     }
   }
 

@@ -43,6 +43,8 @@ final class ModelArchive {
     try (OutputStream out = Files.newOutputStream(archive);
         ZipOutputStream zip = new ZipOutputStream(out);
         Stream<Path> files = Files.list(paramsDir)) {
+      // Float weights barely compress; deflating a ResNet's 100 MB would cost seconds for nothing.
+      zip.setLevel(java.util.zip.Deflater.NO_COMPRESSION);
       for (Path file : files.sorted().toList()) {
         zip.putNextEntry(new ZipEntry(file.getFileName().toString()));
         Files.copy(file, zip);

@@ -149,13 +149,18 @@ public final class KilnOptimizer extends Optimizer {
     return new State(0, new NDArray[] {weight.zerosLike(), weight.zerosLike()});
   }
 
-  /** Writes the update count and slots of every parameter (its first device copy). */
-  public void save(DataOutputStream out) throws IOException {
+  /**
+   * Writes the update count and slots of every parameter (its first device copy).
+   *
+   * @param names each parameter id's structural name in the network; ids are random per instance,
+   *     names are the same in the network a resumed run builds
+   */
+  public void save(DataOutputStream out, Map<String, String> names) throws IOException {
     Map<String, Map<Device, State>> sorted = new TreeMap<>(states);
     out.writeInt(sorted.size());
     for (Map.Entry<String, Map<Device, State>> entry : sorted.entrySet()) {
       State state = entry.getValue().values().iterator().next();
-      out.writeUTF(entry.getKey());
+      out.writeUTF(names.getOrDefault(entry.getKey(), entry.getKey()));
       out.writeLong(state.step);
       out.writeInt(state.slots.length);
       for (NDArray slot : state.slots) {
@@ -166,12 +171,17 @@ public final class KilnOptimizer extends Optimizer {
     }
   }
 
-  /** Restores what {@link #save} wrote onto {@code device}; other device copies start from it. */
-  public void load(DataInputStream in, NDManager manager, Device device) throws IOException {
+  /**
+   * Restores what {@link #save} wrote onto {@code device}; other device copies start from it.
+   *
+   * @param ids each structural name's parameter id in this network
+   */
+  public void load(DataInputStream in, NDManager manager, Device device, Map<String, String> ids) throws IOException {
     states.clear();
     int count = in.readInt();
     for (int i = 0; i < count; i++) {
-      String id = in.readUTF();
+      String name = in.readUTF();
+      String id = ids.getOrDefault(name, name);
       long step = in.readLong();
       NDArray[] slots = new NDArray[in.readInt()];
       for (int s = 0; s < slots.length; s++) {

@@ -99,10 +99,10 @@ class KilnOptimizerTest {
       NDArray w = manager.create(W.clone());
       first.update("w", w, manager.create(G.clone()));
       ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-      first.save(new DataOutputStream(bytes));
+      first.save(new DataOutputStream(bytes), Map.of());
       KilnOptimizer second = new KilnOptimizer(Recipe.defaults().with(recipe));
       second.load(new DataInputStream(new ByteArrayInputStream(bytes.toByteArray())), manager,
-          ai.djl.Device.cpu());
+          ai.djl.Device.cpu(), Map.of());
       second.update("w", w, manager.create(G.clone()));
       assertArrayEquals(new float[] {0.852151f, -2.066677f}, w.toFloatArray(), 1e-6f,
           "a resumed optimizer continues with its momentum");
