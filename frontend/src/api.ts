@@ -13,18 +13,42 @@ export interface Dataset {
 
 export type RunState = 'queued' | 'assigned' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
 
+/** The flat recipe: every field of GET /api/recipe/fields (a few are named here for the pages that read them). */
 export interface Recipe {
   architecture: string;
   optimizer: string;
   learningRate: number;
-  momentum: number;
-  weightDecay: number;
-  schedule: string;
   batchSize: number;
   epochs: number;
-  inputSize: number;
-  validationFraction: number;
-  seed: number;
+  schedule: string;
+  [field: string]: unknown;
+}
+
+/** One recipe field with its explanation and trick IDs (see TRAINING-TRICKS.md). */
+export interface RecipeField {
+  name: string;
+  type: 'text' | 'number' | 'integer' | 'boolean' | 'integer_list';
+  defaultValue: unknown;
+  group: string;
+  label: string;
+  help: string;
+  trickIds: string[];
+  advanced: boolean;
+  choices: string[];
+  min: number | null;
+  max: number | null;
+}
+
+export interface Evaluation {
+  split: string;
+  accuracy: number;
+  classNames: string[];
+  perClass: { name: string; precision: number | null; recall: number | null; support: number }[];
+  confusion: number[][];
+  mistakes: { imageId: string; actual: string; predicted: string; confidence: number }[];
+  epoch: number;
+  bestEpoch: number;
+  stoppedEarly?: string;
 }
 
 export interface Run {
@@ -47,6 +71,8 @@ export interface Run {
   bestValAccuracy: number | null;
   failureReason: string | null;
   modelAvailable: boolean;
+  note: string | null;
+  evaluation: Evaluation | null;
 }
 
 export interface MetricPoint {
@@ -117,6 +143,7 @@ export const api = {
   datasets: () => request<Dataset[]>('GET', '/api/datasets'),
   runs: () => request<Run[]>('GET', '/api/runs'),
   run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
+  recipeFields: () => request<RecipeField[]>('GET', '/api/recipe/fields'),
   createRun: (body: Record<string, unknown>) => request<Run>('POST', '/api/runs', body),
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
   agents: () => request<Agent[]>('GET', '/api/agents'),

@@ -1,33 +1,15 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, RecipeField } from '../api';
 import { h, mount } from '../dom';
 
-interface Field {
-  name: string;
-  label: string;
-  help: string;
-  value: string | number;
-  type: 'number' | 'select';
-  options?: string[];
-  step?: string;
-  advanced?: boolean;
-}
+type Input = HTMLInputElement | HTMLSelectElement;
 
-// The defaults match core's Recipe.defaults(); the help text cites TRAINING-TRICKS.md.
-const FIELDS: Field[] = [
-  { name: 'epochs', label: 'Epochs', help: 'How many passes over the training images. More can help, at the cost of time (T17).', value: 5, type: 'number', step: '1' },
-  { name: 'optimizer', label: 'Optimizer', help: 'SGD with momentum usually ends more accurate; Adam gets going faster (T1).', value: 'sgd', type: 'select', options: ['sgd', 'adam'] },
-  { name: 'learningRate', label: 'Learning rate', help: 'Step size. Too high and training diverges, too low and it crawls (T2, T8).', value: 0.05, type: 'number', step: 'any' },
-  { name: 'batchSize', label: 'Batch size', help: 'Images per step; a power of two. Larger batches want a larger learning rate (T8).', value: 64, type: 'number', step: '1' },
-  { name: 'schedule', label: 'Learning-rate schedule', help: 'Cosine lowers the rate smoothly to 1% by the end (T4); constant keeps it fixed.', value: 'cosine', type: 'select', options: ['cosine', 'constant'] },
-  { name: 'momentum', label: 'Momentum', help: 'For SGD: 0.9 is the usual choice (T2).', value: 0.9, type: 'number', step: 'any', advanced: true },
-  { name: 'weightDecay', label: 'Weight decay', help: 'Regularization against overfitting; 1e-4 is typical, small nets want less (T9).', value: 0.0001, type: 'number', step: 'any', advanced: true },
-  { name: 'inputSize', label: 'Input size (pixels)', help: 'Every image is resized to this square size (T17).', value: 28, type: 'number', step: '1', advanced: true },
-  { name: 'validationFraction', label: 'Validation fraction', help: 'Share of each class held out to measure accuracy honestly (T16).', value: 0.2, type: 'number', step: 'any', advanced: true },
-  { name: 'seed', label: 'Random seed', help: 'Same seed, same split and initial weights.', value: 42, type: 'number', step: '1', advanced: true },
-];
-
+/**
+ * The launch form, generated from the recipe catalogue (GET /api/recipe/fields): the few fields a
+ * newcomer needs in plain view, every other trick folded away by group, each with its explanation
+ * and the IDs of the tricks it implements.
+ */
 export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
-  const datasets = await api.datasets();
+  const [datasets, fields] = await Promise.all([api.datasets(), api.recipeFields()]);
   if (datasets.length === 0) {
     mount(root, h('h1', {}, 'New run'), h('p', { class: 'card' }, 'Upload a dataset first: ',
       h('a', { href: '#/datasets' }, 'go to Datasets'), '.'));
@@ -38,14 +20,28 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     ...datasets.map((d) => h('option', { value: d.id, selected: String(d.id) === query.get('dataset') },
       `${d.name} (${d.imageCount} images, ${d.classNames.length} classes)`))) as HTMLSelectElement;
   const runName = h('input', { id: 'field-name', name: 'name', placeholder: 'optional' }) as HTMLInputElement;
-  const inputs = new Map<string, HTMLInputElement | HTMLSelectElement>();
-  const basic = FIELDS.filter((f) => !f.advanced).map((f) => row(f, inputs));
-  const advanced = h('details', {}, h('summary', {}, 'Advanced settings'), ...FIELDS.filter((f) => f.advanced).map((f) => row(f, inputs)));
+  const inputs = new Map<string, Input>();
+  const basic = fields.filter((f) => !f.advanced).map((f) => row(f, inputs));
+  const groups = [...new Set(fields.filter((f) => f.advanced).map((f) => f.group))];
+  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, 'Advanced settings (every training trick)'),
+    ...groups.map((g) => h('fieldset', {}, h('legend', {}, g),
+      ...fields.filter((f) => f.advanced && f.group === g).map((f) => row(f, inputs)))));
+  const effective = h('p', { class: 'hint', 'data-testid': 'effective-lr' });
   const submit = h('button', { type: 'submit' }, 'Launch training') as HTMLButtonElement;
   const form = h('form', { class: 'card', 'aria-label': 'New run' },
     h('label', { for: 'field-datasetId' }, 'Dataset'), dataset,
     h('label', { for: 'field-name' }, 'Run name'), runName,
-    ...basic, advanced, submit, error);
+    ...basic, effective, advanced, submit, error);
+
+  const showEffectiveRate = () => {
+    const lr = Number(inputs.get('learningRate')!.value);
+    const batch = Number(inputs.get('batchSize')!.value);
+    effective.textContent = inputs.get('lrScaling')!.value === 'linear'
+      ? `Linear scaling (T8): ${lr} per 256 images × ${batch}/256 = ${+(lr * batch / 256).toPrecision(4)} actual learning rate.`
+      : `Actual learning rate: ${lr} (turn on linear scaling under Optimizer to quote it per 256 images, T8).`;
+  };
+  for (const name of ['learningRate', 'batchSize', 'lrScaling']) inputs.get(name)!.addEventListener('input', showEffectiveRate);
+  showEffectiveRate();
 
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
@@ -53,10 +49,9 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     form.querySelectorAll('.field-error').forEach((el) => (el.textContent = ''));
     const body: Record<string, unknown> = { datasetId: Number(dataset.value) };
     if (runName.value.trim()) body.name = runName.value.trim();
-    for (const f of FIELDS) {
-      const raw = inputs.get(f.name)!.value.trim();
-      if (raw === '') continue;
-      body[f.name] = f.type === 'number' ? Number(raw) : raw;
+    for (const f of fields) {
+      const value = read(f, inputs.get(f.name)!);
+      if (value !== undefined && JSON.stringify(value) !== JSON.stringify(f.defaultValue)) body[f.name] = value;
     }
     submit.disabled = true;
     try {
@@ -67,7 +62,11 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
         error.textContent = err.message;
         for (const fe of err.fields) {
           const slot = form.querySelector(`[data-error-for="${fe.field}"]`);
-          if (slot) slot.textContent = fe.message;
+          if (slot) {
+            slot.textContent = fe.message;
+            const details = slot.closest('details');
+            if (details) (details as HTMLDetailsElement).open = true;
+          }
         }
       } else {
         error.textContent = String(err);
@@ -79,14 +78,31 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   mount(root, h('h1', {}, 'New run'), form);
 }
 
-function row(f: Field, inputs: Map<string, HTMLInputElement | HTMLSelectElement>): HTMLElement {
+/** The typed value of an input, or undefined when it is empty. */
+function read(f: RecipeField, input: Input): unknown {
+  if (f.type === 'boolean') return (input as HTMLInputElement).checked;
+  const raw = input.value.trim();
+  if (raw === '') return undefined;
+  if (f.type === 'number' || f.type === 'integer') return Number(raw);
+  if (f.type === 'integer_list') return raw.split(/[\s,]+/).filter((s) => s !== '').map(Number);
+  return raw;
+}
+
+function row(f: RecipeField, inputs: Map<string, Input>): HTMLElement {
   const id = `field-${f.name}`;
-  const input = f.type === 'select'
-    ? h('select', { id, name: f.name }, ...f.options!.map((o) => h('option', { value: o, selected: o === f.value }, o)))
-    : h('input', { id, name: f.name, type: 'number', step: f.step ?? 'any', value: f.value });
-  inputs.set(f.name, input as HTMLInputElement | HTMLSelectElement);
-  return h('div', { class: 'field' },
+  let input: HTMLElement;
+  if (f.choices.length > 0) {
+    input = h('select', { id, name: f.name }, ...f.choices.map((o) => h('option', { value: o, selected: o === f.defaultValue }, o)));
+  } else if (f.type === 'boolean') {
+    input = h('input', { id, name: f.name, type: 'checkbox', checked: f.defaultValue === true });
+  } else if (f.type === 'integer_list') {
+    input = h('input', { id, name: f.name, placeholder: 'e.g. 30, 60, 90', value: (f.defaultValue as number[]).join(', ') });
+  } else {
+    input = h('input', { id, name: f.name, type: 'number', step: f.type === 'integer' ? '1' : 'any', value: String(f.defaultValue) });
+  }
+  inputs.set(f.name, input as Input);
+  return h('div', { class: f.type === 'boolean' ? 'field check' : 'field' },
     h('label', { for: id }, f.label), input,
-    h('small', { class: 'hint' }, f.help),
+    h('small', { class: 'hint' }, `${f.help} `, h('span', { class: 'tricks' }, `(${f.trickIds.join(', ')})`)),
     h('small', { class: 'field-error', 'data-error-for': f.name, role: 'alert' }));
 }

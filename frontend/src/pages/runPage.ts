@@ -2,6 +2,7 @@ import { api, ApiError, type MetricPoint, type Run } from '../api';
 import { LiveChart } from '../charts';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
+import { evaluationView } from '../evaluation';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
@@ -15,6 +16,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const facts = h('dl', { class: 'facts' });
   const message = h('p', { class: 'error', role: 'alert' });
   const actions = h('div', { class: 'actions' });
+  const report = h('div', {});
 
   const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
   const stepLoss = new LiveChart('Training loss per step', 'chart-step-loss', 'step',
@@ -75,9 +77,11 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ...fact('Best validation accuracy', formatPercent(r.bestValAccuracy)),
       ...fact('Device', r.device ?? '—'),
       ...fact('Throughput', throughput ? `${Math.round(throughput)} images/s` : '—'),
-      ...fact('Recipe', `${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule} · batch ${r.recipe.batchSize}`
-        + ` · weight decay ${r.recipe.weightDecay}`));
+      ...fact('Recipe', `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
+        + ` · batch ${r.recipe.batchSize} · weight decay ${r.recipe.weightDecay}`),
+      ...(r.note ? fact('Note', r.note) : []));
     message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
+    if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation));
     actions.replaceChildren();
     if (!TERMINAL.includes(r.state) && r.state !== 'cancelling') {
       const cancel = h('button', { class: 'danger' }, 'Cancel run');
@@ -99,7 +103,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     h('section', { class: 'card' }, progressBar, progressText, facts, message, actions),
     h('section', { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
-      accuracy.element, epochLoss.element, lr.element));
+      accuracy.element, epochLoss.element, lr.element),
+    report);
 
   const live = new RunLive(runId, {
     run: render,

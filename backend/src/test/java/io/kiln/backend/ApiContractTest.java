@@ -25,7 +25,8 @@ class ApiContractTest {
   private static final Path API_TS = Path.of("../frontend/src/api.ts");
 
   @ParameterizedTest(name = "{0} = {1}")
-  @CsvSource({"RunView, Run", "DatasetView, Dataset", "MetricView, MetricPoint", "AgentView, Agent"})
+  @CsvSource({"RunView, Run", "DatasetView, Dataset", "MetricView, MetricPoint", "AgentView, Agent",
+      "FieldView, RecipeField"})
   void typeScriptInterfaceMatchesOpenApiSchema(String schema, String tsInterface) throws Exception {
     JsonNode openApi = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString());
     JsonNode properties = openApi.path("components").path("schemas").path(schema).path("properties");

@@ -118,17 +118,27 @@ class NonProgrammerJourneyTest {
   @Order(4)
   void aBadRecipeIsExplainedNextToTheField() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this dataset")).click();
-    page.getByLabel("Learning rate").fill("-1");
+    exactLabel("Learning rate").fill("-1");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
-    assertThat(page.locator("[data-error-for=learningRate]")).containsText("must be greater than 0");
+    assertThat(page.locator("[data-error-for=learningRate]")).containsText("must be between 0.0000001 and 10");
+    exactLabel("Learning rate").fill("0.05");
+    // An impossible combination deep in the advanced settings opens its section and names the field.
+    page.getByText("Advanced settings").click();
+    exactLabel("Warmup epochs").fill("20");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    assertThat(page.locator("[data-error-for=warmupEpochs]")).containsText("must be shorter than");
+    exactLabel("Warmup epochs").fill("1");
   }
 
   @Test
   @Order(5)
   void launchesARunAndWatchesTheCurvesGrowLive() {
-    page.getByLabel("Learning rate").fill("0.05");
-    page.getByLabel("Epochs").fill("8");
-    page.getByLabel("Batch size").fill("32");
+    exactLabel("Epochs").fill("8");
+    exactLabel("Batch size").fill("32");
+    assertThat(page.getByTestId("effective-lr")).containsText("Actual learning rate: 0.05");
+    // A few documented tricks from the advanced settings (T10, T12).
+    exactLabel("Horizontal flip").check();
+    exactLabel("Label smoothing").fill("0.05");
     long launched = System.nanoTime();
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
@@ -166,6 +176,12 @@ class NonProgrammerJourneyTest {
         "after the dropped connection the chart holds every stored point exactly once");
     assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download model"))).isVisible();
     assertThat(page.getByTestId("progress")).containsText("Epoch 8 of 8");
+    JsonNode run = readJson(page.request().get(runUrl).text());
+    assertTrue(run.path("recipe").path("horizontalFlip").asBoolean(), "the trick chosen in the form is in the recipe");
+    assertEquals(1.0, run.path("recipe").path("warmupEpochs").asDouble());
+    assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
+    assertEquals(run.path("evaluation").path("classNames").size() + 1,
+        page.getByTestId("per-class").locator("tr").count(), "one row per class in the per-class table");
     page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-finished.png")).setFullPage(true));
   }
 
@@ -199,6 +215,10 @@ class NonProgrammerJourneyTest {
     } catch (Exception e) {
       throw new IllegalStateException(e);
     }
+  }
+
+  private static Locator exactLabel(String label) {
+    return page.getByLabel(label, new Page.GetByLabelOptions().setExact(true));
   }
 
   private static int points(Locator chart) {

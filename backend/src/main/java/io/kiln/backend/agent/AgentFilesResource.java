@@ -33,6 +33,13 @@ public class AgentFilesResource {
     return Response.ok(leases.datasetArchive(agentId(), runId).toFile(), "application/zip").build();
   }
 
+  @GET
+  @Path("/initial-weights")
+  @Produces("application/zip")
+  public Response initialWeights(@PathParam("id") long runId) {
+    return Response.ok(leases.initialWeights(agentId(), runId).toFile(), "application/zip").build();
+  }
+
   @PUT
   @Path("/model")
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)

@@ -69,6 +69,9 @@ class AgentMessageHandler {
         c.send(new BackendMessage.CancelRun(report.runId()));
       }
       c.send(new BackendMessage.Ack(report.runId(), report.seq()));
+    } else if (message instanceof AgentMessage.RunEvaluated evaluated) {
+      leases.evaluated(c.agentId, evaluated);
+      c.send(new BackendMessage.Ack(evaluated.runId(), evaluated.seq()));
     } else if (message instanceof AgentMessage.RunFinished finished) {
       leases.finished(c.agentId, finished);
       c.currentRunId = null;
@@ -111,8 +114,10 @@ class AgentMessageHandler {
       long trainImages = Math.round(run.dataset.imageCount * (1 - recipe.validationFraction()));
       long steps = Math.max(1, trainImages / recipe.batchSize());
       int interval = (int) Math.max(1, steps / STEP_POINTS_PER_EPOCH);
-      return new BackendMessage.RunAssignment(run.id, run.dataset.id, "/api/agent/runs/" + run.id + "/dataset",
-          "/api/agent/runs/" + run.id + "/model", runs.recipeMap(run), classes, interval, metrics.nextSeq(run.id));
+      String base = "/api/agent/runs/" + run.id;
+      return new BackendMessage.RunAssignment(run.id, run.dataset.id, base + "/dataset", base + "/model",
+          runs.recipeMap(run), classes, interval, metrics.nextSeq(run.id),
+          recipe.usesPretrainedWeights() ? base + "/initial-weights" : null);
     });
   }
 }

@@ -79,6 +79,14 @@ public class Run extends PanacheEntityBase {
   @Column(name = "model_path")
   public String modelPath;
 
+  /** The final model's evaluation JSON (confusion matrix, per-class precision/recall), once reported. */
+  @Column(length = 1000000)
+  public String evaluation;
+
+  /** How a successful run ended when it is worth saying (e.g. stopped early, T15). */
+  @Column(length = 2000)
+  public String note;
+
   @Version
   public long version;
 

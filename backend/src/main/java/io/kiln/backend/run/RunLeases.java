@@ -3,6 +3,7 @@ package io.kiln.backend.run;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.core.protocol.AgentMessage.RunEvaluated;
 import io.kiln.core.protocol.AgentMessage.RunFinished;
 import io.kiln.core.protocol.AgentMessage.RunStarted;
 import io.kiln.core.run.RunState;
@@ -108,6 +109,8 @@ public class RunLeases {
       run.failureReason = "the agent reported success but uploaded no model";
     } else if (outcome != RunState.SUCCEEDED) {
       run.failureReason = event.reason();
+    } else {
+      run.note = event.reason();
     }
     run.moveTo(outcome);
     changed.fire(new RunEvents.Changed(mapper.view(run)));
@@ -131,6 +134,29 @@ public class RunLeases {
   @Transactional
   public Path datasetArchive(long agentId, long runId) {
     return dirs.root().resolve(requireHeld(agentId, runId).dataset.archivePath);
+  }
+
+  /** The model archive of the finished run this run starts from (T13). */
+  @Transactional
+  public Path initialWeights(long agentId, long runId) {
+    Run run = requireHeld(agentId, runId);
+    long parentId = mapper.recipe(run).initialRunId();
+    Run parent = Run.findById(parentId);
+    if (parent == null || parent.modelPath == null) {
+      throw ApiException.notFound("model of run", parentId);
+    }
+    return dirs.root().resolve(parent.modelPath);
+  }
+
+  /** Stores the final evaluation; a resend overwrites it with the same content. */
+  @Transactional
+  public void evaluated(long agentId, RunEvaluated event) {
+    Run run = Run.findById(event.runId());
+    if (run == null || !held(run, agentId)) {
+      return;
+    }
+    run.evaluation = mapper.evaluationJson(event.evaluation());
+    changed.fire(new RunEvents.Changed(mapper.view(run)));
   }
 
   /** The runs whose lease ran out: their agent crashed, lost the network or was revoked. */

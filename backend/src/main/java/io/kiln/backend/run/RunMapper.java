@@ -24,7 +24,26 @@ public class RunMapper {
     return new RunView(run.id, run.name, run.dataset.id, run.dataset.name, run.state.name().toLowerCase(),
         recipeMap(run), run.createdAt, run.createdBy, run.startedAt, run.finishedAt, run.agentId, run.device,
         run.totalEpochs, run.currentEpoch, run.stepsPerEpoch, run.lastStep, run.bestValAccuracy,
-        run.failureReason, run.modelPath != null);
+        run.failureReason, run.modelPath != null, run.note, evaluation(run));
+  }
+
+  private Map<String, Object> evaluation(Run run) {
+    if (run.evaluation == null) {
+      return null;
+    }
+    try {
+      return json.readValue(run.evaluation, MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt evaluation of run " + run.id, e);
+    }
+  }
+
+  public String evaluationJson(Map<String, Object> evaluation) {
+    try {
+      return json.writeValueAsString(evaluation);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("evaluation is not serializable", e);
+    }
   }
 
   public Map<String, Object> recipeMap(Run run) {

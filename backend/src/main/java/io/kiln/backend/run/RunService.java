@@ -52,6 +52,9 @@ public class RunService {
           List.of(Map.of("field", "datasetId", "message", "no such dataset")));
     }
     Recipe recipe = PARSER.parse(request);
+    if (recipe.usesPretrainedWeights()) {
+      checkStartingRun(recipe);
+    }
     Run run = new Run();
     run.dataset = dataset;
     run.name = nameFor(request.get("name"), dataset, recipe);
@@ -65,6 +68,24 @@ public class RunService {
     changed.fire(new RunEvents.Changed(view));
     queued.fire(new RunEvents.Queued(run.id));
     return view;
+  }
+
+  /** T13: the starting weights must come from a finished run of the same architecture. */
+  private void checkStartingRun(Recipe recipe) {
+    Run parent = Run.findById(recipe.initialRunId());
+    String problem = null;
+    if (parent == null) {
+      problem = "run " + recipe.initialRunId() + " does not exist";
+    } else if (parent.state != RunState.SUCCEEDED || parent.modelPath == null) {
+      problem = "run " + parent.id + " has no trained model (it is " + parent.state.name().toLowerCase() + ")";
+    } else if (!mapper.recipe(parent).architecture().equals(recipe.architecture())) {
+      problem = "run " + parent.id + " trained a " + mapper.recipe(parent).architecture() + ", this recipe a "
+          + recipe.architecture() + "; starting weights need the same architecture";
+    }
+    if (problem != null) {
+      throw new ApiException(400, "initialRunId: " + problem,
+          List.of(Map.of("field", "initialRunId", "message", problem)));
+    }
   }
 
   @Transactional

@@ -7,4 +7,5 @@ import java.util.Map;
 public record RunView(long id, String name, long datasetId, String datasetName, String state,
     Map<String, Object> recipe, Instant createdAt, String createdBy, Instant startedAt, Instant finishedAt,
     Long agentId, String device, int totalEpochs, int currentEpoch, long stepsPerEpoch, long lastStep,
-    Double bestValAccuracy, String failureReason, boolean modelAvailable) {}
+    Double bestValAccuracy, String failureReason, boolean modelAvailable, String note,
+    Map<String, Object> evaluation) {}

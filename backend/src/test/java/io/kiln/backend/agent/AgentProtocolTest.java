@@ -127,6 +127,53 @@ class AgentProtocolTest {
   }
 
   @Test
+  void aFineTuneGetsItsParentsModelAndTheEvaluationIsStored() throws Exception {
+    SERIAL.lock();
+    try (TestAgent agent = connect("fine-tuner")) {
+      Api.cancelQueuedRuns();
+      long datasetId = Api.uploadValid("fine-tune");
+      long parentId = Api.createRun(Map.of("datasetId", datasetId, "epochs", 1));
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment parent = agent.expect(BackendMessage.RunAssignment.class);
+      assertEquals(null, parent.initialWeightsPath(), "a run from random weights downloads none");
+      Api.as().contentType(ContentType.JSON).body(Map.of("datasetId", datasetId, "initialWeights", "run",
+          "initialRunId", parentId)).post("/api/runs").then().statusCode(400)
+          .body("fields[0].field", equalTo("initialRunId")).body("error", containsString("no trained model"));
+      byte[] model = {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 7};
+      given().header("Authorization", "Bearer " + agent.credential).contentType("application/octet-stream")
+          .body(model).put(parent.modelPath()).then().statusCode(204);
+      agent.send(new AgentMessage.RunFinished(parentId, 0, "SUCCEEDED", null));
+      agent.expect(BackendMessage.Ack.class);
+
+      Api.as().contentType(ContentType.JSON).body(Map.of("datasetId", datasetId, "initialWeights", "run",
+          "initialRunId", parentId, "architecture", "resnet-18")).post("/api/runs").then().statusCode(400)
+          .body("fields[0].field", equalTo("initialRunId")).body("error", containsString("same architecture"));
+      long childId = Api.createRun(Map.of("datasetId", datasetId, "initialWeights", "run", "initialRunId", parentId,
+          "headOnlyEpochs", 1, "epochs", 3));
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment child = agent.expect(BackendMessage.RunAssignment.class);
+      assertEquals(childId, child.runId());
+      assertArrayEquals(model, given().header("Authorization", "Bearer " + agent.credential)
+          .get(child.initialWeightsPath()).then().statusCode(200).extract().asByteArray(),
+          "T13: the child starts from its parent's model");
+
+      Map<String, Object> evaluation = Map.of("accuracy", 0.5, "classNames", List.of("cats", "dogs"),
+          "confusion", List.of(List.of(1, 1), List.of(0, 2)));
+      agent.send(new AgentMessage.RunEvaluated(childId, 0, evaluation));
+      assertEquals(0, agent.expect(BackendMessage.Ack.class).seq());
+      given().header("Authorization", "Bearer " + agent.credential).contentType("application/octet-stream")
+          .body(model).put(child.modelPath()).then().statusCode(204);
+      agent.send(new AgentMessage.RunFinished(childId, 1, "SUCCEEDED", "stopped early after epoch 2 (T15)"));
+      agent.expect(BackendMessage.Ack.class);
+      Api.as().get("/api/runs/" + childId).then().body("state", equalTo("succeeded"))
+          .body("evaluation.accuracy", equalTo(0.5f)).body("evaluation.confusion[1][1]", equalTo(2))
+          .body("note", containsString("T15")).body("failureReason", equalTo(null));
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
+  @Test
   void cancellingARunningRunReachesTheAgent() throws Exception {
     SERIAL.lock();
     try (TestAgent agent = connect("cancel-me")) {

@@ -34,6 +34,12 @@ public sealed interface AgentMessage {
   record MetricReport(long runId, long seq, String kind, int epoch, long step,
       Map<String, Double> values, long timestampMillis) implements RunEvent {}
 
+  /**
+   * The final model's evaluation on the validation split: confusion matrix, per-class precision
+   * and recall, the most confidently misclassified images. Sent once, before RunFinished.
+   */
+  record RunEvaluated(long runId, long seq, Map<String, Object> evaluation) implements RunEvent {}
+
   /** The run ended; outcome is SUCCEEDED, FAILED or CANCELLED, reason explains a failure. */
   record RunFinished(long runId, long seq, String outcome, String reason) implements RunEvent {}
 

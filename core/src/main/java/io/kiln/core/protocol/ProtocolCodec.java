@@ -18,6 +18,7 @@ public final class ProtocolCodec {
       "claimRun", AgentMessage.ClaimRun.class,
       "runStarted", AgentMessage.RunStarted.class,
       "metric", AgentMessage.MetricReport.class,
+      "runEvaluated", AgentMessage.RunEvaluated.class,
       "runFinished", AgentMessage.RunFinished.class);
 
   private static final Map<String, Class<? extends BackendMessage>> BACKEND_TYPES = Map.of(

@@ -139,6 +139,9 @@ public final class RecipeParser {
     if (value == null) {
       return "any";
     }
-    return value == Math.rint(value) && Math.abs(value) < 1e15 ? String.valueOf(value.longValue()) : String.valueOf(value);
+    if (value.isNaN() || value.isInfinite()) {
+      return String.valueOf(value);
+    }
+    return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
   }
 }

@@ -20,6 +20,7 @@ class ProtocolCodecTest {
         new AgentMessage.ClaimRun(),
         new AgentMessage.RunStarted(4, 0, "cpu()", 3, 10),
         new AgentMessage.MetricReport(4, 1, MetricKind.STEP, 1, 20, Map.of("loss", 0.5), 1000),
+        new AgentMessage.RunEvaluated(4, 8, Map.of("accuracy", 0.9, "classNames", java.util.List.of("a", "b"))),
         new AgentMessage.RunFinished(4, 9, "FAILED", "out of memory"));
     for (AgentMessage m : messages) {
       assertEquals(m, codec.decodeAgent(codec.encode(m)));
@@ -33,7 +34,7 @@ class ProtocolCodecTest {
         new BackendMessage.Rejected("old"),
         new BackendMessage.WorkAvailable(),
         new BackendMessage.NoWork(),
-        new BackendMessage.RunAssignment(1, 2, "/d", "/m", Map.of("epochs", 3), List.of("a", "b"), 10, 0),
+        new BackendMessage.RunAssignment(1, 2, "/d", "/m", Map.of("epochs", 3), List.of("a", "b"), 10, 0, null),
         new BackendMessage.CancelRun(3),
         new BackendMessage.Ack(3, 7));
     for (BackendMessage m : messages) {

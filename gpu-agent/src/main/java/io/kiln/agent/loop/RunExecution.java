@@ -62,8 +62,15 @@ final class RunExecution implements Runnable {
           TRANSFER_PATIENCE, cancelled::get);
       LabelledImages images = ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize());
       LOG.info("run " + runId + ": " + images.count() + " images loaded, training " + recipe.epochs() + " epochs");
-      TrainingResult result = new TrainingJob(recipe, images, new OutboxSink(), cancelled::get,
-          assignment.stepReportInterval()).run(runDir);
+      TrainingJob job = new TrainingJob(recipe, images, new OutboxSink(), cancelled::get,
+          assignment.stepReportInterval()).withCheckpoints(runDir.resolve("checkpoints"));
+      if (assignment.initialWeightsPath() != null) {
+        Path weights = runDir.resolve("initial-model.zip");
+        Transfers.withRetry("download the starting weights",
+            () -> backend.download(assignment.initialWeightsPath(), weights), TRANSFER_PATIENCE, cancelled::get);
+        job.withInitialWeights(weights);
+      }
+      TrainingResult result = job.run(runDir);
       Transfers.withRetry("upload the model", () -> backend.upload(assignment.modelPath(), result.modelArchive()),
           TRANSFER_PATIENCE, cancelled::get);
       LOG.info(String.format("run %d: succeeded, best val accuracy %.4f, %.0f images/s on %s", runId,
@@ -94,6 +101,11 @@ final class RunExecution implements Runnable {
     public void started(String device, int totalEpochs, long stepsPerEpoch) {
       outbox.send(new AgentMessage.RunStarted(assignment.runId(), seq.getAndIncrement(), device, totalEpochs,
           stepsPerEpoch));
+    }
+
+    @Override
+    public void evaluated(Map<String, Object> evaluation) {
+      outbox.send(new AgentMessage.RunEvaluated(assignment.runId(), seq.getAndIncrement(), evaluation));
     }
 
     @Override

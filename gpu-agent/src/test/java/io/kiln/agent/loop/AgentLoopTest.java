@@ -51,7 +51,7 @@ class AgentLoopTest {
   private static BackendMessage.RunAssignment assignment(long runId, int epochs, long nextSeq) {
     Map<String, Object> recipe = Map.of("epochs", epochs, "batchSize", 8, "inputSize", 12, "learningRate", 0.05);
     return new BackendMessage.RunAssignment(runId, 1, "/data/1", "/model/" + runId, recipe,
-        SyntheticImages.CLASSES, 2, nextSeq);
+        SyntheticImages.CLASSES, 2, nextSeq, null);
   }
 
   @Test
@@ -110,7 +110,7 @@ class AgentLoopTest {
 
   @Test
   void aFailedDownloadFailsTheRunWithTheReason() throws Exception {
-    backend.reply(new BackendMessage.RunAssignment(10, 1, "/missing", "/model/10", Map.of(), List.of("a", "b"), 1, 0));
+    backend.reply(new BackendMessage.RunAssignment(10, 1, "/missing", "/model/10", Map.of(), List.of("a", "b"), 1, 0, null));
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
     assertEquals("FAILED", finished.outcome());
     assertTrue(finished.reason().contains("404"), finished.reason());

@@ -1,0 +1,31 @@
+import type { Evaluation } from './api';
+import { formatPercent, h } from './dom';
+
+/** The final model's report: per-class precision and recall, the confusion matrix, the surest mistakes. */
+export function evaluationView(e: Evaluation): HTMLElement {
+  const perClass = h('table', { class: 'per-class', 'data-testid': 'per-class' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Class'), h('th', {}, 'Precision'), h('th', {}, 'Recall'), h('th', {}, 'Images'))),
+    h('tbody', {}, ...e.perClass.map((c) => h('tr', {},
+      h('th', {}, c.name), h('td', {}, formatPercent(c.precision)), h('td', {}, formatPercent(c.recall)),
+      h('td', {}, String(c.support))))));
+  const max = Math.max(1, ...e.confusion.flat());
+  const confusion = h('table', { class: 'confusion', 'data-testid': 'confusion' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'true ↓ / predicted →'), ...e.classNames.map((n) => h('th', { title: n }, n)))),
+    h('tbody', {}, ...e.confusion.map((row, i) => h('tr', {}, h('th', {}, e.classNames[i]),
+      ...row.map((v, j) => h('td', {
+        class: i === j ? 'diag' : v > 0 ? 'off' : '',
+        style: `--weight:${(v / max).toFixed(3)}`,
+        title: `${v} ${e.classNames[i]} image(s) predicted as ${e.classNames[j]}`,
+      }, String(v)))))));
+  const mistakes = e.mistakes.length === 0 ? h('p', {}, 'No validation image was misclassified.')
+    : h('ol', { class: 'mistakes' }, ...e.mistakes.slice(0, 12).map((m) => h('li', {},
+      h('code', {}, m.imageId), ` is ${m.actual}, predicted ${m.predicted} with ${formatPercent(m.confidence)} confidence`)));
+  return h('section', { class: 'card evaluation', 'data-testid': 'evaluation' },
+    h('h2', {}, `Final model on the validation split: ${formatPercent(e.accuracy)} accurate`),
+    h('p', { class: 'hint' }, `Weights of epoch ${e.epoch} (best epoch: ${e.bestEpoch}).`
+      + (e.stoppedEarly ? ` ${e.stoppedEarly}.` : '')),
+    h('div', { class: 'evaluation-grid' },
+      h('div', {}, h('h3', {}, 'Per class'), perClass),
+      h('div', {}, h('h3', {}, 'Confusion matrix'), confusion)),
+    h('h3', {}, 'Most confident mistakes'), mistakes);
+}
