@@ -73,6 +73,9 @@ final class EpochLoop {
     int windowBatches = 0;
     long windowImages = 0;
     long windowStart = start;
+    // PyTorch's grad mode is per thread and on by default in a new thread; a collector restores
+    // whatever it found. Off outside the collector, so the optimizer may update weights in place.
+    JniUtils.setGradMode(false);
     try (batches) {
       while (batches.hasNext()) {
         HostBatch batch = batches.next();
