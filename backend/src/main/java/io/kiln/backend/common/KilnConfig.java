@@ -42,8 +42,11 @@ public interface KilnConfig {
     /** Path of kiln-agent.jar. */
     Optional<String> jar();
 
-    /** Extra JVM options for the agent, e.g. -Xmx4g. */
-    @WithDefault("-Xmx3g")
+    /**
+     * JVM options for the agent. The serial collector runs on the allocating thread, so on a CPU
+     * agent no collector threads compete with PyTorch's (measured: about 15% more images/s on 2 cores).
+     */
+    @WithDefault("-Xmx3g -XX:+UseSerialGC")
     String jvmOptions();
   }
 }

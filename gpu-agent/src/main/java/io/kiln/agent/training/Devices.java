@@ -32,6 +32,10 @@ public final class Devices {
    * machines) keeps the trainer fed without slowing its math.
    */
   public static int augmentationThreads(boolean onGpu) {
+    String override = System.getProperty("kiln.augmentationThreads");
+    if (override != null) {
+      return Integer.parseInt(override);
+    }
     int cores = Runtime.getRuntime().availableProcessors();
     return onGpu ? Math.max(1, cores - 1) : Math.max(1, cores / 8);
   }

@@ -85,8 +85,8 @@ public final class TrainingJob {
         EpochPlan.epochSize(split.train(), images.labels(), classes, recipe.balanceClasses()), recipe.batchSize());
     LearningRateSchedule schedule = new LearningRateSchedule(recipe, stepsPerEpoch);
     long headSteps = (long) recipe.headOnlyEpochs() * stepsPerEpoch;
-    ExecutorService workers = Executors.newFixedThreadPool(
-        Devices.augmentationThreads(devices[0].isGpu()), daemon("kiln-augment"));
+    int threads = Devices.augmentationThreads(devices[0].isGpu());
+    ExecutorService workers = threads == 0 ? null : Executors.newFixedThreadPool(threads, daemon("kiln-augment"));
     Model model = Model.newInstance("kiln", devices[0]);
     try (model; NDManager manager = NDManager.newBaseManager(devices[0])) {
       KilnNet net = Architectures.build(recipe.architecture(), classes, images.size());
@@ -182,7 +182,9 @@ public final class TrainingJob {
             progress.imagesPerSecond(), Devices.describe(devices), evaluation, stopReason, progress.epoch());
       }
     } finally {
-      workers.shutdownNow();
+      if (workers != null) {
+        workers.shutdownNow();
+      }
     }
   }
 

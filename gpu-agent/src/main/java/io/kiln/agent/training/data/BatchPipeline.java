@@ -24,6 +24,7 @@ public final class BatchPipeline {
   private final int prefetch;
   private final long seed;
 
+  /** @param workers the augmentation threads, or null to prepare each batch on the caller's thread */
   public BatchPipeline(LabelledImages images, Augmenter augmenter, Mixer mixer, ExecutorService workers,
       int prefetch, long seed) {
     this.images = images;
@@ -81,9 +82,17 @@ public final class BatchPipeline {
     private void fill() {
       while (pending.size() < prefetch && submitted < batches.size()) {
         int index = submitted++;
-        pending.add(workers.submit(() -> prepare(batches.get(index), epoch, index, train)));
+        if (workers == null) {
+          // No worker threads: prepare on the trainer's thread when it asks (see Devices).
+          pending.add(java.util.concurrent.CompletableFuture.completedFuture(null));
+          inline.add(index);
+        } else {
+          pending.add(workers.submit(() -> prepare(batches.get(index), epoch, index, train)));
+        }
       }
     }
+
+    private final ArrayDeque<Integer> inline = new ArrayDeque<>();
 
     @Override
     public boolean hasNext() {
@@ -97,6 +106,10 @@ public final class BatchPipeline {
         throw new NoSuchElementException();
       }
       fill();
+      if (workers == null) {
+        int index = inline.poll();
+        return prepare(batches.get(index), epoch, index, train);
+      }
       try {
         return head.get();
       } catch (InterruptedException e) {
