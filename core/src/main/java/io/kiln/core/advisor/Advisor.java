@@ -1,0 +1,35 @@
+package io.kiln.core.advisor;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Reads a run and returns the tuning suggestions that hold now, most severe first. Only
+ * suggestions with a recipe change are returned: each can be applied as a new run in one click.
+ */
+public final class Advisor {
+  private static final List<Rule> RULES = List.of(new OverfittingRule(), new UnderfittingRule(),
+      new NotLearningRule(), new DivergenceRule(), new PlateauRule(), new LrFloorRule(), new UnstableRule(),
+      new BatchScalingRule(), new FineTuneRateRule());
+
+  private final Thresholds thresholds;
+
+  public Advisor(Thresholds thresholds) {
+    this.thresholds = thresholds;
+  }
+
+  public List<Suggestion> evaluate(RunHistory history, RunContext context) {
+    return RULES.stream()
+        .map(rule -> rule.evaluate(history, context, thresholds))
+        .flatMap(Optional::stream)
+        .filter(s -> !s.patch().isEmpty())
+        .sorted(Comparator.comparingInt(Suggestion::rank))
+        .toList();
+  }
+
+  /** The rule IDs, A1 to A9. */
+  public static List<String> ruleIds() {
+    return RULES.stream().map(Rule::id).toList();
+  }
+}

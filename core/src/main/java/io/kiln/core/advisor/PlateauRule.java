@@ -1,0 +1,49 @@
+package io.kiln.core.advisor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A5: validation accuracy flat for several epochs while the learning rate is still high. */
+final class PlateauRule implements Rule {
+  @Override
+  public String id() {
+    return "A5";
+  }
+
+  @Override
+  public Optional<Suggestion> evaluate(RunHistory h, RunContext c, Thresholds t) {
+    int n = t.plateauEpochs();
+    if (h.epochCount() < Math.max(n, t.minEpochs())) {
+      return Optional.empty();
+    }
+    double lo = 1;
+    double hi = 0;
+    for (int i = 0; i < n; i++) {
+      lo = Math.min(lo, h.fromEnd(i).valAccuracy());
+      hi = Math.max(hi, h.fromEnd(i).valAccuracy());
+    }
+    EpochPoint last = h.fromEnd(0);
+    var r = c.recipe();
+    boolean rateHigh = last.lr() >= t.highLrShare() * r.effectiveLearningRate();
+    boolean learning = last.valAccuracy() > c.chance() + t.chanceMargin();
+    if (hi - lo > t.plateauDelta() || !learning || !rateHigh) {
+      return Optional.empty();
+    }
+    Patch patch = new Patch(r);
+    if ("plateau".equals(r.schedule())) {
+      patch.set("earlyStopping", true);
+    } else if ("constant".equals(r.schedule())) {
+      patch.set("schedule", "cosine");
+    } else {
+      patch.set("schedule", "plateau").set("plateauMetric", "valAccuracy").set("plateauMode", "max")
+          .set("plateauPatience", 2L);
+    }
+    String explanation = String.format("Validation accuracy has stayed between %.1f%% and %.1f%% for %d epochs"
+        + " while the learning rate is still %.3g, near its start. A lower rate lets the model settle into a"
+        + " better solution: reduce it when progress stalls (T7) or decay it smoothly (T4); if it is already at"
+        + " its floor, stop early (T15).", lo * 100, hi * 100, n, last.lr());
+    return Optional.of(new Suggestion(id(), List.of("T7", "T4", "T15"), "low", "Progress has stalled", explanation,
+        Map.of("epochs", n, "valAccuracyLow", lo, "valAccuracyHigh", hi, "lr", last.lr()), patch.build()));
+  }
+}

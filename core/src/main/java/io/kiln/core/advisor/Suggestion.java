@@ -1,0 +1,30 @@
+package io.kiln.core.advisor;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One piece of tuning advice: which rule fired on what evidence, in plain words, and the recipe
+ * patch that applies it (field name to new value; applying it creates a child run).
+ *
+ * @param severity "high" (the run is wasting its time), "medium" (it will end worse than it could)
+ *     or "low" (an improvement)
+ * @param evidence the numbers and epochs that triggered the rule
+ */
+public record Suggestion(String ruleId, List<String> trickIds, String severity, String title, String explanation,
+    Map<String, Object> evidence, Map<String, Object> patch) {
+
+  public Suggestion {
+    trickIds = List.copyOf(trickIds);
+    evidence = Map.copyOf(evidence);
+    patch = Map.copyOf(patch);
+  }
+
+  public int rank() {
+    return switch (severity) {
+      case "high" -> 0;
+      case "medium" -> 1;
+      default -> 2;
+    };
+  }
+}

@@ -1,0 +1,46 @@
+package io.kiln.core.advisor;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** A7: validation accuracy swings up and down strongly from epoch to epoch. */
+final class UnstableRule implements Rule {
+  @Override
+  public String id() {
+    return "A7";
+  }
+
+  @Override
+  public Optional<Suggestion> evaluate(RunHistory h, RunContext c, Thresholds t) {
+    int n = t.minEpochs() + 1;
+    if (h.epochCount() < n) {
+      return Optional.empty();
+    }
+    int signChanges = 0;
+    double swing = 0;
+    double previousDelta = 0;
+    for (int i = n - 2; i >= 0; i--) {
+      double delta = h.fromEnd(i).valAccuracy() - h.fromEnd(i + 1).valAccuracy();
+      swing += Math.abs(delta);
+      if (previousDelta != 0 && Math.signum(delta) != Math.signum(previousDelta)) {
+        signChanges++;
+      }
+      previousDelta = delta;
+    }
+    swing /= n - 1;
+    if (signChanges < 2 || swing < t.oscillation()) {
+      return Optional.empty();
+    }
+    var r = c.recipe();
+    Patch patch = new Patch(r).scaleLearningRate(0.5);
+    if (("sgd".equals(r.optimizer()) || "rmsprop".equals(r.optimizer())) && r.momentum() < 0.9) {
+      patch.set("momentum", 0.9);
+    }
+    String explanation = String.format("Validation accuracy jumps up and down by %.1f points per epoch on"
+        + " average: the steps are too large to settle. A lower rate (or a larger momentum with a large rate, T2,"
+        + " or a larger batch, T8) smooths it; do not trust a single high epoch (T16).", swing * 100);
+    return Optional.of(new Suggestion(id(), List.of("T2", "T8", "T16"), "medium", "Unstable validation accuracy",
+        explanation, Map.of("meanSwing", swing, "directionChanges", signChanges, "epochs", n), patch.build()));
+  }
+}
