@@ -10,15 +10,15 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /** Reads Fashion-MNIST from the Debian package's IDX files straight into memory, for the benchmarks. */
-final class FashionMnist {
+public final class FashionMnist {
   static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
-  static final List<String> CLASSES = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
+  public static final List<String> CLASSES = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
       "sneaker", "bag", "ankle-boot");
 
   private FashionMnist() {}
 
   /** The first {@code limit} images of the "train" or "t10k" split. */
-  static LabelledImages load(String split, int limit) throws IOException {
+  public static LabelledImages load(String split, int limit) throws IOException {
     Path images = DIR.resolve(split + "-images-idx3-ubyte.gz");
     Path labels = DIR.resolve(split + "-labels-idx1-ubyte.gz");
     if (!Files.exists(images)) {
