@@ -73,6 +73,28 @@ export interface Run {
   modelAvailable: boolean;
   note: string | null;
   evaluation: Evaluation | null;
+  parentId: number | null;
+  suggestionId: number | null;
+  autopilot: number;
+  autopilotChild: boolean;
+  autopilotNote: string | null;
+}
+
+/** A tuning suggestion of rule A1-A9 (TRAINING-TRICKS.md) with the recipe patch that applies it. */
+export interface Suggestion {
+  id: number;
+  runId: number;
+  ruleId: string;
+  trickIds: string[];
+  severity: 'high' | 'medium' | 'low';
+  title: string;
+  explanation: string;
+  evidence: Record<string, unknown>;
+  patch: Record<string, unknown>;
+  active: boolean;
+  createdAt: string;
+  updatedAt: string;
+  appliedRunId: number | null;
 }
 
 export interface MetricPoint {
@@ -145,6 +167,9 @@ export const api = {
   run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
   recipeFields: () => request<RecipeField[]>('GET', '/api/recipe/fields'),
   createRun: (body: Record<string, unknown>) => request<Run>('POST', '/api/runs', body),
+  suggestions: (id: number) => request<Suggestion[]>('GET', `/api/runs/${id}/suggestions`),
+  applySuggestion: (runId: number, suggestionId: number) =>
+    request<Run>('POST', `/api/runs/${runId}/suggestions/${suggestionId}/apply`),
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
   agents: () => request<Agent[]>('GET', '/api/agents'),
   enrollmentToken: () => request<{ token: string; expiresAt: string }>('POST', '/api/agents/enrollment-tokens'),

@@ -1,10 +1,11 @@
 // The run page's live feed: /ws/runs/{id}. Reconnects with back-off and asks only for the points it
 // has not seen (afterSeq), so a dropped connection loses nothing and duplicates nothing.
-import type { MetricPoint, Run } from './api';
+import type { MetricPoint, Run, Suggestion } from './api';
 
 export interface LiveHandlers {
   run(run: Run): void;
   metric(point: MetricPoint): void;
+  suggestions(suggestions: Suggestion[]): void;
   connection(connected: boolean): void;
   error(message: string): void;
 }
@@ -47,6 +48,10 @@ export class RunLive {
       case 'snapshot':
         this.handlers.run(message.run);
         for (const point of message.metrics as MetricPoint[]) this.accept(point);
+        this.handlers.suggestions(message.suggestions ?? []);
+        break;
+      case 'suggestions':
+        this.handlers.suggestions(message.suggestions);
         break;
       case 'metric':
         this.accept(message.point);

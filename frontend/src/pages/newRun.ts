@@ -27,11 +27,15 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     ...groups.map((g) => h('fieldset', {}, h('legend', {}, g),
       ...fields.filter((f) => f.advanced && f.group === g).map((f) => row(f, inputs)))));
   const effective = h('p', { class: 'hint', 'data-testid': 'effective-lr' });
+  const autopilot = h('input', { id: 'field-autopilot', name: 'autopilot', type: 'number', min: 0, max: 10, step: '1', value: '0' }) as HTMLInputElement;
+  const autopilotRow = h('div', { class: 'field' }, h('label', { for: 'field-autopilot' }, 'Autopilot follow-up runs'), autopilot,
+    h('small', { class: 'hint' }, 'When the run ends, Kiln applies its top suggestion as a new run by itself, up to this many times, and stops when a change does not help. 0 = off.'),
+    h('small', { class: 'field-error', 'data-error-for': 'autopilot', role: 'alert' }));
   const submit = h('button', { type: 'submit' }, 'Launch training') as HTMLButtonElement;
   const form = h('form', { class: 'card', 'aria-label': 'New run' },
     h('label', { for: 'field-datasetId' }, 'Dataset'), dataset,
     h('label', { for: 'field-name' }, 'Run name'), runName,
-    ...basic, effective, advanced, submit, error);
+    ...basic, effective, autopilotRow, advanced, submit, error);
 
   const showEffectiveRate = () => {
     const lr = Number(inputs.get('learningRate')!.value);
@@ -49,6 +53,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     form.querySelectorAll('.field-error').forEach((el) => (el.textContent = ''));
     const body: Record<string, unknown> = { datasetId: Number(dataset.value) };
     if (runName.value.trim()) body.name = runName.value.trim();
+    if (autopilot.value.trim() !== '' && Number(autopilot.value) !== 0) body.autopilot = Number(autopilot.value);
     for (const f of fields) {
       const value = read(f, inputs.get(f.name)!);
       if (value !== undefined && JSON.stringify(value) !== JSON.stringify(f.defaultValue)) body[f.name] = value;

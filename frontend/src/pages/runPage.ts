@@ -3,6 +3,8 @@ import { LiveChart } from '../charts';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
+import { lineageView, suggestionsView } from '../advice';
+import type { Suggestion } from '../api';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
@@ -17,6 +19,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const message = h('p', { class: 'error', role: 'alert' });
   const actions = h('div', { class: 'actions' });
   const report = h('div', {});
+  const advice = h('div', {});
+  const lineage = h('div', {});
+  let suggestions: Suggestion[] = [];
+  let lineageFor = '';
 
   const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
   const stepLoss = new LiveChart('Training loss per step', 'chart-step-loss', 'step',
@@ -82,6 +88,11 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ...(r.note ? fact('Note', r.note) : []));
     message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation));
+    advice.replaceChildren(suggestionsView(r, suggestions));
+    if (r.autopilotNote) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote));
+    else if (r.autopilot > 0) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' },
+      `Autopilot is on: when this run ends, Kiln applies its top suggestion (up to ${r.autopilot} more run${r.autopilot === 1 ? '' : 's'}).`));
+    showLineage(r);
     actions.replaceChildren();
     if (!TERMINAL.includes(r.state) && r.state !== 'cancelling') {
       const cancel = h('button', { class: 'danger' }, 'Cancel run');
@@ -99,8 +110,21 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     }
   }
 
+  async function showLineage(r: Run) {
+    const key = `${r.id}/${r.state}`;
+    if (r.parentId === null || key === lineageFor) return;
+    lineageFor = key;
+    try {
+      const [parent, parentAdvice] = await Promise.all([api.run(r.parentId), api.suggestions(r.parentId)]);
+      const view = lineageView(r, parent, parentAdvice.find((s) => s.id === r.suggestionId) ?? null);
+      lineage.replaceChildren(...(view ? [view] : []));
+    } catch {
+      lineageFor = '';
+    }
+  }
+
   mount(root, h('div', { class: 'title-row' }, title, state), connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions),
+    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), lineage, advice,
     h('section', { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
       accuracy.element, epochLoss.element, lr.element),
@@ -109,6 +133,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const live = new RunLive(runId, {
     run: render,
     metric: onMetric,
+    suggestions: (list) => {
+      suggestions = list;
+      if (run) render(run);
+    },
     connection: (up) => (connection.textContent = up ? 'live' : 'reconnecting…'),
     error: (m) => (message.textContent = m),
   });

@@ -21,6 +21,56 @@ public interface KilnConfig {
 
   LocalAgent localAgent();
 
+  Advisor advisor();
+
+  /**
+   * When the tuning rules (A1-A9) fire; see core's Thresholds for what each means. The defaults
+   * keep a healthy run silent: several epochs of evidence, margins of several points.
+   */
+  interface Advisor {
+    @WithDefault("3")
+    int minEpochs();
+
+    @WithDefault("0.05")
+    double overfitGap();
+
+    @WithDefault("0.02")
+    double gapGrowth();
+
+    @WithDefault("0.8")
+    double underfitAccuracy();
+
+    @WithDefault("0.05")
+    double chanceMargin();
+
+    @WithDefault("3")
+    int notLearningEpochs();
+
+    @WithDefault("4.0")
+    double divergenceFactor();
+
+    @WithDefault("3")
+    int plateauEpochs();
+
+    @WithDefault("0.005")
+    double plateauDelta();
+
+    @WithDefault("0.5")
+    double highLrShare();
+
+    @WithDefault("0.001")
+    double floorRatio();
+
+    @WithDefault("0.04")
+    double oscillation();
+
+    @WithDefault("1000")
+    int smallDataset();
+
+    @WithDefault("0.001")
+    double fineTuneRate();
+  }
+
   /** Lease and heartbeat timing for remote agents. */
   interface Agents {
     @WithDefault("2")

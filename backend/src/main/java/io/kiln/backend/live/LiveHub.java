@@ -1,5 +1,6 @@
 package io.kiln.backend.live;
 
+import io.kiln.backend.advice.AdviceEvents;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.metrics.MetricEvents;
@@ -13,7 +14,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fans committed run changes and metric points out to every browser watching that run. Messages:
- * {@code snapshot} (run + points so far), {@code metric} (one point), {@code run} (state/progress).
+ * {@code snapshot} (run, points and suggestions so far), {@code metric} (one point), {@code run}
+ * (state/progress), {@code suggestions} (the run's suggestions whenever they change).
  */
 @ApplicationScoped
 public class LiveHub {
@@ -42,6 +44,10 @@ public class LiveHub {
 
   void onMetric(@Observes(during = TransactionPhase.AFTER_SUCCESS) MetricEvents event) {
     publish(event.runId(), event.point().seq(), Map.of("type", "metric", "point", event.point()));
+  }
+
+  void onAdvice(@Observes(during = TransactionPhase.AFTER_SUCCESS) AdviceEvents event) {
+    publish(event.runId(), -1, Map.of("type", "suggestions", "suggestions", event.suggestions()));
   }
 
   void onRun(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Changed event) {

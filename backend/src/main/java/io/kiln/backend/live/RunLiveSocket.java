@@ -1,5 +1,7 @@
 package io.kiln.backend.live;
 
+import io.kiln.backend.advice.AdviceService;
+import io.kiln.backend.advice.AdviceView;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.RunService;
@@ -25,12 +27,14 @@ import org.jboss.logging.Logger;
 public class RunLiveSocket {
   private static final Logger LOG = Logger.getLogger(RunLiveSocket.class);
   private final LiveHub hub;
+  private final AdviceService advice;
   private final RunService runs;
   private final MetricService metrics;
   private final Vertx vertx;
 
-  RunLiveSocket(LiveHub hub, RunService runs, MetricService metrics, Vertx vertx) {
+  RunLiveSocket(LiveHub hub, RunService runs, MetricService metrics, AdviceService advice, Vertx vertx) {
     this.hub = hub;
+    this.advice = advice;
     this.runs = runs;
     this.metrics = metrics;
     this.vertx = vertx;
@@ -62,7 +66,8 @@ public class RunLiveSocket {
       vertx.executeBlocking(() -> snapshot(runId, afterSeq), false).onComplete(result -> {
         if (result.succeeded()) {
           Snapshot s = result.result();
-          viewer.goLive(hub.encode(Map.of("type", "snapshot", "run", s.run(), "metrics", s.metrics())), s.maxSeq());
+          viewer.goLive(hub.encode(Map.of("type", "snapshot", "run", s.run(), "metrics", s.metrics(),
+              "suggestions", s.suggestions())), s.maxSeq());
         } else {
           String message = result.cause() instanceof ApiException api ? api.getMessage() : "cannot load the run";
           socket.writeTextMessage(hub.encode(Map.of("type", "error", "error", message)));
@@ -73,13 +78,13 @@ public class RunLiveSocket {
     }).onFailure(e -> LOG.debugf("run %d live upgrade failed: %s", runId, e.getMessage()));
   }
 
-  private record Snapshot(RunView run, List<MetricView> metrics, long maxSeq) {}
+  private record Snapshot(RunView run, List<MetricView> metrics, List<AdviceView> suggestions, long maxSeq) {}
 
   private Snapshot snapshot(long runId, long afterSeq) {
     RunView run = runs.get(runId);
     List<MetricView> points = metrics.list(runId, afterSeq);
     long max = points.isEmpty() ? afterSeq : points.get(points.size() - 1).seq();
-    return new Snapshot(run, points, max);
+    return new Snapshot(run, points, advice.list(runId), max);
   }
 
   private static boolean isPerson(SecurityIdentity identity) {

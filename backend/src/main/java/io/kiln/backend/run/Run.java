@@ -87,6 +87,26 @@ public class Run extends PanacheEntityBase {
   @Column(length = 2000)
   public String note;
 
+  /** The run this one was derived from by applying a suggestion. */
+  @Column(name = "parent_id")
+  public Long parentId;
+
+  /** The suggestion of the parent that this run applies. */
+  @Column(name = "suggestion_id")
+  public Long suggestionId;
+
+  /** How many more follow-up runs the autopilot may start from this one (0 = off). */
+  @Column(nullable = false)
+  public int autopilot;
+
+  /** True when the autopilot, not a person, started this run. */
+  @Column(name = "autopilot_child", nullable = false)
+  public boolean autopilotChild;
+
+  /** What the autopilot did or decided after this run, in plain words. */
+  @Column(name = "autopilot_note", length = 4000)
+  public String autopilotNote;
+
   @Version
   public long version;
 

@@ -24,7 +24,8 @@ public class RunMapper {
     return new RunView(run.id, run.name, run.dataset.id, run.dataset.name, run.state.name().toLowerCase(),
         recipeMap(run), run.createdAt, run.createdBy, run.startedAt, run.finishedAt, run.agentId, run.device,
         run.totalEpochs, run.currentEpoch, run.stepsPerEpoch, run.lastStep, run.bestValAccuracy,
-        run.failureReason, run.modelPath != null, run.note, evaluation(run));
+        run.failureReason, run.modelPath != null, run.note, evaluation(run), run.parentId, run.suggestionId,
+        run.autopilot, run.autopilotChild, run.autopilotNote);
   }
 
   private Map<String, Object> evaluation(Run run) {

@@ -19,7 +19,9 @@ import java.util.Set;
 /** What users do with runs: launch, list, inspect, cancel. */
 @ApplicationScoped
 public class RunService {
-  private static final RecipeParser PARSER = new RecipeParser(Set.of("datasetId", "name"));
+  private static final RecipeParser PARSER = new RecipeParser(Set.of("datasetId", "name", "autopilot"));
+  /** The most follow-up runs an autopilot may start from one run. */
+  public static final int MAX_AUTOPILOT = 10;
   private final RunMapper mapper;
   private final DataDirectory dirs;
   private final Event<RunEvents.Changed> changed;
@@ -51,23 +53,60 @@ public class RunService {
       throw new ApiException(400, "dataset " + number.longValue() + " does not exist",
           List.of(Map.of("field", "datasetId", "message", "no such dataset")));
     }
+    Object autopilot = request.getOrDefault("autopilot", 0);
+    if (!(autopilot instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 0
+        || n.intValue() > MAX_AUTOPILOT) {
+      throw new ApiException(400, "autopilot must be a whole number of follow-up runs from 0 to " + MAX_AUTOPILOT,
+          List.of(Map.of("field", "autopilot", "message", "must be between 0 and " + MAX_AUTOPILOT)));
+    }
     Recipe recipe = PARSER.parse(request);
+    Run run = newRun(dataset, recipe, nameFor(request.get("name"), dataset, recipe), user);
+    run.autopilot = ((Number) autopilot).intValue();
+    return queue(run);
+  }
+
+  /**
+   * Queues a run derived from {@code parent} by applying one of its suggestions.
+   *
+   * @param byAutopilot true when the autopilot, not a person, applies it
+   */
+  @Transactional
+  public RunView createDerived(long parentId, Recipe recipe, long suggestionId, String title, String user,
+      boolean byAutopilot) {
+    Run parent = find(parentId);
+    Run run = newRun(parent.dataset, recipe, trimmed("#" + parent.id + " + " + title), user);
+    run.parentId = parent.id;
+    run.suggestionId = suggestionId;
+    run.autopilotChild = byAutopilot;
+    run.autopilot = byAutopilot ? Math.max(0, parent.autopilot - 1) : 0;
+    return queue(run);
+  }
+
+  private Run newRun(Dataset dataset, Recipe recipe, String name, String user) {
     if (recipe.usesPretrainedWeights()) {
       checkStartingRun(recipe);
     }
     Run run = new Run();
     run.dataset = dataset;
-    run.name = nameFor(request.get("name"), dataset, recipe);
+    run.name = name;
     run.recipe = mapper.recipeJson(recipe);
     run.state = RunState.QUEUED;
     run.totalEpochs = recipe.epochs();
     run.createdAt = Instant.now();
     run.createdBy = user;
+    return run;
+  }
+
+  private RunView queue(Run run) {
     run.persist();
     RunView view = mapper.view(run);
     changed.fire(new RunEvents.Changed(view));
     queued.fire(new RunEvents.Queued(run.id));
     return view;
+  }
+
+  private static String trimmed(String name) {
+    return name.length() > 200 ? name.substring(0, 200) : name;
   }
 
   /** T13: the starting weights must come from a finished run of the same architecture. */
@@ -127,7 +166,7 @@ public class RunService {
     return dirs.root().resolve(run.modelPath);
   }
 
-  static Run find(long id) {
+  public static Run find(long id) {
     Run run = Run.findById(id);
     if (run == null) {
       throw ApiException.notFound("run", id);

@@ -67,4 +67,17 @@ public final class TestAgent implements AutoCloseable {
     }
   }
 
+
+  /** Enrolls a new agent through the API, connects it and completes the hello. */
+  public static TestAgent connect(URI base, String name) throws InterruptedException {
+    String token = Api.as().post("/api/agents/enrollment-tokens").then().extract().path("token");
+    var body = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
+        .body(java.util.Map.of("token", token, "name", name)).post("/api/agents/enroll").then().statusCode(201)
+        .extract().jsonPath();
+    TestAgent agent = new TestAgent(base, body.getLong("agentId"), body.getString("credential"));
+    agent.send(new io.kiln.core.protocol.AgentMessage.Hello(io.kiln.core.protocol.Protocol.VERSION, "test",
+        "test-host", java.util.List.of(new io.kiln.core.protocol.AgentMessage.DeviceInfo("cpu()", "cpu", "2 cores"))));
+    agent.expect(io.kiln.core.protocol.BackendMessage.Welcome.class);
+    return agent;
+  }
 }

@@ -1,0 +1,38 @@
+package io.kiln.backend.advice;
+
+import io.kiln.backend.run.RunService;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** A run's tuning suggestions (rules A1-A9) and "apply as a new run". */
+@Path("/api/runs/{id}/suggestions")
+@Authenticated
+public class AdviceResource {
+  private final AdviceService advice;
+  private final SecurityIdentity identity;
+
+  AdviceResource(AdviceService advice, SecurityIdentity identity) {
+    this.advice = advice;
+    this.identity = identity;
+  }
+
+  @GET
+  public List<AdviceView> list(@PathParam("id") long runId) {
+    RunService.find(runId);
+    return advice.list(runId);
+  }
+
+  /** Creates the child run with the suggestion's patch; 201 with the child. */
+  @POST
+  @Path("/{suggestionId}/apply")
+  public Response apply(@PathParam("id") long runId, @PathParam("suggestionId") long suggestionId) {
+    return Response.status(201)
+        .entity(advice.apply(runId, suggestionId, identity.getPrincipal().getName(), false)).build();
+  }
+}

@@ -1,0 +1,178 @@
+package io.kiln.backend.advice;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kiln.backend.support.Api;
+import io.kiln.backend.support.LiveClient;
+import io.kiln.backend.support.TestAgent;
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.MetricKind;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Suggestions as the agent's curves arrive: stored once per rule, pushed live, marked inactive when
+ * they stop holding, applied as a child run; and the autopilot. The agent side is the real protocol
+ * over a real socket (the trainer's part is covered by the agent's AdvisorScenariosIT).
+ */
+@QuarkusTest
+class AdviceTest {
+  @TestHTTPResource("/")
+  URI base;
+
+  /** Epoch curves of a run that memorises its training data (A1): the gap grows every epoch. */
+  static final double[][] OVERFITTING = {{0.70, 0.68}, {0.82, 0.76}, {0.90, 0.79}, {0.95, 0.80}};
+
+  private static JsonPath awaitSuggestions(long runId, Predicate<JsonPath> condition) throws InterruptedException {
+    JsonPath last = null;
+    for (int i = 0; i < 100; i++) {
+      last = Api.as().get("/api/runs/" + runId + "/suggestions").then().statusCode(200).extract().jsonPath();
+      if (condition.test(last)) {
+        return last;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("suggestions never matched: " + (last == null ? null : last.prettify()));
+  }
+
+  private static long seq = 0;
+
+  private static void epoch(TestAgent agent, long runId, int epoch, double train, double val)
+      throws InterruptedException {
+    agent.send(new AgentMessage.MetricReport(runId, seq++, MetricKind.EPOCH, epoch, epoch * 10L,
+        Map.of("trainLoss", 2.3 * (1 - train), "trainAccuracy", train, "valLoss", 2.3 * (1 - val),
+            "valAccuracy", val, "lr", 0.05), System.currentTimeMillis()));
+    agent.expect(BackendMessage.Ack.class);
+  }
+
+  private static BackendMessage.RunAssignment claim(TestAgent agent, long runId) throws InterruptedException {
+    agent.send(new AgentMessage.ClaimRun());
+    BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
+    assertEquals(runId, a.runId());
+    seq = a.nextSeq();
+    agent.send(new AgentMessage.RunStarted(runId, seq++, "cpu()", 8, 10));
+    agent.expect(BackendMessage.Ack.class);
+    return a;
+  }
+
+  private static void succeed(TestAgent agent, BackendMessage.RunAssignment a) throws InterruptedException {
+    io.restassured.RestAssured.given().header("Authorization", "Bearer " + agent.credential)
+        .contentType("application/octet-stream").body(new byte[] {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+            0, 0, 0, 0, 0, 0}).put(a.modelPath()).then().statusCode(204);
+    agent.send(new AgentMessage.RunFinished(a.runId(), seq++, "SUCCEEDED", null));
+    agent.expect(BackendMessage.Ack.class);
+  }
+
+  @Test
+  void overfittingIsSuggestedLiveOnceAppliedAsAChildAndRetiredWhenItStopsHolding() throws Exception {
+    try (TestAgent agent = TestAgent.connect(base, "advice-a1")) {
+      Api.cancelQueuedRuns();
+      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a1"), "epochs", 8));
+      claim(agent, runId);
+      try (LiveClient browser = new LiveClient(base, runId, -1)) {
+        browser.next("snapshot");
+        for (int e = 0; e < OVERFITTING.length; e++) {
+          epoch(agent, runId, e + 1, OVERFITTING[e][0], OVERFITTING[e][1]);
+        }
+        JsonNode pushed = browser.next("suggestions");
+        while (pushed.path("suggestions").size() == 0) {
+          pushed = browser.next("suggestions");
+        }
+        assertEquals("A1", pushed.path("suggestions").get(0).path("ruleId").asText(), "pushed over the run's socket");
+      }
+      JsonPath list = awaitSuggestions(runId, j -> j.getList("ruleId").contains("A1"));
+      assertEquals(List.of("A1"), list.getList("ruleId"), "one suggestion per rule, never repeated");
+      assertEquals(3.0e-4, list.getDouble("[0].patch.weightDecay"), 1e-12);
+      assertEquals(List.of("T9", "T12", "T10", "T15", "T13"), list.getList("[0].trickIds"));
+      assertTrue(list.getString("[0].explanation").contains("memorising"));
+      long suggestionId = list.getLong("[0].id");
+
+      epoch(agent, runId, 5, 0.97, 0.80);
+      JsonPath again = awaitSuggestions(runId, j -> j.getDouble("[0].evidence.trainAccuracy") == 0.97);
+      assertEquals(List.of("A1"), again.getList("ruleId"), "still one A1, with fresh evidence");
+
+      JsonPath child = Api.as().post("/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply").then()
+          .statusCode(201).body("parentId", equalTo((int) runId)).body("suggestionId", equalTo((int) suggestionId))
+          .body("state", equalTo("queued")).body("recipe.epochs", equalTo(8))
+          .body("recipe.cutmixAlpha", equalTo(1.0f)).body("recipe.earlyStopping", equalTo(true))
+          .extract().jsonPath();
+      assertEquals(3.0e-4, child.getDouble("recipe.weightDecay"), 1e-12, "the patch is applied");
+      Api.as().post("/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply").then().statusCode(409)
+          .body("error", containsString("already applied as run #" + child.getLong("id")));
+      Api.as().post("/api/runs/" + runId + "/suggestions/999999/apply").then().statusCode(404);
+
+      // Validation catches up with training: the gap closes, A1 no longer holds.
+      epoch(agent, runId, 6, 0.97, 0.95);
+      JsonPath retired = awaitSuggestions(runId, j -> !j.getBoolean("[0].active"));
+      assertEquals(child.getLong("id"), retired.getLong("[0].appliedRunId"));
+      Api.cancelQueuedRuns();
+    }
+  }
+
+  @Test
+  void divergenceIsSuggestedAtTheFirstNonFiniteStep() throws Exception {
+    try (TestAgent agent = TestAgent.connect(base, "advice-a4")) {
+      Api.cancelQueuedRuns();
+      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a4"), "learningRate", 5.0));
+      claim(agent, runId);
+      agent.send(new AgentMessage.MetricReport(runId, seq++, MetricKind.STEP, 1, 3, Map.of("loss", Double.NaN,
+          "lr", 5.0), System.currentTimeMillis()));
+      agent.expect(BackendMessage.Ack.class);
+      JsonPath list = awaitSuggestions(runId, j -> j.getList("ruleId").contains("A4"));
+      assertEquals("high", list.getString("[0].severity"));
+      assertEquals(0.5, list.getDouble("[0].patch.learningRate"), 1e-12, "A4: a 10x lower rate");
+    }
+  }
+
+  @Test
+  void aBatchSizeChangedWithoutTheRateIsFlaggedAtLaunch() throws Exception {
+    long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a8"), "batchSize", 256));
+    JsonPath list = awaitSuggestions(runId, j -> j.getList("ruleId").contains("A8"));
+    assertEquals(0.2, list.getDouble("[0].patch.learningRate"), 1e-12, "T8: 0.05 x 256/64");
+    Api.cancelQueuedRuns();
+  }
+
+  @Test
+  void theAutopilotAppliesTheTopSuggestionAndStopsWhenItDoesNotHelp() throws Exception {
+    try (TestAgent agent = TestAgent.connect(base, "advice-autopilot")) {
+      Api.cancelQueuedRuns();
+      Api.as().contentType(io.restassured.http.ContentType.JSON).body(Map.of("datasetId", 1, "autopilot", 11))
+          .post("/api/runs").then().statusCode(400).body("fields[0].field", equalTo("autopilot"));
+      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("autopilot"), "epochs", 4, "autopilot", 2));
+      BackendMessage.RunAssignment parent = claim(agent, runId);
+      for (int e = 0; e < OVERFITTING.length; e++) {
+        epoch(agent, runId, e + 1, OVERFITTING[e][0], OVERFITTING[e][1]);
+      }
+      awaitSuggestions(runId, j -> j.getList("ruleId").contains("A1"));
+      succeed(agent, parent);
+      long childId = awaitSuggestions(runId, j -> j.get("[0].appliedRunId") != null).getLong("[0].appliedRunId");
+      Api.as().get("/api/runs/" + runId).then().body("autopilotNote", containsString("as run #" + childId));
+      Api.as().get("/api/runs/" + childId).then().body("autopilotChild", equalTo(true)).body("autopilot", equalTo(1))
+          .body("parentId", equalTo((int) runId));
+
+      BackendMessage.RunAssignment child = claim(agent, childId);
+      epoch(agent, childId, 1, 0.70, 0.70);
+      succeed(agent, child);
+      for (int i = 0; i < 100; i++) {
+        String note = Api.as().get("/api/runs/" + childId).then().extract().path("autopilotNote");
+        if (note != null) {
+          assertTrue(note.contains("did not help") && note.contains("#" + runId), note);
+          return;
+        }
+        Thread.sleep(100);
+      }
+      throw new AssertionError("the autopilot never judged the child run");
+    }
+  }
+}
