@@ -187,6 +187,31 @@ class NonProgrammerJourneyTest {
 
   @Test
   @Order(7)
+  void aDivergingRunGetsALiveSuggestionAppliedInOneClick() {
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true)).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New run")).click();
+    exactLabel("Learning rate").fill("10");
+    exactLabel("Epochs").fill("3");
+    exactLabel("Batch size").fill("32");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    String parentUrl = page.url();
+    Locator advice = page.locator("[data-rule=A4]");
+    assertThat(advice).containsText("Training diverged", new com.microsoft.playwright.assertions
+        .LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+    assertThat(advice).containsText("learningRate: 10 → 1");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("5-suggestion.png")).setFullPage(true));
+    advice.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply as new run")).click();
+    page.waitForCondition(() -> !page.url().equals(parentUrl));
+    assertThat(page.getByTestId("lineage")).containsText("Derived from run #" + parentUrl.replaceAll(".*/", ""));
+    assertThat(page.getByTestId("lineage")).containsText("learningRate: 10 → 1");
+    JsonNode child = readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
+    assertEquals(1.0, child.path("recipe").path("learningRate").asDouble(), "the patch is in the child's recipe");
+    assertThat(page.getByTestId("run-state")).hasText(Pattern.compile("queued|assigned|running|succeeded"));
+  }
+
+  @Test
+  @Order(8)
   void anAdminSeesTheLocalAgentOnline() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Agents")).click();
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
@@ -198,7 +223,7 @@ class NonProgrammerJourneyTest {
   }
 
   @Test
-  @Order(8)
+  @Order(9)
   void stopsCleanlyOnSigtermWithItsAgent() throws Exception {
     List<ProcessHandle> javas = app.javaProcesses();
     assertEquals(2, javas.size(), "backend and local agent are running");

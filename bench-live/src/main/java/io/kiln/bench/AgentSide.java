@@ -1,0 +1,81 @@
+package io.kiln.bench;
+
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.Protocol;
+import io.kiln.core.protocol.ProtocolCodec;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketConnectOptions;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** A protocol-speaking agent that holds one run and reports metric points stamped with nanoTime. */
+final class AgentSide implements AutoCloseable {
+  private final ProtocolCodec codec = new ProtocolCodec();
+  private final BlockingQueue<BackendMessage> inbox = new LinkedBlockingQueue<>();
+  private final WebSocket socket;
+  private final Vertx vertx;
+  private long timer = -1;
+  private long runId;
+  private long seq;
+
+  AgentSide(Vertx vertx, int port, String credential) throws Exception {
+    this.vertx = vertx;
+    socket = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
+        .setURI(Protocol.AGENT_PATH).addHeader("Authorization", "Bearer " + credential))
+        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    socket.textMessageHandler(text -> inbox.add(codec.decodeBackend(text)));
+    send(new AgentMessage.Hello(Protocol.VERSION, "bench", "bench-host",
+        List.of(new AgentMessage.DeviceInfo("cpu()", "cpu", "bench"))));
+    expect(BackendMessage.Welcome.class);
+  }
+
+  /** Claims the queued run and starts it; heartbeats keep the lease. */
+  void claim(long expectedRun) throws Exception {
+    send(new AgentMessage.ClaimRun());
+    BackendMessage.RunAssignment assignment = expect(BackendMessage.RunAssignment.class);
+    if (assignment.runId() != expectedRun) {
+      throw new IllegalStateException("claimed run " + assignment.runId() + ", expected " + expectedRun);
+    }
+    runId = assignment.runId();
+    seq = assignment.nextSeq();
+    send(new AgentMessage.RunStarted(runId, seq++, "cpu()", 1000, 1_000_000));
+    timer = vertx.setPeriodic(2000, id -> send(new AgentMessage.Heartbeat(runId)));
+  }
+
+  long lastSeq() {
+    return seq - 1;
+  }
+
+  void report(int step) {
+    send(new AgentMessage.MetricReport(runId, seq++, "step", 1, step,
+        Map.of("loss", 1.0 / step, "benchSentNanos", (double) System.nanoTime()), System.currentTimeMillis()));
+  }
+
+  private void send(AgentMessage message) {
+    socket.writeTextMessage(codec.encode(message));
+  }
+
+  private <T extends BackendMessage> T expect(Class<T> type) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      BackendMessage m = inbox.poll(100, TimeUnit.MILLISECONDS);
+      if (type.isInstance(m)) {
+        return type.cast(m);
+      }
+    }
+    throw new IllegalStateException("no " + type.getSimpleName() + " from the backend");
+  }
+
+  @Override
+  public void close() {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer);
+    }
+    socket.close();
+  }
+}

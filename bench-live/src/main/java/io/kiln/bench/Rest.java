@@ -1,0 +1,95 @@
+package io.kiln.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+
+/** The REST calls the benchmark needs to set up a run: log in, upload a dataset, enroll an agent, launch. */
+final class Rest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  private final String base;
+  private String token;
+
+  Rest(String base) {
+    this.base = base;
+  }
+
+  String token() {
+    return token;
+  }
+
+  void login(String password) throws Exception {
+    token = post("/api/auth/login", Map.of("username", "admin", "password", password)).path("token").asText();
+  }
+
+  long uploadDataset() throws Exception {
+    String boundary = "kilnbench" + System.nanoTime();
+    ByteArrayOutputStream body = new ByteArrayOutputStream();
+    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.zip\"\r\n"
+        + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(zip());
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/datasets"))
+        .header("Authorization", "Bearer " + token)
+        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+    return send(request).path("id").asLong();
+  }
+
+  String enrollAgent() throws Exception {
+    String enrollment = post("/api/agents/enrollment-tokens", Map.of()).path("token").asText();
+    return post("/api/agents/enroll", Map.of("token", enrollment, "name", "bench-agent")).path("credential").asText();
+  }
+
+  long createRun(long datasetId) throws Exception {
+    return post("/api/runs", Map.of("datasetId", datasetId, "epochs", 1000, "name", "live-latency bench")).path("id")
+        .asLong();
+  }
+
+  private JsonNode post(String path, Object body) throws Exception {
+    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    if (token != null) {
+      request.header("Authorization", "Bearer " + token);
+    }
+    return send(request.build());
+  }
+
+  private JsonNode send(HttpRequest request) throws Exception {
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() >= 300) {
+      throw new IOException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
+  /** Two classes of five tiny PNGs: enough for a valid dataset. */
+  private static byte[] zip() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (String cls : new String[] {"light", "dark"}) {
+        for (int i = 0; i < 5; i++) {
+          BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_BYTE_GRAY);
+          image.getRaster().setSample(i, i, 0, cls.equals("light") ? 250 : 10);
+          zip.putNextEntry(new ZipEntry(cls + "/" + i + ".png"));
+          ImageIO.write(image, "png", zip);
+          zip.closeEntry();
+        }
+      }
+    }
+    return bytes.toByteArray();
+  }
+}
