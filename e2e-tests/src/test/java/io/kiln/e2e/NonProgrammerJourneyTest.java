@@ -207,7 +207,9 @@ class NonProgrammerJourneyTest {
     assertThat(page.getByTestId("lineage")).containsText("learningRate: 10 → 1");
     JsonNode child = readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
     assertEquals(1.0, child.path("recipe").path("learningRate").asDouble(), "the patch is in the child's recipe");
-    assertThat(page.getByTestId("run-state")).hasText(Pattern.compile("queued|assigned|running|succeeded"));
+    assertThat(page.getByTestId("run-state")).hasText("succeeded", new com.microsoft.playwright.assertions
+        .LocatorAssertions.HasTextOptions().setTimeout(180_000));
+    assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
   }
 
   @Test
