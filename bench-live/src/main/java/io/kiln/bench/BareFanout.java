@@ -1,30 +1,47 @@
 package io.kiln.bench;
 
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.ServerWebSocket;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
  * The ceiling: a bare Vert.x WebSocket server that forwards every message from {@code /agent} to
- * every socket on {@code /view}, with nothing in between (no auth, no database, no JSON work).
+ * every socket on {@code /view} with nothing in between (no auth, no database, no JSON work),
+ * writing from each socket's own event loop as Kiln's hub does.
  */
 final class BareFanout implements AutoCloseable {
-  private final Set<ServerWebSocket> viewers = ConcurrentHashMap.newKeySet();
+  private record View(ServerWebSocket socket, Context context) {}
+
+  private final Set<View> viewers = ConcurrentHashMap.newKeySet();
   private final HttpServer server;
 
   BareFanout(Vertx vertx) throws Exception {
     server = vertx.createHttpServer().webSocketHandler(socket -> {
       if ("/view".equals(socket.path())) {
-        viewers.add(socket);
-        socket.closeHandler(v -> viewers.remove(socket));
+        View view = new View(socket, Vertx.currentContext());
+        viewers.add(view);
+        socket.closeHandler(v -> viewers.remove(view));
         socket.writeTextMessage("{\"type\":\"snapshot\"}");
       } else {
-        socket.textMessageHandler(text -> viewers.forEach(v -> v.writeTextMessage(text)));
+        socket.textMessageHandler(this::broadcast);
       }
     }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  private void broadcast(String text) {
+    Map<Context, List<ServerWebSocket>> byLoop = new HashMap<>();
+    for (View v : viewers) {
+      byLoop.computeIfAbsent(v.context(), k -> new ArrayList<>()).add(v.socket());
+    }
+    byLoop.forEach((loop, sockets) -> loop.runOnContext(x -> sockets.forEach(s -> s.writeTextMessage(text))));
   }
 
   int port() {

@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 public final class LiveLatency {
   static final int REPORTS = Integer.getInteger("reports", 100);
   static final int INTERVAL_MS = Integer.getInteger("intervalMs", 20);
+  static final int WARMUP = Integer.getInteger("warmup", 1000);
 
   private LiveLatency() {}
 
@@ -36,6 +37,15 @@ public final class LiveLatency {
         "cpu %", "rss MB");
     try (AgentSide agent = new AgentSide(vertx, base.getPort(), rest.enrollAgent())) {
       agent.claim(runId);
+      // Warm-up, not measured: the backend's JIT compiles the ingestion and fan-out paths.
+      try (Viewers warmup = Viewers.connect(vertx, base.getPort(), "/ws/runs/" + runId + "?afterSeq="
+          + agent.lastSeq(), rest.token(), 10, WARMUP, true)) {
+        for (int i = 1; i <= WARMUP; i++) {
+          agent.report(i);
+          Thread.sleep(5);
+        }
+        warmup.awaitAll(30_000);
+      }
       for (int n : counts) {
         String uri = "/ws/runs/" + runId + "?afterSeq=" + agent.lastSeq();
         try (Viewers viewers = Viewers.connect(vertx, base.getPort(), uri, rest.token(), n, REPORTS, true)) {
@@ -53,7 +63,7 @@ public final class LiveLatency {
       WebSocket sender = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
           .setPort(bare.port()).setURI("/agent")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       for (int n : counts) {
-        try (Viewers viewers = Viewers.connect(vertx, bare.port(), "/view", null, n, REPORTS, true)) {
+        try (Viewers viewers = Viewers.connect(vertx, bare.port(), "/view", null, n, REPORTS, false)) {
           for (int i = 1; i <= REPORTS; i++) {
             // The same message shape Kiln pushes, built per report as Kiln does.
             sender.writeTextMessage("{\"type\":\"metric\",\"point\":{\"seq\":" + i + ",\"kind\":\"step\",\"epoch\":1,"

@@ -1,7 +1,7 @@
 package io.kiln.bench;
 
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
@@ -40,8 +40,8 @@ final class Viewers implements AutoCloseable {
       if (bearer != null) {
         options.addHeader("Authorization", "Bearer " + bearer);
       }
-      Future<WebSocket> connected = viewers.client.connect(options);
-      WebSocket socket = connected.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      // The handler is in place before the handshake, so not even the first message can slip past it.
+      ClientWebSocket socket = viewers.client.webSocket();
       boolean[] first = {true};
       socket.textMessageHandler(text -> {
         if (first[0]) {
@@ -62,6 +62,7 @@ final class Viewers implements AutoCloseable {
           }
         }
       });
+      socket.connect(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       viewers.sockets.add(socket);
       if (!waitForFirst) {
         ready.countDown();

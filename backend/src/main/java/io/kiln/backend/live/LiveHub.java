@@ -1,13 +1,17 @@
 package io.kiln.backend.live;
 
-import io.kiln.backend.advice.AdviceEvents;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.backend.advice.AdviceEvents;
 import io.kiln.backend.metrics.MetricEvents;
 import io.kiln.backend.run.RunEvents;
+import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.event.TransactionPhase;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,12 +72,22 @@ public class LiveHub {
       return;
     }
     String text = encode(message);
+    // One task per event loop writes to all of its sockets: a thousand viewers cost a handful of
+    // thread hand-offs instead of a thousand (measured by bench/live-latency).
+    Map<Context, List<Viewer>> byLoop = new HashMap<>();
     for (Viewer viewer : set) {
       if (viewer.closed()) {
         remove(runId, viewer);
       } else {
-        viewer.push(seq, text);
+        byLoop.computeIfAbsent(viewer.context(), k -> new ArrayList<>()).add(viewer);
       }
     }
+    byLoop.forEach((loop, viewers) -> {
+      if (loop == null) {
+        viewers.forEach(v -> v.push(seq, text));
+      } else {
+        loop.runOnContext(ignored -> viewers.forEach(v -> v.push(seq, text)));
+      }
+    });
   }
 }

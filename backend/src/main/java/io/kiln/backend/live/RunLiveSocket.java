@@ -60,7 +60,7 @@ public class RunLiveSocket {
       return;
     }
     ctx.request().toWebSocket().onSuccess(socket -> {
-      Viewer viewer = new Viewer(socket);
+      Viewer viewer = new Viewer(socket, Vertx.currentContext());
       hub.add(runId, viewer);
       socket.closeHandler(v -> hub.remove(runId, viewer));
       vertx.executeBlocking(() -> snapshot(runId, afterSeq), false).onComplete(result -> {

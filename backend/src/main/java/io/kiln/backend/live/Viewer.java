@@ -1,5 +1,6 @@
 package io.kiln.backend.live;
 
+import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +11,20 @@ import java.util.List;
  */
 final class Viewer {
   private final ServerWebSocket socket;
+  private final Context context;
   private final List<Pending> held = new ArrayList<>();
   private boolean live;
 
   private record Pending(long seq, String json) {}
 
-  Viewer(ServerWebSocket socket) {
+  /** @param context the event loop that owns the socket (where writes to it are cheapest) */
+  Viewer(ServerWebSocket socket, Context context) {
     this.socket = socket;
+    this.context = context;
+  }
+
+  Context context() {
+    return context;
   }
 
   /** @param seq the metric's sequence number, or -1 for messages that always apply (run changes) */
