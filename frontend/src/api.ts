@@ -46,6 +46,7 @@ export interface Evaluation {
   perClass: { name: string; precision: number | null; recall: number | null; support: number }[];
   confusion: number[][];
   mistakes: { imageId: string; actual: string; predicted: string; confidence: number }[];
+  cells?: { actual: number; predicted: number; imageIds: string[] }[];
   epoch: number;
   bestEpoch: number;
   stoppedEarly?: string;

@@ -2,7 +2,16 @@ import type { Evaluation } from './api';
 import { formatPercent, h } from './dom';
 
 /** The final model's report: per-class precision and recall, the confusion matrix, the surest mistakes. */
-export function evaluationView(e: Evaluation): HTMLElement {
+export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
+  const cellView = h('div', { class: 'cell-images', 'data-testid': 'cell-images' });
+  const showCell = (i: number, j: number, count: number) => {
+    const ids = e.cells?.find((c) => c.actual === i && c.predicted === j)?.imageIds ?? [];
+    cellView.replaceChildren(h('h3', {}, `${count} ${e.classNames[i]} image(s) predicted as ${e.classNames[j]}`),
+      ids.length === 0 ? h('p', { class: 'hint' }, i === j ? 'These are the correct predictions.' : 'No image ids were kept for this cell.')
+        : h('div', { class: 'thumbs' }, ...ids.map((id) => h('figure', {},
+          h('img', { src: `/api/datasets/${datasetId}/images?path=${encodeURIComponent(id)}`, alt: id, loading: 'lazy' }),
+          h('figcaption', {}, id)))));
+  };
   const perClass = h('table', { class: 'per-class', 'data-testid': 'per-class' },
     h('thead', {}, h('tr', {}, h('th', {}, 'Class'), h('th', {}, 'Precision'), h('th', {}, 'Recall'), h('th', {}, 'Images'))),
     h('tbody', {}, ...e.perClass.map((c) => h('tr', {},
@@ -16,6 +25,8 @@ export function evaluationView(e: Evaluation): HTMLElement {
         class: i === j ? 'diag' : v > 0 ? 'off' : '',
         style: `--weight:${(v / max).toFixed(3)}`,
         title: `${v} ${e.classNames[i]} image(s) predicted as ${e.classNames[j]}`,
+        'data-cell': `${i},${j}`,
+        onclick: () => showCell(i, j, v),
       }, String(v)))))));
   const mistakes = e.mistakes.length === 0 ? h('p', {}, 'No validation image was misclassified.')
     : h('ol', { class: 'mistakes' }, ...e.mistakes.slice(0, 12).map((m) => h('li', {},
@@ -26,6 +37,7 @@ export function evaluationView(e: Evaluation): HTMLElement {
       + (e.stoppedEarly ? ` ${e.stoppedEarly}.` : '')),
     h('div', { class: 'evaluation-grid' },
       h('div', {}, h('h3', {}, 'Per class'), perClass),
-      h('div', {}, h('h3', {}, 'Confusion matrix'), confusion)),
+      h('div', {}, h('h3', {}, 'Confusion matrix'), h('p', { class: 'hint' }, 'Click a cell to see its images.'), confusion)),
+    cellView,
     h('h3', {}, 'Most confident mistakes'), mistakes);
 }

@@ -33,6 +33,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const epochLoss = new LiveChart('Loss per epoch', 'chart-epoch-loss', 'epoch',
     [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], undefined, afterEpoch);
   const lr = new LiveChart('Learning rate', 'chart-lr', 'step', [{ label: 'learning rate', color: '#16a34a' }]);
+  const speed = new LiveChart('Throughput (images/s)', 'chart-throughput', 'step', [{ label: 'images/s', color: '#9333ea' }]);
   let ema: number | null = null;
   let run: Run | null = null;
   let throughput: number | null = null;
@@ -56,6 +57,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       if (isFinite(loss)) ema = ema === null ? loss : alpha * ema + (1 - alpha) * loss;
       stepLoss.add(p.step, [loss, ema]);
       lr.add(p.step, [p.values.lr]);
+      if (p.values.imagesPerSecond) speed.add(p.step, [p.values.imagesPerSecond]);
       if (p.values.imagesPerSecond) throughput = p.values.imagesPerSecond;
     } else if (p.kind === 'epoch') {
       accuracy.add(p.epoch, [p.values.trainAccuracy, p.values.valAccuracy]);
@@ -87,7 +89,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
         + ` · batch ${r.recipe.batchSize} · weight decay ${r.recipe.weightDecay}`),
       ...(r.note ? fact('Note', r.note) : []));
     message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
-    if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation));
+    if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
     advice.replaceChildren(suggestionsView(r, suggestions));
     if (r.autopilotNote) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote));
     else if (r.autopilot > 0) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' },
@@ -104,6 +106,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
         }
       });
       actions.append(cancel);
+    }
+    if (r.lastStep > 0) {
+      actions.append(h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=csv`, download: '' }, 'Export metrics (CSV)'),
+        h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=json`, download: '' }, 'Export metrics (JSON)'));
     }
     if (r.modelAvailable) {
       actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, 'Download model'));
@@ -127,7 +133,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), lineage, advice,
     h('section', { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
-      accuracy.element, epochLoss.element, lr.element),
+      accuracy.element, epochLoss.element, lr.element, speed.element),
     report);
 
   const live = new RunLive(runId, {

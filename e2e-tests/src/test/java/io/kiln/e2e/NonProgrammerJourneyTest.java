@@ -182,6 +182,18 @@ class NonProgrammerJourneyTest {
     assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
     assertEquals(run.path("evaluation").path("classNames").size() + 1,
         page.getByTestId("per-class").locator("tr").count(), "one row per class in the per-class table");
+    JsonNode cell = run.path("evaluation").path("cells").path(0);
+    if (!cell.isMissingNode()) {
+      // Clicking a cell of the confusion matrix shows its misclassified images.
+      page.locator("[data-cell='" + cell.path("actual").asInt() + "," + cell.path("predicted").asInt() + "']").click();
+      Locator thumbs = page.getByTestId("cell-images").locator("img");
+      assertThat(thumbs).hasCount(cell.path("imageIds").size());
+      page.waitForFunction("() => [...document.querySelectorAll('[data-testid=cell-images] img')]"
+          + ".every(i => i.complete && i.naturalWidth > 0)");
+    }
+    String csv = page.request().get(runUrl + "/metrics/export?format=csv").text();
+    assertTrue(csv.startsWith("seq,kind,epoch,step,reportedAtMillis,"), csv.lines().findFirst().orElse(""));
+    assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Export metrics (CSV)"))).isVisible();
     page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-finished.png")).setFullPage(true));
   }
 

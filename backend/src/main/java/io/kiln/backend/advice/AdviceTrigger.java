@@ -1,5 +1,6 @@
 package io.kiln.backend.advice;
 
+import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.metrics.MetricEvents;
 import io.kiln.backend.run.RunEvents;
 import io.kiln.core.protocol.MetricKind;
@@ -57,7 +58,8 @@ class AdviceTrigger {
       try {
         advice.evaluate(runId);
         if (succeeded) {
-          autopilot.afterSuccess(runId);
+          // The run row may be updated concurrently (late reports, sweeper): retry a lost race.
+          Conflicts.retry(() -> autopilot.afterSuccess(runId));
         }
       } catch (RuntimeException e) {
         LOG.warnf(e, "advisor on run %d failed", runId);

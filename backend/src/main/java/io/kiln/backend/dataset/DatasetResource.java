@@ -8,6 +8,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
@@ -49,6 +50,17 @@ public class DatasetResource {
   @Path("/{id}")
   public DatasetView get(@PathParam("id") long id) {
     return datasets.get(id);
+  }
+
+  /** One image of the dataset by its name in the archive ({@code class/file.png}), e.g. a misclassified one. */
+  @GET
+  @Path("/{id}/images")
+  public Response image(@PathParam("id") long id, @QueryParam("path") String path) {
+    if (path == null || path.isBlank()) {
+      throw ApiException.badRequest("name the image with ?path=class/file");
+    }
+    DatasetService.Image image = datasets.image(id, path);
+    return Response.ok(image.bytes(), image.contentType()).header("Cache-Control", "private, max-age=86400").build();
   }
 
   private static String baseName(String fileName) {

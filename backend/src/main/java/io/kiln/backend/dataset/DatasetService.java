@@ -88,6 +88,28 @@ public class DatasetService {
     return dataset;
   }
 
+  /** An image's bytes and media type. */
+  public record Image(byte[] bytes, String contentType) {}
+
+  /** Reads one entry of the dataset's canonical archive; 404 when there is no such image. */
+  @Transactional
+  public Image image(long datasetId, String path) {
+    Dataset dataset = find(datasetId);
+    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(archive(dataset).toFile())) {
+      java.util.zip.ZipEntry entry = zip.getEntry(path);
+      if (entry == null || entry.isDirectory()) {
+        throw new ApiException(404, "dataset " + datasetId + " has no image '" + path + "'");
+      }
+      try (java.io.InputStream in = zip.getInputStream(entry)) {
+        String lower = path.toLowerCase(java.util.Locale.ROOT);
+        String type = lower.endsWith(".png") ? "image/png" : lower.endsWith(".gif") ? "image/gif" : "image/jpeg";
+        return new Image(in.readAllBytes(), type);
+      }
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
   public Path archive(Dataset dataset) {
     return dirs.root().resolve(dataset.archivePath);
   }

@@ -1,6 +1,8 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Conflicts;
+import io.kiln.backend.metrics.MetricCsv;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
 import io.quarkus.security.Authenticated;
@@ -11,6 +13,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.Map;
@@ -51,6 +54,24 @@ public class RunResource {
   public List<MetricView> metrics(@PathParam("id") long id, @QueryParam("afterSeq") Long afterSeq) {
     runs.get(id);
     return metrics.list(id, afterSeq == null ? -1 : afterSeq);
+  }
+
+  /** Every metric point for download: {@code format=csv} (one column per value) or {@code json}. */
+  @GET
+  @Path("/{id}/metrics/export")
+  public Response export(@PathParam("id") long id, @QueryParam("format") String format) {
+    runs.get(id);
+    List<MetricView> points = metrics.list(id, -1);
+    String disposition = "attachment; filename=\"run-" + id + "-metrics.";
+    if (format == null || "csv".equals(format)) {
+      return Response.ok(MetricCsv.write(points), "text/csv")
+          .header("Content-Disposition", disposition + "csv\"").build();
+    }
+    if ("json".equals(format)) {
+      return Response.ok(points, MediaType.APPLICATION_JSON)
+          .header("Content-Disposition", disposition + "json\"").build();
+    }
+    throw ApiException.badRequest("format must be csv or json, was '" + format + "'");
   }
 
   @POST

@@ -102,6 +102,18 @@ class AgentProtocolTest {
       }
       Api.as().get("/api/runs/" + runId + "/metrics").then().statusCode(200)
           .body("seq", equalTo(List.of(1, 2))).body("[1].values.valAccuracy", equalTo(0.75f));
+      String csv = Api.as().get("/api/runs/" + runId + "/metrics/export?format=csv").then().statusCode(200)
+          .contentType(containsString("text/csv")).header("Content-Disposition", containsString(".csv"))
+          .extract().asString();
+      List<String> rows = csv.lines().toList();
+      assertEquals("seq,kind,epoch,step,reportedAtMillis,loss,lr,trainAccuracy,trainLoss,valAccuracy,valLoss",
+          rows.get(0), "one column per value name");
+      assertEquals(3, rows.size());
+      assertTrue(rows.get(1).startsWith("1,step,1,1,") && rows.get(1).contains(",0.900000"), rows.get(1));
+      Api.as().get("/api/runs/" + runId + "/metrics/export?format=json").then().statusCode(200)
+          .header("Content-Disposition", containsString(".json")).body("seq", equalTo(List.of(1, 2)));
+      Api.as().get("/api/runs/" + runId + "/metrics/export?format=xml").then().statusCode(400)
+          .body("error", containsString("csv or json"));
       Api.as().get("/api/runs/" + runId).then().body("currentEpoch", equalTo(1)).body("bestValAccuracy", equalTo(0.75f));
 
       try (LiveClient late = new LiveClient(base, runId, 1)) {

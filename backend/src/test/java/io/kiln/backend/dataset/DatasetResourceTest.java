@@ -102,4 +102,15 @@ class DatasetResourceTest {
       return files.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve("db"))).count();
     }
   }
+
+  @Test
+  void servesOneImageOfTheCanonicalArchiveByName() {
+    long id = Api.uploadValid("images");
+    byte[] png = Api.as().get("/api/datasets/" + id + "/images?path=cats/0.png").then().statusCode(200)
+        .contentType("image/png").extract().asByteArray();
+    org.junit.jupiter.api.Assertions.assertEquals((byte) 0x89, png[0], "a PNG");
+    Api.as().get("/api/datasets/" + id + "/images?path=cats/../../etc/passwd").then().statusCode(404);
+    Api.as().get("/api/datasets/" + id + "/images").then().statusCode(400);
+    io.restassured.RestAssured.given().get("/api/datasets/" + id + "/images?path=cats/0.png").then().statusCode(401);
+  }
 }

@@ -12,10 +12,15 @@ import java.util.Map;
  */
 public final class Evaluation {
   static final int MISTAKES_KEPT = 24;
+  /** Misclassified image ids kept per confusion-matrix cell, and in all, so the report stays small. */
+  static final int PER_CELL = 6;
+  static final int CELL_IDS_TOTAL = 600;
 
   private final List<String> classNames;
   private final long[][] confusion;
   private final List<Mistake> mistakes = new ArrayList<>();
+  private final Map<String, List<String>> cells = new LinkedHashMap<>();
+  private int cellIds;
 
   /** A misclassified image: its id in the dataset, its class, the prediction and its probability. */
   public record Mistake(String imageId, String actual, String predicted, double confidence) {}
@@ -36,6 +41,11 @@ public final class Evaluation {
     }
     confusion[actual][predicted]++;
     if (predicted != actual) {
+      List<String> cell = cells.computeIfAbsent(actual + "," + predicted, k -> new ArrayList<>());
+      if (cell.size() < PER_CELL && cellIds < CELL_IDS_TOTAL) {
+        cell.add(imageId);
+        cellIds++;
+      }
       mistakes.add(new Mistake(imageId, classNames.get(actual), classNames.get(predicted), probabilities[predicted]));
       if (mistakes.size() > MISTAKES_KEPT * 4) {
         trim();
@@ -108,6 +118,10 @@ public final class Evaluation {
     map.put("classNames", classNames);
     map.put("perClass", perClass);
     map.put("confusion", confusion);
+    map.put("cells", cells.entrySet().stream().map(e -> Map.of(
+        "actual", Integer.parseInt(e.getKey().split(",")[0]),
+        "predicted", Integer.parseInt(e.getKey().split(",")[1]),
+        "imageIds", e.getValue())).toList());
     map.put("mistakes", mistakes().stream().map(m -> Map.of("imageId", m.imageId(), "actual", m.actual(),
         "predicted", m.predicted(), "confidence", m.confidence())).toList());
     return map;
