@@ -120,6 +120,15 @@ export interface Agent {
   currentRunId: number | null;
 }
 
+/** An uploaded pretrained TorchScript backbone (T13). */
+export interface Backbone {
+  id: number;
+  name: string;
+  sizeBytes: number;
+  createdAt: string;
+  createdBy: string;
+}
+
 export interface FieldError {
   field: string;
   message: string;
@@ -166,6 +175,16 @@ export const api = {
   datasets: () => request<Dataset[]>('GET', '/api/datasets'),
   runs: () => request<Run[]>('GET', '/api/runs'),
   run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
+  backbones: () => request<Backbone[]>('GET', '/api/backbones'),
+  uploadBackbone: async (file: File, name: string): Promise<Backbone> => {
+    const form = new FormData();
+    form.append('file', file);
+    if (name) form.append('name', name);
+    const response = await fetch('/api/backbones', { method: 'POST', body: form, credentials: 'same-origin' });
+    const data = await response.json().catch(() => undefined);
+    if (!response.ok) throw new ApiError(response.status, data?.error ?? `upload failed (HTTP ${response.status})`);
+    return data as Backbone;
+  },
   recipeFields: () => request<RecipeField[]>('GET', '/api/recipe/fields'),
   createRun: (body: Record<string, unknown>) => request<Run>('POST', '/api/runs', body),
   suggestions: (id: number) => request<Suggestion[]>('GET', `/api/runs/${id}/suggestions`),

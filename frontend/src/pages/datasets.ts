@@ -48,8 +48,44 @@ export async function datasetsPage(root: HTMLElement) {
     }
   });
 
-  mount(root, h('h1', {}, 'Datasets'), form, list);
+  mount(root, h('h1', {}, 'Datasets'), form, list, await backbonesCard());
   await refresh();
+}
+
+/** Pretrained TorchScript backbones to fine-tune from (T13): upload and list. */
+async function backbonesCard(): Promise<HTMLElement> {
+  const list = h('ul', { class: 'backbones', 'data-testid': 'backbones' });
+  const file = h('input', { id: 'backbone-file', type: 'file', accept: '.pt,.pth,.zip', required: true }) as HTMLInputElement;
+  const error = h('p', { class: 'error', role: 'alert' });
+  const button = h('button', { type: 'submit' }, 'Upload backbone') as HTMLButtonElement;
+  const refresh = async () => {
+    const backbones = await api.backbones();
+    list.replaceChildren(...(backbones.length ? backbones.map((b) => h('li', {},
+      `#${b.id} ${b.name} (${(b.sizeBytes / 1e6).toFixed(1)} MB): choose architecture "backbone", starting weights "backbone" and backbone ${b.id} under Advanced settings.`))
+      : [h('li', { class: 'hint' }, 'None yet.')]));
+  };
+  const form = h('form', { class: 'card', 'aria-label': 'Upload a backbone' },
+    h('h2', {}, 'Pretrained backbones'),
+    h('p', { class: 'hint' }, 'A TorchScript file (torch.jit.trace or script, then save) of a pretrained network with its '
+      + 'classifier removed (e.g. model.fc = torch.nn.Identity()). Kiln puts a new classifier on top (T13).'),
+    h('label', { for: 'backbone-file' }, 'TorchScript file'), file, button, error, list);
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    if (!file.files?.length) return;
+    error.textContent = '';
+    button.disabled = true;
+    try {
+      await api.uploadBackbone(file.files[0], '');
+      (form as HTMLFormElement).reset();
+      await refresh();
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.message : String(err);
+    } finally {
+      button.disabled = false;
+    }
+  });
+  await refresh();
+  return form;
 }
 
 function card(d: Dataset): HTMLElement {

@@ -41,6 +41,10 @@ public class DataDirectory {
     return folder("models");
   }
 
+  public Path backbones() {
+    return folder("backbones");
+  }
+
   public Path uploads() {
     return folder("uploads");
   }

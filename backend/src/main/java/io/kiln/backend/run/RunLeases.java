@@ -1,5 +1,6 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.KilnConfig;
@@ -136,11 +137,19 @@ public class RunLeases {
     return dirs.root().resolve(requireHeld(agentId, runId).dataset.archivePath);
   }
 
-  /** The model archive of the finished run this run starts from (T13). */
+  /** The starting weights (T13): the finished parent run's model archive, or the uploaded backbone. */
   @Transactional
   public Path initialWeights(long agentId, long runId) {
     Run run = requireHeld(agentId, runId);
-    long parentId = mapper.recipe(run).initialRunId();
+    io.kiln.core.recipe.Recipe recipe = mapper.recipe(run);
+    if ("backbone".equals(recipe.initialWeights())) {
+      Backbone backbone = Backbone.findById(recipe.backboneId());
+      if (backbone == null) {
+        throw ApiException.notFound("backbone", recipe.backboneId());
+      }
+      return dirs.root().resolve(backbone.filePath);
+    }
+    long parentId = recipe.initialRunId();
     Run parent = Run.findById(parentId);
     if (parent == null || parent.modelPath == null) {
       throw ApiException.notFound("model of run", parentId);

@@ -1,5 +1,6 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.dataset.Dataset;
@@ -83,8 +84,11 @@ public class RunService {
   }
 
   private Run newRun(Dataset dataset, Recipe recipe, String name, String user) {
-    if (recipe.usesPretrainedWeights()) {
+    if ("run".equals(recipe.initialWeights())) {
       checkStartingRun(recipe);
+    } else if ("backbone".equals(recipe.initialWeights()) && Backbone.findById(recipe.backboneId()) == null) {
+      throw new ApiException(400, "backboneId: backbone " + recipe.backboneId() + " does not exist",
+          List.of(Map.of("field", "backboneId", "message", "no such backbone: upload it first")));
     }
     Run run = new Run();
     run.dataset = dataset;

@@ -116,6 +116,7 @@ public final class Recipe {
   public boolean restoreBest() { return flag("restoreBest"); }
   public String initialWeights() { return text("initialWeights"); }
   public long initialRunId() { return ((Number) values.get("initialRunId")).longValue(); }
+  public long backboneId() { return ((Number) values.get("backboneId")).longValue(); }
   public int headOnlyEpochs() { return integer("headOnlyEpochs"); }
   public double headLearningRate() { return number("headLearningRate"); }
 

@@ -29,8 +29,9 @@ public final class RecipeFields {
       // Model
       RecipeField.of("architecture", TEXT, "small-cnn").in(MODEL, false)
           .text("Network", "small-cnn trains fast on a CPU; ResNet-18/34/50 are stronger and slower; mobilenet is small"
-              + " and cheap (depthwise separable convolutions). Start with the smallest net that can work.", "T19", "T20")
-          .choices("small-cnn", "mobilenet", "resnet-18", "resnet-34", "resnet-50").build(),
+              + " and cheap (depthwise separable convolutions); backbone is an uploaded TorchScript network (with"
+              + " starting weights 'backbone'). Start with the smallest net that can work.", "T19", "T20")
+          .choices("small-cnn", "mobilenet", "resnet-18", "resnet-34", "resnet-50", "backbone").build(),
       RecipeField.of("inputSize", INTEGER, 28L).in(MODEL, false)
           .text("Image size (pixels)", "Every image is resized to this square size, the model's input shape.", "T17")
           .range(8, 1024).build(),
@@ -192,11 +193,16 @@ public final class RecipeFields {
               "T15").build(),
       // Fine-tuning
       RecipeField.of("initialWeights", TEXT, "random").in(FINE_TUNE, true)
-          .text("Starting weights", "random (He initialization) or run: the network of a finished Kiln run with the"
-              + " same architecture, without its final classifier.", "T13", "T18").choices("random", "run").build(),
+          .text("Starting weights", "random (He initialization); run: the network of a finished Kiln run with the"
+              + " same architecture, without its final classifier; backbone: an uploaded pretrained TorchScript"
+              + " network exported without its classifier, topped with a new one.", "T13", "T18")
+          .choices("random", "run", "backbone").build(),
       RecipeField.of("initialRunId", INTEGER, 0L).in(FINE_TUNE, true)
           .text("Starting run", "The finished run whose weights to start from (with starting weights 'run').", "T13")
           .range(0, 9.0e15).build(),
+      RecipeField.of("backboneId", INTEGER, 0L).in(FINE_TUNE, true)
+          .text("Backbone", "The uploaded TorchScript backbone to start from (with starting weights 'backbone').",
+              "T13").range(0, 9.0e15).build(),
       RecipeField.of("headOnlyEpochs", INTEGER, 0L).in(FINE_TUNE, true)
           .text("Head-only epochs", "Two-stage fine-tune: first train only the new classifier for this many epochs,"
               + " then all layers.", "T14").range(0, 1000).build(),

@@ -86,7 +86,15 @@ final class RecipeRules {
   }
 
   private static void fineTuning(Recipe r, List<FieldError> errors) {
-    if (r.usesPretrainedWeights() && r.initialRunId() <= 0) {
+    boolean backbone = "backbone".equals(r.initialWeights());
+    if (backbone != "backbone".equals(r.architecture())) {
+      errors.add(new FieldError("architecture", "an uploaded backbone is its own network: choose architecture"
+          + " 'backbone' together with starting weights 'backbone', and only then"));
+    }
+    if (backbone && r.backboneId() <= 0) {
+      errors.add(new FieldError("backboneId", "name the uploaded backbone to start from"));
+    }
+    if ("run".equals(r.initialWeights()) && r.initialRunId() <= 0) {
       errors.add(new FieldError("initialRunId", "name the finished run whose weights to start from"));
     }
     if (!r.usesPretrainedWeights() && r.headOnlyEpochs() > 0) {

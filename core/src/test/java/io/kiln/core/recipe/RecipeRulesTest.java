@@ -66,6 +66,16 @@ class RecipeRulesTest {
   }
 
   @Test
+  void anUploadedBackboneIsItsOwnArchitecture() {
+    refusedOn("architecture", Map.of("initialWeights", "backbone", "backboneId", 2), "'backbone'");
+    refusedOn("architecture", Map.of("architecture", "backbone"), "'backbone'");
+    refusedOn("backboneId", Map.of("architecture", "backbone", "initialWeights", "backbone"), "uploaded backbone");
+    Recipe ok = Recipe.defaults().with(Map.of("architecture", "backbone", "initialWeights", "backbone",
+        "backboneId", 2, "headOnlyEpochs", 1));
+    assertTrue(ok.usesPretrainedWeights());
+  }
+
+  @Test
   void cropRangesMustBeOrdered() {
     refusedOn("cropScaleMin", Map.of("cropScaleMin", 0.9, "cropScaleMax", 0.5), "cropScaleMax");
     refusedOn("cropRatioMin", Map.of("cropRatioMin", 2.0), "cropRatioMax");

@@ -30,6 +30,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * Trains one model from a recipe on images already in memory, with every trick the recipe turns
@@ -64,7 +65,10 @@ public final class TrainingJob {
     return this;
   }
 
-  /** Starts from the features of a finished run's model archive (T13). */
+  /**
+   * Starts from pretrained weights (T13): the features of a finished run's model archive, or, for
+   * architecture "backbone", the uploaded TorchScript backbone file.
+   */
   public TrainingJob withInitialWeights(Path modelArchive) {
     this.initialWeights = modelArchive;
     return this;
@@ -87,9 +91,17 @@ public final class TrainingJob {
     long headSteps = (long) recipe.headOnlyEpochs() * stepsPerEpoch;
     int threads = Devices.augmentationThreads(devices[0].isGpu());
     ExecutorService workers = threads == 0 ? null : Executors.newFixedThreadPool(threads, daemon("kiln-augment"));
+    boolean onBackbone = "backbone".equals(recipe.architecture());
+    if (onBackbone && initialWeights == null) {
+      throw new IllegalArgumentException("architecture 'backbone' needs the backbone file (withInitialWeights)");
+    }
+    Backbones backbones = onBackbone ? new Backbones(initialWeights, devices[0]) : null;
+    Supplier<KilnNet> freshNet = onBackbone
+        ? () -> backbones.build(classes, images.channels(), images.size())
+        : () -> Architectures.build(recipe.architecture(), classes, images.size());
     Model model = Model.newInstance("kiln", devices[0]);
     try (model; NDManager manager = NDManager.newBaseManager(devices[0])) {
-      KilnNet net = Architectures.build(recipe.architecture(), classes, images.size());
+      KilnNet net = freshNet.get();
       model.setBlock(net);
       KilnOptimizer optimizer = new KilnOptimizer(recipe);
       DefaultTrainingConfig config = new DefaultTrainingConfig(new SoftTargetLoss())
@@ -100,11 +112,11 @@ public final class TrainingJob {
               XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
       try (Trainer trainer = model.newTrainer(config)) {
         trainer.initialize(new Shape(1).addAll(imageShape));
-        if (initialWeights != null) {
+        if (initialWeights != null && !onBackbone) {
           InitialWeights.load(net, initialWeights, recipe, images, manager);
         }
         Checkpoint checkpoint = checkpointDir == null ? null : new Checkpoint(checkpointDir, identity(),
-            () -> Architectures.build(recipe.architecture(), classes, images.size()));
+            freshNet::get);
         Progress progress = checkpoint == null ? null
             : checkpoint.resume(net, optimizer, manager, devices[0]).orElse(null);
         if (progress == null) {
@@ -184,6 +196,9 @@ public final class TrainingJob {
     } finally {
       if (workers != null) {
         workers.shutdownNow();
+      }
+      if (backbones != null) {
+        backbones.close();
       }
     }
   }

@@ -169,6 +169,41 @@ class TrainingTricksIT {
   }
 
   @Test
+  void fineTunesAnUploadedTorchScriptBackboneWithoutMovingItDuringTheHeadStage(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("backbone.pt");
+    try (InputStream in = TrainingTricksIT.class.getResourceAsStream("/backbone.pt")) {
+      Files.copy(in, file);
+    }
+    Recipe recipe = Recipe.defaults().with(Map.of("architecture", "backbone", "initialWeights", "backbone",
+        "backboneId", 1, "headOnlyEpochs", 1, "epochs", 2, "headLearningRate", 0.05, "learningRate", 0.01,
+        "minLearningRate", 0.0001, "batchSize", 16, "inputSize", 16));
+    Map<String, float[]> original;
+    try (Backbones fresh = new Backbones(file, ai.djl.Device.cpu())) {
+      original = values(fresh.build(3, 1, 16).features());
+    }
+    Recorder recorder = new Recorder();
+    recorder.cancelAfter = 1;
+    assertThrows(TrainingCancelledException.class,
+        () -> train(recipe, recorder, dir.resolve("out"), dir.resolve("ckpt"), file));
+    try (Backbones fresh = new Backbones(file, ai.djl.Device.cpu()); NDManager manager = NDManager.newBaseManager()) {
+      Block afterHead = fresh.build(3, 1, 16);
+      Checkpoint.readParametersInto(afterHead, manager, dir.resolve("ckpt/latest/model.params"));
+      Map<String, float[]> features = values(afterHead.getChildren().get(0).getValue());
+      assertEquals(original.keySet(), features.keySet());
+      for (String name : original.keySet()) {
+        assertArrayEquals(original.get(name), features.get(name), 0f, name + " is frozen during the head stage (T14)");
+      }
+    }
+    Recorder rest = new Recorder();
+    TrainingResult result = train(recipe, rest, dir.resolve("out2"), dir.resolve("ckpt"), file);
+    assertEquals(List.of(2), List.copyOf(rest.epochs.keySet()), "resumed for the all-layers stage");
+    assertTrue(Double.isFinite(rest.epochs.get(2).get("trainLoss")));
+    try (ZipFile zip = new ZipFile(result.modelArchive().toFile())) {
+      assertNotNull(zip.getEntry("features.params"));
+    }
+  }
+
+  @Test
   void earlyStoppingStopsAndKeepsTheBestEpoch(@TempDir Path dir) throws Exception {
     // A rate this small cannot improve validation accuracy by the minimum delta: stop after patience epochs.
     Recipe recipe = Recipe.defaults().with(Map.of("batchSize", 16, "epochs", 8, "inputSize", 16,

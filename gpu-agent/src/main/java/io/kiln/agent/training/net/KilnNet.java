@@ -62,6 +62,13 @@ public final class KilnNet extends AbstractBlock {
   protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
       PairList<String, Object> params) {
     NDList featureMaps = features.forward(parameterStore, inputs, training && !featuresFrozen, params);
+    if (training && featuresFrozen) {
+      // A TorchScript backbone in inference mode returns inference tensors, which autograd may not
+      // keep for the head's backward pass; a copy made here is an ordinary tensor.
+      NDList copies = new NDList(featureMaps.size());
+      featureMaps.forEach(a -> copies.add(a.duplicate()));
+      featureMaps = copies;
+    }
     return head.forward(parameterStore, featureMaps, training, params);
   }
 

@@ -1,0 +1,47 @@
+package io.kiln.backend.backbone;
+
+import io.kiln.backend.common.ApiException;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
+
+/** Pretrained TorchScript backbones to fine-tune from (T13). */
+@Path("/api/backbones")
+@Authenticated
+public class BackboneResource {
+  private final BackboneService backbones;
+  private final SecurityIdentity identity;
+
+  BackboneResource(BackboneService backbones, SecurityIdentity identity) {
+    this.backbones = backbones;
+    this.identity = identity;
+  }
+
+  @POST
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  public Response upload(@RestForm("file") FileUpload file, @RestForm("name") String name) {
+    if (file == null || file.uploadedFile() == null) {
+      throw ApiException.badRequest("attach the TorchScript file (.pt) in the multipart field 'file'");
+    }
+    String label = name != null && !name.isBlank() ? name.trim()
+        : file.fileName() == null ? "backbone" : file.fileName().replaceAll(".*[/\\\\]", "");
+    if (label.length() > 200) {
+      throw ApiException.badRequest("the backbone name is longer than 200 characters");
+    }
+    return Response.status(201).entity(backbones.create(label, file.uploadedFile(),
+        identity.getPrincipal().getName())).build();
+  }
+
+  @GET
+  public List<BackboneView> list() {
+    return backbones.list();
+  }
+}

@@ -1,0 +1,108 @@
+package io.kiln.backend.backbone;
+
+import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.DataDirectory;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/** Stores uploaded TorchScript backbones after checking that the file is one. */
+@ApplicationScoped
+public class BackboneService {
+  private final DataDirectory dirs;
+
+  BackboneService(DataDirectory dirs) {
+    this.dirs = dirs;
+  }
+
+  /** Checks and stores the upload; on any error nothing is left on disk or in the database. */
+  public BackboneView create(String name, Path upload, String user) {
+    checkTorchScript(upload);
+    Backbone backbone = new Backbone();
+    Path[] stored = new Path[1];
+    try {
+      QuarkusTransaction.requiringNew().run(() -> {
+        backbone.name = name;
+        backbone.filePath = "pending";
+        backbone.createdAt = Instant.now();
+        backbone.createdBy = user;
+        backbone.sizeBytes = size(upload);
+        backbone.persist();
+        backbone.filePath = dirs.root().relativize(dirs.backbones().resolve(backbone.id + ".pt")).toString();
+        stored[0] = copy(upload, dirs.root().resolve(backbone.filePath));
+      });
+    } catch (RuntimeException e) {
+      if (stored[0] != null) {
+        stored[0].toFile().delete();
+      }
+      throw e;
+    }
+    return view(backbone);
+  }
+
+  @Transactional
+  public List<BackboneView> list() {
+    return Backbone.<Backbone>listAll(Sort.descending("id")).stream().map(BackboneService::view).toList();
+  }
+
+  /** The stored file of backbone {@code id}; 404 when there is none. */
+  @Transactional
+  public Path file(long id) {
+    Backbone backbone = Backbone.findById(id);
+    if (backbone == null) {
+      throw ApiException.notFound("backbone", id);
+    }
+    return dirs.root().resolve(backbone.filePath);
+  }
+
+  /** A TorchScript file is a zip holding {@code <name>/data.pkl} and {@code <name>/code/...}. */
+  static void checkTorchScript(Path upload) {
+    try (ZipFile zip = new ZipFile(upload.toFile())) {
+      List<? extends ZipEntry> entries = Collections.list(zip.entries());
+      boolean data = entries.stream().anyMatch(e -> e.getName().endsWith("/data.pkl"));
+      boolean code = entries.stream().anyMatch(e -> e.getName().contains("/code/"));
+      if (!data || !code) {
+        throw notTorchScript();
+      }
+    } catch (IOException e) {
+      throw notTorchScript();
+    }
+  }
+
+  private static ApiException notTorchScript() {
+    return ApiException.badRequest("this is not a TorchScript file: export the network with torch.jit.trace or"
+        + " torch.jit.script and save it (model.save(\"backbone.pt\")), with its classifier removed"
+        + " (e.g. model.fc = torch.nn.Identity())");
+  }
+
+  private static long size(Path file) {
+    try {
+      return Files.size(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path copy(Path from, Path to) {
+    try {
+      return Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static BackboneView view(Backbone b) {
+    return new BackboneView(b.id, b.name, b.sizeBytes, b.createdAt, b.createdBy);
+  }
+}
