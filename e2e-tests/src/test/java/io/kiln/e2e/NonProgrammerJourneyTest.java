@@ -97,8 +97,8 @@ class NonProgrammerJourneyTest {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
     Path bogus = Files.writeString(Path.of("target/not-a-zip.zip"), "just text", StandardCharsets.UTF_8);
     page.getByLabel("Zip file").setInputFiles(bogus);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
-    assertThat(page.locator("form .error")).containsText("not a valid zip archive");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true)).click();
+    assertThat(page.locator("form[aria-label='Upload a dataset'] .error")).containsText("not a valid zip archive");
   }
 
   @Test
@@ -106,11 +106,28 @@ class NonProgrammerJourneyTest {
   void uploadsADatasetAndSeesItsClasses() {
     page.getByLabel("Zip file").setInputFiles(datasetZip);
     page.getByLabel("Name").fill("Fashion sample");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true)).click();
     assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("1200 images in 10 classes");
     Locator counts = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Images per class in Fashion sample"));
     assertThat(counts.getByRole(AriaRole.ROW)).hasCount(10);
     assertThat(counts).containsText("ankle-boot");
+    // A pretrained TorchScript backbone (T13): a bogus file is refused, a real one is listed.
+    Path bogusBackbone = SHOTS.getParent().resolve("bogus.pt");
+    try {
+      java.nio.file.Files.writeString(bogusBackbone, "not a network");
+      page.getByLabel("TorchScript file").setInputFiles(bogusBackbone);
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload backbone")).click();
+      assertThat(page.locator("form[aria-label='Upload a backbone'] .error")).containsText("not a TorchScript file");
+      Path backbone = SHOTS.getParent().resolve("backbone.pt");
+      try (java.io.InputStream in = getClass().getResourceAsStream("/backbone.pt")) {
+        java.nio.file.Files.copy(in, backbone, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      }
+      page.getByLabel("TorchScript file").setInputFiles(backbone);
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload backbone")).click();
+      assertThat(page.getByTestId("backbones")).containsText("backbone.pt");
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
     page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-dataset.png")).setFullPage(true));
   }
 

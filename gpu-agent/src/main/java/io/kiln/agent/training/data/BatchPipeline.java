@@ -6,9 +6,11 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 
 /**
  * Feeds the trainer: images are decoded once and cached in memory (see LabelledImages); each batch
@@ -82,17 +84,11 @@ public final class BatchPipeline {
     private void fill() {
       while (pending.size() < prefetch && submitted < batches.size()) {
         int index = submitted++;
-        if (workers == null) {
-          // No worker threads: prepare on the trainer's thread when it asks (see Devices).
-          pending.add(java.util.concurrent.CompletableFuture.completedFuture(null));
-          inline.add(index);
-        } else {
-          pending.add(workers.submit(() -> prepare(batches.get(index), epoch, index, train)));
-        }
+        Callable<HostBatch> job = () -> prepare(batches.get(index), epoch, index, train);
+        // Without worker threads a batch is prepared on the trainer's thread when taken (see Devices).
+        pending.add(workers == null ? new FutureTask<>(job) : workers.submit(job));
       }
     }
-
-    private final ArrayDeque<Integer> inline = new ArrayDeque<>();
 
     @Override
     public boolean hasNext() {
@@ -106,9 +102,8 @@ public final class BatchPipeline {
         throw new NoSuchElementException();
       }
       fill();
-      if (workers == null) {
-        int index = inline.poll();
-        return prepare(batches.get(index), epoch, index, train);
+      if (workers == null && head instanceof FutureTask<HostBatch> inline) {
+        inline.run();
       }
       try {
         return head.get();
