@@ -9,6 +9,7 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +18,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.UUID;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
 
 /** Stores validated datasets: the archive on disk and a row in the database, both or neither. */
 @ApplicationScoped
@@ -95,18 +99,18 @@ public class DatasetService {
   @Transactional
   public Image image(long datasetId, String path) {
     Dataset dataset = find(datasetId);
-    try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(archive(dataset).toFile())) {
-      java.util.zip.ZipEntry entry = zip.getEntry(path);
+    try (ZipFile zip = new ZipFile(archive(dataset).toFile())) {
+      ZipEntry entry = zip.getEntry(path);
       if (entry == null || entry.isDirectory()) {
         throw new ApiException(404, "dataset " + datasetId + " has no image '" + path + "'");
       }
-      try (java.io.InputStream in = zip.getInputStream(entry)) {
-        String lower = path.toLowerCase(java.util.Locale.ROOT);
+      try (InputStream in = zip.getInputStream(entry)) {
+        String lower = path.toLowerCase(Locale.ROOT);
         String type = lower.endsWith(".png") ? "image/png" : lower.endsWith(".gif") ? "image/gif" : "image/jpeg";
         return new Image(in.readAllBytes(), type);
       }
-    } catch (java.io.IOException e) {
-      throw new java.io.UncheckedIOException(e);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 

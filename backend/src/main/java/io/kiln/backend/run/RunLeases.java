@@ -7,6 +7,7 @@ import io.kiln.backend.common.KilnConfig;
 import io.kiln.core.protocol.AgentMessage.RunEvaluated;
 import io.kiln.core.protocol.AgentMessage.RunFinished;
 import io.kiln.core.protocol.AgentMessage.RunStarted;
+import io.kiln.core.recipe.Recipe;
 import io.kiln.core.run.RunState;
 import io.kiln.core.run.RunStateMachine;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -141,7 +142,7 @@ public class RunLeases {
   @Transactional
   public Path initialWeights(long agentId, long runId) {
     Run run = requireHeld(agentId, runId);
-    io.kiln.core.recipe.Recipe recipe = mapper.recipe(run);
+    Recipe recipe = mapper.recipe(run);
     if ("backbone".equals(recipe.initialWeights())) {
       Backbone backbone = Backbone.findById(recipe.backboneId());
       if (backbone == null) {

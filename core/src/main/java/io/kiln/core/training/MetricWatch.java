@@ -15,7 +15,7 @@ public record MetricWatch(boolean higherIsBetter, double minDelta, double best, 
   }
 
   /** For metric names such as valAccuracy (higher is better) or valLoss (lower is better). */
-  public static boolean higherIsBetter(String metric) {
+  public static boolean higherIsBetterFor(String metric) {
     return metric.toLowerCase().contains("accuracy");
   }
 

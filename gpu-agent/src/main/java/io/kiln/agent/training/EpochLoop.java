@@ -152,7 +152,10 @@ final class EpochLoop {
         step - firstStep, System.nanoTime() - start);
   }
 
-  /** Runs the model in inference mode over the batches; {@code each} sees every image's probabilities. */
+  /**
+   * Runs the model in inference mode over the batches; when {@code evaluation} is given, every
+   * image's probabilities are added to it (under its id in {@code ids}).
+   */
   ValStats validate(BatchPipeline.Epoch batches, Evaluation evaluation, List<String> ids) {
     double lossSum = 0;
     long correct = 0;

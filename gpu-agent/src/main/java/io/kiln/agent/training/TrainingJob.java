@@ -121,7 +121,7 @@ public final class TrainingJob {
             : checkpoint.resume(net, optimizer, manager, devices[0]).orElse(null);
         if (progress == null) {
           progress = new Progress(0, 0, PlateauReducer.start(recipe),
-              MetricWatch.start(MetricWatch.higherIsBetter(recipe.earlyStoppingMetric()),
+              MetricWatch.start(MetricWatch.higherIsBetterFor(recipe.earlyStoppingMetric()),
                   recipe.earlyStoppingMinDelta()), 0, 0, 0, 0);
         }
         sink.started(Devices.describe(devices), recipe.epochs(), stepsPerEpoch);
@@ -143,16 +143,7 @@ public final class TrainingJob {
               progress.step(), step -> step < headSteps ? recipe.headLearningRate()
                   : schedule.at(step - headSteps, plateau.scale()));
           EpochLoop.ValStats val = loop.validate(valData.epoch(valBatches, epoch, false), null, images.ids());
-          double lastLr = optimizer.learningRate();
-          Map<String, Double> values = new LinkedHashMap<>();
-          values.put("trainLoss", train.loss());
-          values.put("trainAccuracy", train.accuracy());
-          values.put("valLoss", val.loss());
-          values.put("valAccuracy", val.accuracy());
-          values.put("lr", lastLr);
-          values.put("seconds", train.nanos() / 1e9);
-          values.put("imagesPerSecond", train.images() / Math.max(1e-9, train.nanos() / 1e9));
-          values.put("headOnly", headOnly ? 1.0 : 0.0);
+          Map<String, Double> values = epochValues(train, val, optimizer.learningRate(), headOnly);
           double watched = "valLoss".equals(recipe.earlyStoppingMetric()) ? val.loss() : val.accuracy();
           MetricWatch best = progress.best().observe(epoch, watched);
           PlateauReducer nextPlateau = "plateau".equals(recipe.schedule()) && !headOnly
@@ -201,6 +192,21 @@ public final class TrainingJob {
         backbones.close();
       }
     }
+  }
+
+  /** The EPOCH metric point's values (see the README's metric names). */
+  private static Map<String, Double> epochValues(EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr,
+      boolean headOnly) {
+    Map<String, Double> values = new LinkedHashMap<>();
+    values.put("trainLoss", train.loss());
+    values.put("trainAccuracy", train.accuracy());
+    values.put("valLoss", val.loss());
+    values.put("valAccuracy", val.accuracy());
+    values.put("lr", lr);
+    values.put("seconds", train.nanos() / 1e9);
+    values.put("imagesPerSecond", train.images() / Math.max(1e-9, train.nanos() / 1e9));
+    values.put("headOnly", headOnly ? 1.0 : 0.0);
+    return values;
   }
 
   /** What a checkpoint must match to be resumed: same recipe, same classes, same images. */

@@ -152,7 +152,7 @@ class TrainingTricksIT {
     assertEquals(0.05, recorder.epochs.get(1).get("lr"), 1e-9, "T14: the head stage has its own rate");
 
     try (NDManager manager = NDManager.newBaseManager()) {
-      Map<String, float[]> parentFeatures = features(manager, extract(parent.modelArchive(), dir), true);
+      Map<String, float[]> parentFeatures = features(manager, extract(parent.modelArchive(), dir));
       Block afterHeadEpoch = Architectures.build("small-cnn", 3, 16);
       Checkpoint.readParametersInto(afterHeadEpoch, manager, dir.resolve("child-ckpt/latest/model.params"));
       Map<String, float[]> childFeatures = values(afterHeadEpoch.getChildren().get(0).getValue());
@@ -242,7 +242,7 @@ class TrainingTricksIT {
     return target;
   }
 
-  private static Map<String, float[]> features(NDManager manager, Path file, boolean featuresOnly) throws Exception {
+  private static Map<String, float[]> features(NDManager manager, Path file) throws Exception {
     Block features = Architectures.build("small-cnn", 3, 16).features();
     Checkpoint.readParametersInto(features, manager, file);
     return values(features);
