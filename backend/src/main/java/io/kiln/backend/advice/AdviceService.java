@@ -19,6 +19,7 @@ import io.kiln.core.advisor.RunHistory;
 import io.kiln.core.advisor.Suggestion;
 import io.kiln.core.advisor.Thresholds;
 import io.kiln.core.protocol.MetricKind;
+import io.kiln.backend.preset.PresetPlanner;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,9 +51,11 @@ public class AdviceService {
   private final DatasetService datasets;
   private final Event<AdviceEvents> changed;
   private final Advisor advisor;
+  private final PresetPlanner planner;
 
   AdviceService(ObjectMapper json, RunMapper runs, RunService runService, MetricService metrics,
-      DatasetService datasets, Event<AdviceEvents> changed, KilnConfig config) {
+      DatasetService datasets, Event<AdviceEvents> changed, KilnConfig config, PresetPlanner planner) {
+    this.planner = planner;
     this.json = json;
     this.runs = runs;
     this.runService = runService;
@@ -71,8 +74,9 @@ public class AdviceService {
     }
     Recipe recipe = runs.recipe(run);
     int classes = datasets.classCounts(run.dataset).size();
-    int trainImages = (int) Math.round(run.dataset.imageCount * (1 - recipe.validationFraction()));
-    RunContext context = new RunContext(recipe, Recipe.defaults(), trainImages, classes);
+    int trainImages = run.dataset.details != null ? datasets.trainImages(run.dataset)
+        : (int) Math.round(run.dataset.imageCount * (1 - recipe.validationFraction()));
+    RunContext context = new RunContext(recipe, planner.reference(run.presetId), trainImages, classes);
     List<Suggestion> fired = advisor.evaluate(history(run, metrics.list(runId, -1)), context);
     Map<String, Advice> stored = Advice.<Advice>list("runId", runId).stream()
         .collect(Collectors.toMap(a -> a.ruleId, Function.identity()));

@@ -111,7 +111,8 @@ class AgentMessageHandler {
       Run run = Run.findById(claimed.id);
       Recipe recipe = runs.recipe(run);
       List<String> classes = List.copyOf(datasets.classCounts(run.dataset).keySet());
-      long trainImages = Math.round(run.dataset.imageCount * (1 - recipe.validationFraction()));
+      long trainImages = run.dataset.details != null ? datasets.trainImages(run.dataset)
+          : Math.round(run.dataset.imageCount * (1 - recipe.validationFraction()));
       long steps = Math.max(1, trainImages / recipe.batchSize());
       int interval = (int) Math.max(1, steps / STEP_POINTS_PER_EPOCH);
       String base = "/api/agent/runs/" + run.id;

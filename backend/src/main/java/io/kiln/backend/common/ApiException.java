@@ -7,6 +7,7 @@ import java.util.Map;
 public class ApiException extends RuntimeException {
   private final int status;
   private final List<Map<String, String>> fields;
+  private List<?> findings;
 
   public ApiException(int status, String message) {
     this(status, message, List.of());
@@ -24,6 +25,17 @@ public class ApiException extends RuntimeException {
 
   public static ApiException badRequest(String message) {
     return new ApiException(400, message);
+  }
+
+  /** Attaches what validation found (e.g. a refused dataset's findings) to the error body. */
+  public ApiException withFindings(List<?> details) {
+    this.findings = List.copyOf(details);
+    return this;
+  }
+
+  /** The findings to show with the error, or null. */
+  public List<?> findings() {
+    return findings;
   }
 
   public int status() {

@@ -19,7 +19,8 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return reply(e.status(), e.getMessage(), e.fields());
+    return Response.status(e.status()).type(MediaType.APPLICATION_JSON)
+        .entity(new ErrorBody(e.status(), e.getMessage(), e.fields(), e.findings())).build();
   }
 
   @ServerExceptionMapper

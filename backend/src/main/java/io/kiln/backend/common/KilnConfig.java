@@ -23,6 +23,35 @@ public interface KilnConfig {
 
   Advisor advisor();
 
+  Datasets datasets();
+
+  /** What one uploaded dataset may unpack to (zip bombs, T16); see ImportLimits. */
+  interface Datasets {
+    @WithDefault("16G")
+    io.quarkus.runtime.configuration.MemorySize maxUncompressed();
+
+    @WithDefault("1000000")
+    int maxEntries();
+
+    @WithDefault("200")
+    double maxCompressionRatio();
+
+    @WithDefault("64M")
+    io.quarkus.runtime.configuration.MemorySize maxImageSize();
+
+    /** Width x height of one image, read from its header before anything is decoded. */
+    @WithDefault("100000000")
+    long maxImagePixels();
+
+    /** Classes with fewer images get a warning (T16). */
+    @WithDefault("10")
+    int fewImagesPerClass();
+
+    /** Where the Debian package dataset-fashion-mnist puts its files. */
+    @WithDefault("/usr/share/datasets/fashion-mnist")
+    String fashionMnistDir();
+  }
+
   /**
    * When the tuning rules (A1-A9) fire; see core's Thresholds for what each means. The defaults
    * keep a healthy run silent: several epochs of evidence, margins of several points.

@@ -9,7 +9,10 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A validated, immutable image dataset stored as a canonical archive ({@code class/image}). */
+/**
+ * One immutable version of a validated image dataset, stored as a canonical archive
+ * ({@code split/class/image}). Changing a dataset creates the next version in its lineage.
+ */
 @Entity
 @Table(name = "dataset")
 public class Dataset extends PanacheEntityBase {
@@ -19,6 +22,13 @@ public class Dataset extends PanacheEntityBase {
 
   @Column(nullable = false)
   public String name;
+
+  /** The id of the lineage's first version (its own id for a first version). */
+  @Column(name = "lineage_id")
+  public Long lineageId;
+
+  @Column(nullable = false)
+  public int version;
 
   /** JSON object of class name to image count, in class-index order. */
   @Column(name = "class_counts", nullable = false, length = 20000)
@@ -30,6 +40,14 @@ public class Dataset extends PanacheEntityBase {
   /** Relative to the data directory. */
   @Column(name = "archive_path", nullable = false)
   public String archivePath;
+
+  /** Relative to the data directory; null for datasets imported before thumbnails existed. */
+  @Column(name = "thumbnails_path")
+  public String thumbnailsPath;
+
+  /** JSON of the import result: splits, findings, statistics, gallery; null before issue 5. */
+  @Column(length = 1000000)
+  public String details;
 
   @Column(name = "size_bytes", nullable = false)
   public long sizeBytes;

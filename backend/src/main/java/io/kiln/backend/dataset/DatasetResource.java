@@ -1,6 +1,8 @@
 package io.kiln.backend.dataset;
 
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.dataset.archive.ArchiveRefused;
+import io.kiln.backend.dataset.archive.SplitOptions;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
@@ -12,32 +14,49 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** Upload and list datasets. The multipart body is streamed to a temporary file, never held in memory. */
+/** Upload, version and inspect datasets. The multipart body is streamed to a temporary file, never held in memory. */
 @Path("/api/datasets")
 @Authenticated
 public class DatasetResource {
   private final DatasetService datasets;
+  private final DatasetImages images;
+  private final SampleDatasets samples;
   private final SecurityIdentity identity;
 
-  DatasetResource(DatasetService datasets, SecurityIdentity identity) {
+  DatasetResource(DatasetService datasets, DatasetImages images, SampleDatasets samples, SecurityIdentity identity) {
     this.datasets = datasets;
+    this.images = images;
+    this.samples = samples;
     this.identity = identity;
   }
 
+  /**
+   * A .zip or .tar.gz of class folders (or train/val/test folders of class folders). Optional
+   * fields: name, versionOf (a dataset id: store as its next version), split (auto or archive),
+   * valPercent, testPercent, seed.
+   */
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Response upload(@RestForm("file") FileUpload file, @RestForm("name") String name) {
+  public Response upload(@RestForm("file") FileUpload file, @RestForm("name") String name,
+      @RestForm("versionOf") Long versionOf, @RestForm("split") String split, @RestForm("valPercent") Integer val,
+      @RestForm("testPercent") Integer test, @RestForm("seed") Long seed) {
     if (file == null || file.uploadedFile() == null) {
-      throw ApiException.badRequest("attach the dataset as a .zip file in the multipart field 'file'");
+      throw ApiException.badRequest("attach the dataset as a .zip or .tar.gz file in the multipart field 'file'");
     }
-    String datasetName = name != null && !name.isBlank() ? name.trim() : baseName(file.fileName());
-    if (datasetName.length() > 200) {
+    String datasetName = name != null && !name.isBlank() ? name.trim()
+        : versionOf != null ? null : baseName(file.fileName());
+    if (datasetName != null && datasetName.length() > 200) {
       throw ApiException.badRequest("the dataset name is longer than 200 characters");
     }
-    DatasetView view = datasets.create(datasetName, file.uploadedFile(), identity.getPrincipal().getName());
+    SplitOptions options = splitOptions(() -> new SplitOptions(split == null || split.isBlank() ? null : split,
+        val == null ? 10 : val, test == null ? 10 : test, seed == null ? 42 : seed));
+    DatasetView view = datasets.create(new DatasetService.Target(datasetName, versionOf), file.uploadedFile(),
+        options, user());
     return Response.status(201).entity(view).build();
   }
 
@@ -52,15 +71,79 @@ public class DatasetResource {
     return datasets.get(id);
   }
 
-  /** One image of the dataset by its name in the archive ({@code class/file.png}), e.g. a misclassified one. */
+  /** A new version with the same images split anew: {"valPercent": 10, "testPercent": 10, "seed": 42}. */
+  @POST
+  @Path("/{id}/versions")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response resplit(@PathParam("id") long id, Map<String, Object> body) {
+    Map<String, Object> request = body == null ? Map.of() : body;
+    SplitOptions options = splitOptions(() -> new SplitOptions("auto", whole(request, "valPercent", 10),
+        whole(request, "testPercent", 10), whole(request, "seed", 42)));
+    return Response.status(201).entity(datasets.resplit(id, options, user())).build();
+  }
+
+  @GET
+  @Path("/sample")
+  public Map<String, Object> sample() {
+    return samples.availability();
+  }
+
+  /** Imports Fashion-MNIST from the Debian package: {"size": "small"} (2,500 images) or "full" (70,000). */
+  @POST
+  @Path("/sample")
+  @Consumes(MediaType.APPLICATION_JSON)
+  public Response importSample(Map<String, Object> body) {
+    Object size = body == null ? null : body.get("size");
+    return Response.status(201).entity(samples.importSample(size == null ? null : size.toString(), user())).build();
+  }
+
+  /** One image of the dataset by its name in the archive ({@code split/class/file.png}), e.g. a misclassified one. */
   @GET
   @Path("/{id}/images")
   public Response image(@PathParam("id") long id, @QueryParam("path") String path) {
-    if (path == null || path.isBlank()) {
-      throw ApiException.badRequest("name the image with ?path=class/file");
-    }
-    DatasetService.Image image = datasets.image(id, path);
+    return serve(images.original(id, required(path)));
+  }
+
+  /** The gallery thumbnail of an image (PNG, at most 96 pixels a side). */
+  @GET
+  @Path("/{id}/thumbnails")
+  public Response thumbnail(@PathParam("id") long id, @QueryParam("path") String path) {
+    return serve(images.thumbnail(id, required(path)));
+  }
+
+  private static Response serve(DatasetImages.Image image) {
     return Response.ok(image.bytes(), image.contentType()).header("Cache-Control", "private, max-age=86400").build();
+  }
+
+  private static String required(String path) {
+    if (path == null || path.isBlank()) {
+      throw ApiException.badRequest("name the image with ?path=split/class/file");
+    }
+    return path;
+  }
+
+  private static SplitOptions splitOptions(Supplier<SplitOptions> options) {
+    try {
+      return options.get();
+    } catch (ArchiveRefused e) {
+      throw ApiException.badRequest(e.getMessage());
+    }
+  }
+
+  private static int whole(Map<String, Object> body, String key, int fallback) {
+    Object value = body.get(key);
+    if (value == null) {
+      return fallback;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
+      throw new ApiException(400, key + " must be a whole number", List.of(Map.of("field", key, "message",
+          "must be a whole number")));
+    }
+    return n.intValue();
+  }
+
+  private String user() {
+    return identity.getPrincipal().getName();
   }
 
   private static String baseName(String fileName) {
@@ -68,6 +151,12 @@ public class DatasetResource {
       return "dataset";
     }
     String base = fileName.replaceAll(".*[/\\\\]", "");
-    return base.toLowerCase().endsWith(".zip") ? base.substring(0, base.length() - 4) : base;
+    String lower = base.toLowerCase();
+    for (String suffix : List.of(".tar.gz", ".tgz", ".zip")) {
+      if (lower.endsWith(suffix)) {
+        return base.substring(0, base.length() - suffix.length());
+      }
+    }
+    return base;
   }
 }

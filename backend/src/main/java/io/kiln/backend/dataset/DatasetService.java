@@ -5,82 +5,153 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
+import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.dataset.archive.ArchiveRefused;
+import io.kiln.backend.dataset.archive.DatasetImporter;
+import io.kiln.backend.dataset.archive.Finding;
+import io.kiln.backend.dataset.archive.ImportLimits;
+import io.kiln.backend.dataset.archive.ImportResult;
+import io.kiln.backend.dataset.archive.SplitOptions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
-import java.util.zip.ZipEntry;
-import java.util.zip.ZipFile;
 
-/** Stores validated datasets: the archive on disk and a row in the database, both or neither. */
+/**
+ * Stores validated dataset versions: the canonical archive and thumbnails on disk and a row in the
+ * database, all or nothing.
+ */
 @ApplicationScoped
 public class DatasetService {
   private static final TypeReference<LinkedHashMap<String, Integer>> COUNTS = new TypeReference<>() {};
   private final DataDirectory dirs;
   private final ObjectMapper json;
+  private final ImportLimits limits;
 
-  DatasetService(DataDirectory dirs, ObjectMapper json) {
+  DatasetService(DataDirectory dirs, ObjectMapper json, KilnConfig config) {
     this.dirs = dirs;
     this.json = json;
+    KilnConfig.Datasets d = config.datasets();
+    this.limits = new ImportLimits(d.maxUncompressed().asLongValue(), d.maxEntries(), d.maxCompressionRatio(),
+        d.maxImageSize().asLongValue(), d.maxImagePixels(), d.fewImagesPerClass());
   }
 
-  /** Validates {@code upload} and stores it; on any error nothing is left on disk or in the database. */
-  public DatasetView create(String name, Path upload, String user) {
-    Path temp = dirs.uploads().resolve("canonical-" + UUID.randomUUID() + ".zip");
+  /** What a new version is: a fresh dataset, or the next version of an existing one. */
+  public record Target(String name, Long versionOf) {}
+
+  /**
+   * Validates {@code upload} and stores it as a dataset version; on any error nothing is left on
+   * disk or in the database.
+   */
+  public DatasetView create(Target target, Path upload, SplitOptions split, String user) {
+    Dataset base = target.versionOf() == null ? null : baseOf(target.versionOf());
+    String tag = UUID.randomUUID().toString();
+    Path canonical = dirs.uploads().resolve("canonical-" + tag + ".zip");
+    Path thumbs = dirs.uploads().resolve("thumbs-" + tag + ".zip");
     try {
-      InspectedArchive archive = ArchiveInspector.inspect(upload, temp);
+      ImportResult result = importArchive(upload, split, canonical, thumbs);
       Dataset dataset = new Dataset();
-      dataset.name = name;
-      dataset.classCounts = json.writeValueAsString(archive.classCounts());
-      dataset.imageCount = archive.imageCount();
-      dataset.sizeBytes = Files.size(temp);
+      dataset.name = target.name() != null ? target.name() : base != null ? base.name : "dataset";
+      dataset.classCounts = json.writeValueAsString(totals(result));
+      dataset.imageCount = result.imageCount();
+      dataset.details = json.writeValueAsString(result);
+      dataset.sizeBytes = Files.size(canonical);
       dataset.createdAt = Instant.now();
       dataset.createdBy = user;
-      Path[] moved = new Path[1];
-      try {
-        QuarkusTransaction.requiringNew().run(() -> {
-          dataset.archivePath = "pending";
-          dataset.persist();
-          dataset.archivePath = "datasets/" + dataset.id + ".zip";
-          moved[0] = move(temp, dirs.root().resolve(dataset.archivePath));
-        });
-      } catch (RuntimeException e) {
-        if (moved[0] != null) {
-          deleteQuietly(moved[0]);
-        }
-        throw e;
-      }
-      return view(dataset);
+      store(dataset, base, canonical, thumbs);
+      return get(dataset.id);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
-      deleteQuietly(temp);
+      deleteQuietly(canonical);
+      deleteQuietly(thumbs);
     }
+  }
+
+  /** A new version of dataset {@code id} with the same images split anew (ratio and seed, T16). */
+  public DatasetView resplit(long id, SplitOptions split, String user) {
+    Dataset dataset = QuarkusTransaction.requiringNew().call(() -> find(id));
+    return create(new Target(dataset.name, id), archive(dataset), new SplitOptions("auto", split.valPercent(),
+        split.testPercent(), split.seed()), user);
+  }
+
+  private ImportResult importArchive(Path upload, SplitOptions split, Path canonical, Path thumbs)
+      throws IOException {
+    try {
+      return DatasetImporter.importArchive(upload, limits, split, canonical, thumbs);
+    } catch (ArchiveRefused refused) {
+      List<Finding> findings = refused.findings().isEmpty()
+          ? List.of(Finding.of(refused.kind(), "error", refused.getMessage(), List.of(), "refused the dataset",
+              "fix the archive and upload it again"))
+          : refused.findings();
+      throw ApiException.badRequest(refused.getMessage()).withFindings(findings);
+    }
+  }
+
+  private void store(Dataset dataset, Dataset base, Path canonical, Path thumbs) {
+    Path[] moved = new Path[2];
+    try {
+      QuarkusTransaction.requiringNew().run(() -> {
+        dataset.archivePath = "pending";
+        if (base != null) {
+          dataset.lineageId = base.lineageId;
+          dataset.version = 1 + Dataset.<Dataset>find("lineageId", Sort.descending("version"), base.lineageId)
+              .firstResult().version;
+        } else {
+          dataset.version = 1;
+        }
+        dataset.persist();
+        if (base == null) {
+          dataset.lineageId = dataset.id;
+        }
+        dataset.archivePath = "datasets/" + dataset.id + ".zip";
+        dataset.thumbnailsPath = "datasets/" + dataset.id + "-thumbnails.zip";
+        moved[0] = move(canonical, dirs.root().resolve(dataset.archivePath));
+        moved[1] = move(thumbs, dirs.root().resolve(dataset.thumbnailsPath));
+      });
+    } catch (RuntimeException e) {
+      for (Path path : moved) {
+        if (path != null) {
+          deleteQuietly(path);
+        }
+      }
+      throw e;
+    }
+  }
+
+  private static Dataset baseOf(long id) {
+    return QuarkusTransaction.requiringNew().call(() -> {
+      Dataset base = Dataset.findById(id);
+      if (base == null) {
+        throw new ApiException(400, "versionOf: dataset " + id + " does not exist",
+            List.of(Map.of("field", "versionOf", "message", "no such dataset")));
+      }
+      return base;
+    });
   }
 
   @Transactional
   public List<DatasetView> list() {
-    List<DatasetView> views = new ArrayList<>();
-    for (Dataset d : Dataset.<Dataset>listAll(io.quarkus.panache.common.Sort.descending("id"))) {
-      views.add(view(d));
-    }
-    return views;
+    return Dataset.<Dataset>listAll(Sort.descending("id")).stream().map(d -> view(d, List.of())).toList();
   }
 
   @Transactional
   public DatasetView get(long id) {
-    return view(find(id));
+    Dataset dataset = find(id);
+    List<DatasetView.VersionRef> versions = Dataset.<Dataset>find("lineageId", Sort.ascending("version"),
+        dataset.lineageId).stream().map(d -> new DatasetView.VersionRef(d.id, d.version, d.createdAt, d.imageCount))
+        .toList();
+    return view(dataset, versions);
   }
 
   /** The dataset or a 404 naming the id. */
@@ -92,30 +163,13 @@ public class DatasetService {
     return dataset;
   }
 
-  /** An image's bytes and media type. */
-  public record Image(byte[] bytes, String contentType) {}
-
-  /** Reads one entry of the dataset's canonical archive; 404 when there is no such image. */
-  @Transactional
-  public Image image(long datasetId, String path) {
-    Dataset dataset = find(datasetId);
-    try (ZipFile zip = new ZipFile(archive(dataset).toFile())) {
-      ZipEntry entry = zip.getEntry(path);
-      if (entry == null || entry.isDirectory()) {
-        throw new ApiException(404, "dataset " + datasetId + " has no image '" + path + "'");
-      }
-      try (InputStream in = zip.getInputStream(entry)) {
-        String lower = path.toLowerCase(Locale.ROOT);
-        String type = lower.endsWith(".png") ? "image/png" : lower.endsWith(".gif") ? "image/gif" : "image/jpeg";
-        return new Image(in.readAllBytes(), type);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
   public Path archive(Dataset dataset) {
     return dirs.root().resolve(dataset.archivePath);
+  }
+
+  /** The thumbnails archive, or null for a dataset imported before thumbnails existed. */
+  public Path thumbnails(Dataset dataset) {
+    return dataset.thumbnailsPath == null ? null : dirs.root().resolve(dataset.thumbnailsPath);
   }
 
   public LinkedHashMap<String, Integer> classCounts(Dataset dataset) {
@@ -126,10 +180,46 @@ public class DatasetService {
     }
   }
 
-  DatasetView view(Dataset d) {
+  /** Images in the training split (the advisor's dataset size, T13). */
+  public int trainImages(Dataset dataset) {
+    ImportResult details = details(dataset);
+    return details == null ? dataset.imageCount : details.trainImages();
+  }
+
+  ImportResult details(Dataset dataset) {
+    if (dataset.details == null) {
+      return null;
+    }
+    try {
+      return json.readValue(dataset.details, ImportResult.class);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt details of dataset " + dataset.id, e);
+    }
+  }
+
+  DatasetView view(Dataset d, List<DatasetView.VersionRef> versions) {
     LinkedHashMap<String, Integer> counts = classCounts(d);
-    return new DatasetView(d.id, d.name, List.copyOf(counts.keySet()), counts, d.imageCount, d.sizeBytes,
-        d.createdAt, d.createdBy);
+    ImportResult details = details(d);
+    Map<String, Object> split = new LinkedHashMap<>();
+    if (details != null) {
+      split.put("mode", details.splitMode());
+      split.put("valPercent", details.valPercent());
+      split.put("testPercent", details.testPercent());
+      split.put("seed", details.seed());
+    }
+    return new DatasetView(d.id, d.name, d.lineageId == null ? d.id : d.lineageId, d.version,
+        List.copyOf(counts.keySet()), counts, d.imageCount, d.sizeBytes, d.createdAt, d.createdBy,
+        details == null ? Map.of("train", counts) : details.splitCounts(),
+        details == null ? List.of() : details.findings(), details == null ? null : details.statistics(),
+        details == null ? Map.of() : details.gallery(), split, versions);
+  }
+
+  private static Map<String, Integer> totals(ImportResult result) {
+    Map<String, Integer> totals = new LinkedHashMap<>();
+    for (String cls : result.classNames()) {
+      totals.put(cls, result.splitCounts().values().stream().mapToInt(m -> m.getOrDefault(cls, 0)).sum());
+    }
+    return totals;
   }
 
   private static Path move(Path from, Path to) {
@@ -141,11 +231,11 @@ public class DatasetService {
     }
   }
 
-  private static void deleteQuietly(Path path) {
+  static void deleteQuietly(Path path) {
     try {
       Files.deleteIfExists(path);
     } catch (IOException ignored) {
-      // best effort: a leftover temp file is harmless and is overwritten by nobody
+      // best effort: a leftover temporary file is removed at the next start (DataDirectory)
     }
   }
 }

@@ -1,9 +1,23 @@
 package io.kiln.backend.dataset;
 
+import io.kiln.backend.dataset.archive.Finding;
+import io.kiln.backend.dataset.archive.ImportResult;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** A dataset as the REST API shows it. */
-public record DatasetView(long id, String name, List<String> classNames, Map<String, Integer> classCounts,
-    int imageCount, long sizeBytes, Instant createdAt, String createdBy) {}
+/**
+ * A dataset version as the REST API shows it.
+ *
+ * @param classCounts images per class over all splits
+ * @param splitCounts split (train, val, test) to class to images
+ * @param split how the splits were made: mode (auto or archive), valPercent, testPercent, seed
+ * @param versions every version of this dataset's lineage, oldest first
+ */
+public record DatasetView(long id, String name, long lineageId, int version, List<String> classNames,
+    Map<String, Integer> classCounts, int imageCount, long sizeBytes, Instant createdAt, String createdBy,
+    Map<String, Map<String, Integer>> splitCounts, List<Finding> findings, ImportResult.Statistics statistics,
+    Map<String, List<String>> gallery, Map<String, Object> split, List<VersionRef> versions) {
+  /** Another version of the same dataset. */
+  public record VersionRef(long id, int version, Instant createdAt, int imageCount) {}
+}

@@ -107,6 +107,18 @@ public class Run extends PanacheEntityBase {
   @Column(name = "autopilot_note", length = 4000)
   public String autopilotNote;
 
+  /** The preset the run was launched from, if any (e.g. {@code balanced}, {@code custom-3}). */
+  @Column(name = "preset_id")
+  public String presetId;
+
+  /** JSON: the adjustments made to the preset for this dataset ({@code applied}) and those undone. */
+  @Column(length = 20000)
+  public String adjustments;
+
+  /** Accuracy of the final model on the held-out test split (T16), once reported. */
+  @Column(name = "test_accuracy")
+  public Double testAccuracy;
+
   @Version
   public long version;
 

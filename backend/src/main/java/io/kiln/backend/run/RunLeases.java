@@ -166,6 +166,7 @@ public class RunLeases {
       return;
     }
     run.evaluation = mapper.evaluationJson(event.evaluation());
+    run.testAccuracy = event.evaluation().get("testAccuracy") instanceof Number n ? n.doubleValue() : null;
     changed.fire(new RunEvents.Changed(mapper.view(run)));
   }
 

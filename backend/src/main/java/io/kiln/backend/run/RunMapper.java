@@ -25,7 +25,27 @@ public class RunMapper {
         recipeMap(run), run.createdAt, run.createdBy, run.startedAt, run.finishedAt, run.agentId, run.device,
         run.totalEpochs, run.currentEpoch, run.stepsPerEpoch, run.lastStep, run.bestValAccuracy,
         run.failureReason, run.modelPath != null, run.note, evaluation(run), run.parentId, run.suggestionId,
-        run.autopilot, run.autopilotChild, run.autopilotNote);
+        run.autopilot, run.autopilotChild, run.autopilotNote, run.dataset.version, run.testAccuracy, run.presetId,
+        adjustments(run));
+  }
+
+  private Map<String, Object> adjustments(Run run) {
+    if (run.adjustments == null) {
+      return null;
+    }
+    try {
+      return json.readValue(run.adjustments, MAP);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("corrupt adjustments of run " + run.id, e);
+    }
+  }
+
+  public String json(Object value) {
+    try {
+      return json.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private Map<String, Object> evaluation(Run run) {

@@ -4,6 +4,7 @@ import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.dataset.Dataset;
+import io.kiln.backend.preset.PresetPlanner;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
 import io.kiln.core.run.RunState;
@@ -13,6 +14,7 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -20,7 +22,10 @@ import java.util.Set;
 /** What users do with runs: launch, list, inspect, cancel. */
 @ApplicationScoped
 public class RunService {
-  private static final RecipeParser PARSER = new RecipeParser(Set.of("datasetId", "name", "autopilot"));
+  /** Keys of a launch request that are not recipe fields. */
+  private static final Set<String> REQUEST_KEYS = Set.of("datasetId", "name", "autopilot", "presetId",
+      "undoAdjustments");
+  private static final RecipeParser PARSER = new RecipeParser(REQUEST_KEYS);
   /** The most follow-up runs an autopilot may start from one run. */
   public static final int MAX_AUTOPILOT = 10;
   private final RunMapper mapper;
@@ -28,9 +33,11 @@ public class RunService {
   private final Event<RunEvents.Changed> changed;
   private final Event<RunEvents.Queued> queued;
   private final Event<RunEvents.CancelRequested> cancelRequested;
+  private final PresetPlanner presets;
 
   RunService(RunMapper mapper, DataDirectory dirs, Event<RunEvents.Changed> changed,
-      Event<RunEvents.Queued> queued, Event<RunEvents.CancelRequested> cancelRequested) {
+      Event<RunEvents.Queued> queued, Event<RunEvents.CancelRequested> cancelRequested, PresetPlanner presets) {
+    this.presets = presets;
     this.mapper = mapper;
     this.dirs = dirs;
     this.changed = changed;
@@ -60,10 +67,45 @@ public class RunService {
       throw new ApiException(400, "autopilot must be a whole number of follow-up runs from 0 to " + MAX_AUTOPILOT,
           List.of(Map.of("field", "autopilot", "message", "must be between 0 and " + MAX_AUTOPILOT)));
     }
-    Recipe recipe = PARSER.parse(request);
-    Run run = newRun(dataset, recipe, nameFor(request.get("name"), dataset, recipe), user);
+    Object presetId = request.get("presetId");
+    PresetPlanner.Plan plan = null;
+    Recipe recipe;
+    if (presetId == null) {
+      recipe = PARSER.parse(request);
+    } else if (presetId instanceof String id) {
+      plan = presets.plan(id, overrides(request), dataset, undo(request.get("undoAdjustments")));
+      recipe = plan.recipe();
+    } else {
+      throw new ApiException(400, "presetId must be a preset's id, e.g. \"balanced\"",
+          List.of(Map.of("field", "presetId", "message", "must be a string")));
+    }
+    Run run = newRun(dataset, recipe, nameFor(request.get("name"), dataset, recipe, plan), user);
     run.autopilot = ((Number) autopilot).intValue();
+    if (plan != null) {
+      run.presetId = plan.presetId();
+      run.adjustments = mapper.json(Map.of("presetName", plan.presetName(), "applied", plan.applied(),
+          "undone", plan.undone()));
+    }
     return queue(run);
+  }
+
+  /** The recipe fields of a launch request: everything but the request's own keys. */
+  private static Map<String, Object> overrides(Map<String, Object> request) {
+    Map<String, Object> overrides = new LinkedHashMap<>(request);
+    overrides.keySet().removeAll(REQUEST_KEYS);
+    overrides.values().removeIf(java.util.Objects::isNull);
+    return overrides;
+  }
+
+  private static Set<String> undo(Object value) {
+    if (value == null) {
+      return Set.of();
+    }
+    if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
+      throw new ApiException(400, "undoAdjustments must be a list of field names, e.g. [\"learningRate\"]",
+          List.of(Map.of("field", "undoAdjustments", "message", "must be a list of field names")));
+    }
+    return list.stream().map(String.class::cast).collect(java.util.stream.Collectors.toSet());
   }
 
   /**
@@ -77,6 +119,7 @@ public class RunService {
     Run parent = find(parentId);
     Run run = newRun(parent.dataset, recipe, trimmed("#" + parent.id + " + " + title), user);
     run.parentId = parent.id;
+    run.presetId = parent.presetId;
     run.suggestionId = suggestionId;
     run.autopilotChild = byAutopilot;
     run.autopilot = byAutopilot ? Math.max(0, parent.autopilot - 1) : 0;
@@ -178,9 +221,13 @@ public class RunService {
     return run;
   }
 
-  private static String nameFor(Object requested, Dataset dataset, Recipe recipe) {
+  private static String nameFor(Object requested, Dataset dataset, Recipe recipe, PresetPlanner.Plan plan) {
     if (requested instanceof String s && !s.isBlank()) {
       return s.trim().length() > 200 ? s.trim().substring(0, 200) : s.trim();
+    }
+    if (plan != null) {
+      return trimmed(dataset.name + " v" + dataset.version + " · " + plan.presetName() + " · " + recipe.epochs()
+          + " epochs");
     }
     return dataset.name + " · " + recipe.optimizer() + " lr " + recipe.learningRate() + " · " + recipe.epochs()
         + " epochs";

@@ -9,4 +9,5 @@ public record RunView(long id, String name, long datasetId, String datasetName, 
     Long agentId, String device, int totalEpochs, int currentEpoch, long stepsPerEpoch, long lastStep,
     Double bestValAccuracy, String failureReason, boolean modelAvailable, String note,
     Map<String, Object> evaluation, Long parentId, Long suggestionId, int autopilot, boolean autopilotChild,
-    String autopilotNote) {}
+    String autopilotNote, int datasetVersion, Double testAccuracy, String presetId,
+    Map<String, Object> adjustments) {}

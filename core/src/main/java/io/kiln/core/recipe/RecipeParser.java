@@ -28,6 +28,20 @@ public final class RecipeParser {
 
   /** Overlays {@code input} on {@code base}; keys absent from input (or null) keep the base values. */
   public Recipe parse(Map<String, ?> input, Recipe base) {
+    Recipe recipe = parseFields(input, base);
+    List<FieldError> errors = recipe.validate();
+    if (!errors.isEmpty()) {
+      throw new RecipeException(errors);
+    }
+    return recipe;
+  }
+
+  /**
+   * Like {@link #parse(Map, Recipe)} but checks each field on its own only (type, range, choices),
+   * not the rules between fields: for code that fixes those itself and validates afterwards
+   * (preset adjustment, T17).
+   */
+  public Recipe parseFields(Map<String, ?> input, Recipe base) {
     List<FieldError> errors = new ArrayList<>();
     Map<String, Object> values = new LinkedHashMap<>(base.toMap());
     for (Map.Entry<String, ?> entry : input.entrySet()) {
@@ -47,12 +61,7 @@ public final class RecipeParser {
     if (!errors.isEmpty()) {
       throw new RecipeException(errors);
     }
-    Recipe recipe = new Recipe(values);
-    errors.addAll(recipe.validate());
-    if (!errors.isEmpty()) {
-      throw new RecipeException(errors);
-    }
-    return recipe;
+    return new Recipe(values);
   }
 
   /** The normalized value (String, Double, Long, Boolean or List of Long), or null after adding an error. */

@@ -25,6 +25,21 @@ public final class Evaluation {
   /** A misclassified image: its id in the dataset, its class, the prediction and its probability. */
   public record Mistake(String imageId, String actual, String predicted, double confidence) {}
 
+  private String split = "validation";
+  private final Map<String, Object> extras = new java.util.LinkedHashMap<>();
+
+  /** Adds a figure to the report (e.g. the held-out test accuracy next to validation's). */
+  public Evaluation with(String key, Object value) {
+    extras.put(key, value);
+    return this;
+  }
+
+  /** Names the split the evaluation scored ({@code validation} or {@code test}). */
+  public Evaluation on(String splitName) {
+    this.split = splitName;
+    return this;
+  }
+
   public Evaluation(List<String> classNames) {
     this.classNames = List.copyOf(classNames);
     int k = classNames.size();
@@ -113,7 +128,7 @@ public final class Evaluation {
       perClass.add(row);
     }
     Map<String, Object> map = new LinkedHashMap<>();
-    map.put("split", "validation");
+    map.put("split", split);
     map.put("accuracy", accuracy());
     map.put("classNames", classNames);
     map.put("perClass", perClass);
@@ -124,6 +139,7 @@ public final class Evaluation {
         "imageIds", e.getValue())).toList());
     map.put("mistakes", mistakes().stream().map(m -> Map.of("imageId", m.imageId(), "actual", m.actual(),
         "predicted", m.predicted(), "confidence", m.confidence())).toList());
+    map.putAll(extras);
     return map;
   }
 

@@ -15,28 +15,36 @@ import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 
 /**
- * Reads a dataset archive of the backend's canonical form ({@code class/file.png}) into memory,
+ * Reads a dataset archive of the backend's canonical form into memory: {@code split/class/file}
+ * with a {@value #MANIFEST} manifest (each image keeps its split), or the older {@code class/file},
  * resizing every image to the recipe's input size (T17: every input has the model's shape).
  *
  * <p>Grayscale datasets stay single-channel; any colour image makes the whole dataset RGB.
  */
 public final class ImageArchiveReader {
+  static final String MANIFEST = "kiln-dataset.json";
+  private static final List<String> SPLITS = List.of("train", "val", "test");
+
   private ImageArchiveReader() {}
 
   public static LabelledImages read(Path zip, List<String> classNames, int size) throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     List<String> ids = new ArrayList<>();
+    List<Integer> splits = new ArrayList<>();
+    boolean splitLayout;
     try (ZipFile file = new ZipFile(zip.toFile())) {
+      splitLayout = file.getEntry(MANIFEST) != null;
       List<? extends ZipEntry> entries = Collections.list((Enumeration<? extends ZipEntry>) file.entries());
       for (ZipEntry entry : entries) {
-        if (entry.isDirectory()) {
+        if (entry.isDirectory() || entry.getName().equals(MANIFEST)) {
           continue;
         }
         String name = entry.getName();
-        int slash = name.indexOf('/');
-        int label = slash < 0 ? -1 : classNames.indexOf(name.substring(0, slash));
-        if (label < 0) {
+        String[] parts = name.split("/", splitLayout ? 3 : 2);
+        int split = splitLayout ? SPLITS.indexOf(parts[0]) : -1;
+        int label = parts.length < (splitLayout ? 3 : 2) ? -1 : classNames.indexOf(parts[splitLayout ? 1 : 0]);
+        if (label < 0 || (splitLayout && split < 0)) {
           throw new IOException("archive entry '" + name + "' is not inside a known class folder");
         }
         try (InputStream in = file.getInputStream(entry)) {
@@ -47,6 +55,7 @@ public final class ImageArchiveReader {
           images.add(image);
           labels.add(label);
           ids.add(name);
+          splits.add(split);
         }
       }
     }
@@ -60,7 +69,8 @@ public final class ImageArchiveReader {
       pixels[i] = toChw(resize(images.get(i), size), channels);
     }
     return new LabelledImages(List.copyOf(classNames), channels, size, List.copyOf(ids), pixels,
-        labels.stream().mapToInt(Integer::intValue).toArray());
+        labels.stream().mapToInt(Integer::intValue).toArray(),
+        splitLayout ? splits.stream().mapToInt(Integer::intValue).toArray() : null);
   }
 
   private static boolean isColor(BufferedImage image) {

@@ -10,8 +10,28 @@ import java.util.List;
  * @param labels the class index of each image
  */
 public record LabelledImages(List<String> classNames, int channels, int size, List<String> ids, float[][] pixels,
-    int[] labels) {
+    int[] labels, int[] splits) {
+  public static final int TRAIN = 0;
+  public static final int VALIDATION = 1;
+  public static final int TEST = 2;
+
+  /** Images without a split of their own: training holds out a validation share itself. */
+  public LabelledImages(List<String> classNames, int channels, int size, List<String> ids, float[][] pixels,
+      int[] labels) {
+    this(classNames, channels, size, ids, pixels, labels, null);
+  }
+
   public int count() {
     return labels.length;
+  }
+
+  /** True when the dataset fixed each image's split (train, validation, held-out test). */
+  public boolean hasSplits() {
+    return splits != null;
+  }
+
+  /** The indices of the images in {@code split}, ascending. */
+  public int[] indicesOf(int split) {
+    return java.util.stream.IntStream.range(0, labels.length).filter(i -> splits[i] == split).toArray();
   }
 }

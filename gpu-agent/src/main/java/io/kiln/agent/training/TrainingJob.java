@@ -78,7 +78,7 @@ public final class TrainingJob {
   public TrainingResult run(Path outputDir) throws IOException {
     Device[] devices = Devices.trainingDevices();
     Engine.getInstance().setRandomSeed((int) recipe.seed());
-    StratifiedSplit.Split split = StratifiedSplit.of(images.labels(), recipe.validationFraction(), recipe.seed());
+    StratifiedSplit.ThreeWay split = splits();
     if (split.train().length == 0 || split.validation().length == 0) {
       throw new IllegalArgumentException("the dataset is too small to hold out a validation split");
     }
@@ -171,8 +171,7 @@ public final class TrainingJob {
         boolean restored = recipe.restoreBest() && checkpoint != null && bestEpoch != progress.epoch()
             && checkpoint.loadBest(net, manager);
         net.freezeFeatures(false);
-        Evaluation evaluation = new Evaluation(images.classNames());
-        loop.validate(valData.epoch(valBatches, 0, false), evaluation, images.ids());
+        Evaluation evaluation = finalEvaluation(loop, valData, valBatches, split.test());
         Map<String, Object> report = evaluation.toMap();
         report.put("epoch", restored ? bestEpoch : progress.epoch());
         report.put("bestEpoch", bestEpoch);
@@ -192,6 +191,34 @@ public final class TrainingJob {
         backbones.close();
       }
     }
+  }
+
+  /** The dataset's own splits (T16), or a stratified validation share for a dataset without them. */
+  private StratifiedSplit.ThreeWay splits() {
+    if (images.hasSplits()) {
+      return new StratifiedSplit.ThreeWay(images.indicesOf(LabelledImages.TRAIN),
+          images.indicesOf(LabelledImages.VALIDATION), images.indicesOf(LabelledImages.TEST));
+    }
+    StratifiedSplit.Split split = StratifiedSplit.of(images.labels(), recipe.validationFraction(), recipe.seed());
+    return new StratifiedSplit.ThreeWay(split.train(), split.validation(), new int[0]);
+  }
+
+  /**
+   * The final model scored once on the held-out test split when there is one (T16: a lucky
+   * validation spike is not quality), with its validation accuracy beside it; else on validation.
+   */
+  private Evaluation finalEvaluation(EpochLoop loop, BatchPipeline data, List<int[]> valBatches, int[] test) {
+    if (test.length == 0) {
+      Evaluation evaluation = new Evaluation(images.classNames());
+      loop.validate(data.epoch(valBatches, 0, false), evaluation, images.ids());
+      return evaluation;
+    }
+    EpochLoop.ValStats val = loop.validate(data.epoch(valBatches, 0, false), null, images.ids());
+    Evaluation evaluation = new Evaluation(images.classNames()).on("test");
+    EpochLoop.ValStats scored = loop.validate(data.epoch(EpochPlan.validation(test, recipe.batchSize()), 0, false),
+        evaluation, images.ids());
+    return evaluation.with("testAccuracy", scored.accuracy()).with("testLoss", scored.loss())
+        .with("testImages", test.length).with("valAccuracy", val.accuracy());
   }
 
   /** The EPOCH metric point's values (see the README's metric names). */

@@ -33,6 +33,28 @@ public final class SyntheticImages {
     return target;
   }
 
+  /** The backend's canonical form: a manifest and {@code split/class/file} with these images per class. */
+  public static Path writeSplitZip(Path target, int train, int val, int test, int size) throws IOException {
+    Random random = new Random(3);
+    try (OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out)) {
+      zip.putNextEntry(new ZipEntry("kiln-dataset.json"));
+      zip.write("{\"format\":\"kiln-dataset/2\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      zip.closeEntry();
+      int[] counts = {train, val, test};
+      String[] splits = {"train", "val", "test"};
+      for (int s = 0; s < 3; s++) {
+        for (int c = 0; c < CLASSES.size(); c++) {
+          for (int i = 0; i < counts[s]; i++) {
+            zip.putNextEntry(new ZipEntry(splits[s] + "/" + CLASSES.get(c) + "/img" + i + ".png"));
+            ImageIO.write(image(c, size, random), "png", zip);
+            zip.closeEntry();
+          }
+        }
+      }
+    }
+    return target;
+  }
+
   static BufferedImage image(int kind, int size, Random random) {
     BufferedImage img = new BufferedImage(size, size, BufferedImage.TYPE_BYTE_GRAY);
     Graphics2D g = img.createGraphics();

@@ -72,6 +72,45 @@ class TrainingJobIT {
   }
 
   @Test
+  void aSplitDatasetTrainsOnTrainAndScoresTheHeldOutTestSplit(@TempDir Path dir) throws Exception {
+    Path zip = SyntheticImages.writeSplitZip(dir.resolve("split.zip"), 40, 8, 10, 16);
+    LabelledImages split = ImageArchiveReader.read(zip, SyntheticImages.CLASSES, 16);
+    assertEquals(174, split.count());
+    assertEquals(List.of(120, 24, 30), List.of(split.indicesOf(LabelledImages.TRAIN).length,
+        split.indicesOf(LabelledImages.VALIDATION).length, split.indicesOf(LabelledImages.TEST).length));
+    List<String> started = new ArrayList<>();
+    List<Map<String, Object>> evaluated = new ArrayList<>();
+    MetricSink sink = new MetricSink() {
+      @Override
+      public void started(String device, int totalEpochs, long stepsPerEpoch) {
+        started.add(totalEpochs + "/" + stepsPerEpoch);
+      }
+
+      @Override
+      public void evaluated(Map<String, Object> evaluation) {
+        evaluated.add(evaluation);
+      }
+
+      @Override
+      public void report(String kind, int epoch, long step, Map<String, Double> values) {}
+    };
+    Recipe recipe = Recipe.defaults().with(Map.of("batchSize", 16, "epochs", 2, "inputSize", 16, "seed", 7,
+        "validationFraction", 0.5));
+    new TrainingJob(recipe, split, sink, () -> false, 2).run(dir.resolve("out"));
+    assertEquals(List.of("2/7"), started, "the dataset's 120 training images in 7 full batches, not a half share");
+    Map<String, Object> report = evaluated.get(0);
+    assertEquals("test", report.get("split"));
+    assertEquals(30, report.get("testImages"));
+    double test = (Double) report.get("testAccuracy");
+    assertTrue(test >= 0 && test <= 1 && report.get("valAccuracy") instanceof Double);
+    long[][] confusion = (long[][]) report.get("confusion");
+    assertEquals(30, java.util.Arrays.stream(confusion).flatMapToLong(java.util.Arrays::stream).sum(),
+        "the confusion matrix counts the test images");
+    assertTrue(((List<?>) report.get("mistakes")).stream().allMatch(m -> ((Map<?, ?>) m).get("imageId").toString()
+        .startsWith("test/")), "mistakes name test images");
+  }
+
+  @Test
   void cancellationStopsWithinOneBatch(@TempDir Path out) {
     AtomicInteger batchesChecked = new AtomicInteger();
     List<Point> points = new ArrayList<>();

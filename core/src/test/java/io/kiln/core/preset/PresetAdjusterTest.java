@@ -1,0 +1,138 @@
+package io.kiln.core.preset;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kiln.core.recipe.RecipeException;
+import io.kiln.core.recipe.RecipeFields;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class PresetAdjusterTest {
+  private static final DatasetFacts MEDIUM = new DatasetFacts(20_000, 10);
+  private static final DatasetFacts SMALL = new DatasetFacts(400, 5);
+
+  private static Preset preset(Map<String, Object> fields) {
+    return new Preset("t", "Test", "d", "w", "c", "fast", List.of("T1"), fields, false);
+  }
+
+  @Test
+  void everyBuiltInPresetIsAValidRecipeWithACardAndTricks() {
+    assertEquals(List.of("quick-look", "balanced", "best-accuracy", "small-data", "large-data", "small-model"),
+        BuiltInPresets.ALL.stream().map(Preset::id).toList());
+    for (Preset p : BuiltInPresets.ALL) {
+      PresetRules.recipeOf(p.fields());
+      assertFalse(p.description().isBlank() || p.whenToUse().isBlank() || p.cost().isBlank(), p.id());
+      assertTrue(p.trickIds().stream().allMatch(t -> t.matches("T([1-9]|1[0-9]|20)")), p.id());
+      assertTrue(p.fields().keySet().stream().allMatch(f -> RecipeFields.get(f) != null), p.id());
+    }
+  }
+
+  @Test
+  void presetsEncodeWhatTheDocumentsSay() {
+    Map<String, Object> best = BuiltInPresets.find("best-accuracy").orElseThrow().fields();
+    assertEquals("sgd", best.get("optimizer"));
+    assertEquals(0.9, best.get("momentum"));
+    assertEquals("cosine", best.get("schedule"));
+    assertTrue(((Double) best.get("warmupEpochs")) > 0, "T6 warmup");
+    assertTrue(((Double) best.get("cutmixProbability")) > 0, "T12 cutmix");
+    Map<String, Object> small = BuiltInPresets.find("small-model").orElseThrow().fields();
+    assertEquals(0.2, small.get("cropScaleMin"), "T11");
+    assertEquals(0.0, small.get("labelSmoothing"), "T10");
+    assertTrue((Double) small.get("weightDecay") <= 4e-5, "T9 small nets");
+    Map<String, Object> fineTune = BuiltInPresets.find("small-data").orElseThrow().fields();
+    assertEquals(0.001, fineTune.get("learningRate"), "T13");
+    assertEquals(3L, fineTune.get("headOnlyEpochs"), "T14");
+    assertEquals("adam", BuiltInPresets.find("quick-look").orElseThrow().fields().get("optimizer"));
+  }
+
+  @Test
+  void t8ScalesTheRateWithAChangedBatch() {
+    Preset p = preset(Map.of("learningRate", 0.05, "batchSize", 64L, "lrScaling", "none"));
+    PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("batchSize", 256L), MEDIUM, Set.of());
+    assertEquals(0.2, r.recipe().learningRate(), 1e-12);
+    assertEquals("T8", r.applied().get(0).trickId());
+    assertEquals(0.05, r.applied().get(0).from());
+  }
+
+  @Test
+  void t8LeavesAnExplicitRateAndAPer256RateAlone() {
+    Preset p = preset(Map.of("learningRate", 0.05, "batchSize", 64L, "lrScaling", "none"));
+    assertEquals(0.07, PresetAdjuster.adjust(p, Map.of("batchSize", 256L, "learningRate", 0.07), MEDIUM, Set.of())
+        .recipe().learningRate());
+    Preset linear = preset(Map.of("learningRate", 0.1, "batchSize", 64L, "lrScaling", "linear"));
+    assertTrue(PresetAdjuster.adjust(linear, Map.of("batchSize", 256L), MEDIUM, Set.of()).applied().isEmpty());
+  }
+
+  @Test
+  void t6AddsWarmupForALargeBatch() {
+    Preset p = preset(Map.of("learningRate", 0.1, "lrScaling", "linear", "epochs", 20L, "warmupEpochs", 0.0));
+    PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("batchSize", 512L), MEDIUM, Set.of());
+    assertEquals(5.0, r.recipe().warmupEpochs());
+    assertEquals("T6", r.applied().get(0).trickId());
+    assertTrue(PresetAdjuster.adjust(p, Map.of("batchSize", 256L), MEDIUM, Set.of()).applied().isEmpty());
+  }
+
+  @Test
+  void t13LowersTheRateOnASmallDatasetWithPretrainedWeights() {
+    Preset p = preset(Map.of("initialWeights", "run", "learningRate", 0.1, "lrScaling", "linear"));
+    PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("initialRunId", 7L), SMALL, Set.of());
+    assertEquals(0.001, r.recipe().learningRate());
+    assertEquals("T13", r.applied().get(0).trickId());
+    assertTrue(r.recipe().minLearningRate() < r.recipe().learningRate(), "the floor follows the rate down");
+    assertTrue(PresetAdjuster.adjust(p, Map.of("initialRunId", 7L), MEDIUM, Set.of()).applied().isEmpty(),
+        "a medium dataset keeps the rate");
+    Preset random = preset(Map.of("learningRate", 0.1, "lrScaling", "linear"));
+    assertTrue(PresetAdjuster.adjust(random, Map.of(), SMALL, Set.of()).applied().isEmpty(), "T13 is about"
+        + " pretrained weights");
+  }
+
+  @Test
+  void t17MovesMilestonesAndShortensWarmupWithTheEpochCount() {
+    Preset p = preset(Map.of("schedule", "piecewise", "epochs", 30L, "milestones", List.of(10L, 20L),
+        "warmupEpochs", 5.0));
+    PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("epochs", 6L), MEDIUM, Set.of());
+    assertEquals(List.of(2, 4), r.recipe().milestones());
+    assertEquals(1.0, r.recipe().warmupEpochs());
+    assertEquals(List.of("milestones", "warmupEpochs"), r.applied().stream().map(Adjustment::field).toList());
+  }
+
+  @Test
+  void t10SmoothingOnlyForLargeModels() {
+    Preset p = preset(Map.of("architecture", "small-cnn", "labelSmoothing", 0.0));
+    assertEquals(0.1, PresetAdjuster.adjust(p, Map.of("architecture", "resnet-50"), MEDIUM, Set.of()).recipe()
+        .labelSmoothing());
+    Preset smoothed = preset(Map.of("architecture", "resnet-50", "labelSmoothing", 0.1));
+    assertEquals(0.0, PresetAdjuster.adjust(smoothed, Map.of("architecture", "mobilenet"), MEDIUM, Set.of()).recipe()
+        .labelSmoothing());
+  }
+
+  @Test
+  void anAdjustmentCanBeUndone() {
+    Preset p = preset(Map.of("learningRate", 0.05, "batchSize", 64L, "lrScaling", "none"));
+    PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("batchSize", 256L), MEDIUM, Set.of("learningRate"));
+    assertEquals(0.05, r.recipe().learningRate());
+    assertTrue(r.applied().isEmpty());
+    assertEquals("learningRate", r.undone().get(0).field());
+  }
+
+  @Test
+  void aConflictNoRuleFixesIsStillRefused() {
+    Preset p = preset(Map.of("learningRate", 0.05));
+    RecipeException e = assertThrows(RecipeException.class,
+        () -> PresetAdjuster.adjust(p, Map.of("minLearningRate", 0.5), MEDIUM, Set.of()));
+    assertTrue(e.getMessage().contains("minLearningRate"), e.getMessage());
+  }
+
+  @Test
+  void presetCardsAreChecked() {
+    assertTrue(PresetRules.checkCard(" ", null).startsWith("name"));
+    assertEquals(null, PresetRules.checkCard("Mine", "ok"));
+    assertThrows(RecipeException.class, () -> PresetRules.recipeOf(Map.of("learningRate", -1)));
+    assertThrows(RecipeException.class, () -> PresetRules.recipeOf(Map.of("nonsense", 1)));
+  }
+}
