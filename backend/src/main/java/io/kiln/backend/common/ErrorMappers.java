@@ -61,8 +61,22 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response unexpected(Exception e) {
+    if (clientWentAway(e)) {
+      LOG.debug("the client closed the connection mid-request", e);
+      return reply(400, "the connection closed before the request was complete", List.of());
+    }
     LOG.error("unexpected error", e);
     return reply(500, "internal error: " + e.getClass().getSimpleName(), List.of());
+  }
+
+  /** An upload the client abandoned half way: nothing went wrong on this side. */
+  private static boolean clientWentAway(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t.getClass().getSimpleName().equals("HttpClosedException")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String rootMessage(Throwable e) {

@@ -53,7 +53,7 @@ public class ThroughputEstimate {
     double epochSeconds = trainImages / rate + evalImages / (3 * rate);
     Map<String, Object> out = new LinkedHashMap<>();
     out.put("imagesPerSecond", Math.round(rate));
-    out.put("secondsPerEpoch", Math.round(epochSeconds * 10) / 10.0);
+    out.put("secondsPerEpoch", Math.max(0.01, Math.round(epochSeconds * 100) / 100.0));
     out.put("totalSeconds", Math.round(epochSeconds * recipe.epochs()));
     out.put("basis", basis != null ? basis : "a rough figure for a 2-core CPU; a GPU agent is much faster");
     return out;

@@ -22,9 +22,10 @@ public final class TestZips {
     return file(path, png(shade));
   }
 
+  /** {@code count} different images, none equal to any other folder's (duplicates are findings). */
   public TestZips images(String folder, int count) {
     for (int i = 0; i < count; i++) {
-      png(folder + "/" + i + ".png", (i * 37) % 255);
+      file(folder + "/" + i + ".png", noise(folder.hashCode() * 7919L + i, 8, 8));
     }
     return this;
   }
@@ -42,6 +43,39 @@ public final class TestZips {
         zip.closeEntry();
       }
       zip.finish();
+      return out.toByteArray();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** A gray PNG of random pixels: a different image for every seed. */
+  public static byte[] noise(long seed, int width, int height) {
+    java.util.Random random = new java.util.Random(seed);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_BYTE_GRAY);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.getRaster().setSample(x, y, 0, random.nextInt(256));
+      }
+    }
+    return encode(image, "png");
+  }
+
+  /** An RGB JPEG of random pixels. */
+  public static byte[] jpeg(long seed, int width, int height) {
+    java.util.Random random = new java.util.Random(seed);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    for (int y = 0; y < height; y++) {
+      for (int x = 0; x < width; x++) {
+        image.setRGB(x, y, random.nextInt(1 << 24));
+      }
+    }
+    return encode(image, "jpg");
+  }
+
+  private static byte[] encode(BufferedImage image, String format) {
+    try (ByteArrayOutputStream out = new ByteArrayOutputStream()) {
+      ImageIO.write(image, format, out);
       return out.toByteArray();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

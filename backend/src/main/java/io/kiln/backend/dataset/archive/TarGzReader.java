@@ -33,7 +33,8 @@ final class TarGzReader implements ArchiveReader {
       while ((entry = tar.getNextEntry()) != null) {
         ArchiveEntry.Kind kind = entry.isSymbolicLink() || entry.isLink() ? ArchiveEntry.Kind.LINK
             : entry.isDirectory() ? ArchiveEntry.Kind.DIR
-            : entry.isFile() ? ArchiveEntry.Kind.FILE : ArchiveEntry.Kind.OTHER;
+            : entry.isFIFO() || entry.isCharacterDevice() || entry.isBlockDevice() || !entry.isFile()
+                ? ArchiveEntry.Kind.OTHER : ArchiveEntry.Kind.FILE;
         if (kind == ArchiveEntry.Kind.FILE && !seen.add(entry.getName())) {
           throw new ArchiveRefused("duplicate-entry", "the archive holds '" + Names.printable(entry.getName())
               + "' twice; such archives are refused because which copy counts is ambiguous");
