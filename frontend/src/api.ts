@@ -1,14 +1,75 @@
 // Typed access to the Kiln REST API. Types mirror the backend's views (RunView, DatasetView, ...).
 
+/** Something validation noticed about a dataset: what it is, what Kiln did, what the user can do. */
+export interface Finding {
+  kind: string;
+  severity: 'info' | 'warning' | 'error';
+  message: string;
+  files: string[];
+  fileCount: number;
+  action: string;
+  advice: string;
+}
+
+/** One immutable version of a dataset, with its splits (train / val / test), findings and statistics. */
 export interface Dataset {
   id: number;
   name: string;
+  lineageId: number;
+  version: number;
   classNames: string[];
   classCounts: Record<string, number>;
   imageCount: number;
   sizeBytes: number;
   createdAt: string;
   createdBy: string;
+  splitCounts: Record<string, Record<string, number>>;
+  findings: Finding[];
+  statistics: {
+    imbalanceRatio: number;
+    sizes: Record<string, number>;
+    channels: Record<string, number>;
+    minWidth: number;
+    maxWidth: number;
+    minHeight: number;
+    maxHeight: number;
+  } | null;
+  gallery: Record<string, string[]>;
+  split: { mode?: string; valPercent?: number; testPercent?: number; seed?: number };
+  versions: { id: number; version: number; createdAt: string; imageCount: number }[];
+}
+
+/** A change Kiln made to a preset for a dataset, with the trick that asks for it. */
+export interface Adjustment {
+  field: string;
+  from: unknown;
+  to: unknown;
+  trickId: string;
+  why: string;
+}
+
+/** A named starting recipe with a plain-language card. */
+export interface Preset {
+  id: string;
+  name: string;
+  description: string;
+  whenToUse: string;
+  cost: string;
+  goal: string;
+  trickIds: string[];
+  fields: Record<string, unknown>;
+  builtIn: boolean;
+  basedOn: string | null;
+  createdBy: string | null;
+  updatedAt: string | null;
+}
+
+export interface PresetPreview {
+  presetId: string;
+  recipe: Recipe;
+  adjustments: Adjustment[];
+  undone: Adjustment[];
+  estimate: { imagesPerSecond: number; secondsPerEpoch: number; totalSeconds: number; basis: string };
 }
 
 export type RunState = 'queued' | 'assigned' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
@@ -50,6 +111,9 @@ export interface Evaluation {
   epoch: number;
   bestEpoch: number;
   stoppedEarly?: string;
+  testAccuracy?: number;
+  testImages?: number;
+  valAccuracy?: number;
 }
 
 export interface Run {
@@ -79,6 +143,10 @@ export interface Run {
   autopilot: number;
   autopilotChild: boolean;
   autopilotNote: string | null;
+  datasetVersion: number;
+  testAccuracy: number | null;
+  presetId: string | null;
+  adjustments: { presetName: string; applied: Adjustment[]; undone: Adjustment[] } | null;
 }
 
 /** A tuning suggestion of rule A1-A9 (TRAINING-TRICKS.md) with the recipe patch that applies it. */
@@ -136,7 +204,8 @@ export interface FieldError {
 
 /** An error reply from the API: the sentence to show and, for forms, the fields at fault. */
 export class ApiError extends Error {
-  constructor(public status: number, message: string, public fields: FieldError[] = []) {
+  constructor(public status: number, message: string, public fields: FieldError[] = [],
+    public findings: Finding[] = []) {
     super(message);
   }
 }
@@ -162,7 +231,8 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     if (response.status === 401 && !path.endsWith('/login')) {
       window.dispatchEvent(new CustomEvent('kiln:unauthorized'));
     }
-    throw new ApiError(response.status, data?.error ?? `HTTP ${response.status}`, data?.fields ?? []);
+    throw new ApiError(response.status, data?.error ?? `HTTP ${response.status}`, data?.fields ?? [],
+      data?.findings ?? []);
   }
   return data as T;
 }
@@ -173,6 +243,18 @@ export const api = {
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/auth/me'),
   datasets: () => request<Dataset[]>('GET', '/api/datasets'),
+  dataset: (id: number) => request<Dataset>('GET', `/api/datasets/${id}`),
+  resplit: (id: number, body: { valPercent: number; testPercent: number; seed: number }) =>
+    request<Dataset>('POST', `/api/datasets/${id}/versions`, body),
+  sample: () => request<{ available: boolean; name: string; description: string; sizes: Record<string, number> }>(
+    'GET', '/api/datasets/sample'),
+  importSample: (size: string) => request<Dataset>('POST', '/api/datasets/sample', { size }),
+  presets: () => request<Preset[]>('GET', '/api/presets'),
+  createPreset: (body: Record<string, unknown>) => request<Preset>('POST', '/api/presets', body),
+  updatePreset: (id: string, body: Record<string, unknown>) => request<Preset>('PUT', `/api/presets/${id}`, body),
+  deletePreset: (id: string) => request<void>('DELETE', `/api/presets/${id}`),
+  previewPreset: (id: string, body: Record<string, unknown>) =>
+    request<PresetPreview>('POST', `/api/presets/${id}/preview`, body),
   runs: () => request<Run[]>('GET', '/api/runs'),
   run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
   backbones: () => request<Backbone[]>('GET', '/api/backbones'),
@@ -196,12 +278,24 @@ export const api = {
   revokeAgent: (id: number) => request<unknown>('POST', `/api/agents/${id}/revoke`),
 };
 
+/** Optional form fields of a dataset upload: a name, the version it follows, how to split. */
+export interface UploadOptions {
+  name?: string;
+  versionOf?: number;
+  split?: 'auto' | 'archive';
+  valPercent?: number;
+  testPercent?: number;
+  seed?: number;
+}
+
 /** Uploads a dataset archive with progress (fetch cannot report upload progress; XHR can). */
-export function uploadDataset(file: File, name: string, onProgress: (fraction: number) => void): Promise<Dataset> {
+export function uploadDataset(file: File, options: UploadOptions, onProgress: (fraction: number) => void): Promise<Dataset> {
   return new Promise((resolve, reject) => {
     const form = new FormData();
     form.append('file', file);
-    if (name) form.append('name', name);
+    for (const [key, value] of Object.entries(options)) {
+      if (value !== undefined && value !== '') form.append(key, String(value));
+    }
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/datasets');
     xhr.upload.onprogress = (e) => {
@@ -215,7 +309,8 @@ export function uploadDataset(file: File, name: string, onProgress: (fraction: n
         data = undefined;
       }
       if (xhr.status === 201) resolve(data as Dataset);
-      else reject(new ApiError(xhr.status, data?.error ?? `upload failed (HTTP ${xhr.status})`, data?.fields ?? []));
+      else reject(new ApiError(xhr.status, data?.error ?? `upload failed (HTTP ${xhr.status})`, data?.fields ?? [],
+        data?.findings ?? []));
     };
     xhr.onerror = () => reject(new ApiError(0, 'the upload was interrupted: check the connection and try again'));
     xhr.send(form);

@@ -17,8 +17,8 @@ export function h(tag: string, attrs: Attrs = {}, ...children: (Node | string | 
   return el;
 }
 
-export function mount(root: HTMLElement, ...children: Node[]) {
-  root.replaceChildren(...children);
+export function mount(root: HTMLElement, ...children: (Node | null)[]) {
+  root.replaceChildren(...children.filter((c): c is Node => c !== null));
 }
 
 export function formatPercent(value: number | null | undefined): string {

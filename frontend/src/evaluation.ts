@@ -28,12 +28,16 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
         'data-cell': `${i},${j}`,
         onclick: () => showCell(i, j, v),
       }, String(v)))))));
-  const mistakes = e.mistakes.length === 0 ? h('p', {}, 'No validation image was misclassified.')
+  const mistakes = e.mistakes.length === 0 ? h('p', {}, `No ${e.split} image was misclassified.`)
     : h('ol', { class: 'mistakes' }, ...e.mistakes.slice(0, 12).map((m) => h('li', {},
       h('code', {}, m.imageId), ` is ${m.actual}, predicted ${m.predicted} with ${formatPercent(m.confidence)} confidence`)));
   return h('section', { class: 'card evaluation', 'data-testid': 'evaluation' },
-    h('h2', {}, `Final model on the validation split: ${formatPercent(e.accuracy)} accurate`),
+    h('h2', {}, e.split === 'test'
+      ? `Final model on the held-out test split: ${formatPercent(e.accuracy)} accurate`
+      : `Final model on the validation split: ${formatPercent(e.accuracy)} accurate`),
     h('p', { class: 'hint' }, `Weights of epoch ${e.epoch} (best epoch: ${e.bestEpoch}).`
+      + (e.split === 'test' ? ` Scored once on ${e.testImages} test images the model never trained or was chosen on;`
+        + ` validation accuracy of the same model: ${formatPercent(e.valAccuracy)} (T16).` : '')
       + (e.stoppedEarly ? ` ${e.stoppedEarly}.` : '')),
     h('div', { class: 'evaluation-grid' },
       h('div', {}, h('h3', {}, 'Per class'), perClass),

@@ -3,9 +3,12 @@ import './style.css';
 import { api, type Me } from './api';
 import { h, mount } from './dom';
 import { agentsPage } from './pages/agents';
+import { customRunPage } from './pages/customRun';
+import { datasetPage } from './pages/datasetPage';
 import { datasetsPage } from './pages/datasets';
 import { loginPage } from './pages/login';
 import { newRunPage } from './pages/newRun';
+import { presetsPage } from './pages/presets';
 import { runPage } from './pages/runPage';
 import { runsPage } from './pages/runs';
 
@@ -43,8 +46,14 @@ async function route() {
       });
     } else if (path === '/datasets') {
       await datasetsPage(view);
+    } else if (/^\/datasets\/\d+$/.test(path)) {
+      await datasetPage(view, Number(path.split('/')[2]));
+    } else if (path === '/presets') {
+      await presetsPage(view);
     } else if (path === '/runs/new') {
       await newRunPage(view, query);
+    } else if (path === '/runs/custom') {
+      await customRunPage(view, query);
     } else if (/^\/runs\/\d+$/.test(path)) {
       done = runPage(view, Number(path.split('/')[2]));
     } else if (path === '/agents') {
@@ -72,7 +81,7 @@ function renderNav(path: string) {
     me = null;
     location.hash = '#/login';
   });
-  nav.replaceChildren(link('#/runs', 'Runs'), link('#/datasets', 'Datasets'),
+  nav.replaceChildren(link('#/runs', 'Runs'), link('#/datasets', 'Datasets'), link('#/presets', 'Presets'),
     ...(me.roles.includes('admin') ? [link('#/agents', 'Agents')] : []),
     h('span', { class: 'who' }, me.username), logout);
 }

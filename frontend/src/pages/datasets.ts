@@ -1,55 +1,109 @@
-import { api, ApiError, uploadDataset, type Dataset } from '../api';
+import { api, ApiError, uploadDataset, type Dataset, type UploadOptions } from '../api';
 import { h, mount } from '../dom';
+import { findingsView } from '../findings';
 
-export async function datasetsPage(root: HTMLElement) {
-  const list = h('div', { class: 'dataset-list' });
-  const status = h('p', { class: 'status', role: 'status' });
-  const error = h('p', { class: 'error', role: 'alert' });
+/** Upload form with a real progress bar; reused by the dataset page for a new version. */
+export function uploadForm(title: string, onDone: (d: Dataset) => void, versionOf?: number): HTMLElement {
+  const suffix = versionOf ? `-v${versionOf}` : '';
+  const status = h('p', { class: 'status', role: 'status', 'data-testid': 'upload-status' });
+  const error = h('div', { class: 'error', role: 'alert' });
   const progress = h('progress', { max: 1, value: 0, 'aria-label': 'Upload progress', hidden: true }) as HTMLProgressElement;
-  const file = h('input', { id: 'dataset-file', type: 'file', accept: '.zip,application/zip', required: true }) as HTMLInputElement;
-  const name = h('input', { id: 'dataset-name', placeholder: 'taken from the file name if empty' }) as HTMLInputElement;
-  const button = h('button', { type: 'submit' }, 'Upload') as HTMLButtonElement;
-  const form = h('form', { class: 'card', 'aria-label': 'Upload a dataset' },
-    h('h2', {}, 'Upload a dataset'),
-    h('p', { class: 'hint' }, 'A .zip with one folder per class, each holding that class\'s .png or .jpg images '
-      + '(for example cats/1.png, dogs/7.jpg). Two classes at least.'),
-    h('label', { for: 'dataset-file' }, 'Zip file'), file,
-    h('label', { for: 'dataset-name' }, 'Name'), name,
+  const file = h('input', { id: `dataset-file${suffix}`, type: 'file', required: true,
+    accept: '.zip,.tar.gz,.tgz,application/zip,application/gzip' }) as HTMLInputElement;
+  const name = h('input', { id: `dataset-name${suffix}`, placeholder: versionOf ? 'same as before if empty' : 'taken from the file name if empty' }) as HTMLInputElement;
+  const split = h('select', { id: `dataset-split${suffix}` },
+    h('option', { value: '' }, 'Use the archive\'s train/val/test folders if it has them, else split it for me'),
+    h('option', { value: 'auto' }, 'Always split it for me (stratified)')) as HTMLSelectElement;
+  const val = h('input', { id: `dataset-val${suffix}`, type: 'number', min: 1, max: 50, value: '10' }) as HTMLInputElement;
+  const test = h('input', { id: `dataset-test${suffix}`, type: 'number', min: 0, max: 50, value: '10' }) as HTMLInputElement;
+  const seed = h('input', { id: `dataset-seed${suffix}`, type: 'number', value: '42' }) as HTMLInputElement;
+  const button = h('button', { type: 'submit' }, versionOf ? 'Upload as new version' : 'Upload') as HTMLButtonElement;
+  const form = h('form', { class: 'card', 'aria-label': title },
+    h('h2', {}, title),
+    h('p', { class: 'hint' }, 'A .zip or .tar.gz with one folder per class, each holding that class\'s images '
+      + '(for example cats/1.png, dogs/7.jpg), or train/, val/ and test/ folders that each hold class folders. '
+      + 'Every image is checked before anything is stored.'),
+    h('label', { for: file.id }, 'Archive (.zip or .tar.gz)'), file,
+    h('label', { for: name.id }, 'Name'), name,
+    h('details', {}, h('summary', {}, 'Splits: 80% train, 10% validation, 10% held-out test (T16)'),
+      h('label', { for: split.id }, 'How to split'), split,
+      h('label', { for: val.id }, 'Validation %'), val,
+      h('label', { for: test.id }, 'Test % (held out, scored once at the end)'), test,
+      h('label', { for: seed.id }, 'Seed (the same seed gives the same split)'), seed),
     button, progress, status, error);
-
-  async function refresh() {
-    const datasets = await api.datasets();
-    list.replaceChildren(...(datasets.length ? datasets.map(card)
-      : [h('p', { class: 'hint' }, 'No datasets yet: upload one above.')]));
-  }
-
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!file.files?.length) return;
-    error.textContent = '';
+    error.replaceChildren();
     status.textContent = 'Uploading…';
     progress.hidden = false;
     progress.value = 0;
     button.disabled = true;
+    const options: UploadOptions = { name: name.value.trim() || undefined, versionOf,
+      split: (split.value || undefined) as UploadOptions['split'], valPercent: Number(val.value),
+      testPercent: Number(test.value), seed: Number(seed.value) };
     try {
-      const dataset = await uploadDataset(file.files[0], name.value.trim(), (f) => {
+      const dataset = await uploadDataset(file.files[0], options, (f) => {
         progress.value = f;
+        progress.dataset.seen = `${progress.dataset.seen ?? ''} ${Math.round(f * 100)}`.trim();
         status.textContent = f < 1 ? `Uploading… ${Math.round(f * 100)}%` : 'Checking every image…';
       });
-      status.textContent = `Uploaded "${dataset.name}": ${dataset.imageCount} images in ${dataset.classNames.length} classes.`;
+      status.textContent = `Stored "${dataset.name}" version ${dataset.version}: ${dataset.imageCount} images in `
+        + `${dataset.classNames.length} classes.`;
       (form as HTMLFormElement).reset();
-      await refresh();
+      onDone(dataset);
     } catch (err) {
       status.textContent = '';
-      error.textContent = err instanceof ApiError ? err.message : String(err);
+      if (err instanceof ApiError) {
+        error.replaceChildren(h('p', {}, `Refused: ${err.message}`), ...(err.findings.length ? [findingsView(err.findings)] : []));
+      } else {
+        error.textContent = String(err);
+      }
     } finally {
       button.disabled = false;
       progress.hidden = true;
     }
   });
+  return form;
+}
 
-  mount(root, h('h1', {}, 'Datasets'), form, list, await backbonesCard());
+export async function datasetsPage(root: HTMLElement) {
+  const list = h('div', { class: 'dataset-list' });
+  async function refresh() {
+    const datasets = await api.datasets();
+    list.replaceChildren(...(datasets.length ? datasets.map(card)
+      : [h('p', { class: 'hint' }, 'No datasets yet: upload one above, or try the sample.')]));
+  }
+  const form = uploadForm('Upload a dataset', (d) => { location.hash = `#/datasets/${d.id}`; });
+  mount(root, h('h1', {}, 'Datasets'), await sampleCard(), form, list, await backbonesCard());
   await refresh();
+}
+
+/** One click to a real dataset where the Debian package dataset-fashion-mnist is installed. */
+async function sampleCard(): Promise<HTMLElement> {
+  const sample = await api.sample();
+  if (!sample.available) {
+    return h('p', { class: 'hint card' }, 'Tip: install the Debian package dataset-fashion-mnist on the server to get a '
+      + 'one-click sample dataset.');
+  }
+  const status = h('p', { class: 'status', role: 'status' });
+  const size = h('select', { id: 'sample-size', 'aria-label': 'Sample size' },
+    h('option', { value: 'small' }, `small: ${sample.sizes.small.toLocaleString()} images, trains in a minute`),
+    h('option', { value: 'full' }, `full: ${sample.sizes.full.toLocaleString()} images`)) as HTMLSelectElement;
+  const button = h('button', { type: 'button' }, 'Import the sample dataset') as HTMLButtonElement;
+  button.addEventListener('click', async () => {
+    button.disabled = true;
+    status.textContent = 'Importing and checking every image…';
+    try {
+      const d = await api.importSample(size.value);
+      location.hash = `#/datasets/${d.id}`;
+    } catch (err) {
+      status.textContent = err instanceof Error ? err.message : String(err);
+      button.disabled = false;
+    }
+  });
+  return h('section', { class: 'card', 'aria-label': 'Sample dataset' },
+    h('h2', {}, `New here? Try ${sample.name}`), h('p', { class: 'hint' }, sample.description), size, button, status);
 }
 
 /** Pretrained TorchScript backbones to fine-tune from (T13): upload and list. */
@@ -61,7 +115,7 @@ async function backbonesCard(): Promise<HTMLElement> {
   const refresh = async () => {
     const backbones = await api.backbones();
     list.replaceChildren(...(backbones.length ? backbones.map((b) => h('li', {},
-      `#${b.id} ${b.name} (${(b.sizeBytes / 1e6).toFixed(1)} MB): choose architecture "backbone", starting weights "backbone" and backbone ${b.id} under Advanced settings.`))
+      `#${b.id} ${b.name} (${(b.sizeBytes / 1e6).toFixed(1)} MB): pick it in the "Small dataset fine-tune" preset, or choose architecture "backbone", starting weights "backbone" and backbone ${b.id} under Advanced settings.`))
       : [h('li', { class: 'hint' }, 'None yet.')]));
   };
   const form = h('form', { class: 'card', 'aria-label': 'Upload a backbone' },
@@ -89,14 +143,29 @@ async function backbonesCard(): Promise<HTMLElement> {
 }
 
 function card(d: Dataset): HTMLElement {
-  const max = Math.max(...Object.values(d.classCounts));
+  const warnings = d.findings.filter((f) => f.severity !== 'info').length;
   return h('article', { class: 'card dataset', 'data-testid': `dataset-${d.id}` },
-    h('h3', {}, d.name),
-    h('p', { class: 'hint' }, `${d.imageCount} images · ${d.classNames.length} classes · uploaded by ${d.createdBy}`),
-    h('table', { class: 'counts', 'aria-label': `Images per class in ${d.name}` },
-      ...Object.entries(d.classCounts).map(([cls, n]) => h('tr', {},
-        h('th', { scope: 'row' }, cls),
-        h('td', {}, String(n)),
-        h('td', { class: 'bar-cell' }, h('span', { class: 'bar', style: `width:${(100 * n) / max}%` }))))),
+    h('h3', {}, h('a', { href: `#/datasets/${d.id}` }, d.name), ` · version ${d.version}`),
+    h('p', { class: 'hint' }, `${d.imageCount} images · ${d.classNames.length} classes · `
+      + `${warnings ? `${warnings} warning(s)` : 'no warnings'} · uploaded by ${d.createdBy}`),
+    countsTable(d),
+    h('a', { class: 'button secondary', href: `#/datasets/${d.id}` }, 'Validation report'),
     h('a', { class: 'button', href: `#/runs/new?dataset=${d.id}` }, 'Train on this dataset'));
+}
+
+/** Images per class and split, with bars (train, validation, held-out test). */
+export function countsTable(d: Dataset): HTMLElement {
+  const splits = ['train', 'val', 'test'].filter((s) => d.splitCounts[s]);
+  const total = (cls: string) => splits.reduce((sum, s) => sum + (d.splitCounts[s]?.[cls] ?? 0), 0);
+  const max = Math.max(1, ...d.classNames.map(total));
+  return h('table', { class: 'counts', 'aria-label': `Images per class in ${d.name}`, 'data-testid': 'class-counts' },
+    h('thead', {}, h('tr', {}, h('th', {}, 'Class'), ...splits.map((s) => h('th', {}, s === 'val' ? 'validation' : s)),
+      h('th', {}, ''))),
+    h('tbody', {}, ...d.classNames.map((cls) => h('tr', {},
+      h('th', { scope: 'row' }, cls),
+      ...splits.map((s) => h('td', {}, String(d.splitCounts[s]?.[cls] ?? 0))),
+      h('td', { class: 'bar-cell' }, ...splits.map((s) => h('span', {
+        class: `bar bar-${s}`, style: `width:${(100 * (d.splitCounts[s]?.[cls] ?? 0)) / max}%`,
+        title: `${d.splitCounts[s]?.[cls] ?? 0} ${s}`,
+      })))))));
 }

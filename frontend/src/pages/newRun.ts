@@ -1,113 +1,228 @@
-import { api, ApiError, RecipeField } from '../api';
-import { h, mount } from '../dom';
+import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview } from '../api';
+import { formatDuration, h, mount } from '../dom';
+import { read, row, show, type Input } from '../recipeForm';
 
-type Input = HTMLInputElement | HTMLSelectElement;
+type Goal = 'fast' | 'accuracy' | 'small-data';
+
+const GOALS: { id: Goal; title: string; text: string }[] = [
+  { id: 'fast', title: 'Fast', text: 'A good model quickly, to see what the data can do.' },
+  { id: 'accuracy', title: 'Best accuracy', text: 'Train longer and harder for the last points of accuracy.' },
+  { id: 'small-data', title: 'Small data', text: 'Fewer than about 1,000 images: start from a pretrained network.' },
+];
+
+/** Fields shown in plain view on the review step; the rest are folded away. */
+const BASIC = ['epochs', 'batchSize', 'learningRate', 'inputSize'];
 
 /**
- * The launch form, generated from the recipe catalogue (GET /api/recipe/fields): the few fields a
- * newcomer needs in plain view, every other trick folded away by group, each with its explanation
- * and the IDs of the tricks it implements.
+ * The new-run wizard: dataset, goal, preset, then a review of what will train (with the
+ * adjustments Kiln made for this dataset, each undoable, and a time estimate), then launch.
  */
 export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
-  const [datasets, fields] = await Promise.all([api.datasets(), api.recipeFields()]);
+  const [datasets, presets, fields, backbones, runs] = await Promise.all([api.datasets(), api.presets(),
+    api.recipeFields(), api.backbones(), api.runs()]);
   if (datasets.length === 0) {
     mount(root, h('h1', {}, 'New run'), h('p', { class: 'card' }, 'Upload a dataset first: ',
       h('a', { href: '#/datasets' }, 'go to Datasets'), '.'));
     return;
   }
-  const error = h('p', { class: 'error', role: 'alert' });
-  const dataset = h('select', { id: 'field-datasetId', name: 'datasetId' },
-    ...datasets.map((d) => h('option', { value: d.id, selected: String(d.id) === query.get('dataset') },
-      `${d.name} (${d.imageCount} images, ${d.classNames.length} classes)`))) as HTMLSelectElement;
-  const runName = h('input', { id: 'field-name', name: 'name', placeholder: 'optional' }) as HTMLInputElement;
-  const inputs = new Map<string, Input>();
-  const basic = fields.filter((f) => !f.advanced).map((f) => row(f, inputs));
-  const groups = [...new Set(fields.filter((f) => f.advanced).map((f) => f.group))];
-  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, 'Advanced settings (every training trick)'),
-    ...groups.map((g) => h('fieldset', {}, h('legend', {}, g),
-      ...fields.filter((f) => f.advanced && f.group === g).map((f) => row(f, inputs)))));
-  const effective = h('p', { class: 'hint', 'data-testid': 'effective-lr' });
-  const autopilot = h('input', { id: 'field-autopilot', name: 'autopilot', type: 'number', min: 0, max: 10, step: '1', value: '0' }) as HTMLInputElement;
-  const autopilotRow = h('div', { class: 'field' }, h('label', { for: 'field-autopilot' }, 'Autopilot follow-up runs'), autopilot,
-    h('small', { class: 'hint' }, 'When the run ends, Kiln applies its top suggestion as a new run by itself, up to this many times, and stops when a change does not help. 0 = off.'),
-    h('small', { class: 'field-error', 'data-error-for': 'autopilot', role: 'alert' }));
-  const submit = h('button', { type: 'submit' }, 'Launch training') as HTMLButtonElement;
-  const form = h('form', { class: 'card', 'aria-label': 'New run' },
-    h('label', { for: 'field-datasetId' }, 'Dataset'), dataset,
-    h('label', { for: 'field-name' }, 'Run name'), runName,
-    ...basic, effective, autopilotRow, advanced, submit, error);
+  const byName = new Map(fields.map((f) => [f.name, f]));
+  const overrides = new Map<string, unknown>();
+  const undo = new Set<string>();
+  let dataset: Dataset = datasets.find((d) => String(d.id) === query.get('dataset')) ?? datasets[0];
+  let preset: Preset | null = null;
+  let preview: PresetPreview | null = null;
 
-  const showEffectiveRate = () => {
-    const lr = Number(inputs.get('learningRate')!.value);
-    const batch = Number(inputs.get('batchSize')!.value);
-    effective.textContent = inputs.get('lrScaling')!.value === 'linear'
-      ? `Linear scaling (T8): ${lr} per 256 images × ${batch}/256 = ${+(lr * batch / 256).toPrecision(4)} actual learning rate.`
-      : `Actual learning rate: ${lr} (turn on linear scaling under Optimizer to quote it per 256 images, T8).`;
+  const datasetSelect = h('select', { id: 'wizard-dataset', 'aria-label': 'Dataset' },
+    ...datasets.map((d) => h('option', { value: d.id, selected: d.id === dataset.id },
+      `${d.name} v${d.version} (${d.imageCount} images, ${d.classNames.length} classes)`))) as HTMLSelectElement;
+  const datasetInfo = h('p', { class: 'hint' });
+  const trainImages = () => Object.values(dataset.splitCounts.train ?? {}).reduce((a, b) => a + b, 0);
+  const goalList = h('div', { class: 'choices', role: 'radiogroup', 'aria-label': 'Goal' });
+  const presetList = h('div', { class: 'choices presets', role: 'radiogroup', 'aria-label': 'Preset' });
+  const review = h('section', { class: 'card', 'aria-label': 'Review', 'data-testid': 'review' });
+  const error = h('div', { class: 'error', role: 'alert' });
+  let goal: Goal = trainImages() < 1000 ? 'small-data' : 'fast';
+
+  const renderGoals = () => goalList.replaceChildren(...GOALS.map((g) => choice('goal', g.id, g.id === goal,
+    h('strong', {}, g.title), h('span', { class: 'hint' }, g.text), () => {
+      goal = g.id;
+      renderPresets(true);
+    })));
+  const renderPresets = (pickFirst: boolean) => {
+    const ordered = [...presets.filter((p) => p.goal === goal), ...presets.filter((p) => p.goal !== goal)];
+    if (pickFirst || !preset) choosePreset(ordered[0], false);
+    presetList.replaceChildren(...ordered.map((p) => choice('preset', p.id, p.id === preset?.id,
+      h('strong', {}, p.name + (p.builtIn ? '' : ' (team preset)')),
+      h('span', {}, p.description),
+      h('span', { class: 'hint' }, `When: ${p.whenToUse}. Cost: ${p.cost}.`),
+      h('span', { class: 'tricks' }, p.trickIds.join(' ')),
+      () => choosePreset(p, true))));
   };
-  for (const name of ['learningRate', 'batchSize', 'lrScaling']) inputs.get(name)!.addEventListener('input', showEffectiveRate);
-  showEffectiveRate();
+  const choosePreset = (p: Preset, render: boolean) => {
+    preset = p;
+    overrides.clear();
+    undo.clear();
+    if (render) renderPresets(false);
+    startingWeightsDefaults();
+    void refresh();
+  };
+  /** A pretrained preset needs a backbone or an earlier run to start from (T13). */
+  const startingWeightsDefaults = () => {
+    const weights = preset?.fields.initialWeights;
+    if (weights === 'backbone' && !overrides.has('backboneId') && backbones.length) overrides.set('backboneId', backbones[0].id);
+  };
 
-  form.addEventListener('submit', async (e) => {
-    e.preventDefault();
-    error.textContent = '';
-    form.querySelectorAll('.field-error').forEach((el) => (el.textContent = ''));
-    const body: Record<string, unknown> = { datasetId: Number(dataset.value) };
-    if (runName.value.trim()) body.name = runName.value.trim();
-    if (autopilot.value.trim() !== '' && Number(autopilot.value) !== 0) body.autopilot = Number(autopilot.value);
-    for (const f of fields) {
-      const value = read(f, inputs.get(f.name)!);
-      if (value !== undefined && JSON.stringify(value) !== JSON.stringify(f.defaultValue)) body[f.name] = value;
+  const inputs = new Map<string, Input>();
+  const basicRows = h('div', {}, ...BASIC.map((n) => row(byName.get(n)!, inputs)));
+  const advancedGroups = [...new Set(fields.filter((f) => !BASIC.includes(f.name)).map((f) => f.group))];
+  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, 'Every setting (advanced)'),
+    ...advancedGroups.map((g) => h('fieldset', {}, h('legend', {}, g),
+      ...fields.filter((f) => f.group === g && !BASIC.includes(f.name)).map((f) => row(f, inputs)))));
+  for (const [name, input] of inputs) {
+    const f = byName.get(name)!;
+    input.addEventListener('change', () => {
+      const value = read(f, input);
+      if (value === undefined) overrides.delete(name);
+      else overrides.set(name, value);
+      void refresh();
+    });
+  }
+  const adjustments = h('div', { 'data-testid': 'adjustments' });
+  const estimate = h('p', { 'data-testid': 'estimate' });
+  const weights = h('div', {});
+  const runName = h('input', { id: 'wizard-name', placeholder: 'optional' }) as HTMLInputElement;
+  const autopilot = h('input', { id: 'wizard-autopilot', type: 'number', min: 0, max: 10, value: '0' }) as HTMLInputElement;
+  const launch = h('button', { type: 'button' }, 'Launch training') as HTMLButtonElement;
+
+  async function refresh() {
+    if (!preset) return;
+    error.replaceChildren();
+    launch.disabled = true;
+    try {
+      preview = await api.previewPreset(preset.id, { datasetId: dataset.id, fields: Object.fromEntries(overrides),
+        undoAdjustments: [...undo] });
+      for (const [name, input] of inputs) {
+        if (!overrides.has(name)) show(byName.get(name)!, input, preview.recipe[name]);
+      }
+      renderAdjustments(preview.adjustments, preview.undone);
+      const e = preview.estimate;
+      estimate.textContent = `About ${formatDuration(e.secondsPerEpoch)} per epoch at ${e.imagesPerSecond.toLocaleString()} `
+        + `images/s, ${formatDuration(e.totalSeconds)} for ${preview.recipe.epochs} epochs (${e.basis}).`;
+      launch.disabled = false;
+    } catch (err) {
+      preview = null;
+      showError(err);
     }
-    submit.disabled = true;
+    renderWeights();
+  }
+
+  function renderAdjustments(applied: Adjustment[], undone: Adjustment[]) {
+    const item = (a: Adjustment, isUndone: boolean) => h('li', { class: isUndone ? 'undone' : '', 'data-field': a.field },
+      h('strong', {}, `${label(a.field)}: ${fmt(a.from)} → ${fmt(a.to)}`), ` (${a.trickId}) `, h('span', {}, `Why: ${a.why}.`),
+      h('button', { type: 'button', class: 'small', onclick: () => {
+        if (isUndone) undo.delete(a.field);
+        else undo.add(a.field);
+        void refresh();
+      } }, isUndone ? 'Redo' : 'Undo'));
+    adjustments.replaceChildren(
+      h('h3', {}, 'Adjusted for this dataset'),
+      applied.length || undone.length ? h('ul', { class: 'adjustments' }, ...applied.map((a) => item(a, false)),
+        ...undone.map((a) => item(a, true)))
+        : h('p', { class: 'hint' }, 'Nothing to adjust: the preset fits this dataset and batch size as it is.'));
+  }
+
+  function renderWeights() {
+    const needs = preview?.recipe.initialWeights ?? preset?.fields.initialWeights;
+    if (needs !== 'backbone' && needs !== 'run') {
+      weights.replaceChildren();
+      return;
+    }
+    const finished = runs.filter((r) => r.state === 'succeeded');
+    const select = h('select', { id: 'wizard-weights', 'aria-label': 'Start from' },
+      ...backbones.map((b) => h('option', { value: `backbone:${b.id}`, selected: needs === 'backbone' && overrides.get('backboneId') === b.id },
+        `uploaded backbone #${b.id} ${b.name}`)),
+      ...finished.map((r) => h('option', { value: `run:${r.id}`, selected: needs === 'run' && overrides.get('initialRunId') === r.id },
+        `run #${r.id} ${r.name} (${r.recipe.architecture})`))) as HTMLSelectElement;
+    select.addEventListener('change', () => {
+      const [kind, id] = select.value.split(':');
+      for (const key of ['backboneId', 'initialRunId', 'initialWeights', 'architecture']) overrides.delete(key);
+      if (kind === 'backbone') {
+        overrides.set('initialWeights', 'backbone').set('architecture', 'backbone').set('backboneId', Number(id));
+      } else {
+        const run = finished.find((r) => r.id === Number(id))!;
+        overrides.set('initialWeights', 'run').set('initialRunId', run.id).set('architecture', run.recipe.architecture);
+      }
+      void refresh();
+    });
+    weights.replaceChildren(h('label', { for: 'wizard-weights' }, 'Start from (pretrained weights, T13)'),
+      backbones.length + finished.length ? select
+        : h('p', { class: 'warning' }, 'This preset starts from pretrained weights, and there are none yet: upload a '
+          + 'backbone on the Datasets page, or finish a run first.'));
+  }
+
+  function showError(err: unknown) {
+    if (err instanceof ApiError) {
+      error.replaceChildren(h('p', {}, err.message), ...err.fields.map((f) => h('p', {}, `${label(f.field)}: ${f.message}`)));
+    } else {
+      error.textContent = String(err);
+    }
+  }
+
+  launch.addEventListener('click', async () => {
+    if (!preset) return;
+    launch.disabled = true;
+    const body: Record<string, unknown> = { datasetId: dataset.id, presetId: preset.id, ...Object.fromEntries(overrides),
+      undoAdjustments: [...undo] };
+    if (runName.value.trim()) body.name = runName.value.trim();
+    if (Number(autopilot.value) > 0) body.autopilot = Number(autopilot.value);
     try {
       const run = await api.createRun(body);
       location.hash = `#/runs/${run.id}`;
     } catch (err) {
-      if (err instanceof ApiError) {
-        error.textContent = err.message;
-        for (const fe of err.fields) {
-          const slot = form.querySelector(`[data-error-for="${fe.field}"]`);
-          if (slot) {
-            slot.textContent = fe.message;
-            const details = slot.closest('details');
-            if (details) (details as HTMLDetailsElement).open = true;
-          }
-        }
-      } else {
-        error.textContent = String(err);
-      }
-    } finally {
-      submit.disabled = false;
+      showError(err);
+      launch.disabled = false;
     }
   });
-  mount(root, h('h1', {}, 'New run'), form);
-}
 
-/** The typed value of an input, or undefined when it is empty. */
-function read(f: RecipeField, input: Input): unknown {
-  if (f.type === 'boolean') return (input as HTMLInputElement).checked;
-  const raw = input.value.trim();
-  if (raw === '') return undefined;
-  if (f.type === 'number' || f.type === 'integer') return Number(raw);
-  if (f.type === 'integer_list') return raw.split(/[\s,]+/).filter((s) => s !== '').map(Number);
-  return raw;
-}
+  datasetSelect.addEventListener('change', () => {
+    dataset = datasets.find((d) => d.id === Number(datasetSelect.value))!;
+    describeDataset();
+    void refresh();
+  });
+  const describeDataset = () => {
+    datasetInfo.textContent = `${trainImages()} training images in ${dataset.classNames.length} classes; `
+      + `${dataset.findings.filter((f) => f.severity === 'warning').length} warning(s) in its validation report.`;
+  };
+  describeDataset();
+  renderGoals();
+  renderPresets(true);
+  review.replaceChildren(h('h2', {}, '4. Review and launch'), weights, adjustments, estimate,
+    h('h3', {}, 'Main settings'), basicRows, advanced,
+    h('label', { for: 'wizard-name' }, 'Run name'), runName,
+    h('label', { for: 'wizard-autopilot' }, 'Autopilot follow-up runs (0 = off)'), autopilot,
+    launch, error);
+  mount(root, h('h1', {}, 'New run'),
+    h('p', { class: 'hint' }, 'Four steps; every choice can be changed before launch. Prefer to set every field yourself? ',
+      h('a', { href: `#/runs/custom?dataset=${dataset.id}` }, 'Open the full form'), '.'),
+    h('section', { class: 'card', 'aria-label': 'Dataset step' }, h('h2', {}, '1. Dataset'), datasetSelect, datasetInfo),
+    h('section', { class: 'card', 'aria-label': 'Goal step' }, h('h2', {}, '2. Goal'), goalList),
+    h('section', { class: 'card', 'aria-label': 'Preset step' }, h('h2', {}, '3. Preset'), presetList),
+    review);
 
-function row(f: RecipeField, inputs: Map<string, Input>): HTMLElement {
-  const id = `field-${f.name}`;
-  let input: HTMLElement;
-  if (f.choices.length > 0) {
-    input = h('select', { id, name: f.name }, ...f.choices.map((o) => h('option', { value: o, selected: o === f.defaultValue }, o)));
-  } else if (f.type === 'boolean') {
-    input = h('input', { id, name: f.name, type: 'checkbox', checked: f.defaultValue === true });
-  } else if (f.type === 'integer_list') {
-    input = h('input', { id, name: f.name, placeholder: 'e.g. 30, 60, 90', value: (f.defaultValue as number[]).join(', ') });
-  } else {
-    input = h('input', { id, name: f.name, type: 'number', step: f.type === 'integer' ? '1' : 'any', value: String(f.defaultValue) });
+  function label(field: string): string {
+    return byName.get(field)?.label ?? field;
   }
-  inputs.set(f.name, input as Input);
-  return h('div', { class: f.type === 'boolean' ? 'field check' : 'field' },
-    h('label', { for: id }, f.label), input,
-    h('small', { class: 'hint' }, `${f.help} `, h('span', { class: 'tricks' }, `(${f.trickIds.join(', ')})`)),
-    h('small', { class: 'field-error', 'data-error-for': f.name, role: 'alert' }));
 }
+
+function choice(group: string, value: string, checked: boolean, ...content: (HTMLElement | (() => void))[]): HTMLElement {
+  const onPick = content.pop() as () => void;
+  const id = `${group}-${value}`;
+  const input = h('input', { type: 'radio', name: group, id, value, checked }) as HTMLInputElement;
+  input.addEventListener('change', onPick);
+  return h('label', { class: 'choice', for: id, 'data-testid': id }, input, h('span', { class: 'choice-body' }, ...(content as HTMLElement[])));
+}
+
+function fmt(value: unknown): string {
+  return Array.isArray(value) ? `[${value.join(', ')}]` : String(value);
+}
+

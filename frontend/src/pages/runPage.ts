@@ -81,8 +81,11 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       : `Epoch ${epoch} of ${r.totalEpochs} · step ${step}${total ? ` of ${total}` : ''}`
         + ` · elapsed ${formatDuration(elapsed)}${isFinite(eta) ? ` · about ${formatDuration(eta)} left` : ''}`;
     facts.replaceChildren(
-      ...fact('Dataset', r.datasetName),
+      ...fact('Dataset', h('a', { href: `#/datasets/${r.datasetId}` }, `${r.datasetName} · version ${r.datasetVersion}`)),
       ...fact('Best validation accuracy', formatPercent(r.bestValAccuracy)),
+      ...fact('Held-out test accuracy', r.testAccuracy === null ? (TERMINAL.includes(r.state) ? 'no test split'
+        : 'scored once, when training ends') : h('strong', { 'data-testid': 'test-accuracy' }, formatPercent(r.testAccuracy))),
+      ...(r.adjustments ? fact('Preset', adjustmentsView(r)) : []),
       ...fact('Device', r.device ?? '—'),
       ...fact('Throughput', throughput ? `${Math.round(throughput)} images/s` : '—'),
       ...fact('Recipe', `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
@@ -153,6 +156,16 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   };
 }
 
-function fact(term: string, value: string): HTMLElement[] {
+function fact(term: string, value: string | HTMLElement): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, value)];
+}
+
+/** The preset the run started from and what Kiln changed for its dataset (T6, T8, T10, T13, T17). */
+function adjustmentsView(r: Run): HTMLElement {
+  const a = r.adjustments!;
+  const line = (x: { field: string; from: unknown; to: unknown; trickId: string; why: string }) =>
+    h('li', {}, `${x.field}: ${x.from} → ${x.to} (${x.trickId}): ${x.why}`);
+  return h('div', { 'data-testid': 'run-preset' }, a.presetName,
+    a.applied.length ? h('ul', { class: 'adjustments' }, ...a.applied.map(line)) : ' (used as it is)',
+    a.undone.length ? h('p', { class: 'hint' }, `Adjustments you undid: ${a.undone.map((x) => x.field).join(', ')}`) : null);
 }

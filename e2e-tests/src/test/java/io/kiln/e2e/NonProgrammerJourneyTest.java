@@ -93,24 +93,53 @@ class NonProgrammerJourneyTest {
 
   @Test
   @Order(2)
-  void refusesANonZipWithAClearMessage() throws Exception {
+  void refusesANonArchiveWithAClearMessage() throws Exception {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
     Path bogus = Files.writeString(Path.of("target/not-a-zip.zip"), "just text", StandardCharsets.UTF_8);
-    page.getByLabel("Zip file").setInputFiles(bogus);
+    page.getByLabel("Archive (.zip or .tar.gz)").setInputFiles(bogus);
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true)).click();
-    assertThat(page.locator("form[aria-label='Upload a dataset'] .error")).containsText("not a valid zip archive");
+    Locator error = page.locator("form[aria-label='Upload a dataset'] .error");
+    assertThat(error).containsText("not a .zip or .tar.gz archive");
+    assertThat(error.locator("[data-kind=not-an-archive]")).containsText("refused the dataset");
   }
 
   @Test
   @Order(3)
-  void uploadsADatasetAndSeesItsClasses() {
-    page.getByLabel("Zip file").setInputFiles(datasetZip);
+  void uploadsADatasetWithProgressAndReadsItsValidationReport() {
+    page.getByLabel("Archive (.zip or .tar.gz)").setInputFiles(datasetZip);
     page.getByLabel("Name").fill("Fashion sample");
+    // A slow uplink, so the progress bar has time to move: it must show values between 0 and 100 %.
+    com.microsoft.playwright.CDPSession network = page.context().newCDPSession(page);
+    network.send("Network.enable");
+    com.google.gson.JsonObject slow = new com.google.gson.JsonObject();
+    slow.addProperty("offline", false);
+    slow.addProperty("latency", 20);
+    slow.addProperty("downloadThroughput", -1);
+    slow.addProperty("uploadThroughput", 256 * 1024);
+    network.send("Network.emulateNetworkConditions", slow);
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true)).click();
-    assertThat(page.getByRole(AriaRole.STATUS).first()).containsText("1200 images in 10 classes");
+    assertThat(page.getByLabel("Upload progress")).isVisible();
+    page.waitForFunction("() => (document.querySelector('progress[aria-label=\"Upload progress\"]')?.dataset.seen ?? '')"
+        + ".split(' ').some(v => Number(v) > 0 && Number(v) < 100)");
+    page.waitForURL(Pattern.compile(".*#/datasets/\\d+$"));
+    slow.addProperty("uploadThroughput", -1);
+    network.send("Network.emulateNetworkConditions", slow);
+    network.detach();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Fashion sample · version 1")))
+        .isVisible();
+    assertThat(page.locator("main")).containsText("1200 images in 10 classes");
+    assertThat(page.getByTestId("findings")).isVisible();
+    assertThat(page.getByTestId("split-summary")).containsText("Stratified split 80/10/10 with seed 42");
     Locator counts = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Images per class in Fashion sample"));
-    assertThat(counts.getByRole(AriaRole.ROW)).hasCount(10);
+    assertThat(counts.locator("tbody tr")).hasCount(10);
     assertThat(counts).containsText("ankle-boot");
+    assertThat(page.getByTestId("imbalance")).containsText("1.0×");
+    assertThat(page.getByTestId("sizes")).containsText("28 x 28");
+    assertThat(page.getByTestId("gallery").locator("img")).hasCount(80);
+    page.waitForFunction("() => [...document.querySelectorAll('[data-testid=gallery] img')].slice(0, 8)"
+        + ".every(i => i.complete && i.naturalWidth > 0)");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-dataset-report.png")).setFullPage(true));
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
     // A pretrained TorchScript backbone (T13): a bogus file is refused, a real one is listed.
     Path bogusBackbone = SHOTS.getParent().resolve("bogus.pt");
     try {
@@ -128,13 +157,14 @@ class NonProgrammerJourneyTest {
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-dataset.png")).setFullPage(true));
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-datasets.png")).setFullPage(true));
   }
 
   @Test
   @Order(4)
   void aBadRecipeIsExplainedNextToTheField() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this dataset")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form")).click();
     exactLabel("Learning rate").fill("-1");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     assertThat(page.locator("[data-error-for=learningRate]")).containsText("must be between 0.0000001 and 10");
@@ -219,6 +249,7 @@ class NonProgrammerJourneyTest {
   void aDivergingRunGetsALiveSuggestionAppliedInOneClick() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true)).click();
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New run")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form")).click();
     exactLabel("Learning rate").fill("10");
     exactLabel("Epochs").fill("3");
     exactLabel("Batch size").fill("32");
@@ -243,6 +274,49 @@ class NonProgrammerJourneyTest {
 
   @Test
   @Order(8)
+  void aNewcomerImportsTheSampleAndLaunchesFromTheWizard() {
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import the sample dataset")).click();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions()
+        .setName("Fashion-MNIST sample (2,500 images) · version 1"))).isVisible(
+        new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this version")).click();
+    // 1. dataset (preselected), 2. goal, 3. preset, 4. review.
+    assertThat(page.getByLabel("Dataset")).containsText("Fashion-MNIST sample");
+    page.getByTestId("goal-fast").click();
+    page.getByTestId("preset-quick-look").click();
+    Locator review = page.getByTestId("review");
+    assertThat(review.getByTestId("estimate")).containsText("per epoch");
+    assertThat(review.getByTestId("adjustments")).containsText("Nothing to adjust");
+    exactLabel("Batch size").fill("128");
+    exactLabel("Batch size").dispatchEvent("change");
+    Locator adjustment = review.locator("[data-testid=adjustments] li[data-field=learningRate]");
+    assertThat(adjustment).containsText("Learning rate: 0.001 → 0.002 (T8)");
+    assertThat(exactLabel("Learning rate")).hasValue("0.002");
+    adjustment.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Undo")).click();
+    assertThat(exactLabel("Learning rate")).hasValue("0.001");
+    adjustment = review.locator("[data-testid=adjustments] li[data-field=learningRate]");
+    adjustment.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Redo")).click();
+    assertThat(exactLabel("Learning rate")).hasValue("0.002");
+    exactLabel("Epochs").fill("2");
+    exactLabel("Epochs").dispatchEvent("change");
+    assertThat(review.getByTestId("estimate")).containsText("for 2 epochs");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-wizard.png")).setFullPage(true));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    assertThat(page.getByTestId("run-preset")).containsText("Quick look");
+    assertThat(page.getByTestId("run-preset")).containsText("learningRate: 0.001 → 0.002 (T8)");
+    assertThat(page.getByTestId("run-state")).hasText("succeeded", new com.microsoft.playwright.assertions
+        .LocatorAssertions.HasTextOptions().setTimeout(180_000));
+    assertThat(page.getByTestId("test-accuracy")).containsText("%");
+    assertThat(page.getByTestId("evaluation")).containsText("on the held-out test split");
+    JsonNode run = readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
+    assertEquals(500, run.path("evaluation").path("testImages").asInt(), "the sample's own 500 test images");
+    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("7-wizard-run.png")).setFullPage(true));
+  }
+
+  @Test
+  @Order(9)
   void anAdminSeesTheLocalAgentOnline() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Agents")).click();
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
@@ -254,7 +328,7 @@ class NonProgrammerJourneyTest {
   }
 
   @Test
-  @Order(9)
+  @Order(10)
   void stopsCleanlyOnSigtermWithItsAgent() throws Exception {
     List<ProcessHandle> javas = app.javaProcesses();
     assertEquals(2, javas.size(), "backend and local agent are running");

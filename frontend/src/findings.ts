@@ -1,0 +1,20 @@
+import type { Finding } from './api';
+import { h } from './dom';
+
+const ICONS: Record<string, string> = { error: '⛔', warning: '⚠️', info: 'ℹ️' };
+
+/** Validation findings: what was noticed, what Kiln did, what the user can do, the files concerned. */
+export function findingsView(findings: Finding[]): HTMLElement {
+  if (findings.length === 0) {
+    return h('p', { class: 'hint', 'data-testid': 'findings' }, 'No problems found: every image decoded, no duplicates.');
+  }
+  return h('ul', { class: 'findings', 'data-testid': 'findings' }, ...findings.map((f) => h('li', {
+    class: `finding severity-${f.severity}`, 'data-kind': f.kind,
+  },
+    h('strong', {}, `${ICONS[f.severity] ?? ''} ${f.message}`),
+    h('div', {}, h('span', { class: 'label' }, 'Kiln: '), f.action),
+    h('div', {}, h('span', { class: 'label' }, 'You can: '), f.advice),
+    f.files.length ? h('details', {}, h('summary', {}, `${f.fileCount} file(s)`),
+      h('ul', { class: 'files' }, ...f.files.map((name) => h('li', {}, h('code', {}, name))),
+        ...(f.fileCount > f.files.length ? [h('li', {}, `… and ${f.fileCount - f.files.length} more`)] : []))) : null)));
+}

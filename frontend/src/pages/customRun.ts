@@ -1,0 +1,85 @@
+import { api, ApiError } from '../api';
+import { h, mount } from '../dom';
+import { read, row, type Input } from '../recipeForm';
+
+/**
+ * The launch form, generated from the recipe catalogue (GET /api/recipe/fields): the few fields a
+ * newcomer needs in plain view, every other trick folded away by group, each with its explanation
+ * and the IDs of the tricks it implements.
+ */
+export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
+  const [datasets, fields] = await Promise.all([api.datasets(), api.recipeFields()]);
+  if (datasets.length === 0) {
+    mount(root, h('h1', {}, 'New run: every setting'), h('p', { class: 'card' }, 'Upload a dataset first: ',
+      h('a', { href: '#/datasets' }, 'go to Datasets'), '.'));
+    return;
+  }
+  const error = h('p', { class: 'error', role: 'alert' });
+  const dataset = h('select', { id: 'field-datasetId', name: 'datasetId' },
+    ...datasets.map((d) => h('option', { value: d.id, selected: String(d.id) === query.get('dataset') },
+      `${d.name} (${d.imageCount} images, ${d.classNames.length} classes)`))) as HTMLSelectElement;
+  const runName = h('input', { id: 'field-name', name: 'name', placeholder: 'optional' }) as HTMLInputElement;
+  const inputs = new Map<string, Input>();
+  const basic = fields.filter((f) => !f.advanced).map((f) => row(f, inputs));
+  const groups = [...new Set(fields.filter((f) => f.advanced).map((f) => f.group))];
+  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, 'Advanced settings (every training trick)'),
+    ...groups.map((g) => h('fieldset', {}, h('legend', {}, g),
+      ...fields.filter((f) => f.advanced && f.group === g).map((f) => row(f, inputs)))));
+  const effective = h('p', { class: 'hint', 'data-testid': 'effective-lr' });
+  const autopilot = h('input', { id: 'field-autopilot', name: 'autopilot', type: 'number', min: 0, max: 10, step: '1', value: '0' }) as HTMLInputElement;
+  const autopilotRow = h('div', { class: 'field' }, h('label', { for: 'field-autopilot' }, 'Autopilot follow-up runs'), autopilot,
+    h('small', { class: 'hint' }, 'When the run ends, Kiln applies its top suggestion as a new run by itself, up to this many times, and stops when a change does not help. 0 = off.'),
+    h('small', { class: 'field-error', 'data-error-for': 'autopilot', role: 'alert' }));
+  const submit = h('button', { type: 'submit' }, 'Launch training') as HTMLButtonElement;
+  const form = h('form', { class: 'card', 'aria-label': 'New run' },
+    h('label', { for: 'field-datasetId' }, 'Dataset'), dataset,
+    h('label', { for: 'field-name' }, 'Run name'), runName,
+    ...basic, effective, autopilotRow, advanced, submit, error);
+
+  const showEffectiveRate = () => {
+    const lr = Number(inputs.get('learningRate')!.value);
+    const batch = Number(inputs.get('batchSize')!.value);
+    effective.textContent = inputs.get('lrScaling')!.value === 'linear'
+      ? `Linear scaling (T8): ${lr} per 256 images × ${batch}/256 = ${+(lr * batch / 256).toPrecision(4)} actual learning rate.`
+      : `Actual learning rate: ${lr} (turn on linear scaling under Optimizer to quote it per 256 images, T8).`;
+  };
+  for (const name of ['learningRate', 'batchSize', 'lrScaling']) inputs.get(name)!.addEventListener('input', showEffectiveRate);
+  showEffectiveRate();
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault();
+    error.textContent = '';
+    form.querySelectorAll('.field-error').forEach((el) => (el.textContent = ''));
+    const body: Record<string, unknown> = { datasetId: Number(dataset.value) };
+    if (runName.value.trim()) body.name = runName.value.trim();
+    if (autopilot.value.trim() !== '' && Number(autopilot.value) !== 0) body.autopilot = Number(autopilot.value);
+    for (const f of fields) {
+      const value = read(f, inputs.get(f.name)!);
+      if (value !== undefined && JSON.stringify(value) !== JSON.stringify(f.defaultValue)) body[f.name] = value;
+    }
+    submit.disabled = true;
+    try {
+      const run = await api.createRun(body);
+      location.hash = `#/runs/${run.id}`;
+    } catch (err) {
+      if (err instanceof ApiError) {
+        error.textContent = err.message;
+        for (const fe of err.fields) {
+          const slot = form.querySelector(`[data-error-for="${fe.field}"]`);
+          if (slot) {
+            slot.textContent = fe.message;
+            const details = slot.closest('details');
+            if (details) (details as HTMLDetailsElement).open = true;
+          }
+        }
+      } else {
+        error.textContent = String(err);
+      }
+    } finally {
+      submit.disabled = false;
+    }
+  });
+  mount(root, h('h1', {}, 'New run: every setting'), h('p', { class: 'hint' }, 'Prefer a guided start? ',
+    h('a', { href: `#/runs/new${query.get('dataset') ? `?dataset=${query.get('dataset')}` : ''}` }, 'Use the wizard'), '.'), form);
+}
+
