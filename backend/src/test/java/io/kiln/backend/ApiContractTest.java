@@ -27,7 +27,7 @@ class ApiContractTest {
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource({"RunView, Run", "DatasetView, Dataset", "MetricView, MetricPoint", "AgentView, Agent",
       "FieldView, RecipeField", "AdviceView, Suggestion", "BackboneView, Backbone", "PresetView, Preset",
-      "Finding, Finding", "Adjustment, Adjustment"})
+      "Finding, Finding"})
   void typeScriptInterfaceMatchesOpenApiSchema(String schema, String tsInterface) throws Exception {
     JsonNode openApi = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString());
     JsonNode properties = openApi.path("components").path("schemas").path(schema).path("properties");

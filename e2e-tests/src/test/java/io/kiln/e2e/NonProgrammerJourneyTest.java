@@ -282,7 +282,7 @@ class NonProgrammerJourneyTest {
         new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this version")).click();
     // 1. dataset (preselected), 2. goal, 3. preset, 4. review.
-    assertThat(page.getByLabel("Dataset")).containsText("Fashion-MNIST sample");
+    assertThat(exactLabel("Dataset")).containsText("Fashion-MNIST sample");
     page.getByTestId("goal-fast").click();
     page.getByTestId("preset-quick-look").click();
     Locator review = page.getByTestId("review");

@@ -4,7 +4,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A4: the loss became NaN or infinite, or rose sharply above the lowest it reached. */
+/**
+ * A4: the loss became NaN or infinite, rose sharply above the lowest it reached, or the validation
+ * loss of an epoch blew up to many times the loss at the start (a spike in the first steps that the
+ * training loss recovers from can leave the network broken on unseen data).
+ */
 final class DivergenceRule implements Rule {
   @Override
   public String id() {
@@ -29,7 +33,8 @@ final class DivergenceRule implements Rule {
       }
       lowest = Math.min(lowest, smoothed);
     }
-    if (badStep == 0 && risenAt == 0) {
+    EpochPoint blown = badStep == 0 && risenAt == 0 ? blownValidation(h, t) : null;
+    if (badStep == 0 && risenAt == 0 && blown == null) {
       return Optional.empty();
     }
     var r = c.recipe();
@@ -40,13 +45,31 @@ final class DivergenceRule implements Rule {
     if (r.gradientClipNorm() == 0) {
       patch.set("gradientClipNorm", 5.0);
     }
+    double start = losses.isEmpty() ? Double.NaN : losses.get(0);
     String what = badStep > 0 ? "the loss became infinite or not a number at reported step " + badStep
+        : blown != null ? String.format("the validation loss reached %.3g after epoch %d, %.0f times the loss at the"
+            + " start (%.3g)", blown.valLoss(), blown.epoch(), blown.valLoss() / start, start)
         : String.format("the loss shot up to %.3g, %.0f times its lowest value, at reported step %d", risen,
             risen / lowest, risenAt);
     String explanation = "Training blew up: " + what + ". The learning rate is too high for this network and"
         + " data. Use a 10x lower rate, ramp it up with warmup (T6) and clip the gradients (T18).";
     return Optional.of(new Suggestion(id(), List.of("T2", "T6", "T18"), "high", "Training diverged", explanation,
-        badStep > 0 ? Map.of("nonFiniteAtReport", badStep) : Map.of("risenTo", risen, "lowest", lowest,
-            "atReport", risenAt), patch.build()));
+        badStep > 0 ? Map.of("nonFiniteAtReport", badStep)
+            : blown != null ? Map.of("valLoss", blown.valLoss(), "startLoss", start, "epoch", blown.epoch())
+            : Map.of("risenTo", risen, "lowest", lowest, "atReport", risenAt), patch.build()));
+  }
+
+  /** The first epoch whose validation loss is not finite or above divergenceFactor x the first step's loss. */
+  private static EpochPoint blownValidation(RunHistory h, Thresholds t) {
+    if (h.stepLosses().isEmpty() || !Double.isFinite(h.stepLosses().get(0))) {
+      return null;
+    }
+    double start = h.stepLosses().get(0);
+    for (EpochPoint e : h.epochs()) {
+      if (!Double.isFinite(e.valLoss()) || e.valLoss() > t.divergenceFactor() * start) {
+        return e;
+      }
+    }
+    return null;
   }
 }

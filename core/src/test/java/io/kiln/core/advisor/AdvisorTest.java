@@ -75,6 +75,9 @@ class AdvisorTest {
             context(DEFAULTS)),
         new Scenario("loss shooting up", Set.of("A4"),
             new RunHistory(List.of(), List.of(2.3, 2.0, 1.5, 1.0, 0.9, 8.0, 30.0, 90.0), false), context(DEFAULTS)),
+        new Scenario("validation loss blown up after an early spike", Set.of("A4"), new RunHistory(
+            List.of(new EpochPoint(1, 7.2, 0.095, 110.0, 0.10, 7.6)),
+            List.of(2.38, 28.5, 5.6, 6.5, 5.5, 8.7, 6.9, 4.3), false), context(DEFAULTS.with("learningRate", 10))),
         new Scenario("plateau", Set.of("A5"), curves(new double[] {0.62, 0.72, 0.77, 0.82, 0.823, 0.821},
             new double[] {0.60, 0.70, 0.75, 0.801, 0.803, 0.80}, constant(0.05), false),
             context(DEFAULTS.with("schedule", "constant"))),
