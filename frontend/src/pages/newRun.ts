@@ -94,13 +94,16 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const autopilot = h('input', { id: 'wizard-autopilot', type: 'number', min: 0, max: 10, value: '0' }) as HTMLInputElement;
   const launch = h('button', { type: 'button' }, 'Launch training') as HTMLButtonElement;
 
+  let asked = 0;
   async function refresh() {
     if (!preset) return;
+    const mine = ++asked;
     error.replaceChildren();
-    launch.disabled = true;
     try {
-      preview = await api.previewPreset(preset.id, { datasetId: dataset.id, fields: Object.fromEntries(overrides),
+      const answer = await api.previewPreset(preset.id, { datasetId: dataset.id, fields: Object.fromEntries(overrides),
         undoAdjustments: [...undo] });
+      if (mine !== asked) return; // a newer question is on its way: its answer wins
+      preview = answer;
       for (const [name, input] of inputs) {
         if (!overrides.has(name)) show(byName.get(name)!, input, preview.recipe[name]);
       }
@@ -108,8 +111,8 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       const e = preview.estimate;
       estimate.textContent = `About ${formatDuration(e.secondsPerEpoch)} per epoch at ${e.imagesPerSecond.toLocaleString()} `
         + `images/s, ${formatDuration(e.totalSeconds)} for ${preview.recipe.epochs} epochs (${e.basis}).`;
-      launch.disabled = false;
     } catch (err) {
+      if (mine !== asked) return;
       preview = null;
       showError(err);
     }
