@@ -165,7 +165,7 @@ export function countsTable(d: Dataset): HTMLElement {
       h('th', { scope: 'row' }, cls),
       ...splits.map((s) => h('td', {}, String(d.splitCounts[s]?.[cls] ?? 0))),
       h('td', { class: 'bar-cell' }, ...splits.map((s) => h('span', {
-        class: `bar bar-${s}`, style: `width:${(100 * (d.splitCounts[s]?.[cls] ?? 0)) / max}%`,
+        class: `bar bar-${s}`, style: `width:${(98 * (d.splitCounts[s]?.[cls] ?? 0)) / max}%`,
         title: `${d.splitCounts[s]?.[cls] ?? 0} ${s}`,
       })))))));
 }

@@ -78,13 +78,18 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, 'Every setting (advanced)'),
     ...advancedGroups.map((g) => h('fieldset', {}, h('legend', {}, g),
       ...fields.filter((f) => f.group === g && !BASIC.includes(f.name)).map((f) => row(f, inputs)))));
+  // Typing updates the launch fields at once and asks for a new preview after a short pause; nothing
+  // runs on blur, so clicking Launch straight after typing is never disturbed.
+  let pause: number | undefined;
   for (const [name, input] of inputs) {
     const f = byName.get(name)!;
-    input.addEventListener('change', () => {
+    const typed = input instanceof HTMLInputElement && input.type !== 'checkbox';
+    input.addEventListener(typed ? 'input' : 'change', () => {
       const value = read(f, input);
       if (value === undefined) overrides.delete(name);
       else overrides.set(name, value);
-      void refresh();
+      window.clearTimeout(pause);
+      pause = window.setTimeout(() => void refresh(), typed ? 300 : 0);
     });
   }
   const adjustments = h('div', { 'data-testid': 'adjustments' });

@@ -275,6 +275,19 @@ class NonProgrammerJourneyTest {
   @Test
   @Order(8)
   void aNewcomerImportsTheSampleAndLaunchesFromTheWizard() {
+    // A team lead saves a preset of their own, cloned from a built-in one; the wizard offers it.
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Presets")).click();
+    page.getByTestId("preset-balanced").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
+        .setName("Clone and edit")).click();
+    exactLabel("Name").fill("Team balanced");
+    exactLabel("Epochs").fill("0");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save preset")).click();
+    assertThat(page.locator("[data-error-for=epochs]")).containsText("must be between");
+    exactLabel("Epochs").fill("4");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save preset")).click();
+    Locator saved = page.locator("article.preset", new Page.LocatorOptions().setHasText("Team balanced"));
+    assertThat(saved).containsText("team · admin");
+    assertThat(saved).containsText("epochs: 4");
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import the sample dataset")).click();
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions()
@@ -283,13 +296,14 @@ class NonProgrammerJourneyTest {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this version")).click();
     // 1. dataset (preselected), 2. goal, 3. preset, 4. review.
     assertThat(exactLabel("Dataset")).containsText("Fashion-MNIST sample");
+    assertThat(page.getByRole(AriaRole.RADIOGROUP, new Page.GetByRoleOptions().setName("Preset")))
+        .containsText("Team balanced (team preset)");
     page.getByTestId("goal-fast").click();
     page.getByTestId("preset-quick-look").click();
     Locator review = page.getByTestId("review");
     assertThat(review.getByTestId("estimate")).containsText("per epoch");
     assertThat(review.getByTestId("adjustments")).containsText("Nothing to adjust");
     exactLabel("Batch size").fill("128");
-    exactLabel("Batch size").dispatchEvent("change");
     Locator adjustment = review.locator("[data-testid=adjustments] li[data-field=learningRate]");
     assertThat(adjustment).containsText("Learning rate: 0.001 → 0.002 (T8)");
     assertThat(exactLabel("Learning rate")).hasValue("0.002");
@@ -299,7 +313,7 @@ class NonProgrammerJourneyTest {
     adjustment.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Redo")).click();
     assertThat(exactLabel("Learning rate")).hasValue("0.002");
     exactLabel("Epochs").fill("2");
-    exactLabel("Epochs").dispatchEvent("change");
+    exactLabel("Epochs").press("Tab");
     assertThat(review.getByTestId("estimate")).containsText("for 2 epochs");
     page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-wizard.png")).setFullPage(true));
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
