@@ -35,8 +35,9 @@ public final class DatasetImportBench {
       ImportResult result = DatasetImporter.importArchive(zip, limits, SplitOptions.DEFAULT,
           work.resolve("canonical.zip"), work.resolve("thumbnails.zip"));
       kiln[r] = (System.nanoTime() - start) / 1e9;
-      System.out.printf("round %d: kiln %.2f s (%d images kept, %d findings), unzip -t %.2f s%n", r + 1, kiln[r],
-          result.imageCount(), result.findings().size(), unzip[r]);
+      System.out.printf("round %d: kiln %.2f s (%d images kept; findings: %s), unzip -t %.2f s%n", r + 1, kiln[r],
+          result.imageCount(), result.findings().stream().map(f -> f.kind() + " x" + f.fileCount()).toList(),
+          unzip[r]);
     }
     double k = median(kiln);
     double u = median(unzip);

@@ -25,6 +25,11 @@ public final class ImageArchiveReader {
   static final String MANIFEST = "kiln-dataset.json";
   private static final List<String> SPLITS = List.of("train", "val", "test");
 
+  static {
+    // ImageIO would otherwise buffer every image of a plain stream in a temporary file.
+    ImageIO.setUseCache(false);
+  }
+
   private ImageArchiveReader() {}
 
   public static LabelledImages read(Path zip, List<String> classNames, int size) throws IOException {

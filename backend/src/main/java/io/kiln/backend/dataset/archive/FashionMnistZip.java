@@ -2,12 +2,12 @@ package io.kiln.backend.dataset.archive;
 
 import io.kiln.core.data.IdxImages;
 import java.awt.image.BufferedImage;
+import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
@@ -24,8 +24,8 @@ public final class FashionMnistZip {
   public static int write(Path idxDir, int trainImages, int testImages, Path target) throws IOException {
     IdxImages train = IdxImages.read(idxDir, "train", trainImages);
     IdxImages test = IdxImages.read(idxDir, "t10k", testImages);
-    try (OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out)) {
-      zip.setLevel(Deflater.NO_COMPRESSION);
+    try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
       add(zip, train, "train");
       add(zip, test, "test");
     }

@@ -7,6 +7,7 @@ import java.util.Iterator;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * Decodes one image completely (a truncated or corrupt file fails here, not in the middle of
@@ -26,7 +27,8 @@ final class ImageProbe {
     if (truncated(bytes)) {
       return Result.bad("truncated");
     }
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // A memory-backed stream: ImageIO's default for a plain stream is a temporary file per image.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         return Result.bad("undecodable");
