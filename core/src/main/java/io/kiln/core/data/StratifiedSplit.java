@@ -19,28 +19,8 @@ public final class StratifiedSplit {
   public record Split(int[] train, int[] validation) {}
 
   public static Split of(int[] labels, double validationFraction, long seed) {
-    TreeMap<Integer, List<Integer>> byClass = new TreeMap<>();
-    for (int i = 0; i < labels.length; i++) {
-      byClass.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);
-    }
-    Random random = new Random(seed);
-    List<Integer> train = new ArrayList<>();
-    List<Integer> validation = new ArrayList<>();
-    for (List<Integer> members : byClass.values()) {
-      Collections.shuffle(members, random);
-      int n = members.size();
-      int val = (int) Math.round(n * validationFraction);
-      if (n >= 2) {
-        val = Math.max(1, Math.min(n - 1, val));
-      } else {
-        val = 0;
-      }
-      validation.addAll(members.subList(0, val));
-      train.addAll(members.subList(val, n));
-    }
-    Collections.sort(train);
-    Collections.sort(validation);
-    return new Split(toArray(train), toArray(validation));
+    ThreeWay split = of(labels, validationFraction, 0, seed);
+    return new Split(split.train(), split.validation());
   }
 
   /** Indices into the labels for training, validation and the held-out test split. */
