@@ -45,7 +45,9 @@ export function uploadForm(title: string, onDone: (d: Dataset) => void, versionO
     try {
       const dataset = await uploadDataset(file.files[0], options, (f) => {
         progress.value = f;
-        progress.dataset.seen = `${progress.dataset.seen ?? ''} ${Math.round(f * 100)}`.trim();
+        const percent = String(Math.round(f * 100));
+        const seen = (progress.dataset.seen ?? '').split(' ');
+        if (seen[seen.length - 1] !== percent) progress.dataset.seen = [...seen, percent].join(' ').trim();
         status.textContent = f < 1 ? `Uploading… ${Math.round(f * 100)}%` : 'Checking every image…';
       });
       status.textContent = `Stored "${dataset.name}" version ${dataset.version}: ${dataset.imageCount} images in `

@@ -125,8 +125,21 @@ public class DatasetService {
           deleteQuietly(path);
         }
       }
+      if (base != null && isConstraintViolation(e)) {
+        throw new ApiException(409, "another version of dataset " + base.lineageId + " was stored at the same moment;"
+            + " upload again to make the next one");
+      }
       throw e;
     }
+  }
+
+  private static boolean isConstraintViolation(Throwable e) {
+    for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
+      if (t instanceof org.hibernate.exception.ConstraintViolationException) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static Dataset baseOf(long id) {

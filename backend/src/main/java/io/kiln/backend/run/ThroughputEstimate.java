@@ -34,10 +34,11 @@ public class ThroughputEstimate {
   public Map<String, Object> estimate(Recipe recipe, int trainImages, int evalImages, Long agentId) {
     Double measured = null;
     String basis = null;
-    List<Run> finished = agentId == null
-        ? Run.list("state = ?1", Sort.descending("id"), RunState.SUCCEEDED)
-        : Run.list("state = ?1 and agentId = ?2", Sort.descending("id"), RunState.SUCCEEDED, agentId);
-    for (Run run : finished.subList(0, Math.min(50, finished.size()))) {
+    List<Run> finished = (agentId == null
+        ? Run.<Run>find("state = ?1", Sort.descending("id"), RunState.SUCCEEDED)
+        : Run.<Run>find("state = ?1 and agentId = ?2", Sort.descending("id"), RunState.SUCCEEDED, agentId))
+        .page(0, 50).list();
+    for (Run run : finished) {
       Recipe past = mapper.recipe(run);
       if (past.architecture().equals(recipe.architecture()) && past.inputSize() == recipe.inputSize()) {
         measured = imagesPerSecond(run.id);
