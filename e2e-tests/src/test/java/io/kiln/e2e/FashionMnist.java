@@ -53,6 +53,36 @@ final class FashionMnist {
     return target;
   }
 
+  /**
+   * A copy of {@code source} with what real folders contain: a note that is not an image, a PNG cut
+   * off while copying, and an exact copy of an image in the same class.
+   */
+  static Path withProblems(Path source, Path target) throws IOException {
+    try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(source.toFile());
+        OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out)) {
+      byte[] coat = null;
+      for (ZipEntry entry : java.util.Collections.list(in.entries())) {
+        byte[] bytes = in.getInputStream(entry).readAllBytes();
+        if (coat == null && entry.getName().startsWith("coat/")) {
+          coat = bytes;
+        }
+        zip.putNextEntry(new ZipEntry(entry.getName()));
+        zip.write(bytes);
+        zip.closeEntry();
+      }
+      zip.putNextEntry(new ZipEntry("sneaker/notes.txt"));
+      zip.write("photographed on Monday".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("bag/cut.png"));
+      zip.write(java.util.Arrays.copyOf(coat, coat.length / 2));
+      zip.closeEntry();
+      zip.putNextEntry(new ZipEntry("coat/copy.png"));
+      zip.write(coat);
+      zip.closeEntry();
+    }
+    return target;
+  }
+
   private static DataInputStream idx(Path file, int header) throws IOException {
     InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16);
     DataInputStream data = new DataInputStream(in);

@@ -46,7 +46,8 @@ class NonProgrammerJourneyTest {
   @BeforeAll
   static void start() throws Exception {
     Files.createDirectories(SHOTS);
-    datasetZip = FashionMnist.writeZip(Path.of("target/fashion-mnist-sample.zip"), 120);
+    datasetZip = FashionMnist.withProblems(FashionMnist.writeZip(Path.of("target/fashion-mnist-sample.zip"), 120),
+        Path.of("target/fashion-mnist-with-problems.zip"));
     app = KilnApp.start();
     System.out.printf("METRIC backend+agent start-up: %d ms%n", app.startupMillis);
     playwright = Playwright.create();
@@ -128,7 +129,11 @@ class NonProgrammerJourneyTest {
     assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Fashion sample · version 1")))
         .isVisible();
     assertThat(page.locator("main")).containsText("1200 images in 10 classes");
-    assertThat(page.getByTestId("findings")).isVisible();
+    Locator findings = page.getByTestId("findings");
+    assertThat(findings.locator("[data-kind=not-an-image]")).containsText("skipped them");
+    assertThat(findings.locator("[data-kind=not-an-image]")).containsText("sneaker/notes.txt");
+    assertThat(findings.locator("[data-kind=truncated]")).containsText("bag/cut.png");
+    assertThat(findings.locator("[data-kind=duplicate-in-class]")).containsText("kept one copy of each");
     assertThat(page.getByTestId("split-summary")).containsText("Stratified split 80/10/10 with seed 42");
     Locator counts = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Images per class in Fashion sample"));
     assertThat(counts.locator("tbody tr")).hasCount(10);
