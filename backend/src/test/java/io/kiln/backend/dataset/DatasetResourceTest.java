@@ -106,6 +106,9 @@ class DatasetResourceTest {
     assertEquals(12, body.getInt("classCounts.dogs"), "the 12 good ones; broken, cut and the cat are out");
     assertEquals(3, body.getInt("classCounts.frogs"));
     assertEquals(2, body.getMap("statistics.channels").size());
+    assertEquals(2, body.getInt("statistics.sizes.'16 x 12'"), "color.jpg, and sideways.jpg 12 x 16 shown upright");
+    assertEquals("info", byKind.get("exif-rotation").get("severity"));
+    assertTrue(((String) byKind.get("exif-rotation").get("action")).startsWith("turned them upright"));
   }
 
   @Test

@@ -1,8 +1,10 @@
 package io.kiln.agent.training;
 
+import io.kiln.core.data.ExifOrientation;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -15,7 +17,8 @@ import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
 
 /**
- * Reads a dataset archive of the backend's canonical form into memory: {@code split/class/file}
+ * Reads a dataset archive of the backend's canonical form into memory (photos turned upright as
+ * their EXIF orientation asks): {@code split/class/file}
  * with a {@value #MANIFEST} manifest (each image keeps its split), or the older {@code class/file},
  * resizing every image to the recipe's input size (T17: every input has the model's shape).
  *
@@ -53,11 +56,13 @@ public final class ImageArchiveReader {
           throw new IOException("archive entry '" + name + "' is not inside a known class folder");
         }
         try (InputStream in = file.getInputStream(entry)) {
-          BufferedImage image = ImageIO.read(in);
+          byte[] bytes = in.readAllBytes();
+          BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
           if (image == null) {
             throw new IOException("cannot decode image '" + name + "'");
           }
-          images.add(image);
+          // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does.
+          images.add(ExifOrientation.upright(image, ExifOrientation.of(bytes)));
           labels.add(label);
           ids.add(name);
           splits.add(split);

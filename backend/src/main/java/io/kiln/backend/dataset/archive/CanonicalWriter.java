@@ -1,6 +1,7 @@
 package io.kiln.backend.dataset.archive;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.core.data.ExifOrientation;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -62,7 +63,7 @@ final class CanonicalWriter {
         zip.closeEntry();
         if (thumbed.contains(kept.canonicalName())) {
           thumbs.putNextEntry(new ZipEntry(kept.canonicalName()));
-          thumbs.write(thumbnail(bytes));
+          thumbs.write(thumbnail(bytes, kept.exifOrientation()));
           thumbs.closeEntry();
         }
       });
@@ -98,8 +99,8 @@ final class CanonicalWriter {
     return gallery;
   }
 
-  private static byte[] thumbnail(byte[] bytes) throws IOException {
-    BufferedImage source = ImageIO.read(new ByteArrayInputStream(bytes));
+  private static byte[] thumbnail(byte[] bytes, int orientation) throws IOException {
+    BufferedImage source = ExifOrientation.upright(ImageIO.read(new ByteArrayInputStream(bytes)), orientation);
     double scale = Math.min(1.0, (double) THUMBNAIL_SIZE / Math.max(source.getWidth(), source.getHeight()));
     int w = Math.max(1, (int) Math.round(source.getWidth() * scale));
     int h = Math.max(1, (int) Math.round(source.getHeight() * scale));

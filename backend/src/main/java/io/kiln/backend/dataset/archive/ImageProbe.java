@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.data.ExifOrientation;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -16,7 +17,7 @@ import javax.imageio.stream.MemoryCacheImageInputStream;
 final class ImageProbe {
   private ImageProbe() {}
 
-  /** What decoding found; {@code problem} is null for a good image. */
+  /** What decoding found (size as shown upright); {@code problem} is null for a good image. */
   record Result(int width, int height, int channels, int exifOrientation, String problem) {
     static Result bad(String problem) {
       return new Result(0, 0, 0, 1, problem);
@@ -43,7 +44,10 @@ final class ImageProbe {
         }
         BufferedImage image = reader.read(0);
         int channels = image.getColorModel().getNumComponents();
-        return new Result(image.getWidth(), image.getHeight(), channels, Exif.orientation(bytes), null);
+        int orientation = ExifOrientation.of(bytes);
+        boolean turned = orientation >= 5;
+        return new Result(turned ? image.getHeight() : image.getWidth(), turned ? image.getWidth() : image.getHeight(),
+            channels, orientation, null);
       } finally {
         reader.dispose();
       }

@@ -199,10 +199,10 @@ final class Validation {
     }
     List<String> rotated = kept.stream().filter(s -> s.exifOrientation() != 1).map(Scanned::rawName).toList();
     if (!rotated.isEmpty()) {
-      findings.add(Finding.of("exif-rotation", "warning", "photos carry a camera rotation flag (EXIF orientation)",
-          rotated, "kept the pixels as stored: training ignores the flag, so these are seen as the sensor recorded them",
-          "if they look sideways in the gallery, save them upright (most photo editors do on export) and upload a"
-              + " new version"));
+      findings.add(Finding.of("exif-rotation", "info", "photos carry a camera rotation flag (EXIF orientation)",
+          rotated, "turned them upright as the flag asks, like a photo viewer: training, thumbnails and the browser"
+              + " all see them the same way", "nothing to do; if one still looks wrong in the gallery, its flag is"
+              + " wrong: save it upright without the flag and upload a new version"));
     }
   }
 
