@@ -18,8 +18,8 @@ const BASIC = ['epochs', 'batchSize', 'learningRate', 'inputSize'];
  * adjustments Kiln made for this dataset, each undoable, and a time estimate), then launch.
  */
 export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
-  const [datasets, presets, fields, backbones, runs] = await Promise.all([api.datasets(), api.presets(),
-    api.recipeFields(), api.backbones(), api.runs()]);
+  const [datasets, presets, fields, backbones, runs, agents] = await Promise.all([api.datasets(), api.presets(),
+    api.recipeFields(), api.backbones(), api.runs(), api.agents().catch(() => [])]);
   if (datasets.length === 0) {
     mount(root, h('h1', {}, 'New run'), h('p', { class: 'card' }, 'Upload a dataset first: ',
       h('a', { href: '#/datasets' }, 'go to Datasets'), '.'));
@@ -94,6 +94,12 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   }
   const adjustments = h('div', { 'data-testid': 'adjustments' });
   const estimate = h('p', { 'data-testid': 'estimate' });
+  // Admins see the agents: the estimate can then be for one of them (runs go to the next free agent).
+  const agentSelect = h('select', { id: 'wizard-agent' },
+    h('option', { value: '' }, 'any agent'),
+    ...agents.filter((a) => !a.revoked).map((a) => h('option', { value: a.id },
+      `${a.name} (${a.devices.map((d) => d.name).join(', ') || 'no devices reported'})`))) as HTMLSelectElement;
+  agentSelect.addEventListener('change', () => void refresh());
   const weights = h('div', {});
   const runName = h('input', { id: 'wizard-name', placeholder: 'optional' }) as HTMLInputElement;
   const autopilot = h('input', { id: 'wizard-autopilot', type: 'number', min: 0, max: 10, value: '0' }) as HTMLInputElement;
@@ -106,7 +112,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     error.replaceChildren();
     try {
       const answer = await api.previewPreset(preset.id, { datasetId: dataset.id, fields: Object.fromEntries(overrides),
-        undoAdjustments: [...undo] });
+        undoAdjustments: [...undo], agentId: agentSelect.value ? Number(agentSelect.value) : undefined });
       if (mine !== asked) return; // a newer question is on its way: its answer wins
       preview = answer;
       for (const [name, input] of inputs) {
@@ -205,6 +211,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   renderGoals();
   renderPresets(true);
   review.replaceChildren(h('h2', {}, '4. Review and launch'), weights, adjustments, estimate,
+    ...(agents.length ? [h('div', {}, h('label', { for: 'wizard-agent' }, 'Estimate the time on'), agentSelect)] : []),
     h('h3', {}, 'Main settings'), basicRows, advanced,
     h('label', { for: 'wizard-name' }, 'Run name'), runName,
     h('label', { for: 'wizard-autopilot' }, 'Autopilot follow-up runs (0 = off)'), autopilot,

@@ -320,6 +320,10 @@ class NonProgrammerJourneyTest {
     exactLabel("Epochs").fill("2");
     exactLabel("Epochs").press("Tab");
     assertThat(review.getByTestId("estimate")).containsText("for 2 epochs");
+    // An admin sees the agents and can ask for the estimate on one of them.
+    page.getByLabel("Estimate the time on").selectOption(new com.microsoft.playwright.options.SelectOption()
+        .setIndex(1));
+    assertThat(review.getByTestId("estimate")).containsText("on this agent");
     page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-wizard.png")).setFullPage(true));
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
