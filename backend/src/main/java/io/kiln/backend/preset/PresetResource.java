@@ -1,10 +1,5 @@
 package io.kiln.backend.preset;
 
-import io.kiln.backend.common.ApiException;
-import io.kiln.backend.dataset.Dataset;
-import io.kiln.backend.dataset.DatasetService;
-import io.kiln.backend.run.ThroughputEstimate;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.DELETE;
@@ -14,11 +9,8 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Built-in and custom presets; a preview of what a preset becomes on a dataset, with a time estimate. */
 @Path("/api/presets")
@@ -26,16 +18,11 @@ import java.util.stream.Collectors;
 public class PresetResource {
   private final PresetService presets;
   private final PresetPlanner planner;
-  private final DatasetService datasets;
-  private final ThroughputEstimate estimates;
   private final SecurityIdentity identity;
 
-  PresetResource(PresetService presets, PresetPlanner planner, DatasetService datasets, ThroughputEstimate estimates,
-      SecurityIdentity identity) {
+  PresetResource(PresetService presets, PresetPlanner planner, SecurityIdentity identity) {
     this.presets = presets;
     this.planner = planner;
-    this.datasets = datasets;
-    this.estimates = estimates;
     this.identity = identity;
   }
 
@@ -77,38 +64,6 @@ public class PresetResource {
   @POST
   @Path("/{id}/preview")
   public Map<String, Object> preview(@PathParam("id") String id, Map<String, Object> body) {
-    Map<String, Object> request = body == null ? Map.of() : body;
-    if (!(request.get("datasetId") instanceof Number datasetId)) {
-      throw new ApiException(400, "datasetId is required", List.of(Map.of("field", "datasetId", "message",
-          "is required")));
-    }
-    Map<String, Object> overrides = new LinkedHashMap<>();
-    if (request.get("fields") instanceof Map<?, ?> fields) {
-      fields.forEach((k, v) -> {
-        if (v != null) {
-          overrides.put(String.valueOf(k), v);
-        }
-      });
-    }
-    Set<String> undo = request.get("undoAdjustments") instanceof List<?> list
-        ? list.stream().map(String::valueOf).collect(Collectors.toSet()) : Set.of();
-    Dataset dataset = QuarkusTransaction.requiringNew().call(() -> {
-      Dataset d = Dataset.findById(datasetId.longValue());
-      if (d == null) {
-        throw new ApiException(400, "dataset " + datasetId + " does not exist", List.of(Map.of("field",
-            "datasetId", "message", "no such dataset")));
-      }
-      return d;
-    });
-    PresetPlanner.Plan plan = planner.plan(id, overrides, dataset, undo);
-    int train = datasets.trainImages(dataset);
-    Long agentId = request.get("agentId") instanceof Number n ? n.longValue() : null;
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("presetId", plan.presetId());
-    out.put("recipe", plan.recipe().toMap());
-    out.put("adjustments", plan.applied());
-    out.put("undone", plan.undone());
-    out.put("estimate", estimates.estimate(plan.recipe(), train, dataset.imageCount - train, agentId));
-    return out;
+    return planner.preview(id, body == null ? Map.of() : body);
   }
 }

@@ -17,6 +17,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /** What users do with runs: launch, list, inspect, cancel. */
@@ -73,7 +74,7 @@ public class RunService {
     if (presetId == null) {
       recipe = PARSER.parse(request);
     } else if (presetId instanceof String id) {
-      plan = presets.plan(id, overrides(request), dataset, undo(request.get("undoAdjustments")));
+      plan = presets.plan(id, overrides(request), dataset, PresetPlanner.undoFields(request.get("undoAdjustments")));
       recipe = plan.recipe();
     } else {
       throw new ApiException(400, "presetId must be a preset's id, e.g. \"balanced\"",
@@ -93,19 +94,8 @@ public class RunService {
   private static Map<String, Object> overrides(Map<String, Object> request) {
     Map<String, Object> overrides = new LinkedHashMap<>(request);
     overrides.keySet().removeAll(REQUEST_KEYS);
-    overrides.values().removeIf(java.util.Objects::isNull);
+    overrides.values().removeIf(Objects::isNull);
     return overrides;
-  }
-
-  private static Set<String> undo(Object value) {
-    if (value == null) {
-      return Set.of();
-    }
-    if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
-      throw new ApiException(400, "undoAdjustments must be a list of field names, e.g. [\"learningRate\"]",
-          List.of(Map.of("field", "undoAdjustments", "message", "must be a list of field names")));
-    }
-    return list.stream().map(String.class::cast).collect(java.util.stream.Collectors.toSet());
   }
 
   /**

@@ -1,11 +1,13 @@
 package io.kiln.core.preset;
 
+import io.kiln.core.recipe.FieldError;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeException;
 import io.kiln.core.recipe.RecipeParser;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -127,7 +129,7 @@ public final class PresetAdjuster {
       adjusted = FIELDS.parseFields(Map.of("minLearningRate", round(adjusted.effectiveLearningRate() / 100)),
           adjusted);
     }
-    List<io.kiln.core.recipe.FieldError> errors = adjusted.validate();
+    List<FieldError> errors = adjusted.validate();
     if (!errors.isEmpty()) {
       throw new RecipeException(errors);
     }
@@ -158,6 +160,6 @@ public final class PresetAdjuster {
   }
 
   private static double round(double value) {
-    return Double.parseDouble(String.format(java.util.Locale.ROOT, "%.6g", value));
+    return Double.parseDouble(String.format(Locale.ROOT, "%.6g", value));
   }
 }

@@ -26,7 +26,7 @@ public final class Evaluation {
   public record Mistake(String imageId, String actual, String predicted, double confidence) {}
 
   private String split = "validation";
-  private final Map<String, Object> extras = new java.util.LinkedHashMap<>();
+  private final Map<String, Object> extras = new LinkedHashMap<>();
 
   /** Adds a figure to the report (e.g. the held-out test accuracy next to validation's). */
   public Evaluation with(String key, Object value) {

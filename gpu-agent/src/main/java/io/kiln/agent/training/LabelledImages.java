@@ -1,6 +1,7 @@
 package io.kiln.agent.training;
 
 import java.util.List;
+import java.util.stream.IntStream;
 
 /**
  * Decoded, resized images held in memory as CHW floats in [0, 1], decoded once per run.
@@ -32,6 +33,6 @@ public record LabelledImages(List<String> classNames, int channels, int size, Li
 
   /** The indices of the images in {@code split}, ascending. */
   public int[] indicesOf(int split) {
-    return java.util.stream.IntStream.range(0, labels.length).filter(i -> splits[i] == split).toArray();
+    return IntStream.range(0, labels.length).filter(i -> splits[i] == split).toArray();
   }
 }

@@ -13,9 +13,11 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.zip.CRC32;
 import java.util.zip.Deflater;
@@ -40,7 +42,7 @@ final class CanonicalWriter {
     Map<String, Scanned> byRawName = new HashMap<>();
     plan.kept().forEach(s -> byRawName.put(s.rawName(), s));
     Map<String, List<String>> gallery = gallery(plan);
-    java.util.Set<String> thumbed = new java.util.HashSet<>();
+    Set<String> thumbed = new HashSet<>();
     gallery.values().forEach(thumbed::addAll);
     // Buffered: a zip writes each header field separately, which unbuffered is one system call each.
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16);

@@ -6,9 +6,11 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
@@ -80,7 +82,7 @@ final class Validation {
       }
       Scanned first = same.get(0);
       for (Scanned other : same.subList(1, same.size())) {
-        (java.util.Objects.equals(other.split(), first.split()) ? copies : leaked).add(other.rawName());
+        (Objects.equals(other.split(), first.split()) ? copies : leaked).add(other.rawName());
         dropped.add(other.rawName());
       }
     }
@@ -230,7 +232,7 @@ final class Validation {
     throw new ArchiveRefused(kind, message, findings);
   }
 
-  private static List<String> names(List<Scanned> images, java.util.function.Predicate<Scanned> filter) {
+  private static List<String> names(List<Scanned> images, Predicate<Scanned> filter) {
     return images.stream().filter(filter).map(Scanned::rawName).toList();
   }
 

@@ -1,8 +1,10 @@
-package io.kiln.backend.run;
+package io.kiln.backend.preset;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.metrics.MetricPoint;
+import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunMapper;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.run.RunState;
