@@ -1,4 +1,5 @@
 // Typed access to the Kiln REST API. Types mirror the backend's views (RunView, DatasetView, ...).
+import type { MetricName } from './metrics';
 
 /** Something validation noticed about a dataset: what it is, what Kiln did, what the user can do. */
 export interface Finding {
@@ -64,12 +65,20 @@ export interface Preset {
   updatedAt: string | null;
 }
 
+/** How long training will take, and what the figure is based on. */
+export interface Estimate {
+  imagesPerSecond: number;
+  secondsPerEpoch: number;
+  totalSeconds: number;
+  basis: string;
+}
+
 export interface PresetPreview {
   presetId: string;
   recipe: Recipe;
   adjustments: Adjustment[];
   undone: Adjustment[];
-  estimate: { imagesPerSecond: number; secondsPerEpoch: number; totalSeconds: number; basis: string };
+  estimate: Estimate;
 }
 
 export type RunState = 'queued' | 'assigned' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
@@ -100,20 +109,48 @@ export interface RecipeField {
   max: number | null;
 }
 
+export interface ClassScore {
+  name: string;
+  precision: number | null;
+  recall: number | null;
+  support: number;
+}
+
+export interface ConfusionCell {
+  actual: number;
+  predicted: number;
+  imageIds: string[];
+}
+
+export interface Mistake {
+  imageId: string;
+  actual: string;
+  predicted: string;
+  confidence: number;
+}
+
 export interface Evaluation {
   split: string;
   accuracy: number;
   classNames: string[];
-  perClass: { name: string; precision: number | null; recall: number | null; support: number }[];
+  perClass: ClassScore[];
   confusion: number[][];
-  mistakes: { imageId: string; actual: string; predicted: string; confidence: number }[];
-  cells?: { actual: number; predicted: number; imageIds: string[] }[];
+  mistakes: Mistake[];
+  cells?: ConfusionCell[];
   epoch: number;
   bestEpoch: number;
   stoppedEarly?: string;
   testAccuracy?: number;
+  testLoss?: number;
   testImages?: number;
   valAccuracy?: number;
+}
+
+/** What Kiln changed in the preset a run was launched from, and what the user undid. */
+export interface RunAdjustments {
+  presetName: string;
+  applied: Adjustment[];
+  undone: Adjustment[];
 }
 
 export interface Run {
@@ -146,7 +183,7 @@ export interface Run {
   datasetVersion: number;
   testAccuracy: number | null;
   presetId: string | null;
-  adjustments: { presetName: string; applied: Adjustment[]; undone: Adjustment[] } | null;
+  adjustments: RunAdjustments | null;
 }
 
 /** A tuning suggestion of rule A1-A9 (TRAINING-TRICKS.md) with the recipe patch that applies it. */
@@ -166,13 +203,22 @@ export interface Suggestion {
   appliedRunId: number | null;
 }
 
+/** A point's values by metric name (metrics.ts, from core's Metric): a misspelt name does not compile. */
+export type MetricValues = { [K in MetricName]?: number };
+
 export interface MetricPoint {
   seq: number;
   kind: 'step' | 'epoch';
   epoch: number;
   step: number;
-  values: Record<string, number>;
+  values: MetricValues;
   at: number;
+}
+
+export interface Device {
+  id: string;
+  kind: string;
+  name: string;
 }
 
 export interface Agent {
@@ -180,7 +226,7 @@ export interface Agent {
   name: string;
   hostname: string | null;
   agentVersion: string | null;
-  devices: { id: string; kind: string; name: string }[];
+  devices: Device[];
   createdAt: string;
   lastSeenAt: string | null;
   connected: boolean;
@@ -210,9 +256,43 @@ export class ApiError extends Error {
   }
 }
 
+/** The JSON body of every error reply. */
+export interface ErrorBody {
+  status: number;
+  error: string;
+  fields?: FieldError[];
+  findings?: Finding[];
+}
+
 export interface Me {
   username: string;
   roles: string[];
+}
+
+/** A new session (login): the token is also set as the session cookie. */
+export interface Session {
+  token: string;
+  username: string;
+  role: string;
+  expiresAt: string;
+}
+
+/** Whether the Fashion-MNIST sample is installed, and its sizes (images in all). */
+export interface SampleAvailability {
+  available: boolean;
+  name: string;
+  description: string;
+  sizes: Record<string, number>;
+}
+
+export interface EnrollmentToken {
+  token: string;
+  expiresAt: string;
+}
+
+export interface Revoked {
+  id: number;
+  revoked: boolean;
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -239,15 +319,14 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 export const api = {
   login: (username: string, password: string) =>
-    request<{ token: string; username: string; role: string }>('POST', '/api/auth/login', { username, password }),
+    request<Session>('POST', '/api/auth/login', { username, password }),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/auth/me'),
   datasets: () => request<Dataset[]>('GET', '/api/datasets'),
   dataset: (id: number) => request<Dataset>('GET', `/api/datasets/${id}`),
   resplit: (id: number, body: { valPercent: number; testPercent: number; seed: number }) =>
     request<Dataset>('POST', `/api/datasets/${id}/versions`, body),
-  sample: () => request<{ available: boolean; name: string; description: string; sizes: Record<string, number> }>(
-    'GET', '/api/datasets/sample'),
+  sample: () => request<SampleAvailability>('GET', '/api/datasets/sample'),
   importSample: (size: string) => request<Dataset>('POST', '/api/datasets/sample', { size }),
   presets: () => request<Preset[]>('GET', '/api/presets'),
   createPreset: (body: Record<string, unknown>) => request<Preset>('POST', '/api/presets', body),
@@ -274,8 +353,8 @@ export const api = {
     request<Run>('POST', `/api/runs/${runId}/suggestions/${suggestionId}/apply`),
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
   agents: () => request<Agent[]>('GET', '/api/agents'),
-  enrollmentToken: () => request<{ token: string; expiresAt: string }>('POST', '/api/agents/enrollment-tokens'),
-  revokeAgent: (id: number) => request<unknown>('POST', `/api/agents/${id}/revoke`),
+  enrollmentToken: () => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens'),
+  revokeAgent: (id: number) => request<Revoked>('POST', `/api/agents/${id}/revoke`),
 };
 
 /** Optional form fields of a dataset upload: a name, the version it follows, how to split. */

@@ -2,6 +2,37 @@
 // has not seen (afterSeq), so a dropped connection loses nothing and duplicates nothing.
 import type { MetricPoint, Run, Suggestion } from './api';
 
+/** The messages of /ws/runs/{id}, one interface per backend record (live/LiveMessage.java; checked by a test). */
+export interface LiveSnapshotMessage {
+  type: 'snapshot';
+  run: Run;
+  metrics: MetricPoint[];
+  suggestions: Suggestion[];
+}
+
+export interface LiveMetricMessage {
+  type: 'metric';
+  point: MetricPoint;
+}
+
+export interface LiveRunMessage {
+  type: 'run';
+  run: Run;
+}
+
+export interface LiveSuggestionsMessage {
+  type: 'suggestions';
+  suggestions: Suggestion[];
+}
+
+export interface LiveErrorMessage {
+  type: 'error';
+  error: string;
+}
+
+export type LiveMessage = LiveSnapshotMessage | LiveMetricMessage | LiveRunMessage | LiveSuggestionsMessage
+  | LiveErrorMessage;
+
 export interface LiveHandlers {
   run(run: Run): void;
   metric(point: MetricPoint): void;
@@ -43,11 +74,11 @@ export class RunLive {
     };
   }
 
-  private receive(message: any) {
+  private receive(message: LiveMessage) {
     switch (message.type) {
       case 'snapshot':
         this.handlers.run(message.run);
-        for (const point of message.metrics as MetricPoint[]) this.accept(point);
+        for (const point of message.metrics) this.accept(point);
         this.handlers.suggestions(message.suggestions ?? []);
         break;
       case 'suggestions':

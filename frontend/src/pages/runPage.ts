@@ -52,16 +52,16 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     stepSeen = Math.max(stepSeen, p.step);
     epochInProgress = Math.max(epochInProgress, p.epoch);
     if (p.kind === 'step') {
-      const loss = p.values.loss;
+      const loss = p.values.loss ?? NaN;
       const alpha = Number(smoothing.value);
       if (isFinite(loss)) ema = ema === null ? loss : alpha * ema + (1 - alpha) * loss;
       stepLoss.add(p.step, [loss, ema]);
-      lr.add(p.step, [p.values.lr]);
+      lr.add(p.step, [p.values.lr ?? null]);
       if (p.values.imagesPerSecond) speed.add(p.step, [p.values.imagesPerSecond]);
       if (p.values.imagesPerSecond) throughput = p.values.imagesPerSecond;
     } else if (p.kind === 'epoch') {
-      accuracy.add(p.epoch, [p.values.trainAccuracy, p.values.valAccuracy]);
-      epochLoss.add(p.epoch, [p.values.trainLoss, p.values.valLoss]);
+      accuracy.add(p.epoch, [p.values.trainAccuracy ?? null, p.values.valAccuracy ?? null]);
+      epochLoss.add(p.epoch, [p.values.trainLoss ?? null, p.values.valLoss ?? null]);
     }
     if (run) render(run);
   }

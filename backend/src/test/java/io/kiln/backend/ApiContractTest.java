@@ -6,41 +6,165 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.backend.live.LiveMessage;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * The browser's TypeScript types (frontend/src/api.ts) must name exactly the fields the API's
- * OpenAPI document gives, so a renamed field breaks the build instead of the page.
+ * The contract with API users and the browser: the OpenAPI document is complete (what a client
+ * generator and {@code redocly lint} need: servers, a security scheme and an operationId on every
+ * operation, a schema for every JSON body), and the browser's TypeScript types (frontend/src/api.ts,
+ * live.ts) name exactly the fields the document gives, nested objects included, so a renamed field
+ * breaks the build instead of the page.
  */
 @QuarkusTest
 class ApiContractTest {
   private static final Path API_TS = Path.of("../frontend/src/api.ts");
+  private static final Path LIVE_TS = Path.of("../frontend/src/live.ts");
+  private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
+  private static JsonNode openApi;
+
+  @BeforeEach
+  void load() throws Exception {
+    if (openApi == null) {
+      String document = given().queryParam("format", "json").get("/q/openapi").asString();
+      // Kept for API users and for `npx @redocly/cli lint target/openapi.json`.
+      Files.writeString(Path.of("target/openapi.json"), document);
+      openApi = new ObjectMapper().readTree(document);
+    }
+  }
 
   @ParameterizedTest(name = "{0} = {1}")
   @CsvSource({"RunView, Run", "DatasetView, Dataset", "MetricView, MetricPoint", "AgentView, Agent",
       "FieldView, RecipeField", "AdviceView, Suggestion", "BackboneView, Backbone", "PresetView, Preset",
-      "Finding, Finding"})
+      "Finding, Finding", "RunEvaluation, Evaluation", "ClassScore, ClassScore", "Cell, ConfusionCell",
+      "Mistake, Mistake", "RunAdjustments, RunAdjustments", "Adjustment, Adjustment", "PresetPreview, PresetPreview",
+      "Estimate, Estimate", "Me, Me", "Session, Session", "Availability, SampleAvailability",
+      "EnrollmentTokenView, EnrollmentToken", "Revoked, Revoked", "DeviceInfo, Device", "FieldError, FieldError",
+      "ErrorBody, ErrorBody"})
   void typeScriptInterfaceMatchesOpenApiSchema(String schema, String tsInterface) throws Exception {
-    JsonNode openApi = new ObjectMapper().readTree(given().queryParam("format", "json").get("/q/openapi").asString());
+    assertEquals(schemaFields(schema), interfaceFields(API_TS, tsInterface),
+        "fields of interface " + tsInterface + " in api.ts");
+  }
+
+  /** Each live message record and its TypeScript counterpart in live.ts carry the same fields. */
+  @Test
+  void theLiveEnvelopeMatchesLiveTs() throws Exception {
+    for (Class<?> type : LiveMessage.class.getPermittedSubclasses()) {
+      Set<String> fields = new TreeSet<>();
+      fields.add("type");
+      for (var component : type.getRecordComponents()) {
+        fields.add(component.getName());
+      }
+      assertEquals(fields, interfaceFields(LIVE_TS, "Live" + type.getSimpleName() + "Message"),
+          "live.ts interface for " + type.getSimpleName());
+    }
+  }
+
+  @Test
+  void theDocumentNamesItsServerAndSecuritySchemes() {
+    assertTrue(openApi.path("servers").size() > 0, "servers");
+    JsonNode schemes = openApi.path("components").path("securitySchemes");
+    assertEquals("cookie", schemes.path("sessionCookie").path("in").asText());
+    assertEquals("bearer", schemes.path("bearerToken").path("scheme").asText());
+    assertTrue(openApi.path("security").size() == 2, "every operation needs a session by default");
+  }
+
+  @Test
+  void everyOperationHasAnIdAndTypedBodies() {
+    List<String> problems = new ArrayList<>();
+    Set<String> ids = new TreeSet<>();
+    int operations = 0;
+    for (var path = openApi.path("paths").fields(); path.hasNext(); ) {
+      var entry = path.next();
+      for (var op = entry.getValue().fields(); op.hasNext(); ) {
+        var operation = op.next();
+        if (!METHODS.contains(operation.getKey())) {
+          continue;
+        }
+        operations++;
+        String where = operation.getKey().toUpperCase() + " " + entry.getKey();
+        JsonNode o = operation.getValue();
+        String id = o.path("operationId").asText("");
+        if (id.isEmpty() || !ids.add(id)) {
+          problems.add(where + ": missing or duplicate operationId '" + id + "'");
+        }
+        JsonNode body = o.path("requestBody").path("content");
+        body.fields().forEachRemaining(c -> {
+          if (c.getValue().path("schema").isMissingNode()) {
+            problems.add(where + ": request body " + c.getKey() + " has no schema");
+          }
+        });
+        boolean success = false;
+        for (var response = o.path("responses").fields(); response.hasNext(); ) {
+          var r = response.next();
+          if (!r.getKey().startsWith("2")) {
+            continue;
+          }
+          success = true;
+          r.getValue().path("content").fields().forEachRemaining(c -> {
+            if (c.getKey().contains("json") && c.getValue().path("schema").isMissingNode()) {
+              problems.add(where + ": response " + r.getKey() + " has no schema");
+            }
+          });
+        }
+        if (!success) {
+          problems.add(where + ": no 2xx response");
+        }
+      }
+    }
+    assertTrue(operations > 30, "operations found: " + operations);
+    assertEquals(List.of(), problems);
+  }
+
+  /**
+   * The document passes {@code redocly lint} with its recommended rules, without a warning (npm
+   * {@code @redocly/cli}, installed with the frontend's dev dependencies).
+   */
+  @Test
+  void redoclyFindsNothingToComplainAbout() throws Exception {
+    Path redocly = Path.of("../frontend/node_modules/.bin/redocly");
+    assertTrue(Files.isExecutable(redocly), "npm install in frontend/ brings @redocly/cli");
+    Process lint = new ProcessBuilder(redocly.toString(), "lint", "target/openapi.json", "--config=redocly.yaml",
+        "--format=stylish")
+        .redirectErrorStream(true).start();
+    String output = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, lint.waitFor(), output);
+    assertTrue(output.contains("Your API description is valid") && !output.contains("You have"), output);
+  }
+
+  @Test
+  void publicOperationsSayTheyNeedNoSession() {
+    for (String path : List.of("/api/auth/login", "/api/agents/enroll")) {
+      JsonNode security = openApi.path("paths").path(path).path("post").path("security");
+      assertTrue(security.isArray() && security.isEmpty(), path + " security: " + security);
+    }
+  }
+
+  private static Set<String> schemaFields(String schema) {
     JsonNode properties = openApi.path("components").path("schemas").path(schema).path("properties");
     assertTrue(properties.size() > 0, "OpenAPI has schema " + schema);
     Set<String> expected = new TreeSet<>();
     properties.fieldNames().forEachRemaining(expected::add);
-    assertEquals(expected, interfaceFields(tsInterface), "fields of interface " + tsInterface + " in api.ts");
+    return expected;
   }
 
-  private static Set<String> interfaceFields(String name) throws Exception {
-    String source = Files.readString(API_TS);
-    Matcher body = Pattern.compile("export interface " + name + " \\{(.*?)\\n\\}", Pattern.DOTALL).matcher(source);
-    assertTrue(body.find(), "api.ts declares interface " + name);
+  private static Set<String> interfaceFields(Path file, String name) throws Exception {
+    String source = Files.readString(file);
+    Matcher body = Pattern.compile("export interface " + name + " (?:extends [\\w, ]+ )?\\{(.*?)\\n\\}",
+        Pattern.DOTALL).matcher(source);
+    assertTrue(body.find(), file.getFileName() + " declares interface " + name);
     Set<String> fields = new TreeSet<>();
     Matcher field = Pattern.compile("^  (\\w+)\\??:", Pattern.MULTILINE).matcher(body.group(1));
     while (field.find()) {

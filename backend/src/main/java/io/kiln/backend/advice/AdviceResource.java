@@ -1,14 +1,15 @@
 package io.kiln.backend.advice;
 
 import io.kiln.backend.run.RunService;
+import io.kiln.backend.run.RunView;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** A run's tuning suggestions (rules A1-A9) and "apply as a new run". */
 @Path("/api/runs/{id}/suggestions")
@@ -31,8 +32,8 @@ public class AdviceResource {
   /** Creates the child run with the suggestion's patch; 201 with the child. */
   @POST
   @Path("/{suggestionId}/apply")
-  public Response apply(@PathParam("id") long runId, @PathParam("suggestionId") long suggestionId) {
-    return Response.status(201)
-        .entity(advice.apply(runId, suggestionId, identity.getPrincipal().getName(), false)).build();
+  @ResponseStatus(201)
+  public RunView apply(@PathParam("id") long runId, @PathParam("suggestionId") long suggestionId) {
+    return advice.apply(runId, suggestionId, identity.getPrincipal().getName(), false);
   }
 }

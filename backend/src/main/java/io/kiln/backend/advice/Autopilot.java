@@ -1,6 +1,7 @@
 package io.kiln.backend.advice;
 
 import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
 import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +19,11 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 class Autopilot {
   private final AdviceService advice;
+  private final RunService runs;
 
-  Autopilot(AdviceService advice) {
+  Autopilot(AdviceService advice, RunService runs) {
     this.advice = advice;
+    this.runs = runs;
   }
 
   @Transactional
@@ -32,9 +35,9 @@ class Autopilot {
     if (run.autopilotChild && run.parentId != null) {
       Run parent = Run.findById(run.parentId);
       if (parent != null && !better(run, parent)) {
-        run.autopilotNote = String.format(Locale.ROOT, "Autopilot stopped: the change tried in this run did not"
+        runs.noteAutopilot(runId, String.format(Locale.ROOT, "Autopilot stopped: the change tried in this run did not"
             + " help (best validation accuracy %s here, %s in run #%d). The best run of this series is #%d.",
-            percent(run.bestValAccuracy), percent(parent.bestValAccuracy), parent.id, parent.id);
+            percent(run.bestValAccuracy), percent(parent.bestValAccuracy), parent.id, parent.id));
         return;
       }
     }
@@ -43,15 +46,14 @@ class Autopilot {
     }
     List<AdviceView> open = advice.list(runId).stream().filter(a -> a.active() && a.appliedRunId() == null).toList();
     if (open.isEmpty()) {
-      run.autopilotNote = "Autopilot finished: Kiln has no further suggestion for this run.";
+      runs.noteAutopilot(runId, "Autopilot finished: Kiln has no further suggestion for this run.");
       return;
     }
     AdviceView top = open.get(0);
     RunView child = advice.apply(runId, top.id(), run.createdBy, true);
-    run = Run.findById(runId);
-    run.autopilotNote = String.format(Locale.ROOT, "Autopilot applied \"%s\" (%s): %s, as run #%d (%d more"
+    runs.noteAutopilot(runId, String.format(Locale.ROOT, "Autopilot applied \"%s\" (%s): %s, as run #%d (%d more"
         + " follow-up run%s allowed).", top.title(), top.ruleId(), describe(top.patch()), child.id(), child.autopilot(),
-        child.autopilot() == 1 ? "" : "s");
+        child.autopilot() == 1 ? "" : "s"));
   }
 
   private static boolean better(Run run, Run parent) {

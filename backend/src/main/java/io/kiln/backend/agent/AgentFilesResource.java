@@ -1,7 +1,7 @@
 package io.kiln.backend.agent;
 
 import io.kiln.backend.auth.TokenIdentityProvider;
-import io.kiln.backend.run.RunLeases;
+import io.kiln.backend.run.RunFiles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -18,11 +18,11 @@ import java.io.InputStream;
 @Path("/api/agent/runs/{id}")
 @RolesAllowed(TokenIdentityProvider.AGENT_ROLE)
 public class AgentFilesResource {
-  private final RunLeases leases;
+  private final RunFiles files;
   private final SecurityIdentity identity;
 
-  AgentFilesResource(RunLeases leases, SecurityIdentity identity) {
-    this.leases = leases;
+  AgentFilesResource(RunFiles files, SecurityIdentity identity) {
+    this.files = files;
     this.identity = identity;
   }
 
@@ -30,21 +30,21 @@ public class AgentFilesResource {
   @Path("/dataset")
   @Produces("application/zip")
   public Response dataset(@PathParam("id") long runId) {
-    return Response.ok(leases.datasetArchive(agentId(), runId).toFile(), "application/zip").build();
+    return Response.ok(files.datasetArchive(agentId(), runId).toFile(), "application/zip").build();
   }
 
   @GET
   @Path("/initial-weights")
   @Produces("application/zip")
   public Response initialWeights(@PathParam("id") long runId) {
-    return Response.ok(leases.initialWeights(agentId(), runId).toFile(), "application/zip").build();
+    return Response.ok(files.initialWeights(agentId(), runId).toFile(), "application/zip").build();
   }
 
   @PUT
   @Path("/model")
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
   public Response model(@PathParam("id") long runId, InputStream body) {
-    leases.storeModel(agentId(), runId, body);
+    files.storeModel(agentId(), runId, body);
     return Response.noContent().build();
   }
 

@@ -6,19 +6,23 @@ import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunLeases;
 import io.kiln.backend.run.RunMapper;
+import io.kiln.backend.run.RunReports;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.MessageDispatch;
 import io.kiln.core.protocol.Protocol;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Reacts to each agent message: the conversation rules of the protocol, with the work delegated to
  * the run, metric and agent services. Every run event is acknowledged, stored or not, so an agent
- * that resends after a reconnect stops resending.
+ * that resends after a reconnect stops resending. One handler per message type, in a table that a
+ * test proves covers every permitted {@link AgentMessage}.
  */
 @ApplicationScoped
 class AgentMessageHandler {
@@ -26,57 +30,46 @@ class AgentMessageHandler {
   static final int STEP_POINTS_PER_EPOCH = 25;
   private final AgentRegistry registry;
   private final RunLeases leases;
+  private final RunReports reports;
+  private final MetricIntake intake;
   private final MetricService metrics;
   private final DatasetService datasets;
   private final RunMapper runs;
   private final KilnConfig config;
+  private final MessageDispatch<AgentConnection, AgentMessage> dispatch;
 
-  AgentMessageHandler(AgentRegistry registry, RunLeases leases, MetricService metrics, DatasetService datasets,
-      RunMapper runs, KilnConfig config) {
+  AgentMessageHandler(AgentRegistry registry, RunLeases leases, RunReports reports, MetricIntake intake,
+      MetricService metrics, DatasetService datasets, RunMapper runs, KilnConfig config) {
     this.registry = registry;
     this.leases = leases;
+    this.reports = reports;
+    this.intake = intake;
     this.metrics = metrics;
     this.datasets = datasets;
     this.runs = runs;
     this.config = config;
+    this.dispatch = new MessageDispatch<AgentConnection, AgentMessage>(AgentMessage.class)
+        .on(AgentMessage.Hello.class, this::hello)
+        .on(AgentMessage.Heartbeat.class, this::heartbeat)
+        .on(AgentMessage.ClaimRun.class, (c, m) -> claim(c))
+        .on(AgentMessage.RunStarted.class, this::started)
+        .on(AgentMessage.MetricReport.class, this::metric)
+        .on(AgentMessage.RunEvaluated.class, this::evaluated)
+        .on(AgentMessage.RunFinished.class, this::finished);
+  }
+
+  /** The permitted agent messages this handler has no handler for (a test keeps it empty). */
+  Set<String> unhandled() {
+    return dispatch.unhandled();
   }
 
   void handle(AgentConnection c, AgentMessage message) {
-    if (message instanceof AgentMessage.Hello hello) {
-      hello(c, hello);
-      return;
-    }
-    if (!c.greeted) {
+    if (!c.greeted && !(message instanceof AgentMessage.Hello)) {
       c.send(new BackendMessage.Rejected("send hello first"));
       c.socket.close((short) 1008, "protocol violation");
       return;
     }
-    if (message instanceof AgentMessage.Heartbeat beat) {
-      registry.seen(c.agentId);
-      c.currentRunId = beat.runId();
-      if (beat.runId() != null && leases.renew(c.agentId, beat.runId())) {
-        c.send(new BackendMessage.CancelRun(beat.runId()));
-      }
-    } else if (message instanceof AgentMessage.ClaimRun) {
-      claim(c);
-    } else if (message instanceof AgentMessage.RunStarted started) {
-      if (!leases.started(c.agentId, started)) {
-        c.send(new BackendMessage.CancelRun(started.runId()));
-      }
-      c.send(new BackendMessage.Ack(started.runId(), started.seq()));
-    } else if (message instanceof AgentMessage.MetricReport report) {
-      if (metrics.ingest(c.agentId, report) == MetricService.Outcome.NOT_HELD) {
-        c.send(new BackendMessage.CancelRun(report.runId()));
-      }
-      c.send(new BackendMessage.Ack(report.runId(), report.seq()));
-    } else if (message instanceof AgentMessage.RunEvaluated evaluated) {
-      leases.evaluated(c.agentId, evaluated);
-      c.send(new BackendMessage.Ack(evaluated.runId(), evaluated.seq()));
-    } else if (message instanceof AgentMessage.RunFinished finished) {
-      leases.finished(c.agentId, finished);
-      c.currentRunId = null;
-      c.send(new BackendMessage.Ack(finished.runId(), finished.seq()));
-    }
+    dispatch.dispatch(c, message);
   }
 
   private void hello(AgentConnection c, AgentMessage.Hello hello) {
@@ -90,6 +83,39 @@ class AgentMessageHandler {
     c.greeted = true;
     c.send(new BackendMessage.Welcome(Long.toString(c.agentId), Protocol.VERSION,
         config.agents().heartbeatSeconds(), config.agents().leaseSeconds()));
+  }
+
+  private void heartbeat(AgentConnection c, AgentMessage.Heartbeat beat) {
+    registry.seen(c.agentId);
+    c.currentRunId = beat.runId();
+    if (beat.runId() != null && leases.renew(c.agentId, beat.runId())) {
+      c.send(new BackendMessage.CancelRun(beat.runId()));
+    }
+  }
+
+  private void started(AgentConnection c, AgentMessage.RunStarted started) {
+    if (!reports.started(c.agentId, started)) {
+      c.send(new BackendMessage.CancelRun(started.runId()));
+    }
+    c.send(new BackendMessage.Ack(started.runId(), started.seq()));
+  }
+
+  private void metric(AgentConnection c, AgentMessage.MetricReport report) {
+    if (intake.ingest(c.agentId, report) == MetricIntake.Outcome.NOT_HELD) {
+      c.send(new BackendMessage.CancelRun(report.runId()));
+    }
+    c.send(new BackendMessage.Ack(report.runId(), report.seq()));
+  }
+
+  private void evaluated(AgentConnection c, AgentMessage.RunEvaluated evaluated) {
+    reports.evaluated(c.agentId, evaluated);
+    c.send(new BackendMessage.Ack(evaluated.runId(), evaluated.seq()));
+  }
+
+  private void finished(AgentConnection c, AgentMessage.RunFinished finished) {
+    reports.finished(c.agentId, finished);
+    c.currentRunId = null;
+    c.send(new BackendMessage.Ack(finished.runId(), finished.seq()));
   }
 
   private void claim(AgentConnection c) {
@@ -111,9 +137,7 @@ class AgentMessageHandler {
       Run run = Run.findById(claimed.id);
       Recipe recipe = runs.recipe(run);
       List<String> classes = List.copyOf(datasets.classCounts(run.dataset).keySet());
-      long trainImages = run.dataset.details != null ? datasets.trainImages(run.dataset)
-          : Math.round(run.dataset.imageCount * (1 - recipe.validationFraction()));
-      long steps = Math.max(1, trainImages / recipe.batchSize());
+      long steps = Math.max(1, datasets.trainImages(run.dataset, recipe.validationFraction()) / recipe.batchSize());
       int interval = (int) Math.max(1, steps / STEP_POINTS_PER_EPOCH);
       String base = "/api/agent/runs/" + run.id;
       return new BackendMessage.RunAssignment(run.id, run.dataset.id, base + "/dataset", base + "/model",

@@ -1,13 +1,14 @@
 package io.kiln.backend.agent;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.backend.auth.AgentCredentials;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Conflicts;
+import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.common.Tokens;
 import io.kiln.backend.run.RunLeases;
+import io.kiln.core.protocol.AgentMessage.DeviceInfo;
 import io.kiln.core.protocol.AgentMessage.Hello;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
@@ -16,20 +17,20 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** Enrollment tokens, agent credentials, revocation and the records agents keep up to date. */
 @ApplicationScoped
-public class AgentRegistry {
+public class AgentRegistry implements AgentCredentials {
   static final String CREDENTIAL_PREFIX = "ka_";
   static final String ENROLLMENT_PREFIX = "ke_";
+  private static final TypeReference<List<DeviceInfo>> DEVICES = new TypeReference<>() {};
   private final KilnConfig config;
-  private final ObjectMapper json;
+  private final Json json;
   private final AgentConnections connections;
   private final RunLeases leases;
 
-  AgentRegistry(KilnConfig config, ObjectMapper json, AgentConnections connections, RunLeases leases) {
+  AgentRegistry(KilnConfig config, Json json, AgentConnections connections, RunLeases leases) {
     this.config = config;
     this.json = json;
     this.connections = connections;
@@ -38,7 +39,7 @@ public class AgentRegistry {
 
   /** A new one-time enrollment token; only its digest is stored. */
   @Transactional
-  public Map<String, Object> createEnrollmentToken(String admin) {
+  public AgentReplies.EnrollmentTokenView createEnrollmentToken(String admin) {
     String token = Tokens.newToken(ENROLLMENT_PREFIX);
     EnrollmentToken row = new EnrollmentToken();
     row.tokenHash = Tokens.digest(token);
@@ -46,12 +47,12 @@ public class AgentRegistry {
     row.createdBy = admin;
     row.expiresAt = row.createdAt.plus(Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
     row.persist();
-    return Map.of("token", token, "expiresAt", row.expiresAt.toString());
+    return new AgentReplies.EnrollmentTokenView(token, row.expiresAt);
   }
 
   /** Exchanges an unused, unexpired token for a new agent and its credential. */
   @Transactional
-  public Map<String, Object> enroll(String token, String name) {
+  public AgentReplies.Enrolled enroll(String token, String name) {
     if (token == null || token.isBlank()) {
       throw ApiException.badRequest("an enrollment token is required");
     }
@@ -72,9 +73,10 @@ public class AgentRegistry {
     agent.persist();
     row.usedAt = agent.createdAt;
     row.agentId = agent.id;
-    return Map.of("agentId", agent.id, "credential", credential);
+    return new AgentReplies.Enrolled(agent.id, credential);
   }
 
+  @Override
   @Transactional
   public Optional<Long> agentIdForCredential(String credential) {
     return Agent.<Agent>find("credentialHash", Tokens.digest(credential)).firstResultOptional()
@@ -88,11 +90,7 @@ public class AgentRegistry {
     agent.hostname = hello.hostname();
     agent.agentVersion = hello.agentVersion();
     agent.lastSeenAt = Instant.now();
-    try {
-      agent.devices = json.writeValueAsString(hello.devices());
-    } catch (JsonProcessingException e) {
-      agent.devices = "[]";
-    }
+    agent.devices = json.write(hello.devices() == null ? List.of() : hello.devices());
   }
 
   @Transactional
@@ -125,14 +123,8 @@ public class AgentRegistry {
     return Agent.listAll(Sort.ascending("id"));
   }
 
-  List<Map<String, Object>> devices(Agent agent) {
-    if (agent.devices == null) {
-      return List.of();
-    }
-    try {
-      return json.readValue(agent.devices, new TypeReference<>() {});
-    } catch (JsonProcessingException e) {
-      return List.of();
-    }
+  List<DeviceInfo> devices(Agent agent) {
+    List<DeviceInfo> devices = json.read(agent.devices, DEVICES, "devices of agent " + agent.id);
+    return devices == null ? List.of() : devices;
   }
 }

@@ -1,5 +1,6 @@
 package io.kiln.backend.agent;
 
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -7,9 +8,8 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** Admins create enrollment tokens, watch agents and revoke them; agents enroll with a token. */
 @Path("/api/agents")
@@ -24,23 +24,23 @@ public class AgentResource {
     this.identity = identity;
   }
 
-  /** Body of an enrollment. */
-  public record EnrollRequest(String token, String name) {}
-
   @POST
   @Path("/enrollment-tokens")
   @RolesAllowed("admin")
-  public Response createToken() {
-    return Response.status(201).entity(registry.createEnrollmentToken(identity.getPrincipal().getName())).build();
+  @ResponseStatus(201)
+  public AgentReplies.EnrollmentTokenView createToken() {
+    return registry.createEnrollmentToken(identity.getPrincipal().getName());
   }
 
   /** Public: the enrollment token itself is the authorization. */
   @POST
   @Path("/enroll")
   @PermitAll
-  public Response enroll(EnrollRequest request) {
-    EnrollRequest body = request == null ? new EnrollRequest(null, null) : request;
-    return Response.status(201).entity(registry.enroll(body.token(), body.name())).build();
+  @SecurityRequirements
+  @ResponseStatus(201)
+  public AgentReplies.Enrolled enroll(AgentReplies.EnrollRequest request) {
+    AgentReplies.EnrollRequest body = request == null ? new AgentReplies.EnrollRequest(null, null) : request;
+    return registry.enroll(body.token(), body.name());
   }
 
   @GET
@@ -55,8 +55,8 @@ public class AgentResource {
   @POST
   @Path("/{id}/revoke")
   @RolesAllowed("admin")
-  public Map<String, Object> revoke(@PathParam("id") long id) {
+  public AgentReplies.Revoked revoke(@PathParam("id") long id) {
     registry.revokeEverywhere(id);
-    return Map.of("id", id, "revoked", true);
+    return new AgentReplies.Revoked(id, true);
   }
 }

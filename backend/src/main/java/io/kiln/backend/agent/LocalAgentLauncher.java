@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -26,6 +25,7 @@ import org.jboss.logging.Logger;
 @Singleton
 public class LocalAgentLauncher {
   private static final Logger LOG = Logger.getLogger(LocalAgentLauncher.class);
+  private static final String ONEDNN_ISA = "ONEDNN_MAX_CPU_ISA";
   private final KilnConfig config;
   private final DataDirectory dirs;
   private final AgentRegistry registry;
@@ -73,9 +73,16 @@ public class LocalAgentLauncher {
     try {
       ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
       builder.environment().put("OPT_OUT_TRACKING", "true");
+      if (cpuCachesHidden() && System.getenv(ONEDNN_ISA) == null) {
+        // oneDNN (inside libtorch) divides by the L2 size when it plans AVX2/AVX-512 convolution
+        // kernels; where the machine hides its caches (sandboxes, some VMs) that is 0 and the
+        // agent dies of SIGFPE. Plain AVX kernels do not ask.
+        builder.environment().put(ONEDNN_ISA, "AVX");
+        LOG.info("this machine does not show its CPU caches: the local agent runs oneDNN with AVX kernels");
+      }
       if (!Files.exists(workDir.resolve("credential"))) {
-        Map<String, Object> token = registry.createEnrollmentToken("local-agent-launcher");
-        builder.environment().put("KILN_ENROLLMENT_TOKEN", (String) token.get("token"));
+        builder.environment().put("KILN_ENROLLMENT_TOKEN",
+            registry.createEnrollmentToken("local-agent-launcher").token());
       }
       process = builder.start();
       LOG.infof("started the local agent (pid %d)", process.pid());
@@ -101,5 +108,10 @@ public class LocalAgentLauncher {
       }
       LOG.info("stopped the local agent");
     }
+  }
+
+  /** True where the kernel shows no CPU cache sizes (then oneDNN's blocking heuristics divide by zero). */
+  static boolean cpuCachesHidden() {
+    return !Files.isDirectory(Path.of("/sys/devices/system/cpu/cpu0/cache"));
   }
 }

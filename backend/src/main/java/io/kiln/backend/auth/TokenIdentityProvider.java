@@ -1,6 +1,5 @@
 package io.kiln.backend.auth;
 
-import io.kiln.backend.agent.AgentRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.IdentityProvider;
@@ -20,9 +19,9 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   public static final String AGENT_ROLE = "agent";
   private static final String AGENT_PREFIX = "agent:";
   private final AuthService auth;
-  private final AgentRegistry agents;
+  private final AgentCredentials agents;
 
-  TokenIdentityProvider(AuthService auth, AgentRegistry agents) {
+  TokenIdentityProvider(AuthService auth, AgentCredentials agents) {
     this.auth = auth;
     this.agents = agents;
   }

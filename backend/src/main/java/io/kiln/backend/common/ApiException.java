@@ -1,22 +1,27 @@
 package io.kiln.backend.common;
 
+import io.kiln.core.recipe.FieldError;
 import java.util.List;
-import java.util.Map;
 
 /** An error a client caused; rendered as a JSON body with this status. */
 public class ApiException extends RuntimeException {
   private final int status;
-  private final List<Map<String, String>> fields;
+  private final List<FieldError> fields;
   private List<?> findings;
 
   public ApiException(int status, String message) {
     this(status, message, List.of());
   }
 
-  public ApiException(int status, String message, List<Map<String, String>> fields) {
+  public ApiException(int status, String message, List<FieldError> fields) {
     super(message);
     this.status = status;
-    this.fields = fields;
+    this.fields = List.copyOf(fields);
+  }
+
+  /** An error about one field of a form or request body. */
+  public static ApiException field(int status, String message, String field, String problem) {
+    return new ApiException(status, message, List.of(new FieldError(field, problem)));
   }
 
   public static ApiException notFound(String what, Object id) {
@@ -42,7 +47,7 @@ public class ApiException extends RuntimeException {
     return status;
   }
 
-  public List<Map<String, String>> fields() {
+  public List<FieldError> fields() {
     return fields;
   }
 }

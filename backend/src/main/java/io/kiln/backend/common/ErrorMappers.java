@@ -1,5 +1,7 @@
 package io.kiln.backend.common;
 
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.kiln.core.recipe.FieldError;
 import io.kiln.core.recipe.RecipeException;
 import io.kiln.core.run.IllegalTransitionException;
 import io.quarkus.security.ForbiddenException;
@@ -8,8 +10,10 @@ import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -25,9 +29,7 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response recipe(RecipeException e) {
-    List<Map<String, String>> fields = e.errors().stream()
-        .map(f -> Map.of("field", f.field(), "message", f.message())).toList();
-    return reply(400, "invalid recipe: " + e.getMessage(), fields);
+    return reply(400, "invalid recipe: " + e.getMessage(), e.errors());
   }
 
   @ServerExceptionMapper
@@ -47,9 +49,46 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response validation(ConstraintViolationException e) {
-    List<Map<String, String>> fields = e.getConstraintViolations().stream()
-        .map(v -> Map.of("field", v.getPropertyPath().toString(), "message", v.getMessage())).toList();
+    List<FieldError> fields = e.getConstraintViolations().stream()
+        .map(v -> new FieldError(v.getPropertyPath().toString(), v.getMessage())).toList();
     return reply(400, "invalid request", fields);
+  }
+
+  /**
+   * A body whose JSON is well-formed but has a value of the wrong type (text for a number, 1.5 for
+   * a whole number, a word for a list): 400 naming the field and what it must be.
+   */
+  @ServerExceptionMapper
+  public Response wrongType(MismatchedInputException e) {
+    String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+        .collect(Collectors.joining(".")).replace(".[", "[");
+    if (field.isEmpty()) {
+      return reply(400, "malformed request: the body must be a JSON object", List.of());
+    }
+    String problem = "must be " + expected(e.getTargetType());
+    return reply(400, field + " " + problem, List.of(new FieldError(field, problem)));
+  }
+
+  private static String expected(Class<?> type) {
+    if (type == null) {
+      return "of another type";
+    }
+    if (type == Integer.class || type == int.class || type == Long.class || type == long.class) {
+      return "a whole number";
+    }
+    if (Number.class.isAssignableFrom(type) || type == double.class) {
+      return "a number";
+    }
+    if (type == String.class) {
+      return "text";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (Collection.class.isAssignableFrom(type)) {
+      return "a list";
+    }
+    return Map.class.isAssignableFrom(type) ? "a JSON object" : "a " + type.getSimpleName();
   }
 
   @ServerExceptionMapper
@@ -89,7 +128,7 @@ public class ErrorMappers {
     return newline > 0 ? m.substring(0, newline) : m;
   }
 
-  private static Response reply(int status, String message, List<Map<String, String>> fields) {
+  private static Response reply(int status, String message, List<FieldError> fields) {
     return Response.status(status).type(MediaType.APPLICATION_JSON)
         .entity(new ErrorBody(status, message, fields)).build();
   }

@@ -14,6 +14,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.jboss.resteasy.reactive.ResponseStatus;
 import java.util.Map;
 import java.util.function.Supplier;
 import org.jboss.resteasy.reactive.RestForm;
@@ -75,16 +76,20 @@ public class DatasetResource {
   @POST
   @Path("/{id}/versions")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response resplit(@PathParam("id") long id, Map<String, Object> body) {
-    Map<String, Object> request = body == null ? Map.of() : body;
-    SplitOptions options = splitOptions(() -> new SplitOptions("auto", whole(request, "valPercent", 10),
-        whole(request, "testPercent", 10), whole(request, "seed", 42)));
-    return Response.status(201).entity(datasets.resplit(id, options, user())).build();
+  @ResponseStatus(201)
+  public DatasetView resplit(@PathParam("id") long id, ResplitRequest body) {
+    ResplitRequest request = body == null ? new ResplitRequest(null, null, null) : body;
+    SplitOptions options = splitOptions(() -> new SplitOptions("auto", orElse(request.valPercent(), 10),
+        orElse(request.testPercent(), 10), request.seed() == null ? 42 : request.seed()));
+    return datasets.resplit(id, options, user());
   }
+
+  /** How to split the same images anew (T16); percentages of each class, and the shuffle's seed. */
+  public record ResplitRequest(Integer valPercent, Integer testPercent, Long seed) {}
 
   @GET
   @Path("/sample")
-  public Map<String, Object> sample() {
+  public SampleDatasets.Availability sample() {
     return samples.availability();
   }
 
@@ -92,9 +97,9 @@ public class DatasetResource {
   @POST
   @Path("/sample")
   @Consumes(MediaType.APPLICATION_JSON)
-  public Response importSample(Map<String, Object> body) {
-    Object size = body == null ? null : body.get("size");
-    return Response.status(201).entity(samples.importSample(size == null ? null : size.toString(), user())).build();
+  @ResponseStatus(201)
+  public DatasetView importSample(SampleDatasets.SampleRequest body) {
+    return samples.importSample(body == null ? null : body.size(), user());
   }
 
   /** One image of the dataset by its name in the archive ({@code split/class/file.png}), e.g. a misclassified one. */
@@ -130,16 +135,8 @@ public class DatasetResource {
     }
   }
 
-  private static int whole(Map<String, Object> body, String key, int fallback) {
-    Object value = body.get(key);
-    if (value == null) {
-      return fallback;
-    }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new ApiException(400, key + " must be a whole number", List.of(Map.of("field", key, "message",
-          "must be a whole number")));
-    }
-    return n.intValue();
+  private static int orElse(Integer value, int fallback) {
+    return value == null ? fallback : value;
   }
 
   private String user() {

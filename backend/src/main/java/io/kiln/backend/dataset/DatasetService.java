@@ -11,6 +11,7 @@ import io.kiln.backend.dataset.archive.DatasetImporter;
 import io.kiln.backend.dataset.archive.Finding;
 import io.kiln.backend.dataset.archive.ImportLimits;
 import io.kiln.backend.dataset.archive.ImportResult;
+import io.kiln.core.data.StratifiedSplit;
 import io.kiln.backend.dataset.archive.SplitOptions;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
@@ -146,8 +147,7 @@ public class DatasetService {
     return QuarkusTransaction.requiringNew().call(() -> {
       Dataset base = Dataset.findById(id);
       if (base == null) {
-        throw new ApiException(400, "versionOf: dataset " + id + " does not exist",
-            List.of(Map.of("field", "versionOf", "message", "no such dataset")));
+        throw ApiException.field(400, "versionOf: dataset " + id + " does not exist", "versionOf", "no such dataset");
       }
       return base;
     });
@@ -193,10 +193,15 @@ public class DatasetService {
     }
   }
 
-  /** Images in the training split (the advisor's dataset size, T13). */
-  public int trainImages(Dataset dataset) {
+  /**
+   * Images a run trains on (the advisor's and the presets' dataset size, T13; the agent's steps per
+   * epoch): the training split of a dataset with splits; for an older dataset without them, what
+   * remains after the recipe's validation share. The one place this is decided.
+   */
+  public int trainImages(Dataset dataset, double validationFraction) {
     ImportResult details = details(dataset);
-    return details == null ? dataset.imageCount : details.trainImages();
+    return details != null ? details.trainImages()
+        : StratifiedSplit.approximateTrainCount(dataset.imageCount, validationFraction);
   }
 
   ImportResult details(Dataset dataset) {

@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -33,14 +32,17 @@ public class SampleDatasets {
     this.source = Path.of(config.datasets().fashionMnistDir());
   }
 
-  public Map<String, Object> availability() {
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("available", available());
-    out.put("name", "Fashion-MNIST");
-    out.put("description", "28 x 28 gray photos of clothes in 10 classes (t-shirt, trouser, ... ankle boot)");
-    out.put("sizes", Map.of("small", SIZES.get("small")[0] + SIZES.get("small")[1], "full",
-        SIZES.get("full")[0] + SIZES.get("full")[1]));
-    return out;
+  /** Whether the sample is installed here, what it is, and the sizes on offer (images in all). */
+  public record Availability(boolean available, String name, String description, Map<String, Integer> sizes) {}
+
+  /** The size to import: {@code small} (2,500 images, the default) or {@code full} (70,000). */
+  public record SampleRequest(String size) {}
+
+  public Availability availability() {
+    return new Availability(available(), "Fashion-MNIST",
+        "28 x 28 gray photos of clothes in 10 classes (t-shirt, trouser, ... ankle boot)",
+        Map.of("small", SIZES.get("small")[0] + SIZES.get("small")[1], "full",
+            SIZES.get("full")[0] + SIZES.get("full")[1]));
   }
 
   public DatasetView importSample(String size, String user) {

@@ -1,8 +1,7 @@
 package io.kiln.backend.live;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.advice.AdviceEvents;
+import io.kiln.backend.common.Json;
 import io.kiln.backend.metrics.MetricEvents;
 import io.kiln.backend.run.RunEvents;
 import io.vertx.core.Context;
@@ -24,9 +23,9 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class LiveHub {
   private final Map<Long, Set<Viewer>> viewers = new ConcurrentHashMap<>();
-  private final ObjectMapper json;
+  private final Json json;
 
-  LiveHub(ObjectMapper json) {
+  LiveHub(Json json) {
     this.json = json;
   }
 
@@ -47,26 +46,22 @@ public class LiveHub {
   }
 
   void onMetric(@Observes(during = TransactionPhase.AFTER_SUCCESS) MetricEvents event) {
-    publish(event.runId(), event.point().seq(), Map.of("type", "metric", "point", event.point()));
+    publish(event.runId(), event.point().seq(), new LiveMessage.Metric(event.point()));
   }
 
   void onAdvice(@Observes(during = TransactionPhase.AFTER_SUCCESS) AdviceEvents event) {
-    publish(event.runId(), -1, Map.of("type", "suggestions", "suggestions", event.suggestions()));
+    publish(event.runId(), -1, new LiveMessage.Suggestions(event.suggestions()));
   }
 
   void onRun(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Changed event) {
-    publish(event.run().id(), -1, Map.of("type", "run", "run", event.run()));
+    publish(event.run().id(), -1, new LiveMessage.Run(event.run()));
   }
 
-  String encode(Object message) {
-    try {
-      return json.writeValueAsString(message);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
+  String encode(LiveMessage message) {
+    return json.write(message);
   }
 
-  private void publish(long runId, long seq, Object message) {
+  private void publish(long runId, long seq, LiveMessage message) {
     Set<Viewer> set = viewers.get(runId);
     if (set == null || set.isEmpty()) {
       return;

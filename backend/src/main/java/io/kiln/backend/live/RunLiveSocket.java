@@ -15,7 +15,6 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
-import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -66,11 +65,10 @@ public class RunLiveSocket {
       vertx.executeBlocking(() -> snapshot(runId, afterSeq), false).onComplete(result -> {
         if (result.succeeded()) {
           Snapshot s = result.result();
-          viewer.goLive(hub.encode(Map.of("type", "snapshot", "run", s.run(), "metrics", s.metrics(),
-              "suggestions", s.suggestions())), s.maxSeq());
+          viewer.goLive(hub.encode(new LiveMessage.Snapshot(s.run(), s.metrics(), s.suggestions())), s.maxSeq());
         } else {
           String message = result.cause() instanceof ApiException api ? api.getMessage() : "cannot load the run";
-          socket.writeTextMessage(hub.encode(Map.of("type", "error", "error", message)));
+          socket.writeTextMessage(hub.encode(new LiveMessage.Error(message)));
           socket.close((short) 4404, message);
           hub.remove(runId, viewer);
         }

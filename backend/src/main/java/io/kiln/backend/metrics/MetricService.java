@@ -1,11 +1,8 @@
 package io.kiln.backend.metrics;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kiln.backend.run.Run;
-import io.kiln.backend.run.RunEvents;
-import io.kiln.backend.run.RunMapper;
+import io.kiln.backend.common.Json;
+import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.AgentMessage.MetricReport;
 import io.kiln.core.protocol.MetricKind;
 import io.quarkus.panache.common.Sort;
@@ -15,36 +12,29 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
+import java.util.Optional;
 
-/** Stores reported metric points exactly once and keeps the run's progress fields current. */
+/**
+ * Stores reported metric points exactly once per (run, seq) and reads them back. Knows nothing of
+ * leases or run progress: the caller checks the lease and moves the run forward in the same
+ * transaction (see the agent package's intake).
+ */
 @ApplicationScoped
 public class MetricService {
   private static final TypeReference<LinkedHashMap<String, Double>> VALUES = new TypeReference<>() {};
-  private final ObjectMapper json;
-  private final RunMapper runs;
+  private final Json json;
   private final Event<MetricEvents> stored;
-  private final Event<RunEvents.Changed> changed;
 
-  MetricService(ObjectMapper json, RunMapper runs, Event<MetricEvents> stored, Event<RunEvents.Changed> changed) {
+  MetricService(Json json, Event<MetricEvents> stored) {
     this.json = json;
-    this.runs = runs;
     this.stored = stored;
-    this.changed = changed;
   }
 
-  /** What became of a report. */
-  public enum Outcome { STORED, DUPLICATE, NOT_HELD }
-
+  /** Stores the point; empty when this (run, seq) was stored before. Joins the caller's transaction. */
   @Transactional
-  public Outcome ingest(long agentId, MetricReport report) {
-    Run run = Run.findById(report.runId());
-    if (run == null || !Objects.equals(run.agentId, agentId) || !run.state.leased()) {
-      return Outcome.NOT_HELD;
-    }
+  public Optional<MetricView> store(MetricReport report) {
     if (MetricPoint.count("runId = ?1 and seq = ?2", report.runId(), report.seq()) > 0) {
-      return Outcome.DUPLICATE;
+      return Optional.empty();
     }
     MetricPoint point = new MetricPoint();
     point.runId = report.runId();
@@ -52,22 +42,13 @@ public class MetricService {
     point.kind = report.kind();
     point.epoch = report.epoch();
     point.step = report.step();
-    point.values = write(report.values());
+    point.values = json.write(report.values());
     point.reportedAt = Instant.ofEpochMilli(report.timestampMillis());
     point.persist();
-    run.lastStep = Math.max(run.lastStep, report.step());
-    if (MetricKind.EPOCH.equals(report.kind())) {
-      run.currentEpoch = Math.max(run.currentEpoch, report.epoch());
-      Double val = report.values().get("valAccuracy");
-      if (val != null && (run.bestValAccuracy == null || val > run.bestValAccuracy)) {
-        run.bestValAccuracy = val;
-      }
-    }
-    stored.fire(new MetricEvents(run.id, view(point)));
-    if (MetricKind.EPOCH.equals(report.kind())) {
-      changed.fire(new RunEvents.Changed(runs.view(run)));
-    }
-    return Outcome.STORED;
+    MetricView view = new MetricView(point.seq, point.kind, point.epoch, point.step,
+        new LinkedHashMap<>(report.values()), report.timestampMillis());
+    stored.fire(new MetricEvents(report.runId(), view));
+    return Optional.of(view);
   }
 
   /** Points of a run with a sequence number above {@code afterSeq}, in order. */
@@ -75,6 +56,14 @@ public class MetricService {
   public List<MetricView> list(long runId, long afterSeq) {
     return MetricPoint.<MetricPoint>list("runId = ?1 and seq > ?2", Sort.ascending("seq"), runId, afterSeq)
         .stream().map(this::view).toList();
+  }
+
+  /** The value of {@code metric} in the run's last epoch point, if it has one. */
+  @Transactional
+  public Optional<Double> lastEpochValue(long runId, Metric metric) {
+    MetricPoint last = MetricPoint.find("runId = ?1 and kind = ?2", Sort.descending("seq"), runId,
+        MetricKind.EPOCH).firstResult();
+    return Optional.ofNullable(last).map(p -> metric.orNull(view(p).values()));
   }
 
   /** The next sequence number an agent should use for a run. */
@@ -87,19 +76,7 @@ public class MetricService {
   }
 
   MetricView view(MetricPoint p) {
-    try {
-      Map<String, Double> values = json.readValue(p.values, VALUES);
-      return new MetricView(p.seq, p.kind, p.epoch, p.step, values, p.reportedAt.toEpochMilli());
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("corrupt metric point " + p.id, e);
-    }
-  }
-
-  private String write(Map<String, Double> values) {
-    try {
-      return json.writeValueAsString(values);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException(e);
-    }
+    return new MetricView(p.seq, p.kind, p.epoch, p.step, json.read(p.values, VALUES, "metric point " + p.id),
+        p.reportedAt.toEpochMilli());
   }
 }

@@ -15,7 +15,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 /** Meets a preset with a dataset and the user's own fields: the recipe to launch and why it differs. */
 @ApplicationScoped
@@ -36,7 +35,8 @@ public class PresetPlanner {
 
   public Plan plan(String presetId, Map<String, Object> overrides, Dataset dataset, Set<String> undo) {
     Preset preset = presets.resolve(presetId);
-    DatasetFacts facts = new DatasetFacts(datasets.trainImages(dataset), datasets.classCounts(dataset).size());
+    int trainImages = datasets.trainImages(dataset, Recipe.defaults().validationFraction());
+    DatasetFacts facts = new DatasetFacts(trainImages, datasets.classCounts(dataset).size());
     PresetAdjuster.Result result = PresetAdjuster.adjust(preset, overrides, facts, undo);
     return new Plan(preset.id(), preset.name(), result.recipe(), result.applied(), result.undone());
   }
@@ -53,52 +53,31 @@ public class PresetPlanner {
     }
   }
 
-  /**
-   * What launching preset {@code id} would train, for the wizard: {@code datasetId}, {@code fields}
-   * (the user's overrides), {@code undoAdjustments}, {@code agentId} (whose speed to estimate with).
-   */
-  public Map<String, Object> preview(String id, Map<String, Object> request) {
-    if (!(request.get("datasetId") instanceof Number datasetId)) {
-      throw new ApiException(400, "datasetId is required", List.of(Map.of("field", "datasetId", "message",
-          "is required")));
+  /** What launching preset {@code id} would train, for the wizard, with a time estimate. */
+  public PresetRequests.PresetPreview preview(String id, PresetRequests.PreviewRequest request) {
+    if (request == null || request.datasetId() == null) {
+      throw ApiException.field(400, "datasetId is required", "datasetId", "is required");
     }
     Map<String, Object> overrides = new LinkedHashMap<>();
-    if (request.get("fields") instanceof Map<?, ?> fields) {
-      fields.forEach((k, v) -> {
+    if (request.fields() != null) {
+      request.fields().forEach((k, v) -> {
         if (v != null) {
-          overrides.put(String.valueOf(k), v);
+          overrides.put(k, v);
         }
       });
     }
     Dataset dataset = QuarkusTransaction.requiringNew().call(() -> {
-      Dataset d = Dataset.findById(datasetId.longValue());
+      Dataset d = Dataset.findById(request.datasetId());
       if (d == null) {
-        throw new ApiException(400, "dataset " + datasetId + " does not exist", List.of(Map.of("field",
-            "datasetId", "message", "no such dataset")));
+        throw ApiException.field(400, "dataset " + request.datasetId() + " does not exist", "datasetId",
+            "no such dataset");
       }
       return d;
     });
-    Plan plan = plan(id, overrides, dataset, undoFields(request.get("undoAdjustments")));
-    int train = datasets.trainImages(dataset);
-    Long agentId = request.get("agentId") instanceof Number n ? n.longValue() : null;
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("presetId", plan.presetId());
-    out.put("recipe", plan.recipe().toMap());
-    out.put("adjustments", plan.applied());
-    out.put("undone", plan.undone());
-    out.put("estimate", estimates.estimate(plan.recipe(), train, dataset.imageCount - train, agentId));
-    return out;
-  }
-
-  /** The fields whose adjustments the user undid; 400 naming {@code undoAdjustments} unless a list of names. */
-  public static Set<String> undoFields(Object value) {
-    if (value == null) {
-      return Set.of();
-    }
-    if (!(value instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
-      throw new ApiException(400, "undoAdjustments must be a list of field names, e.g. [\"learningRate\"]",
-          List.of(Map.of("field", "undoAdjustments", "message", "must be a list of field names")));
-    }
-    return list.stream().map(String.class::cast).collect(Collectors.toSet());
+    Set<String> undo = request.undoAdjustments() == null ? Set.of() : Set.copyOf(request.undoAdjustments());
+    Plan plan = plan(id, overrides, dataset, undo);
+    int train = datasets.trainImages(dataset, plan.recipe().validationFraction());
+    return new PresetRequests.PresetPreview(plan.presetId(), plan.recipe().toMap(), plan.applied(), plan.undone(),
+        estimates.estimate(plan.recipe(), train, dataset.imageCount - train, request.agentId()));
   }
 }

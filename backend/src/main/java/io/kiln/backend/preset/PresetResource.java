@@ -8,9 +8,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
-import java.util.Map;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** Built-in and custom presets; a preview of what a preset becomes on a dataset, with a time estimate. */
 @Path("/api/presets")
@@ -39,21 +38,22 @@ public class PresetResource {
 
   /** {"name", "description", "fields": {...}, "basedOn": "balanced"}: validated like a run recipe. */
   @POST
-  public Response create(Map<String, Object> body) {
-    return Response.status(201).entity(presets.create(body, identity.getPrincipal().getName())).build();
+  @ResponseStatus(201)
+  public PresetView create(PresetRequests.PresetBody body) {
+    return presets.create(body, identity.getPrincipal().getName());
   }
 
   @PUT
   @Path("/{id}")
-  public PresetView update(@PathParam("id") String id, Map<String, Object> body) {
+  public PresetView update(@PathParam("id") String id, PresetRequests.PresetBody body) {
     return presets.update(id, body);
   }
 
   @DELETE
   @Path("/{id}")
-  public Response delete(@PathParam("id") String id) {
+  @ResponseStatus(204)
+  public void delete(@PathParam("id") String id) {
     presets.delete(id);
-    return Response.noContent().build();
   }
 
   /**
@@ -63,7 +63,7 @@ public class PresetResource {
    */
   @POST
   @Path("/{id}/preview")
-  public Map<String, Object> preview(@PathParam("id") String id, Map<String, Object> body) {
-    return planner.preview(id, body == null ? Map.of() : body);
+  public PresetRequests.PresetPreview preview(@PathParam("id") String id, PresetRequests.PreviewRequest body) {
+    return planner.preview(id, body);
   }
 }

@@ -1,9 +1,7 @@
 package io.kiln.backend.preset;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.Json;
 import io.kiln.core.preset.BuiltInPresets;
 import io.kiln.core.preset.Preset;
 import io.kiln.core.preset.PresetRules;
@@ -22,10 +20,9 @@ import java.util.TreeSet;
 @ApplicationScoped
 public class PresetService {
   static final String CUSTOM = "custom-";
-  private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() {};
-  private final ObjectMapper json;
+  private final Json json;
 
-  PresetService(ObjectMapper json) {
+  PresetService(Json json) {
     this.json = json;
   }
 
@@ -50,25 +47,23 @@ public class PresetService {
       return new Preset(v.id(), v.name(), v.description(), v.whenToUse(), v.cost(), v.goal(), v.trickIds(),
           v.fields(), v.builtIn());
     } catch (ApiException e) {
-      throw new ApiException(400, "presetId: preset '" + id + "' does not exist",
-          List.of(Map.of("field", "presetId", "message", "no such preset")));
+      throw ApiException.field(400, "presetId: preset '" + id + "' does not exist", "presetId", "no such preset");
     }
   }
 
   @Transactional
-  public PresetView create(Map<String, Object> body, String user) {
+  public PresetView create(PresetRequests.PresetBody body, String user) {
     CustomPreset preset = new CustomPreset();
     preset.createdAt = Instant.now();
     preset.createdBy = user;
-    Object basedOn = body == null ? null : body.get("basedOn");
-    preset.basedOn = basedOn == null ? null : get(basedOn.toString()).id();
+    preset.basedOn = body == null || body.basedOn() == null ? null : get(body.basedOn()).id();
     fill(preset, body);
     preset.persist();
     return view(preset);
   }
 
   @Transactional
-  public PresetView update(String id, Map<String, Object> body) {
+  public PresetView update(String id, PresetRequests.PresetBody body) {
     CustomPreset preset = custom(editable(id));
     fill(preset, body);
     return view(preset);
@@ -80,31 +75,26 @@ public class PresetService {
   }
 
   /** Name, description and fields, validated exactly like a run recipe (T-rules in core). */
-  private void fill(CustomPreset preset, Map<String, Object> body) {
+  private void fill(CustomPreset preset, PresetRequests.PresetBody body) {
     if (body == null) {
       throw ApiException.badRequest("send a JSON object with name, description and fields");
     }
-    Object name = body.get("name");
-    Object description = body.getOrDefault("description", "");
-    String problem = PresetRules.checkCard(name instanceof String s ? s : null,
-        description instanceof String d ? d : null);
-    if (problem != null || !(description instanceof String)) {
-      String message = problem != null ? problem : "description: must be text";
-      throw new ApiException(400, message, List.of(Map.of("field", message.substring(0, message.indexOf(':')),
-          "message", message.substring(message.indexOf(':') + 2))));
+    String description = body.description() == null ? "" : body.description();
+    String problem = PresetRules.checkCard(body.name(), description);
+    if (problem != null) {
+      int colon = problem.indexOf(':');
+      throw ApiException.field(400, problem, problem.substring(0, colon), problem.substring(colon + 2));
     }
-    if (!(body.get("fields") instanceof Map<?, ?> raw)) {
-      throw new ApiException(400, "fields: give the recipe fields the preset sets as a JSON object",
-          List.of(Map.of("field", "fields", "message", "is required")));
+    if (body.fields() == null) {
+      throw ApiException.field(400, "fields: give the recipe fields the preset sets as a JSON object", "fields",
+          "is required");
     }
-    Map<String, Object> fields = new LinkedHashMap<>();
-    raw.forEach((k, v) -> fields.put(String.valueOf(k), v));
     Map<String, Object> normalized = new LinkedHashMap<>();
-    var recipe = PresetRules.recipeOf(fields).toMap();
-    new TreeSet<>(fields.keySet()).forEach(k -> normalized.put(k, recipe.get(k)));
-    preset.name = ((String) name).trim();
-    preset.description = (String) description;
-    preset.recipe = write(normalized);
+    var recipe = PresetRules.recipeOf(body.fields()).toMap();
+    new TreeSet<>(body.fields().keySet()).forEach(k -> normalized.put(k, recipe.get(k)));
+    preset.name = body.name().trim();
+    preset.description = description;
+    preset.recipe = json.write(normalized);
     preset.updatedAt = Instant.now();
   }
 
@@ -143,27 +133,11 @@ public class PresetService {
   }
 
   private PresetView view(CustomPreset c) {
-    Map<String, Object> fields = read(c.recipe);
+    Map<String, Object> fields = json.readMap(c.recipe, "fields of preset " + c.id);
     TreeSet<String> tricks = new TreeSet<>((a, b) -> Integer.compare(Integer.parseInt(a.substring(1)),
         Integer.parseInt(b.substring(1))));
     fields.keySet().forEach(f -> tricks.addAll(RecipeFields.get(f).trickIds()));
     return new PresetView(CUSTOM + c.id, c.name, c.description, "your team's own preset", "depends on its"
         + " fields", "custom", List.copyOf(tricks), fields, false, c.basedOn, c.createdBy, c.updatedAt);
-  }
-
-  private Map<String, Object> read(String text) {
-    try {
-      return json.readValue(text, MAP);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("corrupt preset fields", e);
-    }
-  }
-
-  private String write(Map<String, Object> fields) {
-    try {
-      return json.writeValueAsString(fields);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

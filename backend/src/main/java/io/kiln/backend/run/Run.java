@@ -122,6 +122,20 @@ public class Run extends PanacheEntityBase {
   @Version
   public long version;
 
+  /** True while {@code agentId} holds this run's lease (assigned, running or being cancelled). */
+  public boolean heldBy(long agentId) {
+    return agentId == (this.agentId == null ? -1 : this.agentId) && state.leased();
+  }
+
+  /** Progress from a stored metric point: the furthest step and epoch, the best validation accuracy. */
+  void recordProgress(long step, int epoch, Double valAccuracy) {
+    lastStep = Math.max(lastStep, step);
+    currentEpoch = Math.max(currentEpoch, epoch);
+    if (valAccuracy != null && (bestValAccuracy == null || valAccuracy > bestValAccuracy)) {
+      bestValAccuracy = valAccuracy;
+    }
+  }
+
   /** Moves to {@code next} through the transition table, stamping the times that go with it. */
   public void moveTo(RunState next) {
     state = RunStateMachine.transition(state, next);

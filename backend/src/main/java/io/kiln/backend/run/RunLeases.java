@@ -1,34 +1,20 @@
 package io.kiln.backend.run;
 
-import io.kiln.backend.backbone.Backbone;
-import io.kiln.backend.common.ApiException;
-import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.KilnConfig;
-import io.kiln.core.protocol.AgentMessage.RunEvaluated;
-import io.kiln.core.protocol.AgentMessage.RunFinished;
-import io.kiln.core.protocol.AgentMessage.RunStarted;
-import io.kiln.core.recipe.Recipe;
 import io.kiln.core.run.RunState;
 import io.kiln.core.run.RunStateMachine;
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * The agent side of a run's life: claiming under a lease, renewing it with heartbeats, starting,
- * finishing, and failing runs whose agent went silent.
+ * A run's lease: claiming a queued run, renewing it with heartbeats, and failing runs whose agent
+ * went silent or was revoked. What an agent reports about a run it holds is {@link RunReports}; the
+ * files it reads and writes are {@link RunFiles}.
  */
 @ApplicationScoped
 public class RunLeases {
@@ -36,13 +22,11 @@ public class RunLeases {
   private static final List<RunState> LEASED = List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING);
   private final KilnConfig config;
   private final RunMapper mapper;
-  private final DataDirectory dirs;
   private final Event<RunEvents.Changed> changed;
 
-  RunLeases(KilnConfig config, RunMapper mapper, DataDirectory dirs, Event<RunEvents.Changed> changed) {
+  RunLeases(KilnConfig config, RunMapper mapper, Event<RunEvents.Changed> changed) {
     this.config = config;
     this.mapper = mapper;
-    this.dirs = dirs;
     this.changed = changed;
   }
 
@@ -73,101 +57,14 @@ public class RunLeases {
   /** Extends the lease; returns true when the agent should stop this run (cancelled or no longer its). */
   @Transactional
   public boolean renew(long agentId, long runId) {
-    Run run = Run.findById(runId);
-    if (run == null || !held(run, agentId)) {
-      return true;
-    }
-    run.leaseExpiresAt = leaseEnd();
-    return run.state == RunState.CANCELLING;
+    Optional<Run> run = held(agentId, runId);
+    run.ifPresent(r -> r.leaseExpiresAt = leaseEnd());
+    return run.map(r -> r.state == RunState.CANCELLING).orElse(true);
   }
 
-  @Transactional
-  public boolean started(long agentId, RunStarted event) {
-    Run run = Run.findById(event.runId());
-    if (run == null || !held(run, agentId)) {
-      return false;
-    }
-    if (run.state == RunState.ASSIGNED) {
-      run.moveTo(RunState.RUNNING);
-    }
-    run.device = event.device();
-    run.totalEpochs = event.totalEpochs();
-    run.stepsPerEpoch = event.stepsPerEpoch();
-    run.leaseExpiresAt = leaseEnd();
-    changed.fire(new RunEvents.Changed(mapper.view(run)));
-    return true;
-  }
-
-  /** Records the outcome; a repeat of the same report is ignored. */
-  @Transactional
-  public void finished(long agentId, RunFinished event) {
-    Run run = Run.findById(event.runId());
-    if (run == null || !held(run, agentId)) {
-      return;
-    }
-    RunState outcome = parseOutcome(event.outcome());
-    if (outcome == RunState.SUCCEEDED && run.modelPath == null) {
-      outcome = RunState.FAILED;
-      run.failureReason = "the agent reported success but uploaded no model";
-    } else if (outcome != RunState.SUCCEEDED) {
-      run.failureReason = event.reason();
-    } else {
-      run.note = event.reason();
-    }
-    run.moveTo(outcome);
-    changed.fire(new RunEvents.Changed(mapper.view(run)));
-  }
-
-  /** Streams the model to disk first, then records it, so a half-sent model is never referenced. */
-  public void storeModel(long agentId, long runId, InputStream body) {
-    QuarkusTransaction.requiringNew().run(() -> requireHeld(agentId, runId));
-    Path temp = dirs.models().resolve(runId + ".zip.part");
-    try {
-      Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(temp, dirs.models().resolve(runId + ".zip"), StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not store the model of run " + runId, e);
-    }
-    QuarkusTransaction.requiringNew().run(() -> requireHeld(agentId, runId).modelPath = "models/" + runId + ".zip");
-  }
-
-  /** The dataset archive of a run this agent holds. */
-  @Transactional
-  public Path datasetArchive(long agentId, long runId) {
-    return dirs.root().resolve(requireHeld(agentId, runId).dataset.archivePath);
-  }
-
-  /** The starting weights (T13): the finished parent run's model archive, or the uploaded backbone. */
-  @Transactional
-  public Path initialWeights(long agentId, long runId) {
-    Run run = requireHeld(agentId, runId);
-    Recipe recipe = mapper.recipe(run);
-    if ("backbone".equals(recipe.initialWeights())) {
-      Backbone backbone = Backbone.findById(recipe.backboneId());
-      if (backbone == null) {
-        throw ApiException.notFound("backbone", recipe.backboneId());
-      }
-      return dirs.root().resolve(backbone.filePath);
-    }
-    long parentId = recipe.initialRunId();
-    Run parent = Run.findById(parentId);
-    if (parent == null || parent.modelPath == null) {
-      throw ApiException.notFound("model of run", parentId);
-    }
-    return dirs.root().resolve(parent.modelPath);
-  }
-
-  /** Stores the final evaluation; a resend overwrites it with the same content. */
-  @Transactional
-  public void evaluated(long agentId, RunEvaluated event) {
-    Run run = Run.findById(event.runId());
-    if (run == null || !held(run, agentId)) {
-      return;
-    }
-    run.evaluation = mapper.evaluationJson(event.evaluation());
-    run.testAccuracy = event.evaluation().get("testAccuracy") instanceof Number n ? n.doubleValue() : null;
-    changed.fire(new RunEvents.Changed(mapper.view(run)));
+  /** The run, when {@code agentId} holds its lease; joins the caller's transaction. */
+  public Optional<Run> held(long agentId, long runId) {
+    return Optional.ofNullable(Run.<Run>findById(runId)).filter(run -> run.heldBy(agentId));
   }
 
   /** The runs whose lease ran out: their agent crashed, lost the network or was revoked. */
@@ -212,31 +109,7 @@ public class RunLeases {
     }
   }
 
-  private Run requireHeld(long agentId, long runId) {
-    Run run = Run.findById(runId);
-    if (run == null || !held(run, agentId)) {
-      throw new ApiException(409, "agent " + agentId + " holds no lease on run " + runId);
-    }
-    return run;
-  }
-
-  private static boolean held(Run run, long agentId) {
-    return Objects.equals(run.agentId, agentId) && run.state.leased();
-  }
-
-  private Instant leaseEnd() {
+  Instant leaseEnd() {
     return Instant.now().plusSeconds(config.agents().leaseSeconds());
-  }
-
-  private static RunState parseOutcome(String outcome) {
-    try {
-      RunState state = RunState.valueOf(String.valueOf(outcome).toUpperCase());
-      if (state.terminal()) {
-        return state;
-      }
-    } catch (IllegalArgumentException ignored) {
-      // fall through
-    }
-    return RunState.FAILED;
   }
 }

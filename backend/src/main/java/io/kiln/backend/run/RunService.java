@@ -23,10 +23,7 @@ import java.util.Set;
 /** What users do with runs: launch, list, inspect, cancel. */
 @ApplicationScoped
 public class RunService {
-  /** Keys of a launch request that are not recipe fields. */
-  private static final Set<String> REQUEST_KEYS = Set.of("datasetId", "name", "autopilot", "presetId",
-      "undoAdjustments");
-  private static final RecipeParser PARSER = new RecipeParser(REQUEST_KEYS);
+  private static final RecipeParser PARSER = new RecipeParser(Set.of());
   /** The most follow-up runs an autopilot may start from one run. */
   public static final int MAX_AUTOPILOT = 10;
   private final RunMapper mapper;
@@ -48,54 +45,45 @@ public class RunService {
 
   /** Validates the request (dataset and recipe) and queues the run. */
   @Transactional
-  public RunView create(Map<String, Object> request, String user) {
+  public RunView create(RunRequest request, String user) {
     if (request == null) {
       throw ApiException.badRequest("send a JSON object with at least a datasetId");
     }
-    Object datasetId = request.get("datasetId");
-    if (!(datasetId instanceof Number number) || number.doubleValue() != Math.rint(number.doubleValue())) {
-      throw new ApiException(400, "datasetId is required and must be a dataset's numeric id",
-          List.of(Map.of("field", "datasetId", "message", "is required")));
+    if (request.datasetId == null) {
+      throw ApiException.field(400, "datasetId is required and must be a dataset's numeric id", "datasetId",
+          "is required");
     }
-    Dataset dataset = Dataset.findById(number.longValue());
+    Dataset dataset = Dataset.findById(request.datasetId);
     if (dataset == null) {
-      throw new ApiException(400, "dataset " + number.longValue() + " does not exist",
-          List.of(Map.of("field", "datasetId", "message", "no such dataset")));
+      throw ApiException.field(400, "dataset " + request.datasetId + " does not exist", "datasetId",
+          "no such dataset");
     }
-    Object autopilot = request.getOrDefault("autopilot", 0);
-    if (!(autopilot instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.intValue() < 0
-        || n.intValue() > MAX_AUTOPILOT) {
-      throw new ApiException(400, "autopilot must be a whole number of follow-up runs from 0 to " + MAX_AUTOPILOT,
-          List.of(Map.of("field", "autopilot", "message", "must be between 0 and " + MAX_AUTOPILOT)));
+    int autopilot = request.autopilot == null ? 0 : request.autopilot;
+    if (autopilot < 0 || autopilot > MAX_AUTOPILOT) {
+      throw ApiException.field(400, "autopilot must be a whole number of follow-up runs from 0 to " + MAX_AUTOPILOT,
+          "autopilot", "must be between 0 and " + MAX_AUTOPILOT);
     }
-    Object presetId = request.get("presetId");
+    Map<String, Object> overrides = new LinkedHashMap<>(request.fields());
+    overrides.values().removeIf(Objects::isNull);
     PresetPlanner.Plan plan = null;
     Recipe recipe;
-    if (presetId == null) {
-      recipe = PARSER.parse(request);
-    } else if (presetId instanceof String id) {
-      plan = presets.plan(id, overrides(request), dataset, PresetPlanner.undoFields(request.get("undoAdjustments")));
-      recipe = plan.recipe();
+    if (request.presetId == null) {
+      recipe = PARSER.parse(overrides);
     } else {
-      throw new ApiException(400, "presetId must be a preset's id, e.g. \"balanced\"",
-          List.of(Map.of("field", "presetId", "message", "must be a string")));
+      plan = presets.plan(request.presetId, overrides, dataset, undo(request.undoAdjustments));
+      recipe = plan.recipe();
     }
-    Run run = newRun(dataset, recipe, nameFor(request.get("name"), dataset, recipe, plan), user);
-    run.autopilot = ((Number) autopilot).intValue();
+    Run run = newRun(dataset, recipe, nameFor(request.name, dataset, recipe, plan), user);
+    run.autopilot = autopilot;
     if (plan != null) {
       run.presetId = plan.presetId();
-      run.adjustments = mapper.json(Map.of("presetName", plan.presetName(), "applied", plan.applied(),
-          "undone", plan.undone()));
+      run.adjustments = mapper.json(new RunAdjustments(plan.presetName(), plan.applied(), plan.undone()));
     }
     return queue(run);
   }
 
-  /** The recipe fields of a launch request: everything but the request's own keys. */
-  private static Map<String, Object> overrides(Map<String, Object> request) {
-    Map<String, Object> overrides = new LinkedHashMap<>(request);
-    overrides.keySet().removeAll(REQUEST_KEYS);
-    overrides.values().removeIf(Objects::isNull);
-    return overrides;
+  private static Set<String> undo(List<String> fields) {
+    return fields == null ? Set.of() : Set.copyOf(fields);
   }
 
   /**
@@ -120,8 +108,8 @@ public class RunService {
     if ("run".equals(recipe.initialWeights())) {
       checkStartingRun(recipe);
     } else if ("backbone".equals(recipe.initialWeights()) && Backbone.findById(recipe.backboneId()) == null) {
-      throw new ApiException(400, "backboneId: backbone " + recipe.backboneId() + " does not exist",
-          List.of(Map.of("field", "backboneId", "message", "no such backbone: upload it first")));
+      throw ApiException.field(400, "backboneId: backbone " + recipe.backboneId() + " does not exist", "backboneId",
+          "no such backbone: upload it first");
     }
     Run run = new Run();
     run.dataset = dataset;
@@ -159,8 +147,7 @@ public class RunService {
           + recipe.architecture() + "; starting weights need the same architecture";
     }
     if (problem != null) {
-      throw new ApiException(400, "initialRunId: " + problem,
-          List.of(Map.of("field", "initialRunId", "message", problem)));
+      throw ApiException.field(400, "initialRunId: " + problem, "initialRunId", problem);
     }
   }
 
@@ -193,6 +180,12 @@ public class RunService {
     return view;
   }
 
+  /** Writes what the autopilot did or decided after this run (plain words, shown on the run page). */
+  @Transactional
+  public void noteAutopilot(long runId, String note) {
+    find(runId).autopilotNote = note;
+  }
+
   /** The stored model archive of a finished run. */
   @Transactional
   public Path model(long id) {
@@ -211,9 +204,9 @@ public class RunService {
     return run;
   }
 
-  private static String nameFor(Object requested, Dataset dataset, Recipe recipe, PresetPlanner.Plan plan) {
-    if (requested instanceof String s && !s.isBlank()) {
-      return s.trim().length() > 200 ? s.trim().substring(0, 200) : s.trim();
+  private static String nameFor(String requested, Dataset dataset, Recipe recipe, PresetPlanner.Plan plan) {
+    if (requested != null && !requested.isBlank()) {
+      return trimmed(requested.trim());
     }
     if (plan != null) {
       return trimmed(dataset.name + " v" + dataset.version + " · " + plan.presetName() + " · " + recipe.epochs()

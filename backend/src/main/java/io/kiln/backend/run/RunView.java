@@ -8,6 +8,6 @@ public record RunView(long id, String name, long datasetId, String datasetName, 
     Map<String, Object> recipe, Instant createdAt, String createdBy, Instant startedAt, Instant finishedAt,
     Long agentId, String device, int totalEpochs, int currentEpoch, long stepsPerEpoch, long lastStep,
     Double bestValAccuracy, String failureReason, boolean modelAvailable, String note,
-    Map<String, Object> evaluation, Long parentId, Long suggestionId, int autopilot, boolean autopilotChild,
+    RunEvaluation evaluation, Long parentId, Long suggestionId, int autopilot, boolean autopilotChild,
     String autopilotNote, int datasetVersion, Double testAccuracy, String presetId,
-    Map<String, Object> adjustments) {}
+    RunAdjustments adjustments) {}

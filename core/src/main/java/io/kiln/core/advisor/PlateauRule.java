@@ -1,5 +1,6 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.metric.Metric;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -36,7 +37,7 @@ final class PlateauRule implements Rule {
     } else if ("constant".equals(r.schedule())) {
       patch.set("schedule", "cosine");
     } else {
-      patch.set("schedule", "plateau").set("plateauMetric", "valAccuracy").set("plateauMode", "max")
+      patch.set("schedule", "plateau").set("plateauMetric", Metric.VAL_ACCURACY.key()).set("plateauMode", "max")
           .set("plateauPatience", 2L);
     }
     String explanation = String.format("Validation accuracy has stayed between %.1f%% and %.1f%% for %d epochs"

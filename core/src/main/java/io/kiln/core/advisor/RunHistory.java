@@ -1,6 +1,10 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.metric.Metric;
+import io.kiln.core.protocol.MetricKind;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the advisor reads: a run's epoch curves, its step losses and whether it has ended.
@@ -31,5 +35,28 @@ public record RunHistory(List<EpochPoint> epochs, List<Double> stepLosses, boole
       }
     }
     return 0;
+  }
+
+  /**
+   * Collects a run's metric points as they arrive, in sequence order, so a reader can append the
+   * new points instead of re-reading the whole run after every epoch.
+   */
+  public static final class Builder {
+    private final List<EpochPoint> epochs = new ArrayList<>();
+    private final List<Double> stepLosses = new ArrayList<>();
+
+    /** Adds one stored point; step points without a loss (none today) are skipped. */
+    public Builder add(String kind, int epoch, Map<String, Double> values) {
+      if (MetricKind.EPOCH.equals(kind)) {
+        epochs.add(EpochPoint.of(epoch, values));
+      } else if (MetricKind.STEP.equals(kind) && values.containsKey(Metric.LOSS.key())) {
+        stepLosses.add(Metric.LOSS.in(values));
+      }
+      return this;
+    }
+
+    public RunHistory build(boolean finished) {
+      return new RunHistory(epochs, stepLosses, finished);
+    }
   }
 }

@@ -20,7 +20,13 @@ public record Suggestion(String ruleId, List<String> trickIds, String severity, 
     patch = Map.copyOf(patch);
   }
 
+  /** 0 for the most severe: suggestions are listed in this order. */
   public int rank() {
+    return rank(severity);
+  }
+
+  /** The order of a severity: high 0, medium 1, anything else (low) 2. */
+  public static int rank(String severity) {
     return switch (severity) {
       case "high" -> 0;
       case "medium" -> 1;

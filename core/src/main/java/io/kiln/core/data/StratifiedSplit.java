@@ -15,6 +15,15 @@ import java.util.TreeMap;
 public final class StratifiedSplit {
   private StratifiedSplit() {}
 
+  /**
+   * About how many of {@code total} images train when a dataset without its own splits holds out
+   * {@code validationFraction} of them: the one estimate the backend and tests use before the agent
+   * splits per class (exact to within one image per class).
+   */
+  public static int approximateTrainCount(int total, double validationFraction) {
+    return (int) Math.round(total * (1 - validationFraction));
+  }
+
   /** Indices into {@code labels} for training and validation. */
   public record Split(int[] train, int[] validation) {}
 

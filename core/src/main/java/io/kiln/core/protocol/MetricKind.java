@@ -1,10 +1,13 @@
 package io.kiln.core.protocol;
 
-/** The kinds of metric points and the value names each carries. */
+/**
+ * The two kinds of metric points. Which values each carries is defined by {@link
+ * io.kiln.core.metric.Metric} (its {@code scope}).
+ */
 public final class MetricKind {
-  /** Every N training steps: values loss, lr, imagesPerSecond. */
+  /** Every few training steps (about 25 a epoch). */
   public static final String STEP = "step";
-  /** Every epoch: values trainLoss, trainAccuracy, valLoss, valAccuracy, lr, seconds. */
+  /** Once per epoch, after validation. */
   public static final String EPOCH = "epoch";
 
   private MetricKind() {}

@@ -41,6 +41,11 @@ public final class ProtocolCodec {
     return encode(message, typeName(BACKEND_TYPES, message.getClass()));
   }
 
+  /** True when the codec has a wire name for this message record (every permitted one must). */
+  public static boolean knows(Class<?> type) {
+    return AGENT_TYPES.containsValue(type) || BACKEND_TYPES.containsValue(type);
+  }
+
   public AgentMessage decodeAgent(String json) {
     return decode(json, AGENT_TYPES);
   }

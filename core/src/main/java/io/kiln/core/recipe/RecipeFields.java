@@ -1,5 +1,6 @@
 package io.kiln.core.recipe;
 
+import io.kiln.core.metric.Metric;
 import static io.kiln.core.recipe.RecipeField.Type.BOOLEAN;
 import static io.kiln.core.recipe.RecipeField.Type.INTEGER;
 import static io.kiln.core.recipe.RecipeField.Type.INTEGER_LIST;
@@ -95,9 +96,9 @@ public final class RecipeFields {
       RecipeField.of("exponentialRate", NUMBER, 0.9).in(SCHEDULE, true)
           .text("Exponential rate per epoch", "Exponential: the rate is multiplied by this every epoch.", "T5")
           .range(0.01, 0.9999).build(),
-      RecipeField.of("plateauMetric", TEXT, "valAccuracy").in(SCHEDULE, true)
+      RecipeField.of("plateauMetric", TEXT, Metric.VAL_ACCURACY.key()).in(SCHEDULE, true)
           .text("Plateau metric", "Plateau: the validation metric watched for improvement.", "T7")
-          .choices("valAccuracy", "valLoss").build(),
+          .choices(Metric.VAL_ACCURACY.key(), Metric.VAL_LOSS.key()).build(),
       RecipeField.of("plateauMode", TEXT, "max").in(SCHEDULE, true)
           .text("Plateau mode", "max for accuracy, min for loss; the wrong mode decays the rate far too early.", "T7")
           .choices("max", "min").build(),
@@ -179,9 +180,9 @@ public final class RecipeFields {
       RecipeField.of("earlyStopping", BOOLEAN, false).in(STOPPING, true)
           .text("Early stopping", "Stop when the validation metric has not improved for 'patience' epochs.", "T15")
           .build(),
-      RecipeField.of("earlyStoppingMetric", TEXT, "valAccuracy").in(STOPPING, true)
+      RecipeField.of("earlyStoppingMetric", TEXT, Metric.VAL_ACCURACY.key()).in(STOPPING, true)
           .text("Watched metric", "valAccuracy (higher is better) or valLoss (lower is better).", "T15")
-          .choices("valAccuracy", "valLoss").build(),
+          .choices(Metric.VAL_ACCURACY.key(), Metric.VAL_LOSS.key()).build(),
       RecipeField.of("earlyStoppingPatience", INTEGER, 5L).in(STOPPING, true)
           .text("Patience (epochs)", "Accuracy jitters, so do not stop at the first drop.", "T15").range(1, 1000)
           .build(),

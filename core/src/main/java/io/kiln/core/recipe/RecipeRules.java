@@ -1,5 +1,6 @@
 package io.kiln.core.recipe;
 
+import io.kiln.core.metric.Metric;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,7 +17,7 @@ final class RecipeRules {
     optimizer(r, errors);
     augmentation(r, errors);
     fineTuning(r, errors);
-    if ("valAccuracy".equals(r.earlyStoppingMetric()) && r.earlyStopping() && r.earlyStoppingMinDelta() >= 1) {
+    if (Metric.VAL_ACCURACY.key().equals(r.earlyStoppingMetric()) && r.earlyStopping() && r.earlyStoppingMinDelta() >= 1) {
       errors.add(new FieldError("earlyStoppingMinDelta", "must be below 1 for an accuracy"));
     }
     return errors;
@@ -50,7 +51,7 @@ final class RecipeRules {
       }
     }
     if ("plateau".equals(r.schedule())) {
-      boolean accuracy = "valAccuracy".equals(r.plateauMetric());
+      boolean accuracy = Metric.VAL_ACCURACY.key().equals(r.plateauMetric());
       if (accuracy != "max".equals(r.plateauMode())) {
         errors.add(new FieldError("plateauMode", "mode '" + r.plateauMode() + "' does not fit " + r.plateauMetric()
             + ": use max for accuracy and min for loss, or the rate decays while the model improves (T7)"));

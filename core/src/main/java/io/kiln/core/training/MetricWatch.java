@@ -1,5 +1,6 @@
 package io.kiln.core.training;
 
+import io.kiln.core.metric.Metric;
 /**
  * Follows one validation metric epoch by epoch and counts epochs without improvement; the shared
  * core of ReduceLROnPlateau (T7) and early stopping (T15). Its state is plain numbers so a
@@ -16,7 +17,8 @@ public record MetricWatch(boolean higherIsBetter, double minDelta, double best, 
 
   /** For metric names such as valAccuracy (higher is better) or valLoss (lower is better). */
   public static boolean higherIsBetterFor(String metric) {
-    return metric.toLowerCase().contains("accuracy");
+    return Metric.byKey(metric).map(m -> m.better() == Metric.Better.HIGHER)
+        .orElseGet(() -> metric.toLowerCase().contains("accuracy"));
   }
 
   /** The state after seeing {@code value} at {@code epoch}. */

@@ -4,12 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ProtocolCodecTest {
   private final ProtocolCodec codec = new ProtocolCodec();
+
+  @Test
+  void everyPermittedMessageHasAWireName() {
+    ArrayDeque<Class<?>> todo = new ArrayDeque<>(
+        List.of(AgentMessage.class, BackendMessage.class));
+    int records = 0;
+    while (!todo.isEmpty()) {
+      Class<?> type = todo.pop();
+      if (type.isSealed()) {
+        todo.addAll(List.of(type.getPermittedSubclasses()));
+      } else {
+        records++;
+        assertTrue(ProtocolCodec.knows(type), type.getSimpleName());
+      }
+    }
+    assertEquals(14, records, "7 messages each way");
+  }
 
   @Test
   void everyAgentMessageRoundTrips() {

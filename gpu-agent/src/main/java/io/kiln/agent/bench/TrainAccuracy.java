@@ -1,5 +1,6 @@
 package io.kiln.agent.bench;
 
+import io.kiln.core.metric.Metric;
 import ai.djl.Model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -61,7 +62,7 @@ public final class TrainAccuracy {
     MetricSink sink = (kind, epoch, step, values) -> {
       if (MetricKind.EPOCH.equals(kind)) {
         System.out.printf("epoch %d: %.0f images/s, train loss %.4f, val acc %.4f, %.0f s so far%n", epoch,
-            values.get("imagesPerSecond"), values.get("trainLoss"), values.get("valAccuracy"),
+            Metric.IMAGES_PER_SECOND.in(values), Metric.TRAIN_LOSS.in(values), Metric.VAL_ACCURACY.in(values),
             (System.nanoTime() - start) / 1e9);
       }
     };

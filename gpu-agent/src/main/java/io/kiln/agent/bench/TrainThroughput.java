@@ -1,5 +1,6 @@
 package io.kiln.agent.bench;
 
+import io.kiln.core.metric.Metric;
 import io.kiln.agent.training.Devices;
 import io.kiln.agent.training.LabelledImages;
 import io.kiln.agent.training.MetricSink;
@@ -40,9 +41,9 @@ public final class TrainThroughput {
     MetricSink sink = (kind, epoch, step, values) -> {
       if (MetricKind.EPOCH.equals(kind)) {
         System.out.printf("epoch %d: %.0f images/s, train loss %.4f, val acc %.4f%n", epoch,
-            values.get("imagesPerSecond"), values.get("trainLoss"), values.get("valAccuracy"));
+            Metric.IMAGES_PER_SECOND.in(values), Metric.TRAIN_LOSS.in(values), Metric.VAL_ACCURACY.in(values));
         if (epoch > 1) {
-          rates.add(values.get("imagesPerSecond"));
+          rates.add(Metric.IMAGES_PER_SECOND.in(values));
         }
       }
     };

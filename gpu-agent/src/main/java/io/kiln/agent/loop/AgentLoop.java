@@ -4,9 +4,11 @@ import io.kiln.agent.backend.BackendClient;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.AgentMessage.DeviceInfo;
 import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.MessageDispatch;
 import io.kiln.core.protocol.Protocol;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -33,6 +35,8 @@ public final class AgentLoop implements BackendClient.Listener {
   private final ExecutorService events = Executors.newSingleThreadExecutor(daemon("kiln-agent-events"));
   private final ExecutorService training = Executors.newSingleThreadExecutor(daemon("kiln-training"));
   private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("kiln-heartbeat"));
+  /** One handler per backend message; {@code AgentLoopTest} proves every permitted one has a handler. */
+  private static final MessageDispatch<AgentLoop, BackendMessage> DISPATCH = dispatchTable();
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile RunExecution current;
@@ -99,27 +103,43 @@ public final class AgentLoop implements BackendClient.Listener {
   }
 
   private void handle(BackendMessage message) {
-    if (message instanceof BackendMessage.Welcome welcome) {
-      LOG.info("connected as agent " + welcome.agentId());
-      startHeartbeats(welcome.heartbeatSeconds());
-      outbox.resendAll();
-      claimIfIdle();
-    } else if (message instanceof BackendMessage.WorkAvailable) {
-      claimIfIdle();
-    } else if (message instanceof BackendMessage.RunAssignment assignment) {
-      accept(assignment);
-    } else if (message instanceof BackendMessage.CancelRun cancel) {
-      RunExecution run = current;
-      if (run != null && run.runId() == cancel.runId()) {
-        LOG.info("run " + cancel.runId() + ": cancel requested");
-        run.cancel();
-      }
-    } else if (message instanceof BackendMessage.Ack ack) {
-      outbox.ack(ack.runId(), ack.seq());
-    } else if (message instanceof BackendMessage.Rejected rejected) {
-      LOG.severe("the backend rejected this agent: " + rejected.reason());
-      new Thread(this::stop, "kiln-agent-stop").start();
+    DISPATCH.dispatch(this, message);
+  }
+
+  /** The permitted backend messages without a handler (a test keeps it empty). */
+  static Set<String> unhandled() {
+    return DISPATCH.unhandled();
+  }
+
+  private static MessageDispatch<AgentLoop, BackendMessage> dispatchTable() {
+    return new MessageDispatch<AgentLoop, BackendMessage>(BackendMessage.class)
+        .on(BackendMessage.Welcome.class, AgentLoop::welcome)
+        .on(BackendMessage.WorkAvailable.class, (loop, m) -> loop.claimIfIdle())
+        .on(BackendMessage.NoWork.class, (loop, m) -> { })
+        .on(BackendMessage.RunAssignment.class, AgentLoop::accept)
+        .on(BackendMessage.CancelRun.class, AgentLoop::cancel)
+        .on(BackendMessage.Ack.class, (loop, ack) -> loop.outbox.ack(ack.runId(), ack.seq()))
+        .on(BackendMessage.Rejected.class, AgentLoop::rejected);
+  }
+
+  private void welcome(BackendMessage.Welcome welcome) {
+    LOG.info("connected as agent " + welcome.agentId());
+    startHeartbeats(welcome.heartbeatSeconds());
+    outbox.resendAll();
+    claimIfIdle();
+  }
+
+  private void cancel(BackendMessage.CancelRun cancel) {
+    RunExecution run = current;
+    if (run != null && run.runId() == cancel.runId()) {
+      LOG.info("run " + cancel.runId() + ": cancel requested");
+      run.cancel();
     }
+  }
+
+  private void rejected(BackendMessage.Rejected rejected) {
+    LOG.severe("the backend rejected this agent: " + rejected.reason());
+    new Thread(this::stop, "kiln-agent-stop").start();
   }
 
   private void accept(BackendMessage.RunAssignment assignment) {

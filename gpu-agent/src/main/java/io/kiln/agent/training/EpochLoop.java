@@ -1,5 +1,7 @@
 package io.kiln.agent.training;
 
+import io.kiln.core.metric.MetricValues;
+import io.kiln.core.metric.Metric;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -32,7 +34,12 @@ final class EpochLoop {
   record TrainStats(double loss, double accuracy, long images, long steps, long nanos) {}
 
   /** What a validation pass measured. */
-  record ValStats(double loss, double accuracy) {}
+  record ValStats(double loss, double accuracy) {
+    /** The value a recipe watches by name ({@code valLoss} or {@code valAccuracy}, T7 and T15). */
+    double of(String metric) {
+      return Metric.VAL_LOSS.key().equals(metric) ? loss : accuracy;
+    }
+  }
 
   private final Trainer trainer;
   private final KilnOptimizer optimizer;
@@ -107,7 +114,8 @@ final class EpochLoop {
           }
           if (!Float.isFinite(loss)) {
             // Divergence (A4): report the bad value so the curve shows it, then stop.
-            sink.report(MetricKind.STEP, epoch, step + 1, Map.of("loss", (double) loss, "lr", (double) lr));
+            sink.report(MetricKind.STEP, epoch, step + 1,
+                MetricValues.of().put(Metric.LOSS, loss).put(Metric.LR, lr).asMap());
             throw new IllegalStateException("training diverged: loss became " + loss + " at step " + (step + 1)
                 + " (try a learning rate 10x lower, warmup or gradient clipping; A4)");
           }
@@ -133,14 +141,9 @@ final class EpochLoop {
         windowImages += n;
         if (report) {
           double seconds = Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9);
-          Map<String, Double> values = new java.util.LinkedHashMap<>();
-          values.put("loss", windowLoss / windowBatches);
-          values.put("lr", (double) lr);
-          values.put("imagesPerSecond", windowImages / seconds);
-          if (Double.isFinite(gradNorm)) {
-            values.put("gradNorm", gradNorm);
-          }
-          sink.report(MetricKind.STEP, epoch, step, values);
+          MetricValues values = MetricValues.of().put(Metric.LOSS, windowLoss / windowBatches).put(Metric.LR, lr)
+              .put(Metric.IMAGES_PER_SECOND, windowImages / seconds).putIfFinite(Metric.GRAD_NORM, gradNorm);
+          sink.report(MetricKind.STEP, epoch, step, values.asMap());
           windowLoss = 0;
           windowBatches = 0;
           windowImages = 0;

@@ -1,5 +1,7 @@
 package io.kiln.agent.training;
 
+import io.kiln.core.metric.MetricValues;
+import io.kiln.core.metric.Metric;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -78,17 +80,12 @@ public final class TrainingJob {
   public TrainingResult run(Path outputDir) throws IOException {
     Device[] devices = Devices.trainingDevices();
     Engine.getInstance().setRandomSeed((int) recipe.seed());
-    StratifiedSplit.ThreeWay split = splits();
-    if (split.train().length == 0 || split.validation().length == 0) {
-      throw new IllegalArgumentException("the dataset is too small to hold out a validation split");
-    }
+    StratifiedSplit.ThreeWay split = checkedSplits();
     int classes = images.classNames().size();
     Normalization normalization = Normalization.forRecipe(recipe, images, split.train());
     Shape imageShape = new Shape(images.channels(), images.size(), images.size());
     int stepsPerEpoch = EpochPlan.stepsPerEpoch(
         EpochPlan.epochSize(split.train(), images.labels(), classes, recipe.balanceClasses()), recipe.batchSize());
-    LearningRateSchedule schedule = new LearningRateSchedule(recipe, stepsPerEpoch);
-    long headSteps = (long) recipe.headOnlyEpochs() * stepsPerEpoch;
     int threads = Devices.augmentationThreads(devices[0].isGpu());
     ExecutorService workers = threads == 0 ? null : Executors.newFixedThreadPool(threads, daemon("kiln-augment"));
     boolean onBackbone = "backbone".equals(recipe.architecture());
@@ -104,81 +101,31 @@ public final class TrainingJob {
       KilnNet net = freshNet.get();
       model.setBlock(net);
       KilnOptimizer optimizer = new KilnOptimizer(recipe);
-      DefaultTrainingConfig config = new DefaultTrainingConfig(new SoftTargetLoss())
-          .optOptimizer(optimizer)
-          .optDevices(devices)
-          // He initialization for ReLU nets (T18).
-          .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-              XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
-      try (Trainer trainer = model.newTrainer(config)) {
+      try (Trainer trainer = model.newTrainer(trainingConfig(optimizer, devices))) {
         trainer.initialize(new Shape(1).addAll(imageShape));
         if (initialWeights != null && !onBackbone) {
           InitialWeights.load(net, initialWeights, recipe, images, manager);
         }
         Checkpoint checkpoint = checkpointDir == null ? null : new Checkpoint(checkpointDir, identity(),
             freshNet::get);
-        Progress progress = checkpoint == null ? null
-            : checkpoint.resume(net, optimizer, manager, devices[0]).orElse(null);
-        if (progress == null) {
-          progress = new Progress(0, 0, PlateauReducer.start(recipe),
-              MetricWatch.start(MetricWatch.higherIsBetterFor(recipe.earlyStoppingMetric()),
-                  recipe.earlyStoppingMinDelta()), 0, 0, 0, 0);
-        }
+        Progress progress = startOrResume(checkpoint, net, optimizer, manager, devices[0]);
         sink.started(Devices.describe(devices), recipe.epochs(), stepsPerEpoch);
-        BatchPipeline trainData = new BatchPipeline(images, new Augmenter(recipe, normalization, true),
-            new Mixer(recipe, classes), workers, 4, recipe.seed());
-        BatchPipeline valData = new BatchPipeline(images, new Augmenter(recipe, normalization, false),
-            new Mixer(recipe, classes), workers, 4, recipe.seed());
-        List<int[]> valBatches = EpochPlan.validation(split.validation(), recipe.batchSize());
-        EpochLoop loop = new EpochLoop(trainer, optimizer, List.copyOf(net.getParameters().values()), devices, sink,
-            cancelled, stepReportInterval, recipe.gradientClipNorm(), classes, imageShape);
+        Stage stage = new Stage(net, optimizer, checkpoint, split, classes,
+            new EpochLoop(trainer, optimizer, List.copyOf(net.getParameters().values()), devices, sink, cancelled,
+                stepReportInterval, recipe.gradientClipNorm(), classes, imageShape),
+            new BatchPipeline(images, new Augmenter(recipe, normalization, true), new Mixer(recipe, classes),
+                workers, 4, recipe.seed()),
+            new BatchPipeline(images, new Augmenter(recipe, normalization, false), new Mixer(recipe, classes),
+                workers, 4, recipe.seed()),
+            EpochPlan.validation(split.validation(), recipe.batchSize()),
+            new LearningRateSchedule(recipe, stepsPerEpoch), (long) recipe.headOnlyEpochs() * stepsPerEpoch);
         String stopReason = null;
         while (progress.epoch() < recipe.epochs() && stopReason == null) {
-          int epoch = progress.epoch() + 1;
-          boolean headOnly = epoch <= recipe.headOnlyEpochs();
-          net.freezeFeatures(headOnly);
-          PlateauReducer plateau = progress.plateau();
-          EpochLoop.TrainStats train = loop.train(epoch, trainData.epoch(EpochPlan.train(split.train(), images.labels(),
-              classes, recipe.balanceClasses(), recipe.batchSize(), recipe.seed(), epoch), epoch, true),
-              progress.step(), step -> step < headSteps ? recipe.headLearningRate()
-                  : schedule.at(step - headSteps, plateau.scale()));
-          EpochLoop.ValStats val = loop.validate(valData.epoch(valBatches, epoch, false), null, images.ids());
-          Map<String, Double> values = epochValues(train, val, optimizer.learningRate(), headOnly);
-          double watched = "valLoss".equals(recipe.earlyStoppingMetric()) ? val.loss() : val.accuracy();
-          MetricWatch best = progress.best().observe(epoch, watched);
-          PlateauReducer nextPlateau = "plateau".equals(recipe.schedule()) && !headOnly
-              ? plateau.observe(epoch, "valLoss".equals(recipe.plateauMetric()) ? val.loss() : val.accuracy())
-              : plateau;
-          if (nextPlateau.scale() < plateau.scale()) {
-            values.put("lrReduced", nextPlateau.scale());
-          }
-          progress = progress.afterEpoch(progress.step() + train.steps(), nextPlateau, best, val.accuracy(), train.images(),
-              train.nanos());
-          if (recipe.earlyStopping() && best.badEpochs() >= recipe.earlyStoppingPatience()) {
-            stopReason = "stopped early after epoch " + epoch + ": " + recipe.earlyStoppingMetric()
-                + " has not improved for " + best.badEpochs() + " epochs (T15)";
-            values.put("earlyStop", 1.0);
-          }
-          if (checkpoint != null) {
-            if (best.lastWasBest(epoch)) {
-              checkpoint.saveBest(net);
-            }
-            checkpoint.save(net, optimizer, progress);
-          }
-          sink.report(MetricKind.EPOCH, epoch, progress.step(), values);
+          EpochOutcome outcome = epoch(stage, progress);
+          progress = outcome.progress();
+          stopReason = outcome.stopReason();
         }
-        int bestEpoch = progress.best().bestEpoch();
-        boolean restored = recipe.restoreBest() && checkpoint != null && bestEpoch != progress.epoch()
-            && checkpoint.loadBest(net, manager);
-        net.freezeFeatures(false);
-        Evaluation evaluation = finalEvaluation(loop, valData, valBatches, split.test());
-        Map<String, Object> report = evaluation.toMap();
-        report.put("epoch", restored ? bestEpoch : progress.epoch());
-        report.put("bestEpoch", bestEpoch);
-        if (stopReason != null) {
-          report.put("stoppedEarly", stopReason);
-        }
-        sink.evaluated(report);
+        Evaluation evaluation = finish(stage, progress, stopReason, manager);
         Path archive = ModelArchive.write(model, net, outputDir, recipe, images, normalization);
         return new TrainingResult(archive, progress.bestValAccuracy(), progress.lastValAccuracy(),
             progress.imagesPerSecond(), Devices.describe(devices), evaluation, stopReason, progress.epoch());
@@ -191,6 +138,100 @@ public final class TrainingJob {
         backbones.close();
       }
     }
+  }
+
+  /** What every epoch of one training run works with. */
+  private record Stage(KilnNet net, KilnOptimizer optimizer, Checkpoint checkpoint, StratifiedSplit.ThreeWay split,
+      int classes, EpochLoop loop, BatchPipeline trainData, BatchPipeline valData, List<int[]> valBatches,
+      LearningRateSchedule schedule, long headSteps) {}
+
+  /** Where training stands after an epoch, and why it stops early (null while it goes on). */
+  private record EpochOutcome(Progress progress, String stopReason) {}
+
+  /**
+   * One epoch: train (head only during the first {@code headOnlyEpochs}, T13/T14), validate, let
+   * the plateau rule (T7) and early stopping (T15) decide, checkpoint, and report the epoch point.
+   */
+  private EpochOutcome epoch(Stage stage, Progress progress) throws IOException {
+    int epoch = progress.epoch() + 1;
+    boolean headOnly = epoch <= recipe.headOnlyEpochs();
+    stage.net().freezeFeatures(headOnly);
+    PlateauReducer plateau = progress.plateau();
+    EpochLoop.TrainStats train = stage.loop().train(epoch, stage.trainData().epoch(EpochPlan.train(
+            stage.split().train(), images.labels(), stage.classes(), recipe.balanceClasses(), recipe.batchSize(),
+            recipe.seed(), epoch), epoch, true),
+        progress.step(), step -> step < stage.headSteps() ? recipe.headLearningRate()
+            : stage.schedule().at(step - stage.headSteps(), plateau.scale()));
+    EpochLoop.ValStats val = stage.loop().validate(stage.valData().epoch(stage.valBatches(), epoch, false), null,
+        images.ids());
+    MetricValues values = epochValues(train, val, stage.optimizer().learningRate(), headOnly);
+    MetricWatch best = progress.best().observe(epoch, val.of(recipe.earlyStoppingMetric()));
+    PlateauReducer nextPlateau = "plateau".equals(recipe.schedule()) && !headOnly
+        ? plateau.observe(epoch, val.of(recipe.plateauMetric()))
+        : plateau;
+    if (nextPlateau.scale() < plateau.scale()) {
+      values.put(Metric.LR_REDUCED, nextPlateau.scale());
+    }
+    Progress next = progress.afterEpoch(progress.step() + train.steps(), nextPlateau, best, val.accuracy(),
+        train.images(), train.nanos());
+    String stopReason = null;
+    if (recipe.earlyStopping() && best.badEpochs() >= recipe.earlyStoppingPatience()) {
+      stopReason = "stopped early after epoch " + epoch + ": " + recipe.earlyStoppingMetric()
+          + " has not improved for " + best.badEpochs() + " epochs (T15)";
+      values.put(Metric.EARLY_STOP, 1.0);
+    }
+    if (stage.checkpoint() != null) {
+      if (best.lastWasBest(epoch)) {
+        stage.checkpoint().saveBest(stage.net());
+      }
+      stage.checkpoint().save(stage.net(), stage.optimizer(), next);
+    }
+    sink.report(MetricKind.EPOCH, epoch, next.step(), values.asMap());
+    return new EpochOutcome(next, stopReason);
+  }
+
+  /** Restores the best epoch when asked (T15), evaluates the final model and reports the evaluation. */
+  private Evaluation finish(Stage stage, Progress progress, String stopReason, NDManager manager)
+      throws IOException {
+    int bestEpoch = progress.best().bestEpoch();
+    boolean restored = recipe.restoreBest() && stage.checkpoint() != null && bestEpoch != progress.epoch()
+        && stage.checkpoint().loadBest(stage.net(), manager);
+    stage.net().freezeFeatures(false);
+    Evaluation evaluation = finalEvaluation(stage.loop(), stage.valData(), stage.valBatches(), stage.split().test());
+    Map<String, Object> report = evaluation.toMap();
+    report.put("epoch", restored ? bestEpoch : progress.epoch());
+    report.put("bestEpoch", bestEpoch);
+    if (stopReason != null) {
+      report.put("stoppedEarly", stopReason);
+    }
+    sink.evaluated(report);
+    return evaluation;
+  }
+
+  private static DefaultTrainingConfig trainingConfig(KilnOptimizer optimizer, Device[] devices) {
+    return new DefaultTrainingConfig(new SoftTargetLoss())
+        .optOptimizer(optimizer)
+        .optDevices(devices)
+        // He initialization for ReLU nets (T18).
+        .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
+            XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+  }
+
+  /** Progress from a matching checkpoint (resume exactly), else the start of training. */
+  private Progress startOrResume(Checkpoint checkpoint, KilnNet net, KilnOptimizer optimizer, NDManager manager,
+      Device device) throws IOException {
+    Progress resumed = checkpoint == null ? null : checkpoint.resume(net, optimizer, manager, device).orElse(null);
+    return resumed != null ? resumed : new Progress(0, 0, PlateauReducer.start(recipe),
+        MetricWatch.start(MetricWatch.higherIsBetterFor(recipe.earlyStoppingMetric()),
+            recipe.earlyStoppingMinDelta()), 0, 0, 0, 0);
+  }
+
+  private StratifiedSplit.ThreeWay checkedSplits() {
+    StratifiedSplit.ThreeWay split = splits();
+    if (split.train().length == 0 || split.validation().length == 0) {
+      throw new IllegalArgumentException("the dataset is too small to hold out a validation split");
+    }
+    return split;
   }
 
   /** The dataset's own splits (T16), or a stratified validation share for a dataset without them. */
@@ -218,22 +259,17 @@ public final class TrainingJob {
     EpochLoop.ValStats scored = loop.validate(data.epoch(EpochPlan.validation(test, recipe.batchSize()), 0, false),
         evaluation, images.ids());
     return evaluation.with("testAccuracy", scored.accuracy()).with("testLoss", scored.loss())
-        .with("testImages", test.length).with("valAccuracy", val.accuracy());
+        .with("testImages", test.length).with(Metric.VAL_ACCURACY.key(), val.accuracy());
   }
 
   /** The EPOCH metric point's values (see the README's metric names). */
-  private static Map<String, Double> epochValues(EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr,
+  private static MetricValues epochValues(EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr,
       boolean headOnly) {
-    Map<String, Double> values = new LinkedHashMap<>();
-    values.put("trainLoss", train.loss());
-    values.put("trainAccuracy", train.accuracy());
-    values.put("valLoss", val.loss());
-    values.put("valAccuracy", val.accuracy());
-    values.put("lr", lr);
-    values.put("seconds", train.nanos() / 1e9);
-    values.put("imagesPerSecond", train.images() / Math.max(1e-9, train.nanos() / 1e9));
-    values.put("headOnly", headOnly ? 1.0 : 0.0);
-    return values;
+    double seconds = train.nanos() / 1e9;
+    return MetricValues.of().put(Metric.TRAIN_LOSS, train.loss()).put(Metric.TRAIN_ACCURACY, train.accuracy())
+        .put(Metric.VAL_LOSS, val.loss()).put(Metric.VAL_ACCURACY, val.accuracy()).put(Metric.LR, lr)
+        .put(Metric.SECONDS, seconds).put(Metric.IMAGES_PER_SECOND, train.images() / Math.max(1e-9, seconds))
+        .put(Metric.HEAD_ONLY, headOnly ? 1.0 : 0.0);
   }
 
   /** What a checkpoint must match to be resumed: same recipe, same classes, same images. */

@@ -10,11 +10,11 @@ import io.kiln.agent.training.LabelledImages;
 import io.kiln.agent.training.MetricSink;
 import io.kiln.agent.training.TrainingJob;
 import io.kiln.core.advisor.Advisor;
-import io.kiln.core.advisor.EpochPoint;
 import io.kiln.core.advisor.RunContext;
 import io.kiln.core.advisor.RunHistory;
 import io.kiln.core.advisor.Suggestion;
 import io.kiln.core.advisor.Thresholds;
+import io.kiln.core.data.StratifiedSplit;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
 import java.nio.file.Files;
@@ -52,24 +52,21 @@ class AdvisorScenariosIT {
 
   /** Trains and returns every rule that fired at any report, in order of first firing. */
   static Set<String> rulesFired(Recipe recipe, LabelledImages images, Path out, int maxEpochs) {
-    List<EpochPoint> epochs = new ArrayList<>();
-    List<Double> steps = new ArrayList<>();
+    // The backend's own mapping from reported points to the advisor's history (RunHistory.Builder).
+    RunHistory.Builder history = new RunHistory.Builder();
+    int[] epochs = {0};
     Set<String> fired = new LinkedHashSet<>();
     RunContext context = new RunContext(recipe, Recipe.defaults(),
-        (int) Math.round(images.count() * (1 - recipe.validationFraction())), 10);
+        StratifiedSplit.approximateTrainCount(images.count(), recipe.validationFraction()), 10);
     MetricSink sink = (kind, epoch, step, v) -> {
-      if (MetricKind.EPOCH.equals(kind)) {
-        epochs.add(new EpochPoint(epoch, v.get("trainLoss"), v.get("trainAccuracy"), v.get("valLoss"),
-            v.get("valAccuracy"), v.get("lr")));
-      } else {
-        steps.add(v.get("loss"));
-      }
-      for (Suggestion s : ADVISOR.evaluate(new RunHistory(epochs, steps, epoch == recipe.epochs()), context)) {
+      history.add(kind, epoch, v);
+      epochs[0] = MetricKind.EPOCH.equals(kind) ? epochs[0] + 1 : epochs[0];
+      for (Suggestion s : ADVISOR.evaluate(history.build(epoch == recipe.epochs()), context)) {
         fired.add(s.ruleId());
       }
     };
     try {
-      new TrainingJob(recipe, images, sink, () -> epochs.size() >= maxEpochs, 1).run(Files.createDirectories(out));
+      new TrainingJob(recipe, images, sink, () -> epochs[0] >= maxEpochs, 1).run(Files.createDirectories(out));
     } catch (Exception | AssertionError e) {
       // a diverging or cancelled run still produced its curves
     }

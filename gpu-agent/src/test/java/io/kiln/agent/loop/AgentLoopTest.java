@@ -55,6 +55,11 @@ class AgentLoopTest {
   }
 
   @Test
+  void everyBackendMessageHasAHandler() {
+    assertEquals(java.util.Set.of(), AgentLoop.unhandled());
+  }
+
+  @Test
   void trainsAnAssignedRunAndReportsEverythingInSequence() throws Exception {
     backend.reply(assignment(7, 2, 100));
     AgentMessage.RunStarted started = backend.expect(AgentMessage.RunStarted.class, 30);

@@ -1,0 +1,30 @@
+package io.kiln.backend.common;
+
+import org.eclipse.microprofile.openapi.OASFactory;
+import org.eclipse.microprofile.openapi.OASFilter;
+import org.eclipse.microprofile.openapi.models.OpenAPI;
+import org.eclipse.microprofile.openapi.models.Operation;
+import org.eclipse.microprofile.openapi.models.PathItem;
+
+/**
+ * Documents on every operation what {@link ErrorMappers} guarantees: a 4xx reply carries an
+ * {@link ErrorBody}. Registered as the OpenAPI filter in application.properties.
+ */
+public class ErrorResponses implements OASFilter {
+  @Override
+  public void filterOpenAPI(OpenAPI openApi) {
+    if (openApi.getPaths() == null) {
+      return;
+    }
+    for (PathItem path : openApi.getPaths().getPathItems().values()) {
+      for (Operation operation : path.getOperations().values()) {
+        if (operation.getResponses() != null && !operation.getResponses().hasAPIResponse("4XX")) {
+          operation.getResponses().addAPIResponse("4XX", OASFactory.createAPIResponse()
+              .description("the request was refused: the error, and for forms the fields at fault")
+              .content(OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()
+                  .schema(OASFactory.createSchema().ref("ErrorBody")))));
+        }
+      }
+    }
+  }
+}

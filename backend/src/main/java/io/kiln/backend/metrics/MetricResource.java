@@ -1,0 +1,50 @@
+package io.kiln.backend.metrics;
+
+import io.kiln.backend.common.ApiException;
+import io.kiln.backend.run.RunService;
+import io.quarkus.security.Authenticated;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.List;
+
+/** A run's metric points: in sequence order for the charts, or as a CSV or JSON download. */
+@Path("/api/runs/{id}/metrics")
+@Authenticated
+public class MetricResource {
+  private final MetricService metrics;
+  private final RunService runs;
+
+  MetricResource(MetricService metrics, RunService runs) {
+    this.metrics = metrics;
+    this.runs = runs;
+  }
+
+  /** Metric points in sequence order; {@code afterSeq} returns only newer ones. */
+  @GET
+  public List<MetricView> metrics(@PathParam("id") long id, @QueryParam("afterSeq") Long afterSeq) {
+    runs.get(id);
+    return metrics.list(id, afterSeq == null ? -1 : afterSeq);
+  }
+
+  /** Every metric point for download: {@code format=csv} (one column per value) or {@code json}. */
+  @GET
+  @Path("/export")
+  public Response export(@PathParam("id") long id, @QueryParam("format") String format) {
+    runs.get(id);
+    List<MetricView> points = metrics.list(id, -1);
+    String disposition = "attachment; filename=\"run-" + id + "-metrics.";
+    if (format == null || "csv".equals(format)) {
+      return Response.ok(MetricCsv.write(points), "text/csv")
+          .header("Content-Disposition", disposition + "csv\"").build();
+    }
+    if ("json".equals(format)) {
+      return Response.ok(points, MediaType.APPLICATION_JSON)
+          .header("Content-Disposition", disposition + "json\"").build();
+    }
+    throw ApiException.badRequest("format must be csv or json, was '" + format + "'");
+  }
+}

@@ -1,0 +1,30 @@
+package io.kiln.backend.run;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The final model's evaluation as the agent reported it (RunEvaluated): accuracy on the held-out
+ * test split when the dataset has one (then {@code valAccuracy} beside it), else on validation;
+ * per-class precision and recall, the confusion matrix, the images of each cell and the most
+ * confident mistakes.
+ *
+ * @param split "test" or "validation"
+ * @param confusion rows are true classes, columns predicted ones
+ * @param epoch the epoch whose weights were evaluated (the best one when restored, T15)
+ * @param stoppedEarly why training stopped before its last epoch, if it did
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RunEvaluation(String split, double accuracy, List<String> classNames, List<ClassScore> perClass,
+    long[][] confusion, List<Cell> cells, List<Mistake> mistakes, Integer epoch, Integer bestEpoch,
+    String stoppedEarly, Double testAccuracy, Double testLoss, Integer testImages, Double valAccuracy) {
+
+  /** One class: precision and recall are null when undefined (nothing predicted or no image). */
+  public record ClassScore(String name, Double precision, Double recall, long support) {}
+
+  /** The images of one confusion-matrix cell (by dataset path). */
+  public record Cell(int actual, int predicted, List<String> imageIds) {}
+
+  /** A misclassified image with the model's confidence in the wrong class. */
+  public record Mistake(String imageId, String actual, String predicted, double confidence) {}
+}

@@ -1,0 +1,76 @@
+package io.kiln.core.metric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kiln.core.advisor.EpochPoint;
+import io.kiln.core.advisor.RunHistory;
+import io.kiln.core.protocol.MetricKind;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The metric contract is defined once (Metric); the browser's copy and the advisor's reading follow it. */
+class MetricContractTest {
+  private static final Path METRICS_TS = Path.of("../frontend/src/metrics.ts");
+
+  @Test
+  void theBrowsersTableMatchesTheEnum() throws Exception {
+    Map<String, String> expected = new TreeMap<>();
+    for (Metric m : Metric.values()) {
+      expected.put(m.key(), describe(m.scope().name(), m.unit().name(), m.better().name(), m.label()));
+    }
+    Map<String, String> actual = new TreeMap<>();
+    Matcher row = Pattern.compile("^  (\\w+): \\{ scope: '(\\w+)', unit: '(\\w+)', better: '(\\w+)', label: '([^']*)' },$",
+        Pattern.MULTILINE).matcher(Files.readString(METRICS_TS));
+    while (row.find()) {
+      actual.put(row.group(1), describe(row.group(2), row.group(3), row.group(4), row.group(5)));
+    }
+    assertEquals(expected, actual, "frontend/src/metrics.ts must list exactly core's Metric values");
+  }
+
+  @Test
+  void keysAreUniqueAndLookedUpByName() {
+    assertEquals(Metric.values().length, Arrays.stream(Metric.values()).map(Metric::key).distinct().count());
+    assertEquals(Metric.VAL_ACCURACY, Metric.byKey("valAccuracy").orElseThrow());
+    assertTrue(Metric.byKey("benchSentNanos").isEmpty(), "agents may send values Kiln does not define");
+  }
+
+  @Test
+  void scopesSayWhichPointCarriesAValue() {
+    assertTrue(Metric.LOSS.scope().in(MetricKind.STEP));
+    assertFalse(Metric.LOSS.scope().in(MetricKind.EPOCH));
+    assertTrue(Metric.LR.scope().in(MetricKind.EPOCH) && Metric.LR.scope().in(MetricKind.STEP));
+    assertFalse(Metric.VAL_ACCURACY.scope().in(MetricKind.STEP));
+  }
+
+  @Test
+  void theAdvisorReadsPointsThroughTheSameNames() {
+    Map<String, Double> epoch = MetricValues.of().put(Metric.TRAIN_LOSS, 0.5).put(Metric.TRAIN_ACCURACY, 0.9)
+        .put(Metric.VAL_LOSS, 0.7).put(Metric.VAL_ACCURACY, 0.8).put(Metric.LR, 0.01).asMap();
+    assertEquals(new EpochPoint(3, 0.5, 0.9, 0.7, 0.8, 0.01), EpochPoint.of(3, epoch));
+    RunHistory history = new RunHistory.Builder()
+        .add(MetricKind.STEP, 1, MetricValues.of().put(Metric.LOSS, Double.NaN).asMap())
+        .add(MetricKind.EPOCH, 1, epoch).build(true);
+    assertEquals(1, history.epochCount());
+    assertEquals(1, history.firstNonFiniteStep());
+    assertTrue(Double.isNaN(EpochPoint.of(1, Map.of()).valAccuracy()), "a missing value is NaN");
+  }
+
+  @Test
+  void watchedMetricsKnowTheirDirection() {
+    assertTrue(io.kiln.core.training.MetricWatch.higherIsBetterFor(Metric.VAL_ACCURACY.key()));
+    assertFalse(io.kiln.core.training.MetricWatch.higherIsBetterFor(Metric.VAL_LOSS.key()));
+  }
+
+  private static String describe(String scope, String unit, String better, String label) {
+    return (scope + " " + unit + " " + better).toLowerCase(Locale.ROOT) + " " + label;
+  }
+}
