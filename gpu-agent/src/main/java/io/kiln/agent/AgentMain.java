@@ -1,7 +1,7 @@
 package io.kiln.agent;
 
-import io.kiln.agent.backend.Enrollment;
-import io.kiln.agent.backend.WebSocketBackendClient;
+import io.kiln.agent.channel.Enrollment;
+import io.kiln.agent.channel.WebSocketBackendClient;
 import io.kiln.agent.loop.AgentLoop;
 import io.kiln.agent.training.Devices;
 import java.net.InetAddress;

@@ -45,7 +45,10 @@ public class Dataset extends PanacheEntityBase {
   @Column(name = "thumbnails_path")
   public String thumbnailsPath;
 
-  /** JSON of the import result: splits, findings, statistics, gallery; null before issue 5. */
+  /**
+   * JSON of the import result: splits, findings, statistics, gallery. Null for datasets imported
+   * before validation and splits existed (migration V5): they train on a validation share instead.
+   */
   @Column(length = 1000000)
   public String details;
 

@@ -1,6 +1,6 @@
 package io.kiln.agent.loop;
 
-import io.kiln.agent.backend.BackendClient;
+import io.kiln.agent.channel.BackendClient;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.AgentMessage.DeviceInfo;
 import io.kiln.core.protocol.BackendMessage;

@@ -1,6 +1,6 @@
 package io.kiln.agent.loop;
 
-import io.kiln.agent.backend.BackendClient;
+import io.kiln.agent.channel.BackendClient;
 import io.kiln.agent.training.ImageArchiveReader;
 import io.kiln.agent.training.LabelledImages;
 import io.kiln.agent.training.MetricSink;

@@ -1,6 +1,6 @@
 package io.kiln.agent.loop;
 
-import io.kiln.agent.backend.BackendClient;
+import io.kiln.agent.channel.BackendClient;
 import io.kiln.core.protocol.AgentMessage.RunEvent;
 import java.util.Comparator;
 import java.util.concurrent.ConcurrentSkipListMap;

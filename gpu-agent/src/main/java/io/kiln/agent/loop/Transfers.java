@@ -1,6 +1,6 @@
 package io.kiln.agent.loop;
 
-import io.kiln.agent.backend.BackendRefusedException;
+import io.kiln.agent.channel.BackendRefusedException;
 import io.kiln.agent.training.TrainingCancelledException;
 import java.io.IOException;
 import java.time.Duration;

@@ -1,7 +1,7 @@
 package io.kiln.agent.loop;
 
-import io.kiln.agent.backend.BackendClient;
-import io.kiln.agent.backend.BackendRefusedException;
+import io.kiln.agent.channel.BackendClient;
+import io.kiln.agent.channel.BackendRefusedException;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import java.io.IOException;

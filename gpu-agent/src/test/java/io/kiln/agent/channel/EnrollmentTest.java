@@ -1,4 +1,4 @@
-package io.kiln.agent.backend;
+package io.kiln.agent.channel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,10 +24,18 @@ import org.junit.jupiter.api.io.TempDir;
 class EnrollmentTest {
   @Test
   void waitsForABackendThatIsStillStartingThenKeepsTheCredential(@TempDir Path work) throws Exception {
-    int port;
-    try (ServerSocket probe = new ServerSocket(0)) {
-      port = probe.getLocalPort();
-    }
+    // A backend still starting: it accepts the connection and drops it without an answer.
+    ServerSocket starting = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+    int port = starting.getLocalPort();
+    CountDownLatch firstTry = new CountDownLatch(1);
+    Thread dropper = new Thread(() -> {
+      try (Socket attempt = starting.accept()) {
+        firstTry.countDown();
+      } catch (IOException closed) {
+        // the test closed the socket
+      }
+    });
+    dropper.start();
     URI server = URI.create("http://127.0.0.1:" + port + "/");
     CompletableFuture<String> enrolled = CompletableFuture.supplyAsync(() -> {
       try {
@@ -33,7 +44,9 @@ class EnrollmentTest {
         throw new IllegalStateException(e);
       }
     });
-    Thread.sleep(700);
+    assertTrue(firstTry.await(20, TimeUnit.SECONDS), "the agent tried the backend while it was starting");
+    starting.close();
+    dropper.join();
     HttpServer backend = respond(port, 201, "{\"agentId\":3,\"credential\":\"ka_secret\"}");
     try {
       assertEquals("ka_secret", enrolled.get(20, TimeUnit.SECONDS));

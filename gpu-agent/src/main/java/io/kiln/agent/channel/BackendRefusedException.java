@@ -1,4 +1,4 @@
-package io.kiln.agent.backend;
+package io.kiln.agent.channel;
 
 import java.io.IOException;
 

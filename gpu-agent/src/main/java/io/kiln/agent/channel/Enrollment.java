@@ -1,4 +1,4 @@
-package io.kiln.agent.backend;
+package io.kiln.agent.channel;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
