@@ -26,18 +26,37 @@ export interface Dataset {
   createdBy: string;
   splitCounts: Record<string, Record<string, number>>;
   findings: Finding[];
-  statistics: {
-    imbalanceRatio: number;
-    sizes: Record<string, number>;
-    channels: Record<string, number>;
-    minWidth: number;
-    maxWidth: number;
-    minHeight: number;
-    maxHeight: number;
-  } | null;
+  statistics: DatasetStatistics | null;
   gallery: Record<string, string[]>;
-  split: { mode?: string; valPercent?: number; testPercent?: number; seed?: number };
-  versions: { id: number; version: number; createdAt: string; imageCount: number }[];
+  split: SplitInfo;
+  versions: VersionRef[];
+}
+
+/** Image sizes and channels over a dataset, and how unbalanced its classes are. */
+export interface DatasetStatistics {
+  imbalanceRatio: number;
+  sizes: Record<string, number>;
+  channels: Record<string, number>;
+  minWidth: number;
+  maxWidth: number;
+  minHeight: number;
+  maxHeight: number;
+}
+
+/** How a dataset's splits were made (empty for datasets imported before splits existed). */
+export interface SplitInfo {
+  mode?: string;
+  valPercent?: number;
+  testPercent?: number;
+  seed?: number;
+}
+
+/** Another version of the same dataset. */
+export interface VersionRef {
+  id: number;
+  version: number;
+  createdAt: string;
+  imageCount: number;
 }
 
 /** A change Kiln made to a preset for a dataset, with the trick that asks for it. */

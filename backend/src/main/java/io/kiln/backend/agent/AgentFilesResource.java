@@ -13,6 +13,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Bulk data between backend and agent over HTTP: dataset down, model up, only for the run the agent holds. */
 @Path("/api/agent/runs/{id}")
@@ -41,6 +42,7 @@ public class AgentFilesResource {
   }
 
   @PUT
+  @APIResponse(responseCode = "204", description = "the model is stored")
   @Path("/model")
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
   public Response model(@PathParam("id") long runId, InputStream body) {

@@ -10,6 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.util.List;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Admins create enrollment tokens, watch agents and revoke them; agents enroll with a token. */
 @Path("/api/agents")
@@ -27,6 +30,8 @@ public class AgentResource {
   @POST
   @Path("/enrollment-tokens")
   @RolesAllowed("admin")
+  @APIResponse(responseCode = "201", description = "the token, shown once",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = AgentReplies.EnrollmentTokenView.class)))
   @ResponseStatus(201)
   public AgentReplies.EnrollmentTokenView createToken() {
     return registry.createEnrollmentToken(identity.getPrincipal().getName());
@@ -37,6 +42,8 @@ public class AgentResource {
   @Path("/enroll")
   @PermitAll
   @SecurityRequirements
+  @APIResponse(responseCode = "201", description = "the new agent and its credential, shown once",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = AgentReplies.Enrolled.class)))
   @ResponseStatus(201)
   public AgentReplies.Enrolled enroll(AgentReplies.EnrollRequest request) {
     AgentReplies.EnrollRequest body = request == null ? new AgentReplies.EnrollRequest(null, null) : request;

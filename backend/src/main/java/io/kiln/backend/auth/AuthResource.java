@@ -57,6 +57,7 @@ public class AuthResource {
 
   @POST
   @Path("/logout")
+  @APIResponse(responseCode = "204", description = "the session is over; the cookie is cleared")
   @PermitAll
   @SecurityRequirements
   public Response logout(@CookieParam(COOKIE) String cookie, @HeaderParam("Authorization") String header) {

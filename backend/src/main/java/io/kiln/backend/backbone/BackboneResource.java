@@ -8,10 +8,13 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Pretrained TorchScript backbones to fine-tune from (T13). */
 @Path("/api/backbones")
@@ -27,7 +30,10 @@ public class BackboneResource {
 
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Response upload(@RestForm("file") FileUpload file, @RestForm("name") String name) {
+  @APIResponse(responseCode = "201", description = "the stored backbone",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = BackboneView.class)))
+  @ResponseStatus(201)
+  public BackboneView upload(@RestForm("file") FileUpload file, @RestForm("name") String name) {
     if (file == null || file.uploadedFile() == null) {
       throw ApiException.badRequest("attach the TorchScript file (.pt) in the multipart field 'file'");
     }
@@ -36,8 +42,7 @@ public class BackboneResource {
     if (label.length() > 200) {
       throw ApiException.badRequest("the backbone name is longer than 200 characters");
     }
-    return Response.status(201).entity(backbones.create(label, file.uploadedFile(),
-        identity.getPrincipal().getName())).build();
+    return backbones.create(label, file.uploadedFile(), identity.getPrincipal().getName());
   }
 
   @GET

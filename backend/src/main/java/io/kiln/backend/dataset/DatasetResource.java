@@ -14,11 +14,13 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import org.jboss.resteasy.reactive.ResponseStatus;
-import java.util.Map;
 import java.util.function.Supplier;
+import org.jboss.resteasy.reactive.ResponseStatus;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Upload, version and inspect datasets. The multipart body is streamed to a temporary file, never held in memory. */
 @Path("/api/datasets")
@@ -43,7 +45,10 @@ public class DatasetResource {
    */
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  public Response upload(@RestForm("file") FileUpload file, @RestForm("name") String name,
+  @APIResponse(responseCode = "201", description = "the validated dataset version",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = DatasetView.class)))
+  @ResponseStatus(201)
+  public DatasetView upload(@RestForm("file") FileUpload file, @RestForm("name") String name,
       @RestForm("versionOf") Long versionOf, @RestForm("split") String split, @RestForm("valPercent") Integer val,
       @RestForm("testPercent") Integer test, @RestForm("seed") Long seed) {
     if (file == null || file.uploadedFile() == null) {
@@ -56,9 +61,7 @@ public class DatasetResource {
     }
     SplitOptions options = splitOptions(() -> new SplitOptions(split == null || split.isBlank() ? null : split,
         val == null ? 10 : val, test == null ? 10 : test, seed == null ? 42 : seed));
-    DatasetView view = datasets.create(new DatasetService.Target(datasetName, versionOf), file.uploadedFile(),
-        options, user());
-    return Response.status(201).entity(view).build();
+    return datasets.create(new DatasetService.Target(datasetName, versionOf), file.uploadedFile(), options, user());
   }
 
   @GET
@@ -76,6 +79,8 @@ public class DatasetResource {
   @POST
   @Path("/{id}/versions")
   @Consumes(MediaType.APPLICATION_JSON)
+  @APIResponse(responseCode = "201", description = "the new version",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = DatasetView.class)))
   @ResponseStatus(201)
   public DatasetView resplit(@PathParam("id") long id, ResplitRequest body) {
     ResplitRequest request = body == null ? new ResplitRequest(null, null, null) : body;
@@ -97,6 +102,8 @@ public class DatasetResource {
   @POST
   @Path("/sample")
   @Consumes(MediaType.APPLICATION_JSON)
+  @APIResponse(responseCode = "201", description = "the imported sample",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = DatasetView.class)))
   @ResponseStatus(201)
   public DatasetView importSample(SampleDatasets.SampleRequest body) {
     return samples.importSample(body == null ? null : body.size(), user());
@@ -105,6 +112,7 @@ public class DatasetResource {
   /** One image of the dataset by its name in the archive ({@code split/class/file.png}), e.g. a misclassified one. */
   @GET
   @Path("/{id}/images")
+  @APIResponse(responseCode = "200", description = "the image file as stored", content = @Content(mediaType = "image/*"))
   public Response image(@PathParam("id") long id, @QueryParam("path") String path) {
     return serve(images.original(id, required(path)));
   }
@@ -112,6 +120,7 @@ public class DatasetResource {
   /** The gallery thumbnail of an image (PNG, at most 96 pixels a side). */
   @GET
   @Path("/{id}/thumbnails")
+  @APIResponse(responseCode = "200", description = "a PNG thumbnail", content = @Content(mediaType = "image/png"))
   public Response thumbnail(@PathParam("id") long id, @QueryParam("path") String path) {
     return serve(images.thumbnail(id, required(path)));
   }

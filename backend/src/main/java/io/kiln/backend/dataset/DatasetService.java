@@ -1,10 +1,9 @@
 package io.kiln.backend.dataset;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
+import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.dataset.archive.ArchiveRefused;
 import io.kiln.backend.dataset.archive.DatasetImporter;
@@ -36,10 +35,10 @@ import java.util.UUID;
 public class DatasetService {
   private static final TypeReference<LinkedHashMap<String, Integer>> COUNTS = new TypeReference<>() {};
   private final DataDirectory dirs;
-  private final ObjectMapper json;
+  private final Json json;
   private final ImportLimits limits;
 
-  DatasetService(DataDirectory dirs, ObjectMapper json, KilnConfig config) {
+  DatasetService(DataDirectory dirs, Json json, KilnConfig config) {
     this.dirs = dirs;
     this.json = json;
     KilnConfig.Datasets d = config.datasets();
@@ -63,9 +62,9 @@ public class DatasetService {
       ImportResult result = importArchive(upload, split, canonical, thumbs);
       Dataset dataset = new Dataset();
       dataset.name = target.name() != null ? target.name() : base != null ? base.name : "dataset";
-      dataset.classCounts = json.writeValueAsString(totals(result));
+      dataset.classCounts = json.write(totals(result));
       dataset.imageCount = result.imageCount();
-      dataset.details = json.writeValueAsString(result);
+      dataset.details = json.write(result);
       dataset.sizeBytes = Files.size(canonical);
       dataset.createdAt = Instant.now();
       dataset.createdBy = user;
@@ -186,11 +185,7 @@ public class DatasetService {
   }
 
   public LinkedHashMap<String, Integer> classCounts(Dataset dataset) {
-    try {
-      return json.readValue(dataset.classCounts, COUNTS);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("corrupt class counts of dataset " + dataset.id, e);
-    }
+    return json.read(dataset.classCounts, COUNTS, "class counts of dataset " + dataset.id);
   }
 
   /**
@@ -205,26 +200,14 @@ public class DatasetService {
   }
 
   ImportResult details(Dataset dataset) {
-    if (dataset.details == null) {
-      return null;
-    }
-    try {
-      return json.readValue(dataset.details, ImportResult.class);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("corrupt details of dataset " + dataset.id, e);
-    }
+    return json.read(dataset.details, ImportResult.class, "details of dataset " + dataset.id);
   }
 
   DatasetView view(Dataset d, List<DatasetView.VersionRef> versions) {
     LinkedHashMap<String, Integer> counts = classCounts(d);
     ImportResult details = details(d);
-    Map<String, Object> split = new LinkedHashMap<>();
-    if (details != null) {
-      split.put("mode", details.splitMode());
-      split.put("valPercent", details.valPercent());
-      split.put("testPercent", details.testPercent());
-      split.put("seed", details.seed());
-    }
+    DatasetView.SplitInfo split = details == null ? new DatasetView.SplitInfo(null, null, null, null)
+        : new DatasetView.SplitInfo(details.splitMode(), details.valPercent(), details.testPercent(), details.seed());
     return new DatasetView(d.id, d.name, d.lineageId == null ? d.id : d.lineageId, d.version,
         List.copyOf(counts.keySet()), counts, d.imageCount, d.sizeBytes, d.createdAt, d.createdBy,
         details == null ? Map.of("train", counts) : details.splitCounts(),

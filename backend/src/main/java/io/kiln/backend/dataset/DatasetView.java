@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kiln.backend.dataset.archive.Finding;
 import io.kiln.backend.dataset.archive.ImportResult;
 import java.time.Instant;
@@ -17,7 +18,11 @@ import java.util.Map;
 public record DatasetView(long id, String name, long lineageId, int version, List<String> classNames,
     Map<String, Integer> classCounts, int imageCount, long sizeBytes, Instant createdAt, String createdBy,
     Map<String, Map<String, Integer>> splitCounts, List<Finding> findings, ImportResult.Statistics statistics,
-    Map<String, List<String>> gallery, Map<String, Object> split, List<VersionRef> versions) {
+    Map<String, List<String>> gallery, SplitInfo split, List<VersionRef> versions) {
+  /** How the splits were made (all absent for a dataset imported before splits existed). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public record SplitInfo(String mode, Integer valPercent, Integer testPercent, Long seed) {}
+
   /** Another version of the same dataset. */
   public record VersionRef(long id, int version, Instant createdAt, int imageCount) {}
 }

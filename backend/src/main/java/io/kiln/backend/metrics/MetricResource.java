@@ -10,6 +10,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** A run's metric points: in sequence order for the charts, or as a CSV or JSON download. */
 @Path("/api/runs/{id}/metrics")
@@ -33,6 +37,9 @@ public class MetricResource {
   /** Every metric point for download: {@code format=csv} (one column per value) or {@code json}. */
   @GET
   @Path("/export")
+  @APIResponse(responseCode = "200", description = "a download: CSV (one column per value name) or JSON",
+      content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json",
+          schema = @Schema(type = SchemaType.ARRAY, implementation = MetricView.class))})
   public Response export(@PathParam("id") long id, @QueryParam("format") String format) {
     runs.get(id);
     List<MetricView> points = metrics.list(id, -1);

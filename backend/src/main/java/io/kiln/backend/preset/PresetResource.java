@@ -10,6 +10,9 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.util.List;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Built-in and custom presets; a preview of what a preset becomes on a dataset, with a time estimate. */
 @Path("/api/presets")
@@ -38,6 +41,8 @@ public class PresetResource {
 
   /** {"name", "description", "fields": {...}, "basedOn": "balanced"}: validated like a run recipe. */
   @POST
+  @APIResponse(responseCode = "201", description = "the new custom preset",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = PresetView.class)))
   @ResponseStatus(201)
   public PresetView create(PresetRequests.PresetBody body) {
     return presets.create(body, identity.getPrincipal().getName());

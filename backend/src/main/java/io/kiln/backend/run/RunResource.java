@@ -11,6 +11,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.jboss.resteasy.reactive.ResponseStatus;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Launch, list, inspect and cancel runs; download their model. Their metrics: {@code metrics.MetricResource}. */
 @Path("/api/runs")
@@ -25,6 +28,8 @@ public class RunResource {
   }
 
   @POST
+  @APIResponse(responseCode = "201", description = "the queued run",
+      content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
   @ResponseStatus(201)
   public RunView create(RunRequest request) {
     return runs.create(request, identity.getPrincipal().getName());

@@ -12,6 +12,7 @@ import io.kiln.backend.support.TestAgent;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.MetricKind;
+import io.kiln.core.metric.Metric;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -51,8 +52,8 @@ class AdviceTest {
   private static void epoch(TestAgent agent, long runId, int epoch, double train, double val)
       throws InterruptedException {
     agent.send(new AgentMessage.MetricReport(runId, seq++, MetricKind.EPOCH, epoch, epoch * 10L,
-        Map.of("trainLoss", 2.3 * (1 - train), "trainAccuracy", train, "valLoss", 2.3 * (1 - val),
-            "valAccuracy", val, "lr", 0.05), System.currentTimeMillis()));
+        Map.of(Metric.TRAIN_LOSS.key(), 2.3 * (1 - train), Metric.TRAIN_ACCURACY.key(), train, Metric.VAL_LOSS.key(), 2.3 * (1 - val),
+            Metric.VAL_ACCURACY.key(), val, Metric.LR.key(), 0.05), System.currentTimeMillis()));
     agent.expect(BackendMessage.Ack.class);
   }
 
@@ -126,8 +127,8 @@ class AdviceTest {
       Api.cancelQueuedRuns();
       long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a4"), "learningRate", 5.0));
       claim(agent, runId);
-      agent.send(new AgentMessage.MetricReport(runId, seq++, MetricKind.STEP, 1, 3, Map.of("loss", Double.NaN,
-          "lr", 5.0), System.currentTimeMillis()));
+      agent.send(new AgentMessage.MetricReport(runId, seq++, MetricKind.STEP, 1, 3, Map.of(Metric.LOSS.key(), Double.NaN,
+          Metric.LR.key(), 5.0), System.currentTimeMillis()));
       agent.expect(BackendMessage.Ack.class);
       JsonPath list = awaitSuggestions(runId, j -> j.getList("ruleId").contains("A4"));
       assertEquals("high", list.getString("[0].severity"));

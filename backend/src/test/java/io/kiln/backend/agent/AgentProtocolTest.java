@@ -18,6 +18,7 @@ import io.kiln.core.protocol.Protocol;
 import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunLeases;
+import io.kiln.core.metric.Metric;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import jakarta.inject.Inject;
@@ -84,18 +85,18 @@ class AgentProtocolTest {
         agent.expect(BackendMessage.Ack.class);
         assertEquals("running", browser.next("run").path("run").path("state").asText());
         AgentMessage.MetricReport step = new AgentMessage.MetricReport(runId, 1, MetricKind.STEP, 1, 1,
-            Map.of("loss", 0.9, "lr", 0.05), System.currentTimeMillis());
+            Map.of(Metric.LOSS.key(), 0.9, Metric.LR.key(), 0.05), System.currentTimeMillis());
         agent.send(step);
         assertEquals(1, agent.expect(BackendMessage.Ack.class).seq());
         agent.send(step);
         assertEquals(1, agent.expect(BackendMessage.Ack.class).seq(), "a resent point is acknowledged again");
         agent.send(new AgentMessage.MetricReport(runId, 2, MetricKind.EPOCH, 1, 3,
-            Map.of("trainLoss", 0.8, "trainAccuracy", 0.6, "valLoss", 0.7, "valAccuracy", 0.75, "lr", 0.04),
+            Map.of(Metric.TRAIN_LOSS.key(), 0.8, Metric.TRAIN_ACCURACY.key(), 0.6, Metric.VAL_LOSS.key(), 0.7, Metric.VAL_ACCURACY.key(), 0.75, Metric.LR.key(), 0.04),
             System.currentTimeMillis()));
         agent.expect(BackendMessage.Ack.class);
         JsonNode pushed = browser.next("metric");
         assertEquals(1, pushed.path("point").path("seq").asLong());
-        assertEquals(0.9, pushed.path("point").path("values").path("loss").asDouble());
+        assertEquals(0.9, pushed.path("point").path("values").path(Metric.LOSS.key()).asDouble());
         assertEquals(2, browser.next("metric").path("point").path("seq").asLong());
         assertTrue(browser.drain().stream().noneMatch(m -> m.path("point").path("seq").asLong() == 1),
             "the duplicate was not pushed");
@@ -267,7 +268,7 @@ class AgentProtocolTest {
           .body("failureReason", containsString("stopped responding"));
       agent.send(new AgentMessage.Heartbeat(runId));
       assertEquals(runId, agent.expect(BackendMessage.CancelRun.class).runId(), "a late agent is told to stop");
-      agent.send(new AgentMessage.MetricReport(runId, 5, MetricKind.STEP, 1, 1, Map.of("loss", 1.0), 0));
+      agent.send(new AgentMessage.MetricReport(runId, 5, MetricKind.STEP, 1, 1, Map.of(Metric.LOSS.key(), 1.0), 0));
       agent.expect(BackendMessage.Ack.class);
       Api.as().get("/api/runs/" + runId + "/metrics").then().body("size()", equalTo(0));
     } finally {

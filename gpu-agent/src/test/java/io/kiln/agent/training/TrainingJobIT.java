@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
+import io.kiln.core.metric.Metric;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,11 +59,11 @@ class TrainingJobIT {
     for (int i = 1; i < points.size(); i++) {
       assertTrue(points.get(i).step() >= points.get(i - 1).step(), "steps never go backwards");
     }
-    double firstLoss = epochs.get(0).values().get("trainLoss");
-    double lastLoss = epochs.get(2).values().get("trainLoss");
+    double firstLoss = epochs.get(0).values().get(Metric.TRAIN_LOSS.key());
+    double lastLoss = epochs.get(2).values().get(Metric.TRAIN_LOSS.key());
     assertTrue(lastLoss < firstLoss * 0.8, "training loss falls: " + firstLoss + " -> " + lastLoss);
     assertTrue(result.bestValAccuracy() > 0.6, "stripes are learnable, val acc " + result.bestValAccuracy());
-    double lastLr = epochs.get(2).values().get("lr");
+    double lastLr = epochs.get(2).values().get(Metric.LR.key());
     assertTrue(lastLr < 0.05 * 0.1, "cosine schedule decays the LR, was " + lastLr);
     try (ZipFile model = new ZipFile(result.modelArchive().toFile())) {
       assertTrue(model.getEntry("kiln-model.json") != null);
@@ -102,7 +103,7 @@ class TrainingJobIT {
     assertEquals("test", report.get("split"));
     assertEquals(30, report.get("testImages"));
     double test = (Double) report.get("testAccuracy");
-    assertTrue(test >= 0 && test <= 1 && report.get("valAccuracy") instanceof Double);
+    assertTrue(test >= 0 && test <= 1 && report.get(Metric.VAL_ACCURACY.key()) instanceof Double);
     long[][] confusion = (long[][]) report.get("confusion");
     assertEquals(30, java.util.Arrays.stream(confusion).flatMapToLong(java.util.Arrays::stream).sum(),
         "the confusion matrix counts the test images");

@@ -14,6 +14,7 @@ import ai.djl.util.Pair;
 import io.kiln.agent.training.net.Architectures;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
+import io.kiln.core.metric.Metric;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -92,12 +93,12 @@ class TrainingTricksIT {
     Recorder recorder = new Recorder();
     TrainingResult result = train(recipe, recorder, out, null, null);
     assertEquals(List.of(1, 2, 3, 4), List.copyOf(recorder.epochs.keySet()));
-    assertTrue(recorder.epochs.get(4).get("trainLoss") < recorder.epochs.get(1).get("trainLoss"),
+    assertTrue(recorder.epochs.get(4).get(Metric.TRAIN_LOSS.key()) < recorder.epochs.get(1).get(Metric.TRAIN_LOSS.key()),
         "loss falls even under heavy augmentation: " + recorder.epochs);
-    assertTrue(recorder.steps.stream().allMatch(s -> s.get("gradNorm") != null), "clipping reports the norm");
-    double peak = recorder.steps.stream().mapToDouble(s -> s.get("lr")).max().orElseThrow();
+    assertTrue(recorder.steps.stream().allMatch(s -> s.get(Metric.GRAD_NORM.key()) != null), "clipping reports the norm");
+    double peak = recorder.steps.stream().mapToDouble(s -> s.get(Metric.LR.key())).max().orElseThrow();
     assertEquals(0.4 * 16 / 256, peak, 1e-6, "T8: 0.4 per 256 images at batch 16, reached after warmup");
-    assertTrue(recorder.steps.get(0).get("lr") < peak / 2, "T6: warmup starts low");
+    assertTrue(recorder.steps.get(0).get(Metric.LR.key()) < peak / 2, "T6: warmup starts low");
     assertNotNull(recorder.evaluation);
     assertEquals(3, ((List<?>) recorder.evaluation.get("perClass")).size());
     long[][] confusion = result.evaluation().confusion();
@@ -130,7 +131,7 @@ class TrainingTricksIT {
     train(recipe, resumed, dir.resolve("c"), dir.resolve("b-ckpt"), null);
     assertEquals(List.of(3, 4), List.copyOf(resumed.epochs.keySet()), "resumes after the last checkpoint");
     for (int epoch = 3; epoch <= 4; epoch++) {
-      for (String metric : List.of("trainLoss", "trainAccuracy", "valLoss", "valAccuracy", "lr")) {
+      for (String metric : List.of(Metric.TRAIN_LOSS.key(), Metric.TRAIN_ACCURACY.key(), Metric.VAL_LOSS.key(), Metric.VAL_ACCURACY.key(), Metric.LR.key())) {
         assertEquals(straight.epochs.get(epoch).get(metric), resumed.epochs.get(epoch).get(metric), 1e-4,
             metric + " of epoch " + epoch);
       }
@@ -149,7 +150,7 @@ class TrainingTricksIT {
     assertThrows(TrainingCancelledException.class,
         () -> train(child, recorder, dir.resolve("child"), dir.resolve("child-ckpt"), parent.modelArchive()));
     assertEquals(1.0, recorder.epochs.get(1).get("headOnly"));
-    assertEquals(0.05, recorder.epochs.get(1).get("lr"), 1e-9, "T14: the head stage has its own rate");
+    assertEquals(0.05, recorder.epochs.get(1).get(Metric.LR.key()), 1e-9, "T14: the head stage has its own rate");
 
     try (NDManager manager = NDManager.newBaseManager()) {
       Map<String, float[]> parentFeatures = features(manager, extract(parent.modelArchive(), dir));
@@ -197,7 +198,7 @@ class TrainingTricksIT {
     Recorder rest = new Recorder();
     TrainingResult result = train(recipe, rest, dir.resolve("out2"), dir.resolve("ckpt"), file);
     assertEquals(List.of(2), List.copyOf(rest.epochs.keySet()), "resumed for the all-layers stage");
-    assertTrue(Double.isFinite(rest.epochs.get(2).get("trainLoss")));
+    assertTrue(Double.isFinite(rest.epochs.get(2).get(Metric.TRAIN_LOSS.key())));
     try (ZipFile zip = new ZipFile(result.modelArchive().toFile())) {
       assertNotNull(zip.getEntry("features.params"));
     }
@@ -230,7 +231,7 @@ class TrainingTricksIT {
           "inputSize", 16, "learningRate", 0.01));
       Recorder recorder = new Recorder();
       new TrainingJob(recipe, few, recorder, () -> false, 1).run(Files.createDirectories(dir.resolve(architecture)));
-      assertTrue(Double.isFinite(recorder.epochs.get(1).get("trainLoss")), architecture);
+      assertTrue(Double.isFinite(recorder.epochs.get(1).get(Metric.TRAIN_LOSS.key())), architecture);
     }
   }
 
