@@ -24,9 +24,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 /**
  * The contract with API users and the browser: the OpenAPI document is complete (what a client
  * generator and {@code redocly lint} need: servers, a security scheme and an operationId on every
- * operation, a schema for every JSON body), and the browser's TypeScript types (frontend/src/api.ts,
- * live.ts) name exactly the fields the document gives, nested objects included, so a renamed field
- * breaks the build instead of the page.
+ * operation, a schema for every JSON body), and the browser's TypeScript types
+ * (frontend/src/api.ts, live.ts) name exactly the fields the document gives, nested objects
+ * included, so a renamed field breaks the build instead of the page.
  */
 @QuarkusTest
 class ApiContractTest {
@@ -46,15 +46,40 @@ class ApiContractTest {
   }
 
   @ParameterizedTest(name = "{0} = {1}")
-  @CsvSource({"RunView, Run", "DatasetView, Dataset", "MetricView, MetricPoint", "AgentView, Agent",
-      "FieldView, RecipeField", "AdviceView, Suggestion", "BackboneView, Backbone", "PresetView, Preset",
-      "Finding, Finding", "RunEvaluation, Evaluation", "ClassScore, ClassScore", "Cell, ConfusionCell",
-      "Mistake, Mistake", "RunAdjustments, RunAdjustments", "Adjustment, Adjustment", "PresetPreview, PresetPreview",
-      "Estimate, Estimate", "Me, Me", "Session, Session", "Availability, SampleAvailability",
-      "EnrollmentTokenView, EnrollmentToken", "Revoked, Revoked", "DeviceInfo, Device", "FieldError, FieldError",
-      "ErrorBody, ErrorBody", "Statistics, DatasetStatistics", "SplitInfo, SplitInfo", "VersionRef, VersionRef"})
+  @CsvSource({
+    "RunView, Run",
+    "DatasetView, Dataset",
+    "MetricView, MetricPoint",
+    "AgentView, Agent",
+    "FieldView, RecipeField",
+    "AdviceView, Suggestion",
+    "BackboneView, Backbone",
+    "PresetView, Preset",
+    "Finding, Finding",
+    "RunEvaluation, Evaluation",
+    "ClassScore, ClassScore",
+    "Cell, ConfusionCell",
+    "Mistake, Mistake",
+    "RunAdjustments, RunAdjustments",
+    "Adjustment, Adjustment",
+    "PresetPreview, PresetPreview",
+    "Estimate, Estimate",
+    "Me, Me",
+    "Session, Session",
+    "Availability, SampleAvailability",
+    "EnrollmentTokenView, EnrollmentToken",
+    "Revoked, Revoked",
+    "DeviceInfo, Device",
+    "FieldError, FieldError",
+    "ErrorBody, ErrorBody",
+    "Statistics, DatasetStatistics",
+    "SplitInfo, SplitInfo",
+    "VersionRef, VersionRef"
+  })
   void typeScriptInterfaceMatchesOpenApiSchema(String schema, String tsInterface) throws Exception {
-    assertEquals(schemaFields(schema), interfaceFields(API_TS, tsInterface),
+    assertEquals(
+        schemaFields(schema),
+        interfaceFields(API_TS, tsInterface),
         "fields of interface " + tsInterface + " in api.ts");
   }
 
@@ -67,7 +92,9 @@ class ApiContractTest {
       for (var component : type.getRecordComponents()) {
         fields.add(component.getName());
       }
-      assertEquals(fields, interfaceFields(LIVE_TS, "Live" + type.getSimpleName() + "Message"),
+      assertEquals(
+          fields,
+          interfaceFields(LIVE_TS, "Live" + type.getSimpleName() + "Message"),
           "live.ts interface for " + type.getSimpleName());
     }
   }
@@ -101,11 +128,13 @@ class ApiContractTest {
           problems.add(where + ": missing or duplicate operationId '" + id + "'");
         }
         JsonNode body = o.path("requestBody").path("content");
-        body.fields().forEachRemaining(c -> {
-          if (c.getValue().path("schema").isMissingNode()) {
-            problems.add(where + ": request body " + c.getKey() + " has no schema");
-          }
-        });
+        body.fields()
+            .forEachRemaining(
+                c -> {
+                  if (c.getValue().path("schema").isMissingNode()) {
+                    problems.add(where + ": request body " + c.getKey() + " has no schema");
+                  }
+                });
         boolean success = false;
         for (var response = o.path("responses").fields(); response.hasNext(); ) {
           var r = response.next();
@@ -116,11 +145,16 @@ class ApiContractTest {
           if (!r.getKey().equals("204") && r.getValue().path("content").isEmpty()) {
             problems.add(where + ": response " + r.getKey() + " says nothing of its content");
           }
-          r.getValue().path("content").fields().forEachRemaining(c -> {
-            if (c.getKey().contains("json") && c.getValue().path("schema").isMissingNode()) {
-              problems.add(where + ": response " + r.getKey() + " has no schema");
-            }
-          });
+          r.getValue()
+              .path("content")
+              .fields()
+              .forEachRemaining(
+                  c -> {
+                    if (c.getKey().contains("json")
+                        && c.getValue().path("schema").isMissingNode()) {
+                      problems.add(where + ": response " + r.getKey() + " has no schema");
+                    }
+                  });
         }
         if (!success) {
           problems.add(where + ": no 2xx response");
@@ -139,12 +173,20 @@ class ApiContractTest {
   void redoclyFindsNothingToComplainAbout() throws Exception {
     Path redocly = Path.of("../frontend/node_modules/.bin/redocly");
     assertTrue(Files.isExecutable(redocly), "npm install in frontend/ brings @redocly/cli");
-    Process lint = new ProcessBuilder(redocly.toString(), "lint", "target/openapi.json", "--config=redocly.yaml",
-        "--format=stylish")
-        .redirectErrorStream(true).start();
-    String output = new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    Process lint =
+        new ProcessBuilder(
+                redocly.toString(),
+                "lint",
+                "target/openapi.json",
+                "--config=redocly.yaml",
+                "--format=stylish")
+            .redirectErrorStream(true)
+            .start();
+    String output =
+        new String(lint.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, lint.waitFor(), output);
-    assertTrue(output.contains("Your API description is valid") && !output.contains("You have"), output);
+    assertTrue(
+        output.contains("Your API description is valid") && !output.contains("You have"), output);
   }
 
   @Test
@@ -156,7 +198,8 @@ class ApiContractTest {
   }
 
   private static Set<String> schemaFields(String schema) {
-    JsonNode properties = openApi.path("components").path("schemas").path(schema).path("properties");
+    JsonNode properties =
+        openApi.path("components").path("schemas").path(schema).path("properties");
     assertTrue(properties.size() > 0, "OpenAPI has schema " + schema);
     Set<String> expected = new TreeSet<>();
     properties.fieldNames().forEachRemaining(expected::add);
@@ -165,8 +208,11 @@ class ApiContractTest {
 
   private static Set<String> interfaceFields(Path file, String name) throws Exception {
     String source = Files.readString(file);
-    Matcher body = Pattern.compile("export interface " + name + " (?:extends [\\w, ]+ )?\\{(.*?)\\n\\}",
-        Pattern.DOTALL).matcher(source);
+    Matcher body =
+        Pattern.compile(
+                "export interface " + name + " (?:extends [\\w, ]+ )?\\{(.*?)\\n\\}",
+                Pattern.DOTALL)
+            .matcher(source);
     assertTrue(body.find(), file.getFileName() + " declares interface " + name);
     Set<String> fields = new TreeSet<>();
     Matcher field = Pattern.compile("^  (\\w+)\\??:", Pattern.MULTILINE).matcher(body.group(1));

@@ -25,12 +25,25 @@ final class AgentSide implements AutoCloseable {
 
   AgentSide(Vertx vertx, int port, String credential) throws Exception {
     this.vertx = vertx;
-    socket = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port)
-        .setURI(Protocol.AGENT_PATH).addHeader("Authorization", "Bearer " + credential))
-        .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    socket =
+        vertx
+            .createWebSocketClient()
+            .connect(
+                new WebSocketConnectOptions()
+                    .setHost("127.0.0.1")
+                    .setPort(port)
+                    .setURI(Protocol.AGENT_PATH)
+                    .addHeader("Authorization", "Bearer " + credential))
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
     socket.textMessageHandler(text -> inbox.add(codec.decodeBackend(text)));
-    send(new AgentMessage.Hello(Protocol.VERSION, "bench", "bench-host",
-        List.of(new AgentMessage.DeviceInfo("cpu()", "cpu", "bench"))));
+    send(
+        new AgentMessage.Hello(
+            Protocol.VERSION,
+            "bench",
+            "bench-host",
+            List.of(new AgentMessage.DeviceInfo("cpu()", "cpu", "bench"))));
     expect(BackendMessage.Welcome.class);
   }
 
@@ -39,7 +52,8 @@ final class AgentSide implements AutoCloseable {
     send(new AgentMessage.ClaimRun());
     BackendMessage.RunAssignment assignment = expect(BackendMessage.RunAssignment.class);
     if (assignment.runId() != expectedRun) {
-      throw new IllegalStateException("claimed run " + assignment.runId() + ", expected " + expectedRun);
+      throw new IllegalStateException(
+          "claimed run " + assignment.runId() + ", expected " + expectedRun);
     }
     runId = assignment.runId();
     seq = assignment.nextSeq();
@@ -52,8 +66,15 @@ final class AgentSide implements AutoCloseable {
   }
 
   void report(int step) {
-    send(new AgentMessage.MetricReport(runId, seq++, "step", 1, step,
-        Map.of("loss", 1.0 / step, "benchSentNanos", (double) System.nanoTime()), System.currentTimeMillis()));
+    send(
+        new AgentMessage.MetricReport(
+            runId,
+            seq++,
+            "step",
+            1,
+            step,
+            Map.of("loss", 1.0 / step, "benchSentNanos", (double) System.nanoTime()),
+            System.currentTimeMillis()));
   }
 
   private void send(AgentMessage message) {

@@ -24,16 +24,24 @@ final class BareFanout implements AutoCloseable {
   private final HttpServer server;
 
   BareFanout(Vertx vertx) throws Exception {
-    server = vertx.createHttpServer().webSocketHandler(socket -> {
-      if ("/view".equals(socket.path())) {
-        View view = new View(socket, Vertx.currentContext());
-        viewers.add(view);
-        socket.closeHandler(v -> viewers.remove(view));
-        socket.writeTextMessage("{\"type\":\"snapshot\"}");
-      } else {
-        socket.textMessageHandler(this::broadcast);
-      }
-    }).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    server =
+        vertx
+            .createHttpServer()
+            .webSocketHandler(
+                socket -> {
+                  if ("/view".equals(socket.path())) {
+                    View view = new View(socket, Vertx.currentContext());
+                    viewers.add(view);
+                    socket.closeHandler(v -> viewers.remove(view));
+                    socket.writeTextMessage("{\"type\":\"snapshot\"}");
+                  } else {
+                    socket.textMessageHandler(this::broadcast);
+                  }
+                })
+            .listen(0, "127.0.0.1")
+            .toCompletionStage()
+            .toCompletableFuture()
+            .get(10, TimeUnit.SECONDS);
   }
 
   private void broadcast(String text) {
@@ -41,7 +49,8 @@ final class BareFanout implements AutoCloseable {
     for (View v : viewers) {
       byLoop.computeIfAbsent(v.context(), k -> new ArrayList<>()).add(v.socket());
     }
-    byLoop.forEach((loop, sockets) -> loop.runOnContext(x -> sockets.forEach(s -> s.writeTextMessage(text))));
+    byLoop.forEach(
+        (loop, sockets) -> loop.runOnContext(x -> sockets.forEach(s -> s.writeTextMessage(text))));
   }
 
   int port() {

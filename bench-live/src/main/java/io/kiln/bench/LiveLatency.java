@@ -7,13 +7,14 @@ import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
- * live-latency: from an agent's metric report to a browser viewer receiving it, through Kiln
- * (agent socket, ingestion into the database, fan-out on the run's socket) with 1, 100 and 1,000
- * viewers of one run; then the same fan-out through a bare Vert.x WebSocket server in this JVM,
- * the ceiling. Prints p50/p99 per viewer count, the backend's CPU and memory, and a RESULT line
- * for p99 at the largest count.
+ * live-latency: from an agent's metric report to a browser viewer receiving it, through Kiln (agent
+ * socket, ingestion into the database, fan-out on the run's socket) with 1, 100 and 1,000 viewers
+ * of one run; then the same fan-out through a bare Vert.x WebSocket server in this JVM, the
+ * ceiling. Prints p50/p99 per viewer count, the backend's CPU and memory, and a RESULT line for p99
+ * at the largest count.
  *
- * <p>Usage: LiveLatency http://127.0.0.1:PORT BACKEND_PID ADMIN_PASSWORD [viewer counts, e.g. 1,100,1000]
+ * <p>Usage: LiveLatency http://127.0.0.1:PORT BACKEND_PID ADMIN_PASSWORD [viewer counts, e.g.
+ * 1,100,1000]
  */
 public final class LiveLatency {
   static final int REPORTS = Integer.getInteger("reports", 100);
@@ -25,21 +26,31 @@ public final class LiveLatency {
   public static void main(String[] args) throws Exception {
     URI base = URI.create(args[0]);
     ProcessMeter backend = new ProcessMeter(Long.parseLong(args[1]));
-    int[] counts = java.util.Arrays.stream((args.length > 3 ? args[3] : "1,100,1000").split(","))
-        .mapToInt(Integer::parseInt).toArray();
+    int[] counts =
+        java.util.Arrays.stream((args.length > 3 ? args[3] : "1,100,1000").split(","))
+            .mapToInt(Integer::parseInt)
+            .toArray();
     Vertx vertx = Vertx.vertx();
     Rest rest = new Rest(args[0]);
     rest.login(args[2]);
     long runId = rest.createRun(rest.uploadDataset());
     double kilnP99 = 0;
     double bareP99 = 0;
-    System.out.printf("%-8s %-8s %10s %10s %10s %10s %10s%n", "server", "viewers", "p50 ms", "p99 ms", "max ms",
-        "cpu %", "rss MB");
+    System.out.printf(
+        "%-8s %-8s %10s %10s %10s %10s %10s%n",
+        "server", "viewers", "p50 ms", "p99 ms", "max ms", "cpu %", "rss MB");
     try (AgentSide agent = new AgentSide(vertx, base.getPort(), rest.enrollAgent())) {
       agent.claim(runId);
       // Warm-up, not measured: the backend's JIT compiles the ingestion and fan-out paths.
-      try (Viewers warmup = Viewers.connect(vertx, base.getPort(), "/ws/runs/" + runId + "?afterSeq="
-          + agent.lastSeq(), rest.token(), 10, WARMUP, true)) {
+      try (Viewers warmup =
+          Viewers.connect(
+              vertx,
+              base.getPort(),
+              "/ws/runs/" + runId + "?afterSeq=" + agent.lastSeq(),
+              rest.token(),
+              10,
+              WARMUP,
+              true)) {
         for (int i = 1; i <= WARMUP; i++) {
           agent.report(i);
           Thread.sleep(5);
@@ -48,7 +59,8 @@ public final class LiveLatency {
       }
       for (int n : counts) {
         String uri = "/ws/runs/" + runId + "?afterSeq=" + agent.lastSeq();
-        try (Viewers viewers = Viewers.connect(vertx, base.getPort(), uri, rest.token(), n, REPORTS, true)) {
+        try (Viewers viewers =
+            Viewers.connect(vertx, base.getPort(), uri, rest.token(), n, REPORTS, true)) {
           backend.start();
           for (int i = 1; i <= REPORTS; i++) {
             agent.report(i);
@@ -60,15 +72,35 @@ public final class LiveLatency {
       }
     }
     try (BareFanout bare = new BareFanout(vertx)) {
-      WebSocket sender = vertx.createWebSocketClient().connect(new WebSocketConnectOptions().setHost("127.0.0.1")
-          .setPort(bare.port()).setURI("/agent")).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      WebSocket sender =
+          vertx
+              .createWebSocketClient()
+              .connect(
+                  new WebSocketConnectOptions()
+                      .setHost("127.0.0.1")
+                      .setPort(bare.port())
+                      .setURI("/agent"))
+              .toCompletionStage()
+              .toCompletableFuture()
+              .get(10, TimeUnit.SECONDS);
       for (int n : counts) {
-        try (Viewers viewers = Viewers.connect(vertx, bare.port(), "/view", null, n, REPORTS, false)) {
+        try (Viewers viewers =
+            Viewers.connect(vertx, bare.port(), "/view", null, n, REPORTS, false)) {
           for (int i = 1; i <= REPORTS; i++) {
             // The same message shape Kiln pushes, built per report as Kiln does.
-            sender.writeTextMessage("{\"type\":\"metric\",\"point\":{\"seq\":" + i + ",\"kind\":\"step\",\"epoch\":1,"
-                + "\"step\":" + i + ",\"values\":{\"loss\":" + (1.0 / i) + ",\"benchSentNanos\":"
-                + (double) System.nanoTime() + "},\"at\":" + System.currentTimeMillis() + "}}");
+            sender.writeTextMessage(
+                "{\"type\":\"metric\",\"point\":{\"seq\":"
+                    + i
+                    + ",\"kind\":\"step\",\"epoch\":1,"
+                    + "\"step\":"
+                    + i
+                    + ",\"values\":{\"loss\":"
+                    + (1.0 / i)
+                    + ",\"benchSentNanos\":"
+                    + (double) System.nanoTime()
+                    + "},\"at\":"
+                    + System.currentTimeMillis()
+                    + "}}");
             Thread.sleep(INTERVAL_MS);
           }
           viewers.awaitAll(30_000);
@@ -79,7 +111,8 @@ public final class LiveLatency {
     }
     vertx.close();
     int largest = counts[counts.length - 1];
-    System.out.printf("RESULT name=live-latency-p99-%d-viewers kiln=%.2f reference=%.2f ratio=%.2f unit=ms%n",
+    System.out.printf(
+        "RESULT name=live-latency-p99-%d-viewers kiln=%.2f reference=%.2f ratio=%.2f unit=ms%n",
         largest, kilnP99, bareP99, kilnP99 / bareP99);
   }
 
@@ -87,10 +120,18 @@ public final class LiveLatency {
     double[] ms = viewers.millis();
     double p50 = percentile(ms, 0.50);
     double p99 = percentile(ms, 0.99);
-    System.out.printf("%-8s %-8d %10.2f %10.2f %10.2f %10s %10s%s%n", server, n, p50, p99,
-        ms.length == 0 ? Double.NaN : ms[ms.length - 1], Double.isNaN(cpu) ? "-" : String.format("%.0f", cpu),
+    System.out.printf(
+        "%-8s %-8d %10.2f %10.2f %10.2f %10s %10s%s%n",
+        server,
+        n,
+        p50,
+        p99,
+        ms.length == 0 ? Double.NaN : ms[ms.length - 1],
+        Double.isNaN(cpu) ? "-" : String.format("%.0f", cpu),
         rss < 0 ? "-" : Long.toString(rss),
-        viewers.received() < n * REPORTS ? "  (received " + viewers.received() + " of " + n * REPORTS + ")" : "");
+        viewers.received() < n * REPORTS
+            ? "  (received " + viewers.received() + " of " + n * REPORTS + ")"
+            : "");
     return p99;
   }
 

@@ -15,7 +15,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 
-/** The REST calls the benchmark needs to set up a run: log in, upload a dataset, enroll an agent, launch. */
+/**
+ * The REST calls the benchmark needs to set up a run: log in, upload a dataset, enroll an agent,
+ * launch.
+ */
 final class Rest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -31,37 +34,52 @@ final class Rest {
   }
 
   void login(String password) throws Exception {
-    token = post("/api/auth/login", Map.of("username", "admin", "password", password)).path("token").asText();
+    token =
+        post("/api/auth/login", Map.of("username", "admin", "password", password))
+            .path("token")
+            .asText();
   }
 
   long uploadDataset() throws Exception {
     String boundary = "kilnbench" + System.nanoTime();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
-    body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.zip\"\r\n"
-        + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"bench.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
     body.write(zip());
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/api/datasets"))
-        .header("Authorization", "Bearer " + token)
-        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build();
+    HttpRequest request =
+        HttpRequest.newBuilder(URI.create(base + "/api/datasets"))
+            .header("Authorization", "Bearer " + token)
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+            .build();
     return send(request).path("id").asLong();
   }
 
   String enrollAgent() throws Exception {
     String enrollment = post("/api/agents/enrollment-tokens", Map.of()).path("token").asText();
-    return post("/api/agents/enroll", Map.of("token", enrollment, "name", "bench-agent")).path("credential").asText();
+    return post("/api/agents/enroll", Map.of("token", enrollment, "name", "bench-agent"))
+        .path("credential")
+        .asText();
   }
 
   long createRun(long datasetId) throws Exception {
-    return post("/api/runs", Map.of("datasetId", datasetId, "epochs", 1000, "name", "live-latency bench")).path("id")
+    return post(
+            "/api/runs",
+            Map.of("datasetId", datasetId, "epochs", 1000, "name", "live-latency bench"))
+        .path("id")
         .asLong();
   }
 
   private JsonNode post(String path, Object body) throws Exception {
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
     if (token != null) {
       request.header("Authorization", "Bearer " + token);
     }
@@ -71,7 +89,8 @@ final class Rest {
   private JsonNode send(HttpRequest request) throws Exception {
     HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() >= 300) {
-      throw new IOException(request.uri() + " answered " + response.statusCode() + ": " + response.body());
+      throw new IOException(
+          request.uri() + " answered " + response.statusCode() + ": " + response.body());
     }
     return JSON.readTree(response.body());
   }

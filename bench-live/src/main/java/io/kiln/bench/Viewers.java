@@ -14,9 +14,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * N browser-like WebSocket viewers of one stream. Each metric message carries the sender's
- * {@code System.nanoTime()} in {@code benchSentNanos}; the receive time minus it is the latency
- * (sender and viewers share this JVM's clock).
+ * N browser-like WebSocket viewers of one stream. Each metric message carries the sender's {@code
+ * System.nanoTime()} in {@code benchSentNanos}; the receive time minus it is the latency (sender
+ * and viewers share this JVM's clock).
  */
 final class Viewers implements AutoCloseable {
   private static final String MARK = "\"benchSentNanos\":";
@@ -26,42 +26,55 @@ final class Viewers implements AutoCloseable {
   private final AtomicInteger received = new AtomicInteger();
 
   private Viewers(Vertx vertx, int expected) {
-    this.client = vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
+    this.client =
+        vertx.createWebSocketClient(new WebSocketClientOptions().setMaxConnections(100_000));
     this.latencies = new long[expected];
   }
 
-  /** Connects {@code count} viewers and waits until each got its first message (Kiln's snapshot). */
-  static Viewers connect(Vertx vertx, int port, String uri, String bearer, int count, int reports,
-      boolean waitForFirst) throws Exception {
+  /**
+   * Connects {@code count} viewers and waits until each got its first message (Kiln's snapshot).
+   */
+  static Viewers connect(
+      Vertx vertx,
+      int port,
+      String uri,
+      String bearer,
+      int count,
+      int reports,
+      boolean waitForFirst)
+      throws Exception {
     Viewers viewers = new Viewers(vertx, count * reports);
     CountDownLatch ready = new CountDownLatch(count);
     for (int i = 0; i < count; i++) {
-      WebSocketConnectOptions options = new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
+      WebSocketConnectOptions options =
+          new WebSocketConnectOptions().setHost("127.0.0.1").setPort(port).setURI(uri);
       if (bearer != null) {
         options.addHeader("Authorization", "Bearer " + bearer);
       }
-      // The handler is in place before the handshake, so not even the first message can slip past it.
+      // The handler is in place before the handshake, so not even the first message can slip past
+      // it.
       ClientWebSocket socket = viewers.client.webSocket();
       boolean[] first = {true};
-      socket.textMessageHandler(text -> {
-        if (first[0]) {
-          first[0] = false;
-          ready.countDown();
-        }
-        int at = text.indexOf(MARK);
-        if (at >= 0) {
-          long now = System.nanoTime();
-          int end = at + MARK.length();
-          while (end < text.length() && "0123456789.E-+".indexOf(text.charAt(end)) >= 0) {
-            end++;
-          }
-          long sent = (long) Double.parseDouble(text.substring(at + MARK.length(), end));
-          int slot = viewers.received.getAndIncrement();
-          if (slot < viewers.latencies.length) {
-            viewers.latencies[slot] = now - sent;
-          }
-        }
-      });
+      socket.textMessageHandler(
+          text -> {
+            if (first[0]) {
+              first[0] = false;
+              ready.countDown();
+            }
+            int at = text.indexOf(MARK);
+            if (at >= 0) {
+              long now = System.nanoTime();
+              int end = at + MARK.length();
+              while (end < text.length() && "0123456789.E-+".indexOf(text.charAt(end)) >= 0) {
+                end++;
+              }
+              long sent = (long) Double.parseDouble(text.substring(at + MARK.length(), end));
+              int slot = viewers.received.getAndIncrement();
+              if (slot < viewers.latencies.length) {
+                viewers.latencies[slot] = now - sent;
+              }
+            }
+          });
       socket.connect(options).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       viewers.sockets.add(socket);
       if (!waitForFirst) {
@@ -69,7 +82,8 @@ final class Viewers implements AutoCloseable {
       }
     }
     if (!ready.await(120, TimeUnit.SECONDS)) {
-      throw new IllegalStateException("only " + (count - ready.getCount()) + " of " + count + " viewers got a snapshot");
+      throw new IllegalStateException(
+          "only " + (count - ready.getCount()) + " of " + count + " viewers got a snapshot");
     }
     return viewers;
   }

@@ -15,17 +15,31 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 
-/** Turns the first images of the Debian package dataset-fashion-mnist into a folder-per-class PNG zip. */
+/**
+ * Turns the first images of the Debian package dataset-fashion-mnist into a folder-per-class PNG
+ * zip.
+ */
 final class FashionMnist {
   static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
-  static final List<String> CLASSES = List.of("t-shirt", "trouser", "pullover", "dress", "coat", "sandal", "shirt",
-      "sneaker", "bag", "ankle-boot");
+  static final List<String> CLASSES =
+      List.of(
+          "t-shirt",
+          "trouser",
+          "pullover",
+          "dress",
+          "coat",
+          "sandal",
+          "shirt",
+          "sneaker",
+          "bag",
+          "ankle-boot");
 
   private FashionMnist() {}
 
   static Path writeZip(Path target, int perClass) throws IOException {
     if (!Files.exists(DIR.resolve("train-images-idx3-ubyte.gz"))) {
-      throw new IllegalStateException("install the Debian package dataset-fashion-mnist (.ci/run does)");
+      throw new IllegalStateException(
+          "install the Debian package dataset-fashion-mnist (.ci/run does)");
     }
     Map<Integer, Integer> counts = new HashMap<>();
     try (DataInputStream images = idx(DIR.resolve("train-images-idx3-ubyte.gz"), 16);
@@ -59,7 +73,8 @@ final class FashionMnist {
    */
   static Path withProblems(Path source, Path target) throws IOException {
     try (java.util.zip.ZipFile in = new java.util.zip.ZipFile(source.toFile());
-        OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out)) {
+        OutputStream out = Files.newOutputStream(target);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
       byte[] coat = null;
       for (ZipEntry entry : java.util.Collections.list(in.entries())) {
         byte[] bytes = in.getInputStream(entry).readAllBytes();

@@ -32,7 +32,8 @@ final class KilnApp implements AutoCloseable {
   static KilnApp start() throws Exception {
     Path root = Path.of(System.getProperty("kiln.root", "..")).toAbsolutePath().normalize();
     if (!Files.exists(root.resolve("backend/target/quarkus-app/quarkus-run.jar"))) {
-      throw new IllegalStateException("build the backend first (mvn verify builds every module before this one)");
+      throw new IllegalStateException(
+          "build the backend first (mvn verify builds every module before this one)");
     }
     Path data = root.resolve("e2e-tests/target/kiln-data");
     deleteTree(data);
@@ -41,10 +42,23 @@ final class KilnApp implements AutoCloseable {
       port = socket.getLocalPort();
     }
     Path log = root.resolve("e2e-tests/target/kiln-app.log");
-    ProcessBuilder builder = new ProcessBuilder("bash", root.resolve("kiln").toString())
-        .directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(java.util.Map.of("QUARKUS_HTTP_PORT", Integer.toString(port),
-        "KILN_DATA_DIR", data.toString(), "KILN_ADMIN_PASSWORD", PASSWORD, "KILN_SKIP_BUILD", "1"));
+    ProcessBuilder builder =
+        new ProcessBuilder("bash", root.resolve("kiln").toString())
+            .directory(root.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
+    builder
+        .environment()
+        .putAll(
+            java.util.Map.of(
+                "QUARKUS_HTTP_PORT",
+                Integer.toString(port),
+                "KILN_DATA_DIR",
+                data.toString(),
+                "KILN_ADMIN_PASSWORD",
+                PASSWORD,
+                "KILN_SKIP_BUILD",
+                "1"));
     long start = System.nanoTime();
     KilnApp app = new KilnApp(root, port, builder.start(), log);
     app.awaitReady(Duration.ofSeconds(120));
@@ -58,7 +72,10 @@ final class KilnApp implements AutoCloseable {
 
   /** The Java processes the script started: the backend and, below it, the local agent. */
   List<ProcessHandle> javaProcesses() {
-    return script.descendants().filter(p -> p.info().command().orElse("").endsWith("java")).toList();
+    return script
+        .descendants()
+        .filter(p -> p.info().command().orElse("").endsWith("java"))
+        .toList();
   }
 
   private void awaitReady(Duration timeout) throws Exception {
@@ -68,7 +85,8 @@ final class KilnApp implements AutoCloseable {
         throw new IllegalStateException("Kiln exited during start-up:\n" + Files.readString(log));
       }
       try {
-        HttpURLConnection c = (HttpURLConnection) URI.create(url() + "q/health/ready").toURL().openConnection();
+        HttpURLConnection c =
+            (HttpURLConnection) URI.create(url() + "q/health/ready").toURL().openConnection();
         if (c.getResponseCode() == 200 && Files.readString(log).contains("Kiln is running")) {
           return;
         }
@@ -77,7 +95,8 @@ final class KilnApp implements AutoCloseable {
       }
       Thread.sleep(250);
     }
-    throw new IllegalStateException("Kiln did not become ready in " + timeout + ":\n" + Files.readString(log));
+    throw new IllegalStateException(
+        "Kiln did not become ready in " + timeout + ":\n" + Files.readString(log));
   }
 
   /** SIGTERM to the script, as a user's Ctrl-C or a service manager would send. */

@@ -5,12 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.BrowserType;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.WebSocketRoute;
 import com.microsoft.playwright.options.AriaRole;
@@ -29,9 +29,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * A newcomer's journey in a real browser against the real app (backend + local DJL agent):
- * log in, upload Fashion-MNIST images, launch a run, watch the curves grow live, see it finish.
- * Then an admin looks at the agent, and the app stops cleanly on SIGTERM.
+ * A newcomer's journey in a real browser against the real app (backend + local DJL agent): log in,
+ * upload Fashion-MNIST images, launch a run, watch the curves grow live, see it finish. Then an
+ * admin looks at the agent, and the app stops cleanly on SIGTERM.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NonProgrammerJourneyTest {
@@ -46,23 +46,39 @@ class NonProgrammerJourneyTest {
   @BeforeAll
   static void start() throws Exception {
     Files.createDirectories(SHOTS);
-    datasetZip = FashionMnist.withProblems(FashionMnist.writeZip(Path.of("target/fashion-mnist-sample.zip"), 120),
-        Path.of("target/fashion-mnist-with-problems.zip"));
+    datasetZip =
+        FashionMnist.withProblems(
+            FashionMnist.writeZip(Path.of("target/fashion-mnist-sample.zip"), 120),
+            Path.of("target/fashion-mnist-with-problems.zip"));
     app = KilnApp.start();
     System.out.printf("METRIC backend+agent start-up: %d ms%n", app.startupMillis);
     playwright = Playwright.create();
-    browser = playwright.chromium().launch(new BrowserType.LaunchOptions()
-        .setExecutablePath(Path.of("/usr/bin/chromium")).setHeadless(true)
-        .setArgs(List.of("--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run")));
+    browser =
+        playwright
+            .chromium()
+            .launch(
+                new BrowserType.LaunchOptions()
+                    .setExecutablePath(Path.of("/usr/bin/chromium"))
+                    .setHeadless(true)
+                    .setArgs(
+                        List.of(
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-dev-shm-usage",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run")));
     page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 1000));
     page.setDefaultTimeout(30_000);
     // Every run-page socket passes through here, so a test can cut one as a flaky network would.
     // (Routing applies from the next page load on, hence before the first navigation.)
-    page.routeWebSocket(Pattern.compile(".*/ws/runs/.*"), socket -> {
-      socket.connectToServer();
-      liveSockets.add(socket);
-    });
+    page.routeWebSocket(
+        Pattern.compile(".*/ws/runs/.*"),
+        socket -> {
+          socket.connectToServer();
+          liveSockets.add(socket);
+        });
   }
 
   @AfterAll
@@ -82,23 +98,28 @@ class NonProgrammerJourneyTest {
   @Order(1)
   void logsIn() {
     page.navigate(app.url());
-    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Log in to Kiln"))).isVisible();
+    assertThat(
+            page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Log in to Kiln")))
+        .isVisible();
     page.getByLabel("Password").fill("wrong");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
     assertThat(page.getByRole(AriaRole.ALERT)).hasText("wrong username or password");
     page.getByLabel("Username").fill("admin");
     page.getByLabel("Password").fill(KilnApp.PASSWORD);
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Runs"))).isVisible();
+    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Runs")))
+        .isVisible();
   }
 
   @Test
   @Order(2)
   void refusesANonArchiveWithAClearMessage() throws Exception {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
-    Path bogus = Files.writeString(Path.of("target/not-a-zip.zip"), "just text", StandardCharsets.UTF_8);
+    Path bogus =
+        Files.writeString(Path.of("target/not-a-zip.zip"), "just text", StandardCharsets.UTF_8);
     page.getByLabel("Archive (.zip or .tar.gz)").setInputFiles(bogus);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true)).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true))
+        .click();
     Locator error = page.locator("form[aria-label='Upload a dataset'] .error");
     assertThat(error).containsText("not a .zip or .tar.gz archive");
     assertThat(error.locator("[data-kind=not-an-archive]")).containsText("refused the dataset");
@@ -118,63 +139,85 @@ class NonProgrammerJourneyTest {
     slow.addProperty("downloadThroughput", -1);
     slow.addProperty("uploadThroughput", 256 * 1024);
     network.send("Network.emulateNetworkConditions", slow);
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true)).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true))
+        .click();
     assertThat(page.getByLabel("Upload progress")).isVisible();
-    page.waitForFunction("() => (document.querySelector('progress[aria-label=\"Upload progress\"]')?.dataset.seen ?? '')"
-        + ".split(' ').some(v => Number(v) > 0 && Number(v) < 100)");
+    page.waitForFunction(
+        "() => (document.querySelector('progress[aria-label=\"Upload progress\"]')?.dataset.seen ?? '')"
+            + ".split(' ').some(v => Number(v) > 0 && Number(v) < 100)");
     page.waitForURL(Pattern.compile(".*#/datasets/\\d+$"));
     slow.addProperty("uploadThroughput", -1);
     network.send("Network.emulateNetworkConditions", slow);
     network.detach();
-    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Fashion sample · version 1")))
+    assertThat(
+            page.getByRole(
+                AriaRole.HEADING,
+                new Page.GetByRoleOptions().setName("Fashion sample · version 1")))
         .isVisible();
     assertThat(page.locator("main")).containsText("1200 images in 10 classes");
     Locator findings = page.getByTestId("findings");
     assertThat(findings.locator("[data-kind=not-an-image]")).containsText("skipped them");
     assertThat(findings.locator("[data-kind=not-an-image]")).containsText("sneaker/notes.txt");
     assertThat(findings.locator("[data-kind=truncated]")).containsText("bag/cut.png");
-    assertThat(findings.locator("[data-kind=duplicate-in-class]")).containsText("kept one copy of each");
-    assertThat(page.getByTestId("split-summary")).containsText("Stratified split 80/10/10 with seed 42");
-    Locator counts = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Images per class in Fashion sample"));
+    assertThat(findings.locator("[data-kind=duplicate-in-class]"))
+        .containsText("kept one copy of each");
+    assertThat(page.getByTestId("split-summary"))
+        .containsText("Stratified split 80/10/10 with seed 42");
+    Locator counts =
+        page.getByRole(
+            AriaRole.TABLE,
+            new Page.GetByRoleOptions().setName("Images per class in Fashion sample"));
     assertThat(counts.locator("tbody tr")).hasCount(10);
     assertThat(counts).containsText("ankle-boot");
     assertThat(page.getByTestId("imbalance")).containsText("1.0×");
     assertThat(page.getByTestId("sizes")).containsText("28 x 28");
     assertThat(page.getByTestId("gallery").locator("img")).hasCount(80);
-    page.waitForFunction("() => [...document.querySelectorAll('[data-testid=gallery] img')].slice(0, 8)"
-        + ".every(i => i.complete && i.naturalWidth > 0)");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-dataset-report.png")).setFullPage(true));
+    page.waitForFunction(
+        "() => [...document.querySelectorAll('[data-testid=gallery] img')].slice(0, 8)"
+            + ".every(i => i.complete && i.naturalWidth > 0)");
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("1-dataset-report.png"))
+            .setFullPage(true));
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
     // A pretrained TorchScript backbone (T13): a bogus file is refused, a real one is listed.
     Path bogusBackbone = SHOTS.getParent().resolve("bogus.pt");
     try {
       java.nio.file.Files.writeString(bogusBackbone, "not a network");
       page.getByLabel("TorchScript file").setInputFiles(bogusBackbone);
-      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload backbone")).click();
-      assertThat(page.locator("form[aria-label='Upload a backbone'] .error")).containsText("not a TorchScript file");
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload backbone"))
+          .click();
+      assertThat(page.locator("form[aria-label='Upload a backbone'] .error"))
+          .containsText("not a TorchScript file");
       Path backbone = SHOTS.getParent().resolve("backbone.pt");
       try (java.io.InputStream in = getClass().getResourceAsStream("/backbone.pt")) {
         java.nio.file.Files.copy(in, backbone, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       }
       page.getByLabel("TorchScript file").setInputFiles(backbone);
-      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload backbone")).click();
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload backbone"))
+          .click();
       assertThat(page.getByTestId("backbones")).containsText("backbone.pt");
     } catch (java.io.IOException e) {
       throw new java.io.UncheckedIOException(e);
     }
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-datasets.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("1-datasets.png")).setFullPage(true));
   }
 
   @Test
   @Order(4)
   void aBadRecipeIsExplainedNextToTheField() {
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this dataset")).click();
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this dataset"))
+        .click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form"))
+        .click();
     exactLabel("Learning rate").fill("-1");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
-    assertThat(page.locator("[data-error-for=learningRate]")).containsText("must be between 0.0000001 and 10");
+    assertThat(page.locator("[data-error-for=learningRate]"))
+        .containsText("must be between 0.0000001 and 10");
     exactLabel("Learning rate").fill("0.05");
-    // An impossible combination deep in the advanced settings opens its section and names the field.
+    // An impossible combination deep in the advanced settings opens its section and names the
+    // field.
     page.getByText("Advanced settings").click();
     exactLabel("Warmup epochs").fill("20");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
@@ -195,28 +238,38 @@ class NonProgrammerJourneyTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
     Locator stepChart = page.getByTestId("chart-step-loss");
-    page.waitForFunction("() => Number(document.querySelector('[data-testid=chart-step-loss]').dataset.points) > 0",
-        null, new Page.WaitForFunctionOptions().setTimeout(60_000));
-    System.out.printf("METRIC launch to first curve point in the browser: %d ms%n",
+    page.waitForFunction(
+        "() => Number(document.querySelector('[data-testid=chart-step-loss]').dataset.points) > 0",
+        null,
+        new Page.WaitForFunctionOptions().setTimeout(60_000));
+    System.out.printf(
+        "METRIC launch to first curve point in the browser: %d ms%n",
         (System.nanoTime() - launched) / 1_000_000);
     int first = points(stepChart);
     assertThat(page.getByTestId("run-state")).hasText(Pattern.compile("running|succeeded"));
-    page.waitForFunction("n => Number(document.querySelector('[data-testid=chart-step-loss]').dataset.points) > n",
-        first, new Page.WaitForFunctionOptions().setTimeout(60_000));
+    page.waitForFunction(
+        "n => Number(document.querySelector('[data-testid=chart-step-loss]').dataset.points) > n",
+        first,
+        new Page.WaitForFunctionOptions().setTimeout(60_000));
     assertTrue(points(stepChart) > first, "the chart gained points without a reload");
     assertThat(page.getByTestId("progress")).containsText("Epoch");
 
     liveSockets.get(0).close();
-    page.waitForCondition(() -> liveSockets.size() == 2, new Page.WaitForConditionOptions().setTimeout(15_000));
+    page.waitForCondition(
+        () -> liveSockets.size() == 2, new Page.WaitForConditionOptions().setTimeout(15_000));
     assertThat(page.getByTestId("connection")).hasText("live");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("2-training.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("2-training.png")).setFullPage(true));
   }
 
   @Test
   @Order(6)
   void seesTheRunFinishWithAModel() {
-    assertThat(page.getByTestId("run-state")).hasText("succeeded", new com.microsoft.playwright.assertions
-        .LocatorAssertions.HasTextOptions().setTimeout(180_000));
+    assertThat(page.getByTestId("run-state"))
+        .hasText(
+            "succeeded",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                .setTimeout(180_000));
     assertEquals(8, points(page.getByTestId("chart-accuracy")), "one accuracy point per epoch");
     String runUrl = page.url().replaceFirst("#/runs/", "api/runs/");
     JsonNode metrics = readJson(page.request().get(runUrl + "/metrics").text());
@@ -224,37 +277,59 @@ class NonProgrammerJourneyTest {
     for (JsonNode point : metrics) {
       stepPoints += point.path("kind").asText().equals("step") ? 1 : 0;
     }
-    assertEquals(stepPoints, points(page.getByTestId("chart-step-loss")),
+    assertEquals(
+        stepPoints,
+        points(page.getByTestId("chart-step-loss")),
         "after the dropped connection the chart holds every stored point exactly once");
-    assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download model"))).isVisible();
+    assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download model")))
+        .isVisible();
     assertThat(page.getByTestId("progress")).containsText("Epoch 8 of 8");
     JsonNode run = readJson(page.request().get(runUrl).text());
-    assertTrue(run.path("recipe").path("horizontalFlip").asBoolean(), "the trick chosen in the form is in the recipe");
+    assertTrue(
+        run.path("recipe").path("horizontalFlip").asBoolean(),
+        "the trick chosen in the form is in the recipe");
     assertEquals(1.0, run.path("recipe").path("warmupEpochs").asDouble());
     assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
-    assertEquals(run.path("evaluation").path("classNames").size() + 1,
-        page.getByTestId("per-class").locator("tr").count(), "one row per class in the per-class table");
+    assertEquals(
+        run.path("evaluation").path("classNames").size() + 1,
+        page.getByTestId("per-class").locator("tr").count(),
+        "one row per class in the per-class table");
     JsonNode cell = run.path("evaluation").path("cells").path(0);
     if (!cell.isMissingNode()) {
       // Clicking a cell of the confusion matrix shows its misclassified images.
-      page.locator("[data-cell='" + cell.path("actual").asInt() + "," + cell.path("predicted").asInt() + "']").click();
+      page.locator(
+              "[data-cell='"
+                  + cell.path("actual").asInt()
+                  + ","
+                  + cell.path("predicted").asInt()
+                  + "']")
+          .click();
       Locator thumbs = page.getByTestId("cell-images").locator("img");
       assertThat(thumbs).hasCount(cell.path("imageIds").size());
-      page.waitForFunction("() => [...document.querySelectorAll('[data-testid=cell-images] img')]"
-          + ".every(i => i.complete && i.naturalWidth > 0)");
+      page.waitForFunction(
+          "() => [...document.querySelectorAll('[data-testid=cell-images] img')]"
+              + ".every(i => i.complete && i.naturalWidth > 0)");
     }
     String csv = page.request().get(runUrl + "/metrics/export?format=csv").text();
-    assertTrue(csv.startsWith("seq,kind,epoch,step,reportedAtMillis,"), csv.lines().findFirst().orElse(""));
-    assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Export metrics (CSV)"))).isVisible();
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-finished.png")).setFullPage(true));
+    assertTrue(
+        csv.startsWith("seq,kind,epoch,step,reportedAtMillis,"),
+        csv.lines().findFirst().orElse(""));
+    assertThat(
+            page.getByRole(
+                AriaRole.LINK, new Page.GetByRoleOptions().setName("Export metrics (CSV)")))
+        .isVisible();
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("3-finished.png")).setFullPage(true));
   }
 
   @Test
   @Order(7)
   void aDivergingRunGetsALiveSuggestionAppliedInOneClick() {
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true)).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true))
+        .click();
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New run")).click();
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form"))
+        .click();
     exactLabel("Learning rate").fill("10");
     exactLabel("Epochs").fill("3");
     exactLabel("Batch size").fill("32");
@@ -262,18 +337,32 @@ class NonProgrammerJourneyTest {
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
     String parentUrl = page.url();
     Locator advice = page.locator("[data-rule=A4]");
-    assertThat(advice).containsText("Training diverged", new com.microsoft.playwright.assertions
-        .LocatorAssertions.ContainsTextOptions().setTimeout(60_000));
+    assertThat(advice)
+        .containsText(
+            "Training diverged",
+            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                .setTimeout(60_000));
     assertThat(advice).containsText("learningRate: 10 → 1");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("5-suggestion.png")).setFullPage(true));
-    advice.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply as new run")).click();
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("5-suggestion.png")).setFullPage(true));
+    advice
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Apply as new run"))
+        .click();
     page.waitForCondition(() -> !page.url().equals(parentUrl));
-    assertThat(page.getByTestId("lineage")).containsText("Derived from run #" + parentUrl.replaceAll(".*/", ""));
+    assertThat(page.getByTestId("lineage"))
+        .containsText("Derived from run #" + parentUrl.replaceAll(".*/", ""));
     assertThat(page.getByTestId("lineage")).containsText("learningRate: 10 → 1");
-    JsonNode child = readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
-    assertEquals(1.0, child.path("recipe").path("learningRate").asDouble(), "the patch is in the child's recipe");
-    assertThat(page.getByTestId("run-state")).hasText("succeeded", new com.microsoft.playwright.assertions
-        .LocatorAssertions.HasTextOptions().setTimeout(180_000));
+    JsonNode child =
+        readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
+    assertEquals(
+        1.0,
+        child.path("recipe").path("learningRate").asDouble(),
+        "the patch is in the child's recipe");
+    assertThat(page.getByTestId("run-state"))
+        .hasText(
+            "succeeded",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                .setTimeout(180_000));
     assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
   }
 
@@ -282,23 +371,33 @@ class NonProgrammerJourneyTest {
   void aNewcomerImportsTheSampleAndLaunchesFromTheWizard() {
     // A team lead saves a preset of their own, cloned from a built-in one; the wizard offers it.
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Presets")).click();
-    page.getByTestId("preset-balanced").getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions()
-        .setName("Clone and edit")).click();
+    page.getByTestId("preset-balanced")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Clone and edit"))
+        .click();
     exactLabel("Name").fill("Team balanced");
     exactLabel("Epochs").fill("0");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save preset")).click();
     assertThat(page.locator("[data-error-for=epochs]")).containsText("must be between");
     exactLabel("Epochs").fill("4");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Save preset")).click();
-    Locator saved = page.locator("article.preset", new Page.LocatorOptions().setHasText("Team balanced"));
+    Locator saved =
+        page.locator("article.preset", new Page.LocatorOptions().setHasText("Team balanced"));
     assertThat(saved).containsText("team · admin");
     assertThat(saved).containsText("epochs: 4");
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import the sample dataset")).click();
-    assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions()
-        .setName("Fashion-MNIST sample (2,500 images) · version 1"))).isVisible(
-        new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions().setTimeout(60_000));
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this version")).click();
+    page.getByRole(
+            AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import the sample dataset"))
+        .click();
+    assertThat(
+            page.getByRole(
+                AriaRole.HEADING,
+                new Page.GetByRoleOptions()
+                    .setName("Fashion-MNIST sample (2,500 images) · version 1")))
+        .isVisible(
+            new com.microsoft.playwright.assertions.LocatorAssertions.IsVisibleOptions()
+                .setTimeout(60_000));
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this version"))
+        .click();
     // 1. dataset (preselected), 2. goal, 3. preset, 4. review.
     assertThat(exactLabel("Dataset")).containsText("Fashion-MNIST sample");
     assertThat(page.getByRole(AriaRole.RADIOGROUP, new Page.GetByRoleOptions().setName("Preset")))
@@ -321,21 +420,28 @@ class NonProgrammerJourneyTest {
     exactLabel("Epochs").press("Tab");
     assertThat(review.getByTestId("estimate")).containsText("for 2 epochs");
     // An admin sees the agents and can ask for the estimate on one of them.
-    page.getByLabel("Estimate the time on").selectOption(new com.microsoft.playwright.options.SelectOption()
-        .setIndex(1));
+    page.getByLabel("Estimate the time on")
+        .selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
     assertThat(review.getByTestId("estimate")).containsText("on this agent");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-wizard.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("6-wizard.png")).setFullPage(true));
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
     assertThat(page.getByTestId("run-preset")).containsText("Quick look");
     assertThat(page.getByTestId("run-preset")).containsText("learningRate: 0.001 → 0.002 (T8)");
-    assertThat(page.getByTestId("run-state")).hasText("succeeded", new com.microsoft.playwright.assertions
-        .LocatorAssertions.HasTextOptions().setTimeout(180_000));
+    assertThat(page.getByTestId("run-state"))
+        .hasText(
+            "succeeded",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                .setTimeout(180_000));
     assertThat(page.getByTestId("test-accuracy")).containsText("%");
     assertThat(page.getByTestId("evaluation")).containsText("on the held-out test split");
-    JsonNode run = readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
-    assertEquals(500, run.path("evaluation").path("testImages").asInt(), "the sample's own 500 test images");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("7-wizard-run.png")).setFullPage(true));
+    JsonNode run =
+        readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
+    assertEquals(
+        500, run.path("evaluation").path("testImages").asInt(), "the sample's own 500 test images");
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("7-wizard-run.png")).setFullPage(true));
   }
 
   @Test
@@ -345,9 +451,11 @@ class NonProgrammerJourneyTest {
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
     assertThat(agents).containsText("local");
     assertThat(agents).containsText("idle");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create enrollment token")).click();
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create enrollment token"))
+        .click();
     assertThat(page.locator(".token pre")).containsText("--token ke_");
-    page.screenshot(new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-agents.png")).setFullPage(true));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-agents.png")).setFullPage(true));
   }
 
   @Test

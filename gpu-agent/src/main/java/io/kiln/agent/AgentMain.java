@@ -32,23 +32,42 @@ public final class AgentMain {
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s [agent] %5$s%6$s%n");
     Map<String, String> options = parse(args);
     URI server = URI.create(withSlash(required(options, "server", "KILN_SERVER")));
-    Path workDir = Path.of(options.getOrDefault("work-dir", System.getProperty("user.home") + "/.kiln-agent"));
+    Path workDir =
+        Path.of(options.getOrDefault("work-dir", System.getProperty("user.home") + "/.kiln-agent"));
     String name = options.getOrDefault("name", InetAddress.getLocalHost().getHostName());
     String token = options.getOrDefault("token", System.getenv("KILN_ENROLLMENT_TOKEN"));
     Files.createDirectories(workDir);
     String credential = Enrollment.credential(server, workDir, token, name);
 
     Devices.configureThreads();
-    AgentLoop loop = new AgentLoop(new WebSocketBackendClient(server, credential), workDir, VERSION,
-        InetAddress.getLocalHost().getHostName(), Devices.describe());
+    AgentLoop loop =
+        new AgentLoop(
+            new WebSocketBackendClient(server, credential),
+            workDir,
+            VERSION,
+            InetAddress.getLocalHost().getHostName(),
+            Devices.describe());
     Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "kiln-agent-shutdown"));
     if (options.containsKey("exit-with-parent")) {
-      ProcessHandle.current().parent().ifPresent(parent -> parent.onExit().thenRun(() -> {
-        LOG.info("the backend that started this agent is gone; stopping");
-        System.exit(0);
-      }));
+      ProcessHandle.current()
+          .parent()
+          .ifPresent(
+              parent ->
+                  parent
+                      .onExit()
+                      .thenRun(
+                          () -> {
+                            LOG.info("the backend that started this agent is gone; stopping");
+                            System.exit(0);
+                          }));
     }
-    LOG.info("Kiln agent " + VERSION + " starting; server " + server + ", devices " + Devices.describe());
+    LOG.info(
+        "Kiln agent "
+            + VERSION
+            + " starting; server "
+            + server
+            + ", devices "
+            + Devices.describe());
     loop.start();
     loop.awaitStop();
   }

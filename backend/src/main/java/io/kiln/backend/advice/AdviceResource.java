@@ -9,10 +9,10 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.util.List;
-import org.jboss.resteasy.reactive.ResponseStatus;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** A run's tuning suggestions (rules A1-A9) and "apply as a new run". */
 @Path("/api/runs/{id}/suggestions")
@@ -35,8 +35,13 @@ public class AdviceResource {
   /** Creates the child run with the suggestion's patch; 201 with the child. */
   @POST
   @Path("/{suggestionId}/apply")
-  @APIResponse(responseCode = "201", description = "the queued child run",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the queued child run",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = RunView.class)))
   @ResponseStatus(201)
   public RunView apply(@PathParam("id") long runId, @PathParam("suggestionId") long suggestionId) {
     return advice.apply(runId, suggestionId, identity.getPrincipal().getName(), false);

@@ -5,6 +5,7 @@ import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.metrics.MetricService;
+import io.kiln.backend.preset.PresetPlanner;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunService;
@@ -14,7 +15,6 @@ import io.kiln.core.advisor.RunContext;
 import io.kiln.core.advisor.RunHistory;
 import io.kiln.core.advisor.Suggestion;
 import io.kiln.core.advisor.Thresholds;
-import io.kiln.backend.preset.PresetPlanner;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -46,8 +46,15 @@ public class AdviceService {
   private final PresetPlanner planner;
   private final HistoryCache histories = new HistoryCache();
 
-  AdviceService(Json json, RunMapper runs, RunService runService, MetricService metrics,
-      DatasetService datasets, Event<AdviceEvents> changed, KilnConfig config, PresetPlanner planner) {
+  AdviceService(
+      Json json,
+      RunMapper runs,
+      RunService runService,
+      MetricService metrics,
+      DatasetService datasets,
+      Event<AdviceEvents> changed,
+      KilnConfig config,
+      PresetPlanner planner) {
     this.planner = planner;
     this.json = json;
     this.runs = runs;
@@ -72,15 +79,17 @@ public class AdviceService {
     Recipe recipe = runs.recipe(run);
     int classes = datasets.classCounts(run.dataset).size();
     int trainImages = datasets.trainImages(run.dataset, recipe.validationFraction());
-    RunContext context = new RunContext(recipe, planner.reference(run.presetId), trainImages, classes);
+    RunContext context =
+        new RunContext(recipe, planner.reference(run.presetId), trainImages, classes);
     boolean finished = run.currentEpoch >= run.totalEpochs || run.note != null;
     RunHistory history = histories.update(runId, after -> metrics.list(runId, after), finished);
     if (run.state.terminal()) {
       histories.forget(runId);
     }
     List<Suggestion> fired = advisor.evaluate(history, context);
-    Map<String, Advice> stored = Advice.<Advice>list("runId", runId).stream()
-        .collect(Collectors.toMap(a -> a.ruleId, Function.identity()));
+    Map<String, Advice> stored =
+        Advice.<Advice>list("runId", runId).stream()
+            .collect(Collectors.toMap(a -> a.ruleId, Function.identity()));
     boolean dirty = false;
     Instant now = Instant.now();
     for (Suggestion s : fired) {
@@ -90,7 +99,8 @@ public class AdviceService {
         a.runId = runId;
         a.ruleId = s.ruleId();
         a.createdAt = now;
-      } else if (a.active && Objects.equals(a.patch, json.write(s.patch()))
+      } else if (a.active
+          && Objects.equals(a.patch, json.write(s.patch()))
           && Objects.equals(a.evidence, json.write(s.evidence()))) {
         continue;
       }
@@ -121,8 +131,11 @@ public class AdviceService {
   /** A run's suggestions: the ones that hold first, most severe first. */
   @Transactional
   public List<AdviceView> list(long runId) {
-    return Advice.<Advice>list("runId", Sort.ascending("id"), runId).stream().map(this::view)
-        .sorted(Comparator.comparing((AdviceView v) -> !v.active()).thenComparing(v -> Suggestion.rank(v.severity())))
+    return Advice.<Advice>list("runId", Sort.ascending("id"), runId).stream()
+        .map(this::view)
+        .sorted(
+            Comparator.comparing((AdviceView v) -> !v.active())
+                .thenComparing(v -> Suggestion.rank(v.severity())))
         .toList();
   }
 
@@ -135,11 +148,14 @@ public class AdviceService {
       throw ApiException.notFound("suggestion of run " + runId, adviceId);
     }
     if (a.appliedRunId != null) {
-      throw new ApiException(409, "suggestion " + adviceId + " was already applied as run #" + a.appliedRunId);
+      throw new ApiException(
+          409, "suggestion " + adviceId + " was already applied as run #" + a.appliedRunId);
     }
-    Recipe recipe = runs.recipe(Run.findById(runId)).with(json.readMap(a.patch, "patch of suggestion " + a.id));
-    RunView child = runService.createDerived(runId, recipe, a.id, a.title + " fix (" + a.ruleId + ")", user,
-        byAutopilot);
+    Recipe recipe =
+        runs.recipe(Run.findById(runId)).with(json.readMap(a.patch, "patch of suggestion " + a.id));
+    RunView child =
+        runService.createDerived(
+            runId, recipe, a.id, a.title + " fix (" + a.ruleId + ")", user, byAutopilot);
     a.appliedRunId = child.id();
     a.updatedAt = Instant.now();
     changed.fire(new AdviceEvents(runId, list(runId)));
@@ -147,14 +163,37 @@ public class AdviceService {
   }
 
   AdviceView view(Advice a) {
-    return new AdviceView(a.id, a.runId, a.ruleId, Arrays.asList(a.trickIds.split(",")), a.severity, a.title,
-        a.explanation, json.readMap(a.evidence, "evidence of suggestion " + a.id),
-        json.readMap(a.patch, "patch of suggestion " + a.id), a.active, a.createdAt, a.updatedAt, a.appliedRunId);
+    return new AdviceView(
+        a.id,
+        a.runId,
+        a.ruleId,
+        Arrays.asList(a.trickIds.split(",")),
+        a.severity,
+        a.title,
+        a.explanation,
+        json.readMap(a.evidence, "evidence of suggestion " + a.id),
+        json.readMap(a.patch, "patch of suggestion " + a.id),
+        a.active,
+        a.createdAt,
+        a.updatedAt,
+        a.appliedRunId);
   }
 
   static Thresholds thresholds(KilnConfig.Advisor c) {
-    return new Thresholds(c.minEpochs(), c.overfitGap(), c.gapGrowth(), c.underfitAccuracy(), c.chanceMargin(),
-        c.notLearningEpochs(), c.divergenceFactor(), c.plateauEpochs(), c.plateauDelta(), c.highLrShare(),
-        c.floorRatio(), c.oscillation(), c.smallDataset(), c.fineTuneRate());
+    return new Thresholds(
+        c.minEpochs(),
+        c.overfitGap(),
+        c.gapGrowth(),
+        c.underfitAccuracy(),
+        c.chanceMargin(),
+        c.notLearningEpochs(),
+        c.divergenceFactor(),
+        c.plateauEpochs(),
+        c.plateauDelta(),
+        c.highLrShare(),
+        c.floorRatio(),
+        c.oscillation(),
+        c.smallDataset(),
+        c.fineTuneRate());
   }
 }

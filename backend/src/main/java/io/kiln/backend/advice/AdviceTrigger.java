@@ -23,11 +23,13 @@ class AdviceTrigger {
   private static final Logger LOG = Logger.getLogger(AdviceTrigger.class);
   private final AdviceService advice;
   private final Autopilot autopilot;
-  private final ExecutorService worker = Executors.newSingleThreadExecutor(r -> {
-    Thread t = new Thread(r, "kiln-advisor");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService worker =
+      Executors.newSingleThreadExecutor(
+          r -> {
+            Thread t = new Thread(r, "kiln-advisor");
+            t.setDaemon(true);
+            return t;
+          });
 
   AdviceTrigger(AdviceService advice, Autopilot autopilot) {
     this.advice = advice;
@@ -40,7 +42,8 @@ class AdviceTrigger {
 
   void onMetric(@Observes(during = TransactionPhase.AFTER_SUCCESS) MetricEvents event) {
     boolean epoch = MetricKind.EPOCH.equals(event.point().kind());
-    boolean nonFinite = event.point().values().values().stream().anyMatch(v -> v == null || !Double.isFinite(v));
+    boolean nonFinite =
+        event.point().values().values().stream().anyMatch(v -> v == null || !Double.isFinite(v));
     if (epoch || nonFinite) {
       submit(event.runId(), false);
     }
@@ -54,17 +57,18 @@ class AdviceTrigger {
   }
 
   private void submit(long runId, boolean succeeded) {
-    worker.submit(() -> {
-      try {
-        advice.evaluate(runId);
-        if (succeeded) {
-          // The run row may be updated concurrently (late reports, sweeper): retry a lost race.
-          Conflicts.retry(() -> autopilot.afterSuccess(runId));
-        }
-      } catch (RuntimeException e) {
-        LOG.warnf(e, "advisor on run %d failed", runId);
-      }
-    });
+    worker.submit(
+        () -> {
+          try {
+            advice.evaluate(runId);
+            if (succeeded) {
+              // The run row may be updated concurrently (late reports, sweeper): retry a lost race.
+              Conflicts.retry(() -> autopilot.afterSuccess(runId));
+            }
+          } catch (RuntimeException e) {
+            LOG.warnf(e, "advisor on run %d failed", runId);
+          }
+        });
   }
 
   void stop(@Observes ShutdownEvent event) {

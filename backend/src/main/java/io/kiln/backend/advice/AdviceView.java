@@ -10,6 +10,17 @@ import java.util.Map;
  * @param active false once the rule no longer holds for the run
  * @param appliedRunId the child run created from it, if any
  */
-public record AdviceView(long id, long runId, String ruleId, List<String> trickIds, String severity, String title,
-    String explanation, Map<String, Object> evidence, Map<String, Object> patch, boolean active,
-    Instant createdAt, Instant updatedAt, Long appliedRunId) {}
+public record AdviceView(
+    long id,
+    long runId,
+    String ruleId,
+    List<String> trickIds,
+    String severity,
+    String title,
+    String explanation,
+    Map<String, Object> evidence,
+    Map<String, Object> patch,
+    boolean active,
+    Instant createdAt,
+    Instant updatedAt,
+    Long appliedRunId) {}

@@ -35,25 +35,41 @@ class Autopilot {
     if (run.autopilotChild && run.parentId != null) {
       Run parent = Run.findById(run.parentId);
       if (parent != null && !better(run, parent)) {
-        runs.noteAutopilot(runId, String.format(Locale.ROOT, "Autopilot stopped: the change tried in this run did not"
-            + " help (best validation accuracy %s here, %s in run #%d). The best run of this series is #%d.",
-            percent(run.bestValAccuracy), percent(parent.bestValAccuracy), parent.id, parent.id));
+        runs.noteAutopilot(
+            runId,
+            String.format(
+                Locale.ROOT,
+                "Autopilot stopped: the change tried in this run did not"
+                    + " help (best validation accuracy %s here, %s in run #%d). The best run of this series is #%d.",
+                percent(run.bestValAccuracy),
+                percent(parent.bestValAccuracy),
+                parent.id,
+                parent.id));
         return;
       }
     }
     if (run.autopilot <= 0) {
       return;
     }
-    List<AdviceView> open = advice.list(runId).stream().filter(a -> a.active() && a.appliedRunId() == null).toList();
+    List<AdviceView> open =
+        advice.list(runId).stream().filter(a -> a.active() && a.appliedRunId() == null).toList();
     if (open.isEmpty()) {
       runs.noteAutopilot(runId, "Autopilot finished: Kiln has no further suggestion for this run.");
       return;
     }
     AdviceView top = open.get(0);
     RunView child = advice.apply(runId, top.id(), run.createdBy, true);
-    runs.noteAutopilot(runId, String.format(Locale.ROOT, "Autopilot applied \"%s\" (%s): %s, as run #%d (%d more"
-        + " follow-up run%s allowed).", top.title(), top.ruleId(), describe(top.patch()), child.id(), child.autopilot(),
-        child.autopilot() == 1 ? "" : "s"));
+    runs.noteAutopilot(
+        runId,
+        String.format(
+            Locale.ROOT,
+            "Autopilot applied \"%s\" (%s): %s, as run #%d (%d more" + " follow-up run%s allowed).",
+            top.title(),
+            top.ruleId(),
+            describe(top.patch()),
+            child.id(),
+            child.autopilot(),
+            child.autopilot() == 1 ? "" : "s"));
   }
 
   private static boolean better(Run run, Run parent) {
@@ -68,6 +84,8 @@ class Autopilot {
   }
 
   static String describe(Map<String, Object> patch) {
-    return patch.entrySet().stream().map(e -> e.getKey() + " -> " + e.getValue()).collect(Collectors.joining(", "));
+    return patch.entrySet().stream()
+        .map(e -> e.getKey() + " -> " + e.getValue())
+        .collect(Collectors.joining(", "));
   }
 }

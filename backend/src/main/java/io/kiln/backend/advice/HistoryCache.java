@@ -20,15 +20,20 @@ final class HistoryCache {
     long lastSeq = -1;
   }
 
-  private final Map<Long, Entry> runs = new LinkedHashMap<>(16, 0.75f, true) {
-    @Override
-    protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
-      return size() > MAX_RUNS;
-    }
-  };
+  private final Map<Long, Entry> runs =
+      new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Entry> eldest) {
+          return size() > MAX_RUNS;
+        }
+      };
 
-  /** Appends the points after the last one seen ({@code newPoints} is given that seq) and returns the history. */
-  synchronized RunHistory update(long runId, LongFunction<List<MetricView>> newPoints, boolean finished) {
+  /**
+   * Appends the points after the last one seen ({@code newPoints} is given that seq) and returns
+   * the history.
+   */
+  synchronized RunHistory update(
+      long runId, LongFunction<List<MetricView>> newPoints, boolean finished) {
     Entry entry = runs.computeIfAbsent(runId, id -> new Entry());
     for (MetricView point : newPoints.apply(entry.lastSeq)) {
       entry.history.add(point.kind(), point.epoch(), point.values());

@@ -20,11 +20,14 @@ import org.jboss.logging.Logger;
 public class AgentConnections {
   private static final Logger LOG = Logger.getLogger(AgentConnections.class);
   private final Map<Long, AgentConnection> byAgent = new ConcurrentHashMap<>();
-  private final ExecutorService pool = Executors.newFixedThreadPool(8, r -> {
-    Thread t = new Thread(r, "kiln-agent-io");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ExecutorService pool =
+      Executors.newFixedThreadPool(
+          8,
+          r -> {
+            Thread t = new Thread(r, "kiln-agent-io");
+            t.setDaemon(true);
+            return t;
+          });
   private final ProtocolCodec codec = new ProtocolCodec();
 
   AgentConnection open(long agentId, ServerWebSocket socket) {
@@ -71,7 +74,8 @@ public class AgentConnections {
     }
   }
 
-  void onCancel(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.CancelRequested event) {
+  void onCancel(
+      @Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.CancelRequested event) {
     AgentConnection c = byAgent.get(event.agentId());
     if (c != null) {
       c.send(new BackendMessage.CancelRun(event.runId()));

@@ -15,7 +15,10 @@ import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-/** Bulk data between backend and agent over HTTP: dataset down, model up, only for the run the agent holds. */
+/**
+ * Bulk data between backend and agent over HTTP: dataset down, model up, only for the run the agent
+ * holds.
+ */
 @Path("/api/agent/runs/{id}")
 @RolesAllowed(TokenIdentityProvider.AGENT_ROLE)
 public class AgentFilesResource {

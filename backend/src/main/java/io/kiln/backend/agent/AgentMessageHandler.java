@@ -28,6 +28,7 @@ import java.util.Set;
 class AgentMessageHandler {
   /** Aim for about this many loss points per epoch on the live chart. */
   static final int STEP_POINTS_PER_EPOCH = 25;
+
   private final AgentRegistry registry;
   private final RunLeases leases;
   private final RunReports reports;
@@ -38,8 +39,15 @@ class AgentMessageHandler {
   private final KilnConfig config;
   private final MessageDispatch<AgentConnection, AgentMessage> dispatch;
 
-  AgentMessageHandler(AgentRegistry registry, RunLeases leases, RunReports reports, MetricIntake intake,
-      MetricService metrics, DatasetService datasets, RunMapper runs, KilnConfig config) {
+  AgentMessageHandler(
+      AgentRegistry registry,
+      RunLeases leases,
+      RunReports reports,
+      MetricIntake intake,
+      MetricService metrics,
+      DatasetService datasets,
+      RunMapper runs,
+      KilnConfig config) {
     this.registry = registry;
     this.leases = leases;
     this.reports = reports;
@@ -48,14 +56,15 @@ class AgentMessageHandler {
     this.datasets = datasets;
     this.runs = runs;
     this.config = config;
-    this.dispatch = new MessageDispatch<AgentConnection, AgentMessage>(AgentMessage.class)
-        .on(AgentMessage.Hello.class, this::hello)
-        .on(AgentMessage.Heartbeat.class, this::heartbeat)
-        .on(AgentMessage.ClaimRun.class, (c, m) -> claim(c))
-        .on(AgentMessage.RunStarted.class, this::started)
-        .on(AgentMessage.MetricReport.class, this::metric)
-        .on(AgentMessage.RunEvaluated.class, this::evaluated)
-        .on(AgentMessage.RunFinished.class, this::finished);
+    this.dispatch =
+        new MessageDispatch<AgentConnection, AgentMessage>(AgentMessage.class)
+            .on(AgentMessage.Hello.class, this::hello)
+            .on(AgentMessage.Heartbeat.class, this::heartbeat)
+            .on(AgentMessage.ClaimRun.class, (c, m) -> claim(c))
+            .on(AgentMessage.RunStarted.class, this::started)
+            .on(AgentMessage.MetricReport.class, this::metric)
+            .on(AgentMessage.RunEvaluated.class, this::evaluated)
+            .on(AgentMessage.RunFinished.class, this::finished);
   }
 
   /** The permitted agent messages this handler has no handler for (a test keeps it empty). */
@@ -74,15 +83,23 @@ class AgentMessageHandler {
 
   private void hello(AgentConnection c, AgentMessage.Hello hello) {
     if (hello.protocolVersion() != Protocol.VERSION) {
-      c.send(new BackendMessage.Rejected("protocol version " + hello.protocolVersion()
-          + " is not supported; this backend speaks version " + Protocol.VERSION));
+      c.send(
+          new BackendMessage.Rejected(
+              "protocol version "
+                  + hello.protocolVersion()
+                  + " is not supported; this backend speaks version "
+                  + Protocol.VERSION));
       c.socket.close((short) 1008, "unsupported protocol version");
       return;
     }
     registry.hello(c.agentId, hello);
     c.greeted = true;
-    c.send(new BackendMessage.Welcome(Long.toString(c.agentId), Protocol.VERSION,
-        config.agents().heartbeatSeconds(), config.agents().leaseSeconds()));
+    c.send(
+        new BackendMessage.Welcome(
+            Long.toString(c.agentId),
+            Protocol.VERSION,
+            config.agents().heartbeatSeconds(),
+            config.agents().leaseSeconds()));
   }
 
   private void heartbeat(AgentConnection c, AgentMessage.Heartbeat beat) {
@@ -123,7 +140,8 @@ class AgentMessageHandler {
       c.send(new BackendMessage.NoWork());
       return;
     }
-    Optional<BackendMessage.RunAssignment> assignment = leases.claim(c.agentId).map(this::assignment);
+    Optional<BackendMessage.RunAssignment> assignment =
+        leases.claim(c.agentId).map(this::assignment);
     if (assignment.isPresent()) {
       c.currentRunId = assignment.get().runId();
       c.send(assignment.get());
@@ -133,16 +151,29 @@ class AgentMessageHandler {
   }
 
   private BackendMessage.RunAssignment assignment(Run claimed) {
-    return QuarkusTransaction.requiringNew().call(() -> {
-      Run run = Run.findById(claimed.id);
-      Recipe recipe = runs.recipe(run);
-      List<String> classes = List.copyOf(datasets.classCounts(run.dataset).keySet());
-      long steps = Math.max(1, datasets.trainImages(run.dataset, recipe.validationFraction()) / recipe.batchSize());
-      int interval = (int) Math.max(1, steps / STEP_POINTS_PER_EPOCH);
-      String base = "/api/agent/runs/" + run.id;
-      return new BackendMessage.RunAssignment(run.id, run.dataset.id, base + "/dataset", base + "/model",
-          runs.recipeMap(run), classes, interval, metrics.nextSeq(run.id),
-          recipe.usesPretrainedWeights() ? base + "/initial-weights" : null);
-    });
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Run run = Run.findById(claimed.id);
+              Recipe recipe = runs.recipe(run);
+              List<String> classes = List.copyOf(datasets.classCounts(run.dataset).keySet());
+              long steps =
+                  Math.max(
+                      1,
+                      datasets.trainImages(run.dataset, recipe.validationFraction())
+                          / recipe.batchSize());
+              int interval = (int) Math.max(1, steps / STEP_POINTS_PER_EPOCH);
+              String base = "/api/agent/runs/" + run.id;
+              return new BackendMessage.RunAssignment(
+                  run.id,
+                  run.dataset.id,
+                  base + "/dataset",
+                  base + "/model",
+                  runs.recipeMap(run),
+                  classes,
+                  interval,
+                  metrics.nextSeq(run.id),
+                  recipe.usesPretrainedWeights() ? base + "/initial-weights" : null);
+            });
   }
 }

@@ -45,7 +45,8 @@ public class AgentRegistry implements AgentCredentials {
     row.tokenHash = Tokens.digest(token);
     row.createdAt = Instant.now();
     row.createdBy = admin;
-    row.expiresAt = row.createdAt.plus(Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
+    row.expiresAt =
+        row.createdAt.plus(Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
     row.persist();
     return new AgentReplies.EnrollmentTokenView(token, row.expiresAt);
   }
@@ -56,11 +57,13 @@ public class AgentRegistry implements AgentCredentials {
     if (token == null || token.isBlank()) {
       throw ApiException.badRequest("an enrollment token is required");
     }
-    EnrollmentToken row = EnrollmentToken.<EnrollmentToken>find("tokenHash", Tokens.digest(token.trim()))
-        .firstResultOptional()
-        .orElseThrow(() -> new ApiException(401, "unknown enrollment token"));
+    EnrollmentToken row =
+        EnrollmentToken.<EnrollmentToken>find("tokenHash", Tokens.digest(token.trim()))
+            .firstResultOptional()
+            .orElseThrow(() -> new ApiException(401, "unknown enrollment token"));
     if (row.usedAt != null) {
-      throw new ApiException(401, "this enrollment token was already used; ask an admin for a new one");
+      throw new ApiException(
+          401, "this enrollment token was already used; ask an admin for a new one");
     }
     if (row.expiresAt.isBefore(Instant.now())) {
       throw new ApiException(401, "this enrollment token expired at " + row.expiresAt);
@@ -79,7 +82,8 @@ public class AgentRegistry implements AgentCredentials {
   @Override
   @Transactional
   public Optional<Long> agentIdForCredential(String credential) {
-    return Agent.<Agent>find("credentialHash", Tokens.digest(credential)).firstResultOptional()
+    return Agent.<Agent>find("credentialHash", Tokens.digest(credential))
+        .firstResultOptional()
         .filter(a -> a.revokedAt == null)
         .map(a -> a.id);
   }
@@ -105,7 +109,8 @@ public class AgentRegistry implements AgentCredentials {
   public void revokeEverywhere(long agentId) {
     QuarkusTransaction.requiringNew().run(() -> revoke(agentId));
     connections.disconnect(agentId, "this agent was revoked by an admin");
-    Conflicts.retry(() -> leases.releaseAgent(agentId, "agent " + agentId + " was revoked while training"));
+    Conflicts.retry(
+        () -> leases.releaseAgent(agentId, "agent " + agentId + " was revoked while training"));
   }
 
   private void revoke(long agentId) {

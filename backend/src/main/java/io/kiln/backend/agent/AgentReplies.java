@@ -9,7 +9,9 @@ public final class AgentReplies {
   /** A one-time enrollment token, shown once, and when it expires. */
   public record EnrollmentTokenView(String token, Instant expiresAt) {}
 
-  /** The new agent's id and its credential ({@code ka_...}, shown once: only its digest is stored). */
+  /**
+   * The new agent's id and its credential ({@code ka_...}, shown once: only its digest is stored).
+   */
   public record Enrolled(long agentId, String credential) {}
 
   /** The agent whose credential was revoked. */

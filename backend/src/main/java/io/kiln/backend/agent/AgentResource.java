@@ -1,6 +1,5 @@
 package io.kiln.backend.agent;
 
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -9,10 +8,11 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.util.List;
-import org.jboss.resteasy.reactive.ResponseStatus;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** Admins create enrollment tokens, watch agents and revoke them; agents enroll with a token. */
 @Path("/api/agents")
@@ -30,8 +30,13 @@ public class AgentResource {
   @POST
   @Path("/enrollment-tokens")
   @RolesAllowed("admin")
-  @APIResponse(responseCode = "201", description = "the token, shown once",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = AgentReplies.EnrollmentTokenView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the token, shown once",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = AgentReplies.EnrollmentTokenView.class)))
   @ResponseStatus(201)
   public AgentReplies.EnrollmentTokenView createToken() {
     return registry.createEnrollmentToken(identity.getPrincipal().getName());
@@ -42,20 +47,38 @@ public class AgentResource {
   @Path("/enroll")
   @PermitAll
   @SecurityRequirements
-  @APIResponse(responseCode = "201", description = "the new agent and its credential, shown once",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = AgentReplies.Enrolled.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the new agent and its credential, shown once",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = AgentReplies.Enrolled.class)))
   @ResponseStatus(201)
   public AgentReplies.Enrolled enroll(AgentReplies.EnrollRequest request) {
-    AgentReplies.EnrollRequest body = request == null ? new AgentReplies.EnrollRequest(null, null) : request;
+    AgentReplies.EnrollRequest body =
+        request == null ? new AgentReplies.EnrollRequest(null, null) : request;
     return registry.enroll(body.token(), body.name());
   }
 
   @GET
   @RolesAllowed("admin")
   public List<AgentView> list() {
-    return registry.list().stream().map(a -> new AgentView(a.id, a.name, a.hostname, a.agentVersion,
-        registry.devices(a), a.createdAt, a.lastSeenAt, connections.connected(a.id), a.revokedAt != null,
-        connections.currentRun(a.id))).toList();
+    return registry.list().stream()
+        .map(
+            a ->
+                new AgentView(
+                    a.id,
+                    a.name,
+                    a.hostname,
+                    a.agentVersion,
+                    registry.devices(a),
+                    a.createdAt,
+                    a.lastSeenAt,
+                    connections.connected(a.id),
+                    a.revokedAt != null,
+                    connections.currentRun(a.id)))
+        .toList();
   }
 
   /** Revokes the credential, drops the connection and fails the runs the agent held. */

@@ -14,7 +14,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import org.jboss.logging.Logger;
 
-/** The agents' WebSocket endpoint: authenticates the agent credential, then hands frames to the handler. */
+/**
+ * The agents' WebSocket endpoint: authenticates the agent credential, then hands frames to the
+ * handler.
+ */
 @ApplicationScoped
 public class AgentSocket {
   private static final Logger LOG = Logger.getLogger(AgentSocket.class);
@@ -34,19 +37,29 @@ public class AgentSocket {
   private void upgrade(RoutingContext ctx) {
     Long agentId = agentId(ctx);
     if (agentId == null) {
-      ctx.response().setStatusCode(401).putHeader("Content-Type", "application/json")
-          .end("{\"status\":401,\"error\":\"an agent credential is required (Authorization: Bearer ka_...)\"}");
+      ctx.response()
+          .setStatusCode(401)
+          .putHeader("Content-Type", "application/json")
+          .end(
+              "{\"status\":401,\"error\":\"an agent credential is required (Authorization: Bearer ka_...)\"}");
       return;
     }
-    ctx.request().toWebSocket().onSuccess(socket -> {
-      AgentConnection connection = connections.open(agentId, socket);
-      LOG.infof("agent %d connected from %s", agentId, socket.remoteAddress());
-      socket.textMessageHandler(text -> connection.tasks.execute(() -> dispatch(connection, text)));
-      socket.closeHandler(v -> {
-        connections.closed(connection);
-        LOG.infof("agent %d disconnected", agentId);
-      });
-    }).onFailure(e -> LOG.warnf("agent %d WebSocket upgrade failed: %s", agentId, e.getMessage()));
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(
+            socket -> {
+              AgentConnection connection = connections.open(agentId, socket);
+              LOG.infof("agent %d connected from %s", agentId, socket.remoteAddress());
+              socket.textMessageHandler(
+                  text -> connection.tasks.execute(() -> dispatch(connection, text)));
+              socket.closeHandler(
+                  v -> {
+                    connections.closed(connection);
+                    LOG.infof("agent %d disconnected", agentId);
+                  });
+            })
+        .onFailure(
+            e -> LOG.warnf("agent %d WebSocket upgrade failed: %s", agentId, e.getMessage()));
   }
 
   private void dispatch(AgentConnection connection, String text) {
@@ -61,6 +74,8 @@ public class AgentSocket {
   }
 
   private static Long agentId(RoutingContext ctx) {
-    return ctx.user() instanceof QuarkusHttpUser user ? TokenIdentityProvider.agentId(user.getSecurityIdentity()) : null;
+    return ctx.user() instanceof QuarkusHttpUser user
+        ? TokenIdentityProvider.agentId(user.getSecurityIdentity())
+        : null;
   }
 }

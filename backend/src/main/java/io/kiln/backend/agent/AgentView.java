@@ -5,6 +5,14 @@ import java.time.Instant;
 import java.util.List;
 
 /** An agent as admins see it: identity, devices, health. */
-public record AgentView(long id, String name, String hostname, String agentVersion, List<DeviceInfo> devices,
-    Instant createdAt, Instant lastSeenAt, boolean connected, boolean revoked, Long currentRunId) {}
-
+public record AgentView(
+    long id,
+    String name,
+    String hostname,
+    String agentVersion,
+    List<DeviceInfo> devices,
+    Instant createdAt,
+    Instant lastSeenAt,
+    boolean connected,
+    boolean revoked,
+    Long currentRunId) {}

@@ -9,7 +9,9 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 
-/** A one-time secret an admin hands to a new agent; it is exchanged for the agent's own credential. */
+/**
+ * A one-time secret an admin hands to a new agent; it is exchanged for the agent's own credential.
+ */
 @Entity
 @Table(name = "enrollment_token")
 public class EnrollmentToken extends PanacheEntityBase {

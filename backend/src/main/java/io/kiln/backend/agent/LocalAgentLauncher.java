@@ -35,7 +35,10 @@ public class LocalAgentLauncher {
   private volatile boolean stopping;
   private Process process;
 
-  LocalAgentLauncher(KilnConfig config, DataDirectory dirs, AgentRegistry registry,
+  LocalAgentLauncher(
+      KilnConfig config,
+      DataDirectory dirs,
+      AgentRegistry registry,
       @ConfigProperty(name = "quarkus.http.port") int port) {
     this.config = config;
     this.dirs = dirs;
@@ -47,25 +50,40 @@ public class LocalAgentLauncher {
     if (!config.localAgent().enabled()) {
       return;
     }
-    Path jar = config.localAgent().jar().map(Path::of).orElse(Path.of("gpu-agent/target/kiln-agent.jar"));
+    Path jar =
+        config.localAgent().jar().map(Path::of).orElse(Path.of("gpu-agent/target/kiln-agent.jar"));
     if (!Files.isRegularFile(jar)) {
-      LOG.errorf("local agent not started: %s does not exist (build it with mvn package)", jar.toAbsolutePath());
+      LOG.errorf(
+          "local agent not started: %s does not exist (build it with mvn package)",
+          jar.toAbsolutePath());
       return;
     }
     Path workDir = Files.createDirectories(dirs.root().resolve("local-agent"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    Arrays.stream(config.localAgent().jvmOptions().trim().split("\\s+")).filter(o -> !o.isEmpty())
+    Arrays.stream(config.localAgent().jvmOptions().trim().split("\\s+"))
+        .filter(o -> !o.isEmpty())
         .forEach(command::add);
-    command.addAll(List.of("-Dai.djl.offline=true", "-jar", jar.toAbsolutePath().toString(),
-        "--server", "http://127.0.0.1:" + port, "--name", "local", "--work-dir", workDir.toString(),
-        "--exit-with-parent"));
+    command.addAll(
+        List.of(
+            "-Dai.djl.offline=true",
+            "-jar",
+            jar.toAbsolutePath().toString(),
+            "--server",
+            "http://127.0.0.1:" + port,
+            "--name",
+            "local",
+            "--work-dir",
+            workDir.toString(),
+            "--exit-with-parent"));
     this.command = command;
     this.workDir = workDir;
     launch();
   }
 
-  /** Starts the agent, and starts it again if it dies while the backend runs (at most every 5 s). */
+  /**
+   * Starts the agent, and starts it again if it dies while the backend runs (at most every 5 s).
+   */
   private synchronized void launch() {
     if (stopping) {
       return;
@@ -78,20 +96,29 @@ public class LocalAgentLauncher {
         // kernels; where the machine hides its caches (sandboxes, some VMs) that is 0 and the
         // agent dies of SIGFPE. Plain AVX kernels do not ask.
         builder.environment().put(ONEDNN_ISA, "AVX");
-        LOG.info("this machine does not show its CPU caches: the local agent runs oneDNN with AVX kernels");
+        LOG.info(
+            "this machine does not show its CPU caches: the local agent runs oneDNN with AVX kernels");
       }
       if (!Files.exists(workDir.resolve("credential"))) {
-        builder.environment().put("KILN_ENROLLMENT_TOKEN",
-            registry.createEnrollmentToken("local-agent-launcher").token());
+        builder
+            .environment()
+            .put(
+                "KILN_ENROLLMENT_TOKEN",
+                registry.createEnrollmentToken("local-agent-launcher").token());
       }
       process = builder.start();
       LOG.infof("started the local agent (pid %d)", process.pid());
-      process.onExit().thenRun(() -> {
-        if (!stopping) {
-          LOG.errorf("the local agent exited with code %d; restarting it in 5 s", process.exitValue());
-          CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS).execute(this::launch);
-        }
-      });
+      process
+          .onExit()
+          .thenRun(
+              () -> {
+                if (!stopping) {
+                  LOG.errorf(
+                      "the local agent exited with code %d; restarting it in 5 s",
+                      process.exitValue());
+                  CompletableFuture.delayedExecutor(5, TimeUnit.SECONDS).execute(this::launch);
+                }
+              });
     } catch (IOException | RuntimeException e) {
       LOG.errorf(e, "could not start the local agent");
     }
@@ -110,7 +137,10 @@ public class LocalAgentLauncher {
     }
   }
 
-  /** True where the kernel shows no CPU cache sizes (then oneDNN's blocking heuristics divide by zero). */
+  /**
+   * True where the kernel shows no CPU cache sizes (then oneDNN's blocking heuristics divide by
+   * zero).
+   */
   static boolean cpuCachesHidden() {
     return !Files.isDirectory(Path.of("/sys/devices/system/cpu/cpu0/cache"));
   }

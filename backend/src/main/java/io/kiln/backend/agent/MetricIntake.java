@@ -17,7 +17,11 @@ import java.util.Optional;
 @ApplicationScoped
 class MetricIntake {
   /** What became of a report. */
-  enum Outcome { STORED, DUPLICATE, NOT_HELD }
+  enum Outcome {
+    STORED,
+    DUPLICATE,
+    NOT_HELD
+  }
 
   private final RunLeases leases;
   private final RunReports reports;

@@ -4,7 +4,10 @@ import java.util.ArrayDeque;
 import java.util.Queue;
 import java.util.concurrent.Executor;
 
-/** Runs tasks one at a time, in order, on a shared pool: one per agent connection keeps its messages ordered. */
+/**
+ * Runs tasks one at a time, in order, on a shared pool: one per agent connection keeps its messages
+ * ordered.
+ */
 final class SerialExecutor implements Executor {
   private final Queue<Runnable> tasks = new ArrayDeque<>();
   private final Executor pool;
@@ -16,13 +19,14 @@ final class SerialExecutor implements Executor {
 
   @Override
   public synchronized void execute(Runnable task) {
-    tasks.add(() -> {
-      try {
-        task.run();
-      } finally {
-        next();
-      }
-    });
+    tasks.add(
+        () -> {
+          try {
+            task.run();
+          } finally {
+            next();
+          }
+        });
     if (active == null) {
       next();
     }

@@ -11,9 +11,18 @@ public class AdminBootstrap {
   private static final Logger LOG = Logger.getLogger(AdminBootstrap.class);
 
   void onStart(@Observes StartupEvent event, AuthService auth) {
-    auth.ensureAdmin().ifPresent(created -> created.generatedPassword().ifPresentOrElse(
-        password -> LOG.infof("Created the admin account: username 'admin', password '%s' (shown only this once)",
-            password),
-        () -> LOG.info("Created the admin account 'admin' with the password from KILN_ADMIN_PASSWORD")));
+    auth.ensureAdmin()
+        .ifPresent(
+            created ->
+                created
+                    .generatedPassword()
+                    .ifPresentOrElse(
+                        password ->
+                            LOG.infof(
+                                "Created the admin account: username 'admin', password '%s' (shown only this once)",
+                                password),
+                        () ->
+                            LOG.info(
+                                "Created the admin account 'admin' with the password from KILN_ADMIN_PASSWORD")));
   }
 }

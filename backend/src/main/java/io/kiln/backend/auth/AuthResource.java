@@ -1,9 +1,5 @@
 package io.kiln.backend.auth;
 
-import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.openapi.annotations.media.Schema;
-import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
@@ -17,6 +13,10 @@ import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 
 /** Log in and out; the token is both set as an HttpOnly cookie and returned for API clients. */
 @Path("/api/auth")
@@ -33,7 +33,10 @@ public class AuthResource {
   /** Credentials of a login request. */
   public record Credentials(String username, String password) {}
 
-  /** A new session: the token (also set as the {@code kiln_session} cookie) for {@code Authorization: Bearer}. */
+  /**
+   * A new session: the token (also set as the {@code kiln_session} cookie) for {@code
+   * Authorization: Bearer}.
+   */
   public record Session(String token, String username, String role, Instant expiresAt) {}
 
   /** Who the caller is. */
@@ -43,16 +46,29 @@ public class AuthResource {
   @Path("/login")
   @PermitAll
   @SecurityRequirements
-  @APIResponse(responseCode = "200", description = "logged in; the cookie is set",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = Session.class)))
+  @APIResponse(
+      responseCode = "200",
+      description = "logged in; the cookie is set",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = Session.class)))
   public Response login(Credentials credentials) {
     Credentials given = credentials == null ? new Credentials(null, null) : credentials;
     AuthService.LoginResult result = auth.login(given.username(), given.password());
     int maxAge = (int) Duration.between(Instant.now(), result.expiresAt()).toSeconds();
-    NewCookie cookie = new NewCookie.Builder(COOKIE).value(result.token()).path("/").httpOnly(true)
-        .sameSite(NewCookie.SameSite.STRICT).maxAge(maxAge).build();
-    return Response.ok(new Session(result.token(), result.username(), result.role(), result.expiresAt()))
-        .cookie(cookie).build();
+    NewCookie cookie =
+        new NewCookie.Builder(COOKIE)
+            .value(result.token())
+            .path("/")
+            .httpOnly(true)
+            .sameSite(NewCookie.SameSite.STRICT)
+            .maxAge(maxAge)
+            .build();
+    return Response.ok(
+            new Session(result.token(), result.username(), result.role(), result.expiresAt()))
+        .cookie(cookie)
+        .build();
   }
 
   @POST
@@ -60,8 +76,12 @@ public class AuthResource {
   @APIResponse(responseCode = "204", description = "the session is over; the cookie is cleared")
   @PermitAll
   @SecurityRequirements
-  public Response logout(@CookieParam(COOKIE) String cookie, @HeaderParam("Authorization") String header) {
-    String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).trim() : cookie;
+  public Response logout(
+      @CookieParam(COOKIE) String cookie, @HeaderParam("Authorization") String header) {
+    String token =
+        header != null && header.regionMatches(true, 0, "Bearer ", 0, 7)
+            ? header.substring(7).trim()
+            : cookie;
     if (token != null && !token.isBlank()) {
       auth.logout(token);
     }

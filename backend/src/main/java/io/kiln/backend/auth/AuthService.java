@@ -25,9 +25,10 @@ public class AuthService {
     if (username == null || username.isBlank() || password == null || password.isEmpty()) {
       throw ApiException.badRequest("username and password are required");
     }
-    AppUser user = AppUser.byName(username.trim())
-        .filter(u -> PasswordHasher.matches(password, u.passwordHash))
-        .orElseThrow(() -> new ApiException(401, "wrong username or password"));
+    AppUser user =
+        AppUser.byName(username.trim())
+            .filter(u -> PasswordHasher.matches(password, u.passwordHash))
+            .orElseThrow(() -> new ApiException(401, "wrong username or password"));
     String token = Tokens.newToken(SESSION_PREFIX);
     UserSession session = new UserSession();
     session.tokenHash = Tokens.digest(token);
@@ -46,12 +47,16 @@ public class AuthService {
   /** The user behind a live session token. */
   @Transactional
   public Optional<AppUser> userForToken(String token) {
-    return UserSession.<UserSession>find("tokenHash", Tokens.digest(token)).firstResultOptional()
+    return UserSession.<UserSession>find("tokenHash", Tokens.digest(token))
+        .firstResultOptional()
         .filter(s -> s.expiresAt.isAfter(Instant.now()))
         .map(s -> s.user);
   }
 
-  /** The admin account created at first start; {@code generatedPassword} is empty when it was configured. */
+  /**
+   * The admin account created at first start; {@code generatedPassword} is empty when it was
+   * configured.
+   */
   public record AdminCreated(Optional<String> generatedPassword) {}
 
   /** Creates the admin account when there is no user yet. */
@@ -68,7 +73,8 @@ public class AuthService {
     admin.role = AppUser.ADMIN;
     admin.createdAt = Instant.now();
     admin.persist();
-    return Optional.of(new AdminCreated(configured.isPresent() ? Optional.empty() : Optional.of(password)));
+    return Optional.of(
+        new AdminCreated(configured.isPresent() ? Optional.empty() : Optional.of(password)));
   }
 
   /** What a successful login returns. */

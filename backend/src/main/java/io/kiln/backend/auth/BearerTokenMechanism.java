@@ -1,10 +1,10 @@
 package io.kiln.backend.auth;
 
+import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.request.AuthenticationRequest;
 import io.quarkus.security.identity.request.TokenAuthenticationRequest;
-import io.quarkus.security.credential.TokenCredential;
 import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.smallrye.mutiny.Uni;
@@ -22,13 +22,16 @@ import java.util.Set;
 public class BearerTokenMechanism implements HttpAuthenticationMechanism {
 
   @Override
-  public Uni<SecurityIdentity> authenticate(RoutingContext context, IdentityProviderManager identities) {
+  public Uni<SecurityIdentity> authenticate(
+      RoutingContext context, IdentityProviderManager identities) {
     String token = token(context);
     if (token == null) {
       return Uni.createFrom().nullItem();
     }
-    return identities.authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer")))
-        .onFailure().recoverWithNull();
+    return identities
+        .authenticate(new TokenAuthenticationRequest(new TokenCredential(token, "bearer")))
+        .onFailure()
+        .recoverWithNull();
   }
 
   static String token(RoutingContext context) {

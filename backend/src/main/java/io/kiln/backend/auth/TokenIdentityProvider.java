@@ -11,8 +11,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Turns a bearer token into an identity: a user session gives the user's role, an agent
- * credential gives role "agent" with principal "agent:ID".
+ * Turns a bearer token into an identity: a user session gives the user's role, an agent credential
+ * gives role "agent" with principal "agent:ID".
  */
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
@@ -40,7 +40,8 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   }
 
   @Override
-  public Uni<SecurityIdentity> authenticate(TokenAuthenticationRequest request, AuthenticationRequestContext context) {
+  public Uni<SecurityIdentity> authenticate(
+      TokenAuthenticationRequest request, AuthenticationRequestContext context) {
     String token = request.getToken().getToken();
     return context.runBlocking(() -> resolve(token));
   }
@@ -48,17 +49,19 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   private SecurityIdentity resolve(String token) {
     if (token.startsWith(AuthService.SESSION_PREFIX)) {
       return auth.userForToken(token)
-          .map(u -> identity(u.username, u.role, u.role.equals(AppUser.ADMIN) ? AppUser.USER : null))
+          .map(
+              u -> identity(u.username, u.role, u.role.equals(AppUser.ADMIN) ? AppUser.USER : null))
           .orElseThrow(AuthenticationFailedException::new);
     }
-    return agents.agentIdForCredential(token)
+    return agents
+        .agentIdForCredential(token)
         .map(id -> identity(AGENT_PREFIX + id, AGENT_ROLE, null))
         .orElseThrow(AuthenticationFailedException::new);
   }
 
   private static SecurityIdentity identity(String name, String role, String extraRole) {
-    QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder()
-        .setPrincipal(new QuarkusPrincipal(name)).addRole(role);
+    QuarkusSecurityIdentity.Builder builder =
+        QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name)).addRole(role);
     if (extraRole != null) {
       builder.addRole(extraRole);
     }

@@ -9,12 +9,12 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
-import org.jboss.resteasy.reactive.ResponseStatus;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** Pretrained TorchScript backbones to fine-tune from (T13). */
 @Path("/api/backbones")
@@ -30,15 +30,23 @@ public class BackboneResource {
 
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  @APIResponse(responseCode = "201", description = "the stored backbone",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = BackboneView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the stored backbone",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = BackboneView.class)))
   @ResponseStatus(201)
   public BackboneView upload(@RestForm("file") FileUpload file, @RestForm("name") String name) {
     if (file == null || file.uploadedFile() == null) {
-      throw ApiException.badRequest("attach the TorchScript file (.pt) in the multipart field 'file'");
+      throw ApiException.badRequest(
+          "attach the TorchScript file (.pt) in the multipart field 'file'");
     }
-    String label = name != null && !name.isBlank() ? name.trim()
-        : file.fileName() == null ? "backbone" : file.fileName().replaceAll(".*[/\\\\]", "");
+    String label =
+        name != null && !name.isBlank()
+            ? name.trim()
+            : file.fileName() == null ? "backbone" : file.fileName().replaceAll(".*[/\\\\]", "");
     if (label.length() > 200) {
       throw ApiException.badRequest("the backbone name is longer than 200 characters");
     }

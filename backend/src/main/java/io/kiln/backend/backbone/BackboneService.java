@@ -32,16 +32,21 @@ public class BackboneService {
     Backbone backbone = new Backbone();
     Path[] stored = new Path[1];
     try {
-      QuarkusTransaction.requiringNew().run(() -> {
-        backbone.name = name;
-        backbone.filePath = "pending";
-        backbone.createdAt = Instant.now();
-        backbone.createdBy = user;
-        backbone.sizeBytes = size(upload);
-        backbone.persist();
-        backbone.filePath = dirs.root().relativize(dirs.backbones().resolve(backbone.id + ".pt")).toString();
-        stored[0] = copy(upload, dirs.root().resolve(backbone.filePath));
-      });
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                backbone.name = name;
+                backbone.filePath = "pending";
+                backbone.createdAt = Instant.now();
+                backbone.createdBy = user;
+                backbone.sizeBytes = size(upload);
+                backbone.persist();
+                backbone.filePath =
+                    dirs.root()
+                        .relativize(dirs.backbones().resolve(backbone.id + ".pt"))
+                        .toString();
+                stored[0] = copy(upload, dirs.root().resolve(backbone.filePath));
+              });
     } catch (RuntimeException e) {
       if (stored[0] != null) {
         stored[0].toFile().delete();
@@ -53,7 +58,9 @@ public class BackboneService {
 
   @Transactional
   public List<BackboneView> list() {
-    return Backbone.<Backbone>listAll(Sort.descending("id")).stream().map(BackboneService::view).toList();
+    return Backbone.<Backbone>listAll(Sort.descending("id")).stream()
+        .map(BackboneService::view)
+        .toList();
   }
 
   /** The stored file of backbone {@code id}; 404 when there is none. */
@@ -81,9 +88,10 @@ public class BackboneService {
   }
 
   private static ApiException notTorchScript() {
-    return ApiException.badRequest("this is not a TorchScript file: export the network with torch.jit.trace or"
-        + " torch.jit.script and save it (model.save(\"backbone.pt\")), with its classifier removed"
-        + " (e.g. model.fc = torch.nn.Identity())");
+    return ApiException.badRequest(
+        "this is not a TorchScript file: export the network with torch.jit.trace or"
+            + " torch.jit.script and save it (model.save(\"backbone.pt\")), with its classifier removed"
+            + " (e.g. model.fc = torch.nn.Identity())");
   }
 
   private static long size(Path file) {

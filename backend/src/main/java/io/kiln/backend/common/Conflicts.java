@@ -15,7 +15,10 @@ public final class Conflicts {
 
   private Conflicts() {}
 
-  /** Runs {@code transaction} (which must open its own transaction) until it commits without a conflict. */
+  /**
+   * Runs {@code transaction} (which must open its own transaction) until it commits without a
+   * conflict.
+   */
   public static <T> T retry(Supplier<T> transaction) {
     for (int attempt = 1; ; attempt++) {
       try {
@@ -30,10 +33,11 @@ public final class Conflicts {
   }
 
   public static void retry(Runnable transaction) {
-    retry(() -> {
-      transaction.run();
-      return null;
-    });
+    retry(
+        () -> {
+          transaction.run();
+          return null;
+        });
   }
 
   static boolean isConflict(Throwable error) {

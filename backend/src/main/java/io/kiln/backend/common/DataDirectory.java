@@ -9,7 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-/** The folders under {@code kiln.data-dir}; storage code asks here rather than building paths itself. */
+/**
+ * The folders under {@code kiln.data-dir}; storage code asks here rather than building paths
+ * itself.
+ */
 @ApplicationScoped
 public class DataDirectory {
   private final Path root;
@@ -19,8 +22,8 @@ public class DataDirectory {
   }
 
   /**
-   * Nothing is being uploaded while the backend starts, so whatever an earlier process left in
-   * the upload folder (it died half way through an upload) is removed.
+   * Nothing is being uploaded while the backend starts, so whatever an earlier process left in the
+   * upload folder (it died half way through an upload) is removed.
    */
   void onStart(@Observes StartupEvent event) throws IOException {
     Path uploads = uploads();

@@ -17,14 +17,19 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-/** Maps every failure to an HTTP status with an {@link ErrorBody}, so clients never get an empty 4xx. */
+/**
+ * Maps every failure to an HTTP status with an {@link ErrorBody}, so clients never get an empty
+ * 4xx.
+ */
 public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return Response.status(e.status()).type(MediaType.APPLICATION_JSON)
-        .entity(new ErrorBody(e.status(), e.getMessage(), e.fields(), e.findings())).build();
+    return Response.status(e.status())
+        .type(MediaType.APPLICATION_JSON)
+        .entity(new ErrorBody(e.status(), e.getMessage(), e.fields(), e.findings()))
+        .build();
   }
 
   @ServerExceptionMapper
@@ -39,7 +44,10 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response unauthorized(UnauthorizedException e) {
-    return reply(401, "log in first: this needs a session cookie or an Authorization: Bearer token", List.of());
+    return reply(
+        401,
+        "log in first: this needs a session cookie or an Authorization: Bearer token",
+        List.of());
   }
 
   @ServerExceptionMapper
@@ -49,8 +57,10 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response validation(ConstraintViolationException e) {
-    List<FieldError> fields = e.getConstraintViolations().stream()
-        .map(v -> new FieldError(v.getPropertyPath().toString(), v.getMessage())).toList();
+    List<FieldError> fields =
+        e.getConstraintViolations().stream()
+            .map(v -> new FieldError(v.getPropertyPath().toString(), v.getMessage()))
+            .toList();
     return reply(400, "invalid request", fields);
   }
 
@@ -60,8 +70,11 @@ public class ErrorMappers {
    */
   @ServerExceptionMapper
   public Response wrongType(MismatchedInputException e) {
-    String field = e.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
-        .collect(Collectors.joining(".")).replace(".[", "[");
+    String field =
+        e.getPath().stream()
+            .map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+            .collect(Collectors.joining("."))
+            .replace(".[", "[");
     if (field.isEmpty()) {
       return reply(400, "malformed request: the body must be a JSON object", List.of());
     }
@@ -129,7 +142,9 @@ public class ErrorMappers {
   }
 
   private static Response reply(int status, String message, List<FieldError> fields) {
-    return Response.status(status).type(MediaType.APPLICATION_JSON)
-        .entity(new ErrorBody(status, message, fields)).build();
+    return Response.status(status)
+        .type(MediaType.APPLICATION_JSON)
+        .entity(new ErrorBody(status, message, fields))
+        .build();
   }
 }

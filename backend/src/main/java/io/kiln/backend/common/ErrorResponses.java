@@ -7,8 +7,8 @@ import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 
 /**
- * Documents on every operation what {@link ErrorMappers} guarantees: a 4xx reply carries an
- * {@link ErrorBody}. Registered as the OpenAPI filter in application.properties.
+ * Documents on every operation what {@link ErrorMappers} guarantees: a 4xx reply carries an {@link
+ * ErrorBody}. Registered as the OpenAPI filter in application.properties.
  */
 public class ErrorResponses implements OASFilter {
   @Override
@@ -19,10 +19,19 @@ public class ErrorResponses implements OASFilter {
     for (PathItem path : openApi.getPaths().getPathItems().values()) {
       for (Operation operation : path.getOperations().values()) {
         if (operation.getResponses() != null && !operation.getResponses().hasAPIResponse("4XX")) {
-          operation.getResponses().addAPIResponse("4XX", OASFactory.createAPIResponse()
-              .description("the request was refused: the error, and for forms the fields at fault")
-              .content(OASFactory.createContent().addMediaType("application/json", OASFactory.createMediaType()
-                  .schema(OASFactory.createSchema().ref("ErrorBody")))));
+          operation
+              .getResponses()
+              .addAPIResponse(
+                  "4XX",
+                  OASFactory.createAPIResponse()
+                      .description(
+                          "the request was refused: the error, and for forms the fields at fault")
+                      .content(
+                          OASFactory.createContent()
+                              .addMediaType(
+                                  "application/json",
+                                  OASFactory.createMediaType()
+                                      .schema(OASFactory.createSchema().ref("ErrorBody")))));
         }
       }
     }

@@ -28,7 +28,10 @@ public class Json {
     }
   }
 
-  /** Reads a stored column (null stays null); {@code what} names it in the error ("recipe of run 3"). */
+  /**
+   * Reads a stored column (null stays null); {@code what} names it in the error ("recipe of run
+   * 3").
+   */
   public <T> T read(String text, TypeReference<T> type, String what) {
     if (text == null) {
       return null;

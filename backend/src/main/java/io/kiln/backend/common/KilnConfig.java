@@ -4,7 +4,9 @@ import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.util.Optional;
 
-/** Kiln's own settings; each can be set as an environment variable (kiln.data-dir = KILN_DATA_DIR). */
+/**
+ * Kiln's own settings; each can be set as an environment variable (kiln.data-dir = KILN_DATA_DIR).
+ */
 @ConfigMapping(prefix = "kiln")
 public interface KilnConfig {
   /** Where the database, datasets and models live. */
@@ -123,7 +125,8 @@ public interface KilnConfig {
 
     /**
      * JVM options for the agent. The serial collector runs on the allocating thread, so on a CPU
-     * agent no collector threads compete with PyTorch's (measured: about 15% more images/s on 2 cores).
+     * agent no collector threads compete with PyTorch's (measured: about 15% more images/s on 2
+     * cores).
      */
     @WithDefault("-Xmx3g -XX:+UseSerialGC")
     String jvmOptions();

@@ -7,7 +7,10 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** Random bearer secrets and their SHA-256 digests; only digests are stored, so a database leak reveals no token. */
+/**
+ * Random bearer secrets and their SHA-256 digests; only digests are stored, so a database leak
+ * reveals no token.
+ */
 public final class Tokens {
   private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -21,7 +24,8 @@ public final class Tokens {
 
   public static String digest(String token) {
     try {
-      byte[] hash = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+      byte[] hash =
+          MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
       return HexFormat.of().formatHex(hash);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);

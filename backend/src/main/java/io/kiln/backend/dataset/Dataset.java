@@ -10,8 +10,8 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * One immutable version of a validated image dataset, stored as a canonical archive
- * ({@code split/class/image}). Changing a dataset creates the next version in its lineage.
+ * One immutable version of a validated image dataset, stored as a canonical archive ({@code
+ * split/class/image}). Changing a dataset creates the next version in its lineage.
  */
 @Entity
 @Table(name = "dataset")

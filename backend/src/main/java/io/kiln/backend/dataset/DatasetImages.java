@@ -11,7 +11,9 @@ import java.util.Locale;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
-/** Serves single images of a dataset version: originals from its archive, and gallery thumbnails. */
+/**
+ * Serves single images of a dataset version: originals from its archive, and gallery thumbnails.
+ */
 @ApplicationScoped
 public class DatasetImages {
   private final DatasetService datasets;
@@ -23,7 +25,9 @@ public class DatasetImages {
   /** An image's bytes and media type. */
   public record Image(byte[] bytes, String contentType) {}
 
-  /** One entry of the canonical archive ({@code split/class/file}); 404 when there is no such image. */
+  /**
+   * One entry of the canonical archive ({@code split/class/file}); 404 when there is no such image.
+   */
   @Transactional
   public Image original(long datasetId, String path) {
     Dataset dataset = DatasetService.find(datasetId);
@@ -54,7 +58,10 @@ public class DatasetImages {
 
   private static String contentType(String path) {
     String lower = path.toLowerCase(Locale.ROOT);
-    return lower.endsWith(".png") ? "image/png" : lower.endsWith(".gif") ? "image/gif"
-        : lower.endsWith(".bmp") ? "image/bmp" : "image/jpeg";
+    return lower.endsWith(".png")
+        ? "image/png"
+        : lower.endsWith(".gif")
+            ? "image/gif"
+            : lower.endsWith(".bmp") ? "image/bmp" : "image/jpeg";
   }
 }

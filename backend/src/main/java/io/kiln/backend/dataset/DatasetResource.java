@@ -15,14 +15,17 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.function.Supplier;
-import org.jboss.resteasy.reactive.ResponseStatus;
-import org.jboss.resteasy.reactive.RestForm;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.ResponseStatus;
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
-/** Upload, version and inspect datasets. The multipart body is streamed to a temporary file, never held in memory. */
+/**
+ * Upload, version and inspect datasets. The multipart body is streamed to a temporary file, never
+ * held in memory.
+ */
 @Path("/api/datasets")
 @Authenticated
 public class DatasetResource {
@@ -31,7 +34,11 @@ public class DatasetResource {
   private final SampleDatasets samples;
   private final SecurityIdentity identity;
 
-  DatasetResource(DatasetService datasets, DatasetImages images, SampleDatasets samples, SecurityIdentity identity) {
+  DatasetResource(
+      DatasetService datasets,
+      DatasetImages images,
+      SampleDatasets samples,
+      SecurityIdentity identity) {
     this.datasets = datasets;
     this.images = images;
     this.samples = samples;
@@ -45,23 +52,43 @@ public class DatasetResource {
    */
   @POST
   @Consumes(MediaType.MULTIPART_FORM_DATA)
-  @APIResponse(responseCode = "201", description = "the validated dataset version",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = DatasetView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the validated dataset version",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = DatasetView.class)))
   @ResponseStatus(201)
-  public DatasetView upload(@RestForm("file") FileUpload file, @RestForm("name") String name,
-      @RestForm("versionOf") Long versionOf, @RestForm("split") String split, @RestForm("valPercent") Integer val,
-      @RestForm("testPercent") Integer test, @RestForm("seed") Long seed) {
+  public DatasetView upload(
+      @RestForm("file") FileUpload file,
+      @RestForm("name") String name,
+      @RestForm("versionOf") Long versionOf,
+      @RestForm("split") String split,
+      @RestForm("valPercent") Integer val,
+      @RestForm("testPercent") Integer test,
+      @RestForm("seed") Long seed) {
     if (file == null || file.uploadedFile() == null) {
-      throw ApiException.badRequest("attach the dataset as a .zip or .tar.gz file in the multipart field 'file'");
+      throw ApiException.badRequest(
+          "attach the dataset as a .zip or .tar.gz file in the multipart field 'file'");
     }
-    String datasetName = name != null && !name.isBlank() ? name.trim()
-        : versionOf != null ? null : baseName(file.fileName());
+    String datasetName =
+        name != null && !name.isBlank()
+            ? name.trim()
+            : versionOf != null ? null : baseName(file.fileName());
     if (datasetName != null && datasetName.length() > 200) {
       throw ApiException.badRequest("the dataset name is longer than 200 characters");
     }
-    SplitOptions options = splitOptions(() -> new SplitOptions(split == null || split.isBlank() ? null : split,
-        val == null ? 10 : val, test == null ? 10 : test, seed == null ? 42 : seed));
-    return datasets.create(new DatasetService.Target(datasetName, versionOf), file.uploadedFile(), options, user());
+    SplitOptions options =
+        splitOptions(
+            () ->
+                new SplitOptions(
+                    split == null || split.isBlank() ? null : split,
+                    val == null ? 10 : val,
+                    test == null ? 10 : test,
+                    seed == null ? 42 : seed));
+    return datasets.create(
+        new DatasetService.Target(datasetName, versionOf), file.uploadedFile(), options, user());
   }
 
   @GET
@@ -75,17 +102,31 @@ public class DatasetResource {
     return datasets.get(id);
   }
 
-  /** A new version with the same images split anew: {"valPercent": 10, "testPercent": 10, "seed": 42}. */
+  /**
+   * A new version with the same images split anew: {"valPercent": 10, "testPercent": 10, "seed":
+   * 42}.
+   */
   @POST
   @Path("/{id}/versions")
   @Consumes(MediaType.APPLICATION_JSON)
-  @APIResponse(responseCode = "201", description = "the new version",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = DatasetView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the new version",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = DatasetView.class)))
   @ResponseStatus(201)
   public DatasetView resplit(@PathParam("id") long id, ResplitRequest body) {
     ResplitRequest request = body == null ? new ResplitRequest(null, null, null) : body;
-    SplitOptions options = splitOptions(() -> new SplitOptions("auto", orElse(request.valPercent(), 10),
-        orElse(request.testPercent(), 10), request.seed() == null ? 42 : request.seed()));
+    SplitOptions options =
+        splitOptions(
+            () ->
+                new SplitOptions(
+                    "auto",
+                    orElse(request.valPercent(), 10),
+                    orElse(request.testPercent(), 10),
+                    request.seed() == null ? 42 : request.seed()));
     return datasets.resplit(id, options, user());
   }
 
@@ -98,21 +139,35 @@ public class DatasetResource {
     return samples.availability();
   }
 
-  /** Imports Fashion-MNIST from the Debian package: {"size": "small"} (2,500 images) or "full" (70,000). */
+  /**
+   * Imports Fashion-MNIST from the Debian package: {"size": "small"} (2,500 images) or "full"
+   * (70,000).
+   */
   @POST
   @Path("/sample")
   @Consumes(MediaType.APPLICATION_JSON)
-  @APIResponse(responseCode = "201", description = "the imported sample",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = DatasetView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the imported sample",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = DatasetView.class)))
   @ResponseStatus(201)
   public DatasetView importSample(SampleDatasets.SampleRequest body) {
     return samples.importSample(body == null ? null : body.size(), user());
   }
 
-  /** One image of the dataset by its name in the archive ({@code split/class/file.png}), e.g. a misclassified one. */
+  /**
+   * One image of the dataset by its name in the archive ({@code split/class/file.png}), e.g. a
+   * misclassified one.
+   */
   @GET
   @Path("/{id}/images")
-  @APIResponse(responseCode = "200", description = "the image file as stored", content = @Content(mediaType = "image/*"))
+  @APIResponse(
+      responseCode = "200",
+      description = "the image file as stored",
+      content = @Content(mediaType = "image/*"))
   public Response image(@PathParam("id") long id, @QueryParam("path") String path) {
     return serve(images.original(id, required(path)));
   }
@@ -120,13 +175,18 @@ public class DatasetResource {
   /** The gallery thumbnail of an image (PNG, at most 96 pixels a side). */
   @GET
   @Path("/{id}/thumbnails")
-  @APIResponse(responseCode = "200", description = "a PNG thumbnail", content = @Content(mediaType = "image/png"))
+  @APIResponse(
+      responseCode = "200",
+      description = "a PNG thumbnail",
+      content = @Content(mediaType = "image/png"))
   public Response thumbnail(@PathParam("id") long id, @QueryParam("path") String path) {
     return serve(images.thumbnail(id, required(path)));
   }
 
   private static Response serve(DatasetImages.Image image) {
-    return Response.ok(image.bytes(), image.contentType()).header("Cache-Control", "private, max-age=86400").build();
+    return Response.ok(image.bytes(), image.contentType())
+        .header("Cache-Control", "private, max-age=86400")
+        .build();
   }
 
   private static String required(String path) {

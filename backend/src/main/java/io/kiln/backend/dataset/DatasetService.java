@@ -10,8 +10,8 @@ import io.kiln.backend.dataset.archive.DatasetImporter;
 import io.kiln.backend.dataset.archive.Finding;
 import io.kiln.backend.dataset.archive.ImportLimits;
 import io.kiln.backend.dataset.archive.ImportResult;
-import io.kiln.core.data.StratifiedSplit;
 import io.kiln.backend.dataset.archive.SplitOptions;
+import io.kiln.core.data.StratifiedSplit;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,7 +33,8 @@ import java.util.UUID;
  */
 @ApplicationScoped
 public class DatasetService {
-  private static final TypeReference<LinkedHashMap<String, Integer>> COUNTS = new TypeReference<>() {};
+  private static final TypeReference<LinkedHashMap<String, Integer>> COUNTS =
+      new TypeReference<>() {};
   private final DataDirectory dirs;
   private final Json json;
   private final ImportLimits limits;
@@ -42,8 +43,14 @@ public class DatasetService {
     this.dirs = dirs;
     this.json = json;
     KilnConfig.Datasets d = config.datasets();
-    this.limits = new ImportLimits(d.maxUncompressed().asLongValue(), d.maxEntries(), d.maxCompressionRatio(),
-        d.maxImageSize().asLongValue(), d.maxImagePixels(), d.fewImagesPerClass());
+    this.limits =
+        new ImportLimits(
+            d.maxUncompressed().asLongValue(),
+            d.maxEntries(),
+            d.maxCompressionRatio(),
+            d.maxImageSize().asLongValue(),
+            d.maxImagePixels(),
+            d.fewImagesPerClass());
   }
 
   /** What a new version is: a fresh dataset, or the next version of an existing one. */
@@ -81,8 +88,11 @@ public class DatasetService {
   /** A new version of dataset {@code id} with the same images split anew (ratio and seed, T16). */
   public DatasetView resplit(long id, SplitOptions split, String user) {
     Dataset dataset = QuarkusTransaction.requiringNew().call(() -> find(id));
-    return create(new Target(dataset.name, id), archive(dataset), new SplitOptions("auto", split.valPercent(),
-        split.testPercent(), split.seed()), user);
+    return create(
+        new Target(dataset.name, id),
+        archive(dataset),
+        new SplitOptions("auto", split.valPercent(), split.testPercent(), split.seed()),
+        user);
   }
 
   private ImportResult importArchive(Path upload, SplitOptions split, Path canonical, Path thumbs)
@@ -90,10 +100,17 @@ public class DatasetService {
     try {
       return DatasetImporter.importArchive(upload, limits, split, canonical, thumbs);
     } catch (ArchiveRefused refused) {
-      List<Finding> findings = refused.findings().isEmpty()
-          ? List.of(Finding.of(refused.kind(), "error", refused.getMessage(), List.of(), "refused the dataset",
-              "fix the archive and upload it again"))
-          : refused.findings();
+      List<Finding> findings =
+          refused.findings().isEmpty()
+              ? List.of(
+                  Finding.of(
+                      refused.kind(),
+                      "error",
+                      refused.getMessage(),
+                      List.of(),
+                      "refused the dataset",
+                      "fix the archive and upload it again"))
+              : refused.findings();
       throw ApiException.badRequest(refused.getMessage()).withFindings(findings);
     }
   }
@@ -101,24 +118,30 @@ public class DatasetService {
   private void store(Dataset dataset, Dataset base, Path canonical, Path thumbs) {
     Path[] moved = new Path[2];
     try {
-      QuarkusTransaction.requiringNew().run(() -> {
-        dataset.archivePath = "pending";
-        if (base != null) {
-          dataset.lineageId = base.lineageId;
-          dataset.version = 1 + Dataset.<Dataset>find("lineageId", Sort.descending("version"), base.lineageId)
-              .firstResult().version;
-        } else {
-          dataset.version = 1;
-        }
-        dataset.persist();
-        if (base == null) {
-          dataset.lineageId = dataset.id;
-        }
-        dataset.archivePath = "datasets/" + dataset.id + ".zip";
-        dataset.thumbnailsPath = "datasets/" + dataset.id + "-thumbnails.zip";
-        moved[0] = move(canonical, dirs.root().resolve(dataset.archivePath));
-        moved[1] = move(thumbs, dirs.root().resolve(dataset.thumbnailsPath));
-      });
+      QuarkusTransaction.requiringNew()
+          .run(
+              () -> {
+                dataset.archivePath = "pending";
+                if (base != null) {
+                  dataset.lineageId = base.lineageId;
+                  dataset.version =
+                      1
+                          + Dataset.<Dataset>find(
+                                  "lineageId", Sort.descending("version"), base.lineageId)
+                              .firstResult()
+                              .version;
+                } else {
+                  dataset.version = 1;
+                }
+                dataset.persist();
+                if (base == null) {
+                  dataset.lineageId = dataset.id;
+                }
+                dataset.archivePath = "datasets/" + dataset.id + ".zip";
+                dataset.thumbnailsPath = "datasets/" + dataset.id + "-thumbnails.zip";
+                moved[0] = move(canonical, dirs.root().resolve(dataset.archivePath));
+                moved[1] = move(thumbs, dirs.root().resolve(dataset.thumbnailsPath));
+              });
     } catch (RuntimeException e) {
       for (Path path : moved) {
         if (path != null) {
@@ -126,8 +149,12 @@ public class DatasetService {
         }
       }
       if (base != null && isConstraintViolation(e)) {
-        throw new ApiException(409, "another version of dataset " + base.lineageId + " was stored at the same moment;"
-            + " upload again to make the next one");
+        throw new ApiException(
+            409,
+            "another version of dataset "
+                + base.lineageId
+                + " was stored at the same moment;"
+                + " upload again to make the next one");
       }
       throw e;
     }
@@ -143,26 +170,35 @@ public class DatasetService {
   }
 
   private static Dataset baseOf(long id) {
-    return QuarkusTransaction.requiringNew().call(() -> {
-      Dataset base = Dataset.findById(id);
-      if (base == null) {
-        throw ApiException.field(400, "versionOf: dataset " + id + " does not exist", "versionOf", "no such dataset");
-      }
-      return base;
-    });
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Dataset base = Dataset.findById(id);
+              if (base == null) {
+                throw ApiException.field(
+                    400,
+                    "versionOf: dataset " + id + " does not exist",
+                    "versionOf",
+                    "no such dataset");
+              }
+              return base;
+            });
   }
 
   @Transactional
   public List<DatasetView> list() {
-    return Dataset.<Dataset>listAll(Sort.descending("id")).stream().map(d -> view(d, List.of())).toList();
+    return Dataset.<Dataset>listAll(Sort.descending("id")).stream()
+        .map(d -> view(d, List.of()))
+        .toList();
   }
 
   @Transactional
   public DatasetView get(long id) {
     Dataset dataset = find(id);
-    List<DatasetView.VersionRef> versions = Dataset.<Dataset>find("lineageId", Sort.ascending("version"),
-        dataset.lineageId).stream().map(d -> new DatasetView.VersionRef(d.id, d.version, d.createdAt, d.imageCount))
-        .toList();
+    List<DatasetView.VersionRef> versions =
+        Dataset.<Dataset>find("lineageId", Sort.ascending("version"), dataset.lineageId).stream()
+            .map(d -> new DatasetView.VersionRef(d.id, d.version, d.createdAt, d.imageCount))
+            .toList();
     return view(dataset, versions);
   }
 
@@ -195,7 +231,8 @@ public class DatasetService {
    */
   public int trainImages(Dataset dataset, double validationFraction) {
     ImportResult details = details(dataset);
-    return details != null ? details.trainImages()
+    return details != null
+        ? details.trainImages()
         : StratifiedSplit.approximateTrainCount(dataset.imageCount, validationFraction);
   }
 
@@ -206,19 +243,35 @@ public class DatasetService {
   DatasetView view(Dataset d, List<DatasetView.VersionRef> versions) {
     LinkedHashMap<String, Integer> counts = classCounts(d);
     ImportResult details = details(d);
-    DatasetView.SplitInfo split = details == null ? new DatasetView.SplitInfo(null, null, null, null)
-        : new DatasetView.SplitInfo(details.splitMode(), details.valPercent(), details.testPercent(), details.seed());
-    return new DatasetView(d.id, d.name, d.lineageId == null ? d.id : d.lineageId, d.version,
-        List.copyOf(counts.keySet()), counts, d.imageCount, d.sizeBytes, d.createdAt, d.createdBy,
+    DatasetView.SplitInfo split =
+        details == null
+            ? new DatasetView.SplitInfo(null, null, null, null)
+            : new DatasetView.SplitInfo(
+                details.splitMode(), details.valPercent(), details.testPercent(), details.seed());
+    return new DatasetView(
+        d.id,
+        d.name,
+        d.lineageId == null ? d.id : d.lineageId,
+        d.version,
+        List.copyOf(counts.keySet()),
+        counts,
+        d.imageCount,
+        d.sizeBytes,
+        d.createdAt,
+        d.createdBy,
         details == null ? Map.of("train", counts) : details.splitCounts(),
-        details == null ? List.of() : details.findings(), details == null ? null : details.statistics(),
-        details == null ? Map.of() : details.gallery(), split, versions);
+        details == null ? List.of() : details.findings(),
+        details == null ? null : details.statistics(),
+        details == null ? Map.of() : details.gallery(),
+        split,
+        versions);
   }
 
   private static Map<String, Integer> totals(ImportResult result) {
     Map<String, Integer> totals = new LinkedHashMap<>();
     for (String cls : result.classNames()) {
-      totals.put(cls, result.splitCounts().values().stream().mapToInt(m -> m.getOrDefault(cls, 0)).sum());
+      totals.put(
+          cls, result.splitCounts().values().stream().mapToInt(m -> m.getOrDefault(cls, 0)).sum());
     }
     return totals;
   }

@@ -15,10 +15,23 @@ import java.util.Map;
  * @param split how the splits were made: mode (auto or archive), valPercent, testPercent, seed
  * @param versions every version of this dataset's lineage, oldest first
  */
-public record DatasetView(long id, String name, long lineageId, int version, List<String> classNames,
-    Map<String, Integer> classCounts, int imageCount, long sizeBytes, Instant createdAt, String createdBy,
-    Map<String, Map<String, Integer>> splitCounts, List<Finding> findings, ImportResult.Statistics statistics,
-    Map<String, List<String>> gallery, SplitInfo split, List<VersionRef> versions) {
+public record DatasetView(
+    long id,
+    String name,
+    long lineageId,
+    int version,
+    List<String> classNames,
+    Map<String, Integer> classCounts,
+    int imageCount,
+    long sizeBytes,
+    Instant createdAt,
+    String createdBy,
+    Map<String, Map<String, Integer>> splitCounts,
+    List<Finding> findings,
+    ImportResult.Statistics statistics,
+    Map<String, List<String>> gallery,
+    SplitInfo split,
+    List<VersionRef> versions) {
   /** How the splits were made (all absent for a dataset imported before splits existed). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SplitInfo(String mode, Integer valPercent, Integer testPercent, Long seed) {}

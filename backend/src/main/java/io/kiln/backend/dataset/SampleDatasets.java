@@ -21,7 +21,9 @@ import java.util.UUID;
 @ApplicationScoped
 public class SampleDatasets {
   /** Sizes on offer: training images and test images. */
-  static final Map<String, int[]> SIZES = Map.of("small", new int[] {2000, 500}, "full", new int[] {60000, 10000});
+  static final Map<String, int[]> SIZES =
+      Map.of("small", new int[] {2000, 500}, "full", new int[] {60000, 10000});
+
   private final DatasetService datasets;
   private final DataDirectory dirs;
   private final Path source;
@@ -33,33 +35,45 @@ public class SampleDatasets {
   }
 
   /** Whether the sample is installed here, what it is, and the sizes on offer (images in all). */
-  public record Availability(boolean available, String name, String description, Map<String, Integer> sizes) {}
+  public record Availability(
+      boolean available, String name, String description, Map<String, Integer> sizes) {}
 
   /** The size to import: {@code small} (2,500 images, the default) or {@code full} (70,000). */
   public record SampleRequest(String size) {}
 
   public Availability availability() {
-    return new Availability(available(), "Fashion-MNIST",
+    return new Availability(
+        available(),
+        "Fashion-MNIST",
         "28 x 28 gray photos of clothes in 10 classes (t-shirt, trouser, ... ankle boot)",
-        Map.of("small", SIZES.get("small")[0] + SIZES.get("small")[1], "full",
+        Map.of(
+            "small",
+            SIZES.get("small")[0] + SIZES.get("small")[1],
+            "full",
             SIZES.get("full")[0] + SIZES.get("full")[1]));
   }
 
   public DatasetView importSample(String size, String user) {
     int[] counts = SIZES.get(size == null ? "small" : size);
     if (counts == null) {
-      throw ApiException.badRequest("size must be 'small' (2,500 images) or 'full' (70,000 images)");
+      throw ApiException.badRequest(
+          "size must be 'small' (2,500 images) or 'full' (70,000 images)");
     }
     if (!available()) {
-      throw new ApiException(409, "the sample is not installed on this server: install the Debian package"
-          + " dataset-fashion-mnist (apt-get install dataset-fashion-mnist)");
+      throw new ApiException(
+          409,
+          "the sample is not installed on this server: install the Debian package"
+              + " dataset-fashion-mnist (apt-get install dataset-fashion-mnist)");
     }
     Path zip = dirs.uploads().resolve("sample-" + UUID.randomUUID() + ".zip");
     try {
       int images = FashionMnistZip.write(source, counts[0], counts[1], zip);
       String name = "Fashion-MNIST sample (" + String.format("%,d", images) + " images)";
-      return datasets.create(new DatasetService.Target(name, null), zip,
-          new SplitOptions("archive", 10, 10, 42), user);
+      return datasets.create(
+          new DatasetService.Target(name, null),
+          zip,
+          new SplitOptions("archive", 10, 10, 42),
+          user);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

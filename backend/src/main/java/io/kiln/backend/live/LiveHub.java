@@ -34,10 +34,12 @@ public class LiveHub {
   }
 
   void remove(long runId, Viewer viewer) {
-    viewers.computeIfPresent(runId, (k, set) -> {
-      set.remove(viewer);
-      return set.isEmpty() ? null : set;
-    });
+    viewers.computeIfPresent(
+        runId,
+        (k, set) -> {
+          set.remove(viewer);
+          return set.isEmpty() ? null : set;
+        });
   }
 
   public int viewerCount(long runId) {
@@ -77,12 +79,13 @@ public class LiveHub {
         byLoop.computeIfAbsent(viewer.context(), k -> new ArrayList<>()).add(viewer);
       }
     }
-    byLoop.forEach((loop, viewers) -> {
-      if (loop == null) {
-        viewers.forEach(v -> v.push(seq, text));
-      } else {
-        loop.runOnContext(ignored -> viewers.forEach(v -> v.push(seq, text)));
-      }
-    });
+    byLoop.forEach(
+        (loop, viewers) -> {
+          if (loop == null) {
+            viewers.forEach(v -> v.push(seq, text));
+          } else {
+            loop.runOnContext(ignored -> viewers.forEach(v -> v.push(seq, text)));
+          }
+        });
   }
 }

@@ -17,7 +17,8 @@ public sealed interface LiveMessage {
   String type();
 
   /** First message: the run, its points after the requested seq, and its suggestions. */
-  record Snapshot(RunView run, List<MetricView> metrics, List<AdviceView> suggestions) implements LiveMessage {
+  record Snapshot(RunView run, List<MetricView> metrics, List<AdviceView> suggestions)
+      implements LiveMessage {
     @Override
     public String type() {
       return "snapshot";

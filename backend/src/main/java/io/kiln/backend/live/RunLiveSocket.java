@@ -2,11 +2,11 @@ package io.kiln.backend.live;
 
 import io.kiln.backend.advice.AdviceService;
 import io.kiln.backend.advice.AdviceView;
+import io.kiln.backend.common.ApiException;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
-import io.kiln.backend.common.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Vertx;
@@ -31,7 +31,8 @@ public class RunLiveSocket {
   private final MetricService metrics;
   private final Vertx vertx;
 
-  RunLiveSocket(LiveHub hub, RunService runs, MetricService metrics, AdviceService advice, Vertx vertx) {
+  RunLiveSocket(
+      LiveHub hub, RunService runs, MetricService metrics, AdviceService advice, Vertx vertx) {
     this.hub = hub;
     this.advice = advice;
     this.runs = runs;
@@ -58,25 +59,39 @@ public class RunLiveSocket {
       reject(ctx, 400, "run id and afterSeq must be numbers");
       return;
     }
-    ctx.request().toWebSocket().onSuccess(socket -> {
-      Viewer viewer = new Viewer(socket, Vertx.currentContext());
-      hub.add(runId, viewer);
-      socket.closeHandler(v -> hub.remove(runId, viewer));
-      vertx.executeBlocking(() -> snapshot(runId, afterSeq), false).onComplete(result -> {
-        if (result.succeeded()) {
-          Snapshot s = result.result();
-          viewer.goLive(hub.encode(new LiveMessage.Snapshot(s.run(), s.metrics(), s.suggestions())), s.maxSeq());
-        } else {
-          String message = result.cause() instanceof ApiException api ? api.getMessage() : "cannot load the run";
-          socket.writeTextMessage(hub.encode(new LiveMessage.Error(message)));
-          socket.close((short) 4404, message);
-          hub.remove(runId, viewer);
-        }
-      });
-    }).onFailure(e -> LOG.debugf("run %d live upgrade failed: %s", runId, e.getMessage()));
+    ctx.request()
+        .toWebSocket()
+        .onSuccess(
+            socket -> {
+              Viewer viewer = new Viewer(socket, Vertx.currentContext());
+              hub.add(runId, viewer);
+              socket.closeHandler(v -> hub.remove(runId, viewer));
+              vertx
+                  .executeBlocking(() -> snapshot(runId, afterSeq), false)
+                  .onComplete(
+                      result -> {
+                        if (result.succeeded()) {
+                          Snapshot s = result.result();
+                          viewer.goLive(
+                              hub.encode(
+                                  new LiveMessage.Snapshot(s.run(), s.metrics(), s.suggestions())),
+                              s.maxSeq());
+                        } else {
+                          String message =
+                              result.cause() instanceof ApiException api
+                                  ? api.getMessage()
+                                  : "cannot load the run";
+                          socket.writeTextMessage(hub.encode(new LiveMessage.Error(message)));
+                          socket.close((short) 4404, message);
+                          hub.remove(runId, viewer);
+                        }
+                      });
+            })
+        .onFailure(e -> LOG.debugf("run %d live upgrade failed: %s", runId, e.getMessage()));
   }
 
-  private record Snapshot(RunView run, List<MetricView> metrics, List<AdviceView> suggestions, long maxSeq) {}
+  private record Snapshot(
+      RunView run, List<MetricView> metrics, List<AdviceView> suggestions, long maxSeq) {}
 
   private Snapshot snapshot(long runId, long afterSeq) {
     RunView run = runs.get(runId);
@@ -90,7 +105,9 @@ public class RunLiveSocket {
   }
 
   private static void reject(RoutingContext ctx, int status, String message) {
-    ctx.response().setStatusCode(status).putHeader("Content-Type", "application/json")
+    ctx.response()
+        .setStatusCode(status)
+        .putHeader("Content-Type", "application/json")
         .end("{\"status\":" + status + ",\"error\":\"" + message + "\"}");
   }
 }

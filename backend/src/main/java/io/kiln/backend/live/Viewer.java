@@ -17,7 +17,9 @@ final class Viewer {
 
   private record Pending(long seq, String json) {}
 
-  /** @param context the event loop that owns the socket (where writes to it are cheapest) */
+  /**
+   * @param context the event loop that owns the socket (where writes to it are cheapest)
+   */
   Viewer(ServerWebSocket socket, Context context) {
     this.socket = socket;
     this.context = context;
@@ -27,7 +29,9 @@ final class Viewer {
     return context;
   }
 
-  /** @param seq the metric's sequence number, or -1 for messages that always apply (run changes) */
+  /**
+   * @param seq the metric's sequence number, or -1 for messages that always apply (run changes)
+   */
   synchronized void push(long seq, String json) {
     if (live) {
       write(json);

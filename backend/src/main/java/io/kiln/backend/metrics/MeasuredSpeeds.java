@@ -17,6 +17,7 @@ import java.util.Optional;
 class MeasuredSpeeds implements ThroughputHistory {
   /** How many recent successful runs to look through for one of the same network and size. */
   private static final int SEARCHED = 50;
+
   private final RunMapper runs;
   private final MetricService metrics;
 
@@ -28,14 +29,21 @@ class MeasuredSpeeds implements ThroughputHistory {
   @Override
   @Transactional
   public Optional<Measured> latest(String architecture, int inputSize, Long agentId) {
-    List<Run> finished = (agentId == null
-        ? Run.<Run>find("state = ?1", Sort.descending("id"), RunState.SUCCEEDED)
-        : Run.<Run>find("state = ?1 and agentId = ?2", Sort.descending("id"), RunState.SUCCEEDED, agentId))
-        .page(0, SEARCHED).list();
+    List<Run> finished =
+        (agentId == null
+                ? Run.<Run>find("state = ?1", Sort.descending("id"), RunState.SUCCEEDED)
+                : Run.<Run>find(
+                    "state = ?1 and agentId = ?2",
+                    Sort.descending("id"),
+                    RunState.SUCCEEDED,
+                    agentId))
+            .page(0, SEARCHED)
+            .list();
     for (Run run : finished) {
       Recipe past = runs.recipe(run);
       if (past.architecture().equals(architecture) && past.inputSize() == inputSize) {
-        Optional<Double> rate = metrics.lastEpochValue(run.id, Metric.IMAGES_PER_SECOND).filter(r -> r > 0);
+        Optional<Double> rate =
+            metrics.lastEpochValue(run.id, Metric.IMAGES_PER_SECOND).filter(r -> r > 0);
         if (rate.isPresent()) {
           return Optional.of(new Measured(run.id, rate.get()));
         }

@@ -4,7 +4,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
 
-/** A run's metric points as CSV: one row per point, one column per value name (empty where absent). */
+/**
+ * A run's metric points as CSV: one row per point, one column per value name (empty where absent).
+ */
 public final class MetricCsv {
   private MetricCsv() {}
 
@@ -15,13 +17,21 @@ public final class MetricCsv {
     names.forEach(n -> out.append(',').append(n));
     out.append('\n');
     for (MetricView p : points) {
-      out.append(p.seq()).append(',').append(p.kind()).append(',').append(p.epoch()).append(',').append(p.step())
-          .append(',').append(p.at());
+      out.append(p.seq())
+          .append(',')
+          .append(p.kind())
+          .append(',')
+          .append(p.epoch())
+          .append(',')
+          .append(p.step())
+          .append(',')
+          .append(p.at());
       for (String name : names) {
         out.append(',');
         Double v = p.values().get(name);
         if (v != null) {
-          out.append(Double.isFinite(v) ? String.format(Locale.ROOT, "%.8g", v).trim() : v.toString());
+          out.append(
+              Double.isFinite(v) ? String.format(Locale.ROOT, "%.8g", v).trim() : v.toString());
         }
       }
       out.append('\n');

@@ -10,10 +10,10 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
-import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 
 /** A run's metric points: in sequence order for the charts, or as a CSV or JSON download. */
 @Path("/api/runs/{id}/metrics")
@@ -37,20 +37,28 @@ public class MetricResource {
   /** Every metric point for download: {@code format=csv} (one column per value) or {@code json}. */
   @GET
   @Path("/export")
-  @APIResponse(responseCode = "200", description = "a download: CSV (one column per value name) or JSON",
-      content = {@Content(mediaType = "text/csv"), @Content(mediaType = "application/json",
-          schema = @Schema(type = SchemaType.ARRAY, implementation = MetricView.class))})
+  @APIResponse(
+      responseCode = "200",
+      description = "a download: CSV (one column per value name) or JSON",
+      content = {
+        @Content(mediaType = "text/csv"),
+        @Content(
+            mediaType = "application/json",
+            schema = @Schema(type = SchemaType.ARRAY, implementation = MetricView.class))
+      })
   public Response export(@PathParam("id") long id, @QueryParam("format") String format) {
     runs.get(id);
     List<MetricView> points = metrics.list(id, -1);
     String disposition = "attachment; filename=\"run-" + id + "-metrics.";
     if (format == null || "csv".equals(format)) {
       return Response.ok(MetricCsv.write(points), "text/csv")
-          .header("Content-Disposition", disposition + "csv\"").build();
+          .header("Content-Disposition", disposition + "csv\"")
+          .build();
     }
     if ("json".equals(format)) {
       return Response.ok(points, MediaType.APPLICATION_JSON)
-          .header("Content-Disposition", disposition + "json\"").build();
+          .header("Content-Disposition", disposition + "json\"")
+          .build();
     }
     throw ApiException.badRequest("format must be csv or json, was '" + format + "'");
   }

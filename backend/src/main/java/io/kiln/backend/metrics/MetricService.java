@@ -21,7 +21,8 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class MetricService {
-  private static final TypeReference<LinkedHashMap<String, Double>> VALUES = new TypeReference<>() {};
+  private static final TypeReference<LinkedHashMap<String, Double>> VALUES =
+      new TypeReference<>() {};
   private final Json json;
   private final Event<MetricEvents> stored;
 
@@ -30,7 +31,9 @@ public class MetricService {
     this.stored = stored;
   }
 
-  /** Stores the point; empty when this (run, seq) was stored before. Joins the caller's transaction. */
+  /**
+   * Stores the point; empty when this (run, seq) was stored before. Joins the caller's transaction.
+   */
   @Transactional
   public Optional<MetricView> store(MetricReport report) {
     if (MetricPoint.count("runId = ?1 and seq = ?2", report.runId(), report.seq()) > 0) {
@@ -45,8 +48,14 @@ public class MetricService {
     point.values = json.write(report.values());
     point.reportedAt = Instant.ofEpochMilli(report.timestampMillis());
     point.persist();
-    MetricView view = new MetricView(point.seq, point.kind, point.epoch, point.step,
-        new LinkedHashMap<>(report.values()), report.timestampMillis());
+    MetricView view =
+        new MetricView(
+            point.seq,
+            point.kind,
+            point.epoch,
+            point.step,
+            new LinkedHashMap<>(report.values()),
+            report.timestampMillis());
     stored.fire(new MetricEvents(report.runId(), view));
     return Optional.of(view);
   }
@@ -54,29 +63,41 @@ public class MetricService {
   /** Points of a run with a sequence number above {@code afterSeq}, in order. */
   @Transactional
   public List<MetricView> list(long runId, long afterSeq) {
-    return MetricPoint.<MetricPoint>list("runId = ?1 and seq > ?2", Sort.ascending("seq"), runId, afterSeq)
-        .stream().map(this::view).toList();
+    return MetricPoint.<MetricPoint>list(
+            "runId = ?1 and seq > ?2", Sort.ascending("seq"), runId, afterSeq)
+        .stream()
+        .map(this::view)
+        .toList();
   }
 
   /** The value of {@code metric} in the run's last epoch point, if it has one. */
   @Transactional
   public Optional<Double> lastEpochValue(long runId, Metric metric) {
-    MetricPoint last = MetricPoint.find("runId = ?1 and kind = ?2", Sort.descending("seq"), runId,
-        MetricKind.EPOCH).firstResult();
+    MetricPoint last =
+        MetricPoint.find(
+                "runId = ?1 and kind = ?2", Sort.descending("seq"), runId, MetricKind.EPOCH)
+            .firstResult();
     return Optional.ofNullable(last).map(p -> metric.orNull(view(p).values()));
   }
 
   /** The next sequence number an agent should use for a run. */
   @Transactional
   public long nextSeq(long runId) {
-    Long max = MetricPoint.getEntityManager()
-        .createQuery("select max(m.seq) from MetricPoint m where m.runId = :run", Long.class)
-        .setParameter("run", runId).getSingleResult();
+    Long max =
+        MetricPoint.getEntityManager()
+            .createQuery("select max(m.seq) from MetricPoint m where m.runId = :run", Long.class)
+            .setParameter("run", runId)
+            .getSingleResult();
     return max == null ? 0 : max + 1;
   }
 
   MetricView view(MetricPoint p) {
-    return new MetricView(p.seq, p.kind, p.epoch, p.step, json.read(p.values, VALUES, "metric point " + p.id),
+    return new MetricView(
+        p.seq,
+        p.kind,
+        p.epoch,
+        p.step,
+        json.read(p.values, VALUES, "metric point " + p.id),
         p.reportedAt.toEpochMilli());
   }
 }

@@ -5,4 +5,5 @@ package io.kiln.backend.preset;
  *
  * @param basis in plain words: which run measured the speed, or that it is a rough figure
  */
-public record Estimate(long imagesPerSecond, double secondsPerEpoch, long totalSeconds, String basis) {}
+public record Estimate(
+    long imagesPerSecond, double secondsPerEpoch, long totalSeconds, String basis) {}

@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-/** Meets a preset with a dataset and the user's own fields: the recipe to launch and why it differs. */
+/**
+ * Meets a preset with a dataset and the user's own fields: the recipe to launch and why it differs.
+ */
 @ApplicationScoped
 public class PresetPlanner {
   private final PresetService presets;
@@ -29,11 +31,19 @@ public class PresetPlanner {
     this.estimates = estimates;
   }
 
-  /** The recipe a launch gets, with the adjustments made (T6, T8, T10, T13, T17) and those the user undid. */
-  public record Plan(String presetId, String presetName, Recipe recipe, List<Adjustment> applied,
+  /**
+   * The recipe a launch gets, with the adjustments made (T6, T8, T10, T13, T17) and those the user
+   * undid.
+   */
+  public record Plan(
+      String presetId,
+      String presetName,
+      Recipe recipe,
+      List<Adjustment> applied,
       List<Adjustment> undone) {}
 
-  public Plan plan(String presetId, Map<String, Object> overrides, Dataset dataset, Set<String> undo) {
+  public Plan plan(
+      String presetId, Map<String, Object> overrides, Dataset dataset, Set<String> undo) {
     Preset preset = presets.resolve(presetId);
     int trainImages = datasets.trainImages(dataset, Recipe.defaults().validationFraction());
     DatasetFacts facts = new DatasetFacts(trainImages, datasets.classCounts(dataset).size());
@@ -41,7 +51,10 @@ public class PresetPlanner {
     return new Plan(preset.id(), preset.name(), result.recipe(), result.applied(), result.undone());
   }
 
-  /** The preset's own recipe, which the advisor compares a run against (A8); defaults when there is none. */
+  /**
+   * The preset's own recipe, which the advisor compares a run against (A8); defaults when there is
+   * none.
+   */
   public Recipe reference(String presetId) {
     if (presetId == null) {
       return Recipe.defaults();
@@ -60,24 +73,38 @@ public class PresetPlanner {
     }
     Map<String, Object> overrides = new LinkedHashMap<>();
     if (request.fields() != null) {
-      request.fields().forEach((k, v) -> {
-        if (v != null) {
-          overrides.put(k, v);
-        }
-      });
+      request
+          .fields()
+          .forEach(
+              (k, v) -> {
+                if (v != null) {
+                  overrides.put(k, v);
+                }
+              });
     }
-    Dataset dataset = QuarkusTransaction.requiringNew().call(() -> {
-      Dataset d = Dataset.findById(request.datasetId());
-      if (d == null) {
-        throw ApiException.field(400, "dataset " + request.datasetId() + " does not exist", "datasetId",
-            "no such dataset");
-      }
-      return d;
-    });
-    Set<String> undo = request.undoAdjustments() == null ? Set.of() : Set.copyOf(request.undoAdjustments());
+    Dataset dataset =
+        QuarkusTransaction.requiringNew()
+            .call(
+                () -> {
+                  Dataset d = Dataset.findById(request.datasetId());
+                  if (d == null) {
+                    throw ApiException.field(
+                        400,
+                        "dataset " + request.datasetId() + " does not exist",
+                        "datasetId",
+                        "no such dataset");
+                  }
+                  return d;
+                });
+    Set<String> undo =
+        request.undoAdjustments() == null ? Set.of() : Set.copyOf(request.undoAdjustments());
     Plan plan = plan(id, overrides, dataset, undo);
     int train = datasets.trainImages(dataset, plan.recipe().validationFraction());
-    return new PresetRequests.PresetPreview(plan.presetId(), plan.recipe().toMap(), plan.applied(), plan.undone(),
+    return new PresetRequests.PresetPreview(
+        plan.presetId(),
+        plan.recipe().toMap(),
+        plan.applied(),
+        plan.undone(),
         estimates.estimate(plan.recipe(), train, dataset.imageCount - train, request.agentId()));
   }
 }

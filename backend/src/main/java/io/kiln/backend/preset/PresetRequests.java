@@ -15,17 +15,30 @@ public final class PresetRequests {
    * @param fields the recipe fields the preset sets (see GET /api/recipe/fields)
    * @param basedOn the preset it was cloned from, if any
    */
-  public record PresetBody(@Schema(required = true) String name, String description,
-      @Schema(required = true) Map<String, Object> fields, String basedOn) {}
+  public record PresetBody(
+      @Schema(required = true) String name,
+      String description,
+      @Schema(required = true) Map<String, Object> fields,
+      String basedOn) {}
 
   /**
    * What to preview: the dataset, the user's own field values, the adjustments to undo, and the
    * agent whose measured speed the estimate uses (admins).
    */
-  public record PreviewRequest(@Schema(required = true) Long datasetId, Map<String, Object> fields,
-      List<String> undoAdjustments, Long agentId) {}
+  public record PreviewRequest(
+      @Schema(required = true) Long datasetId,
+      Map<String, Object> fields,
+      List<String> undoAdjustments,
+      Long agentId) {}
 
-  /** The recipe a launch would train, what Kiln adjusted for the dataset, what was undone, and how long it takes. */
-  public record PresetPreview(String presetId, Map<String, Object> recipe, List<Adjustment> adjustments,
-      List<Adjustment> undone, Estimate estimate) {}
+  /**
+   * The recipe a launch would train, what Kiln adjusted for the dataset, what was undone, and how
+   * long it takes.
+   */
+  public record PresetPreview(
+      String presetId,
+      Map<String, Object> recipe,
+      List<Adjustment> adjustments,
+      List<Adjustment> undone,
+      Estimate estimate) {}
 }

@@ -9,12 +9,15 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import java.util.List;
-import org.jboss.resteasy.reactive.ResponseStatus;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
-/** Built-in and custom presets; a preview of what a preset becomes on a dataset, with a time estimate. */
+/**
+ * Built-in and custom presets; a preview of what a preset becomes on a dataset, with a time
+ * estimate.
+ */
 @Path("/api/presets")
 @Authenticated
 public class PresetResource {
@@ -39,10 +42,17 @@ public class PresetResource {
     return presets.get(id);
   }
 
-  /** {"name", "description", "fields": {...}, "basedOn": "balanced"}: validated like a run recipe. */
+  /**
+   * {"name", "description", "fields": {...}, "basedOn": "balanced"}: validated like a run recipe.
+   */
   @POST
-  @APIResponse(responseCode = "201", description = "the new custom preset",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = PresetView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the new custom preset",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = PresetView.class)))
   @ResponseStatus(201)
   public PresetView create(PresetRequests.PresetBody body) {
     return presets.create(body, identity.getPrincipal().getName());
@@ -68,7 +78,8 @@ public class PresetResource {
    */
   @POST
   @Path("/{id}/preview")
-  public PresetRequests.PresetPreview preview(@PathParam("id") String id, PresetRequests.PreviewRequest body) {
+  public PresetRequests.PresetPreview preview(
+      @PathParam("id") String id, PresetRequests.PreviewRequest body) {
     return planner.preview(id, body);
   }
 }

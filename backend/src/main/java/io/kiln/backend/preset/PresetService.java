@@ -16,7 +16,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 
-/** Built-in presets (from core) and the team's custom ones (in the database), behind one id space. */
+/**
+ * Built-in presets (from core) and the team's custom ones (in the database), behind one id space.
+ */
 @ApplicationScoped
 public class PresetService {
   static final String CUSTOM = "custom-";
@@ -44,10 +46,19 @@ public class PresetService {
   public Preset resolve(String id) {
     try {
       PresetView v = get(id);
-      return new Preset(v.id(), v.name(), v.description(), v.whenToUse(), v.cost(), v.goal(), v.trickIds(),
-          v.fields(), v.builtIn());
+      return new Preset(
+          v.id(),
+          v.name(),
+          v.description(),
+          v.whenToUse(),
+          v.cost(),
+          v.goal(),
+          v.trickIds(),
+          v.fields(),
+          v.builtIn());
     } catch (ApiException e) {
-      throw ApiException.field(400, "presetId: preset '" + id + "' does not exist", "presetId", "no such preset");
+      throw ApiException.field(
+          400, "presetId: preset '" + id + "' does not exist", "presetId", "no such preset");
     }
   }
 
@@ -83,10 +94,14 @@ public class PresetService {
     String problem = PresetRules.checkCard(body.name(), description);
     if (problem != null) {
       int colon = problem.indexOf(':');
-      throw ApiException.field(400, problem, problem.substring(0, colon), problem.substring(colon + 2));
+      throw ApiException.field(
+          400, problem, problem.substring(0, colon), problem.substring(colon + 2));
     }
     if (body.fields() == null) {
-      throw ApiException.field(400, "fields: give the recipe fields the preset sets as a JSON object", "fields",
+      throw ApiException.field(
+          400,
+          "fields: give the recipe fields the preset sets as a JSON object",
+          "fields",
           "is required");
     }
     Map<String, Object> normalized = new LinkedHashMap<>();
@@ -100,8 +115,12 @@ public class PresetService {
 
   private static String editable(String id) {
     if (BuiltInPresets.find(id).isPresent()) {
-      throw new ApiException(409, "'" + id + "' is a built-in preset and cannot be changed; clone it (POST"
-          + " /api/presets with basedOn) and edit the copy");
+      throw new ApiException(
+          409,
+          "'"
+              + id
+              + "' is a built-in preset and cannot be changed; clone it (POST"
+              + " /api/presets with basedOn) and edit the copy");
     }
     return id;
   }
@@ -123,21 +142,47 @@ public class PresetService {
 
   private static PresetView builtIn(Preset p) {
     Map<String, Object> fields = new LinkedHashMap<>();
-    RecipeFields.ALL.forEach(f -> {
-      if (p.fields().containsKey(f.name())) {
-        fields.put(f.name(), p.fields().get(f.name()));
-      }
-    });
-    return new PresetView(p.id(), p.name(), p.description(), p.whenToUse(), p.cost(), p.goal(), p.trickIds(), fields,
-        true, null, null, null);
+    RecipeFields.ALL.forEach(
+        f -> {
+          if (p.fields().containsKey(f.name())) {
+            fields.put(f.name(), p.fields().get(f.name()));
+          }
+        });
+    return new PresetView(
+        p.id(),
+        p.name(),
+        p.description(),
+        p.whenToUse(),
+        p.cost(),
+        p.goal(),
+        p.trickIds(),
+        fields,
+        true,
+        null,
+        null,
+        null);
   }
 
   private PresetView view(CustomPreset c) {
     Map<String, Object> fields = json.readMap(c.recipe, "fields of preset " + c.id);
-    TreeSet<String> tricks = new TreeSet<>((a, b) -> Integer.compare(Integer.parseInt(a.substring(1)),
-        Integer.parseInt(b.substring(1))));
+    TreeSet<String> tricks =
+        new TreeSet<>(
+            (a, b) ->
+                Integer.compare(
+                    Integer.parseInt(a.substring(1)), Integer.parseInt(b.substring(1))));
     fields.keySet().forEach(f -> tricks.addAll(RecipeFields.get(f).trickIds()));
-    return new PresetView(CUSTOM + c.id, c.name, c.description, "your team's own preset", "depends on its"
-        + " fields", "custom", List.copyOf(tricks), fields, false, c.basedOn, c.createdBy, c.updatedAt);
+    return new PresetView(
+        CUSTOM + c.id,
+        c.name,
+        c.description,
+        "your team's own preset",
+        "depends on its" + " fields",
+        "custom",
+        List.copyOf(tricks),
+        fields,
+        false,
+        c.basedOn,
+        c.createdBy,
+        c.updatedAt);
   }
 }

@@ -12,8 +12,21 @@ import java.util.Optional;
 @ApplicationScoped
 public class ThroughputEstimate {
   /** Images per second at 28 x 28 pixels on 2 CPU cores (measured with the agent, batch 64). */
-  private static final Map<String, Double> CPU_28PX = Map.of("small-cnn", 1500.0, "mobilenet", 700.0,
-      "resnet-18", 120.0, "resnet-34", 60.0, "resnet-50", 30.0, "backbone", 300.0);
+  private static final Map<String, Double> CPU_28PX =
+      Map.of(
+          "small-cnn",
+          1500.0,
+          "mobilenet",
+          700.0,
+          "resnet-18",
+          120.0,
+          "resnet-34",
+          60.0,
+          "resnet-50",
+          30.0,
+          "backbone",
+          300.0);
+
   private final ThroughputHistory history;
 
   ThroughputEstimate(ThroughputHistory history) {
@@ -23,13 +36,32 @@ public class ThroughputEstimate {
   public Estimate estimate(Recipe recipe, int trainImages, int evalImages, Long agentId) {
     Optional<ThroughputHistory.Measured> measured =
         history.latest(recipe.architecture(), recipe.inputSize(), agentId);
-    double rate = measured.map(ThroughputHistory.Measured::imagesPerSecond)
-        .orElseGet(() -> CPU_28PX.getOrDefault(recipe.architecture(), 300.0) * Math.pow(28.0 / recipe.inputSize(), 2));
+    double rate =
+        measured
+            .map(ThroughputHistory.Measured::imagesPerSecond)
+            .orElseGet(
+                () ->
+                    CPU_28PX.getOrDefault(recipe.architecture(), 300.0)
+                        * Math.pow(28.0 / recipe.inputSize(), 2));
     double epochSeconds = trainImages / rate + evalImages / (3 * rate);
-    String basis = measured.map(m -> "measured by run #" + m.runId() + " (" + recipe.architecture() + ", "
-            + recipe.inputSize() + " px" + (agentId == null ? "" : ", on this agent") + ")")
-        .orElse("a rough figure for a 2-core CPU; a GPU agent is much faster");
-    return new Estimate(Math.round(rate), Math.max(0.01, Math.round(epochSeconds * 100) / 100.0),
-        Math.round(epochSeconds * recipe.epochs()), basis);
+    String basis =
+        measured
+            .map(
+                m ->
+                    "measured by run #"
+                        + m.runId()
+                        + " ("
+                        + recipe.architecture()
+                        + ", "
+                        + recipe.inputSize()
+                        + " px"
+                        + (agentId == null ? "" : ", on this agent")
+                        + ")")
+            .orElse("a rough figure for a 2-core CPU; a GPU agent is much faster");
+    return new Estimate(
+        Math.round(rate),
+        Math.max(0.01, Math.round(epochSeconds * 100) / 100.0),
+        Math.round(epochSeconds * recipe.epochs()),
+        basis);
   }
 }

@@ -10,15 +10,28 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
-/** The recipe catalogue: every field with its default, bounds, explanation and trick IDs, for the run form. */
+/**
+ * The recipe catalogue: every field with its default, bounds, explanation and trick IDs, for the
+ * run form.
+ */
 @Path("/api/recipe")
 @Authenticated
 @Produces(MediaType.APPLICATION_JSON)
 public class RecipeResource {
 
   /** One recipe field as the UI needs it. */
-  public record FieldView(String name, String type, Object defaultValue, String group, String label, String help,
-      List<String> trickIds, boolean advanced, List<String> choices, Double min, Double max) {}
+  public record FieldView(
+      String name,
+      String type,
+      Object defaultValue,
+      String group,
+      String label,
+      String help,
+      List<String> trickIds,
+      boolean advanced,
+      List<String> choices,
+      Double min,
+      Double max) {}
 
   @GET
   @Path("/fields")
@@ -27,7 +40,17 @@ public class RecipeResource {
   }
 
   private static FieldView view(RecipeField f) {
-    return new FieldView(f.name(), f.type().name().toLowerCase(), Recipe.defaults().toMap().get(f.name()), f.group(),
-        f.label(), f.help(), f.trickIds(), f.advanced(), f.choices(), f.min(), f.max());
+    return new FieldView(
+        f.name(),
+        f.type().name().toLowerCase(),
+        Recipe.defaults().toMap().get(f.name()),
+        f.group(),
+        f.label(),
+        f.help(),
+        f.trickIds(),
+        f.advanced(),
+        f.choices(),
+        f.min(),
+        f.max());
   }
 }

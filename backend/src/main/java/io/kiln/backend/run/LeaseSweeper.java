@@ -20,7 +20,9 @@ public class LeaseSweeper {
   void onStart(@Observes StartupEvent event) {
     int extended = leases.extendAllLeases();
     if (extended > 0) {
-      LOG.infof("%d runs were in progress when the backend stopped; waiting for their agents to reconnect", extended);
+      LOG.infof(
+          "%d runs were in progress when the backend stopped; waiting for their agents to reconnect",
+          extended);
     }
   }
 

@@ -79,7 +79,10 @@ public class Run extends PanacheEntityBase {
   @Column(name = "model_path")
   public String modelPath;
 
-  /** The final model's evaluation JSON (confusion matrix, per-class precision/recall), once reported. */
+  /**
+   * The final model's evaluation JSON (confusion matrix, per-class precision/recall), once
+   * reported.
+   */
   @Column(length = 1000000)
   public String evaluation;
 
@@ -111,7 +114,9 @@ public class Run extends PanacheEntityBase {
   @Column(name = "preset_id")
   public String presetId;
 
-  /** JSON: the adjustments made to the preset for this dataset ({@code applied}) and those undone. */
+  /**
+   * JSON: the adjustments made to the preset for this dataset ({@code applied}) and those undone.
+   */
   @Column(length = 20000)
   public String adjustments;
 
@@ -119,15 +124,16 @@ public class Run extends PanacheEntityBase {
   @Column(name = "test_accuracy")
   public Double testAccuracy;
 
-  @Version
-  public long version;
+  @Version public long version;
 
   /** True while {@code agentId} holds this run's lease (assigned, running or being cancelled). */
   public boolean heldBy(long agentId) {
     return agentId == (this.agentId == null ? -1 : this.agentId) && state.leased();
   }
 
-  /** Progress from a stored metric point: the furthest step and epoch, the best validation accuracy. */
+  /**
+   * Progress from a stored metric point: the furthest step and epoch, the best validation accuracy.
+   */
   void recordProgress(long step, int epoch, Double valAccuracy) {
     lastStep = Math.max(lastStep, step);
     currentEpoch = Math.max(currentEpoch, epoch);

@@ -15,9 +15,21 @@ import java.util.List;
  * @param stoppedEarly why training stopped before its last epoch, if it did
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RunEvaluation(String split, double accuracy, List<String> classNames, List<ClassScore> perClass,
-    long[][] confusion, List<Cell> cells, List<Mistake> mistakes, Integer epoch, Integer bestEpoch,
-    String stoppedEarly, Double testAccuracy, Double testLoss, Integer testImages, Double valAccuracy) {
+public record RunEvaluation(
+    String split,
+    double accuracy,
+    List<String> classNames,
+    List<ClassScore> perClass,
+    long[][] confusion,
+    List<Cell> cells,
+    List<Mistake> mistakes,
+    Integer epoch,
+    Integer bestEpoch,
+    String stoppedEarly,
+    Double testAccuracy,
+    Double testLoss,
+    Integer testImages,
+    Double valAccuracy) {
 
   /** One class: precision and recall are null when undefined (nothing predicted or no image). */
   public record ClassScore(String name, Double precision, Double recall, long support) {}

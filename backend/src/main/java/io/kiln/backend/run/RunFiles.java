@@ -14,7 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** The files of a run an agent holds: the dataset it reads, the starting weights, the model it uploads. */
+/**
+ * The files of a run an agent holds: the dataset it reads, the starting weights, the model it
+ * uploads.
+ */
 @ApplicationScoped
 public class RunFiles {
   private final RunLeases leases;
@@ -33,12 +36,16 @@ public class RunFiles {
     Path temp = dirs.models().resolve(runId + ".zip.part");
     try {
       Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
-      Files.move(temp, dirs.models().resolve(runId + ".zip"), StandardCopyOption.REPLACE_EXISTING,
+      Files.move(
+          temp,
+          dirs.models().resolve(runId + ".zip"),
+          StandardCopyOption.REPLACE_EXISTING,
           StandardCopyOption.ATOMIC_MOVE);
     } catch (IOException e) {
       throw new UncheckedIOException("could not store the model of run " + runId, e);
     }
-    QuarkusTransaction.requiringNew().run(() -> requireHeld(agentId, runId).modelPath = "models/" + runId + ".zip");
+    QuarkusTransaction.requiringNew()
+        .run(() -> requireHeld(agentId, runId).modelPath = "models/" + runId + ".zip");
   }
 
   /** The dataset archive of a run this agent holds. */
@@ -47,7 +54,9 @@ public class RunFiles {
     return dirs.root().resolve(requireHeld(agentId, runId).dataset.archivePath);
   }
 
-  /** The starting weights (T13): the finished parent run's model archive, or the uploaded backbone. */
+  /**
+   * The starting weights (T13): the finished parent run's model archive, or the uploaded backbone.
+   */
   @Transactional
   public Path initialWeights(long agentId, long runId) {
     Recipe recipe = mapper.recipe(requireHeld(agentId, runId));
@@ -67,7 +76,9 @@ public class RunFiles {
   }
 
   private Run requireHeld(long agentId, long runId) {
-    return leases.held(agentId, runId)
-        .orElseThrow(() -> new ApiException(409, "agent " + agentId + " holds no lease on run " + runId));
+    return leases
+        .held(agentId, runId)
+        .orElseThrow(
+            () -> new ApiException(409, "agent " + agentId + " holds no lease on run " + runId));
   }
 }

@@ -19,7 +19,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class RunLeases {
   private static final Logger LOG = Logger.getLogger(RunLeases.class);
-  private static final List<RunState> LEASED = List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING);
+  private static final List<RunState> LEASED =
+      List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING);
   private final KilnConfig config;
   private final RunMapper mapper;
   private final Event<RunEvents.Changed> changed;
@@ -37,14 +38,22 @@ public class RunLeases {
   @Transactional
   public Optional<Run> claim(long agentId) {
     for (int attempt = 0; attempt < 5; attempt++) {
-      Optional<Run> next = Run.<Run>find("state = ?1 order by id", RunState.QUEUED).firstResultOptional();
+      Optional<Run> next =
+          Run.<Run>find("state = ?1 order by id", RunState.QUEUED).firstResultOptional();
       if (next.isEmpty()) {
         return Optional.empty();
       }
       Run run = next.get();
       RunStateMachine.transition(RunState.QUEUED, RunState.ASSIGNED);
-      int updated = Run.update("state = ?1, agentId = ?2, leaseExpiresAt = ?3, version = version + 1"
-          + " where id = ?4 and state = ?5", RunState.ASSIGNED, agentId, leaseEnd(), run.id, RunState.QUEUED);
+      int updated =
+          Run.update(
+              "state = ?1, agentId = ?2, leaseExpiresAt = ?3, version = version + 1"
+                  + " where id = ?4 and state = ?5",
+              RunState.ASSIGNED,
+              agentId,
+              leaseEnd(),
+              run.id,
+              RunState.QUEUED);
       if (updated == 1) {
         Run.getEntityManager().refresh(run);
         changed.fire(new RunEvents.Changed(mapper.view(run)));
@@ -54,7 +63,10 @@ public class RunLeases {
     return Optional.empty();
   }
 
-  /** Extends the lease; returns true when the agent should stop this run (cancelled or no longer its). */
+  /**
+   * Extends the lease; returns true when the agent should stop this run (cancelled or no longer
+   * its).
+   */
   @Transactional
   public boolean renew(long agentId, long runId) {
     Optional<Run> run = held(agentId, runId);
@@ -70,20 +82,28 @@ public class RunLeases {
   /** The runs whose lease ran out: their agent crashed, lost the network or was revoked. */
   @Transactional
   public List<Long> expiredLeases() {
-    return Run.<Run>list("state in ?1 and leaseExpiresAt < ?2", LEASED, Instant.now())
-        .stream().map(r -> r.id).toList();
+    return Run.<Run>list("state in ?1 and leaseExpiresAt < ?2", LEASED, Instant.now()).stream()
+        .map(r -> r.id)
+        .toList();
   }
 
   /** Fails (or, if it was being cancelled, cancels) one run whose lease is still expired. */
   @Transactional
   public boolean expire(long runId) {
     Run run = Run.findById(runId);
-    if (run == null || !run.state.leased() || run.leaseExpiresAt == null || run.leaseExpiresAt.isAfter(Instant.now())) {
+    if (run == null
+        || !run.state.leased()
+        || run.leaseExpiresAt == null
+        || run.leaseExpiresAt.isAfter(Instant.now())) {
       return false;
     }
     RunState target = run.state == RunState.CANCELLING ? RunState.CANCELLED : RunState.FAILED;
-    run.failureReason = "agent " + run.agentId + " stopped responding (no heartbeat for "
-        + config.agents().leaseSeconds() + " s)";
+    run.failureReason =
+        "agent "
+            + run.agentId
+            + " stopped responding (no heartbeat for "
+            + config.agents().leaseSeconds()
+            + " s)";
     run.moveTo(target);
     LOG.warnf("run %d: %s", run.id, run.failureReason);
     changed.fire(new RunEvents.Changed(mapper.view(run)));
@@ -96,7 +116,8 @@ public class RunLeases {
    */
   @Transactional
   public int extendAllLeases() {
-    return Run.update("leaseExpiresAt = ?1, version = version + 1 where state in ?2", leaseEnd(), LEASED);
+    return Run.update(
+        "leaseExpiresAt = ?1, version = version + 1 where state in ?2", leaseEnd(), LEASED);
   }
 
   /** Fails the runs of a revoked agent at once rather than waiting for the lease to run out. */

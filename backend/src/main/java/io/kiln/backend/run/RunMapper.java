@@ -18,15 +18,39 @@ public class RunMapper {
   }
 
   public RunView view(Run run) {
-    return new RunView(run.id, run.name, run.dataset.id, run.dataset.name, run.state.name().toLowerCase(),
-        recipeMap(run), run.createdAt, run.createdBy, run.startedAt, run.finishedAt, run.agentId, run.device,
-        run.totalEpochs, run.currentEpoch, run.stepsPerEpoch, run.lastStep, run.bestValAccuracy,
-        run.failureReason, run.modelPath != null, run.note,
-        json.read(run.evaluation, RunEvaluation.class, "evaluation of run " + run.id), run.parentId,
-        run.suggestionId, run.autopilot, run.autopilotChild, run.autopilotNote, run.dataset.version,
-        run.testAccuracy, run.presetId,
-        run.adjustments == null ? null : json.read(run.adjustments, RunAdjustments.class,
-            "adjustments of run " + run.id));
+    return new RunView(
+        run.id,
+        run.name,
+        run.dataset.id,
+        run.dataset.name,
+        run.state.name().toLowerCase(),
+        recipeMap(run),
+        run.createdAt,
+        run.createdBy,
+        run.startedAt,
+        run.finishedAt,
+        run.agentId,
+        run.device,
+        run.totalEpochs,
+        run.currentEpoch,
+        run.stepsPerEpoch,
+        run.lastStep,
+        run.bestValAccuracy,
+        run.failureReason,
+        run.modelPath != null,
+        run.note,
+        json.read(run.evaluation, RunEvaluation.class, "evaluation of run " + run.id),
+        run.parentId,
+        run.suggestionId,
+        run.autopilot,
+        run.autopilotChild,
+        run.autopilotNote,
+        run.dataset.version,
+        run.testAccuracy,
+        run.presetId,
+        run.adjustments == null
+            ? null
+            : json.read(run.adjustments, RunAdjustments.class, "adjustments of run " + run.id));
   }
 
   public Map<String, Object> recipeMap(Run run) {

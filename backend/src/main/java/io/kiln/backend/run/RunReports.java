@@ -54,7 +54,9 @@ public class RunReports {
    */
   public void progressed(Run run, MetricReport report) {
     boolean epoch = MetricKind.EPOCH.equals(report.kind());
-    run.recordProgress(report.step(), epoch ? report.epoch() : 0,
+    run.recordProgress(
+        report.step(),
+        epoch ? report.epoch() : 0,
         epoch ? Metric.VAL_ACCURACY.orNull(report.values()) : null);
     if (epoch) {
       changed.fire(new RunEvents.Changed(mapper.view(run)));

@@ -8,24 +8,32 @@ import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
- * A launch: the dataset, optionally a preset with the adjustments to undo, a name and the
- * autopilot budget; every other property is a recipe field (see {@code GET /api/recipe/fields}),
- * validated by core's rules.
+ * A launch: the dataset, optionally a preset with the adjustments to undo, a name and the autopilot
+ * budget; every other property is a recipe field (see {@code GET /api/recipe/fields}), validated by
+ * core's rules.
  */
-@Schema(description = "A launch. Besides these properties, any recipe field of GET /api/recipe/fields may be"
-    + " given at the top level (e.g. \"epochs\": 5).", additionalProperties = Schema.True.class)
+@Schema(
+    description =
+        "A launch. Besides these properties, any recipe field of GET /api/recipe/fields may be"
+            + " given at the top level (e.g. \"epochs\": 5).",
+    additionalProperties = Schema.True.class)
 public final class RunRequest {
   /** The dataset version to train on. */
   @Schema(required = true)
   public Long datasetId;
+
   /** A name for the run; by default one is made from the dataset and preset. */
   public String name;
+
   /** Follow-up runs the autopilot may start (0-10, default 0). */
   public Integer autopilot;
+
   /** Launch from this preset, fitted to the dataset (e.g. {@code balanced}). */
   public String presetId;
+
   /** Recipe fields whose preset adjustment is undone. */
   public List<String> undoAdjustments;
+
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
   @JsonAnySetter

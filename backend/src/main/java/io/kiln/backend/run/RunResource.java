@@ -10,12 +10,15 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
-import org.jboss.resteasy.reactive.ResponseStatus;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.jboss.resteasy.reactive.ResponseStatus;
 
-/** Launch, list, inspect and cancel runs; download their model. Their metrics: {@code metrics.MetricResource}. */
+/**
+ * Launch, list, inspect and cancel runs; download their model. Their metrics: {@code
+ * metrics.MetricResource}.
+ */
 @Path("/api/runs")
 @Authenticated
 public class RunResource {
@@ -28,8 +31,13 @@ public class RunResource {
   }
 
   @POST
-  @APIResponse(responseCode = "201", description = "the queued run",
-      content = @Content(mediaType = "application/json", schema = @Schema(implementation = RunView.class)))
+  @APIResponse(
+      responseCode = "201",
+      description = "the queued run",
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = RunView.class)))
   @ResponseStatus(201)
   public RunView create(RunRequest request) {
     return runs.create(request, identity.getPrincipal().getName());
@@ -58,6 +66,7 @@ public class RunResource {
   public Response model(@PathParam("id") long id) {
     java.nio.file.Path file = runs.model(id);
     return Response.ok(file.toFile(), "application/zip")
-        .header("Content-Disposition", "attachment; filename=\"kiln-run-" + id + "-model.zip\"").build();
+        .header("Content-Disposition", "attachment; filename=\"kiln-run-" + id + "-model.zip\"")
+        .build();
   }
 }

@@ -24,8 +24,10 @@ import java.util.Set;
 @ApplicationScoped
 public class RunService {
   private static final RecipeParser PARSER = new RecipeParser(Set.of());
+
   /** The most follow-up runs an autopilot may start from one run. */
   public static final int MAX_AUTOPILOT = 10;
+
   private final RunMapper mapper;
   private final DataDirectory dirs;
   private final Event<RunEvents.Changed> changed;
@@ -33,8 +35,13 @@ public class RunService {
   private final Event<RunEvents.CancelRequested> cancelRequested;
   private final PresetPlanner presets;
 
-  RunService(RunMapper mapper, DataDirectory dirs, Event<RunEvents.Changed> changed,
-      Event<RunEvents.Queued> queued, Event<RunEvents.CancelRequested> cancelRequested, PresetPlanner presets) {
+  RunService(
+      RunMapper mapper,
+      DataDirectory dirs,
+      Event<RunEvents.Changed> changed,
+      Event<RunEvents.Queued> queued,
+      Event<RunEvents.CancelRequested> cancelRequested,
+      PresetPlanner presets) {
     this.presets = presets;
     this.mapper = mapper;
     this.dirs = dirs;
@@ -50,18 +57,24 @@ public class RunService {
       throw ApiException.badRequest("send a JSON object with at least a datasetId");
     }
     if (request.datasetId == null) {
-      throw ApiException.field(400, "datasetId is required and must be a dataset's numeric id", "datasetId",
+      throw ApiException.field(
+          400,
+          "datasetId is required and must be a dataset's numeric id",
+          "datasetId",
           "is required");
     }
     Dataset dataset = Dataset.findById(request.datasetId);
     if (dataset == null) {
-      throw ApiException.field(400, "dataset " + request.datasetId + " does not exist", "datasetId",
-          "no such dataset");
+      throw ApiException.field(
+          400, "dataset " + request.datasetId + " does not exist", "datasetId", "no such dataset");
     }
     int autopilot = request.autopilot == null ? 0 : request.autopilot;
     if (autopilot < 0 || autopilot > MAX_AUTOPILOT) {
-      throw ApiException.field(400, "autopilot must be a whole number of follow-up runs from 0 to " + MAX_AUTOPILOT,
-          "autopilot", "must be between 0 and " + MAX_AUTOPILOT);
+      throw ApiException.field(
+          400,
+          "autopilot must be a whole number of follow-up runs from 0 to " + MAX_AUTOPILOT,
+          "autopilot",
+          "must be between 0 and " + MAX_AUTOPILOT);
     }
     Map<String, Object> overrides = new LinkedHashMap<>(request.fields());
     overrides.values().removeIf(Objects::isNull);
@@ -77,7 +90,8 @@ public class RunService {
     run.autopilot = autopilot;
     if (plan != null) {
       run.presetId = plan.presetId();
-      run.adjustments = mapper.json(new RunAdjustments(plan.presetName(), plan.applied(), plan.undone()));
+      run.adjustments =
+          mapper.json(new RunAdjustments(plan.presetName(), plan.applied(), plan.undone()));
     }
     return queue(run);
   }
@@ -92,7 +106,12 @@ public class RunService {
    * @param byAutopilot true when the autopilot, not a person, applies it
    */
   @Transactional
-  public RunView createDerived(long parentId, Recipe recipe, long suggestionId, String title, String user,
+  public RunView createDerived(
+      long parentId,
+      Recipe recipe,
+      long suggestionId,
+      String title,
+      String user,
       boolean byAutopilot) {
     Run parent = find(parentId);
     Run run = newRun(parent.dataset, recipe, trimmed("#" + parent.id + " + " + title), user);
@@ -107,8 +126,12 @@ public class RunService {
   private Run newRun(Dataset dataset, Recipe recipe, String name, String user) {
     if ("run".equals(recipe.initialWeights())) {
       checkStartingRun(recipe);
-    } else if ("backbone".equals(recipe.initialWeights()) && Backbone.findById(recipe.backboneId()) == null) {
-      throw ApiException.field(400, "backboneId: backbone " + recipe.backboneId() + " does not exist", "backboneId",
+    } else if ("backbone".equals(recipe.initialWeights())
+        && Backbone.findById(recipe.backboneId()) == null) {
+      throw ApiException.field(
+          400,
+          "backboneId: backbone " + recipe.backboneId() + " does not exist",
+          "backboneId",
           "no such backbone: upload it first");
     }
     Run run = new Run();
@@ -141,10 +164,21 @@ public class RunService {
     if (parent == null) {
       problem = "run " + recipe.initialRunId() + " does not exist";
     } else if (parent.state != RunState.SUCCEEDED || parent.modelPath == null) {
-      problem = "run " + parent.id + " has no trained model (it is " + parent.state.name().toLowerCase() + ")";
+      problem =
+          "run "
+              + parent.id
+              + " has no trained model (it is "
+              + parent.state.name().toLowerCase()
+              + ")";
     } else if (!mapper.recipe(parent).architecture().equals(recipe.architecture())) {
-      problem = "run " + parent.id + " trained a " + mapper.recipe(parent).architecture() + ", this recipe a "
-          + recipe.architecture() + "; starting weights need the same architecture";
+      problem =
+          "run "
+              + parent.id
+              + " trained a "
+              + mapper.recipe(parent).architecture()
+              + ", this recipe a "
+              + recipe.architecture()
+              + "; starting weights need the same architecture";
     }
     if (problem != null) {
       throw ApiException.field(400, "initialRunId: " + problem, "initialRunId", problem);
@@ -161,12 +195,15 @@ public class RunService {
     return mapper.view(find(id));
   }
 
-  /** A queued run is cancelled at once; a running one is asked to stop and confirms within a batch. */
+  /**
+   * A queued run is cancelled at once; a running one is asked to stop and confirms within a batch.
+   */
   @Transactional
   public RunView cancel(long id) {
     Run run = find(id);
     if (run.state.terminal()) {
-      throw new ApiException(409, "run " + id + " has already ended (" + run.state.name().toLowerCase() + ")");
+      throw new ApiException(
+          409, "run " + id + " has already ended (" + run.state.name().toLowerCase() + ")");
     }
     if (run.state == RunState.QUEUED) {
       run.moveTo(RunState.CANCELLED);
@@ -180,7 +217,9 @@ public class RunService {
     return view;
   }
 
-  /** Writes what the autopilot did or decided after this run (plain words, shown on the run page). */
+  /**
+   * Writes what the autopilot did or decided after this run (plain words, shown on the run page).
+   */
   @Transactional
   public void noteAutopilot(long runId, String note) {
     find(runId).autopilotNote = note;
@@ -191,7 +230,8 @@ public class RunService {
   public Path model(long id) {
     Run run = find(id);
     if (run.modelPath == null) {
-      throw new ApiException(404, "run " + id + " has no model yet (it is " + run.state.name().toLowerCase() + ")");
+      throw new ApiException(
+          404, "run " + id + " has no model yet (it is " + run.state.name().toLowerCase() + ")");
     }
     return dirs.root().resolve(run.modelPath);
   }
@@ -204,15 +244,29 @@ public class RunService {
     return run;
   }
 
-  private static String nameFor(String requested, Dataset dataset, Recipe recipe, PresetPlanner.Plan plan) {
+  private static String nameFor(
+      String requested, Dataset dataset, Recipe recipe, PresetPlanner.Plan plan) {
     if (requested != null && !requested.isBlank()) {
       return trimmed(requested.trim());
     }
     if (plan != null) {
-      return trimmed(dataset.name + " v" + dataset.version + " · " + plan.presetName() + " · " + recipe.epochs()
-          + " epochs");
+      return trimmed(
+          dataset.name
+              + " v"
+              + dataset.version
+              + " · "
+              + plan.presetName()
+              + " · "
+              + recipe.epochs()
+              + " epochs");
     }
-    return dataset.name + " · " + recipe.optimizer() + " lr " + recipe.learningRate() + " · " + recipe.epochs()
+    return dataset.name
+        + " · "
+        + recipe.optimizer()
+        + " lr "
+        + recipe.learningRate()
+        + " · "
+        + recipe.epochs()
         + " epochs";
   }
 }

@@ -3,11 +3,37 @@ package io.kiln.backend.run;
 import java.time.Instant;
 import java.util.Map;
 
-/** A run as the REST API and the live socket show it; state is lower case (queued, running, ...). */
-public record RunView(long id, String name, long datasetId, String datasetName, String state,
-    Map<String, Object> recipe, Instant createdAt, String createdBy, Instant startedAt, Instant finishedAt,
-    Long agentId, String device, int totalEpochs, int currentEpoch, long stepsPerEpoch, long lastStep,
-    Double bestValAccuracy, String failureReason, boolean modelAvailable, String note,
-    RunEvaluation evaluation, Long parentId, Long suggestionId, int autopilot, boolean autopilotChild,
-    String autopilotNote, int datasetVersion, Double testAccuracy, String presetId,
+/**
+ * A run as the REST API and the live socket show it; state is lower case (queued, running, ...).
+ */
+public record RunView(
+    long id,
+    String name,
+    long datasetId,
+    String datasetName,
+    String state,
+    Map<String, Object> recipe,
+    Instant createdAt,
+    String createdBy,
+    Instant startedAt,
+    Instant finishedAt,
+    Long agentId,
+    String device,
+    int totalEpochs,
+    int currentEpoch,
+    long stepsPerEpoch,
+    long lastStep,
+    Double bestValAccuracy,
+    String failureReason,
+    boolean modelAvailable,
+    String note,
+    RunEvaluation evaluation,
+    Long parentId,
+    Long suggestionId,
+    int autopilot,
+    boolean autopilotChild,
+    String autopilotNote,
+    int datasetVersion,
+    Double testAccuracy,
+    String presetId,
     RunAdjustments adjustments) {}

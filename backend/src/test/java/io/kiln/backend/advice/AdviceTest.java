@@ -9,10 +9,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.backend.support.Api;
 import io.kiln.backend.support.LiveClient;
 import io.kiln.backend.support.TestAgent;
+import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.MetricKind;
-import io.kiln.core.metric.Metric;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -35,29 +35,54 @@ class AdviceTest {
   /** Epoch curves of a run that memorises its training data (A1): the gap grows every epoch. */
   static final double[][] OVERFITTING = {{0.70, 0.68}, {0.82, 0.76}, {0.90, 0.79}, {0.95, 0.80}};
 
-  private static JsonPath awaitSuggestions(long runId, Predicate<JsonPath> condition) throws InterruptedException {
+  private static JsonPath awaitSuggestions(long runId, Predicate<JsonPath> condition)
+      throws InterruptedException {
     JsonPath last = null;
     for (int i = 0; i < 100; i++) {
-      last = Api.as().get("/api/runs/" + runId + "/suggestions").then().statusCode(200).extract().jsonPath();
+      last =
+          Api.as()
+              .get("/api/runs/" + runId + "/suggestions")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
       if (condition.test(last)) {
         return last;
       }
       Thread.sleep(100);
     }
-    throw new AssertionError("suggestions never matched: " + (last == null ? null : last.prettify()));
+    throw new AssertionError(
+        "suggestions never matched: " + (last == null ? null : last.prettify()));
   }
 
   private static long seq = 0;
 
   private static void epoch(TestAgent agent, long runId, int epoch, double train, double val)
       throws InterruptedException {
-    agent.send(new AgentMessage.MetricReport(runId, seq++, MetricKind.EPOCH, epoch, epoch * 10L,
-        Map.of(Metric.TRAIN_LOSS.key(), 2.3 * (1 - train), Metric.TRAIN_ACCURACY.key(), train, Metric.VAL_LOSS.key(), 2.3 * (1 - val),
-            Metric.VAL_ACCURACY.key(), val, Metric.LR.key(), 0.05), System.currentTimeMillis()));
+    agent.send(
+        new AgentMessage.MetricReport(
+            runId,
+            seq++,
+            MetricKind.EPOCH,
+            epoch,
+            epoch * 10L,
+            Map.of(
+                Metric.TRAIN_LOSS.key(),
+                2.3 * (1 - train),
+                Metric.TRAIN_ACCURACY.key(),
+                train,
+                Metric.VAL_LOSS.key(),
+                2.3 * (1 - val),
+                Metric.VAL_ACCURACY.key(),
+                val,
+                Metric.LR.key(),
+                0.05),
+            System.currentTimeMillis()));
     agent.expect(BackendMessage.Ack.class);
   }
 
-  private static BackendMessage.RunAssignment claim(TestAgent agent, long runId) throws InterruptedException {
+  private static BackendMessage.RunAssignment claim(TestAgent agent, long runId)
+      throws InterruptedException {
     agent.send(new AgentMessage.ClaimRun());
     BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
     assertEquals(runId, a.runId());
@@ -67,16 +92,22 @@ class AdviceTest {
     return a;
   }
 
-  private static void succeed(TestAgent agent, BackendMessage.RunAssignment a) throws InterruptedException {
-    io.restassured.RestAssured.given().header("Authorization", "Bearer " + agent.credential)
-        .contentType("application/octet-stream").body(new byte[] {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-            0, 0, 0, 0, 0, 0}).put(a.modelPath()).then().statusCode(204);
+  private static void succeed(TestAgent agent, BackendMessage.RunAssignment a)
+      throws InterruptedException {
+    io.restassured.RestAssured.given()
+        .header("Authorization", "Bearer " + agent.credential)
+        .contentType("application/octet-stream")
+        .body(new byte[] {80, 75, 5, 6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
+        .put(a.modelPath())
+        .then()
+        .statusCode(204);
     agent.send(new AgentMessage.RunFinished(a.runId(), seq++, "SUCCEEDED", null));
     agent.expect(BackendMessage.Ack.class);
   }
 
   @Test
-  void overfittingIsSuggestedLiveOnceAppliedAsAChildAndRetiredWhenItStopsHolding() throws Exception {
+  void overfittingIsSuggestedLiveOnceAppliedAsAChildAndRetiredWhenItStopsHolding()
+      throws Exception {
     try (TestAgent agent = TestAgent.connect(base, "advice-a1")) {
       Api.cancelQueuedRuns();
       long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a1"), "epochs", 8));
@@ -90,26 +121,42 @@ class AdviceTest {
         while (pushed.path("suggestions").size() == 0) {
           pushed = browser.next("suggestions");
         }
-        assertEquals("A1", pushed.path("suggestions").get(0).path("ruleId").asText(), "pushed over the run's socket");
+        assertEquals(
+            "A1",
+            pushed.path("suggestions").get(0).path("ruleId").asText(),
+            "pushed over the run's socket");
       }
       JsonPath list = awaitSuggestions(runId, j -> j.getList("ruleId").contains("A1"));
-      assertEquals(List.of("A1"), list.getList("ruleId"), "one suggestion per rule, never repeated");
+      assertEquals(
+          List.of("A1"), list.getList("ruleId"), "one suggestion per rule, never repeated");
       assertEquals(3.0e-4, list.getDouble("[0].patch.weightDecay"), 1e-12);
       assertEquals(List.of("T9", "T12", "T10", "T15", "T13"), list.getList("[0].trickIds"));
       assertTrue(list.getString("[0].explanation").contains("memorising"));
       long suggestionId = list.getLong("[0].id");
 
       epoch(agent, runId, 5, 0.97, 0.80);
-      JsonPath again = awaitSuggestions(runId, j -> j.getDouble("[0].evidence.trainAccuracy") == 0.97);
+      JsonPath again =
+          awaitSuggestions(runId, j -> j.getDouble("[0].evidence.trainAccuracy") == 0.97);
       assertEquals(List.of("A1"), again.getList("ruleId"), "still one A1, with fresh evidence");
 
-      JsonPath child = Api.as().post("/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply").then()
-          .statusCode(201).body("parentId", equalTo((int) runId)).body("suggestionId", equalTo((int) suggestionId))
-          .body("state", equalTo("queued")).body("recipe.epochs", equalTo(8))
-          .body("recipe.cutmixAlpha", equalTo(1.0f)).body("recipe.earlyStopping", equalTo(true))
-          .extract().jsonPath();
+      JsonPath child =
+          Api.as()
+              .post("/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply")
+              .then()
+              .statusCode(201)
+              .body("parentId", equalTo((int) runId))
+              .body("suggestionId", equalTo((int) suggestionId))
+              .body("state", equalTo("queued"))
+              .body("recipe.epochs", equalTo(8))
+              .body("recipe.cutmixAlpha", equalTo(1.0f))
+              .body("recipe.earlyStopping", equalTo(true))
+              .extract()
+              .jsonPath();
       assertEquals(3.0e-4, child.getDouble("recipe.weightDecay"), 1e-12, "the patch is applied");
-      Api.as().post("/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply").then().statusCode(409)
+      Api.as()
+          .post("/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply")
+          .then()
+          .statusCode(409)
           .body("error", containsString("already applied as run #" + child.getLong("id")));
       Api.as().post("/api/runs/" + runId + "/suggestions/999999/apply").then().statusCode(404);
 
@@ -125,10 +172,18 @@ class AdviceTest {
   void divergenceIsSuggestedAtTheFirstNonFiniteStep() throws Exception {
     try (TestAgent agent = TestAgent.connect(base, "advice-a4")) {
       Api.cancelQueuedRuns();
-      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a4"), "learningRate", 5.0));
+      long runId =
+          Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a4"), "learningRate", 5.0));
       claim(agent, runId);
-      agent.send(new AgentMessage.MetricReport(runId, seq++, MetricKind.STEP, 1, 3, Map.of(Metric.LOSS.key(), Double.NaN,
-          Metric.LR.key(), 5.0), System.currentTimeMillis()));
+      agent.send(
+          new AgentMessage.MetricReport(
+              runId,
+              seq++,
+              MetricKind.STEP,
+              1,
+              3,
+              Map.of(Metric.LOSS.key(), Double.NaN, Metric.LR.key(), 5.0),
+              System.currentTimeMillis()));
       agent.expect(BackendMessage.Ack.class);
       JsonPath list = awaitSuggestions(runId, j -> j.getList("ruleId").contains("A4"));
       assertEquals("high", list.getString("[0].severity"));
@@ -148,18 +203,34 @@ class AdviceTest {
   void theAutopilotAppliesTheTopSuggestionAndStopsWhenItDoesNotHelp() throws Exception {
     try (TestAgent agent = TestAgent.connect(base, "advice-autopilot")) {
       Api.cancelQueuedRuns();
-      Api.as().contentType(io.restassured.http.ContentType.JSON).body(Map.of("datasetId", 1, "autopilot", 11))
-          .post("/api/runs").then().statusCode(400).body("fields[0].field", equalTo("autopilot"));
-      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("autopilot"), "epochs", 4, "autopilot", 2));
+      Api.as()
+          .contentType(io.restassured.http.ContentType.JSON)
+          .body(Map.of("datasetId", 1, "autopilot", 11))
+          .post("/api/runs")
+          .then()
+          .statusCode(400)
+          .body("fields[0].field", equalTo("autopilot"));
+      long runId =
+          Api.createRun(
+              Map.of("datasetId", Api.uploadValid("autopilot"), "epochs", 4, "autopilot", 2));
       BackendMessage.RunAssignment parent = claim(agent, runId);
       for (int e = 0; e < OVERFITTING.length; e++) {
         epoch(agent, runId, e + 1, OVERFITTING[e][0], OVERFITTING[e][1]);
       }
       awaitSuggestions(runId, j -> j.getList("ruleId").contains("A1"));
       succeed(agent, parent);
-      long childId = awaitSuggestions(runId, j -> j.get("[0].appliedRunId") != null).getLong("[0].appliedRunId");
-      Api.as().get("/api/runs/" + runId).then().body("autopilotNote", containsString("as run #" + childId));
-      Api.as().get("/api/runs/" + childId).then().body("autopilotChild", equalTo(true)).body("autopilot", equalTo(1))
+      long childId =
+          awaitSuggestions(runId, j -> j.get("[0].appliedRunId") != null)
+              .getLong("[0].appliedRunId");
+      Api.as()
+          .get("/api/runs/" + runId)
+          .then()
+          .body("autopilotNote", containsString("as run #" + childId));
+      Api.as()
+          .get("/api/runs/" + childId)
+          .then()
+          .body("autopilotChild", equalTo(true))
+          .body("autopilot", equalTo(1))
           .body("parentId", equalTo((int) runId));
 
       BackendMessage.RunAssignment child = claim(agent, childId);

@@ -12,7 +12,8 @@ import org.junit.jupiter.api.Test;
 class AgentMessageDispatchTest {
   @Test
   void everyPermittedAgentMessageHasAHandler() {
-    AgentMessageHandler handler = new AgentMessageHandler(null, null, null, null, null, null, null, null);
+    AgentMessageHandler handler =
+        new AgentMessageHandler(null, null, null, null, null, null, null, null);
     assertEquals(Set.of(), handler.unhandled());
   }
 }

@@ -27,7 +27,8 @@ class ArchitectureTest {
 
   @BeforeAll
   static void importClasses() {
-    ClassFileImporter importer = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS);
+    ClassFileImporter importer =
+        new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS);
     backend = importer.importPackages("io.kiln.backend");
     core = importer.importPackages("io.kiln.core");
   }
@@ -39,8 +40,19 @@ class ArchitectureTest {
 
   @Test
   void coreImportsNoFramework() {
-    noClasses().should().dependOnClassesThat().resideInAnyPackage("io.quarkus..", "jakarta..", "javax..",
-        "io.vertx..", "io.smallrye..", "org.hibernate..", "ai.djl..", "io.kiln.backend..", "io.kiln.agent..")
+    noClasses()
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.quarkus..",
+            "jakarta..",
+            "javax..",
+            "io.vertx..",
+            "io.smallrye..",
+            "org.hibernate..",
+            "ai.djl..",
+            "io.kiln.backend..",
+            "io.kiln.agent..")
         .check(core);
   }
 
@@ -55,7 +67,8 @@ class ArchitectureTest {
       public void check(JavaClass origin, ConditionEvents events) {
         for (JavaFieldAccess access : origin.getFieldAccessesFromSelf()) {
           JavaClass owner = access.getTargetOwner();
-          if (access.getAccessType() == JavaFieldAccess.AccessType.SET && owner.isAnnotatedWith(Entity.class)
+          if (access.getAccessType() == JavaFieldAccess.AccessType.SET
+              && owner.isAnnotatedWith(Entity.class)
               && !owner.getPackageName().equals(origin.getPackageName())) {
             events.add(SimpleConditionEvent.satisfied(access, describe(access)));
           }

@@ -17,9 +17,12 @@ import org.junit.jupiter.api.Test;
 class AuthTest {
   @Test
   void loginReturnsATokenAndAnHttpOnlyCookie() {
-    given().contentType(ContentType.JSON).body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
         .post("/api/auth/login")
-        .then().statusCode(200)
+        .then()
+        .statusCode(200)
         .body("token", startsWith("ks_"))
         .body("role", equalTo("admin"))
         .cookie("kiln_session", notNullValue())
@@ -29,43 +32,72 @@ class AuthTest {
   @Test
   void theCookieAloneAuthenticates() {
     String token = Api.token();
-    given().cookie("kiln_session", token).get("/api/auth/me")
-        .then().statusCode(200).body("username", equalTo("admin")).body("roles", hasItem("admin"));
+    given()
+        .cookie("kiln_session", token)
+        .get("/api/auth/me")
+        .then()
+        .statusCode(200)
+        .body("username", equalTo("admin"))
+        .body("roles", hasItem("admin"));
   }
 
   @Test
   void wrongPasswordIsAJson401() {
-    given().contentType(ContentType.JSON).body(Map.of("username", "admin", "password", "nope"))
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", "admin", "password", "nope"))
         .post("/api/auth/login")
-        .then().statusCode(401).contentType(ContentType.JSON).body("error", equalTo("wrong username or password"));
+        .then()
+        .statusCode(401)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo("wrong username or password"));
   }
 
   @Test
   void missingCredentialsAreA400() {
-    given().contentType(ContentType.JSON).body("{}").post("/api/auth/login")
-        .then().statusCode(400).body("error", containsString("required"));
+    given()
+        .contentType(ContentType.JSON)
+        .body("{}")
+        .post("/api/auth/login")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("required"));
   }
 
   @Test
   void apiNeedsAuthenticationAndSaysSo() {
     for (String path : new String[] {"/api/runs", "/api/datasets", "/api/auth/me", "/api/agents"}) {
-      given().get(path).then().statusCode(401).contentType(ContentType.JSON).body("error", containsString("log in"));
+      given()
+          .get(path)
+          .then()
+          .statusCode(401)
+          .contentType(ContentType.JSON)
+          .body("error", containsString("log in"));
     }
     given().header("Authorization", "Bearer ks_forged").get("/api/runs").then().statusCode(401);
   }
 
   @Test
   void aStaleCookieDoesNotBlockLoggingIn() {
-    given().cookie("kiln_session", "ks_expired").contentType(ContentType.JSON)
+    given()
+        .cookie("kiln_session", "ks_expired")
+        .contentType(ContentType.JSON)
         .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
-        .post("/api/auth/login").then().statusCode(200);
+        .post("/api/auth/login")
+        .then()
+        .statusCode(200);
   }
 
   @Test
   void logoutEndsTheSession() {
-    String token = given().contentType(ContentType.JSON)
-        .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
-        .post("/api/auth/login").then().extract().path("token");
+    String token =
+        given()
+            .contentType(ContentType.JSON)
+            .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
+            .post("/api/auth/login")
+            .then()
+            .extract()
+            .path("token");
     given().header("Authorization", "Bearer " + token).get("/api/runs").then().statusCode(200);
     given().cookie("kiln_session", token).post("/api/auth/logout").then().statusCode(204);
     given().header("Authorization", "Bearer " + token).get("/api/runs").then().statusCode(401);
@@ -73,10 +105,19 @@ class AuthTest {
 
   @Test
   void anApiClientLogsOutWithItsBearerToken() {
-    String token = given().contentType(ContentType.JSON)
-        .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
-        .post("/api/auth/login").then().extract().path("token");
-    given().header("Authorization", "Bearer " + token).post("/api/auth/logout").then().statusCode(204);
+    String token =
+        given()
+            .contentType(ContentType.JSON)
+            .body(Map.of("username", "admin", "password", Api.ADMIN_PASSWORD))
+            .post("/api/auth/login")
+            .then()
+            .extract()
+            .path("token");
+    given()
+        .header("Authorization", "Bearer " + token)
+        .post("/api/auth/logout")
+        .then()
+        .statusCode(204);
     given().header("Authorization", "Bearer " + token).get("/api/runs").then().statusCode(401);
   }
 

@@ -12,10 +12,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * Importing and validating the 70,000 Fashion-MNIST images as a PNG zip (decode, hash, split,
- * write the canonical archive and thumbnails) against {@code unzip -t} of the same archive, which
- * only inflates and checks CRCs. Rounds alternate so machine drift hits both alike; medians are
- * printed. Usage: DatasetImportBench WORK_DIR [ROUNDS]
+ * Importing and validating the 70,000 Fashion-MNIST images as a PNG zip (decode, hash, split, write
+ * the canonical archive and thumbnails) against {@code unzip -t} of the same archive, which only
+ * inflates and checks CRCs. Rounds alternate so machine drift hits both alike; medians are printed.
+ * Usage: DatasetImportBench WORK_DIR [ROUNDS]
  */
 public final class DatasetImportBench {
   private DatasetImportBench() {}
@@ -32,25 +32,39 @@ public final class DatasetImportBench {
     for (int r = 0; r < rounds; r++) {
       unzip[r] = unzipTest(zip);
       long start = System.nanoTime();
-      ImportResult result = DatasetImporter.importArchive(zip, limits, SplitOptions.DEFAULT,
-          work.resolve("canonical.zip"), work.resolve("thumbnails.zip"));
+      ImportResult result =
+          DatasetImporter.importArchive(
+              zip,
+              limits,
+              SplitOptions.DEFAULT,
+              work.resolve("canonical.zip"),
+              work.resolve("thumbnails.zip"));
       kiln[r] = (System.nanoTime() - start) / 1e9;
-      System.out.printf("round %d: kiln %.2f s (%d images kept; findings: %s), unzip -t %.2f s%n", r + 1, kiln[r],
-          result.imageCount(), result.findings().stream().map(f -> f.kind() + " x" + f.fileCount()).toList(),
+      System.out.printf(
+          "round %d: kiln %.2f s (%d images kept; findings: %s), unzip -t %.2f s%n",
+          r + 1,
+          kiln[r],
+          result.imageCount(),
+          result.findings().stream().map(f -> f.kind() + " x" + f.fileCount()).toList(),
           unzip[r]);
     }
     double k = median(kiln);
     double u = median(unzip);
-    System.out.printf("kiln import+validation: %.2f s, %.0f images/s; unzip -t: %.2f s, %.0f images/s; %d cores%n", k,
-        images / k, u, images / u, Runtime.getRuntime().availableProcessors());
-    System.out.printf("RESULT name=dataset-import kiln=%.0f reference=%.0f ratio=%.3f unit=images/s%n", images / k,
-        images / u, u / k);
+    System.out.printf(
+        "kiln import+validation: %.2f s, %.0f images/s; unzip -t: %.2f s, %.0f images/s; %d cores%n",
+        k, images / k, u, images / u, Runtime.getRuntime().availableProcessors());
+    System.out.printf(
+        "RESULT name=dataset-import kiln=%.0f reference=%.0f ratio=%.3f unit=images/s%n",
+        images / k, images / u, u / k);
   }
 
   private static double unzipTest(Path zip) throws IOException, InterruptedException {
     long start = System.nanoTime();
-    Process p = new ProcessBuilder("unzip", "-t", "-qq", zip.toString()).redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    Process p =
+        new ProcessBuilder("unzip", "-t", "-qq", zip.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+            .start();
     if (p.waitFor() != 0) {
       throw new IOException("unzip -t failed");
     }

@@ -33,38 +33,64 @@ class DatasetResourceTest {
 
   @Test
   void uploadReportsClassesSplitsStatisticsAndGallery() throws IOException {
-    byte[] zip = TestZips.create().images("cats", 20).images("dogs", 10).file(".DS_Store", new byte[] {1})
-        .file("__MACOSX/cats/._0.png", new byte[] {2}).file(".git/config", new byte[] {3}).bytes();
-    JsonPath body = Api.upload(zip, "pets.zip").then().statusCode(201)
-        .body("name", equalTo("pets"))
-        .body("version", equalTo(1))
-        .body("classNames", equalTo(List.of("cats", "dogs")))
-        .body("classCounts.cats", equalTo(20))
-        .body("imageCount", equalTo(30))
-        .body("splitCounts.train.cats", equalTo(16)).body("splitCounts.val.cats", equalTo(2))
-        .body("splitCounts.test.cats", equalTo(2))
-        .body("splitCounts.train.dogs", equalTo(8)).body("splitCounts.val.dogs", equalTo(1))
-        .body("splitCounts.test.dogs", equalTo(1))
-        .body("split.mode", equalTo("auto")).body("split.valPercent", equalTo(10)).body("split.seed", equalTo(42))
-        .body("statistics.imbalanceRatio", equalTo(2.0f))
-        .body("statistics.sizes.'8 x 8'", equalTo(30))
-        .body("statistics.channels.'1'", equalTo(30))
-        .body("findings.kind", equalTo(List.of("system-files")))
-        .body("findings[0].fileCount", equalTo(3))
-        .body("findings[0].action", equalTo("ignored them"))
-        .extract().jsonPath();
+    byte[] zip =
+        TestZips.create()
+            .images("cats", 20)
+            .images("dogs", 10)
+            .file(".DS_Store", new byte[] {1})
+            .file("__MACOSX/cats/._0.png", new byte[] {2})
+            .file(".git/config", new byte[] {3})
+            .bytes();
+    JsonPath body =
+        Api.upload(zip, "pets.zip")
+            .then()
+            .statusCode(201)
+            .body("name", equalTo("pets"))
+            .body("version", equalTo(1))
+            .body("classNames", equalTo(List.of("cats", "dogs")))
+            .body("classCounts.cats", equalTo(20))
+            .body("imageCount", equalTo(30))
+            .body("splitCounts.train.cats", equalTo(16))
+            .body("splitCounts.val.cats", equalTo(2))
+            .body("splitCounts.test.cats", equalTo(2))
+            .body("splitCounts.train.dogs", equalTo(8))
+            .body("splitCounts.val.dogs", equalTo(1))
+            .body("splitCounts.test.dogs", equalTo(1))
+            .body("split.mode", equalTo("auto"))
+            .body("split.valPercent", equalTo(10))
+            .body("split.seed", equalTo(42))
+            .body("statistics.imbalanceRatio", equalTo(2.0f))
+            .body("statistics.sizes.'8 x 8'", equalTo(30))
+            .body("statistics.channels.'1'", equalTo(30))
+            .body("findings.kind", equalTo(List.of("system-files")))
+            .body("findings[0].fileCount", equalTo(3))
+            .body("findings[0].action", equalTo("ignored them"))
+            .extract()
+            .jsonPath();
     long id = body.getLong("id");
     assertEquals(body.getLong("id"), body.getLong("lineageId"));
     List<String> gallery = body.getList("gallery.cats");
     assertEquals(8, gallery.size());
     assertTrue(gallery.stream().allMatch(p -> p.startsWith("train/cats/")), gallery.toString());
-    byte[] thumb = Api.as().get("/api/datasets/" + id + "/thumbnails?path=" + gallery.get(0)).then().statusCode(200)
-        .contentType("image/png").extract().asByteArray();
+    byte[] thumb =
+        Api.as()
+            .get("/api/datasets/" + id + "/thumbnails?path=" + gallery.get(0))
+            .then()
+            .statusCode(200)
+            .contentType("image/png")
+            .extract()
+            .asByteArray();
     assertEquals((byte) 0x89, thumb[0]);
-    Api.as().get("/api/datasets/" + id).then().statusCode(200).body("versions.version", equalTo(List.of(1)));
+    Api.as()
+        .get("/api/datasets/" + id)
+        .then()
+        .statusCode(200)
+        .body("versions.version", equalTo(List.of(1)));
     Api.as().get("/api/datasets").then().statusCode(200).body("id", hasItem((int) id));
     try (ZipFile canonical = new ZipFile(Path.of(dataDir, "datasets", id + ".zip").toFile())) {
-      assertTrue(canonical.getEntry("kiln-dataset.json") != null, "the manifest tells agents about the splits");
+      assertTrue(
+          canonical.getEntry("kiln-dataset.json") != null,
+          "the manifest tells agents about the splits");
       assertEquals(31, canonical.size());
     }
   }
@@ -74,57 +100,98 @@ class DatasetResourceTest {
     byte[] cat1 = TestZips.noise("cats".hashCode() * 7919L + 1, 8, 8);
     byte[] cat0 = TestZips.noise("cats".hashCode() * 7919L, 8, 8);
     byte[] real = TestZips.noise(99, 8, 8);
-    byte[] zip = TestArchives.create().images("cats", 12).images("dogs", 12).images("frogs", 3).dir("birds")
-        .file("dogs/broken.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2})
-        .file("dogs/cut.png", Arrays.copyOf(real, real.length - 20))
-        .file("dogs/notes.txt", "hi".getBytes())
-        .file("cats/copy.png", cat0)
-        .file("dogs/cat-again.png", cat1)
-        .file("cats/color.jpg", TestZips.jpeg(5, 16, 12))
-        .file("cats/sideways.jpg", Exifs.rotated(TestZips.jpeg(6, 12, 16), 6))
-        .file("loose.png", TestZips.noise(7, 8, 8)).zip();
+    byte[] zip =
+        TestArchives.create()
+            .images("cats", 12)
+            .images("dogs", 12)
+            .images("frogs", 3)
+            .dir("birds")
+            .file("dogs/broken.png", new byte[] {(byte) 0x89, 'P', 'N', 'G', 0, 1, 2})
+            .file("dogs/cut.png", Arrays.copyOf(real, real.length - 20))
+            .file("dogs/notes.txt", "hi".getBytes())
+            .file("cats/copy.png", cat0)
+            .file("dogs/cat-again.png", cat1)
+            .file("cats/color.jpg", TestZips.jpeg(5, 16, 12))
+            .file("cats/sideways.jpg", Exifs.rotated(TestZips.jpeg(6, 12, 16), 6))
+            .file("loose.png", TestZips.noise(7, 8, 8))
+            .zip();
     JsonPath body = Api.upload(zip, "messy.zip").then().statusCode(201).extract().jsonPath();
     Map<String, Map<String, Object>> byKind = new java.util.HashMap<>();
     for (Map<String, Object> f : body.<Map<String, Object>>getList("findings")) {
       byKind.put((String) f.get("kind"), f);
     }
-    assertEquals(new TreeSet<>(Set.of("not-an-image", "outside-class-folder", "truncated", "undecodable",
-        "conflicting-labels", "duplicate-in-class", "empty-class", "few-images", "imbalance", "mixed-channels",
-        "mixed-sizes", "exif-rotation")), new TreeSet<>(byKind.keySet()));
+    assertEquals(
+        new TreeSet<>(
+            Set.of(
+                "not-an-image",
+                "outside-class-folder",
+                "truncated",
+                "undecodable",
+                "conflicting-labels",
+                "duplicate-in-class",
+                "empty-class",
+                "few-images",
+                "imbalance",
+                "mixed-channels",
+                "mixed-sizes",
+                "exif-rotation")),
+        new TreeSet<>(byKind.keySet()));
     assertEquals(List.of("dogs/broken.png"), byKind.get("undecodable").get("files"));
     assertEquals(List.of("dogs/cut.png"), byKind.get("truncated").get("files"));
-    assertEquals(List.of("cats/1.png", "dogs/cat-again.png"), byKind.get("conflicting-labels").get("files"));
+    assertEquals(
+        List.of("cats/1.png", "dogs/cat-again.png"), byKind.get("conflicting-labels").get("files"));
     assertEquals(List.of("cats/copy.png"), byKind.get("duplicate-in-class").get("files"));
     assertEquals(List.of("birds"), byKind.get("empty-class").get("files"));
     assertEquals(List.of("cats/sideways.jpg"), byKind.get("exif-rotation").get("files"));
     assertEquals(List.of("loose.png"), byKind.get("outside-class-folder").get("files"));
     assertEquals("skipped them", byKind.get("undecodable").get("action"));
-    assertTrue(((String) byKind.get("conflicting-labels").get("action")).startsWith("left out every copy"));
+    assertTrue(
+        ((String) byKind.get("conflicting-labels").get("action"))
+            .startsWith("left out every copy"));
     assertTrue(((String) byKind.get("imbalance").get("advice")).contains("Balance classes"));
     assertEquals(List.of("cats", "dogs", "frogs"), body.getList("classNames"));
-    assertEquals(13, body.getInt("classCounts.cats"), "12 - cats/1 (conflict) + color + sideways; copy dropped");
-    assertEquals(12, body.getInt("classCounts.dogs"), "the 12 good ones; broken, cut and the cat are out");
+    assertEquals(
+        13,
+        body.getInt("classCounts.cats"),
+        "12 - cats/1 (conflict) + color + sideways; copy dropped");
+    assertEquals(
+        12, body.getInt("classCounts.dogs"), "the 12 good ones; broken, cut and the cat are out");
     assertEquals(3, body.getInt("classCounts.frogs"));
     assertEquals(2, body.getMap("statistics.channels").size());
-    assertEquals(2, body.getInt("statistics.sizes.'16 x 12'"), "color.jpg, and sideways.jpg 12 x 16 shown upright");
+    assertEquals(
+        2,
+        body.getInt("statistics.sizes.'16 x 12'"),
+        "color.jpg, and sideways.jpg 12 x 16 shown upright");
     assertEquals("info", byKind.get("exif-rotation").get("severity"));
-    assertTrue(((String) byKind.get("exif-rotation").get("action")).startsWith("turned them upright"));
+    assertTrue(
+        ((String) byKind.get("exif-rotation").get("action")).startsWith("turned them upright"));
   }
 
   @Test
   void splitsAreDeterministicStratifiedAndFollowTheSeed() throws IOException {
     byte[] zip = TestZips.create().images("a", 50).images("b", 30).images("c", 20).bytes();
-    long first = Api.upload(zip, "abc.zip").then().statusCode(201).extract().jsonPath().getLong("id");
-    long again = Api.upload(zip, "abc.zip").then().statusCode(201).extract().jsonPath().getLong("id");
-    long reseeded = Api.as().multiPart("file", "abc.zip", zip, "application/zip").multiPart("seed", "7")
-        .post("/api/datasets").then().statusCode(201).body("split.seed", equalTo(7)).extract().jsonPath()
-        .getLong("id");
+    long first =
+        Api.upload(zip, "abc.zip").then().statusCode(201).extract().jsonPath().getLong("id");
+    long again =
+        Api.upload(zip, "abc.zip").then().statusCode(201).extract().jsonPath().getLong("id");
+    long reseeded =
+        Api.as()
+            .multiPart("file", "abc.zip", zip, "application/zip")
+            .multiPart("seed", "7")
+            .post("/api/datasets")
+            .then()
+            .statusCode(201)
+            .body("split.seed", equalTo(7))
+            .extract()
+            .jsonPath()
+            .getLong("id");
     JsonPath view = Api.as().get("/api/datasets/" + first).jsonPath();
     for (String cls : List.of("a", "b", "c")) {
       int n = view.getInt("classCounts." + cls);
       for (String split : List.of("val", "test")) {
         int count = view.getInt("splitCounts." + split + "." + cls);
-        assertTrue(Math.abs(count - n * 0.1) <= 1, split + " of " + cls + ": " + count + " of " + n);
+        assertTrue(
+            Math.abs(count - n * 0.1) <= 1, split + " of " + cls + ": " + count + " of " + n);
       }
     }
     assertEquals(names(first, "test/"), names(again, "test/"), "same seed, same test split");
@@ -134,13 +201,25 @@ class DatasetResourceTest {
   @Test
   void theUploadersOwnSplitIsKeptLeakageRemovedAndMissingValidationCarved() {
     byte[] leaked = TestZips.noise("data/train/cats".hashCode() * 7919L, 8, 8);
-    byte[] zip = TestArchives.create().images("data/train/cats", 20).images("data/train/dogs", 20)
-        .images("data/test/cats", 4).images("data/test/dogs", 4).file("data/test/cats/leak.png", leaked).tarGz();
-    Api.as().multiPart("file", "own.tar.gz", zip, "application/gzip").post("/api/datasets").then().statusCode(201)
+    byte[] zip =
+        TestArchives.create()
+            .images("data/train/cats", 20)
+            .images("data/train/dogs", 20)
+            .images("data/test/cats", 4)
+            .images("data/test/dogs", 4)
+            .file("data/test/cats/leak.png", leaked)
+            .tarGz();
+    Api.as()
+        .multiPart("file", "own.tar.gz", zip, "application/gzip")
+        .post("/api/datasets")
+        .then()
+        .statusCode(201)
         .body("name", equalTo("own"))
         .body("split.mode", equalTo("archive"))
-        .body("splitCounts.test.cats", equalTo(4)).body("splitCounts.test.dogs", equalTo(4))
-        .body("splitCounts.val.cats", equalTo(2)).body("splitCounts.train.cats", equalTo(18))
+        .body("splitCounts.test.cats", equalTo(4))
+        .body("splitCounts.test.dogs", equalTo(4))
+        .body("splitCounts.val.cats", equalTo(2))
+        .body("splitCounts.train.cats", equalTo(18))
         .body("findings.kind", equalTo(List.of("split-leakage", "split-carved")))
         .body("findings[0].files", equalTo(List.of("data/test/cats/leak.png")));
   }
@@ -148,8 +227,13 @@ class DatasetResourceTest {
   @Test
   void aTarGzWithAWrappingFolderIsUnderstood() {
     byte[] tar = TestArchives.create().images("photos/cats", 3).images("photos/dogs", 3).tarGz();
-    Api.as().multiPart("file", "photos.tgz", tar, "application/gzip").post("/api/datasets").then().statusCode(201)
-        .body("name", equalTo("photos")).body("classNames", equalTo(List.of("cats", "dogs")));
+    Api.as()
+        .multiPart("file", "photos.tgz", tar, "application/gzip")
+        .post("/api/datasets")
+        .then()
+        .statusCode(201)
+        .body("name", equalTo("photos"))
+        .body("classNames", equalTo(List.of("cats", "dogs")));
   }
 
   @Test
@@ -157,78 +241,152 @@ class DatasetResourceTest {
     long v1 = Api.uploadValid("versioned");
     Path v1Archive = Path.of(dataDir, "datasets", v1 + ".zip");
     byte[] before = Files.readAllBytes(v1Archive);
-    JsonPath v2 = Api.as().contentType(ContentType.JSON).body(Map.of("valPercent", 20, "testPercent", 20, "seed", 3))
-        .post("/api/datasets/" + v1 + "/versions").then().statusCode(201)
-        .body("version", equalTo(2)).body("lineageId", equalTo((int) v1)).body("name", equalTo("versioned"))
-        .body("split.valPercent", equalTo(20)).body("imageCount", equalTo(12))
-        .extract().jsonPath();
+    JsonPath v2 =
+        Api.as()
+            .contentType(ContentType.JSON)
+            .body(Map.of("valPercent", 20, "testPercent", 20, "seed", 3))
+            .post("/api/datasets/" + v1 + "/versions")
+            .then()
+            .statusCode(201)
+            .body("version", equalTo(2))
+            .body("lineageId", equalTo((int) v1))
+            .body("name", equalTo("versioned"))
+            .body("split.valPercent", equalTo(20))
+            .body("imageCount", equalTo(12))
+            .extract()
+            .jsonPath();
     byte[] more = TestZips.create().images("cats", 8).images("dogs", 8).images("birds", 8).bytes();
-    Api.as().multiPart("file", "more.zip", more, "application/zip").multiPart("versionOf", String.valueOf(v1))
-        .post("/api/datasets").then().statusCode(201).body("version", equalTo(3)).body("name", equalTo("versioned"))
+    Api.as()
+        .multiPart("file", "more.zip", more, "application/zip")
+        .multiPart("versionOf", String.valueOf(v1))
+        .post("/api/datasets")
+        .then()
+        .statusCode(201)
+        .body("version", equalTo(3))
+        .body("name", equalTo("versioned"))
         .body("classNames", equalTo(List.of("birds", "cats", "dogs")));
-    Api.as().get("/api/datasets/" + v1).then().statusCode(200).body("version", equalTo(1))
-        .body("versions.version", equalTo(List.of(1, 2, 3))).body("imageCount", equalTo(12));
+    Api.as()
+        .get("/api/datasets/" + v1)
+        .then()
+        .statusCode(200)
+        .body("version", equalTo(1))
+        .body("versions.version", equalTo(List.of(1, 2, 3)))
+        .body("imageCount", equalTo(12));
     assertTrue(Arrays.equals(before, Files.readAllBytes(v1Archive)), "version 1 is immutable");
     long run = Api.createRun(Map.of("datasetId", v2.getLong("id"), "epochs", 1));
     Api.as().get("/api/runs/" + run).then().body("datasetVersion", equalTo(2));
     Api.cancelQueuedRuns();
-    Api.as().multiPart("file", "more.zip", more, "application/zip").multiPart("versionOf", "987654")
-        .post("/api/datasets").then().statusCode(400).body("error", containsString("dataset 987654 does not exist"));
+    Api.as()
+        .multiPart("file", "more.zip", more, "application/zip")
+        .multiPart("versionOf", "987654")
+        .post("/api/datasets")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("dataset 987654 does not exist"));
   }
 
   @Test
   void badSplitSettingsAreRefused() {
     byte[] zip = TestZips.create().images("a", 4).images("b", 4).bytes();
-    Api.as().multiPart("file", "x.zip", zip, "application/zip").multiPart("valPercent", "0").post("/api/datasets")
-        .then().statusCode(400).body("error", containsString("validation share must be 1-50 %"));
-    Api.as().multiPart("file", "x.zip", zip, "application/zip").multiPart("split", "archive").post("/api/datasets")
-        .then().statusCode(400).body("error", containsString("no train/val/test folders"))
+    Api.as()
+        .multiPart("file", "x.zip", zip, "application/zip")
+        .multiPart("valPercent", "0")
+        .post("/api/datasets")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("validation share must be 1-50 %"));
+    Api.as()
+        .multiPart("file", "x.zip", zip, "application/zip")
+        .multiPart("split", "archive")
+        .post("/api/datasets")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("no train/val/test folders"))
         .body("findings[-1].kind", equalTo("no-split-folders"));
-    Api.as().contentType(ContentType.JSON).body(Map.of("valPercent", 1.5)).post("/api/datasets/1/versions").then()
-        .statusCode(400).body("error", equalTo("valPercent must be a whole number"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("valPercent", 1.5))
+        .post("/api/datasets/1/versions")
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("valPercent must be a whole number"));
   }
 
   @Test
   void theSampleImportsFashionMnistFromTheDebianPackage() {
-    boolean available = Api.as().get("/api/datasets/sample").then().statusCode(200).extract().path("available");
+    boolean available =
+        Api.as().get("/api/datasets/sample").then().statusCode(200).extract().path("available");
     Assumptions.assumeTrue(available, "dataset-fashion-mnist is not installed");
-    Api.as().contentType(ContentType.JSON).body(Map.of("size", "huge")).post("/api/datasets/sample").then()
-        .statusCode(400).body("error", containsString("'small'"));
-    Api.as().contentType(ContentType.JSON).body(Map.of("size", "small")).post("/api/datasets/sample").then()
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("size", "huge"))
+        .post("/api/datasets/sample")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("'small'"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("size", "small"))
+        .post("/api/datasets/sample")
+        .then()
         .statusCode(201)
         .body("name", equalTo("Fashion-MNIST sample (2,500 images)"))
-        .body("imageCount", equalTo(2500)).body("classNames.size()", equalTo(10))
+        .body("imageCount", equalTo(2500))
+        .body("classNames.size()", equalTo(10))
         .body("split.mode", equalTo("archive"))
         .body("statistics.sizes.'28 x 28'", equalTo(2500));
   }
 
   @Test
   void missingFileFieldIsExplained() {
-    Api.as().multiPart("name", "nothing").post("/api/datasets").then().statusCode(400)
+    Api.as()
+        .multiPart("name", "nothing")
+        .post("/api/datasets")
+        .then()
+        .statusCode(400)
         .body("error", containsString("multipart field 'file'"));
   }
 
   @Test
   void unknownDatasetIsA404() {
-    Api.as().get("/api/datasets/987654").then().statusCode(404).body("error", equalTo("dataset 987654 does not exist"));
+    Api.as()
+        .get("/api/datasets/987654")
+        .then()
+        .statusCode(404)
+        .body("error", equalTo("dataset 987654 does not exist"));
   }
 
   @Test
   void servesOneImageOfTheCanonicalArchiveByName() {
     long id = Api.uploadValid("images");
     String path = Api.as().get("/api/datasets/" + id).jsonPath().getString("gallery.cats[0]");
-    byte[] png = Api.as().get("/api/datasets/" + id + "/images?path=" + path).then().statusCode(200)
-        .contentType("image/png").extract().asByteArray();
+    byte[] png =
+        Api.as()
+            .get("/api/datasets/" + id + "/images?path=" + path)
+            .then()
+            .statusCode(200)
+            .contentType("image/png")
+            .extract()
+            .asByteArray();
     assertEquals((byte) 0x89, png[0], "a PNG");
-    Api.as().get("/api/datasets/" + id + "/images?path=train/cats/../../etc/passwd").then().statusCode(404);
+    Api.as()
+        .get("/api/datasets/" + id + "/images?path=train/cats/../../etc/passwd")
+        .then()
+        .statusCode(404);
     Api.as().get("/api/datasets/" + id + "/images").then().statusCode(400);
-    io.restassured.RestAssured.given().get("/api/datasets/" + id + "/images?path=" + path).then().statusCode(401);
+    io.restassured.RestAssured.given()
+        .get("/api/datasets/" + id + "/images?path=" + path)
+        .then()
+        .statusCode(401);
   }
 
   private Set<String> names(long id, String prefix) throws IOException {
     try (ZipFile zip = new ZipFile(Path.of(dataDir, "datasets", id + ".zip").toFile())) {
       Set<String> names = new TreeSet<>();
-      zip.stream().map(java.util.zip.ZipEntry::getName).filter(n -> n.startsWith(prefix)).forEach(names::add);
+      zip.stream()
+          .map(java.util.zip.ZipEntry::getName)
+          .filter(n -> n.startsWith(prefix))
+          .forEach(names::add);
       return names;
     }
   }

@@ -26,14 +26,24 @@ class InterruptedUploadTest {
     int rows = Api.as().get("/api/datasets").jsonPath().getList("$").size();
     List<Path> before = files();
     String boundary = "kiln-test-boundary";
-    byte[] head = ("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.zip\"\r\n"
-        + "Content-Type: application/zip\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"big.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n")
+            .getBytes(StandardCharsets.US_ASCII);
     long declared = 64L << 20;
     try (Socket socket = new Socket("127.0.0.1", RestAssured.port)) {
       OutputStream out = socket.getOutputStream();
-      out.write(("POST /api/datasets HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + Api.token()
-          + "\r\nContent-Type: multipart/form-data; boundary=" + boundary + "\r\nContent-Length: " + declared
-          + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+      out.write(
+          ("POST /api/datasets HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer "
+                  + Api.token()
+                  + "\r\nContent-Type: multipart/form-data; boundary="
+                  + boundary
+                  + "\r\nContent-Length: "
+                  + declared
+                  + "\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
       out.write(head);
       out.write(new byte[] {'P', 'K', 3, 4});
       byte[] chunk = new byte[1 << 16];
@@ -55,7 +65,10 @@ class InterruptedUploadTest {
   private List<Path> files() throws Exception {
     Path root = Path.of(dataDir);
     try (Stream<Path> walk = Files.walk(root)) {
-      return walk.filter(Files::isRegularFile).filter(p -> !p.startsWith(root.resolve("db"))).sorted().toList();
+      return walk.filter(Files::isRegularFile)
+          .filter(p -> !p.startsWith(root.resolve("db")))
+          .sorted()
+          .toList();
     }
   }
 }

@@ -24,8 +24,12 @@ class RunResourceTest {
 
   @Test
   void aDatasetAloneLaunchesARunWithDefaults() {
-    Api.as().contentType(ContentType.JSON).body(Map.of("datasetId", datasetId)).post("/api/runs")
-        .then().statusCode(201)
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("datasetId", datasetId))
+        .post("/api/runs")
+        .then()
+        .statusCode(201)
         .body("state", equalTo("queued"))
         .body("datasetId", equalTo((int) datasetId))
         .body("recipe.architecture", equalTo("small-cnn"))
@@ -37,9 +41,23 @@ class RunResourceTest {
 
   @Test
   void recipeFieldsOverrideDefaults() {
-    long id = Api.createRun(Map.of("datasetId", datasetId, "optimizer", "adam", "learningRate", 0.001, "epochs", 2,
-        "name", "adam try"));
-    Api.as().get("/api/runs/" + id).then().statusCode(200)
+    long id =
+        Api.createRun(
+            Map.of(
+                "datasetId",
+                datasetId,
+                "optimizer",
+                "adam",
+                "learningRate",
+                0.001,
+                "epochs",
+                2,
+                "name",
+                "adam try"));
+    Api.as()
+        .get("/api/runs/" + id)
+        .then()
+        .statusCode(200)
         .body("name", equalTo("adam try"))
         .body("recipe.optimizer", equalTo("adam"))
         .body("recipe.learningRate", equalTo(0.001f))
@@ -58,35 +76,67 @@ class RunResourceTest {
 
   @Test
   void unknownOrMissingDatasetIsRefused() {
-    Api.as().contentType(ContentType.JSON).body(Map.of("datasetId", 424242)).post("/api/runs")
-        .then().statusCode(400).body("error", equalTo("dataset 424242 does not exist"));
-    Api.as().contentType(ContentType.JSON).body(Map.of("epochs", 2)).post("/api/runs")
-        .then().statusCode(400).body("fields[0].field", equalTo("datasetId"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("datasetId", 424242))
+        .post("/api/runs")
+        .then()
+        .statusCode(400)
+        .body("error", equalTo("dataset 424242 does not exist"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("epochs", 2))
+        .post("/api/runs")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("datasetId"));
   }
 
   @Test
   void malformedJsonIsA400WithABody() {
-    Api.as().contentType(ContentType.JSON).body("{not json").post("/api/runs")
-        .then().statusCode(400).contentType(ContentType.JSON).body("error", containsString("malformed"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body("{not json")
+        .post("/api/runs")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
+        .body("error", containsString("malformed"));
   }
 
   @Test
   void aQueuedRunCancelsAtOnceAndOnlyOnce() {
     long id = Api.createRun(Map.of("datasetId", datasetId));
-    Api.as().post("/api/runs/" + id + "/cancel").then().statusCode(200).body("state", equalTo("cancelled"));
-    Api.as().post("/api/runs/" + id + "/cancel").then().statusCode(409)
+    Api.as()
+        .post("/api/runs/" + id + "/cancel")
+        .then()
+        .statusCode(200)
+        .body("state", equalTo("cancelled"));
+    Api.as()
+        .post("/api/runs/" + id + "/cancel")
+        .then()
+        .statusCode(409)
         .body("error", equalTo("run " + id + " has already ended (cancelled)"));
   }
 
   @Test
   void unknownRunIsA404() {
-    Api.as().get("/api/runs/999999").then().statusCode(404).body("error", equalTo("run 999999 does not exist"));
+    Api.as()
+        .get("/api/runs/999999")
+        .then()
+        .statusCode(404)
+        .body("error", equalTo("run 999999 does not exist"));
     Api.as().get("/api/runs/999999/model").then().statusCode(404);
   }
 
   private static void expectFieldError(Map<String, Object> body, String field) {
-    Api.as().contentType(ContentType.JSON).body(body).post("/api/runs")
-        .then().statusCode(400).contentType(ContentType.JSON)
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/runs")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
         .body("error", containsString("invalid recipe"))
         .body("fields.field", hasItem(field));
   }

@@ -16,9 +16,15 @@ public final class Api {
 
   public static synchronized String token() {
     if (token == null) {
-      token = given().contentType(ContentType.JSON)
-          .body(Map.of("username", "admin", "password", ADMIN_PASSWORD))
-          .post("/api/auth/login").then().statusCode(200).extract().path("token");
+      token =
+          given()
+              .contentType(ContentType.JSON)
+              .body(Map.of("username", "admin", "password", ADMIN_PASSWORD))
+              .post("/api/auth/login")
+              .then()
+              .statusCode(200)
+              .extract()
+              .path("token");
     }
     return token;
   }
@@ -38,14 +44,21 @@ public final class Api {
   }
 
   public static long createRun(Map<String, Object> body) {
-    Number id = as().contentType(ContentType.JSON).body(body).post("/api/runs")
-        .then().statusCode(201).extract().path("id");
+    Number id =
+        as().contentType(ContentType.JSON)
+            .body(body)
+            .post("/api/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
     return id.longValue();
   }
 
   /** Cancels every queued run so a protocol test's claim gets the run it created. */
   public static void cancelQueuedRuns() {
-    for (Object id : as().get("/api/runs").jsonPath().getList("findAll { it.state == 'queued' }.id")) {
+    for (Object id :
+        as().get("/api/runs").jsonPath().getList("findAll { it.state == 'queued' }.id")) {
       as().post("/api/runs/" + id + "/cancel").then().statusCode(200);
     }
   }

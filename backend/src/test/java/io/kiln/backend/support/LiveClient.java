@@ -16,27 +16,39 @@ public final class LiveClient implements AutoCloseable {
   private final WebSocket socket;
 
   public LiveClient(URI base, long runId, long afterSeq) {
-    URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "ws/runs/" + runId + "?afterSeq=" + afterSeq);
-    socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .header("Authorization", "Bearer " + Api.token())
-        .buildAsync(ws, new WebSocket.Listener() {
-          private final StringBuilder text = new StringBuilder();
+    URI ws =
+        URI.create(
+            base.toString().replaceFirst("^http", "ws")
+                + "ws/runs/"
+                + runId
+                + "?afterSeq="
+                + afterSeq);
+    socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .header("Authorization", "Bearer " + Api.token())
+            .buildAsync(
+                ws,
+                new WebSocket.Listener() {
+                  private final StringBuilder text = new StringBuilder();
 
-          @Override
-          public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-            text.append(data);
-            if (last) {
-              try {
-                inbox.add(new ObjectMapper().readTree(text.toString()));
-              } catch (Exception e) {
-                throw new IllegalStateException(e);
-              }
-              text.setLength(0);
-            }
-            webSocket.request(1);
-            return null;
-          }
-        }).join();
+                  @Override
+                  public CompletionStage<?> onText(
+                      WebSocket webSocket, CharSequence data, boolean last) {
+                    text.append(data);
+                    if (last) {
+                      try {
+                        inbox.add(new ObjectMapper().readTree(text.toString()));
+                      } catch (Exception e) {
+                        throw new IllegalStateException(e);
+                      }
+                      text.setLength(0);
+                    }
+                    webSocket.request(1);
+                    return null;
+                  }
+                })
+            .join();
   }
 
   /** The next message of a type ("snapshot", "metric", "run"), skipping others. */
@@ -60,6 +72,10 @@ public final class LiveClient implements AutoCloseable {
 
   @Override
   public void close() {
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    socket
+        .sendClose(WebSocket.NORMAL_CLOSURE, "bye")
+        .orTimeout(2, TimeUnit.SECONDS)
+        .exceptionally(e -> null)
+        .join();
   }
 }

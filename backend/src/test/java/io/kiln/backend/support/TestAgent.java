@@ -12,8 +12,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A protocol-speaking client over a real WebSocket, playing the agent's side in backend tests
- * (the real agent trains with DJL and is tested in gpu-agent and e2e-tests).
+ * A protocol-speaking client over a real WebSocket, playing the agent's side in backend tests (the
+ * real agent trains with DJL and is tested in gpu-agent and e2e-tests).
  */
 public final class TestAgent implements AutoCloseable {
   private final ProtocolCodec codec = new ProtocolCodec();
@@ -26,9 +26,12 @@ public final class TestAgent implements AutoCloseable {
     this.agentId = agentId;
     this.credential = credential;
     URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "ws/agent");
-    this.socket = HttpClient.newHttpClient().newWebSocketBuilder()
-        .header("Authorization", "Bearer " + credential)
-        .buildAsync(ws, new Listener()).join();
+    this.socket =
+        HttpClient.newHttpClient()
+            .newWebSocketBuilder()
+            .header("Authorization", "Bearer " + credential)
+            .buildAsync(ws, new Listener())
+            .join();
   }
 
   public synchronized void send(AgentMessage message) {
@@ -49,7 +52,11 @@ public final class TestAgent implements AutoCloseable {
 
   @Override
   public void close() {
-    socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").orTimeout(2, TimeUnit.SECONDS).exceptionally(e -> null).join();
+    socket
+        .sendClose(WebSocket.NORMAL_CLOSURE, "bye")
+        .orTimeout(2, TimeUnit.SECONDS)
+        .exceptionally(e -> null)
+        .join();
   }
 
   private final class Listener implements WebSocket.Listener {
@@ -67,16 +74,26 @@ public final class TestAgent implements AutoCloseable {
     }
   }
 
-
   /** Enrolls a new agent through the API, connects it and completes the hello. */
   public static TestAgent connect(URI base, String name) throws InterruptedException {
     String token = Api.as().post("/api/agents/enrollment-tokens").then().extract().path("token");
-    var body = io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON)
-        .body(java.util.Map.of("token", token, "name", name)).post("/api/agents/enroll").then().statusCode(201)
-        .extract().jsonPath();
+    var body =
+        io.restassured.RestAssured.given()
+            .contentType(io.restassured.http.ContentType.JSON)
+            .body(java.util.Map.of("token", token, "name", name))
+            .post("/api/agents/enroll")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
     TestAgent agent = new TestAgent(base, body.getLong("agentId"), body.getString("credential"));
-    agent.send(new io.kiln.core.protocol.AgentMessage.Hello(io.kiln.core.protocol.Protocol.VERSION, "test",
-        "test-host", java.util.List.of(new io.kiln.core.protocol.AgentMessage.DeviceInfo("cpu()", "cpu", "2 cores"))));
+    agent.send(
+        new io.kiln.core.protocol.AgentMessage.Hello(
+            io.kiln.core.protocol.Protocol.VERSION,
+            "test",
+            "test-host",
+            java.util.List.of(
+                new io.kiln.core.protocol.AgentMessage.DeviceInfo("cpu()", "cpu", "2 cores"))));
     agent.expect(io.kiln.core.protocol.BackendMessage.Welcome.class);
     return agent;
   }

@@ -85,7 +85,10 @@ public final class TestArchives {
     return encrypted ? flagEncrypted(bytes.toByteArray()) : bytes.toByteArray();
   }
 
-  /** Sets the "encrypted" flag (bit 0) in every local and central header, as a password-protected zip has. */
+  /**
+   * Sets the "encrypted" flag (bit 0) in every local and central header, as a password-protected
+   * zip has.
+   */
   private static byte[] flagEncrypted(byte[] zip) {
     for (int i = 0; i + 10 < zip.length; i++) {
       if (zip[i] == 'P' && zip[i + 1] == 'K' && zip[i + 2] == 3 && zip[i + 3] == 4) {
@@ -99,15 +102,17 @@ public final class TestArchives {
 
   public byte[] tarGz() {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
+    try (TarArchiveOutputStream tar =
+        new TarArchiveOutputStream(new GzipCompressorOutputStream(bytes))) {
       tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
       for (Entry e : entries) {
-        TarArchiveEntry entry = switch (e.type()) {
-          case 'l' -> new TarArchiveEntry(e.name(), TarConstants.LF_SYMLINK, true);
-          case 'h' -> new TarArchiveEntry(e.name(), TarConstants.LF_LINK, true);
-          case 'p' -> new TarArchiveEntry(e.name(), TarConstants.LF_FIFO, true);
-          default -> new TarArchiveEntry(e.name(), true);
-        };
+        TarArchiveEntry entry =
+            switch (e.type()) {
+              case 'l' -> new TarArchiveEntry(e.name(), TarConstants.LF_SYMLINK, true);
+              case 'h' -> new TarArchiveEntry(e.name(), TarConstants.LF_LINK, true);
+              case 'p' -> new TarArchiveEntry(e.name(), TarConstants.LF_FIFO, true);
+              default -> new TarArchiveEntry(e.name(), true);
+            };
         if (e.link() != null) {
           entry.setLinkName(e.link());
         }

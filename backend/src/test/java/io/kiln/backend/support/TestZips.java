@@ -36,7 +36,8 @@ public final class TestZips {
   }
 
   public byte[] bytes() {
-    try (ByteArrayOutputStream out = new ByteArrayOutputStream(); ZipOutputStream zip = new ZipOutputStream(out)) {
+    try (ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ZipOutputStream zip = new ZipOutputStream(out)) {
       for (Map.Entry<String, byte[]> e : entries.entrySet()) {
         zip.putNextEntry(new ZipEntry(e.getKey()));
         zip.write(e.getValue());

@@ -5,13 +5,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a run and returns the tuning suggestions that hold now, most severe first. Only
- * suggestions with a recipe change are returned: each can be applied as a new run in one click.
+ * Reads a run and returns the tuning suggestions that hold now, most severe first. Only suggestions
+ * with a recipe change are returned: each can be applied as a new run in one click.
  */
 public final class Advisor {
-  private static final List<Rule> RULES = List.of(new OverfittingRule(), new UnderfittingRule(),
-      new NotLearningRule(), new DivergenceRule(), new PlateauRule(), new LrFloorRule(), new UnstableRule(),
-      new BatchScalingRule(), new FineTuneRateRule());
+  private static final List<Rule> RULES =
+      List.of(
+          new OverfittingRule(),
+          new UnderfittingRule(),
+          new NotLearningRule(),
+          new DivergenceRule(),
+          new PlateauRule(),
+          new LrFloorRule(),
+          new UnstableRule(),
+          new BatchScalingRule(),
+          new FineTuneRateRule());
 
   private final Thresholds thresholds;
 

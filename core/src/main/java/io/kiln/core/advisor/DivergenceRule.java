@@ -46,20 +46,41 @@ final class DivergenceRule implements Rule {
       patch.set("gradientClipNorm", 5.0);
     }
     double start = losses.isEmpty() ? Double.NaN : losses.get(0);
-    String what = badStep > 0 ? "the loss became infinite or not a number at reported step " + badStep
-        : blown != null ? String.format("the validation loss reached %.3g after epoch %d, %.0f times the loss at the"
-            + " start (%.3g)", blown.valLoss(), blown.epoch(), blown.valLoss() / start, start)
-        : String.format("the loss shot up to %.3g, %.0f times its lowest value, at reported step %d", risen,
-            risen / lowest, risenAt);
-    String explanation = "Training blew up: " + what + ". The learning rate is too high for this network and"
-        + " data. Use a 10x lower rate, ramp it up with warmup (T6) and clip the gradients (T18).";
-    return Optional.of(new Suggestion(id(), List.of("T2", "T6", "T18"), "high", "Training diverged", explanation,
-        badStep > 0 ? Map.of("nonFiniteAtReport", badStep)
-            : blown != null ? Map.of("valLoss", blown.valLoss(), "startLoss", start, "epoch", blown.epoch())
-            : Map.of("risenTo", risen, "lowest", lowest, "atReport", risenAt), patch.build()));
+    String what =
+        badStep > 0
+            ? "the loss became infinite or not a number at reported step " + badStep
+            : blown != null
+                ? String.format(
+                    "the validation loss reached %.3g after epoch %d, %.0f times the loss at the"
+                        + " start (%.3g)",
+                    blown.valLoss(), blown.epoch(), blown.valLoss() / start, start)
+                : String.format(
+                    "the loss shot up to %.3g, %.0f times its lowest value, at reported step %d",
+                    risen, risen / lowest, risenAt);
+    String explanation =
+        "Training blew up: "
+            + what
+            + ". The learning rate is too high for this network and"
+            + " data. Use a 10x lower rate, ramp it up with warmup (T6) and clip the gradients (T18).";
+    return Optional.of(
+        new Suggestion(
+            id(),
+            List.of("T2", "T6", "T18"),
+            "high",
+            "Training diverged",
+            explanation,
+            badStep > 0
+                ? Map.of("nonFiniteAtReport", badStep)
+                : blown != null
+                    ? Map.of("valLoss", blown.valLoss(), "startLoss", start, "epoch", blown.epoch())
+                    : Map.of("risenTo", risen, "lowest", lowest, "atReport", risenAt),
+            patch.build()));
   }
 
-  /** The first epoch whose validation loss is not finite or above divergenceFactor x the first step's loss. */
+  /**
+   * The first epoch whose validation loss is not finite or above divergenceFactor x the first
+   * step's loss.
+   */
   private static EpochPoint blownValidation(RunHistory h, Thresholds t) {
     if (h.stepLosses().isEmpty() || !Double.isFinite(h.stepLosses().get(0))) {
       return null;

@@ -15,20 +15,35 @@ final class FineTuneRateRule implements Rule {
   public Optional<Suggestion> evaluate(RunHistory h, RunContext c, Thresholds t) {
     var r = c.recipe();
     double safe = t.fineTuneRate() * r.batchSize() / 256.0;
-    if (!r.usesPretrainedWeights() || c.trainImages() >= t.smallDataset() || r.effectiveLearningRate() <= 2 * safe) {
+    if (!r.usesPretrainedWeights()
+        || c.trainImages() >= t.smallDataset()
+        || r.effectiveLearningRate() <= 2 * safe) {
       return Optional.empty();
     }
     Patch patch = new Patch(r).scaleLearningRate(safe / r.effectiveLearningRate());
     if (r.headOnlyEpochs() == 0 && r.epochs() > 2) {
       patch.set("headOnlyEpochs", (long) Math.min(3, r.epochs() / 3));
     }
-    String explanation = String.format("Only %d training images, starting from pretrained weights, with a"
-        + " learning rate of %.3g: large steps on little data destroy what the pretrained network knows. Use"
-        + " about 0.001 per 256 images (T13) and train the new classifier alone first (T14).", c.trainImages(),
-        r.effectiveLearningRate());
-    return Optional.of(new Suggestion(id(), List.of("T13", "T14"), "medium",
-        "Learning rate too high for fine-tuning a small dataset", explanation, Map.of("trainImages",
-            c.trainImages(), "learningRate", r.effectiveLearningRate(), "suggested", Patch.round(safe)),
-        patch.build()));
+    String explanation =
+        String.format(
+            "Only %d training images, starting from pretrained weights, with a"
+                + " learning rate of %.3g: large steps on little data destroy what the pretrained network knows. Use"
+                + " about 0.001 per 256 images (T13) and train the new classifier alone first (T14).",
+            c.trainImages(), r.effectiveLearningRate());
+    return Optional.of(
+        new Suggestion(
+            id(),
+            List.of("T13", "T14"),
+            "medium",
+            "Learning rate too high for fine-tuning a small dataset",
+            explanation,
+            Map.of(
+                "trainImages",
+                c.trainImages(),
+                "learningRate",
+                r.effectiveLearningRate(),
+                "suggested",
+                Patch.round(safe)),
+            patch.build()));
   }
 }

@@ -4,7 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** A1: training accuracy well above validation with the gap growing, or validation loss rising while training loss falls. */
+/**
+ * A1: training accuracy well above validation with the gap growing, or validation loss rising while
+ * training loss falls.
+ */
 final class OverfittingRule implements Rule {
   @Override
   public String id() {
@@ -19,8 +22,10 @@ final class OverfittingRule implements Rule {
     }
     EpochPoint last = h.fromEnd(0);
     EpochPoint earlier = h.fromEnd(n - 1);
-    boolean gapGrowing = last.gap() >= t.overfitGap() && last.gap() - earlier.gap() >= t.gapGrowth()
-        && last.gap() >= h.fromEnd(1).gap() - 0.005;
+    boolean gapGrowing =
+        last.gap() >= t.overfitGap()
+            && last.gap() - earlier.gap() >= t.gapGrowth()
+            && last.gap() >= h.fromEnd(1).gap() - 0.005;
     boolean valLossRising = true;
     for (int i = 0; i < n - 1; i++) {
       valLossRising &= h.fromEnd(i).valLoss() > h.fromEnd(i + 1).valLoss();
@@ -32,20 +37,43 @@ final class OverfittingRule implements Rule {
     var r = c.recipe();
     Patch patch = new Patch(r).set("weightDecay", r.weightDecay() > 0 ? r.weightDecay() * 3 : 1e-4);
     if (r.cutmixAlpha() == 0) {
-      patch.set("cutmixAlpha", 1.0).set("cutmixProbability", r.mixupAlpha() > 0 ? 1 - r.mixupProbability() : 1.0);
+      patch
+          .set("cutmixAlpha", 1.0)
+          .set("cutmixProbability", r.mixupAlpha() > 0 ? 1 - r.mixupProbability() : 1.0);
     }
     if (r.labelSmoothing() == 0 && Patch.largeModel(r)) {
       patch.set("labelSmoothing", 0.1);
     }
     patch.set("earlyStopping", true);
-    String explanation = String.format("The model is memorising the training images: it is right on %.0f%% of"
-        + " them but only %.0f%% of the images it has not seen, and the gap keeps growing. Stronger"
-        + " regularization (more weight decay, T9), harder augmentation (CutMix, T12)%s and early stopping (T15)"
-        + " usually close it; more data or pretrained weights (T13) help too.",
-        last.trainAccuracy() * 100, last.valAccuracy() * 100, Patch.largeModel(r) ? ", label smoothing (T10)" : "");
-    return Optional.of(new Suggestion(id(), List.of("T9", "T12", "T10", "T15", "T13"), "medium", "Overfitting",
-        explanation, Map.of("epoch", last.epoch(), "trainAccuracy", last.trainAccuracy(), "valAccuracy",
-            last.valAccuracy(), "gap", last.gap(), "gapEpochsAgo", earlier.gap(), "valLossRising", valLossRising),
-        patch.build()));
+    String explanation =
+        String.format(
+            "The model is memorising the training images: it is right on %.0f%% of"
+                + " them but only %.0f%% of the images it has not seen, and the gap keeps growing. Stronger"
+                + " regularization (more weight decay, T9), harder augmentation (CutMix, T12)%s and early stopping (T15)"
+                + " usually close it; more data or pretrained weights (T13) help too.",
+            last.trainAccuracy() * 100,
+            last.valAccuracy() * 100,
+            Patch.largeModel(r) ? ", label smoothing (T10)" : "");
+    return Optional.of(
+        new Suggestion(
+            id(),
+            List.of("T9", "T12", "T10", "T15", "T13"),
+            "medium",
+            "Overfitting",
+            explanation,
+            Map.of(
+                "epoch",
+                last.epoch(),
+                "trainAccuracy",
+                last.trainAccuracy(),
+                "valAccuracy",
+                last.valAccuracy(),
+                "gap",
+                last.gap(),
+                "gapEpochsAgo",
+                earlier.gap(),
+                "valLossRising",
+                valLossRising),
+            patch.build()));
   }
 }

@@ -8,7 +8,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Builds a recipe patch that is valid by construction: only real changes, round numbers, a consistent floor. */
+/**
+ * Builds a recipe patch that is valid by construction: only real changes, round numbers, a
+ * consistent floor.
+ */
 final class Patch {
   private final Recipe base;
   private final Map<String, Object> changes = new LinkedHashMap<>();
@@ -55,8 +58,12 @@ final class Patch {
 
   /** True when the recipe uses one of the stronger augmentations (T12). */
   static boolean strongAugmentation(Recipe r) {
-    return r.cutmixAlpha() > 0 || r.mixupAlpha() > 0 || !"none".equals(r.autoAugment())
-        || r.randomErasingProbability() > 0 || r.gridMaskProbability() > 0 || r.hideAndSeekProbability() > 0;
+    return r.cutmixAlpha() > 0
+        || r.mixupAlpha() > 0
+        || !"none".equals(r.autoAugment())
+        || r.randomErasingProbability() > 0
+        || r.gridMaskProbability() > 0
+        || r.hideAndSeekProbability() > 0;
   }
 
   static boolean largeModel(Recipe r) {

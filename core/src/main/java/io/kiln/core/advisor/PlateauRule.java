@@ -37,14 +37,27 @@ final class PlateauRule implements Rule {
     } else if ("constant".equals(r.schedule())) {
       patch.set("schedule", "cosine");
     } else {
-      patch.set("schedule", "plateau").set("plateauMetric", Metric.VAL_ACCURACY.key()).set("plateauMode", "max")
+      patch
+          .set("schedule", "plateau")
+          .set("plateauMetric", Metric.VAL_ACCURACY.key())
+          .set("plateauMode", "max")
           .set("plateauPatience", 2L);
     }
-    String explanation = String.format("Validation accuracy has stayed between %.1f%% and %.1f%% for %d epochs"
-        + " while the learning rate is still %.3g, near its start. A lower rate lets the model settle into a"
-        + " better solution: reduce it when progress stalls (T7) or decay it smoothly (T4); if it is already at"
-        + " its floor, stop early (T15).", lo * 100, hi * 100, n, last.lr());
-    return Optional.of(new Suggestion(id(), List.of("T7", "T4", "T15"), "low", "Progress has stalled", explanation,
-        Map.of("epochs", n, "valAccuracyLow", lo, "valAccuracyHigh", hi, "lr", last.lr()), patch.build()));
+    String explanation =
+        String.format(
+            "Validation accuracy has stayed between %.1f%% and %.1f%% for %d epochs"
+                + " while the learning rate is still %.3g, near its start. A lower rate lets the model settle into a"
+                + " better solution: reduce it when progress stalls (T7) or decay it smoothly (T4); if it is already at"
+                + " its floor, stop early (T15).",
+            lo * 100, hi * 100, n, last.lr());
+    return Optional.of(
+        new Suggestion(
+            id(),
+            List.of("T7", "T4", "T15"),
+            "low",
+            "Progress has stalled",
+            explanation,
+            Map.of("epochs", n, "valAccuracyLow", lo, "valAccuracyHigh", hi, "lr", last.lr()),
+            patch.build()));
   }
 }

@@ -11,8 +11,14 @@ import java.util.Map;
  *     or "low" (an improvement)
  * @param evidence the numbers and epochs that triggered the rule
  */
-public record Suggestion(String ruleId, List<String> trickIds, String severity, String title, String explanation,
-    Map<String, Object> evidence, Map<String, Object> patch) {
+public record Suggestion(
+    String ruleId,
+    List<String> trickIds,
+    String severity,
+    String title,
+    String explanation,
+    Map<String, Object> evidence,
+    Map<String, Object> patch) {
 
   public Suggestion {
     trickIds = List.copyOf(trickIds);

@@ -20,8 +20,11 @@ final class UnderfittingRule implements Rule {
     EpochPoint previous = h.fromEnd(1);
     boolean aboveChance = last.valAccuracy() > c.chance() + t.chanceMargin();
     boolean trainBelowVal = last.gap() < -0.01 && previous.gap() < -0.01;
-    boolean lowAndRising = h.finished() && last.trainAccuracy() < t.underfitAccuracy()
-        && last.valAccuracy() - previous.valAccuracy() > 0.005 && last.trainAccuracy() > previous.trainAccuracy();
+    boolean lowAndRising =
+        h.finished()
+            && last.trainAccuracy() < t.underfitAccuracy()
+            && last.valAccuracy() - previous.valAccuracy() > 0.005
+            && last.trainAccuracy() > previous.trainAccuracy();
     if (!aboveChance || !(trainBelowVal || lowAndRising)) {
       return Optional.empty();
     }
@@ -42,16 +45,34 @@ final class UnderfittingRule implements Rule {
     if (lowAndRising) {
       patch.set("epochs", (long) Math.min(1000, Math.ceil(r.epochs() * 1.5)));
     }
-    String explanation = trainBelowVal
-        ? String.format("The model does worse on its own training images (%.0f%%) than on unseen ones (%.0f%%):"
-            + " regularization and augmentation are holding it back. Lower weight decay (T9), weaker augmentation"
-            + " and a larger crop area (T11), no label smoothing (T10); a larger model may help (T19).",
-            last.trainAccuracy() * 100, last.valAccuracy() * 100)
-        : String.format("Training ended while accuracy was still climbing (%.0f%% on training images): the model"
-            + " has not learned all it can. Train longer and regularize less (T9, T11, T10); a larger model may"
-            + " help (T19).", last.trainAccuracy() * 100);
-    return Optional.of(new Suggestion(id(), List.of("T9", "T11", "T10", "T19"), "medium", "Underfitting",
-        explanation, Map.of("epoch", last.epoch(), "trainAccuracy", last.trainAccuracy(), "valAccuracy",
-            last.valAccuracy(), "stillRising", lowAndRising), patch.build()));
+    String explanation =
+        trainBelowVal
+            ? String.format(
+                "The model does worse on its own training images (%.0f%%) than on unseen ones (%.0f%%):"
+                    + " regularization and augmentation are holding it back. Lower weight decay (T9), weaker augmentation"
+                    + " and a larger crop area (T11), no label smoothing (T10); a larger model may help (T19).",
+                last.trainAccuracy() * 100, last.valAccuracy() * 100)
+            : String.format(
+                "Training ended while accuracy was still climbing (%.0f%% on training images): the model"
+                    + " has not learned all it can. Train longer and regularize less (T9, T11, T10); a larger model may"
+                    + " help (T19).",
+                last.trainAccuracy() * 100);
+    return Optional.of(
+        new Suggestion(
+            id(),
+            List.of("T9", "T11", "T10", "T19"),
+            "medium",
+            "Underfitting",
+            explanation,
+            Map.of(
+                "epoch",
+                last.epoch(),
+                "trainAccuracy",
+                last.trainAccuracy(),
+                "valAccuracy",
+                last.valAccuracy(),
+                "stillRising",
+                lowAndRising),
+            patch.build()));
   }
 }

@@ -24,7 +24,11 @@ public final class ExifOrientation {
       if (marker == 0xda || length < 2) {
         return 1;
       }
-      if (marker == 0xe1 && pos + 10 <= b.length && b[pos + 4] == 'E' && b[pos + 5] == 'x' && b[pos + 6] == 'i'
+      if (marker == 0xe1
+          && pos + 10 <= b.length
+          && b[pos + 4] == 'E'
+          && b[pos + 5] == 'x'
+          && b[pos + 6] == 'i'
           && b[pos + 7] == 'f') {
         return fromTiff(b, pos + 10, Math.min(b.length, pos + 2 + length));
       }
@@ -65,7 +69,10 @@ public final class ExifOrientation {
     return value;
   }
 
-  /** The image turned as its orientation asks (2-8), every pixel copied exactly; 1 returns it as it is. */
+  /**
+   * The image turned as its orientation asks (2-8), every pixel copied exactly; 1 returns it as it
+   * is.
+   */
   public static BufferedImage upright(BufferedImage src, int orientation) {
     if (orientation < 2 || orientation > 8) {
       return src;
@@ -82,13 +89,34 @@ public final class ExifOrientation {
         int dx;
         int dy;
         switch (orientation) {
-          case 2 -> { dx = w - 1 - x; dy = y; }
-          case 3 -> { dx = w - 1 - x; dy = h - 1 - y; }
-          case 4 -> { dx = x; dy = h - 1 - y; }
-          case 5 -> { dx = y; dy = x; }
-          case 6 -> { dx = h - 1 - y; dy = x; }
-          case 7 -> { dx = h - 1 - y; dy = w - 1 - x; }
-          default -> { dx = y; dy = w - 1 - x; }
+          case 2 -> {
+            dx = w - 1 - x;
+            dy = y;
+          }
+          case 3 -> {
+            dx = w - 1 - x;
+            dy = h - 1 - y;
+          }
+          case 4 -> {
+            dx = x;
+            dy = h - 1 - y;
+          }
+          case 5 -> {
+            dx = y;
+            dy = x;
+          }
+          case 6 -> {
+            dx = h - 1 - y;
+            dy = x;
+          }
+          case 7 -> {
+            dx = h - 1 - y;
+            dy = w - 1 - x;
+          }
+          default -> {
+            dx = y;
+            dy = w - 1 - x;
+          }
         }
         raster.setDataElements(dx, dy, pixel);
       }

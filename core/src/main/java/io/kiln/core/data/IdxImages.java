@@ -8,16 +8,27 @@ import java.util.List;
 import java.util.zip.GZIPInputStream;
 
 /**
- * Gray images and labels in the gzipped IDX format of (Fashion-)MNIST, as the Debian package
- * {@code dataset-fashion-mnist} installs them.
+ * Gray images and labels in the gzipped IDX format of (Fashion-)MNIST, as the Debian package {@code
+ * dataset-fashion-mnist} installs them.
  *
  * @param pixels one row-major array of {@code rows * cols} bytes per image
  */
 public record IdxImages(int rows, int cols, byte[][] pixels, int[] labels) {
   /** The Debian package's folder. */
   public static final Path FASHION_MNIST = Path.of("/usr/share/datasets/fashion-mnist");
-  public static final List<String> FASHION_CLASSES = List.of("t-shirt", "trouser", "pullover", "dress", "coat",
-      "sandal", "shirt", "sneaker", "bag", "ankle-boot");
+
+  public static final List<String> FASHION_CLASSES =
+      List.of(
+          "t-shirt",
+          "trouser",
+          "pullover",
+          "dress",
+          "coat",
+          "sandal",
+          "shirt",
+          "sneaker",
+          "bag",
+          "ankle-boot");
 
   public int count() {
     return labels.length;
@@ -28,10 +39,13 @@ public record IdxImages(int rows, int cols, byte[][] pixels, int[] labels) {
     Path images = dir.resolve(split + "-images-idx3-ubyte.gz");
     Path labels = dir.resolve(split + "-labels-idx1-ubyte.gz");
     if (!Files.exists(images) || !Files.exists(labels)) {
-      throw new IOException(images + " not found: install the Debian package dataset-fashion-mnist");
+      throw new IOException(
+          images + " not found: install the Debian package dataset-fashion-mnist");
     }
-    try (DataInputStream in = new DataInputStream(new GZIPInputStream(Files.newInputStream(images), 1 << 16));
-        DataInputStream lab = new DataInputStream(new GZIPInputStream(Files.newInputStream(labels)))) {
+    try (DataInputStream in =
+            new DataInputStream(new GZIPInputStream(Files.newInputStream(images), 1 << 16));
+        DataInputStream lab =
+            new DataInputStream(new GZIPInputStream(Files.newInputStream(labels)))) {
       if (in.readInt() != 0x803 || lab.readInt() != 0x801) {
         throw new IOException(images + " is not an IDX image file");
       }

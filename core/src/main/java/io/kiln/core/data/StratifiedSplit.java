@@ -37,12 +37,13 @@ public final class StratifiedSplit {
 
   /**
    * Train / validation / test split per class (T16: keep a separate test split, so a lucky
-   * validation spike is not mistaken for quality). Each split takes {@code round(n * fraction)} of a
-   * class's n samples, so proportions are within one sample of the target; a class of three or
+   * validation spike is not mistaken for quality). Each split takes {@code round(n * fraction)} of
+   * a class's n samples, so proportions are within one sample of the target; a class of three or
    * more keeps at least one sample in every split with a non-zero fraction, a class of two gives
    * one to validation and none to test.
    */
-  public static ThreeWay of(int[] labels, double validationFraction, double testFraction, long seed) {
+  public static ThreeWay of(
+      int[] labels, double validationFraction, double testFraction, long seed) {
     TreeMap<Integer, List<Integer>> byClass = new TreeMap<>();
     for (int i = 0; i < labels.length; i++) {
       byClass.computeIfAbsent(labels[i], k -> new ArrayList<>()).add(i);

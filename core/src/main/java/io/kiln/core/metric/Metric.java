@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
  * Every value a metric point can carry, defined once: the name on the wire, in the database, the
  * CSV export and the browser; which kind of point carries it; its unit; and which way is better.
  * The agent writes these, the backend stores and reads them, the advisor and the estimate use them,
- * and a test checks the browser's copy ({@code frontend/src/metrics.ts}) against this list. Adding a
- * metric is adding a constant here.
+ * and a test checks the browser's copy ({@code frontend/src/metrics.ts}) against this list. Adding
+ * a metric is adding a constant here.
  */
 public enum Metric {
   /** Mean training loss over the steps since the last step point. */
@@ -21,7 +21,8 @@ public enum Metric {
   /** The learning rate in effect (at the step, or at the end of the epoch). */
   LR("lr", Scope.BOTH, Unit.RATE, Better.NEITHER, "learning rate"),
   /** Training images per second (since the last step point, or over the epoch's training). */
-  IMAGES_PER_SECOND("imagesPerSecond", Scope.BOTH, Unit.IMAGES_PER_SECOND, Better.HIGHER, "training speed"),
+  IMAGES_PER_SECOND(
+      "imagesPerSecond", Scope.BOTH, Unit.IMAGES_PER_SECOND, Better.HIGHER, "training speed"),
   /** Mean training loss over the epoch. */
   TRAIN_LOSS("trainLoss", Scope.EPOCH, Unit.LOSS, Better.LOWER, "training loss"),
   /** Share of training images classified correctly during the epoch (under augmentation). */
@@ -35,13 +36,16 @@ public enum Metric {
   /** 1 when only the new head was trained this epoch (T13, T14), else 0. */
   HEAD_ONLY("headOnly", Scope.EPOCH, Unit.FLAG, Better.NEITHER, "head-only epoch"),
   /** Present when ReduceLROnPlateau cut the rate after this epoch: the new scale (T7). */
-  LR_REDUCED("lrReduced", Scope.EPOCH, Unit.FACTOR, Better.NEITHER, "learning rate reduced to this share"),
+  LR_REDUCED(
+      "lrReduced", Scope.EPOCH, Unit.FACTOR, Better.NEITHER, "learning rate reduced to this share"),
   /** Present (1) when early stopping ended training after this epoch (T15). */
   EARLY_STOP("earlyStop", Scope.EPOCH, Unit.FLAG, Better.NEITHER, "stopped early");
 
   /** Which metric points carry a value. */
   public enum Scope {
-    STEP, EPOCH, BOTH;
+    STEP,
+    EPOCH,
+    BOTH;
 
     public boolean in(String kind) {
       return this == BOTH || name().equalsIgnoreCase(kind);
@@ -49,13 +53,27 @@ public enum Metric {
   }
 
   /** What a value measures. */
-  public enum Unit { LOSS, FRACTION, RATE, IMAGES_PER_SECOND, SECONDS, NORM, FLAG, FACTOR }
+  public enum Unit {
+    LOSS,
+    FRACTION,
+    RATE,
+    IMAGES_PER_SECOND,
+    SECONDS,
+    NORM,
+    FLAG,
+    FACTOR
+  }
 
   /** Which direction is an improvement (for a chart, the advisor or early stopping). */
-  public enum Better { HIGHER, LOWER, NEITHER }
+  public enum Better {
+    HIGHER,
+    LOWER,
+    NEITHER
+  }
 
-  private static final Map<String, Metric> BY_KEY = Arrays.stream(values())
-      .collect(Collectors.toUnmodifiableMap(Metric::key, Function.identity()));
+  private static final Map<String, Metric> BY_KEY =
+      Arrays.stream(values())
+          .collect(Collectors.toUnmodifiableMap(Metric::key, Function.identity()));
 
   private final String key;
   private final Scope scope;

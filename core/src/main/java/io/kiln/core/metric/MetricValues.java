@@ -20,7 +20,9 @@ public final class MetricValues {
     return this;
   }
 
-  /** Adds the value only when it is a finite number (e.g. a gradient norm not measured this step). */
+  /**
+   * Adds the value only when it is a finite number (e.g. a gradient norm not measured this step).
+   */
   public MetricValues putIfFinite(Metric metric, double value) {
     return Double.isFinite(value) ? put(metric, value) : this;
   }

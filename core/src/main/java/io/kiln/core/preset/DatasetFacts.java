@@ -4,6 +4,7 @@ package io.kiln.core.preset;
 public record DatasetFacts(int trainImages, int classes) {
   /** Fewer training images than this count as a small dataset (T13). */
   public static final int SMALL = 1000;
+
   /** More training images than this count as a large dataset (T13). */
   public static final int LARGE = 100_000;
 }

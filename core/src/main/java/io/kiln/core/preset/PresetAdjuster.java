@@ -13,9 +13,9 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Fits a preset to a dataset and to the user's own choices, one documented rule at a time. A
- * field the user set is never changed; every change is returned with its reason so the user can
- * undo it (by naming its field in {@code undo}).
+ * Fits a preset to a dataset and to the user's own choices, one documented rule at a time. A field
+ * the user set is never changed; every change is returned with its reason so the user can undo it
+ * (by naming its field in {@code undo}).
  *
  * <ul>
  *   <li>T8: a batch size other than the preset's, without a new learning rate, scales the rate
@@ -31,6 +31,7 @@ import java.util.TreeSet;
 public final class PresetAdjuster {
   /** Batch sizes from here on count as large (T6). */
   public static final int LARGE_BATCH = 512;
+
   /** The small-dataset fine-tuning rate per 256 images (T13). */
   public static final double SMALL_DATA_RATE = 0.001;
 
@@ -44,7 +45,8 @@ public final class PresetAdjuster {
    */
   public record Result(Recipe recipe, List<Adjustment> applied, List<Adjustment> undone) {}
 
-  public static Result adjust(Preset preset, Map<String, ?> overrides, DatasetFacts facts, Set<String> undo) {
+  public static Result adjust(
+      Preset preset, Map<String, ?> overrides, DatasetFacts facts, Set<String> undo) {
     Recipe base = PresetRules.recipeOf(preset.fields());
     Map<String, Object> merged = new LinkedHashMap<>(preset.fields());
     merged.putAll(overrides);
@@ -54,60 +56,150 @@ public final class PresetAdjuster {
     Map<String, Object> changes = new LinkedHashMap<>();
     double presetBatch = base.batchSize();
     // T8
-    if (recipe.batchSize() != presetBatch && !userSet.contains("learningRate") && !"linear".equals(recipe.lrScaling())) {
+    if (recipe.batchSize() != presetBatch
+        && !userSet.contains("learningRate")
+        && !"linear".equals(recipe.lrScaling())) {
       double scaled = round(recipe.learningRate() * recipe.batchSize() / presetBatch);
-      propose(proposed, changes, recipe, "learningRate", scaled, "T8", "the batch is " + recipe.batchSize()
-          + " instead of the preset's " + (int) presetBatch + ", so the learning rate scales with it (linear"
-          + " scaling rule)");
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "learningRate",
+          scaled,
+          "T8",
+          "the batch is "
+              + recipe.batchSize()
+              + " instead of the preset's "
+              + (int) presetBatch
+              + ", so the learning rate scales with it (linear"
+              + " scaling rule)");
     }
     // T13
-    double per256 = "linear".equals(recipe.lrScaling()) ? recipe.learningRate()
-        : recipe.learningRate() * 256.0 / recipe.batchSize();
-    if (facts.trainImages() < DatasetFacts.SMALL && recipe.usesPretrainedWeights() && per256 > 2 * SMALL_DATA_RATE
+    double per256 =
+        "linear".equals(recipe.lrScaling())
+            ? recipe.learningRate()
+            : recipe.learningRate() * 256.0 / recipe.batchSize();
+    if (facts.trainImages() < DatasetFacts.SMALL
+        && recipe.usesPretrainedWeights()
+        && per256 > 2 * SMALL_DATA_RATE
         && !userSet.contains("learningRate")) {
-      double rate = "linear".equals(recipe.lrScaling()) ? SMALL_DATA_RATE
-          : round(SMALL_DATA_RATE * recipe.batchSize() / 256.0);
-      propose(proposed, changes, recipe, "learningRate", rate, "T13", "only " + facts.trainImages() + " training"
-          + " images on pretrained weights: a small rate (0.001 per 256 images) keeps what the weights already know");
+      double rate =
+          "linear".equals(recipe.lrScaling())
+              ? SMALL_DATA_RATE
+              : round(SMALL_DATA_RATE * recipe.batchSize() / 256.0);
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "learningRate",
+          rate,
+          "T13",
+          "only "
+              + facts.trainImages()
+              + " training"
+              + " images on pretrained weights: a small rate (0.001 per 256 images) keeps what the weights already know");
     }
     // T6
-    if (recipe.batchSize() >= LARGE_BATCH && recipe.warmupEpochs() == 0 && !userSet.contains("warmupEpochs")) {
+    if (recipe.batchSize() >= LARGE_BATCH
+        && recipe.warmupEpochs() == 0
+        && !userSet.contains("warmupEpochs")) {
       double warmup = Math.min(5, Math.max(1, recipe.fullEpochs() / 4));
-      propose(proposed, changes, recipe, "warmupEpochs", warmup, "T6", "batch " + recipe.batchSize() + " is large;"
-          + " ramping the rate up over the first epochs keeps the start stable");
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "warmupEpochs",
+          warmup,
+          "T6",
+          "batch "
+              + recipe.batchSize()
+              + " is large;"
+              + " ramping the rate up over the first epochs keeps the start stable");
     }
     // T10
     boolean large = "resnet-50".equals(recipe.architecture());
     if (!userSet.contains("labelSmoothing")) {
       if (large && recipe.labelSmoothing() == 0) {
-        propose(proposed, changes, recipe, "labelSmoothing", 0.1, "T10", "ResNet-50 is large enough to gain from"
-            + " label smoothing 0.1");
+        propose(
+            proposed,
+            changes,
+            recipe,
+            "labelSmoothing",
+            0.1,
+            "T10",
+            "ResNet-50 is large enough to gain from" + " label smoothing 0.1");
       } else if (!large && recipe.labelSmoothing() > 0 && userSet.contains("architecture")) {
-        propose(proposed, changes, recipe, "labelSmoothing", 0.0, "T10", "label smoothing can hurt small models"
-            + " such as " + recipe.architecture());
+        propose(
+            proposed,
+            changes,
+            recipe,
+            "labelSmoothing",
+            0.0,
+            "T10",
+            "label smoothing can hurt small models" + " such as " + recipe.architecture());
       }
     }
     // T17
-    if (recipe.epochs() != base.epochs() && !userSet.contains("milestones") && "piecewise".equals(recipe.schedule())) {
+    if (recipe.epochs() != base.epochs()
+        && !userSet.contains("milestones")
+        && "piecewise".equals(recipe.schedule())) {
       List<Long> scaled = scaleMilestones(base.milestones(), base.epochs(), recipe.epochs());
-      propose(proposed, changes, recipe, "milestones", scaled, "T17", "training is " + recipe.epochs() + " epochs,"
-          + " not " + base.epochs() + ", so the decay points move with it");
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "milestones",
+          scaled,
+          "T17",
+          "training is "
+              + recipe.epochs()
+              + " epochs,"
+              + " not "
+              + base.epochs()
+              + ", so the decay points move with it");
     }
-    if (recipe.epochs() != base.epochs() && recipe.warmupEpochs() > 0 && !userSet.contains("warmupEpochs")
+    if (recipe.epochs() != base.epochs()
+        && recipe.warmupEpochs() > 0
+        && !userSet.contains("warmupEpochs")
         && !changes.containsKey("warmupEpochs")) {
-      double scaled = Math.max(1, Math.round(recipe.warmupEpochs() * recipe.epochs() / base.epochs()));
-      propose(proposed, changes, recipe, "warmupEpochs", scaled, "T17", "training is " + recipe.epochs()
-          + " epochs, not " + base.epochs() + ", so warmup keeps its share of the schedule");
+      double scaled =
+          Math.max(1, Math.round(recipe.warmupEpochs() * recipe.epochs() / base.epochs()));
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "warmupEpochs",
+          scaled,
+          "T17",
+          "training is "
+              + recipe.epochs()
+              + " epochs, not "
+              + base.epochs()
+              + ", so warmup keeps its share of the schedule");
     }
     if (recipe.headOnlyEpochs() >= recipe.epochs() && !userSet.contains("headOnlyEpochs")) {
-      propose(proposed, changes, recipe, "headOnlyEpochs", (long) Math.max(0, recipe.epochs() / 4), "T17",
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "headOnlyEpochs",
+          (long) Math.max(0, recipe.epochs() / 4),
+          "T17",
           "the head-only stage must leave epochs that train every layer");
     }
-    double warmup = ((Number) changes.getOrDefault("warmupEpochs", recipe.warmupEpochs())).doubleValue();
-    int head = ((Number) changes.getOrDefault("headOnlyEpochs", recipe.headOnlyEpochs())).intValue();
+    double warmup =
+        ((Number) changes.getOrDefault("warmupEpochs", recipe.warmupEpochs())).doubleValue();
+    int head =
+        ((Number) changes.getOrDefault("headOnlyEpochs", recipe.headOnlyEpochs())).intValue();
     if (warmup > 0 && warmup >= recipe.epochs() - head && !userSet.contains("warmupEpochs")) {
-      propose(proposed, changes, recipe, "warmupEpochs", (double) Math.max(0, (recipe.epochs() - head) / 4),
-          "T17", "warmup must be shorter than the " + (recipe.epochs() - head) + " epochs it belongs to");
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "warmupEpochs",
+          (double) Math.max(0, (recipe.epochs() - head) / 4),
+          "T17",
+          "warmup must be shorter than the " + (recipe.epochs() - head) + " epochs it belongs to");
     }
     return apply(recipe, proposed, undo);
   }
@@ -125,9 +217,11 @@ public final class PresetAdjuster {
       }
     }
     Recipe adjusted = FIELDS.parseFields(kept, recipe);
-    if (kept.containsKey("learningRate") && adjusted.minLearningRate() >= adjusted.effectiveLearningRate()) {
-      adjusted = FIELDS.parseFields(Map.of("minLearningRate", round(adjusted.effectiveLearningRate() / 100)),
-          adjusted);
+    if (kept.containsKey("learningRate")
+        && adjusted.minLearningRate() >= adjusted.effectiveLearningRate()) {
+      adjusted =
+          FIELDS.parseFields(
+              Map.of("minLearningRate", round(adjusted.effectiveLearningRate() / 100)), adjusted);
     }
     List<FieldError> errors = adjusted.validate();
     if (!errors.isEmpty()) {
@@ -136,11 +230,23 @@ public final class PresetAdjuster {
     return new Result(adjusted, List.copyOf(applied), List.copyOf(undone));
   }
 
-  /** Later rules about the same field replace earlier ones (T13's small-data rate wins over T8's scaling). */
-  private static void propose(List<Adjustment> proposed, Map<String, Object> changes, Recipe recipe, String field,
-      Object to, String trick, String why) {
+  /**
+   * Later rules about the same field replace earlier ones (T13's small-data rate wins over T8's
+   * scaling).
+   */
+  private static void propose(
+      List<Adjustment> proposed,
+      Map<String, Object> changes,
+      Recipe recipe,
+      String field,
+      Object to,
+      String trick,
+      String why) {
     Object from = recipe.toMap().get(field);
-    if (from.equals(to) || (from instanceof Number f && to instanceof Number t && f.doubleValue() == t.doubleValue())) {
+    if (from.equals(to)
+        || (from instanceof Number f
+            && to instanceof Number t
+            && f.doubleValue() == t.doubleValue())) {
       return;
     }
     proposed.removeIf(a -> a.field().equals(field));
@@ -148,7 +254,8 @@ public final class PresetAdjuster {
     proposed.add(new Adjustment(field, from, to, trick, why));
   }
 
-  private static List<Long> scaleMilestones(List<Integer> milestones, int fromEpochs, int toEpochs) {
+  private static List<Long> scaleMilestones(
+      List<Integer> milestones, int fromEpochs, int toEpochs) {
     TreeSet<Long> scaled = new TreeSet<>();
     for (int m : milestones) {
       long at = Math.round((double) m * toEpochs / fromEpochs);

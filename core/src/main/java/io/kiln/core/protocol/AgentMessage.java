@@ -3,22 +3,28 @@ package io.kiln.core.protocol;
 import java.util.List;
 import java.util.Map;
 
-/** Every message an agent sends to the backend: one record per message, sealed so both sides see all cases. */
+/**
+ * Every message an agent sends to the backend: one record per message, sealed so both sides see all
+ * cases.
+ */
 public sealed interface AgentMessage {
 
   /** First message on every connection: who the agent is and what it can train on. */
   record Hello(int protocolVersion, String agentVersion, String hostname, List<DeviceInfo> devices)
       implements AgentMessage {}
 
-  /** Sent every few seconds; renews the lease on {@code runId} when the agent holds one (null when idle). */
+  /**
+   * Sent every few seconds; renews the lease on {@code runId} when the agent holds one (null when
+   * idle).
+   */
   record Heartbeat(Long runId) implements AgentMessage {}
 
   /** The agent is idle and asks for a queued run; answered by a RunAssignment or NoWork. */
   record ClaimRun() implements AgentMessage {}
 
   /**
-   * Messages about one run. Each carries a per-run sequence number; the backend acknowledges it
-   * and ignores a number it has already stored, so the agent can resend freely after a reconnect.
+   * Messages about one run. Each carries a per-run sequence number; the backend acknowledges it and
+   * ignores a number it has already stored, so the agent can resend freely after a reconnect.
    */
   sealed interface RunEvent extends AgentMessage {
     long runId();
@@ -31,12 +37,19 @@ public sealed interface AgentMessage {
       implements RunEvent {}
 
   /** One point of a curve; see {@link MetricKind} for the kinds and their value names. */
-  record MetricReport(long runId, long seq, String kind, int epoch, long step,
-      Map<String, Double> values, long timestampMillis) implements RunEvent {}
+  record MetricReport(
+      long runId,
+      long seq,
+      String kind,
+      int epoch,
+      long step,
+      Map<String, Double> values,
+      long timestampMillis)
+      implements RunEvent {}
 
   /**
-   * The final model's evaluation on the validation split: confusion matrix, per-class precision
-   * and recall, the most confidently misclassified images. Sent once, before RunFinished.
+   * The final model's evaluation on the validation split: confusion matrix, per-class precision and
+   * recall, the most confidently misclassified images. Sent once, before RunFinished.
    */
   record RunEvaluated(long runId, long seq, Map<String, Object> evaluation) implements RunEvent {}
 

@@ -20,14 +20,22 @@ public sealed interface BackendMessage {
   record NoWork() implements BackendMessage {}
 
   /**
-   * The agent now holds a lease on this run. The recipe is the flat recipe map (see core's
-   * Recipe); the dataset archive is fetched over HTTP from {@code datasetPath}, and
-   * {@code nextSeq} is the first sequence number the agent should use. When the recipe starts from
-   * a finished run's weights (T13), they are fetched from {@code initialWeightsPath}, else it is null.
+   * The agent now holds a lease on this run. The recipe is the flat recipe map (see core's Recipe);
+   * the dataset archive is fetched over HTTP from {@code datasetPath}, and {@code nextSeq} is the
+   * first sequence number the agent should use. When the recipe starts from a finished run's
+   * weights (T13), they are fetched from {@code initialWeightsPath}, else it is null.
    */
-  record RunAssignment(long runId, long datasetId, String datasetPath, String modelPath,
-      Map<String, Object> recipe, List<String> classNames, int stepReportInterval, long nextSeq,
-      String initialWeightsPath) implements BackendMessage {}
+  record RunAssignment(
+      long runId,
+      long datasetId,
+      String datasetPath,
+      String modelPath,
+      Map<String, Object> recipe,
+      List<String> classNames,
+      int stepReportInterval,
+      long nextSeq,
+      String initialWeightsPath)
+      implements BackendMessage {}
 
   /** Stop the run as soon as possible (within one batch) and report it CANCELLED. */
   record CancelRun(long runId) implements BackendMessage {}

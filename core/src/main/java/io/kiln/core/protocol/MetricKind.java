@@ -7,6 +7,7 @@ package io.kiln.core.protocol;
 public final class MetricKind {
   /** Every few training steps (about 25 a epoch). */
   public static final String STEP = "step";
+
   /** Once per epoch, after validation. */
   public static final String EPOCH = "epoch";
 

@@ -10,6 +10,7 @@ package io.kiln.core.protocol;
 public final class Protocol {
   public static final int VERSION = 1;
   public static final String AGENT_PATH = "/ws/agent";
+
   /** The JSON property that names a message's type in the envelope. */
   public static final String TYPE_FIELD = "type";
 

@@ -9,29 +9,32 @@ import java.util.Map;
 
 /**
  * Turns protocol messages into JSON text frames and back. The envelope is the record's fields plus
- * a {@code type} property naming the record; unknown fields are ignored so that fields can be added.
+ * a {@code type} property naming the record; unknown fields are ignored so that fields can be
+ * added.
  */
 public final class ProtocolCodec {
-  private static final Map<String, Class<? extends AgentMessage>> AGENT_TYPES = Map.of(
-      "hello", AgentMessage.Hello.class,
-      "heartbeat", AgentMessage.Heartbeat.class,
-      "claimRun", AgentMessage.ClaimRun.class,
-      "runStarted", AgentMessage.RunStarted.class,
-      "metric", AgentMessage.MetricReport.class,
-      "runEvaluated", AgentMessage.RunEvaluated.class,
-      "runFinished", AgentMessage.RunFinished.class);
+  private static final Map<String, Class<? extends AgentMessage>> AGENT_TYPES =
+      Map.of(
+          "hello", AgentMessage.Hello.class,
+          "heartbeat", AgentMessage.Heartbeat.class,
+          "claimRun", AgentMessage.ClaimRun.class,
+          "runStarted", AgentMessage.RunStarted.class,
+          "metric", AgentMessage.MetricReport.class,
+          "runEvaluated", AgentMessage.RunEvaluated.class,
+          "runFinished", AgentMessage.RunFinished.class);
 
-  private static final Map<String, Class<? extends BackendMessage>> BACKEND_TYPES = Map.of(
-      "welcome", BackendMessage.Welcome.class,
-      "rejected", BackendMessage.Rejected.class,
-      "workAvailable", BackendMessage.WorkAvailable.class,
-      "noWork", BackendMessage.NoWork.class,
-      "runAssignment", BackendMessage.RunAssignment.class,
-      "cancelRun", BackendMessage.CancelRun.class,
-      "ack", BackendMessage.Ack.class);
+  private static final Map<String, Class<? extends BackendMessage>> BACKEND_TYPES =
+      Map.of(
+          "welcome", BackendMessage.Welcome.class,
+          "rejected", BackendMessage.Rejected.class,
+          "workAvailable", BackendMessage.WorkAvailable.class,
+          "noWork", BackendMessage.NoWork.class,
+          "runAssignment", BackendMessage.RunAssignment.class,
+          "cancelRun", BackendMessage.CancelRun.class,
+          "ack", BackendMessage.Ack.class);
 
-  private final ObjectMapper mapper = new ObjectMapper()
-      .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+  private final ObjectMapper mapper =
+      new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
   public String encode(AgentMessage message) {
     return encode(message, typeName(AGENT_TYPES, message.getClass()));

@@ -26,7 +26,13 @@ public record RecipeField(
     Double max) {
 
   /** The JSON type of a field's value. */
-  public enum Type { TEXT, NUMBER, INTEGER, BOOLEAN, INTEGER_LIST }
+  public enum Type {
+    TEXT,
+    NUMBER,
+    INTEGER,
+    BOOLEAN,
+    INTEGER_LIST
+  }
 
   static Builder of(String name, Type type, Object defaultValue) {
     return new Builder(name, type, defaultValue);
@@ -77,7 +83,8 @@ public record RecipeField(
     }
 
     RecipeField build() {
-      return new RecipeField(name, type, defaultValue, group, label, help, trickIds, advanced, choices, min, max);
+      return new RecipeField(
+          name, type, defaultValue, group, label, help, trickIds, advanced, choices, min, max);
     }
   }
 }

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Builds a {@link Recipe} from the flat JSON map a client sent, over a base recipe (the defaults,
- * a preset, or a parent run's recipe).
+ * Builds a {@link Recipe} from the flat JSON map a client sent, over a base recipe (the defaults, a
+ * preset, or a parent run's recipe).
  *
  * <p>Type errors, unknown keys, out-of-range values and impossible combinations are all collected
  * and reported together, each naming its field, so a form can show them next to the right inputs.
@@ -17,7 +17,9 @@ import java.util.Set;
 public final class RecipeParser {
   private final Set<String> ignoredKeys;
 
-  /** @param ignoredKeys keys that belong to the request rather than to the recipe (e.g. datasetId) */
+  /**
+   * @param ignoredKeys keys that belong to the request rather than to the recipe (e.g. datasetId)
+   */
   public RecipeParser(Set<String> ignoredKeys) {
     this.ignoredKeys = Set.copyOf(ignoredKeys);
   }
@@ -26,7 +28,9 @@ public final class RecipeParser {
     return parse(input, Recipe.defaults());
   }
 
-  /** Overlays {@code input} on {@code base}; keys absent from input (or null) keep the base values. */
+  /**
+   * Overlays {@code input} on {@code base}; keys absent from input (or null) keep the base values.
+   */
   public Recipe parse(Map<String, ?> input, Recipe base) {
     Recipe recipe = parseFields(input, base);
     List<FieldError> errors = recipe.validate();
@@ -38,8 +42,8 @@ public final class RecipeParser {
 
   /**
    * Like {@link #parse(Map, Recipe)} but checks each field on its own only (type, range, choices),
-   * not the rules between fields: for code that fixes those itself and validates afterwards
-   * (preset adjustment, T17).
+   * not the rules between fields: for code that fixes those itself and validates afterwards (preset
+   * adjustment, T17).
    */
   public Recipe parseFields(Map<String, ?> input, Recipe base) {
     List<FieldError> errors = new ArrayList<>();
@@ -64,7 +68,10 @@ public final class RecipeParser {
     return new Recipe(values);
   }
 
-  /** The normalized value (String, Double, Long, Boolean or List of Long), or null after adding an error. */
+  /**
+   * The normalized value (String, Double, Long, Boolean or List of Long), or null after adding an
+   * error.
+   */
   static Object convert(RecipeField field, Object raw, List<FieldError> errors) {
     String name = field.name();
     switch (field.type()) {
@@ -73,10 +80,15 @@ public final class RecipeParser {
           errors.add(new FieldError(name, "must be a string"));
           return null;
         }
-        String value = field.choices().stream().filter(c -> c.equalsIgnoreCase(s.trim())).findFirst()
-            .orElse(s.trim().toLowerCase(Locale.ROOT));
+        String value =
+            field.choices().stream()
+                .filter(c -> c.equalsIgnoreCase(s.trim()))
+                .findFirst()
+                .orElse(s.trim().toLowerCase(Locale.ROOT));
         if (!field.choices().isEmpty() && !field.choices().contains(value)) {
-          errors.add(new FieldError(name, "unknown value '" + s + "', expected one of " + field.choices()));
+          errors.add(
+              new FieldError(
+                  name, "unknown value '" + s + "', expected one of " + field.choices()));
           return null;
         }
         return value;
@@ -127,19 +139,29 @@ public final class RecipeParser {
   }
 
   private static Long wholeNumber(Object raw) {
-    if (raw instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue()) && Math.abs(n.doubleValue()) < 9.0e15) {
+    if (raw instanceof Number n
+        && n.doubleValue() == Math.rint(n.doubleValue())
+        && Math.abs(n.doubleValue()) < 9.0e15) {
       return n.longValue();
     }
     return null;
   }
 
   private static boolean inRange(RecipeField field, double value, List<FieldError> errors) {
-    boolean ok = !Double.isNaN(value)
-        && (field.min() == null || value >= field.min())
-        && (field.max() == null || value <= field.max());
+    boolean ok =
+        !Double.isNaN(value)
+            && (field.min() == null || value >= field.min())
+            && (field.max() == null || value <= field.max());
     if (!ok) {
-      errors.add(new FieldError(field.name(), "must be between " + format(field.min()) + " and "
-          + format(field.max()) + ", was " + format(value)));
+      errors.add(
+          new FieldError(
+              field.name(),
+              "must be between "
+                  + format(field.min())
+                  + " and "
+                  + format(field.max())
+                  + ", was "
+                  + format(value)));
     }
     return ok;
   }

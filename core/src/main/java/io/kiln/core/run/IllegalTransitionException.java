@@ -6,7 +6,8 @@ public class IllegalTransitionException extends RuntimeException {
   private final RunState to;
 
   public IllegalTransitionException(RunState from, RunState to) {
-    super("a run that is " + from.name().toLowerCase() + " cannot become " + to.name().toLowerCase());
+    super(
+        "a run that is " + from.name().toLowerCase() + " cannot become " + to.name().toLowerCase());
     this.from = from;
     this.to = to;
   }

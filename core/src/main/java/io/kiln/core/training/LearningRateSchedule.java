@@ -5,8 +5,8 @@ import java.util.List;
 
 /**
  * The learning rate at every optimizer update of the all-layers stage, as a pure function of the
- * update index (plus the plateau factor for T7), so the agent, the UI's preview and the tests
- * agree on every value.
+ * update index (plus the plateau factor for T7), so the agent, the UI's preview and the tests agree
+ * on every value.
  *
  * <p>Linear warmup (T6) ramps from 0: update {@code i < W} uses {@code lr * (i + 1) / W}. After
  * warmup the chosen decay runs over the remaining updates: constant, piecewise at milestone epochs
@@ -30,7 +30,8 @@ public final class LearningRateSchedule {
     this.floor = Math.min(recipe.minLearningRate(), base);
     this.stepsPerEpoch = Math.max(1, stepsPerEpoch);
     this.totalSteps = this.stepsPerEpoch * recipe.fullEpochs();
-    this.warmupSteps = Math.min(totalSteps - 1, Math.round(recipe.warmupEpochs() * this.stepsPerEpoch));
+    this.warmupSteps =
+        Math.min(totalSteps - 1, Math.round(recipe.warmupEpochs() * this.stepsPerEpoch));
     this.milestones = recipe.milestones();
     this.decayFactor = recipe.decayFactor();
     this.power = recipe.polynomialPower();
@@ -51,8 +52,8 @@ public final class LearningRateSchedule {
   }
 
   /**
-   * @param plateauScale the product of the plateau reductions so far (1 when none; only the
-   *     plateau schedule uses it)
+   * @param plateauScale the product of the plateau reductions so far (1 when none; only the plateau
+   *     schedule uses it)
    */
   public double at(long step, double plateauScale) {
     if (step < warmupSteps) {

@@ -1,6 +1,7 @@
 package io.kiln.core.training;
 
 import io.kiln.core.metric.Metric;
+
 /**
  * Follows one validation metric epoch by epoch and counts epochs without improvement; the shared
  * core of ReduceLROnPlateau (T7) and early stopping (T15). Its state is plain numbers so a
@@ -9,7 +10,8 @@ import io.kiln.core.metric.Metric;
  * @param higherIsBetter true for accuracy (mode max), false for loss (mode min)
  * @param minDelta the smallest change that counts as an improvement
  */
-public record MetricWatch(boolean higherIsBetter, double minDelta, double best, int bestEpoch, int badEpochs) {
+public record MetricWatch(
+    boolean higherIsBetter, double minDelta, double best, int bestEpoch, int badEpochs) {
 
   public static MetricWatch start(boolean higherIsBetter, double minDelta) {
     return new MetricWatch(higherIsBetter, minDelta, Double.NaN, 0, 0);
@@ -17,7 +19,8 @@ public record MetricWatch(boolean higherIsBetter, double minDelta, double best, 
 
   /** For metric names such as valAccuracy (higher is better) or valLoss (lower is better). */
   public static boolean higherIsBetterFor(String metric) {
-    return Metric.byKey(metric).map(m -> m.better() == Metric.Better.HIGHER)
+    return Metric.byKey(metric)
+        .map(m -> m.better() == Metric.Better.HIGHER)
         .orElseGet(() -> metric.toLowerCase().contains("accuracy"));
   }
 

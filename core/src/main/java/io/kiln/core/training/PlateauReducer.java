@@ -8,11 +8,16 @@ import io.kiln.core.recipe.Recipe;
  *
  * @param scale the product of all reductions so far (1 at the start)
  */
-public record PlateauReducer(MetricWatch watch, int patience, double factor, double scale, double minScale) {
+public record PlateauReducer(
+    MetricWatch watch, int patience, double factor, double scale, double minScale) {
 
   public static PlateauReducer start(Recipe recipe) {
     boolean max = "max".equals(recipe.plateauMode());
-    return new PlateauReducer(MetricWatch.start(max, 0), recipe.plateauPatience(), recipe.decayFactor(), 1.0,
+    return new PlateauReducer(
+        MetricWatch.start(max, 0),
+        recipe.plateauPatience(),
+        recipe.decayFactor(),
+        1.0,
         recipe.minLearningRate() / recipe.effectiveLearningRate());
   }
 
@@ -22,7 +27,8 @@ public record PlateauReducer(MetricWatch watch, int patience, double factor, dou
     if (next.badEpochs() >= patience) {
       double reduced = Math.max(minScale, scale * factor);
       // A reduction restarts the patience count, as in PyTorch's ReduceLROnPlateau.
-      MetricWatch reset = new MetricWatch(next.higherIsBetter(), next.minDelta(), next.best(), next.bestEpoch(), 0);
+      MetricWatch reset =
+          new MetricWatch(next.higherIsBetter(), next.minDelta(), next.best(), next.bestEpoch(), 0);
       return new PlateauReducer(reset, patience, factor, reduced, minScale);
     }
     return new PlateauReducer(next, patience, factor, scale, minScale);

@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * Table tests: every rule fires on its own pattern (synthetic curves of 6 epochs, 10 classes) and
@@ -33,7 +33,8 @@ class AdvisorTest {
     List<EpochPoint> epochs = new ArrayList<>();
     for (int i = 0; i < train.length; i++) {
       // losses follow the accuracies: lower when more accurate
-      epochs.add(new EpochPoint(i + 1, 2.3 * (1 - train[i]), train[i], 2.3 * (1 - val[i]), val[i], lr[i]));
+      epochs.add(
+          new EpochPoint(i + 1, 2.3 * (1 - train[i]), train[i], 2.3 * (1 - val[i]), val[i], lr[i]));
     }
     return new RunHistory(epochs, List.of(2.3, 2.0, 1.7, 1.5, 1.3, 1.2, 1.1), finished);
   }
@@ -57,46 +58,118 @@ class AdvisorTest {
   static List<Scenario> scenarios() {
     double[] healthyTrain = {0.60, 0.72, 0.80, 0.85, 0.88, 0.90};
     double[] healthyVal = {0.58, 0.70, 0.78, 0.83, 0.86, 0.88};
-    Recipe heavy = DEFAULTS.with(Map.of("cutmixAlpha", 1.0, "labelSmoothing", 0.1, "randomResizedCrop", true));
+    Recipe heavy =
+        DEFAULTS.with(Map.of("cutmixAlpha", 1.0, "labelSmoothing", 0.1, "randomResizedCrop", true));
     Recipe pretrainedSmall = DEFAULTS.with(Map.of("initialWeights", "run", "initialRunId", 1));
     return List.of(
-        new Scenario("healthy", Set.of(), curves(healthyTrain, healthyVal, cosine(0.05, 0.0005), true),
+        new Scenario(
+            "healthy",
+            Set.of(),
+            curves(healthyTrain, healthyVal, cosine(0.05, 0.0005), true),
             context(DEFAULTS)),
-        new Scenario("overfitting", Set.of("A1"), curves(new double[] {0.70, 0.82, 0.90, 0.95, 0.98, 0.995},
-            new double[] {0.68, 0.76, 0.79, 0.80, 0.79, 0.785}, constant(0.05), false), context(DEFAULTS)),
-        new Scenario("underfitting", Set.of("A2"), curves(new double[] {0.50, 0.58, 0.63, 0.66, 0.68, 0.70},
-            new double[] {0.55, 0.63, 0.68, 0.71, 0.73, 0.75}, cosine(0.05, 0.0005), false), context(heavy)),
-        new Scenario("still rising at the end", Set.of("A2"), curves(new double[] {0.40, 0.50, 0.58, 0.64, 0.69, 0.73},
-            new double[] {0.39, 0.49, 0.57, 0.63, 0.68, 0.72}, cosine(0.05, 0.0005), true), context(DEFAULTS)),
-        new Scenario("not learning", Set.of("A3"), curves(new double[] {0.10, 0.11, 0.10, 0.11, 0.10, 0.10},
-            new double[] {0.10, 0.11, 0.09, 0.12, 0.10, 0.11}, constant(0.05), false),
+        new Scenario(
+            "overfitting",
+            Set.of("A1"),
+            curves(
+                new double[] {0.70, 0.82, 0.90, 0.95, 0.98, 0.995},
+                new double[] {0.68, 0.76, 0.79, 0.80, 0.79, 0.785},
+                constant(0.05),
+                false),
+            context(DEFAULTS)),
+        new Scenario(
+            "underfitting",
+            Set.of("A2"),
+            curves(
+                new double[] {0.50, 0.58, 0.63, 0.66, 0.68, 0.70},
+                new double[] {0.55, 0.63, 0.68, 0.71, 0.73, 0.75},
+                cosine(0.05, 0.0005),
+                false),
+            context(heavy)),
+        new Scenario(
+            "still rising at the end",
+            Set.of("A2"),
+            curves(
+                new double[] {0.40, 0.50, 0.58, 0.64, 0.69, 0.73},
+                new double[] {0.39, 0.49, 0.57, 0.63, 0.68, 0.72},
+                cosine(0.05, 0.0005),
+                true),
+            context(DEFAULTS)),
+        new Scenario(
+            "not learning",
+            Set.of("A3"),
+            curves(
+                new double[] {0.10, 0.11, 0.10, 0.11, 0.10, 0.10},
+                new double[] {0.10, 0.11, 0.09, 0.12, 0.10, 0.11},
+                constant(0.05),
+                false),
             context(DEFAULTS.with("weightDecay", 0.5))),
-        new Scenario("diverging", Set.of("A4"), new RunHistory(List.of(), List.of(2.3, 2.1, 1.9, Double.NaN), false),
+        new Scenario(
+            "diverging",
+            Set.of("A4"),
+            new RunHistory(List.of(), List.of(2.3, 2.1, 1.9, Double.NaN), false),
             context(DEFAULTS)),
-        new Scenario("loss shooting up", Set.of("A4"),
-            new RunHistory(List.of(), List.of(2.3, 2.0, 1.5, 1.0, 0.9, 8.0, 30.0, 90.0), false), context(DEFAULTS)),
-        new Scenario("validation loss blown up after an early spike", Set.of("A4"), new RunHistory(
-            List.of(new EpochPoint(1, 7.2, 0.095, 110.0, 0.10, 7.6)),
-            List.of(2.38, 28.5, 5.6, 6.5, 5.5, 8.7, 6.9, 4.3), false), context(DEFAULTS.with("learningRate", 10))),
-        new Scenario("plateau", Set.of("A5"), curves(new double[] {0.62, 0.72, 0.77, 0.82, 0.823, 0.821},
-            new double[] {0.60, 0.70, 0.75, 0.801, 0.803, 0.80}, constant(0.05), false),
+        new Scenario(
+            "loss shooting up",
+            Set.of("A4"),
+            new RunHistory(List.of(), List.of(2.3, 2.0, 1.5, 1.0, 0.9, 8.0, 30.0, 90.0), false),
+            context(DEFAULTS)),
+        new Scenario(
+            "validation loss blown up after an early spike",
+            Set.of("A4"),
+            new RunHistory(
+                List.of(new EpochPoint(1, 7.2, 0.095, 110.0, 0.10, 7.6)),
+                List.of(2.38, 28.5, 5.6, 6.5, 5.5, 8.7, 6.9, 4.3),
+                false),
+            context(DEFAULTS.with("learningRate", 10))),
+        new Scenario(
+            "plateau",
+            Set.of("A5"),
+            curves(
+                new double[] {0.62, 0.72, 0.77, 0.82, 0.823, 0.821},
+                new double[] {0.60, 0.70, 0.75, 0.801, 0.803, 0.80},
+                constant(0.05),
+                false),
             context(DEFAULTS.with("schedule", "constant"))),
-        new Scenario("floor too low", Set.of("A6"), curves(healthyTrain, healthyVal,
-            new double[] {0.05, 0.005, 0.0005, 0.00005, 0.00001, 0.00001}, false),
-            context(DEFAULTS.with(Map.of("schedule", "piecewise", "milestones", List.of(1, 2, 3, 4), "epochs", 6)))),
-        new Scenario("unstable", Set.of("A7"), curves(new double[] {0.65, 0.72, 0.76, 0.79, 0.81, 0.83},
-            new double[] {0.60, 0.75, 0.62, 0.78, 0.63, 0.80}, cosine(0.05, 0.0005), false), context(DEFAULTS)),
-        new Scenario("batch changed, rate not", Set.of("A8"), curves(healthyTrain, healthyVal,
-            cosine(0.05, 0.0005), true), context(DEFAULTS.with("batchSize", 256))),
-        new Scenario("small fine-tune at a large rate", Set.of("A9"), curves(healthyTrain, healthyVal,
-            cosine(0.05, 0.0005), true), new RunContext(pretrainedSmall, DEFAULTS, 500, 10)));
+        new Scenario(
+            "floor too low",
+            Set.of("A6"),
+            curves(
+                healthyTrain,
+                healthyVal,
+                new double[] {0.05, 0.005, 0.0005, 0.00005, 0.00001, 0.00001},
+                false),
+            context(
+                DEFAULTS.with(
+                    Map.of(
+                        "schedule", "piecewise", "milestones", List.of(1, 2, 3, 4), "epochs", 6)))),
+        new Scenario(
+            "unstable",
+            Set.of("A7"),
+            curves(
+                new double[] {0.65, 0.72, 0.76, 0.79, 0.81, 0.83},
+                new double[] {0.60, 0.75, 0.62, 0.78, 0.63, 0.80},
+                cosine(0.05, 0.0005),
+                false),
+            context(DEFAULTS)),
+        new Scenario(
+            "batch changed, rate not",
+            Set.of("A8"),
+            curves(healthyTrain, healthyVal, cosine(0.05, 0.0005), true),
+            context(DEFAULTS.with("batchSize", 256))),
+        new Scenario(
+            "small fine-tune at a large rate",
+            Set.of("A9"),
+            curves(healthyTrain, healthyVal, cosine(0.05, 0.0005), true),
+            new RunContext(pretrainedSmall, DEFAULTS, 500, 10)));
   }
 
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void eachRuleFiresOnItsPatternAndNoOther(Scenario s) {
     List<Suggestion> suggestions = ADVISOR.evaluate(s.history(), s.context());
-    assertEquals(s.expected(), suggestions.stream().map(Suggestion::ruleId).collect(Collectors.toSet()),
+    assertEquals(
+        s.expected(),
+        suggestions.stream().map(Suggestion::ruleId).collect(Collectors.toSet()),
         suggestions.toString());
     for (Suggestion suggestion : suggestions) {
       assertFalse(suggestion.patch().isEmpty());
@@ -108,35 +181,52 @@ class AdvisorTest {
   }
 
   private static Suggestion only(String scenario) {
-    Scenario s = scenarios().stream().filter(x -> x.name().equals(scenario)).findFirst().orElseThrow();
+    Scenario s =
+        scenarios().stream().filter(x -> x.name().equals(scenario)).findFirst().orElseThrow();
     return ADVISOR.evaluate(s.history(), s.context()).get(0);
   }
 
   @Test
   void patchesCarryTheDocumentedChanges() {
-    assertEquals(Map.of("weightDecay", 3e-4, "cutmixAlpha", 1.0, "earlyStopping", true),
-        only("overfitting").patch(), "A1: weight decay 1e-4 -> 3e-4, CutMix on, early stopping (T9, T12, T15)");
-    assertEquals(1e-4, only("not learning").patch().get("weightDecay"), "A3: absurd weight decay back to 1e-4");
+    assertEquals(
+        Map.of("weightDecay", 3e-4, "cutmixAlpha", 1.0, "earlyStopping", true),
+        only("overfitting").patch(),
+        "A1: weight decay 1e-4 -> 3e-4, CutMix on, early stopping (T9, T12, T15)");
+    assertEquals(
+        1e-4,
+        only("not learning").patch().get("weightDecay"),
+        "A3: absurd weight decay back to 1e-4");
     assertEquals(0.005, only("diverging").patch().get("learningRate"), "A4: 10x lower rate");
     assertEquals(1.0, only("diverging").patch().get("warmupEpochs"));
     assertEquals(5.0, only("diverging").patch().get("gradientClipNorm"));
-    assertEquals(0.2, only("batch changed, rate not").patch().get("learningRate"), "A8: 0.05 x 256/64");
-    assertEquals(2.5e-4, only("small fine-tune at a large rate").patch().get("learningRate"),
+    assertEquals(
+        0.2, only("batch changed, rate not").patch().get("learningRate"), "A8: 0.05 x 256/64");
+    assertEquals(
+        2.5e-4,
+        only("small fine-tune at a large rate").patch().get("learningRate"),
         "A9: 0.001 per 256 images at batch 64");
     assertEquals(1L, only("small fine-tune at a large rate").patch().get("headOnlyEpochs"), "T14");
     assertEquals(0.0, only("underfitting").patch().get("cutmixAlpha"), "A2: weaker augmentation");
     assertEquals(0.0, only("underfitting").patch().get("labelSmoothing"));
-    assertEquals(8L, only("still rising at the end").patch().get("epochs"), "A2: train longer, 5 -> 8 epochs");
-    assertEquals("cosine", only("plateau").patch().get("schedule"), "A5: decay instead of a constant rate");
-    assertEquals("cosine", only("floor too low").patch().get("schedule"),
+    assertEquals(
+        8L,
+        only("still rising at the end").patch().get("epochs"),
+        "A2: train longer, 5 -> 8 epochs");
+    assertEquals(
+        "cosine", only("plateau").patch().get("schedule"), "A5: decay instead of a constant rate");
+    assertEquals(
+        "cosine",
+        only("floor too low").patch().get("schedule"),
         "A6: piecewise decayed too far; cosine keeps the default floor of 1/100 of the start");
   }
 
   @Test
   void aTooLowRateNotLearningGetsARaiseAndSeverityOrdersTheList() {
     Scenario s = scenarios().get(4);
-    List<Suggestion> out = ADVISOR.evaluate(s.history(), context(DEFAULTS.with(Map.of("learningRate", 1e-4,
-        "minLearningRate", 1e-6))));
+    List<Suggestion> out =
+        ADVISOR.evaluate(
+            s.history(),
+            context(DEFAULTS.with(Map.of("learningRate", 1e-4, "minLearningRate", 1e-6))));
     assertEquals(0.001, out.get(0).patch().get("learningRate"));
     assertEquals("high", out.get(0).severity());
   }

@@ -17,7 +17,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The metric contract is defined once (Metric); the browser's copy and the advisor's reading follow it. */
+/**
+ * The metric contract is defined once (Metric); the browser's copy and the advisor's reading follow
+ * it.
+ */
 class MetricContractTest {
   private static final Path METRICS_TS = Path.of("../frontend/src/metrics.ts");
 
@@ -25,22 +28,29 @@ class MetricContractTest {
   void theBrowsersTableMatchesTheEnum() throws Exception {
     Map<String, String> expected = new TreeMap<>();
     for (Metric m : Metric.values()) {
-      expected.put(m.key(), describe(m.scope().name(), m.unit().name(), m.better().name(), m.label()));
+      expected.put(
+          m.key(), describe(m.scope().name(), m.unit().name(), m.better().name(), m.label()));
     }
     Map<String, String> actual = new TreeMap<>();
-    Matcher row = Pattern.compile("^  (\\w+): \\{ scope: '(\\w+)', unit: '(\\w+)', better: '(\\w+)', label: '([^']*)' },$",
-        Pattern.MULTILINE).matcher(Files.readString(METRICS_TS));
+    Matcher row =
+        Pattern.compile(
+                "^  (\\w+): \\{ scope: '(\\w+)', unit: '(\\w+)', better: '(\\w+)', label: '([^']*)' },$",
+                Pattern.MULTILINE)
+            .matcher(Files.readString(METRICS_TS));
     while (row.find()) {
       actual.put(row.group(1), describe(row.group(2), row.group(3), row.group(4), row.group(5)));
     }
-    assertEquals(expected, actual, "frontend/src/metrics.ts must list exactly core's Metric values");
+    assertEquals(
+        expected, actual, "frontend/src/metrics.ts must list exactly core's Metric values");
   }
 
   @Test
   void keysAreUniqueAndLookedUpByName() {
-    assertEquals(Metric.values().length, Arrays.stream(Metric.values()).map(Metric::key).distinct().count());
+    assertEquals(
+        Metric.values().length, Arrays.stream(Metric.values()).map(Metric::key).distinct().count());
     assertEquals(Metric.VAL_ACCURACY, Metric.byKey("valAccuracy").orElseThrow());
-    assertTrue(Metric.byKey("benchSentNanos").isEmpty(), "agents may send values Kiln does not define");
+    assertTrue(
+        Metric.byKey("benchSentNanos").isEmpty(), "agents may send values Kiln does not define");
   }
 
   @Test
@@ -53,12 +63,20 @@ class MetricContractTest {
 
   @Test
   void theAdvisorReadsPointsThroughTheSameNames() {
-    Map<String, Double> epoch = MetricValues.of().put(Metric.TRAIN_LOSS, 0.5).put(Metric.TRAIN_ACCURACY, 0.9)
-        .put(Metric.VAL_LOSS, 0.7).put(Metric.VAL_ACCURACY, 0.8).put(Metric.LR, 0.01).asMap();
+    Map<String, Double> epoch =
+        MetricValues.of()
+            .put(Metric.TRAIN_LOSS, 0.5)
+            .put(Metric.TRAIN_ACCURACY, 0.9)
+            .put(Metric.VAL_LOSS, 0.7)
+            .put(Metric.VAL_ACCURACY, 0.8)
+            .put(Metric.LR, 0.01)
+            .asMap();
     assertEquals(new EpochPoint(3, 0.5, 0.9, 0.7, 0.8, 0.01), EpochPoint.of(3, epoch));
-    RunHistory history = new RunHistory.Builder()
-        .add(MetricKind.STEP, 1, MetricValues.of().put(Metric.LOSS, Double.NaN).asMap())
-        .add(MetricKind.EPOCH, 1, epoch).build(true);
+    RunHistory history =
+        new RunHistory.Builder()
+            .add(MetricKind.STEP, 1, MetricValues.of().put(Metric.LOSS, Double.NaN).asMap())
+            .add(MetricKind.EPOCH, 1, epoch)
+            .build(true);
     assertEquals(1, history.epochCount());
     assertEquals(1, history.firstNonFiniteStep());
     assertTrue(Double.isNaN(EpochPoint.of(1, Map.of()).valAccuracy()), "a missing value is NaN");

@@ -22,11 +22,14 @@ class PresetAdjusterTest {
 
   @Test
   void everyBuiltInPresetIsAValidRecipeWithACardAndTricks() {
-    assertEquals(List.of("quick-look", "balanced", "best-accuracy", "small-data", "large-data", "small-model"),
+    assertEquals(
+        List.of(
+            "quick-look", "balanced", "best-accuracy", "small-data", "large-data", "small-model"),
         BuiltInPresets.ALL.stream().map(Preset::id).toList());
     for (Preset p : BuiltInPresets.ALL) {
       PresetRules.recipeOf(p.fields());
-      assertFalse(p.description().isBlank() || p.whenToUse().isBlank() || p.cost().isBlank(), p.id());
+      assertFalse(
+          p.description().isBlank() || p.whenToUse().isBlank() || p.cost().isBlank(), p.id());
       assertTrue(p.trickIds().stream().allMatch(t -> t.matches("T([1-9]|1[0-9]|20)")), p.id());
       assertTrue(p.fields().keySet().stream().allMatch(f -> RecipeFields.get(f) != null), p.id());
     }
@@ -62,19 +65,28 @@ class PresetAdjusterTest {
   @Test
   void t8LeavesAnExplicitRateAndAPer256RateAlone() {
     Preset p = preset(Map.of("learningRate", 0.05, "batchSize", 64L, "lrScaling", "none"));
-    assertEquals(0.07, PresetAdjuster.adjust(p, Map.of("batchSize", 256L, "learningRate", 0.07), MEDIUM, Set.of())
-        .recipe().learningRate());
+    assertEquals(
+        0.07,
+        PresetAdjuster.adjust(p, Map.of("batchSize", 256L, "learningRate", 0.07), MEDIUM, Set.of())
+            .recipe()
+            .learningRate());
     Preset linear = preset(Map.of("learningRate", 0.1, "batchSize", 64L, "lrScaling", "linear"));
-    assertTrue(PresetAdjuster.adjust(linear, Map.of("batchSize", 256L), MEDIUM, Set.of()).applied().isEmpty());
+    assertTrue(
+        PresetAdjuster.adjust(linear, Map.of("batchSize", 256L), MEDIUM, Set.of())
+            .applied()
+            .isEmpty());
   }
 
   @Test
   void t6AddsWarmupForALargeBatch() {
-    Preset p = preset(Map.of("learningRate", 0.1, "lrScaling", "linear", "epochs", 20L, "warmupEpochs", 0.0));
+    Preset p =
+        preset(
+            Map.of("learningRate", 0.1, "lrScaling", "linear", "epochs", 20L, "warmupEpochs", 0.0));
     PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("batchSize", 512L), MEDIUM, Set.of());
     assertEquals(5.0, r.recipe().warmupEpochs());
     assertEquals("T6", r.applied().get(0).trickId());
-    assertTrue(PresetAdjuster.adjust(p, Map.of("batchSize", 256L), MEDIUM, Set.of()).applied().isEmpty());
+    assertTrue(
+        PresetAdjuster.adjust(p, Map.of("batchSize", 256L), MEDIUM, Set.of()).applied().isEmpty());
   }
 
   @Test
@@ -83,38 +95,60 @@ class PresetAdjusterTest {
     PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("initialRunId", 7L), SMALL, Set.of());
     assertEquals(0.001, r.recipe().learningRate());
     assertEquals("T13", r.applied().get(0).trickId());
-    assertTrue(r.recipe().minLearningRate() < r.recipe().learningRate(), "the floor follows the rate down");
-    assertTrue(PresetAdjuster.adjust(p, Map.of("initialRunId", 7L), MEDIUM, Set.of()).applied().isEmpty(),
+    assertTrue(
+        r.recipe().minLearningRate() < r.recipe().learningRate(),
+        "the floor follows the rate down");
+    assertTrue(
+        PresetAdjuster.adjust(p, Map.of("initialRunId", 7L), MEDIUM, Set.of()).applied().isEmpty(),
         "a medium dataset keeps the rate");
     Preset random = preset(Map.of("learningRate", 0.1, "lrScaling", "linear"));
-    assertTrue(PresetAdjuster.adjust(random, Map.of(), SMALL, Set.of()).applied().isEmpty(), "T13 is about"
-        + " pretrained weights");
+    assertTrue(
+        PresetAdjuster.adjust(random, Map.of(), SMALL, Set.of()).applied().isEmpty(),
+        "T13 is about" + " pretrained weights");
   }
 
   @Test
   void t17MovesMilestonesAndShortensWarmupWithTheEpochCount() {
-    Preset p = preset(Map.of("schedule", "piecewise", "epochs", 30L, "milestones", List.of(10L, 20L),
-        "warmupEpochs", 5.0));
+    Preset p =
+        preset(
+            Map.of(
+                "schedule",
+                "piecewise",
+                "epochs",
+                30L,
+                "milestones",
+                List.of(10L, 20L),
+                "warmupEpochs",
+                5.0));
     PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("epochs", 6L), MEDIUM, Set.of());
     assertEquals(List.of(2, 4), r.recipe().milestones());
     assertEquals(1.0, r.recipe().warmupEpochs());
-    assertEquals(List.of("milestones", "warmupEpochs"), r.applied().stream().map(Adjustment::field).toList());
+    assertEquals(
+        List.of("milestones", "warmupEpochs"),
+        r.applied().stream().map(Adjustment::field).toList());
   }
 
   @Test
   void t10SmoothingOnlyForLargeModels() {
     Preset p = preset(Map.of("architecture", "small-cnn", "labelSmoothing", 0.0));
-    assertEquals(0.1, PresetAdjuster.adjust(p, Map.of("architecture", "resnet-50"), MEDIUM, Set.of()).recipe()
-        .labelSmoothing());
+    assertEquals(
+        0.1,
+        PresetAdjuster.adjust(p, Map.of("architecture", "resnet-50"), MEDIUM, Set.of())
+            .recipe()
+            .labelSmoothing());
     Preset smoothed = preset(Map.of("architecture", "resnet-50", "labelSmoothing", 0.1));
-    assertEquals(0.0, PresetAdjuster.adjust(smoothed, Map.of("architecture", "mobilenet"), MEDIUM, Set.of()).recipe()
-        .labelSmoothing());
+    assertEquals(
+        0.0,
+        PresetAdjuster.adjust(smoothed, Map.of("architecture", "mobilenet"), MEDIUM, Set.of())
+            .recipe()
+            .labelSmoothing());
   }
 
   @Test
   void anAdjustmentCanBeUndone() {
     Preset p = preset(Map.of("learningRate", 0.05, "batchSize", 64L, "lrScaling", "none"));
-    PresetAdjuster.Result r = PresetAdjuster.adjust(p, Map.of("batchSize", 256L), MEDIUM, Set.of("learningRate"));
+    PresetAdjuster.Result r =
+        PresetAdjuster.adjust(p, Map.of("batchSize", 256L), MEDIUM, Set.of("learningRate"));
     assertEquals(0.05, r.recipe().learningRate());
     assertTrue(r.applied().isEmpty());
     assertEquals("learningRate", r.undone().get(0).field());
@@ -123,8 +157,10 @@ class PresetAdjusterTest {
   @Test
   void aConflictNoRuleFixesIsStillRefused() {
     Preset p = preset(Map.of("learningRate", 0.05));
-    RecipeException e = assertThrows(RecipeException.class,
-        () -> PresetAdjuster.adjust(p, Map.of("minLearningRate", 0.5), MEDIUM, Set.of()));
+    RecipeException e =
+        assertThrows(
+            RecipeException.class,
+            () -> PresetAdjuster.adjust(p, Map.of("minLearningRate", 0.5), MEDIUM, Set.of()));
     assertTrue(e.getMessage().contains("minLearningRate"), e.getMessage());
   }
 

@@ -41,25 +41,30 @@ class RecipeParserTest {
 
   @ParameterizedTest
   @CsvSource({
-      "learningRate, -0.1, learningRate",
-      "learningRate, 0, learningRate",
-      "batchSize, 0, batchSize",
-      "epochs, 0, epochs",
-      "momentum, 1.0, momentum",
-      "weightDecay, -1, weightDecay",
-      "validationFraction, 1.0, validationFraction",
-      "inputSize, 4, inputSize"
+    "learningRate, -0.1, learningRate",
+    "learningRate, 0, learningRate",
+    "batchSize, 0, batchSize",
+    "epochs, 0, epochs",
+    "momentum, 1.0, momentum",
+    "weightDecay, -1, weightDecay",
+    "validationFraction, 1.0, validationFraction",
+    "inputSize, 4, inputSize"
   })
   void outOfRangeNumbersNameTheirField(String field, double value, String expectedField) {
-    RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(Map.of(field, value)));
+    RecipeException e =
+        assertThrows(RecipeException.class, () -> parser.parse(Map.of(field, value)));
     assertEquals(List.of(expectedField), e.errors().stream().map(FieldError::field).toList());
   }
 
   @Test
   void unknownOptimizerIsRejectedWithTheChoices() {
-    RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(Map.of("optimizer", "lion")));
+    RecipeException e =
+        assertThrows(RecipeException.class, () -> parser.parse(Map.of("optimizer", "lion")));
     assertEquals("optimizer", e.errors().get(0).field());
-    assertTrue(e.getMessage().contains("lion") && e.getMessage().contains("[sgd, adam, adamw, rmsprop, nadam]"), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("lion")
+            && e.getMessage().contains("[sgd, adam, adamw, rmsprop, nadam]"),
+        e.getMessage());
   }
 
   @Test
@@ -70,20 +75,40 @@ class RecipeParserTest {
     input.put("learningrate", 0.1);
     input.put("schedule", 3);
     RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(input));
-    assertEquals(Set.of("batchSize", "epochs", "learningrate", "schedule"),
+    assertEquals(
+        Set.of("batchSize", "epochs", "learningrate", "schedule"),
         Set.copyOf(e.errors().stream().map(FieldError::field).toList()));
   }
 
   @Test
   void nanIsNotAValidLearningRate() {
-    RecipeException e = assertThrows(RecipeException.class, () -> parser.parse(Map.of("learningRate", Double.NaN)));
+    RecipeException e =
+        assertThrows(RecipeException.class, () -> parser.parse(Map.of("learningRate", Double.NaN)));
     assertEquals("learningRate", e.errors().get(0).field());
   }
 
   @Test
   void roundTripsThroughItsMap() {
-    Recipe r = Recipe.defaults().with(Map.of("optimizer", "adam", "learningRate", 0.002, "schedule", "constant",
-        "batchSize", 16, "epochs", 2, "milestones", List.of(1), "cutmixAlpha", 1.0, "seed", 9));
+    Recipe r =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "optimizer",
+                    "adam",
+                    "learningRate",
+                    0.002,
+                    "schedule",
+                    "constant",
+                    "batchSize",
+                    16,
+                    "epochs",
+                    2,
+                    "milestones",
+                    List.of(1),
+                    "cutmixAlpha",
+                    1.0,
+                    "seed",
+                    9));
     assertEquals(r, parser.parse(r.toMap()));
   }
 }

@@ -17,7 +17,10 @@ class RecipeRulesTest {
 
   private static void refusedOn(String field, Map<String, ?> changes, String fragment) {
     RecipeException e = refused(changes);
-    assertEquals(List.of(field), e.errors().stream().map(FieldError::field).distinct().toList(), e.getMessage());
+    assertEquals(
+        List.of(field),
+        e.errors().stream().map(FieldError::field).distinct().toList(),
+        e.getMessage());
     assertTrue(e.getMessage().contains(fragment), e.getMessage());
   }
 
@@ -28,28 +31,49 @@ class RecipeRulesTest {
 
   @Test
   void minimumRateAboveTheRateIsRefused() {
-    refusedOn("minLearningRate", Map.of("learningRate", 0.001, "minLearningRate", 0.01), "must be below");
+    refusedOn(
+        "minLearningRate", Map.of("learningRate", 0.001, "minLearningRate", 0.01), "must be below");
   }
 
   @Test
   void mixupAndCutmixProbabilitiesMustNotSumOverOne() {
     refusedOn("cutmixProbability", Map.of("mixupAlpha", 0.2, "cutmixAlpha", 1.0), "add up to 2.0");
-    Recipe ok = Recipe.defaults().with(Map.of("mixupAlpha", 0.2, "cutmixAlpha", 1.0, "mixupProbability", 0.5,
-        "cutmixProbability", 0.5));
+    Recipe ok =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "mixupAlpha",
+                    0.2,
+                    "cutmixAlpha",
+                    1.0,
+                    "mixupProbability",
+                    0.5,
+                    "cutmixProbability",
+                    0.5));
     assertEquals(1.0, ok.mixupProbability() + ok.cutmixProbability());
   }
 
   @Test
   void plateauModeMustFitItsMetric() {
-    refusedOn("plateauMode", Map.of("schedule", "plateau", "plateauMetric", "valAccuracy", "plateauMode", "min"), "T7");
-    Recipe.defaults().with(Map.of("schedule", "plateau", "plateauMetric", "valLoss", "plateauMode", "min"));
+    refusedOn(
+        "plateauMode",
+        Map.of("schedule", "plateau", "plateauMetric", "valAccuracy", "plateauMode", "min"),
+        "T7");
+    Recipe.defaults()
+        .with(Map.of("schedule", "plateau", "plateauMetric", "valLoss", "plateauMode", "min"));
   }
 
   @Test
   void piecewiseNeedsIncreasingMilestonesInsideTraining() {
     refusedOn("milestones", Map.of("schedule", "piecewise"), "at least one milestone");
-    refusedOn("milestones", Map.of("schedule", "piecewise", "epochs", 10, "milestones", List.of(3, 12)), "12");
-    refusedOn("milestones", Map.of("schedule", "piecewise", "epochs", 10, "milestones", List.of(6, 3)), "increasing");
+    refusedOn(
+        "milestones",
+        Map.of("schedule", "piecewise", "epochs", 10, "milestones", List.of(3, 12)),
+        "12");
+    refusedOn(
+        "milestones",
+        Map.of("schedule", "piecewise", "epochs", 10, "milestones", List.of(6, 3)),
+        "increasing");
   }
 
   @Test
@@ -61,17 +85,33 @@ class RecipeRulesTest {
   void headOnlyStageNeedsStartingWeightsAndLeavesAFullEpoch() {
     refusedOn("headOnlyEpochs", Map.of("headOnlyEpochs", 2), "starting weights");
     refusedOn("initialRunId", Map.of("initialWeights", "run"), "finished run");
-    RecipeException e = refused(Map.of("initialWeights", "run", "initialRunId", 3, "epochs", 3, "headOnlyEpochs", 3));
-    assertTrue(e.errors().stream().anyMatch(f -> f.field().equals("headOnlyEpochs")), e.getMessage());
+    RecipeException e =
+        refused(
+            Map.of("initialWeights", "run", "initialRunId", 3, "epochs", 3, "headOnlyEpochs", 3));
+    assertTrue(
+        e.errors().stream().anyMatch(f -> f.field().equals("headOnlyEpochs")), e.getMessage());
   }
 
   @Test
   void anUploadedBackboneIsItsOwnArchitecture() {
     refusedOn("architecture", Map.of("initialWeights", "backbone", "backboneId", 2), "'backbone'");
     refusedOn("architecture", Map.of("architecture", "backbone"), "'backbone'");
-    refusedOn("backboneId", Map.of("architecture", "backbone", "initialWeights", "backbone"), "uploaded backbone");
-    Recipe ok = Recipe.defaults().with(Map.of("architecture", "backbone", "initialWeights", "backbone",
-        "backboneId", 2, "headOnlyEpochs", 1));
+    refusedOn(
+        "backboneId",
+        Map.of("architecture", "backbone", "initialWeights", "backbone"),
+        "uploaded backbone");
+    Recipe ok =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "architecture",
+                    "backbone",
+                    "initialWeights",
+                    "backbone",
+                    "backboneId",
+                    2,
+                    "headOnlyEpochs",
+                    1));
     assertTrue(ok.usesPretrainedWeights());
   }
 
@@ -83,8 +123,18 @@ class RecipeRulesTest {
 
   @Test
   void linearScalingRuleIsExplicit() {
-    Recipe r = Recipe.defaults().with(Map.of("lrScaling", "linear", "learningRate", 0.1, "batchSize", 512,
-        "minLearningRate", 0.001));
+    Recipe r =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "lrScaling",
+                    "linear",
+                    "learningRate",
+                    0.1,
+                    "batchSize",
+                    512,
+                    "minLearningRate",
+                    0.001));
     assertEquals(0.2, r.effectiveLearningRate(), 1e-12, "T8: 0.1 per 256 images at batch 512");
     assertEquals(0.1, Recipe.defaults().with("learningRate", 0.1).effectiveLearningRate(), 1e-12);
   }
@@ -93,7 +143,8 @@ class RecipeRulesTest {
   void everyFieldHasHelpAndATrickId() {
     for (RecipeField field : RecipeFields.ALL) {
       assertTrue(!field.help().isBlank() && !field.label().isBlank(), field.name());
-      assertTrue(field.trickIds().stream().allMatch(id -> id.matches("T([1-9]|1[0-9]|20)")), field.name());
+      assertTrue(
+          field.trickIds().stream().allMatch(id -> id.matches("T([1-9]|1[0-9]|20)")), field.name());
       assertTrue(!field.trickIds().isEmpty(), field.name());
       assertTrue(Recipe.defaults().toMap().containsKey(field.name()));
     }

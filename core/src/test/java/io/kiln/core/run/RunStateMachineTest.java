@@ -16,16 +16,19 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
-/** Checks every ordered pair of states against the intended table, so a changed edge fails loudly. */
+/**
+ * Checks every ordered pair of states against the intended table, so a changed edge fails loudly.
+ */
 class RunStateMachineTest {
-  private static final Map<RunState, Set<RunState>> EXPECTED = Map.of(
-      QUEUED, EnumSet.of(ASSIGNED, CANCELLED, FAILED),
-      ASSIGNED, EnumSet.of(RUNNING, QUEUED, CANCELLING, SUCCEEDED, FAILED, CANCELLED),
-      RUNNING, EnumSet.of(QUEUED, CANCELLING, SUCCEEDED, FAILED, CANCELLED),
-      CANCELLING, EnumSet.of(CANCELLED, SUCCEEDED, FAILED),
-      SUCCEEDED, EnumSet.noneOf(RunState.class),
-      FAILED, EnumSet.noneOf(RunState.class),
-      CANCELLED, EnumSet.noneOf(RunState.class));
+  private static final Map<RunState, Set<RunState>> EXPECTED =
+      Map.of(
+          QUEUED, EnumSet.of(ASSIGNED, CANCELLED, FAILED),
+          ASSIGNED, EnumSet.of(RUNNING, QUEUED, CANCELLING, SUCCEEDED, FAILED, CANCELLED),
+          RUNNING, EnumSet.of(QUEUED, CANCELLING, SUCCEEDED, FAILED, CANCELLED),
+          CANCELLING, EnumSet.of(CANCELLED, SUCCEEDED, FAILED),
+          SUCCEEDED, EnumSet.noneOf(RunState.class),
+          FAILED, EnumSet.noneOf(RunState.class),
+          CANCELLED, EnumSet.noneOf(RunState.class));
 
   @Test
   void everyPairMatchesTheTable() {
@@ -38,7 +41,8 @@ class RunStateMachineTest {
           assertEquals(to, RunStateMachine.transition(from, to));
         } else {
           IllegalTransitionException e =
-              assertThrows(IllegalTransitionException.class, () -> RunStateMachine.transition(from, to));
+              assertThrows(
+                  IllegalTransitionException.class, () -> RunStateMachine.transition(from, to));
           assertEquals(from, e.from());
           assertEquals(to, e.to());
         }
@@ -57,14 +61,18 @@ class RunStateMachineTest {
 
   @Test
   void leasedStatesAreTheOnesAnAgentWorksOn() {
-    assertEquals(EnumSet.of(ASSIGNED, RUNNING, CANCELLING),
-        EnumSet.copyOf(java.util.Arrays.stream(RunState.values()).filter(RunState::leased).toList()));
+    assertEquals(
+        EnumSet.of(ASSIGNED, RUNNING, CANCELLING),
+        EnumSet.copyOf(
+            java.util.Arrays.stream(RunState.values()).filter(RunState::leased).toList()));
   }
 
   @Test
   void errorMessageNamesBothStates() {
     IllegalTransitionException e =
-        assertThrows(IllegalTransitionException.class, () -> RunStateMachine.transition(SUCCEEDED, RUNNING));
-    assertTrue(e.getMessage().contains("succeeded") && e.getMessage().contains("running"), e.getMessage());
+        assertThrows(
+            IllegalTransitionException.class, () -> RunStateMachine.transition(SUCCEEDED, RUNNING));
+    assertTrue(
+        e.getMessage().contains("succeeded") && e.getMessage().contains("running"), e.getMessage());
   }
 }

@@ -13,8 +13,20 @@ class PlateauReducerTest {
 
   @Test
   void reducesAfterPatienceBadEpochsAndNeverBelowTheMinimum() {
-    Recipe r = Recipe.defaults().with(Map.of("schedule", "plateau", "learningRate", 0.1, "decayFactor", 0.1,
-        "plateauPatience", 2, "minLearningRate", 0.0005));
+    Recipe r =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "schedule",
+                    "plateau",
+                    "learningRate",
+                    0.1,
+                    "decayFactor",
+                    0.1,
+                    "plateauPatience",
+                    2,
+                    "minLearningRate",
+                    0.0005));
     PlateauReducer p = PlateauReducer.start(r);
     p = p.observe(1, 0.50);
     p = p.observe(2, 0.60);
@@ -36,8 +48,18 @@ class PlateauReducerTest {
 
   @Test
   void minModeOnLossReducesWhenLossStopsFalling() {
-    Recipe r = Recipe.defaults().with(Map.of("schedule", "plateau", "plateauMetric", "valLoss", "plateauMode", "min",
-        "plateauPatience", 1));
+    Recipe r =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "schedule",
+                    "plateau",
+                    "plateauMetric",
+                    "valLoss",
+                    "plateauMode",
+                    "min",
+                    "plateauPatience",
+                    1));
     PlateauReducer p = PlateauReducer.start(r).observe(1, 1.0).observe(2, 0.8);
     assertEquals(1.0, p.scale());
     assertEquals(0.1, p.observe(3, 0.9).scale(), 1e-12);
@@ -52,7 +74,9 @@ class PlateauReducerTest {
     w = w.observe(4, 0.80);
     assertEquals(0, w.badEpochs());
     assertTrue(w.lastWasBest(4));
-    assertFalse(MetricWatch.start(false, 0).observe(1, 0.5).improves(0.6), "loss going up is no improvement");
+    assertFalse(
+        MetricWatch.start(false, 0).observe(1, 0.5).improves(0.6),
+        "loss going up is no improvement");
     assertFalse(w.improves(Double.NaN));
   }
 }

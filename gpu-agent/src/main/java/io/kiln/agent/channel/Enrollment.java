@@ -23,15 +23,24 @@ public final class Enrollment {
 
   private Enrollment() {}
 
-  /** Waits for an unreachable backend (still starting, or down) with back-off; any answer is returned. */
-  private static HttpResponse<String> sendPatiently(HttpRequest request) throws InterruptedException {
+  /**
+   * Waits for an unreachable backend (still starting, or down) with back-off; any answer is
+   * returned.
+   */
+  private static HttpResponse<String> sendPatiently(HttpRequest request)
+      throws InterruptedException {
     HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     long backoffMs = 250;
     while (true) {
       try {
         return client.send(request, HttpResponse.BodyHandlers.ofString());
       } catch (IOException e) {
-        LOG.warning("cannot reach " + request.uri() + " to enroll (" + e.getClass().getSimpleName() + "); retrying");
+        LOG.warning(
+            "cannot reach "
+                + request.uri()
+                + " to enroll ("
+                + e.getClass().getSimpleName()
+                + "); retrying");
         Thread.sleep(backoffMs);
         backoffMs = Math.min(10_000, backoffMs * 2);
       }
@@ -45,17 +54,24 @@ public final class Enrollment {
       return Files.readString(file).trim();
     }
     if (token == null || token.isBlank()) {
-      throw new IOException("no credential in " + file + " and no enrollment token: ask an admin for one"
-          + " (POST /api/agents/enrollment-tokens) and pass it with --token");
+      throw new IOException(
+          "no credential in "
+              + file
+              + " and no enrollment token: ask an admin for one"
+              + " (POST /api/agents/enrollment-tokens) and pass it with --token");
     }
     ObjectMapper json = new ObjectMapper();
-    HttpRequest request = HttpRequest.newBuilder(server.resolve("api/agents/enroll"))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(Map.of("token", token, "name", name))))
-        .build();
+    HttpRequest request =
+        HttpRequest.newBuilder(server.resolve("api/agents/enroll"))
+            .header("Content-Type", "application/json")
+            .POST(
+                HttpRequest.BodyPublishers.ofString(
+                    json.writeValueAsString(Map.of("token", token, "name", name))))
+            .build();
     HttpResponse<String> response = sendPatiently(request);
     if (response.statusCode() != 201) {
-      throw new IOException("enrollment refused (HTTP " + response.statusCode() + "): " + response.body());
+      throw new IOException(
+          "enrollment refused (HTTP " + response.statusCode() + "): " + response.body());
     }
     JsonNode body = json.readTree(response.body());
     String credential = body.path("credential").asText();

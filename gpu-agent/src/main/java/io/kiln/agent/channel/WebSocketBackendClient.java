@@ -22,19 +22,25 @@ import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
-/** {@link BackendClient} over the JDK's HTTP client: one WebSocket for messages, plain HTTP for files. */
+/**
+ * {@link BackendClient} over the JDK's HTTP client: one WebSocket for messages, plain HTTP for
+ * files.
+ */
 public final class WebSocketBackendClient implements BackendClient {
   private static final Logger LOG = Logger.getLogger(WebSocketBackendClient.class.getName());
   private static final long MAX_BACKOFF_MS = 10_000;
   private final URI server;
   private final String credential;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+  private final HttpClient http =
+      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final ProtocolCodec codec = new ProtocolCodec();
-  private final ScheduledExecutorService reconnector = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread t = new Thread(r, "kiln-reconnect");
-    t.setDaemon(true);
-    return t;
-  });
+  private final ScheduledExecutorService reconnector =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "kiln-reconnect");
+            t.setDaemon(true);
+            return t;
+          });
   private volatile WebSocket socket;
   private volatile boolean closed;
   private long backoffMs = 500;
@@ -46,16 +52,23 @@ public final class WebSocketBackendClient implements BackendClient {
 
   @Override
   public void connect(Listener listener) {
-    URI target = URI.create(server.resolve(Protocol.AGENT_PATH.substring(1)).toString().replaceFirst("^http", "ws"));
-    http.newWebSocketBuilder().header("Authorization", "Bearer " + credential)
+    URI target =
+        URI.create(
+            server
+                .resolve(Protocol.AGENT_PATH.substring(1))
+                .toString()
+                .replaceFirst("^http", "ws"));
+    http.newWebSocketBuilder()
+        .header("Authorization", "Bearer " + credential)
         .connectTimeout(Duration.ofSeconds(10))
         .buildAsync(target, new FrameListener(listener))
-        .whenComplete((socket, error) -> {
-          if (error != null) {
-            LOG.warning("cannot reach " + target + ": " + rootMessage(error));
-            retry(listener);
-          }
-        });
+        .whenComplete(
+            (socket, error) -> {
+              if (error != null) {
+                LOG.warning("cannot reach " + target + ": " + rootMessage(error));
+                retry(listener);
+              }
+            });
   }
 
   private synchronized void retry(Listener listener) {
@@ -90,19 +103,23 @@ public final class WebSocketBackendClient implements BackendClient {
     if (response.statusCode() != 200) {
       String body = Files.readString(part);
       Files.deleteIfExists(part);
-      throw new BackendRefusedException("download of " + path + " failed: HTTP " + response.statusCode() + " " + body);
+      throw new BackendRefusedException(
+          "download of " + path + " failed: HTTP " + response.statusCode() + " " + body);
     }
     Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
   }
 
   @Override
   public void upload(String path, Path file) throws IOException {
-    HttpRequest request = authorized(path).header("Content-Type", "application/octet-stream")
-        .PUT(HttpRequest.BodyPublishers.ofFile(file)).build();
+    HttpRequest request =
+        authorized(path)
+            .header("Content-Type", "application/octet-stream")
+            .PUT(HttpRequest.BodyPublishers.ofFile(file))
+            .build();
     HttpResponse<String> response = exchange(request, HttpResponse.BodyHandlers.ofString());
     if (response.statusCode() / 100 != 2) {
-      throw new BackendRefusedException("upload to " + path + " failed: HTTP " + response.statusCode() + " "
-          + response.body());
+      throw new BackendRefusedException(
+          "upload to " + path + " failed: HTTP " + response.statusCode() + " " + response.body());
     }
   }
 
@@ -118,10 +135,12 @@ public final class WebSocketBackendClient implements BackendClient {
 
   private HttpRequest.Builder authorized(String path) {
     return HttpRequest.newBuilder(server.resolve(path.startsWith("/") ? path.substring(1) : path))
-        .header("Authorization", "Bearer " + credential).timeout(Duration.ofMinutes(30));
+        .header("Authorization", "Bearer " + credential)
+        .timeout(Duration.ofMinutes(30));
   }
 
-  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler) throws IOException {
+  private <T> HttpResponse<T> exchange(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException {
     try {
       return http.send(request, handler);
     } catch (InterruptedException e) {

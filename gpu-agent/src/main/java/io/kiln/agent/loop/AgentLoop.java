@@ -24,26 +24,41 @@ import java.util.logging.Logger;
  */
 public final class AgentLoop implements BackendClient.Listener {
   private static final Logger LOG = Logger.getLogger(AgentLoop.class.getName());
+
   /** While idle, ask for work every this many heartbeats even without a WorkAvailable nudge. */
   static final int IDLE_CLAIM_EVERY = 5;
+
   private final BackendClient backend;
   private final RunOutbox outbox;
   private final Path workDir;
   private final String version;
   private final String hostname;
   private final List<DeviceInfo> devices;
-  private final ExecutorService events = Executors.newSingleThreadExecutor(daemon("kiln-agent-events"));
-  private final ExecutorService training = Executors.newSingleThreadExecutor(daemon("kiln-training"));
-  private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(daemon("kiln-heartbeat"));
-  /** One handler per backend message; {@code AgentLoopTest} proves every permitted one has a handler. */
+  private final ExecutorService events =
+      Executors.newSingleThreadExecutor(daemon("kiln-agent-events"));
+  private final ExecutorService training =
+      Executors.newSingleThreadExecutor(daemon("kiln-training"));
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(daemon("kiln-heartbeat"));
+
+  /**
+   * One handler per backend message; {@code AgentLoopTest} proves every permitted one has a
+   * handler.
+   */
   private static final MessageDispatch<AgentLoop, BackendMessage> DISPATCH = dispatchTable();
+
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile RunExecution current;
   private boolean heartbeating;
   private long beats;
 
-  public AgentLoop(BackendClient backend, Path workDir, String version, String hostname, List<DeviceInfo> devices) {
+  public AgentLoop(
+      BackendClient backend,
+      Path workDir,
+      String version,
+      String hostname,
+      List<DeviceInfo> devices) {
     this.backend = backend;
     this.outbox = new RunOutbox(backend);
     this.workDir = workDir;
@@ -61,7 +76,10 @@ public final class AgentLoop implements BackendClient.Listener {
     stopped.await();
   }
 
-  /** Stops: a run in progress is cancelled and reported, pending reports get a few seconds to go out. */
+  /**
+   * Stops: a run in progress is cancelled and reported, pending reports get a few seconds to go
+   * out.
+   */
   public void stop() {
     if (!stopping.compareAndSet(false, true)) {
       return;
@@ -89,7 +107,8 @@ public final class AgentLoop implements BackendClient.Listener {
 
   @Override
   public void connected() {
-    events.execute(() -> backend.send(new AgentMessage.Hello(Protocol.VERSION, version, hostname, devices)));
+    events.execute(
+        () -> backend.send(new AgentMessage.Hello(Protocol.VERSION, version, hostname, devices)));
   }
 
   @Override
@@ -115,7 +134,7 @@ public final class AgentLoop implements BackendClient.Listener {
     return new MessageDispatch<AgentLoop, BackendMessage>(BackendMessage.class)
         .on(BackendMessage.Welcome.class, AgentLoop::welcome)
         .on(BackendMessage.WorkAvailable.class, (loop, m) -> loop.claimIfIdle())
-        .on(BackendMessage.NoWork.class, (loop, m) -> { })
+        .on(BackendMessage.NoWork.class, (loop, m) -> {})
         .on(BackendMessage.RunAssignment.class, AgentLoop::accept)
         .on(BackendMessage.CancelRun.class, AgentLoop::cancel)
         .on(BackendMessage.Ack.class, (loop, ack) -> loop.outbox.ack(ack.runId(), ack.seq()))
@@ -144,20 +163,22 @@ public final class AgentLoop implements BackendClient.Listener {
 
   private void accept(BackendMessage.RunAssignment assignment) {
     if (current != null) {
-      LOG.warning("ignoring run " + assignment.runId() + ": already training run " + current.runId());
+      LOG.warning(
+          "ignoring run " + assignment.runId() + ": already training run " + current.runId());
       return;
     }
     RunExecution run = new RunExecution(assignment, backend, outbox, workDir);
     current = run;
     LOG.info("claimed run " + assignment.runId());
-    training.execute(() -> {
-      try {
-        run.run();
-      } finally {
-        current = null;
-        events.execute(this::claimIfIdle);
-      }
-    });
+    training.execute(
+        () -> {
+          try {
+            run.run();
+          } finally {
+            current = null;
+            events.execute(this::claimIfIdle);
+          }
+        });
   }
 
   private void claimIfIdle() {

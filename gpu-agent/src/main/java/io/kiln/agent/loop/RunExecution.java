@@ -26,8 +26,10 @@ import java.util.stream.Stream;
 /** One assigned run on this agent: fetch data, train, upload the model, report the outcome. */
 final class RunExecution implements Runnable {
   private static final Logger LOG = Logger.getLogger(RunExecution.class.getName());
+
   /** How long a transfer waits for an unreachable backend before the run is given up. */
   static final Duration TRANSFER_PATIENCE = Duration.ofMinutes(10);
+
   private final RunAssignment assignment;
   private final BackendClient backend;
   private final RunOutbox outbox;
@@ -58,23 +60,44 @@ final class RunExecution implements Runnable {
       Files.createDirectories(runDir);
       Recipe recipe = new RecipeParser(Set.of()).parse(assignment.recipe());
       Path zip = runDir.resolve("dataset.zip");
-      Transfers.withRetry("download the dataset", () -> backend.download(assignment.datasetPath(), zip),
-          TRANSFER_PATIENCE, cancelled::get);
-      LabelledImages images = ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize());
-      LOG.info("run " + runId + ": " + images.count() + " images loaded, training " + recipe.epochs() + " epochs");
-      TrainingJob job = new TrainingJob(recipe, images, new OutboxSink(), cancelled::get,
-          assignment.stepReportInterval()).withCheckpoints(runDir.resolve("checkpoints"));
+      Transfers.withRetry(
+          "download the dataset",
+          () -> backend.download(assignment.datasetPath(), zip),
+          TRANSFER_PATIENCE,
+          cancelled::get);
+      LabelledImages images =
+          ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize());
+      LOG.info(
+          "run "
+              + runId
+              + ": "
+              + images.count()
+              + " images loaded, training "
+              + recipe.epochs()
+              + " epochs");
+      TrainingJob job =
+          new TrainingJob(
+                  recipe, images, new OutboxSink(), cancelled::get, assignment.stepReportInterval())
+              .withCheckpoints(runDir.resolve("checkpoints"));
       if (assignment.initialWeightsPath() != null) {
         Path weights = runDir.resolve("initial-model.zip");
-        Transfers.withRetry("download the starting weights",
-            () -> backend.download(assignment.initialWeightsPath(), weights), TRANSFER_PATIENCE, cancelled::get);
+        Transfers.withRetry(
+            "download the starting weights",
+            () -> backend.download(assignment.initialWeightsPath(), weights),
+            TRANSFER_PATIENCE,
+            cancelled::get);
         job.withInitialWeights(weights);
       }
       TrainingResult result = job.run(runDir);
-      Transfers.withRetry("upload the model", () -> backend.upload(assignment.modelPath(), result.modelArchive()),
-          TRANSFER_PATIENCE, cancelled::get);
-      LOG.info(String.format("run %d: succeeded, best val accuracy %.4f, %.0f images/s on %s", runId,
-          result.bestValAccuracy(), result.imagesPerSecond(), result.device()));
+      Transfers.withRetry(
+          "upload the model",
+          () -> backend.upload(assignment.modelPath(), result.modelArchive()),
+          TRANSFER_PATIENCE,
+          cancelled::get);
+      LOG.info(
+          String.format(
+              "run %d: succeeded, best val accuracy %.4f, %.0f images/s on %s",
+              runId, result.bestValAccuracy(), result.imagesPerSecond(), result.device()));
       finish("SUCCEEDED", null);
     } catch (TrainingCancelledException e) {
       LOG.info("run " + runId + ": cancelled");
@@ -92,26 +115,38 @@ final class RunExecution implements Runnable {
   }
 
   private void finish(String outcome, String reason) {
-    outbox.send(new AgentMessage.RunFinished(assignment.runId(), seq.getAndIncrement(), outcome, reason));
+    outbox.send(
+        new AgentMessage.RunFinished(assignment.runId(), seq.getAndIncrement(), outcome, reason));
   }
 
-  /** Numbers every report and hands it to the outbox; the training code knows nothing of networks. */
+  /**
+   * Numbers every report and hands it to the outbox; the training code knows nothing of networks.
+   */
   private final class OutboxSink implements MetricSink {
     @Override
     public void started(String device, int totalEpochs, long stepsPerEpoch) {
-      outbox.send(new AgentMessage.RunStarted(assignment.runId(), seq.getAndIncrement(), device, totalEpochs,
-          stepsPerEpoch));
+      outbox.send(
+          new AgentMessage.RunStarted(
+              assignment.runId(), seq.getAndIncrement(), device, totalEpochs, stepsPerEpoch));
     }
 
     @Override
     public void evaluated(Map<String, Object> evaluation) {
-      outbox.send(new AgentMessage.RunEvaluated(assignment.runId(), seq.getAndIncrement(), evaluation));
+      outbox.send(
+          new AgentMessage.RunEvaluated(assignment.runId(), seq.getAndIncrement(), evaluation));
     }
 
     @Override
     public void report(String kind, int epoch, long step, Map<String, Double> values) {
-      outbox.send(new AgentMessage.MetricReport(assignment.runId(), seq.getAndIncrement(), kind, epoch, step,
-          values, System.currentTimeMillis()));
+      outbox.send(
+          new AgentMessage.MetricReport(
+              assignment.runId(),
+              seq.getAndIncrement(),
+              kind,
+              epoch,
+              step,
+              values,
+              System.currentTimeMillis()));
     }
   }
 

@@ -15,8 +15,8 @@ final class RunOutbox {
   private record Key(long runId, long seq) {}
 
   private final BackendClient backend;
-  private final ConcurrentSkipListMap<Key, RunEvent> pending = new ConcurrentSkipListMap<>(
-      Comparator.comparingLong(Key::runId).thenComparingLong(Key::seq));
+  private final ConcurrentSkipListMap<Key, RunEvent> pending =
+      new ConcurrentSkipListMap<>(Comparator.comparingLong(Key::runId).thenComparingLong(Key::seq));
 
   RunOutbox(BackendClient backend) {
     this.backend = backend;

@@ -22,7 +22,8 @@ final class Transfers {
 
   private Transfers() {}
 
-  static void withRetry(String what, Transfer transfer, Duration patience, BooleanSupplier cancelled)
+  static void withRetry(
+      String what, Transfer transfer, Duration patience, BooleanSupplier cancelled)
       throws IOException, InterruptedException {
     long deadline = System.nanoTime() + patience.toNanos();
     long backoffMs = 500;
@@ -34,13 +35,21 @@ final class Transfers {
         throw e;
       } catch (IOException e) {
         if (System.nanoTime() > deadline) {
-          throw new IOException("could not " + what + ": the backend stayed unreachable for "
-              + patience.toMinutes() + " min (" + describe(e) + ")", e);
+          throw new IOException(
+              "could not "
+                  + what
+                  + ": the backend stayed unreachable for "
+                  + patience.toMinutes()
+                  + " min ("
+                  + describe(e)
+                  + ")",
+              e);
         }
         if (cancelled.getAsBoolean()) {
           throw new TrainingCancelledException();
         }
-        LOG.warning("could not " + what + " (" + describe(e) + "); retrying in " + backoffMs + " ms");
+        LOG.warning(
+            "could not " + what + " (" + describe(e) + "); retrying in " + backoffMs + " ms");
         Thread.sleep(backoffMs);
         backoffMs = Math.min(10_000, backoffMs * 2);
       }
@@ -48,6 +57,8 @@ final class Transfers {
   }
 
   private static String describe(IOException e) {
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getClass().getSimpleName() + ": " + e.getMessage();
+    return e.getMessage() == null
+        ? e.getClass().getSimpleName()
+        : e.getClass().getSimpleName() + ": " + e.getMessage();
   }
 }

@@ -21,8 +21,8 @@ import java.util.Map;
 /**
  * Networks built on an uploaded TorchScript backbone (T13): the backbone, exported without its
  * classifier, becomes the trainable feature extractor and a new linear head is put on top. A
- * backbone that outputs feature maps gets global average pooling first. Each load opens its own
- * DJL model; {@link #close()} releases them all.
+ * backbone that outputs feature maps gets global average pooling first. Each load opens its own DJL
+ * model; {@link #close()} releases them all.
  */
 final class Backbones implements AutoCloseable {
   private final Path file;
@@ -44,13 +44,25 @@ final class Backbones implements AutoCloseable {
       model.load(dir, "backbone.pt", Map.of("trainParam", "true"));
       Block backbone = model.getBlock();
       Shape[] out = backbone.getOutputShapes(new Shape[] {new Shape(1, channels, size, size)});
-      Block features = out[0].dimension() == 4
-          ? new SequentialBlock().add(backbone).add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock())
-          : backbone;
+      Block features =
+          out[0].dimension() == 4
+              ? new SequentialBlock()
+                  .add(backbone)
+                  .add(Pool.globalAvgPool2dBlock())
+                  .add(Blocks.batchFlattenBlock())
+              : backbone;
       return new KilnNet(features, Linear.builder().setUnits(classes).build());
     } catch (IOException | MalformedModelException | RuntimeException e) {
-      throw new IllegalArgumentException("the backbone could not be loaded as a TorchScript network for "
-          + channels + "-channel " + size + "x" + size + " images: " + e.getMessage(), e);
+      throw new IllegalArgumentException(
+          "the backbone could not be loaded as a TorchScript network for "
+              + channels
+              + "-channel "
+              + size
+              + "x"
+              + size
+              + " images: "
+              + e.getMessage(),
+          e);
     }
   }
 

@@ -26,10 +26,10 @@ import java.util.stream.Stream;
 
 /**
  * The per-epoch checkpoint of a run: parameters, optimizer state, and {@link Progress} (schedule
- * position, plateau and best-so-far state). The data order and augmentation need no saved RNG:
- * they derive from (seed, epoch, batch). Written to a fresh directory and renamed into place, so a
- * crash mid-write leaves the previous checkpoint intact. The best epoch's parameters are kept
- * beside it for "keep the best epoch" (T15).
+ * position, plateau and best-so-far state). The data order and augmentation need no saved RNG: they
+ * derive from (seed, epoch, batch). Written to a fresh directory and renamed into place, so a crash
+ * mid-write leaves the previous checkpoint intact. The best epoch's parameters are kept beside it
+ * for "keep the best epoch" (T15).
  */
 final class Checkpoint {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,8 +55,9 @@ final class Checkpoint {
     deleteTree(fresh);
     Files.createDirectories(fresh);
     writeParameters(block, fresh.resolve("model.params"));
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(
-        Files.newOutputStream(fresh.resolve("optimizer.bin"))))) {
+    try (DataOutputStream out =
+        new DataOutputStream(
+            new BufferedOutputStream(Files.newOutputStream(fresh.resolve("optimizer.bin"))))) {
       optimizer.save(out, names(block, true));
     }
     Map<String, Object> state = new LinkedHashMap<>();
@@ -77,7 +78,11 @@ final class Checkpoint {
     Files.createDirectories(dir);
     Path tmp = dir.resolve("best.params.writing");
     writeParameters(block, tmp);
-    Files.move(tmp, dir.resolve("best.params"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    Files.move(
+        tmp,
+        dir.resolve("best.params"),
+        StandardCopyOption.ATOMIC_MOVE,
+        StandardCopyOption.REPLACE_EXISTING);
   }
 
   boolean loadBest(Block block, NDManager manager) throws IOException {
@@ -98,14 +103,16 @@ final class Checkpoint {
         continue;
       }
       Map<?, ?> state = JSON.readValue(candidate.resolve("state.json").toFile(), Map.class);
-      // Compared as parsed text, so numbers read back from the file compare equal to the live values.
+      // Compared as parsed text, so numbers read back from the file compare equal to the live
+      // values.
       if (!JSON.readTree(JSON.writeValueAsString(identity))
           .equals(JSON.readTree(JSON.writeValueAsString(state.get("identity"))))) {
         return Optional.empty();
       }
       readParameters(block, freshNet, manager, candidate.resolve("model.params"));
-      try (DataInputStream in = new DataInputStream(new BufferedInputStream(
-          Files.newInputStream(candidate.resolve("optimizer.bin"))))) {
+      try (DataInputStream in =
+          new DataInputStream(
+              new BufferedInputStream(Files.newInputStream(candidate.resolve("optimizer.bin"))))) {
         optimizer.load(in, manager, device, names(block, false));
       }
       return Optional.of(JSON.convertValue(state.get("progress"), Progress.class));
@@ -127,17 +134,20 @@ final class Checkpoint {
   }
 
   static void writeParameters(Block block, Path file) throws IOException {
-    try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
+    try (DataOutputStream out =
+        new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file)))) {
       block.saveParameters(out);
     }
   }
 
   /** Loads saved parameters into an uninitialized block (to inspect or use a saved model). */
   static void readParametersInto(Block block, NDManager manager, Path file) throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+    try (DataInputStream in =
+        new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       block.loadParameters(manager, in);
     } catch (MalformedModelException e) {
-      throw new IOException("unreadable parameters in " + file.getFileName() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "unreadable parameters in " + file.getFileName() + ": " + e.getMessage(), e);
     }
   }
 
@@ -146,21 +156,25 @@ final class Checkpoint {
    * block's existing arrays: a trainer caches the arrays it was created with, so replacing them
    * would leave it training stale ones.
    */
-  static void readParameters(Block live, Supplier<Block> fresh, NDManager manager, Path file) throws IOException {
+  static void readParameters(Block live, Supplier<Block> fresh, NDManager manager, Path file)
+      throws IOException {
     try (NDManager scope = manager.newSubManager();
-        DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
+        DataInputStream in =
+            new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
       Block loaded = fresh.get();
       loaded.loadParameters(scope, in);
       ParameterList target = live.getParameters();
       for (Pair<String, Parameter> pair : loaded.getParameters()) {
         Parameter destination = target.get(pair.getKey());
-        if (destination == null || !destination.getArray().getShape().equals(pair.getValue().getArray().getShape())) {
+        if (destination == null
+            || !destination.getArray().getShape().equals(pair.getValue().getArray().getShape())) {
           throw new IOException("saved parameter " + pair.getKey() + " does not fit this network");
         }
         pair.getValue().getArray().copyTo(destination.getArray());
       }
     } catch (MalformedModelException e) {
-      throw new IOException("unreadable parameters in " + file.getFileName() + ": " + e.getMessage(), e);
+      throw new IOException(
+          "unreadable parameters in " + file.getFileName() + ": " + e.getMessage(), e);
     }
   }
 

@@ -42,7 +42,9 @@ public final class Devices {
 
   /** How a run names its devices: "cpu()", "gpu(0)", or "gpu(0)+gpu(1)" when data parallel. */
   public static String describe(Device[] devices) {
-    return java.util.Arrays.stream(devices).map(Device::toString).collect(java.util.stream.Collectors.joining("+"));
+    return java.util.Arrays.stream(devices)
+        .map(Device::toString)
+        .collect(java.util.stream.Collectors.joining("+"));
   }
 
   public static List<DeviceInfo> describe() {
@@ -51,8 +53,9 @@ public final class Devices {
     for (int i = 0; i < gpus; i++) {
       devices.add(new DeviceInfo(Device.gpu(i).toString(), "gpu", "CUDA device " + i));
     }
-    devices.add(new DeviceInfo(Device.cpu().toString(), "cpu",
-        Runtime.getRuntime().availableProcessors() + " cores"));
+    devices.add(
+        new DeviceInfo(
+            Device.cpu().toString(), "cpu", Runtime.getRuntime().availableProcessors() + " cores"));
     return devices;
   }
 

@@ -1,11 +1,9 @@
 package io.kiln.agent.training;
 
-import io.kiln.core.metric.MetricValues;
-import io.kiln.core.metric.Metric;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
@@ -18,9 +16,10 @@ import io.kiln.agent.training.data.BatchPipeline;
 import io.kiln.agent.training.data.HostBatch;
 import io.kiln.agent.training.optim.GradientClipping;
 import io.kiln.agent.training.optim.KilnOptimizer;
+import io.kiln.core.metric.Metric;
+import io.kiln.core.metric.MetricValues;
 import io.kiln.core.protocol.MetricKind;
 import java.util.List;
-import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongToDoubleFunction;
 
@@ -52,8 +51,17 @@ final class EpochLoop {
   private final int classes;
   private final Shape imageShape;
 
-  EpochLoop(Trainer trainer, KilnOptimizer optimizer, List<Parameter> parameters, Device[] devices, MetricSink sink,
-      BooleanSupplier cancelled, int reportEvery, double clipNorm, int classes, Shape imageShape) {
+  EpochLoop(
+      Trainer trainer,
+      KilnOptimizer optimizer,
+      List<Parameter> parameters,
+      Device[] devices,
+      MetricSink sink,
+      BooleanSupplier cancelled,
+      int reportEvery,
+      double clipNorm,
+      int classes,
+      Shape imageShape) {
     this.trainer = trainer;
     this.optimizer = optimizer;
     this.parameters = parameters;
@@ -70,7 +78,8 @@ final class EpochLoop {
    * @param firstStep the global index of this epoch's first update
    * @param learningRate the rate of each global step
    */
-  TrainStats train(int epoch, BatchPipeline.Epoch batches, long firstStep, LongToDoubleFunction learningRate) {
+  TrainStats train(
+      int epoch, BatchPipeline.Epoch batches, long firstStep, LongToDoubleFunction learningRate) {
     long start = System.nanoTime();
     long step = firstStep;
     double lossSum = 0;
@@ -103,26 +112,39 @@ final class EpochLoop {
             List<NDList[]> shards = shards(x, y);
             for (NDList[] shard : shards) {
               NDArray out = trainer.forward(shard[0]).singletonOrThrow();
-              NDArray shardLoss = trainer.getLoss().evaluate(shard[1], new NDList(out)).div(shards.size());
+              NDArray shardLoss =
+                  trainer.getLoss().evaluate(shard[1], new NDList(out)).div(shards.size());
               collector.backward(shardLoss);
               logits.add(out.toDevice(Device.cpu(), false));
-              lossValue = lossValue == null ? shardLoss.toDevice(Device.cpu(), false)
-                  : lossValue.add(shardLoss.toDevice(Device.cpu(), false));
+              lossValue =
+                  lossValue == null
+                      ? shardLoss.toDevice(Device.cpu(), false)
+                      : lossValue.add(shardLoss.toDevice(Device.cpu(), false));
             }
             loss = lossValue.getFloat();
-            predicted = NDArrays.concat(logits).argMax(1).toType(DataType.INT32, false).toIntArray();
+            predicted =
+                NDArrays.concat(logits).argMax(1).toType(DataType.INT32, false).toIntArray();
           }
           if (!Float.isFinite(loss)) {
             // Divergence (A4): report the bad value so the curve shows it, then stop.
-            sink.report(MetricKind.STEP, epoch, step + 1,
+            sink.report(
+                MetricKind.STEP,
+                epoch,
+                step + 1,
                 MetricValues.of().put(Metric.LOSS, loss).put(Metric.LR, lr).asMap());
-            throw new IllegalStateException("training diverged: loss became " + loss + " at step " + (step + 1)
-                + " (try a learning rate 10x lower, warmup or gradient clipping; A4)");
+            throw new IllegalStateException(
+                "training diverged: loss became "
+                    + loss
+                    + " at step "
+                    + (step + 1)
+                    + " (try a learning rate 10x lower, warmup or gradient clipping; A4)");
           }
           if (clipNorm > 0 || report) {
             List<NDArray> grads = GradientClipping.gradients(parameters, scope);
-            gradNorm = clipNorm > 0 ? GradientClipping.clip(grads, clipNorm / devices.length)
-                : GradientClipping.globalNorm(grads);
+            gradNorm =
+                clipNorm > 0
+                    ? GradientClipping.clip(grads, clipNorm / devices.length)
+                    : GradientClipping.globalNorm(grads);
           }
           trainer.step();
           zeroGradients();
@@ -141,8 +163,12 @@ final class EpochLoop {
         windowImages += n;
         if (report) {
           double seconds = Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9);
-          MetricValues values = MetricValues.of().put(Metric.LOSS, windowLoss / windowBatches).put(Metric.LR, lr)
-              .put(Metric.IMAGES_PER_SECOND, windowImages / seconds).putIfFinite(Metric.GRAD_NORM, gradNorm);
+          MetricValues values =
+              MetricValues.of()
+                  .put(Metric.LOSS, windowLoss / windowBatches)
+                  .put(Metric.LR, lr)
+                  .put(Metric.IMAGES_PER_SECOND, windowImages / seconds)
+                  .putIfFinite(Metric.GRAD_NORM, gradNorm);
           sink.report(MetricKind.STEP, epoch, step, values.asMap());
           windowLoss = 0;
           windowBatches = 0;
@@ -151,8 +177,12 @@ final class EpochLoop {
         }
       }
     }
-    return new TrainStats(lossSum / Math.max(1, seen), correct / (double) Math.max(1, seen), seen,
-        step - firstStep, System.nanoTime() - start);
+    return new TrainStats(
+        lossSum / Math.max(1, seen),
+        correct / (double) Math.max(1, seen),
+        seen,
+        step - firstStep,
+        System.nanoTime() - start);
   }
 
   /**
@@ -170,9 +200,14 @@ final class EpochLoop {
         try (NDManager scope = trainer.getManager().newSubManager()) {
           NDArray x = scope.create(batch.data(), new Shape(batch.size()).addAll(imageShape));
           NDArray y = scope.create(batch.targets(), new Shape(batch.size(), classes));
-          NDArray logits = trainer.evaluate(new NDList(x.toDevice(devices[0], false))).singletonOrThrow()
-              .toDevice(Device.cpu(), false);
-          lossSum += trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat() * batch.size();
+          NDArray logits =
+              trainer
+                  .evaluate(new NDList(x.toDevice(devices[0], false)))
+                  .singletonOrThrow()
+                  .toDevice(Device.cpu(), false);
+          lossSum +=
+              trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat()
+                  * batch.size();
           float[] probabilities = logits.softmax(1).toFloatArray();
           for (int i = 0; i < batch.size(); i++) {
             float[] p = java.util.Arrays.copyOfRange(probabilities, i * classes, (i + 1) * classes);
@@ -192,11 +227,15 @@ final class EpochLoop {
     return new ValStats(lossSum / Math.max(1, seen), correct / (double) Math.max(1, seen));
   }
 
-  /** One (inputs, targets) pair per device: the batch split data-parallel, or whole on one device. */
+  /**
+   * One (inputs, targets) pair per device: the batch split data-parallel, or whole on one device.
+   */
   private List<NDList[]> shards(NDArray x, NDArray y) {
     if (devices.length == 1) {
-      return List.<NDList[]>of(new NDList[] {new NDList(x.toDevice(devices[0], false)),
-          new NDList(y.toDevice(devices[0], false))});
+      return List.<NDList[]>of(
+          new NDList[] {
+            new NDList(x.toDevice(devices[0], false)), new NDList(y.toDevice(devices[0], false))
+          });
     }
     long n = x.getShape().get(0);
     java.util.ArrayList<NDList[]> out = new java.util.ArrayList<>();
@@ -204,14 +243,20 @@ final class EpochLoop {
       long from = n * d / devices.length;
       long to = n * (d + 1) / devices.length;
       if (to > from) {
-        out.add(new NDList[] {new NDList(x.get(from + ":" + to).toDevice(devices[d], false)),
-            new NDList(y.get(from + ":" + to).toDevice(devices[d], false))});
+        out.add(
+            new NDList[] {
+              new NDList(x.get(from + ":" + to).toDevice(devices[d], false)),
+              new NDList(y.get(from + ":" + to).toDevice(devices[d], false))
+            });
       }
     }
     return out;
   }
 
-  /** PyTorch accumulates gradients; DJL's built-in optimizers clear them natively, ours does it here. */
+  /**
+   * PyTorch accumulates gradients; DJL's built-in optimizers clear them natively, ours does it
+   * here.
+   */
   private void zeroGradients() {
     if (devices.length > 1) {
       try (GradientCollector collector = trainer.newGradientCollector()) {

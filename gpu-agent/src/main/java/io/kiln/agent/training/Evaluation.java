@@ -12,8 +12,12 @@ import java.util.Map;
  */
 public final class Evaluation {
   static final int MISTAKES_KEPT = 24;
-  /** Misclassified image ids kept per confusion-matrix cell, and in all, so the report stays small. */
+
+  /**
+   * Misclassified image ids kept per confusion-matrix cell, and in all, so the report stays small.
+   */
   static final int PER_CELL = 6;
+
   static final int CELL_IDS_TOTAL = 600;
 
   private final List<String> classNames;
@@ -22,7 +26,9 @@ public final class Evaluation {
   private final Map<String, List<String>> cells = new LinkedHashMap<>();
   private int cellIds;
 
-  /** A misclassified image: its id in the dataset, its class, the prediction and its probability. */
+  /**
+   * A misclassified image: its id in the dataset, its class, the prediction and its probability.
+   */
   public record Mistake(String imageId, String actual, String predicted, double confidence) {}
 
   private String split = "validation";
@@ -61,7 +67,12 @@ public final class Evaluation {
         cell.add(imageId);
         cellIds++;
       }
-      mistakes.add(new Mistake(imageId, classNames.get(actual), classNames.get(predicted), probabilities[predicted]));
+      mistakes.add(
+          new Mistake(
+              imageId,
+              classNames.get(actual),
+              classNames.get(predicted),
+              probabilities[predicted]));
       if (mistakes.size() > MISTAKES_KEPT * 4) {
         trim();
       }
@@ -89,7 +100,9 @@ public final class Evaluation {
     return total == 0 ? 0 : correct / (double) total;
   }
 
-  /** Of the images predicted as class k, the share that really are k (NaN if none was predicted k). */
+  /**
+   * Of the images predicted as class k, the share that really are k (NaN if none was predicted k).
+   */
   public double precision(int k) {
     long predicted = 0;
     for (long[] row : confusion) {
@@ -133,12 +146,31 @@ public final class Evaluation {
     map.put("classNames", classNames);
     map.put("perClass", perClass);
     map.put("confusion", confusion);
-    map.put("cells", cells.entrySet().stream().map(e -> Map.of(
-        "actual", Integer.parseInt(e.getKey().split(",")[0]),
-        "predicted", Integer.parseInt(e.getKey().split(",")[1]),
-        "imageIds", e.getValue())).toList());
-    map.put("mistakes", mistakes().stream().map(m -> Map.of("imageId", m.imageId(), "actual", m.actual(),
-        "predicted", m.predicted(), "confidence", m.confidence())).toList());
+    map.put(
+        "cells",
+        cells.entrySet().stream()
+            .map(
+                e ->
+                    Map.of(
+                        "actual", Integer.parseInt(e.getKey().split(",")[0]),
+                        "predicted", Integer.parseInt(e.getKey().split(",")[1]),
+                        "imageIds", e.getValue()))
+            .toList());
+    map.put(
+        "mistakes",
+        mistakes().stream()
+            .map(
+                m ->
+                    Map.of(
+                        "imageId",
+                        m.imageId(),
+                        "actual",
+                        m.actual(),
+                        "predicted",
+                        m.predicted(),
+                        "confidence",
+                        m.confidence()))
+            .toList());
     map.putAll(extras);
     return map;
   }

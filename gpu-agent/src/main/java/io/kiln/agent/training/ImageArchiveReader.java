@@ -18,9 +18,9 @@ import javax.imageio.ImageIO;
 
 /**
  * Reads a dataset archive of the backend's canonical form into memory (photos turned upright as
- * their EXIF orientation asks): {@code split/class/file}
- * with a {@value #MANIFEST} manifest (each image keeps its split), or the older {@code class/file},
- * resizing every image to the recipe's input size (T17: every input has the model's shape).
+ * their EXIF orientation asks): {@code split/class/file} with a {@value #MANIFEST} manifest (each
+ * image keeps its split), or the older {@code class/file}, resizing every image to the recipe's
+ * input size (T17: every input has the model's shape).
  *
  * <p>Grayscale datasets stay single-channel; any colour image makes the whole dataset RGB.
  */
@@ -35,7 +35,8 @@ public final class ImageArchiveReader {
 
   private ImageArchiveReader() {}
 
-  public static LabelledImages read(Path zip, List<String> classNames, int size) throws IOException {
+  public static LabelledImages read(Path zip, List<String> classNames, int size)
+      throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     List<String> ids = new ArrayList<>();
@@ -43,7 +44,8 @@ public final class ImageArchiveReader {
     boolean splitLayout;
     try (ZipFile file = new ZipFile(zip.toFile())) {
       splitLayout = file.getEntry(MANIFEST) != null;
-      List<? extends ZipEntry> entries = Collections.list((Enumeration<? extends ZipEntry>) file.entries());
+      List<? extends ZipEntry> entries =
+          Collections.list((Enumeration<? extends ZipEntry>) file.entries());
       for (ZipEntry entry : entries) {
         if (entry.isDirectory() || entry.getName().equals(MANIFEST)) {
           continue;
@@ -51,7 +53,10 @@ public final class ImageArchiveReader {
         String name = entry.getName();
         String[] parts = name.split("/", splitLayout ? 3 : 2);
         int split = splitLayout ? SPLITS.indexOf(parts[0]) : -1;
-        int label = parts.length < (splitLayout ? 3 : 2) ? -1 : classNames.indexOf(parts[splitLayout ? 1 : 0]);
+        int label =
+            parts.length < (splitLayout ? 3 : 2)
+                ? -1
+                : classNames.indexOf(parts[splitLayout ? 1 : 0]);
         if (label < 0 || (splitLayout && split < 0)) {
           throw new IOException("archive entry '" + name + "' is not inside a known class folder");
         }
@@ -78,7 +83,12 @@ public final class ImageArchiveReader {
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = toChw(resize(images.get(i), size), channels);
     }
-    return new LabelledImages(List.copyOf(classNames), channels, size, List.copyOf(ids), pixels,
+    return new LabelledImages(
+        List.copyOf(classNames),
+        channels,
+        size,
+        List.copyOf(ids),
+        pixels,
         labels.stream().mapToInt(Integer::intValue).toArray(),
         splitLayout ? splits.stream().mapToInt(Integer::intValue).toArray() : null);
   }
@@ -90,7 +100,8 @@ public final class ImageArchiveReader {
   private static BufferedImage resize(BufferedImage src, int size) {
     BufferedImage dst = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
     Graphics2D g = dst.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(src, 0, 0, size, size, null);
     g.dispose();
     return dst;

@@ -25,14 +25,16 @@ final class InitialWeights {
 
   private InitialWeights() {}
 
-  static void load(KilnNet net, Path archive, Recipe recipe, LabelledImages images, NDManager manager)
+  static void load(
+      KilnNet net, Path archive, Recipe recipe, LabelledImages images, NDManager manager)
       throws IOException {
     try (ZipFile zip = new ZipFile(archive.toFile())) {
       ZipEntry metaEntry = zip.getEntry(ModelArchive.META);
       ZipEntry features = zip.getEntry(ModelArchive.FEATURES);
       if (metaEntry == null || features == null) {
-        throw new IOException("the starting run's model has no separate feature weights (it was saved by an older"
-            + " Kiln); pick a run trained with this version");
+        throw new IOException(
+            "the starting run's model has no separate feature weights (it was saved by an older"
+                + " Kiln); pick a run trained with this version");
       }
       Map<?, ?> meta;
       try (InputStream in = zip.getInputStream(metaEntry)) {
@@ -40,21 +42,33 @@ final class InitialWeights {
       }
       Object architecture = ((Map<?, ?>) meta.get("recipe")).get("architecture");
       if (!recipe.architecture().equals(architecture)) {
-        throw new IOException("the starting run used architecture " + architecture + ", this recipe uses "
-            + recipe.architecture());
+        throw new IOException(
+            "the starting run used architecture "
+                + architecture
+                + ", this recipe uses "
+                + recipe.architecture());
       }
       List<?> shape = (List<?>) meta.get("inputShape");
       if (((Number) shape.get(0)).intValue() != images.channels()) {
-        throw new IOException("the starting run was trained on " + shape.get(0) + "-channel images, this dataset has "
-            + images.channels());
+        throw new IOException(
+            "the starting run was trained on "
+                + shape.get(0)
+                + "-channel images, this dataset has "
+                + images.channels());
       }
       Path tmp = Files.createTempFile("kiln-features", ".params");
       try {
         try (InputStream in = zip.getInputStream(features)) {
           Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        Checkpoint.readParameters(net.features(), () -> Architectures.build(recipe.architecture(),
-            images.classNames().size(), images.size()).features(), manager, tmp);
+        Checkpoint.readParameters(
+            net.features(),
+            () ->
+                Architectures.build(
+                        recipe.architecture(), images.classNames().size(), images.size())
+                    .features(),
+            manager,
+            tmp);
       } finally {
         Files.deleteIfExists(tmp);
       }

@@ -10,14 +10,25 @@ import java.util.stream.IntStream;
  * @param pixels one array of channels*size*size values per image
  * @param labels the class index of each image
  */
-public record LabelledImages(List<String> classNames, int channels, int size, List<String> ids, float[][] pixels,
-    int[] labels, int[] splits) {
+public record LabelledImages(
+    List<String> classNames,
+    int channels,
+    int size,
+    List<String> ids,
+    float[][] pixels,
+    int[] labels,
+    int[] splits) {
   public static final int TRAIN = 0;
   public static final int VALIDATION = 1;
   public static final int TEST = 2;
 
   /** Images without a split of their own: training holds out a validation share itself. */
-  public LabelledImages(List<String> classNames, int channels, int size, List<String> ids, float[][] pixels,
+  public LabelledImages(
+      List<String> classNames,
+      int channels,
+      int size,
+      List<String> ids,
+      float[][] pixels,
       int[] labels) {
     this(classNames, channels, size, ids, pixels, labels, null);
   }

@@ -25,8 +25,14 @@ final class ModelArchive {
 
   private ModelArchive() {}
 
-  static Path write(Model model, KilnNet net, Path outputDir, Recipe recipe, LabelledImages images,
-      Normalization norm) throws IOException {
+  static Path write(
+      Model model,
+      KilnNet net,
+      Path outputDir,
+      Recipe recipe,
+      LabelledImages images,
+      Normalization norm)
+      throws IOException {
     Path paramsDir = Files.createDirectories(outputDir.resolve("params"));
     model.save(paramsDir, "kiln");
     Checkpoint.writeParameters(net.features(), paramsDir.resolve(FEATURES));

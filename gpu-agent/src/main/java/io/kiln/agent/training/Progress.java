@@ -11,13 +11,32 @@ import io.kiln.core.training.PlateauReducer;
  * @param step optimizer updates done
  * @param best the watch on the early-stopping metric (also picks the best epoch to keep, T15)
  */
-public record Progress(int epoch, long step, PlateauReducer plateau, MetricWatch best, double bestValAccuracy,
-    double lastValAccuracy, long imagesSeen, long trainNanos) {
+public record Progress(
+    int epoch,
+    long step,
+    PlateauReducer plateau,
+    MetricWatch best,
+    double bestValAccuracy,
+    double lastValAccuracy,
+    long imagesSeen,
+    long trainNanos) {
 
-  Progress afterEpoch(long step, PlateauReducer plateau, MetricWatch best, double valAccuracy, long images,
+  Progress afterEpoch(
+      long step,
+      PlateauReducer plateau,
+      MetricWatch best,
+      double valAccuracy,
+      long images,
       long nanos) {
-    return new Progress(epoch + 1, step, plateau, best, Math.max(bestValAccuracy, valAccuracy), valAccuracy,
-        imagesSeen + images, trainNanos + nanos);
+    return new Progress(
+        epoch + 1,
+        step,
+        plateau,
+        best,
+        Math.max(bestValAccuracy, valAccuracy),
+        valAccuracy,
+        imagesSeen + images,
+        trainNanos + nanos);
   }
 
   double imagesPerSecond() {

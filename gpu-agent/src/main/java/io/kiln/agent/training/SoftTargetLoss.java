@@ -5,8 +5,8 @@ import ai.djl.ndarray.NDList;
 import ai.djl.training.loss.Loss;
 
 /**
- * Cross-entropy against soft targets (n x classes probabilities): one loss for hard labels,
- * label smoothing (T10), mixup and CutMix (T12). DJL has no label-smoothing loss.
+ * Cross-entropy against soft targets (n x classes probabilities): one loss for hard labels, label
+ * smoothing (T10), mixup and CutMix (T12). DJL has no label-smoothing loss.
  */
 public final class SoftTargetLoss extends Loss {
   public SoftTargetLoss() {

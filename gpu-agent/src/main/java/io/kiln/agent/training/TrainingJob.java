@@ -1,7 +1,5 @@
 package io.kiln.agent.training;
 
-import io.kiln.core.metric.MetricValues;
-import io.kiln.core.metric.Metric;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -19,6 +17,8 @@ import io.kiln.agent.training.net.Architectures;
 import io.kiln.agent.training.net.KilnNet;
 import io.kiln.agent.training.optim.KilnOptimizer;
 import io.kiln.core.data.StratifiedSplit;
+import io.kiln.core.metric.Metric;
+import io.kiln.core.metric.MetricValues;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.training.LearningRateSchedule;
@@ -35,8 +35,8 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
- * Trains one model from a recipe on images already in memory, with every trick the recipe turns
- * on, writing curves to a {@link MetricSink} and checking for cancellation before every batch.
+ * Trains one model from a recipe on images already in memory, with every trick the recipe turns on,
+ * writing curves to a {@link MetricSink} and checking for cancellation before every batch.
  *
  * <p>Stages: optional head-only epochs on pretrained features (T13, T14), then all layers on the
  * recipe's schedule (T3-T7). After every epoch: plateau and early-stopping decisions (T7, T15) and
@@ -52,7 +52,11 @@ public final class TrainingJob {
   private Path checkpointDir;
   private Path initialWeights;
 
-  public TrainingJob(Recipe recipe, LabelledImages images, MetricSink sink, BooleanSupplier cancelled,
+  public TrainingJob(
+      Recipe recipe,
+      LabelledImages images,
+      MetricSink sink,
+      BooleanSupplier cancelled,
       int stepReportInterval) {
     this.recipe = recipe;
     this.images = images;
@@ -61,7 +65,9 @@ public final class TrainingJob {
     this.stepReportInterval = Math.max(1, stepReportInterval);
   }
 
-  /** Checkpoints every epoch into {@code dir} and resumes from a matching checkpoint found there. */
+  /**
+   * Checkpoints every epoch into {@code dir} and resumes from a matching checkpoint found there.
+   */
   public TrainingJob withCheckpoints(Path dir) {
     this.checkpointDir = dir;
     return this;
@@ -84,20 +90,26 @@ public final class TrainingJob {
     int classes = images.classNames().size();
     Normalization normalization = Normalization.forRecipe(recipe, images, split.train());
     Shape imageShape = new Shape(images.channels(), images.size(), images.size());
-    int stepsPerEpoch = EpochPlan.stepsPerEpoch(
-        EpochPlan.epochSize(split.train(), images.labels(), classes, recipe.balanceClasses()), recipe.batchSize());
+    int stepsPerEpoch =
+        EpochPlan.stepsPerEpoch(
+            EpochPlan.epochSize(split.train(), images.labels(), classes, recipe.balanceClasses()),
+            recipe.batchSize());
     int threads = Devices.augmentationThreads(devices[0].isGpu());
-    ExecutorService workers = threads == 0 ? null : Executors.newFixedThreadPool(threads, daemon("kiln-augment"));
+    ExecutorService workers =
+        threads == 0 ? null : Executors.newFixedThreadPool(threads, daemon("kiln-augment"));
     boolean onBackbone = "backbone".equals(recipe.architecture());
     if (onBackbone && initialWeights == null) {
-      throw new IllegalArgumentException("architecture 'backbone' needs the backbone file (withInitialWeights)");
+      throw new IllegalArgumentException(
+          "architecture 'backbone' needs the backbone file (withInitialWeights)");
     }
     Backbones backbones = onBackbone ? new Backbones(initialWeights, devices[0]) : null;
-    Supplier<KilnNet> freshNet = onBackbone
-        ? () -> backbones.build(classes, images.channels(), images.size())
-        : () -> Architectures.build(recipe.architecture(), classes, images.size());
+    Supplier<KilnNet> freshNet =
+        onBackbone
+            ? () -> backbones.build(classes, images.channels(), images.size())
+            : () -> Architectures.build(recipe.architecture(), classes, images.size());
     Model model = Model.newInstance("kiln", devices[0]);
-    try (model; NDManager manager = NDManager.newBaseManager(devices[0])) {
+    try (model;
+        NDManager manager = NDManager.newBaseManager(devices[0])) {
       KilnNet net = freshNet.get();
       model.setBlock(net);
       KilnOptimizer optimizer = new KilnOptimizer(recipe);
@@ -106,19 +118,45 @@ public final class TrainingJob {
         if (initialWeights != null && !onBackbone) {
           InitialWeights.load(net, initialWeights, recipe, images, manager);
         }
-        Checkpoint checkpoint = checkpointDir == null ? null : new Checkpoint(checkpointDir, identity(),
-            freshNet::get);
+        Checkpoint checkpoint =
+            checkpointDir == null ? null : new Checkpoint(checkpointDir, identity(), freshNet::get);
         Progress progress = startOrResume(checkpoint, net, optimizer, manager, devices[0]);
         sink.started(Devices.describe(devices), recipe.epochs(), stepsPerEpoch);
-        Stage stage = new Stage(net, optimizer, checkpoint, split, classes,
-            new EpochLoop(trainer, optimizer, List.copyOf(net.getParameters().values()), devices, sink, cancelled,
-                stepReportInterval, recipe.gradientClipNorm(), classes, imageShape),
-            new BatchPipeline(images, new Augmenter(recipe, normalization, true), new Mixer(recipe, classes),
-                workers, 4, recipe.seed()),
-            new BatchPipeline(images, new Augmenter(recipe, normalization, false), new Mixer(recipe, classes),
-                workers, 4, recipe.seed()),
-            EpochPlan.validation(split.validation(), recipe.batchSize()),
-            new LearningRateSchedule(recipe, stepsPerEpoch), (long) recipe.headOnlyEpochs() * stepsPerEpoch);
+        Stage stage =
+            new Stage(
+                net,
+                optimizer,
+                checkpoint,
+                split,
+                classes,
+                new EpochLoop(
+                    trainer,
+                    optimizer,
+                    List.copyOf(net.getParameters().values()),
+                    devices,
+                    sink,
+                    cancelled,
+                    stepReportInterval,
+                    recipe.gradientClipNorm(),
+                    classes,
+                    imageShape),
+                new BatchPipeline(
+                    images,
+                    new Augmenter(recipe, normalization, true),
+                    new Mixer(recipe, classes),
+                    workers,
+                    4,
+                    recipe.seed()),
+                new BatchPipeline(
+                    images,
+                    new Augmenter(recipe, normalization, false),
+                    new Mixer(recipe, classes),
+                    workers,
+                    4,
+                    recipe.seed()),
+                EpochPlan.validation(split.validation(), recipe.batchSize()),
+                new LearningRateSchedule(recipe, stepsPerEpoch),
+                (long) recipe.headOnlyEpochs() * stepsPerEpoch);
         String stopReason = null;
         while (progress.epoch() < recipe.epochs() && stopReason == null) {
           EpochOutcome outcome = epoch(stage, progress);
@@ -127,8 +165,15 @@ public final class TrainingJob {
         }
         Evaluation evaluation = finish(stage, progress, stopReason, manager);
         Path archive = ModelArchive.write(model, net, outputDir, recipe, images, normalization);
-        return new TrainingResult(archive, progress.bestValAccuracy(), progress.lastValAccuracy(),
-            progress.imagesPerSecond(), Devices.describe(devices), evaluation, stopReason, progress.epoch());
+        return new TrainingResult(
+            archive,
+            progress.bestValAccuracy(),
+            progress.lastValAccuracy(),
+            progress.imagesPerSecond(),
+            Devices.describe(devices),
+            evaluation,
+            stopReason,
+            progress.epoch());
       }
     } finally {
       if (workers != null) {
@@ -141,9 +186,18 @@ public final class TrainingJob {
   }
 
   /** What every epoch of one training run works with. */
-  private record Stage(KilnNet net, KilnOptimizer optimizer, Checkpoint checkpoint, StratifiedSplit.ThreeWay split,
-      int classes, EpochLoop loop, BatchPipeline trainData, BatchPipeline valData, List<int[]> valBatches,
-      LearningRateSchedule schedule, long headSteps) {}
+  private record Stage(
+      KilnNet net,
+      KilnOptimizer optimizer,
+      Checkpoint checkpoint,
+      StratifiedSplit.ThreeWay split,
+      int classes,
+      EpochLoop loop,
+      BatchPipeline trainData,
+      BatchPipeline valData,
+      List<int[]> valBatches,
+      LearningRateSchedule schedule,
+      long headSteps) {}
 
   /** Where training stands after an epoch, and why it stops early (null while it goes on). */
   private record EpochOutcome(Progress progress, String stopReason) {}
@@ -157,27 +211,60 @@ public final class TrainingJob {
     boolean headOnly = epoch <= recipe.headOnlyEpochs();
     stage.net().freezeFeatures(headOnly);
     PlateauReducer plateau = progress.plateau();
-    EpochLoop.TrainStats train = stage.loop().train(epoch, stage.trainData().epoch(EpochPlan.train(
-            stage.split().train(), images.labels(), stage.classes(), recipe.balanceClasses(), recipe.batchSize(),
-            recipe.seed(), epoch), epoch, true),
-        progress.step(), step -> step < stage.headSteps() ? recipe.headLearningRate()
-            : stage.schedule().at(step - stage.headSteps(), plateau.scale()));
-    EpochLoop.ValStats val = stage.loop().validate(stage.valData().epoch(stage.valBatches(), epoch, false), null,
-        images.ids());
+    EpochLoop.TrainStats train =
+        stage
+            .loop()
+            .train(
+                epoch,
+                stage
+                    .trainData()
+                    .epoch(
+                        EpochPlan.train(
+                            stage.split().train(),
+                            images.labels(),
+                            stage.classes(),
+                            recipe.balanceClasses(),
+                            recipe.batchSize(),
+                            recipe.seed(),
+                            epoch),
+                        epoch,
+                        true),
+                progress.step(),
+                step ->
+                    step < stage.headSteps()
+                        ? recipe.headLearningRate()
+                        : stage.schedule().at(step - stage.headSteps(), plateau.scale()));
+    EpochLoop.ValStats val =
+        stage
+            .loop()
+            .validate(stage.valData().epoch(stage.valBatches(), epoch, false), null, images.ids());
     MetricValues values = epochValues(train, val, stage.optimizer().learningRate(), headOnly);
     MetricWatch best = progress.best().observe(epoch, val.of(recipe.earlyStoppingMetric()));
-    PlateauReducer nextPlateau = "plateau".equals(recipe.schedule()) && !headOnly
-        ? plateau.observe(epoch, val.of(recipe.plateauMetric()))
-        : plateau;
+    PlateauReducer nextPlateau =
+        "plateau".equals(recipe.schedule()) && !headOnly
+            ? plateau.observe(epoch, val.of(recipe.plateauMetric()))
+            : plateau;
     if (nextPlateau.scale() < plateau.scale()) {
       values.put(Metric.LR_REDUCED, nextPlateau.scale());
     }
-    Progress next = progress.afterEpoch(progress.step() + train.steps(), nextPlateau, best, val.accuracy(),
-        train.images(), train.nanos());
+    Progress next =
+        progress.afterEpoch(
+            progress.step() + train.steps(),
+            nextPlateau,
+            best,
+            val.accuracy(),
+            train.images(),
+            train.nanos());
     String stopReason = null;
     if (recipe.earlyStopping() && best.badEpochs() >= recipe.earlyStoppingPatience()) {
-      stopReason = "stopped early after epoch " + epoch + ": " + recipe.earlyStoppingMetric()
-          + " has not improved for " + best.badEpochs() + " epochs (T15)";
+      stopReason =
+          "stopped early after epoch "
+              + epoch
+              + ": "
+              + recipe.earlyStoppingMetric()
+              + " has not improved for "
+              + best.badEpochs()
+              + " epochs (T15)";
       values.put(Metric.EARLY_STOP, 1.0);
     }
     if (stage.checkpoint() != null) {
@@ -190,14 +277,20 @@ public final class TrainingJob {
     return new EpochOutcome(next, stopReason);
   }
 
-  /** Restores the best epoch when asked (T15), evaluates the final model and reports the evaluation. */
+  /**
+   * Restores the best epoch when asked (T15), evaluates the final model and reports the evaluation.
+   */
   private Evaluation finish(Stage stage, Progress progress, String stopReason, NDManager manager)
       throws IOException {
     int bestEpoch = progress.best().bestEpoch();
-    boolean restored = recipe.restoreBest() && stage.checkpoint() != null && bestEpoch != progress.epoch()
-        && stage.checkpoint().loadBest(stage.net(), manager);
+    boolean restored =
+        recipe.restoreBest()
+            && stage.checkpoint() != null
+            && bestEpoch != progress.epoch()
+            && stage.checkpoint().loadBest(stage.net(), manager);
     stage.net().freezeFeatures(false);
-    Evaluation evaluation = finalEvaluation(stage.loop(), stage.valData(), stage.valBatches(), stage.split().test());
+    Evaluation evaluation =
+        finalEvaluation(stage.loop(), stage.valData(), stage.valBatches(), stage.split().test());
     Map<String, Object> report = evaluation.toMap();
     report.put("epoch", restored ? bestEpoch : progress.epoch());
     report.put("bestEpoch", bestEpoch);
@@ -213,17 +306,31 @@ public final class TrainingJob {
         .optOptimizer(optimizer)
         .optDevices(devices)
         // He initialization for ReLU nets (T18).
-        .optInitializer(new XavierInitializer(XavierInitializer.RandomType.GAUSSIAN,
-            XavierInitializer.FactorType.IN, 2), Parameter.Type.WEIGHT);
+        .optInitializer(
+            new XavierInitializer(
+                XavierInitializer.RandomType.GAUSSIAN, XavierInitializer.FactorType.IN, 2),
+            Parameter.Type.WEIGHT);
   }
 
   /** Progress from a matching checkpoint (resume exactly), else the start of training. */
-  private Progress startOrResume(Checkpoint checkpoint, KilnNet net, KilnOptimizer optimizer, NDManager manager,
-      Device device) throws IOException {
-    Progress resumed = checkpoint == null ? null : checkpoint.resume(net, optimizer, manager, device).orElse(null);
-    return resumed != null ? resumed : new Progress(0, 0, PlateauReducer.start(recipe),
-        MetricWatch.start(MetricWatch.higherIsBetterFor(recipe.earlyStoppingMetric()),
-            recipe.earlyStoppingMinDelta()), 0, 0, 0, 0);
+  private Progress startOrResume(
+      Checkpoint checkpoint, KilnNet net, KilnOptimizer optimizer, NDManager manager, Device device)
+      throws IOException {
+    Progress resumed =
+        checkpoint == null ? null : checkpoint.resume(net, optimizer, manager, device).orElse(null);
+    return resumed != null
+        ? resumed
+        : new Progress(
+            0,
+            0,
+            PlateauReducer.start(recipe),
+            MetricWatch.start(
+                MetricWatch.higherIsBetterFor(recipe.earlyStoppingMetric()),
+                recipe.earlyStoppingMinDelta()),
+            0,
+            0,
+            0,
+            0);
   }
 
   private StratifiedSplit.ThreeWay checkedSplits() {
@@ -234,13 +341,18 @@ public final class TrainingJob {
     return split;
   }
 
-  /** The dataset's own splits (T16), or a stratified validation share for a dataset without them. */
+  /**
+   * The dataset's own splits (T16), or a stratified validation share for a dataset without them.
+   */
   private StratifiedSplit.ThreeWay splits() {
     if (images.hasSplits()) {
-      return new StratifiedSplit.ThreeWay(images.indicesOf(LabelledImages.TRAIN),
-          images.indicesOf(LabelledImages.VALIDATION), images.indicesOf(LabelledImages.TEST));
+      return new StratifiedSplit.ThreeWay(
+          images.indicesOf(LabelledImages.TRAIN),
+          images.indicesOf(LabelledImages.VALIDATION),
+          images.indicesOf(LabelledImages.TEST));
     }
-    StratifiedSplit.Split split = StratifiedSplit.of(images.labels(), recipe.validationFraction(), recipe.seed());
+    StratifiedSplit.Split split =
+        StratifiedSplit.of(images.labels(), recipe.validationFraction(), recipe.seed());
     return new StratifiedSplit.ThreeWay(split.train(), split.validation(), new int[0]);
   }
 
@@ -248,7 +360,8 @@ public final class TrainingJob {
    * The final model scored once on the held-out test split when there is one (T16: a lucky
    * validation spike is not quality), with its validation accuracy beside it; else on validation.
    */
-  private Evaluation finalEvaluation(EpochLoop loop, BatchPipeline data, List<int[]> valBatches, int[] test) {
+  private Evaluation finalEvaluation(
+      EpochLoop loop, BatchPipeline data, List<int[]> valBatches, int[] test) {
     if (test.length == 0) {
       Evaluation evaluation = new Evaluation(images.classNames());
       loop.validate(data.epoch(valBatches, 0, false), evaluation, images.ids());
@@ -256,19 +369,30 @@ public final class TrainingJob {
     }
     EpochLoop.ValStats val = loop.validate(data.epoch(valBatches, 0, false), null, images.ids());
     Evaluation evaluation = new Evaluation(images.classNames()).on("test");
-    EpochLoop.ValStats scored = loop.validate(data.epoch(EpochPlan.validation(test, recipe.batchSize()), 0, false),
-        evaluation, images.ids());
-    return evaluation.with("testAccuracy", scored.accuracy()).with("testLoss", scored.loss())
-        .with("testImages", test.length).with(Metric.VAL_ACCURACY.key(), val.accuracy());
+    EpochLoop.ValStats scored =
+        loop.validate(
+            data.epoch(EpochPlan.validation(test, recipe.batchSize()), 0, false),
+            evaluation,
+            images.ids());
+    return evaluation
+        .with("testAccuracy", scored.accuracy())
+        .with("testLoss", scored.loss())
+        .with("testImages", test.length)
+        .with(Metric.VAL_ACCURACY.key(), val.accuracy());
   }
 
   /** The EPOCH metric point's values (see the README's metric names). */
-  private static MetricValues epochValues(EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr,
-      boolean headOnly) {
+  private static MetricValues epochValues(
+      EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr, boolean headOnly) {
     double seconds = train.nanos() / 1e9;
-    return MetricValues.of().put(Metric.TRAIN_LOSS, train.loss()).put(Metric.TRAIN_ACCURACY, train.accuracy())
-        .put(Metric.VAL_LOSS, val.loss()).put(Metric.VAL_ACCURACY, val.accuracy()).put(Metric.LR, lr)
-        .put(Metric.SECONDS, seconds).put(Metric.IMAGES_PER_SECOND, train.images() / Math.max(1e-9, seconds))
+    return MetricValues.of()
+        .put(Metric.TRAIN_LOSS, train.loss())
+        .put(Metric.TRAIN_ACCURACY, train.accuracy())
+        .put(Metric.VAL_LOSS, val.loss())
+        .put(Metric.VAL_ACCURACY, val.accuracy())
+        .put(Metric.LR, lr)
+        .put(Metric.SECONDS, seconds)
+        .put(Metric.IMAGES_PER_SECOND, train.images() / Math.max(1e-9, seconds))
         .put(Metric.HEAD_ONLY, headOnly ? 1.0 : 0.0);
   }
 

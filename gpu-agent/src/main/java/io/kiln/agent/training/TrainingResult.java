@@ -8,5 +8,12 @@ import java.nio.file.Path;
  * @param stopReason why training ended before its last epoch (early stopping), or null
  * @param epochs epochs actually trained
  */
-public record TrainingResult(Path modelArchive, double bestValAccuracy, double finalValAccuracy,
-    double imagesPerSecond, String device, Evaluation evaluation, String stopReason, int epochs) {}
+public record TrainingResult(
+    Path modelArchive,
+    double bestValAccuracy,
+    double finalValAccuracy,
+    double imagesPerSecond,
+    String device,
+    Evaluation evaluation,
+    String stopReason,
+    int epochs) {}

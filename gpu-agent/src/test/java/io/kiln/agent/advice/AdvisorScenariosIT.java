@@ -45,7 +45,11 @@ class AdvisorScenariosIT {
 
   static LabelledImages first(int count) {
     int[] idx = IntStream.range(0, count).toArray();
-    return new LabelledImages(fashion.classNames(), 1, 28, fashion.ids().subList(0, count),
+    return new LabelledImages(
+        fashion.classNames(),
+        1,
+        28,
+        fashion.ids().subList(0, count),
         IntStream.of(idx).mapToObj(i -> fashion.pixels()[i]).toArray(float[][]::new),
         IntStream.of(idx).map(i -> fashion.labels()[i]).toArray());
   }
@@ -56,17 +60,23 @@ class AdvisorScenariosIT {
     RunHistory.Builder history = new RunHistory.Builder();
     int[] epochs = {0};
     Set<String> fired = new LinkedHashSet<>();
-    RunContext context = new RunContext(recipe, Recipe.defaults(),
-        StratifiedSplit.approximateTrainCount(images.count(), recipe.validationFraction()), 10);
-    MetricSink sink = (kind, epoch, step, v) -> {
-      history.add(kind, epoch, v);
-      epochs[0] = MetricKind.EPOCH.equals(kind) ? epochs[0] + 1 : epochs[0];
-      for (Suggestion s : ADVISOR.evaluate(history.build(epoch == recipe.epochs()), context)) {
-        fired.add(s.ruleId());
-      }
-    };
+    RunContext context =
+        new RunContext(
+            recipe,
+            Recipe.defaults(),
+            StratifiedSplit.approximateTrainCount(images.count(), recipe.validationFraction()),
+            10);
+    MetricSink sink =
+        (kind, epoch, step, v) -> {
+          history.add(kind, epoch, v);
+          epochs[0] = MetricKind.EPOCH.equals(kind) ? epochs[0] + 1 : epochs[0];
+          for (Suggestion s : ADVISOR.evaluate(history.build(epoch == recipe.epochs()), context)) {
+            fired.add(s.ruleId());
+          }
+        };
     try {
-      new TrainingJob(recipe, images, sink, () -> epochs[0] >= maxEpochs, 1).run(Files.createDirectories(out));
+      new TrainingJob(recipe, images, sink, () -> epochs[0] >= maxEpochs, 1)
+          .run(Files.createDirectories(out));
     } catch (Exception | AssertionError e) {
       // a diverging or cancelled run still produced its curves
     }
@@ -75,8 +85,24 @@ class AdvisorScenariosIT {
 
   @Test
   void aTinySubsetWithoutRegularizationOverfits(@TempDir Path out) {
-    Recipe recipe = Recipe.defaults().with(Map.of("weightDecay", 0.0, "epochs", 20, "batchSize", 16,
-        "optimizer", "adam", "learningRate", 0.003, "schedule", "constant", "validationFraction", 0.3));
+    Recipe recipe =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "weightDecay",
+                    0.0,
+                    "epochs",
+                    20,
+                    "batchSize",
+                    16,
+                    "optimizer",
+                    "adam",
+                    "learningRate",
+                    0.003,
+                    "schedule",
+                    "constant",
+                    "validationFraction",
+                    0.3));
     Set<String> fired = rulesFired(recipe, first(150), out, 20);
     assertTrue(fired.contains("A1"), "A1 on 105 training images: " + fired);
     assertFalse(fired.contains("A3") || fired.contains("A4"), fired.toString());
@@ -84,8 +110,20 @@ class AdvisorScenariosIT {
 
   @Test
   void anAbsurdWeightDecayDoesNotLearn(@TempDir Path out) {
-    Recipe recipe = Recipe.defaults().with(Map.of("weightDecay", 1.0, "learningRate", 0.5, "epochs", 4,
-        "batchSize", 32, "schedule", "constant"));
+    Recipe recipe =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "weightDecay",
+                    1.0,
+                    "learningRate",
+                    0.5,
+                    "epochs",
+                    4,
+                    "batchSize",
+                    32,
+                    "schedule",
+                    "constant"));
     Set<String> fired = rulesFired(recipe, first(1000), out, 4);
     assertTrue(fired.contains("A3"), "A3 with weight decay 1.0: " + fired);
     assertFalse(fired.contains("A1"), fired.toString());
@@ -93,11 +131,24 @@ class AdvisorScenariosIT {
 
   @Test
   void anAbsurdLearningRateDivergesWithinTheFirstEpoch(@TempDir Path out) {
-    Recipe recipe = Recipe.defaults().with(Map.of("learningRate", 10.0, "momentum", 0.9, "epochs", 3,
-        "batchSize", 32, "schedule", "constant"));
+    Recipe recipe =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "learningRate",
+                    10.0,
+                    "momentum",
+                    0.9,
+                    "epochs",
+                    3,
+                    "batchSize",
+                    32,
+                    "schedule",
+                    "constant"));
     List<String> firstEpoch = new ArrayList<>();
     Set<String> fired = rulesFired(recipe, first(1000), out, 1);
     firstEpoch.addAll(fired);
-    assertEquals("A4", firstEpoch.get(0), "the first advice is divergence, during epoch 1: " + fired);
+    assertEquals(
+        "A4", firstEpoch.get(0), "the first advice is divergence, during epoch 1: " + fired);
   }
 }

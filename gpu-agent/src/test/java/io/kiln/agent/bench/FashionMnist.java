@@ -6,7 +6,9 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Reads Fashion-MNIST from the Debian package's IDX files straight into memory, for the benchmarks. */
+/**
+ * Reads Fashion-MNIST from the Debian package's IDX files straight into memory, for the benchmarks.
+ */
 public final class FashionMnist {
   public static final List<String> CLASSES = IdxImages.FASHION_CLASSES;
 

@@ -49,9 +49,10 @@ class AgentLoopTest {
   }
 
   private static BackendMessage.RunAssignment assignment(long runId, int epochs, long nextSeq) {
-    Map<String, Object> recipe = Map.of("epochs", epochs, "batchSize", 8, "inputSize", 12, "learningRate", 0.05);
-    return new BackendMessage.RunAssignment(runId, 1, "/data/1", "/model/" + runId, recipe,
-        SyntheticImages.CLASSES, 2, nextSeq, null);
+    Map<String, Object> recipe =
+        Map.of("epochs", epochs, "batchSize", 8, "inputSize", 12, "learningRate", 0.05);
+    return new BackendMessage.RunAssignment(
+        runId, 1, "/data/1", "/model/" + runId, recipe, SyntheticImages.CLASSES, 2, nextSeq, null);
   }
 
   @Test
@@ -66,14 +67,23 @@ class AgentLoopTest {
     assertEquals(100, started.seq(), "numbering continues from the backend's nextSeq");
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 60);
     assertEquals("SUCCEEDED", finished.outcome(), String.valueOf(finished.reason()));
-    List<AgentMessage.RunEvent> events = backend.all.stream()
-        .filter(m -> m instanceof AgentMessage.RunEvent).map(m -> (AgentMessage.RunEvent) m).toList();
+    List<AgentMessage.RunEvent> events =
+        backend.all.stream()
+            .filter(m -> m instanceof AgentMessage.RunEvent)
+            .map(m -> (AgentMessage.RunEvent) m)
+            .toList();
     for (int i = 0; i < events.size(); i++) {
       assertEquals(100 + i, events.get(i).seq(), "gap-free sequence numbers");
     }
-    assertEquals(2, events.stream().filter(e -> e instanceof AgentMessage.MetricReport r
-        && r.kind().equals(MetricKind.EPOCH)).count());
-    assertTrue(backend.uploads.get("/model/7").length > 1000, "the model was uploaded before success was reported");
+    assertEquals(
+        2,
+        events.stream()
+            .filter(
+                e -> e instanceof AgentMessage.MetricReport r && r.kind().equals(MetricKind.EPOCH))
+            .count());
+    assertTrue(
+        backend.uploads.get("/model/7").length > 1000,
+        "the model was uploaded before success was reported");
     backend.expect(AgentMessage.ClaimRun.class, 5);
   }
 
@@ -115,7 +125,9 @@ class AgentLoopTest {
 
   @Test
   void aFailedDownloadFailsTheRunWithTheReason() throws Exception {
-    backend.reply(new BackendMessage.RunAssignment(10, 1, "/missing", "/model/10", Map.of(), List.of("a", "b"), 1, 0, null));
+    backend.reply(
+        new BackendMessage.RunAssignment(
+            10, 1, "/missing", "/model/10", Map.of(), List.of("a", "b"), 1, 0, null));
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
     assertEquals("FAILED", finished.outcome());
     assertTrue(finished.reason().contains("404"), finished.reason());

@@ -22,8 +22,11 @@ final class InMemoryBackend implements BackendClient {
   final Map<String, Path> files = new ConcurrentHashMap<>();
   final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
   volatile boolean online = true;
+
   /** The next this-many uploads fail as if the backend were restarting. */
-  final java.util.concurrent.atomic.AtomicInteger unreachableUploads = new java.util.concurrent.atomic.AtomicInteger();
+  final java.util.concurrent.atomic.AtomicInteger unreachableUploads =
+      new java.util.concurrent.atomic.AtomicInteger();
+
   private volatile Listener listener;
 
   @Override

@@ -18,7 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 class ImageArchiveReaderTest {
   @Test
   void photosAreTrainedUprightAsTheirExifOrientationAsks(@TempDir Path dir) throws Exception {
-    // 16 x 8, white on the left half: turned 90 degrees clockwise (orientation 6) it is white on top.
+    // 16 x 8, white on the left half: turned 90 degrees clockwise (orientation 6) it is white on
+    // top.
     BufferedImage sideways = new BufferedImage(16, 8, BufferedImage.TYPE_INT_RGB);
     for (int y = 0; y < 8; y++) {
       for (int x = 0; x < 8; x++) {
@@ -28,7 +29,8 @@ class ImageArchiveReaderTest {
     ByteArrayOutputStream jpeg = new ByteArrayOutputStream();
     ImageIO.write(sideways, "jpg", jpeg);
     Path zip = dir.resolve("photos.zip");
-    try (OutputStream out = Files.newOutputStream(zip); ZipOutputStream archive = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(zip);
+        ZipOutputStream archive = new ZipOutputStream(out)) {
       archive.putNextEntry(new ZipEntry("a/plain.jpg"));
       archive.write(jpeg.toByteArray());
       archive.putNextEntry(new ZipEntry("b/rotated.jpg"));
@@ -39,17 +41,48 @@ class ImageArchiveReaderTest {
     float[] plain = images.pixels()[0];
     float[] rotated = images.pixels()[1];
     int plane = 16 * 16;
-    assertTrue(plain[8 * 16 + 2] > 0.8 && plain[8 * 16 + 13] < 0.2, "as stored: white left, black right");
-    assertTrue(rotated[2 * 16 + 8] > 0.8 && rotated[13 * 16 + 8] < 0.2, "upright: white top, black bottom");
+    assertTrue(
+        plain[8 * 16 + 2] > 0.8 && plain[8 * 16 + 13] < 0.2, "as stored: white left, black right");
+    assertTrue(
+        rotated[2 * 16 + 8] > 0.8 && rotated[13 * 16 + 8] < 0.2,
+        "upright: white top, black bottom");
     assertEquals(3 * plane, rotated.length);
   }
 
   /** Inserts an APP1 Exif block with the orientation tag right after the JPEG's start marker. */
   private static byte[] withOrientation(byte[] jpeg, int orientation) {
-    byte[] tiff = {'M', 'M', 0, 42, 0, 0, 0, 8, 0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, (byte) orientation, 0, 0, 0, 0};
+    byte[] tiff = {
+      'M',
+      'M',
+      0,
+      42,
+      0,
+      0,
+      0,
+      8,
+      0,
+      1,
+      0x01,
+      0x12,
+      0,
+      3,
+      0,
+      0,
+      0,
+      1,
+      0,
+      (byte) orientation,
+      0,
+      0,
+      0,
+      0
+    };
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     out.write(jpeg, 0, 2);
-    out.writeBytes(new byte[] {(byte) 0xff, (byte) 0xe1, 0, (byte) (2 + 6 + tiff.length), 'E', 'x', 'i', 'f', 0, 0});
+    out.writeBytes(
+        new byte[] {
+          (byte) 0xff, (byte) 0xe1, 0, (byte) (2 + 6 + tiff.length), 'E', 'x', 'i', 'f', 0, 0
+        });
     out.writeBytes(tiff);
     out.write(jpeg, 2, jpeg.length - 2);
     return out.toByteArray();

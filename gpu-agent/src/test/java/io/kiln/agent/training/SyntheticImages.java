@@ -13,7 +13,10 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 
-/** Writes a small, learnable folder-per-class PNG dataset: stripes of different orientation plus noise. */
+/**
+ * Writes a small, learnable folder-per-class PNG dataset: stripes of different orientation plus
+ * noise.
+ */
 public final class SyntheticImages {
   public static final List<String> CLASSES = List.of("horizontal", "vertical", "diagonal");
 
@@ -21,7 +24,8 @@ public final class SyntheticImages {
 
   public static Path writeZip(Path target, int perClass, int size, long seed) throws IOException {
     Random random = new Random(seed);
-    try (OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(target);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
       for (int c = 0; c < CLASSES.size(); c++) {
         for (int i = 0; i < perClass; i++) {
           zip.putNextEntry(new ZipEntry(CLASSES.get(c) + "/img" + i + ".png"));
@@ -33,12 +37,18 @@ public final class SyntheticImages {
     return target;
   }
 
-  /** The backend's canonical form: a manifest and {@code split/class/file} with these images per class. */
-  public static Path writeSplitZip(Path target, int train, int val, int test, int size) throws IOException {
+  /**
+   * The backend's canonical form: a manifest and {@code split/class/file} with these images per
+   * class.
+   */
+  public static Path writeSplitZip(Path target, int train, int val, int test, int size)
+      throws IOException {
     Random random = new Random(3);
-    try (OutputStream out = Files.newOutputStream(target); ZipOutputStream zip = new ZipOutputStream(out)) {
+    try (OutputStream out = Files.newOutputStream(target);
+        ZipOutputStream zip = new ZipOutputStream(out)) {
       zip.putNextEntry(new ZipEntry("kiln-dataset.json"));
-      zip.write("{\"format\":\"kiln-dataset/2\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      zip.write(
+          "{\"format\":\"kiln-dataset/2\"}".getBytes(java.nio.charset.StandardCharsets.UTF_8));
       zip.closeEntry();
       int[] counts = {train, val, test};
       String[] splits = {"train", "val", "test"};

@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
-import io.kiln.core.metric.Metric;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,18 +37,20 @@ class TrainingJobIT {
     assertEquals(1, images.channels(), "grayscale stays single-channel");
     List<Point> points = new ArrayList<>();
     List<String> started = new ArrayList<>();
-    MetricSink sink = new MetricSink() {
-      @Override
-      public void started(String device, int totalEpochs, long stepsPerEpoch) {
-        started.add(device + "/" + totalEpochs + "/" + stepsPerEpoch);
-      }
+    MetricSink sink =
+        new MetricSink() {
+          @Override
+          public void started(String device, int totalEpochs, long stepsPerEpoch) {
+            started.add(device + "/" + totalEpochs + "/" + stepsPerEpoch);
+          }
 
-      @Override
-      public void report(String kind, int epoch, long step, Map<String, Double> values) {
-        points.add(new Point(kind, epoch, step, values));
-      }
-    };
-    Recipe recipe = Recipe.defaults().with(Map.of("batchSize", 16, "epochs", 3, "inputSize", 16, "seed", 7));
+          @Override
+          public void report(String kind, int epoch, long step, Map<String, Double> values) {
+            points.add(new Point(kind, epoch, step, values));
+          }
+        };
+    Recipe recipe =
+        Recipe.defaults().with(Map.of("batchSize", 16, "epochs", 3, "inputSize", 16, "seed", 7));
     TrainingResult result = new TrainingJob(recipe, images, sink, () -> false, 2).run(out);
 
     assertEquals(List.of("cpu()/3/9"), started, "144 training images in batches of 16");
@@ -62,7 +64,9 @@ class TrainingJobIT {
     double firstLoss = epochs.get(0).values().get(Metric.TRAIN_LOSS.key());
     double lastLoss = epochs.get(2).values().get(Metric.TRAIN_LOSS.key());
     assertTrue(lastLoss < firstLoss * 0.8, "training loss falls: " + firstLoss + " -> " + lastLoss);
-    assertTrue(result.bestValAccuracy() > 0.6, "stripes are learnable, val acc " + result.bestValAccuracy());
+    assertTrue(
+        result.bestValAccuracy() > 0.6,
+        "stripes are learnable, val acc " + result.bestValAccuracy());
     double lastLr = epochs.get(2).values().get(Metric.LR.key());
     assertTrue(lastLr < 0.05 * 0.1, "cosine schedule decays the LR, was " + lastLr);
     try (ZipFile model = new ZipFile(result.modelArchive().toFile())) {
@@ -77,49 +81,98 @@ class TrainingJobIT {
     Path zip = SyntheticImages.writeSplitZip(dir.resolve("split.zip"), 40, 8, 10, 16);
     LabelledImages split = ImageArchiveReader.read(zip, SyntheticImages.CLASSES, 16);
     assertEquals(174, split.count());
-    assertEquals(List.of(120, 24, 30), List.of(split.indicesOf(LabelledImages.TRAIN).length,
-        split.indicesOf(LabelledImages.VALIDATION).length, split.indicesOf(LabelledImages.TEST).length));
+    assertEquals(
+        List.of(120, 24, 30),
+        List.of(
+            split.indicesOf(LabelledImages.TRAIN).length,
+            split.indicesOf(LabelledImages.VALIDATION).length,
+            split.indicesOf(LabelledImages.TEST).length));
     List<String> started = new ArrayList<>();
     List<Map<String, Object>> evaluated = new ArrayList<>();
-    MetricSink sink = new MetricSink() {
-      @Override
-      public void started(String device, int totalEpochs, long stepsPerEpoch) {
-        started.add(totalEpochs + "/" + stepsPerEpoch);
-      }
+    MetricSink sink =
+        new MetricSink() {
+          @Override
+          public void started(String device, int totalEpochs, long stepsPerEpoch) {
+            started.add(totalEpochs + "/" + stepsPerEpoch);
+          }
 
-      @Override
-      public void evaluated(Map<String, Object> evaluation) {
-        evaluated.add(evaluation);
-      }
+          @Override
+          public void evaluated(Map<String, Object> evaluation) {
+            evaluated.add(evaluation);
+          }
 
-      @Override
-      public void report(String kind, int epoch, long step, Map<String, Double> values) {}
-    };
-    Recipe recipe = Recipe.defaults().with(Map.of("batchSize", 16, "epochs", 2, "inputSize", 16, "seed", 7,
-        "validationFraction", 0.5));
+          @Override
+          public void report(String kind, int epoch, long step, Map<String, Double> values) {}
+        };
+    Recipe recipe =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "batchSize",
+                    16,
+                    "epochs",
+                    2,
+                    "inputSize",
+                    16,
+                    "seed",
+                    7,
+                    "validationFraction",
+                    0.5));
     new TrainingJob(recipe, split, sink, () -> false, 2).run(dir.resolve("out"));
-    assertEquals(List.of("2/7"), started, "the dataset's 120 training images in 7 full batches, not a half share");
+    assertEquals(
+        List.of("2/7"),
+        started,
+        "the dataset's 120 training images in 7 full batches, not a half share");
     Map<String, Object> report = evaluated.get(0);
     assertEquals("test", report.get("split"));
     assertEquals(30, report.get("testImages"));
     double test = (Double) report.get("testAccuracy");
     assertTrue(test >= 0 && test <= 1 && report.get(Metric.VAL_ACCURACY.key()) instanceof Double);
     long[][] confusion = (long[][]) report.get("confusion");
-    assertEquals(30, java.util.Arrays.stream(confusion).flatMapToLong(java.util.Arrays::stream).sum(),
+    assertEquals(
+        30,
+        java.util.Arrays.stream(confusion).flatMapToLong(java.util.Arrays::stream).sum(),
         "the confusion matrix counts the test images");
-    assertTrue(((List<?>) report.get("mistakes")).stream().allMatch(m -> ((Map<?, ?>) m).get("imageId").toString()
-        .startsWith("test/")), "mistakes name test images");
+    assertTrue(
+        ((List<?>) report.get("mistakes"))
+            .stream().allMatch(m -> ((Map<?, ?>) m).get("imageId").toString().startsWith("test/")),
+        "mistakes name test images");
   }
 
   @Test
   void cancellationStopsWithinOneBatch(@TempDir Path out) {
     AtomicInteger batchesChecked = new AtomicInteger();
     List<Point> points = new ArrayList<>();
-    Recipe recipe = Recipe.defaults().with(Map.of("optimizer", "adam", "learningRate", 0.001, "weightDecay", 0,
-        "schedule", "constant", "batchSize", 8, "epochs", 50, "inputSize", 16, "seed", 7));
-    assertThrows(TrainingCancelledException.class, () -> new TrainingJob(recipe, images,
-        (kind, epoch, step, values) -> points.add(new Point(kind, epoch, step, values)),
-        () -> batchesChecked.incrementAndGet() > 5, 1).run(out));
+    Recipe recipe =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "optimizer",
+                    "adam",
+                    "learningRate",
+                    0.001,
+                    "weightDecay",
+                    0,
+                    "schedule",
+                    "constant",
+                    "batchSize",
+                    8,
+                    "epochs",
+                    50,
+                    "inputSize",
+                    16,
+                    "seed",
+                    7));
+    assertThrows(
+        TrainingCancelledException.class,
+        () ->
+            new TrainingJob(
+                    recipe,
+                    images,
+                    (kind, epoch, step, values) -> points.add(new Point(kind, epoch, step, values)),
+                    () -> batchesChecked.incrementAndGet() > 5,
+                    1)
+                .run(out));
     assertEquals(5, points.size(), "five batches trained, the sixth never started");
     assertTrue(Files.notExists(out.resolve("model.zip")));
   }

@@ -7,5 +7,10 @@ package io.kiln.backend.dataset.archive;
  */
 public record ArchiveEntry(String name, Kind kind, long compressedSize) {
   /** What the entry is; only FILE and DIR are acceptable in a dataset. */
-  public enum Kind { FILE, DIR, LINK, OTHER }
+  public enum Kind {
+    FILE,
+    DIR,
+    LINK,
+    OTHER
+  }
 }

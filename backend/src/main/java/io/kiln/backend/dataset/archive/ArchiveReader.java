@@ -21,7 +21,9 @@ public interface ArchiveReader extends AutoCloseable {
   /** Bytes of the upload consumed so far (for the compression ratio of a streamed format). */
   long compressedBytesRead();
 
-  /** True when {@link #compressedBytesRead()} covers every entry (the whole stream is compressed). */
+  /**
+   * True when {@link #compressedBytesRead()} covers every entry (the whole stream is compressed).
+   */
   boolean streamed();
 
   @Override
@@ -43,7 +45,8 @@ public interface ArchiveReader extends AutoCloseable {
     if (read >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
       return new TarGzReader(upload);
     }
-    throw new ArchiveRefused("not-an-archive",
+    throw new ArchiveRefused(
+        "not-an-archive",
         "the file is not a .zip or .tar.gz archive: compress the dataset folder as a zip (or tar.gz) and upload that");
   }
 }

@@ -26,8 +26,8 @@ import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
 
 /**
- * The second pass: copies the kept images into the canonical archive agents train from
- * ({@code split/class/file} plus a {@value #MANIFEST} manifest) and renders the gallery thumbnails.
+ * The second pass: copies the kept images into the canonical archive agents train from ({@code
+ * split/class/file} plus a {@value #MANIFEST} manifest) and renders the gallery thumbnails.
  */
 final class CanonicalWriter {
   static final String MANIFEST = "kiln-dataset.json";
@@ -36,39 +36,50 @@ final class CanonicalWriter {
 
   private CanonicalWriter() {}
 
-  /** Writes both archives and returns the gallery: class to the canonical names of its thumbnails. */
-  static Map<String, List<String>> write(Path upload, Validation.Plan plan, Map<String, Object> manifest,
-      Path canonical, Path thumbnails) throws IOException {
+  /**
+   * Writes both archives and returns the gallery: class to the canonical names of its thumbnails.
+   */
+  static Map<String, List<String>> write(
+      Path upload,
+      Validation.Plan plan,
+      Map<String, Object> manifest,
+      Path canonical,
+      Path thumbnails)
+      throws IOException {
     Map<String, Scanned> byRawName = new HashMap<>();
     plan.kept().forEach(s -> byRawName.put(s.rawName(), s));
     Map<String, List<String>> gallery = gallery(plan);
     Set<String> thumbed = new HashSet<>();
     gallery.values().forEach(thumbed::addAll);
-    // Buffered: a zip writes each header field separately, which unbuffered is one system call each.
+    // Buffered: a zip writes each header field separately, which unbuffered is one system call
+    // each.
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(canonical), 1 << 16);
         ZipOutputStream zip = new ZipOutputStream(out);
-        OutputStream thumbOut = new BufferedOutputStream(Files.newOutputStream(thumbnails), 1 << 16);
+        OutputStream thumbOut =
+            new BufferedOutputStream(Files.newOutputStream(thumbnails), 1 << 16);
         ZipOutputStream thumbs = new ZipOutputStream(thumbOut);
         ArchiveReader reader = ArchiveReader.open(upload)) {
       zip.setLevel(Deflater.BEST_SPEED);
       zip.putNextEntry(new ZipEntry(MANIFEST));
       zip.write(new ObjectMapper().writeValueAsBytes(manifest));
       zip.closeEntry();
-      reader.forEach((entry, content) -> {
-        Scanned kept = entry.kind() == ArchiveEntry.Kind.FILE ? byRawName.get(entry.name()) : null;
-        if (kept == null) {
-          return;
-        }
-        byte[] bytes = content.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, 1L << 30));
-        zip.putNextEntry(stored(kept.canonicalName(), bytes));
-        zip.write(bytes);
-        zip.closeEntry();
-        if (thumbed.contains(kept.canonicalName())) {
-          thumbs.putNextEntry(new ZipEntry(kept.canonicalName()));
-          thumbs.write(thumbnail(bytes, kept.exifOrientation()));
-          thumbs.closeEntry();
-        }
-      });
+      reader.forEach(
+          (entry, content) -> {
+            Scanned kept =
+                entry.kind() == ArchiveEntry.Kind.FILE ? byRawName.get(entry.name()) : null;
+            if (kept == null) {
+              return;
+            }
+            byte[] bytes = content.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, 1L << 30));
+            zip.putNextEntry(stored(kept.canonicalName(), bytes));
+            zip.write(bytes);
+            zip.closeEntry();
+            if (thumbed.contains(kept.canonicalName())) {
+              thumbs.putNextEntry(new ZipEntry(kept.canonicalName()));
+              thumbs.write(thumbnail(bytes, kept.exifOrientation()));
+              thumbs.closeEntry();
+            }
+          });
     }
     return gallery;
   }
@@ -95,20 +106,26 @@ final class CanonicalWriter {
       }
     }
     for (String cls : plan.classNames()) {
-      gallery.put(cls, train.getOrDefault(cls, new TreeMap<>()).keySet().stream().limit(THUMBNAILS_PER_CLASS)
-          .toList());
+      gallery.put(
+          cls,
+          train.getOrDefault(cls, new TreeMap<>()).keySet().stream()
+              .limit(THUMBNAILS_PER_CLASS)
+              .toList());
     }
     return gallery;
   }
 
   private static byte[] thumbnail(byte[] bytes, int orientation) throws IOException {
-    BufferedImage source = ExifOrientation.upright(ImageIO.read(new ByteArrayInputStream(bytes)), orientation);
-    double scale = Math.min(1.0, (double) THUMBNAIL_SIZE / Math.max(source.getWidth(), source.getHeight()));
+    BufferedImage source =
+        ExifOrientation.upright(ImageIO.read(new ByteArrayInputStream(bytes)), orientation);
+    double scale =
+        Math.min(1.0, (double) THUMBNAIL_SIZE / Math.max(source.getWidth(), source.getHeight()));
     int w = Math.max(1, (int) Math.round(source.getWidth() * scale));
     int h = Math.max(1, (int) Math.round(source.getHeight() * scale));
     BufferedImage small = new BufferedImage(w, h, BufferedImage.TYPE_INT_ARGB);
     Graphics2D g = small.createGraphics();
-    g.setRenderingHint(RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
     g.drawImage(source, 0, 0, w, h, null);
     g.dispose();
     ByteArrayOutputStream out = new ByteArrayOutputStream();

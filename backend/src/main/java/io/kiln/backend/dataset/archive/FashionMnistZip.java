@@ -20,8 +20,11 @@ import javax.imageio.ImageIO;
 public final class FashionMnistZip {
   private FashionMnistZip() {}
 
-  /** @return the number of images written */
-  public static int write(Path idxDir, int trainImages, int testImages, Path target) throws IOException {
+  /**
+   * @return the number of images written
+   */
+  public static int write(Path idxDir, int trainImages, int testImages, Path target)
+      throws IOException {
     IdxImages train = IdxImages.read(idxDir, "train", trainImages);
     IdxImages test = IdxImages.read(idxDir, "t10k", testImages);
     try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(target), 1 << 16);
@@ -33,13 +36,15 @@ public final class FashionMnistZip {
   }
 
   private static void add(ZipOutputStream zip, IdxImages images, String split) throws IOException {
-    BufferedImage image = new BufferedImage(images.cols(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
+    BufferedImage image =
+        new BufferedImage(images.cols(), images.rows(), BufferedImage.TYPE_BYTE_GRAY);
     for (int i = 0; i < images.count(); i++) {
       image.getRaster().setDataElements(0, 0, images.cols(), images.rows(), images.pixels()[i]);
       ByteArrayOutputStream png = new ByteArrayOutputStream();
       ImageIO.write(image, "png", png);
       String cls = IdxImages.FASHION_CLASSES.get(images.labels()[i]);
-      zip.putNextEntry(new ZipEntry(split + "/" + cls + "/" + split + "-" + String.format("%05d", i) + ".png"));
+      zip.putNextEntry(
+          new ZipEntry(split + "/" + cls + "/" + split + "-" + String.format("%05d", i) + ".png"));
       png.writeTo(zip);
       zip.closeEntry();
     }

@@ -12,13 +12,30 @@ import java.util.List;
  * @param action what Kiln did about it
  * @param advice what the user can do
  */
-public record Finding(String kind, String severity, String message, List<String> files, int fileCount, String action,
+public record Finding(
+    String kind,
+    String severity,
+    String message,
+    List<String> files,
+    int fileCount,
+    String action,
     String advice) {
   public static final int MAX_FILES = 20;
 
-  public static Finding of(String kind, String severity, String message, List<String> files, String action,
+  public static Finding of(
+      String kind,
+      String severity,
+      String message,
+      List<String> files,
+      String action,
       String advice) {
-    return new Finding(kind, severity, message, List.copyOf(files.subList(0, Math.min(MAX_FILES, files.size()))),
-        files.size(), action, advice);
+    return new Finding(
+        kind,
+        severity,
+        message,
+        List.copyOf(files.subList(0, Math.min(MAX_FILES, files.size()))),
+        files.size(),
+        action,
+        advice);
   }
 }

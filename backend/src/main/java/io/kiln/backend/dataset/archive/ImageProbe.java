@@ -39,15 +39,26 @@ final class ImageProbe {
         reader.setInput(in, true, true);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > maxPixels) {
-          throw new ArchiveRefused("image-bomb", "an image claims " + reader.getWidth(0) + " x " + reader.getHeight(0)
-              + " pixels, more than the limit of " + maxPixels + "; Kiln does not decode it");
+          throw new ArchiveRefused(
+              "image-bomb",
+              "an image claims "
+                  + reader.getWidth(0)
+                  + " x "
+                  + reader.getHeight(0)
+                  + " pixels, more than the limit of "
+                  + maxPixels
+                  + "; Kiln does not decode it");
         }
         BufferedImage image = reader.read(0);
         int channels = image.getColorModel().getNumComponents();
         int orientation = ExifOrientation.of(bytes);
         boolean turned = orientation >= 5;
-        return new Result(turned ? image.getHeight() : image.getWidth(), turned ? image.getWidth() : image.getHeight(),
-            channels, orientation, null);
+        return new Result(
+            turned ? image.getHeight() : image.getWidth(),
+            turned ? image.getWidth() : image.getHeight(),
+            channels,
+            orientation,
+            null);
       } finally {
         reader.dispose();
       }

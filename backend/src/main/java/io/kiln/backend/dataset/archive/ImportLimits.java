@@ -10,8 +10,15 @@ package io.kiln.backend.dataset.archive;
  * @param maxImagePixels width x height of one image, read from its header before decoding
  * @param fewImagesPerClass below this a class gets a warning
  */
-public record ImportLimits(long maxUncompressedBytes, int maxEntries, double maxCompressionRatio, long maxImageBytes,
-    long maxImagePixels, int fewImagesPerClass) {
-  /** Bytes that must unpack before the compression ratio is judged (small files compress very well). */
+public record ImportLimits(
+    long maxUncompressedBytes,
+    int maxEntries,
+    double maxCompressionRatio,
+    long maxImageBytes,
+    long maxImagePixels,
+    int fewImagesPerClass) {
+  /**
+   * Bytes that must unpack before the compression ratio is judged (small files compress very well).
+   */
   static final long RATIO_GRACE_BYTES = 1L << 20;
 }

@@ -9,8 +9,8 @@ final class Names {
   static final int MAX_SEGMENT = 255;
   static final int MAX_PATH = 1000;
   static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
-  private static final Set<String> ARCHIVE_EXTENSIONS = Set.of(".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z",
-      ".rar", ".jar", ".zst");
+  private static final Set<String> ARCHIVE_EXTENSIONS =
+      Set.of(".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".jar", ".zst");
 
   private Names() {}
 
@@ -19,26 +19,45 @@ final class Names {
     String printable = printable(name);
     String unified = name.replace('\\', '/');
     if (unified.startsWith("/") || unified.matches("^[A-Za-z]:.*")) {
-      throw new ArchiveRefused("absolute-path", "'" + printable + "' is an absolute path; every file must lie"
-          + " inside the dataset folder");
+      throw new ArchiveRefused(
+          "absolute-path",
+          "'"
+              + printable
+              + "' is an absolute path; every file must lie"
+              + " inside the dataset folder");
     }
     for (String segment : unified.split("/")) {
       if (segment.equals("..")) {
-        throw new ArchiveRefused("path-escape", "'" + printable + "' points outside the archive (..); such paths"
-            + " are refused");
+        throw new ArchiveRefused(
+            "path-escape",
+            "'" + printable + "' points outside the archive (..); such paths" + " are refused");
       }
     }
-    if (name.length() > MAX_PATH || List.of(unified.split("/")).stream().anyMatch(s -> s.length() > MAX_SEGMENT)) {
-      throw new ArchiveRefused("name-too-long", "'" + printable.substring(0, Math.min(60, printable.length()))
-          + "...' is too long: folder and file names may have at most " + MAX_SEGMENT + " characters");
+    if (name.length() > MAX_PATH
+        || List.of(unified.split("/")).stream().anyMatch(s -> s.length() > MAX_SEGMENT)) {
+      throw new ArchiveRefused(
+          "name-too-long",
+          "'"
+              + printable.substring(0, Math.min(60, printable.length()))
+              + "...' is too long: folder and file names may have at most "
+              + MAX_SEGMENT
+              + " characters");
     }
     if (name.chars().anyMatch(Names::isControl)) {
-      throw new ArchiveRefused("control-characters", "'" + printable + "' contains control or direction-changing"
-          + " characters; rename it with plain letters, digits, spaces, dashes and dots");
+      throw new ArchiveRefused(
+          "control-characters",
+          "'"
+              + printable
+              + "' contains control or direction-changing"
+              + " characters; rename it with plain letters, digits, spaces, dashes and dots");
     }
     if (name.chars().anyMatch(c -> "<>\"&`".indexOf(c) >= 0)) {
-      throw new ArchiveRefused("markup-in-name", "'" + printable + "' contains one of < > \" & `, which Kiln does"
-          + " not allow in names (they can smuggle markup into pages); rename it");
+      throw new ArchiveRefused(
+          "markup-in-name",
+          "'"
+              + printable
+              + "' contains one of < > \" & `, which Kiln does"
+              + " not allow in names (they can smuggle markup into pages); rename it");
     }
   }
 
@@ -50,14 +69,21 @@ final class Names {
   }
 
   private static boolean isControl(int c) {
-    return c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0) || (c >= 0x202a && c <= 0x202e)
-        || (c >= 0x2066 && c <= 0x2069) || c == 0x200e || c == 0x200f;
+    return c < 0x20
+        || c == 0x7f
+        || (c >= 0x80 && c < 0xa0)
+        || (c >= 0x202a && c <= 0x202e)
+        || (c >= 0x2066 && c <= 0x2069)
+        || c == 0x200e
+        || c == 0x200f;
   }
 
   /** Hidden files and folders (.DS_Store, ._x, .git/) and other operating-system leftovers. */
   static boolean isLitter(String name) {
     String base = base(name);
-    return name.startsWith("__MACOSX/") || base.equalsIgnoreCase("Thumbs.db") || base.equalsIgnoreCase("desktop.ini")
+    return name.startsWith("__MACOSX/")
+        || base.equalsIgnoreCase("Thumbs.db")
+        || base.equalsIgnoreCase("desktop.ini")
         || List.of(name.split("/")).stream().anyMatch(part -> part.startsWith("."));
   }
 
@@ -74,8 +100,12 @@ final class Names {
 
   /** Zip, gzip, 7z, rar, bzip2 and xz signatures. */
   static boolean looksLikeArchive(byte[] head) {
-    return startsWith(head, 'P', 'K', 3, 4) || startsWith(head, 0x1f, 0x8b) || startsWith(head, '7', 'z', 0xbc, 0xaf)
-        || startsWith(head, 'R', 'a', 'r', '!') || startsWith(head, 'B', 'Z', 'h') || startsWith(head, 0xfd, '7', 'z');
+    return startsWith(head, 'P', 'K', 3, 4)
+        || startsWith(head, 0x1f, 0x8b)
+        || startsWith(head, '7', 'z', 0xbc, 0xaf)
+        || startsWith(head, 'R', 'a', 'r', '!')
+        || startsWith(head, 'B', 'Z', 'h')
+        || startsWith(head, 0xfd, '7', 'z');
   }
 
   private static boolean startsWith(byte[] head, int... magic) {

@@ -9,5 +9,10 @@ import java.util.Set;
  * @param classFolders every class folder named in the archive, empty ones included
  * @param hasSplitFolders true when the top level is train/val/test
  */
-record Scan(List<Scanned> images, Set<String> classFolders, boolean hasSplitFolders, List<String> litter,
-    List<String> notImages, List<String> outsideClassFolders) {}
+record Scan(
+    List<Scanned> images,
+    Set<String> classFolders,
+    boolean hasSplitFolders,
+    List<String> litter,
+    List<String> notImages,
+    List<String> outsideClassFolders) {}

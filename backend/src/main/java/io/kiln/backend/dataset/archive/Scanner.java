@@ -19,8 +19,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * The first pass over an upload: enforces the limits and name rules entry by entry, and decodes
- * and hashes every image on all cores while the archive is still being read.
+ * The first pass over an upload: enforces the limits and name rules entry by entry, and decodes and
+ * hashes every image on all cores while the archive is still being read.
  */
 final class Scanner {
   private static final Set<String> SPLIT_FOLDERS = Set.of("train", "val", "validation", "test");
@@ -45,43 +45,50 @@ final class Scanner {
 
   private Scan run(Path upload) throws IOException {
     int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
-    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
-      Thread t = new Thread(r, "kiln-dataset-scan");
-      t.setDaemon(true);
-      return t;
-    });
+    ExecutorService pool =
+        Executors.newFixedThreadPool(
+            threads,
+            r -> {
+              Thread t = new Thread(r, "kiln-dataset-scan");
+              t.setDaemon(true);
+              return t;
+            });
     ArrayDeque<Future<Probed>> inFlight = new ArrayDeque<>();
     try (ArchiveReader reader = ArchiveReader.open(upload)) {
-      reader.forEach((entry, content) -> {
-        accept(entry);
-        if (entry.kind() != ArchiveEntry.Kind.FILE) {
-          return;
-        }
-        String name = entry.name();
-        if (name.equals(CanonicalWriter.MANIFEST)) {
-          return;
-        }
-        if (Names.isLitter(name)) {
-          litter.add(name);
-        } else if (Names.isArchiveName(name)) {
-          throw nested(name);
-        } else if (!Names.isImageName(name)) {
-          notImages.add(name);
-        } else {
-          byte[] bytes = read(entry, content, reader);
-          if (Names.looksLikeArchive(bytes)) {
-            throw nested(name);
-          }
-          imageNames.add(name);
-          Future<Probed> probe = pool.submit(() -> new Probed(sha256(bytes), ImageProbe.probe(bytes,
-              limits.maxImagePixels())));
-          probes.add(probe);
-          inFlight.add(probe);
-          while (inFlight.size() > 4 * threads) {
-            join(inFlight.poll());
-          }
-        }
-      });
+      reader.forEach(
+          (entry, content) -> {
+            accept(entry);
+            if (entry.kind() != ArchiveEntry.Kind.FILE) {
+              return;
+            }
+            String name = entry.name();
+            if (name.equals(CanonicalWriter.MANIFEST)) {
+              return;
+            }
+            if (Names.isLitter(name)) {
+              litter.add(name);
+            } else if (Names.isArchiveName(name)) {
+              throw nested(name);
+            } else if (!Names.isImageName(name)) {
+              notImages.add(name);
+            } else {
+              byte[] bytes = read(entry, content, reader);
+              if (Names.looksLikeArchive(bytes)) {
+                throw nested(name);
+              }
+              imageNames.add(name);
+              Future<Probed> probe =
+                  pool.submit(
+                      () ->
+                          new Probed(
+                              sha256(bytes), ImageProbe.probe(bytes, limits.maxImagePixels())));
+              probes.add(probe);
+              inFlight.add(probe);
+              while (inFlight.size() > 4 * threads) {
+                join(inFlight.poll());
+              }
+            }
+          });
       return assemble();
     } finally {
       pool.shutdownNow();
@@ -90,18 +97,34 @@ final class Scanner {
 
   private void accept(ArchiveEntry entry) {
     if (++entries > limits.maxEntries()) {
-      throw new ArchiveRefused("too-many-entries", "the archive has more than " + limits.maxEntries()
-          + " files and folders, the limit for one dataset");
+      throw new ArchiveRefused(
+          "too-many-entries",
+          "the archive has more than "
+              + limits.maxEntries()
+              + " files and folders, the limit for one dataset");
     }
     Names.check(entry.name());
     switch (entry.kind()) {
-      case LINK -> throw new ArchiveRefused("link", "'" + Names.printable(entry.name()) + "' is a link; archives"
-          + " with symbolic or hard links are refused (they can point outside the dataset)");
-      case OTHER -> throw new ArchiveRefused("special-file", "'" + Names.printable(entry.name()) + "' is a device,"
-          + " pipe or other special file; a dataset holds only folders and images");
-      case DIR -> folders.add(entry.name().endsWith("/") ? entry.name().substring(0, entry.name().length() - 1)
-          : entry.name());
-      default -> { }
+      case LINK ->
+          throw new ArchiveRefused(
+              "link",
+              "'"
+                  + Names.printable(entry.name())
+                  + "' is a link; archives"
+                  + " with symbolic or hard links are refused (they can point outside the dataset)");
+      case OTHER ->
+          throw new ArchiveRefused(
+              "special-file",
+              "'"
+                  + Names.printable(entry.name())
+                  + "' is a device,"
+                  + " pipe or other special file; a dataset holds only folders and images");
+      case DIR ->
+          folders.add(
+              entry.name().endsWith("/")
+                  ? entry.name().substring(0, entry.name().length() - 1)
+                  : entry.name());
+      default -> {}
     }
   }
 
@@ -115,20 +138,35 @@ final class Scanner {
       size += n;
       uncompressed += n;
       if (uncompressed > limits.maxUncompressedBytes()) {
-        throw new ArchiveRefused("too-large", "the archive unpacks to more than "
-            + megabytes(limits.maxUncompressedBytes()) + ", the limit for one dataset");
+        throw new ArchiveRefused(
+            "too-large",
+            "the archive unpacks to more than "
+                + megabytes(limits.maxUncompressedBytes())
+                + ", the limit for one dataset");
       }
-      double ratio = reader.streamed() ? (double) uncompressed / Math.max(1, reader.compressedBytesRead())
-          : (double) size / Math.max(1, entry.compressedSize());
+      double ratio =
+          reader.streamed()
+              ? (double) uncompressed / Math.max(1, reader.compressedBytesRead())
+              : (double) size / Math.max(1, entry.compressedSize());
       long judged = reader.streamed() ? uncompressed : size;
       if (judged > ImportLimits.RATIO_GRACE_BYTES && ratio > limits.maxCompressionRatio()) {
-        throw new ArchiveRefused("compression-bomb", "'" + Names.printable(entry.name()) + "' unpacks to more than "
-            + (int) limits.maxCompressionRatio() + " times its compressed size; this looks like a zip bomb and is"
-            + " refused");
+        throw new ArchiveRefused(
+            "compression-bomb",
+            "'"
+                + Names.printable(entry.name())
+                + "' unpacks to more than "
+                + (int) limits.maxCompressionRatio()
+                + " times its compressed size; this looks like a zip bomb and is"
+                + " refused");
       }
       if (size > limits.maxImageBytes()) {
-        throw new ArchiveRefused("image-too-large", "'" + Names.printable(entry.name()) + "' is larger than "
-            + megabytes(limits.maxImageBytes()) + ", the limit for one image");
+        throw new ArchiveRefused(
+            "image-too-large",
+            "'"
+                + Names.printable(entry.name())
+                + "' is larger than "
+                + megabytes(limits.maxImageBytes())
+                + ", the limit for one image");
       }
       out.write(buffer, 0, n);
     }
@@ -153,12 +191,23 @@ final class Scanner {
       }
       String folder = split ? splitName(parts[0]) : null;
       ImageProbe.Result r = probed.result();
-      images.add(new Scanned(raw, folder, parts[classDepth], parts[classDepth + 1], probed.hash(), r.width(),
-          r.height(), r.channels(), r.exifOrientation(), r.problem()));
+      images.add(
+          new Scanned(
+              raw,
+              folder,
+              parts[classDepth],
+              parts[classDepth + 1],
+              probed.hash(),
+              r.width(),
+              r.height(),
+              r.channels(),
+              r.exifOrientation(),
+              r.problem()));
     }
     List<String> otherFiles = new ArrayList<>();
     for (String name : notImages) {
-      (name.substring(wrapper.length()).split("/").length < classDepth + 2 ? outside : otherFiles).add(name);
+      (name.substring(wrapper.length()).split("/").length < classDepth + 2 ? outside : otherFiles)
+          .add(name);
     }
     Set<String> classFolders = new TreeSet<>();
     for (String folder : folders) {
@@ -172,7 +221,10 @@ final class Scanner {
     return new Scan(images, classFolders, split, litter, otherFiles, outside);
   }
 
-  /** The single folder every file sits in when the dataset was zipped from its parent folder, else "". */
+  /**
+   * The single folder every file sits in when the dataset was zipped from its parent folder, else
+   * "".
+   */
   private static String wrapper(List<String> files) {
     String first = null;
     for (String name : files) {
@@ -197,11 +249,16 @@ final class Scanner {
         tops.add(parts[0]);
       }
     }
-    long splits = tops.stream().filter(t -> SPLIT_FOLDERS.contains(t.toLowerCase(Locale.ROOT))).count();
+    long splits =
+        tops.stream().filter(t -> SPLIT_FOLDERS.contains(t.toLowerCase(Locale.ROOT))).count();
     if (splits > 0 && splits < tops.size()) {
-      throw new ArchiveRefused("mixed-layout", "the archive mixes split folders (train/val/test) with other"
-          + " folders at the top level (" + String.join(", ", tops) + "); use either class folders, or"
-          + " train/, val/ and test/ each holding class folders");
+      throw new ArchiveRefused(
+          "mixed-layout",
+          "the archive mixes split folders (train/val/test) with other"
+              + " folders at the top level ("
+              + String.join(", ", tops)
+              + "); use either class folders, or"
+              + " train/, val/ and test/ each holding class folders");
     }
     return splits > 0;
   }
@@ -212,8 +269,12 @@ final class Scanner {
   }
 
   private static ArchiveRefused nested(String name) {
-    return new ArchiveRefused("nested-archive", "'" + Names.printable(name) + "' is an archive inside the archive;"
-        + " unpack it and put its images in class folders instead");
+    return new ArchiveRefused(
+        "nested-archive",
+        "'"
+            + Names.printable(name)
+            + "' is an archive inside the archive;"
+            + " unpack it and put its images in class folders instead");
   }
 
   private static Probed join(Future<Probed> probe) throws IOException {

@@ -18,8 +18,11 @@ final class ZipReader implements ArchiveReader {
     try {
       this.zip = ZipFile.builder().setPath(upload).get();
     } catch (IOException e) {
-      throw new ArchiveRefused("corrupt-archive", "the zip archive is incomplete or damaged (" + e.getMessage()
-          + "); if the upload was interrupted, upload it again");
+      throw new ArchiveRefused(
+          "corrupt-archive",
+          "the zip archive is incomplete or damaged ("
+              + e.getMessage()
+              + "); if the upload was interrupted, upload it again");
     }
   }
 
@@ -29,25 +32,36 @@ final class ZipReader implements ArchiveReader {
     Set<String> seen = new HashSet<>();
     for (ZipArchiveEntry entry : entries) {
       if (!seen.add(entry.getName())) {
-        throw new ArchiveRefused("duplicate-entry", "the archive lists '" + Names.printable(entry.getName())
-            + "' twice; such archives are refused because which copy counts is ambiguous");
+        throw new ArchiveRefused(
+            "duplicate-entry",
+            "the archive lists '"
+                + Names.printable(entry.getName())
+                + "' twice; such archives are refused because which copy counts is ambiguous");
       }
     }
     for (ZipArchiveEntry entry : entries) {
-      ArchiveEntry.Kind kind = entry.isUnixSymlink() ? ArchiveEntry.Kind.LINK
-          : entry.isDirectory() ? ArchiveEntry.Kind.DIR : ArchiveEntry.Kind.FILE;
+      ArchiveEntry.Kind kind =
+          entry.isUnixSymlink()
+              ? ArchiveEntry.Kind.LINK
+              : entry.isDirectory() ? ArchiveEntry.Kind.DIR : ArchiveEntry.Kind.FILE;
       ArchiveEntry described = new ArchiveEntry(entry.getName(), kind, entry.getCompressedSize());
       if (kind != ArchiveEntry.Kind.FILE) {
         visitor.visit(described, InputStream.nullInputStream());
         continue;
       }
       if (entry.getGeneralPurposeBit().usesEncryption()) {
-        throw new ArchiveRefused("encrypted", "'" + Names.printable(entry.getName())
-            + "' is encrypted; upload the dataset without a password");
+        throw new ArchiveRefused(
+            "encrypted",
+            "'"
+                + Names.printable(entry.getName())
+                + "' is encrypted; upload the dataset without a password");
       }
       if (!zip.canReadEntryData(entry)) {
-        throw new ArchiveRefused("unsupported-compression", "'" + Names.printable(entry.getName())
-            + "' uses a compression method Kiln cannot read; re-create the zip with the standard (deflate) method");
+        throw new ArchiveRefused(
+            "unsupported-compression",
+            "'"
+                + Names.printable(entry.getName())
+                + "' uses a compression method Kiln cannot read; re-create the zip with the standard (deflate) method");
       }
       try (InputStream in = zip.getInputStream(entry)) {
         visitor.visit(described, in);

@@ -22,7 +22,8 @@ public final class Augmenter {
   }
 
   /** Writes the augmented, normalized image into {@code out} at {@code offset}. */
-  public void apply(float[] pixels, int channels, int size, SplittableRandom rng, float[] out, int offset) {
+  public void apply(
+      float[] pixels, int channels, int size, SplittableRandom rng, float[] out, int offset) {
     if (!train) {
       normalization.normalize(pixels, channels, size * size, out, offset);
       return;
@@ -39,8 +40,9 @@ public final class Augmenter {
     }
     switch (recipe.autoAugment()) {
       case "autoaugment" -> PolicyOps.autoAugment(image, rng);
-      case "randaugment" -> PolicyOps.randAugment(image, recipe.randAugmentOps(), recipe.randAugmentMagnitude(), rng);
-      default -> { }
+      case "randaugment" ->
+          PolicyOps.randAugment(image, recipe.randAugmentOps(), recipe.randAugmentMagnitude(), rng);
+      default -> {}
     }
     if (recipe.colorJitter() > 0) {
       colorJitter(image, (float) recipe.colorJitter(), rng);
@@ -51,14 +53,20 @@ public final class Augmenter {
     System.arraycopy(normalized, 0, out, offset, normalized.length);
   }
 
-  /** torchvision's RandomResizedCrop sampling: 10 tries at a random area and log-uniform ratio (T11). */
+  /**
+   * torchvision's RandomResizedCrop sampling: 10 tries at a random area and log-uniform ratio
+   * (T11).
+   */
   void randomResizedCrop(Image image, SplittableRandom rng) {
     int s = image.size;
     double area = (double) s * s;
     double logMin = Math.log(recipe.cropRatioMin());
     double logMax = Math.log(recipe.cropRatioMax());
     for (int attempt = 0; attempt < 10; attempt++) {
-      double target = area * (recipe.cropScaleMin() + rng.nextDouble() * (recipe.cropScaleMax() - recipe.cropScaleMin()));
+      double target =
+          area
+              * (recipe.cropScaleMin()
+                  + rng.nextDouble() * (recipe.cropScaleMax() - recipe.cropScaleMin()));
       double ratio = Math.exp(logMin + rng.nextDouble() * (logMax - logMin));
       int w = (int) Math.round(Math.sqrt(target * ratio));
       int h = (int) Math.round(Math.sqrt(target / ratio));
@@ -101,7 +109,9 @@ public final class Augmenter {
     }
   }
 
-  /** Zhong et al.: a rectangle of 2-33% of the area with ratio 0.3-3.3, filled with N(0, 1) noise. */
+  /**
+   * Zhong et al.: a rectangle of 2-33% of the area with ratio 0.3-3.3, filled with N(0, 1) noise.
+   */
   static boolean randomErasing(Image image, SplittableRandom rng) {
     int s = image.size;
     for (int attempt = 0; attempt < 10; attempt++) {
@@ -125,7 +135,10 @@ public final class Augmenter {
     return false;
   }
 
-  /** Chen et al.: blank a regular grid of squares, half of each grid unit, at a random unit and offset. */
+  /**
+   * Chen et al.: blank a regular grid of squares, half of each grid unit, at a random unit and
+   * offset.
+   */
   static void gridMask(Image image, SplittableRandom rng) {
     int s = image.size;
     int unit = Math.max(2, s / 7 + rng.nextInt(Math.max(1, s / 3 - s / 7 + 1)));

@@ -26,9 +26,16 @@ public final class BatchPipeline {
   private final int prefetch;
   private final long seed;
 
-  /** @param workers the augmentation threads, or null to prepare each batch on the caller's thread */
-  public BatchPipeline(LabelledImages images, Augmenter augmenter, Mixer mixer, ExecutorService workers,
-      int prefetch, long seed) {
+  /**
+   * @param workers the augmentation threads, or null to prepare each batch on the caller's thread
+   */
+  public BatchPipeline(
+      LabelledImages images,
+      Augmenter augmenter,
+      Mixer mixer,
+      ExecutorService workers,
+      int prefetch,
+      long seed) {
     this.images = images;
     this.augmenter = augmenter;
     this.mixer = mixer;
@@ -85,7 +92,8 @@ public final class BatchPipeline {
       while (pending.size() < prefetch && submitted < batches.size()) {
         int index = submitted++;
         Callable<HostBatch> job = () -> prepare(batches.get(index), epoch, index, train);
-        // Without worker threads a batch is prepared on the trainer's thread when taken (see Devices).
+        // Without worker threads a batch is prepared on the trainer's thread when taken (see
+        // Devices).
         pending.add(workers == null ? new FutureTask<>(job) : workers.submit(job));
       }
     }

@@ -7,18 +7,25 @@ import java.util.SplittableRandom;
 
 /**
  * Which images go into which batch in one epoch: the training split shuffled anew each epoch from
- * the seed (T16), optionally with the smaller classes oversampled to the size of the largest
- * (T16: in the training split only), and validation in order.
+ * the seed (T16), optionally with the smaller classes oversampled to the size of the largest (T16:
+ * in the training split only), and validation in order.
  */
 public final class EpochPlan {
   private EpochPlan() {}
 
-  public static List<int[]> train(int[] indices, int[] labels, int classes, boolean balance, int batchSize,
-      long seed, int epoch) {
+  public static List<int[]> train(
+      int[] indices,
+      int[] labels,
+      int classes,
+      boolean balance,
+      int batchSize,
+      long seed,
+      int epoch) {
     SplittableRandom rng = Sampling.forBatch(seed, epoch, -1, true);
     int[] order = balance ? balanced(indices, labels, classes, rng) : indices.clone();
     Sampling.shuffle(order, rng);
-    // Dropping the last partial batch keeps batch-norm statistics sane (a batch of one has no variance).
+    // Dropping the last partial batch keeps batch-norm statistics sane (a batch of one has no
+    // variance).
     return batches(order, batchSize, order.length > batchSize);
   }
 

@@ -84,8 +84,8 @@ final class Image {
   }
 
   /**
-   * Applies the inverse affine map (output pixel -> source position) about the image centre:
-   * {@code src = M * (dst - centre) + centre + (tx, ty)}; the fill is mid-grey as in PIL.
+   * Applies the inverse affine map (output pixel -> source position) about the image centre: {@code
+   * src = M * (dst - centre) + centre + (tx, ty)}; the fill is mid-grey as in PIL.
    */
   void affine(double m00, double m01, double m10, double m11, double tx, double ty) {
     float[] out = new float[px.length];
@@ -104,7 +104,9 @@ final class Image {
     px = out;
   }
 
-  /** Blends towards {@code other} pixel values: {@code other + factor * (this - other)}, clamped. */
+  /**
+   * Blends towards {@code other} pixel values: {@code other + factor * (this - other)}, clamped.
+   */
   void blend(float[] other, float factor) {
     for (int i = 0; i < px.length; i++) {
       px[i] = clamp(other[i] + factor * (px[i] - other[i]));
@@ -135,7 +137,10 @@ final class Image {
     return (float) (sum / px.length);
   }
 
-  /** Sets the box (rows y0..y1, columns x0..x1, exclusive ends, clipped) of every channel to {@code value}. */
+  /**
+   * Sets the box (rows y0..y1, columns x0..x1, exclusive ends, clipped) of every channel to {@code
+   * value}.
+   */
   void fill(int y0, int x0, int y1, int x1, float value) {
     int top = Math.max(0, y0);
     int left = Math.max(0, x0);

@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Builds a batch's soft targets: label smoothing (T10), and mixup or CutMix (T12), which blend each
- * image with a partner from the same batch and weight the two labels by the share of the image
- * each contributed (for CutMix, the pasted box's exact area after clipping).
+ * image with a partner from the same batch and weight the two labels by the share of the image each
+ * contributed (for CutMix, the pasted box's exact area after clipping).
  */
 public final class Mixer {
   /** What was done to a batch, for the targets and for tests. */
@@ -22,7 +22,9 @@ public final class Mixer {
     this.classes = classes;
   }
 
-  /** Mixes {@code data} (n CHW images) in place when the recipe asks for it and returns what it did. */
+  /**
+   * Mixes {@code data} (n CHW images) in place when the recipe asks for it and returns what it did.
+   */
   public Mix mix(float[] data, int n, int channels, int size, SplittableRandom rng) {
     double u = rng.nextDouble();
     double mixupShare = recipe.mixupAlpha() > 0 ? recipe.mixupProbability() : 0;
@@ -60,7 +62,10 @@ public final class Mixer {
     return new Mix("cutmix", 1 - pasted, partner, box);
   }
 
-  /** Yun et al.: a box of side sqrt(1 - lambda) around a uniform centre, clipped: {top, left, bottom, right}. */
+  /**
+   * Yun et al.: a box of side sqrt(1 - lambda) around a uniform centre, clipped: {top, left,
+   * bottom, right}.
+   */
   static int[] cutBox(int size, double lambda, SplittableRandom rng) {
     int cut = (int) (size * Math.sqrt(1 - lambda));
     int cy = rng.nextInt(size);

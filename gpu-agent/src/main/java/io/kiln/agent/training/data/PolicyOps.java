@@ -11,27 +11,42 @@ import java.util.SplittableRandom;
  */
 final class PolicyOps {
   /** RandAugment's operation list. */
-  static final List<String> RAND_AUGMENT = List.of("Identity", "ShearX", "ShearY", "TranslateX", "TranslateY",
-      "Rotate", "Brightness", "Color", "Contrast", "Sharpness", "Posterize", "Solarize", "AutoContrast", "Equalize");
+  static final List<String> RAND_AUGMENT =
+      List.of(
+          "Identity",
+          "ShearX",
+          "ShearY",
+          "TranslateX",
+          "TranslateY",
+          "Rotate",
+          "Brightness",
+          "Color",
+          "Contrast",
+          "Sharpness",
+          "Posterize",
+          "Solarize",
+          "AutoContrast",
+          "Equalize");
 
   /**
    * AutoAugment's ImageNet policy (Cubuk et al. 2019): 25 sub-policies of two operations, each as
    * (name, probability, magnitude bin 0-9).
    */
   static final Object[][][] IMAGENET_POLICY = {
-      {{"Posterize", 0.4, 8}, {"Rotate", 0.6, 9}}, {{"Solarize", 0.6, 5}, {"AutoContrast", 0.6, 0}},
-      {{"Equalize", 0.8, 0}, {"Equalize", 0.6, 0}}, {{"Posterize", 0.6, 7}, {"Posterize", 0.6, 6}},
-      {{"Equalize", 0.4, 0}, {"Solarize", 0.2, 4}}, {{"Equalize", 0.4, 0}, {"Rotate", 0.8, 8}},
-      {{"Solarize", 0.6, 3}, {"Equalize", 0.6, 0}}, {{"Posterize", 0.8, 5}, {"Equalize", 1.0, 0}},
-      {{"Rotate", 0.2, 3}, {"Solarize", 0.6, 8}}, {{"Equalize", 0.6, 0}, {"Posterize", 0.4, 6}},
-      {{"Rotate", 0.8, 8}, {"Color", 0.4, 0}}, {{"Rotate", 0.4, 9}, {"Equalize", 0.6, 0}},
-      {{"Equalize", 0.0, 0}, {"Equalize", 0.8, 0}}, {{"Invert", 0.6, 0}, {"Equalize", 1.0, 0}},
-      {{"Color", 0.6, 4}, {"Contrast", 1.0, 8}}, {{"Rotate", 0.8, 8}, {"Color", 1.0, 2}},
-      {{"Color", 0.8, 8}, {"Solarize", 0.8, 7}}, {{"Sharpness", 0.4, 7}, {"Invert", 0.6, 0}},
-      {{"ShearX", 0.6, 5}, {"Equalize", 1.0, 0}}, {{"Color", 0.4, 0}, {"Equalize", 0.6, 0}},
-      {{"Equalize", 0.4, 0}, {"Solarize", 0.2, 4}}, {{"Solarize", 0.6, 5}, {"AutoContrast", 0.6, 0}},
-      {{"Invert", 0.6, 0}, {"Equalize", 1.0, 0}}, {{"Color", 0.6, 4}, {"Contrast", 1.0, 8}},
-      {{"Equalize", 0.8, 0}, {"Equalize", 0.6, 0}}};
+    {{"Posterize", 0.4, 8}, {"Rotate", 0.6, 9}}, {{"Solarize", 0.6, 5}, {"AutoContrast", 0.6, 0}},
+    {{"Equalize", 0.8, 0}, {"Equalize", 0.6, 0}}, {{"Posterize", 0.6, 7}, {"Posterize", 0.6, 6}},
+    {{"Equalize", 0.4, 0}, {"Solarize", 0.2, 4}}, {{"Equalize", 0.4, 0}, {"Rotate", 0.8, 8}},
+    {{"Solarize", 0.6, 3}, {"Equalize", 0.6, 0}}, {{"Posterize", 0.8, 5}, {"Equalize", 1.0, 0}},
+    {{"Rotate", 0.2, 3}, {"Solarize", 0.6, 8}}, {{"Equalize", 0.6, 0}, {"Posterize", 0.4, 6}},
+    {{"Rotate", 0.8, 8}, {"Color", 0.4, 0}}, {{"Rotate", 0.4, 9}, {"Equalize", 0.6, 0}},
+    {{"Equalize", 0.0, 0}, {"Equalize", 0.8, 0}}, {{"Invert", 0.6, 0}, {"Equalize", 1.0, 0}},
+    {{"Color", 0.6, 4}, {"Contrast", 1.0, 8}}, {{"Rotate", 0.8, 8}, {"Color", 1.0, 2}},
+    {{"Color", 0.8, 8}, {"Solarize", 0.8, 7}}, {{"Sharpness", 0.4, 7}, {"Invert", 0.6, 0}},
+    {{"ShearX", 0.6, 5}, {"Equalize", 1.0, 0}}, {{"Color", 0.4, 0}, {"Equalize", 0.6, 0}},
+    {{"Equalize", 0.4, 0}, {"Solarize", 0.2, 4}}, {{"Solarize", 0.6, 5}, {"AutoContrast", 0.6, 0}},
+    {{"Invert", 0.6, 0}, {"Equalize", 1.0, 0}}, {{"Color", 0.6, 4}, {"Contrast", 1.0, 8}},
+    {{"Equalize", 0.8, 0}, {"Equalize", 0.6, 0}}
+  };
 
   private PolicyOps() {}
 
@@ -53,7 +68,7 @@ final class PolicyOps {
   static void apply(Image image, String op, double m, SplittableRandom rng) {
     double sign = rng.nextBoolean() ? 1 : -1;
     switch (op) {
-      case "Identity" -> { }
+      case "Identity" -> {}
       case "ShearX" -> image.affine(1, 0.3 * m * sign, 0, 1, 0, 0);
       case "ShearY" -> image.affine(1, 0, 0.3 * m * sign, 1, 0, 0);
       case "TranslateX" -> image.affine(1, 0, 0, 1, 0.45 * m * image.size * sign, 0);

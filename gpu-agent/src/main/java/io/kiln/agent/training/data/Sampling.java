@@ -8,8 +8,11 @@ public final class Sampling {
 
   /** A generator for one batch of one epoch: independent of thread scheduling and of resumes. */
   public static SplittableRandom forBatch(long seed, int epoch, int batch, boolean train) {
-    long h = seed * 0x9E3779B97F4A7C15L + epoch * 0xC2B2AE3D27D4EB4FL + batch * 0x165667B19E3779F9L
-        + (train ? 1 : 2);
+    long h =
+        seed * 0x9E3779B97F4A7C15L
+            + epoch * 0xC2B2AE3D27D4EB4FL
+            + batch * 0x165667B19E3779F9L
+            + (train ? 1 : 2);
     return new SplittableRandom(h);
   }
 

@@ -20,20 +20,25 @@ import java.util.List;
  * on the input size.
  */
 public final class Architectures {
-  /** Inputs smaller than this get a stride-1 3x3 stem without max pooling, as for CIFAR-sized images. */
+  /**
+   * Inputs smaller than this get a stride-1 3x3 stem without max pooling, as for CIFAR-sized
+   * images.
+   */
   static final int SMALL_INPUT = 64;
 
   private Architectures() {}
 
   public static KilnNet build(String architecture, int numClasses, int inputSize) {
-    Block features = switch (architecture) {
-      case "small-cnn" -> smallCnn();
-      case "mobilenet" -> mobileNet(inputSize, 0.5f);
-      case "resnet-18" -> resNet(inputSize, List.of(2, 2, 2, 2), false);
-      case "resnet-34" -> resNet(inputSize, List.of(3, 4, 6, 3), false);
-      case "resnet-50" -> resNet(inputSize, List.of(3, 4, 6, 3), true);
-      default -> throw new IllegalArgumentException("unknown architecture '" + architecture + "'");
-    };
+    Block features =
+        switch (architecture) {
+          case "small-cnn" -> smallCnn();
+          case "mobilenet" -> mobileNet(inputSize, 0.5f);
+          case "resnet-18" -> resNet(inputSize, List.of(2, 2, 2, 2), false);
+          case "resnet-34" -> resNet(inputSize, List.of(3, 4, 6, 3), false);
+          case "resnet-50" -> resNet(inputSize, List.of(3, 4, 6, 3), true);
+          default ->
+              throw new IllegalArgumentException("unknown architecture '" + architecture + "'");
+        };
     return new KilnNet(features, Linear.builder().setUnits(numClasses).build());
   }
 
@@ -49,15 +54,16 @@ public final class Architectures {
   }
 
   /**
-   * ResNet v1 (He et al.): basic blocks for 18 and 34 layers, bottlenecks for 50. Small inputs
-   * keep their resolution in the stem; large ones get the ImageNet 7x7 stride-2 stem and pooling.
+   * ResNet v1 (He et al.): basic blocks for 18 and 34 layers, bottlenecks for 50. Small inputs keep
+   * their resolution in the stem; large ones get the ImageNet 7x7 stride-2 stem and pooling.
    */
   static Block resNet(int inputSize, List<Integer> blocksPerStage, boolean bottleneck) {
     SequentialBlock net = new SequentialBlock();
     if (inputSize < SMALL_INPUT) {
       net.add(convBnRelu(64, 3, 1));
     } else {
-      net.add(convBnRelu(64, 7, 2)).add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+      net.add(convBnRelu(64, 7, 2))
+          .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
     }
     int filters = 64;
     for (int stage = 0; stage < blocksPerStage.size(); stage++) {
@@ -75,18 +81,25 @@ public final class Architectures {
     int out = bottleneck ? filters * 4 : filters;
     SequentialBlock main = new SequentialBlock();
     if (bottleneck) {
-      main.add(convBnRelu(filters, 1, 1)).add(convBnRelu(filters, 3, stride)).add(conv(out, 1, 1, 1))
+      main.add(convBnRelu(filters, 1, 1))
+          .add(convBnRelu(filters, 3, stride))
+          .add(conv(out, 1, 1, 1))
           .add(BatchNorm.builder().build());
     } else {
-      main.add(convBnRelu(filters, 3, stride)).add(conv(out, 3, 1, 1)).add(BatchNorm.builder().build());
+      main.add(convBnRelu(filters, 3, stride))
+          .add(conv(out, 3, 1, 1))
+          .add(BatchNorm.builder().build());
     }
-    Block shortcut = project
-        ? new SequentialBlock().add(conv(out, 1, stride, 1)).add(BatchNorm.builder().build())
-        : Blocks.identityBlock();
+    Block shortcut =
+        project
+            ? new SequentialBlock().add(conv(out, 1, stride, 1)).add(BatchNorm.builder().build())
+            : Blocks.identityBlock();
     return new SequentialBlock()
-        .add(new ParallelBlock(
-            list -> new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
-            List.of(main, shortcut)))
+        .add(
+            new ParallelBlock(
+                list ->
+                    new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
+                List.of(main, shortcut)))
         .add(Activation.reluBlock());
   }
 
@@ -95,13 +108,18 @@ public final class Architectures {
    * (0.5 here), a fraction of a ResNet's cost.
    */
   static Block mobileNet(int inputSize, float width) {
-    int[][] layers = {{64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1}, {512, 1},
-        {512, 1}, {512, 1}, {512, 1}, {1024, 2}, {1024, 1}};
+    int[][] layers = {
+      {64, 1}, {128, 2}, {128, 1}, {256, 2}, {256, 1}, {512, 2}, {512, 1}, {512, 1}, {512, 1},
+      {512, 1}, {512, 1}, {1024, 2}, {1024, 1}
+    };
     int channels = scaled(32, width);
-    SequentialBlock net = new SequentialBlock().add(convBnRelu(channels, 3, inputSize < SMALL_INPUT ? 1 : 2));
+    SequentialBlock net =
+        new SequentialBlock().add(convBnRelu(channels, 3, inputSize < SMALL_INPUT ? 1 : 2));
     for (int[] layer : layers) {
       int stride = inputSize < SMALL_INPUT && layer[0] >= 1024 ? 1 : layer[1];
-      net.add(conv(channels, 3, stride, channels)).add(BatchNorm.builder().build()).add(Activation.reluBlock());
+      net.add(conv(channels, 3, stride, channels))
+          .add(BatchNorm.builder().build())
+          .add(Activation.reluBlock());
       channels = scaled(layer[0], width);
       net.add(convBnRelu(channels, 1, 1));
     }

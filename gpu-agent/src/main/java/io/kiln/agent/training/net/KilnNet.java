@@ -11,9 +11,8 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Every Kiln network: a feature extractor and a classifier head, kept apart so that fine-tuning
- * can load pretrained features without the old classifier (T13) and train the head alone first
- * (T14).
+ * Every Kiln network: a feature extractor and a classifier head, kept apart so that fine-tuning can
+ * load pretrained features without the old classifier (T13) and train the head alone first (T14).
  *
  * <p>While the features are frozen they run in inference mode: no gradients, and batch norm uses
  * (and keeps) its running statistics, so a head-only epoch leaves every feature value unchanged.
@@ -59,9 +58,13 @@ public final class KilnNet extends AbstractBlock {
   }
 
   @Override
-  protected NDList forwardInternal(ParameterStore parameterStore, NDList inputs, boolean training,
+  protected NDList forwardInternal(
+      ParameterStore parameterStore,
+      NDList inputs,
+      boolean training,
       PairList<String, Object> params) {
-    NDList featureMaps = features.forward(parameterStore, inputs, training && !featuresFrozen, params);
+    NDList featureMaps =
+        features.forward(parameterStore, inputs, training && !featuresFrozen, params);
     if (training && featuresFrozen) {
       // A TorchScript backbone in inference mode returns inference tensors, which autograd may not
       // keep for the head's backward pass; a copy made here is an ordinary tensor.

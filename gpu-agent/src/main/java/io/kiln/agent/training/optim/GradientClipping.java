@@ -18,14 +18,18 @@ public final class GradientClipping {
   public static double globalNorm(List<NDArray> gradients) {
     double sum = 0;
     for (NDArray g : gradients) {
-      try (NDArray squared = g.square(); NDArray total = squared.sum()) {
+      try (NDArray squared = g.square();
+          NDArray total = squared.sum()) {
         sum += total.getFloat();
       }
     }
     return Math.sqrt(sum);
   }
 
-  /** Scales the gradients in place so their global norm is at most {@code maxNorm}; returns the norm before. */
+  /**
+   * Scales the gradients in place so their global norm is at most {@code maxNorm}; returns the norm
+   * before.
+   */
   public static double clip(List<NDArray> gradients, double maxNorm) {
     double norm = globalNorm(gradients);
     if (maxNorm > 0 && norm > maxNorm && Double.isFinite(norm)) {

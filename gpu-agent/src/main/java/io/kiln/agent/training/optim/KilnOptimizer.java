@@ -14,12 +14,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * SGD (with momentum and optional Nesterov), Adam, AdamW, RMSProp and Nadam (T1), written on
- * DJL's optimizer extension point because DJL 0.35.1 on PyTorch lacks some (Nag, RmsProp) and
- * keeps no optimizer state that a checkpoint could save. Update rules follow PyTorch's
- * {@code torch.optim}: weight decay is L2 added to the gradient (T9), except AdamW, which decays
- * the weights directly; RMSProp's smoothing constant is beta2; Nadam is Dozat's form without
- * PyTorch's momentum-decay schedule.
+ * SGD (with momentum and optional Nesterov), Adam, AdamW, RMSProp and Nadam (T1), written on DJL's
+ * optimizer extension point because DJL 0.35.1 on PyTorch lacks some (Nag, RmsProp) and keeps no
+ * optimizer state that a checkpoint could save. Update rules follow PyTorch's {@code torch.optim}:
+ * weight decay is L2 added to the gradient (T9), except AdamW, which decays the weights directly;
+ * RMSProp's smoothing constant is beta2; Nadam is Dozat's form without PyTorch's momentum-decay
+ * schedule.
  *
  * <p>The learning rate is set by the training loop before every update ({@link #setLearningRate}),
  * from the schedule in core, so the reported rate is the applied rate.
@@ -35,6 +35,7 @@ public final class KilnOptimizer extends Optimizer {
   private final float epsilon;
   private final float weightDecay;
   private float learningRate;
+
   /** Per parameter, per device copy: its update count and slots (momentum buffer, moments). */
   private final Map<String, Map<Device, State>> states = new HashMap<>();
 
@@ -73,8 +74,10 @@ public final class KilnOptimizer extends Optimizer {
 
   @Override
   public void update(String parameterId, NDArray weight, NDArray grad) {
-    State state = states.computeIfAbsent(parameterId, k -> new HashMap<>())
-        .computeIfAbsent(weight.getDevice(), d -> newState(parameterId, weight));
+    State state =
+        states
+            .computeIfAbsent(parameterId, k -> new HashMap<>())
+            .computeIfAbsent(weight.getDevice(), d -> newState(parameterId, weight));
     long t = ++state.step;
     try (NDManager scope = weight.getManager().newSubManager()) {
       Temps temps = new Temps(scope);
@@ -111,19 +114,26 @@ public final class KilnOptimizer extends Optimizer {
   }
 
   /** Adam with bias correction; Nadam uses the Nesterov look-ahead on the first moment. */
-  private void adam(NDArray weight, NDArray g, NDArray[] slots, long t, boolean nadam, Temps temps) {
+  private void adam(
+      NDArray weight, NDArray g, NDArray[] slots, long t, boolean nadam, Temps temps) {
     NDArray m = slots[0].muli(beta1).addi(temps.of(g.mul(1 - beta1)));
     slots[1].muli(beta2).addi(temps.of(g.square()).muli(1 - beta2));
     double c1 = 1 - Math.pow(beta1, t);
     double c2 = 1 - Math.pow(beta2, t);
-    NDArray mHat = nadam
-        ? temps.of(m.mul((float) (beta1 / (1 - Math.pow(beta1, t + 1))))).addi(g.muli((float) ((1 - beta1) / c1)))
-        : temps.of(m.div((float) c1));
+    NDArray mHat =
+        nadam
+            ? temps
+                .of(m.mul((float) (beta1 / (1 - Math.pow(beta1, t + 1)))))
+                .addi(g.muli((float) ((1 - beta1) / c1)))
+            : temps.of(m.div((float) c1));
     NDArray denominator = temps.of(temps.of(slots[1].div((float) c2)).sqrt()).addi(epsilon);
     weight.subi(mHat.divi(denominator).muli(learningRate));
   }
 
-  /** PyTorch RMSProp: v = rho * v + (1 - rho) g^2; step = g / (sqrt(v) + eps), through momentum if set. */
+  /**
+   * PyTorch RMSProp: v = rho * v + (1 - rho) g^2; step = g / (sqrt(v) + eps), through momentum if
+   * set.
+   */
   private void rmsprop(NDArray weight, NDArray g, NDArray[] slots, Temps temps) {
     slots[0].muli(beta2).addi(temps.of(g.square()).muli(1 - beta2));
     NDArray scaled = g.divi(temps.of(slots[0].sqrt()).addi(epsilon));
@@ -176,7 +186,8 @@ public final class KilnOptimizer extends Optimizer {
    *
    * @param ids each structural name's parameter id in this network
    */
-  public void load(DataInputStream in, NDManager manager, Device device, Map<String, String> ids) throws IOException {
+  public void load(DataInputStream in, NDManager manager, Device device, Map<String, String> ids)
+      throws IOException {
     states.clear();
     int count = in.readInt();
     for (int i = 0; i < count; i++) {

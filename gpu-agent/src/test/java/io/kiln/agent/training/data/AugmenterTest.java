@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 /** Each per-image augmentation (T11, T12) changes what it should and nothing else. */
 class AugmenterTest {
   static final int S = 16;
+
   /** Mean 0, std 1: normalization is the identity, so outputs read as pixels. */
   static final Normalization IDENTITY = new Normalization(new float[] {0f}, new float[] {1f});
 
@@ -32,7 +33,8 @@ class AugmenterTest {
 
   static float[] augment(Map<String, ?> recipe, float[] px, long seed) {
     float[] out = new float[px.length];
-    new Augmenter(Recipe.defaults().with(recipe), IDENTITY, true).apply(px, 1, S, new SplittableRandom(seed), out, 0);
+    new Augmenter(Recipe.defaults().with(recipe), IDENTITY, true)
+        .apply(px, 1, S, new SplittableRandom(seed), out, 0);
     return out;
   }
 
@@ -47,7 +49,8 @@ class AugmenterTest {
   @Test
   void noAugmentationOnlyNormalizes() {
     float[] out = new float[S * S];
-    new Augmenter(Recipe.defaults(), new Normalization(new float[] {0.5f}, new float[] {0.25f}), true)
+    new Augmenter(
+            Recipe.defaults(), new Normalization(new float[] {0.5f}, new float[] {0.25f}), true)
         .apply(ramp(), 1, S, new SplittableRandom(1), out, 0);
     assertEquals((0 - 0.5f) / 0.25f, out[0], 1e-6);
     assertEquals((1 - 0.5f) / 0.25f, out[S - 1], 1e-6);
@@ -79,17 +82,37 @@ class AugmenterTest {
 
   @Test
   void randomResizedCropZoomsIntoPartOfTheImage() {
-    // A crop of at most a quarter of the area, stretched back: the ramp's slope gets steeper or its range narrower.
-    float[] out = augment(Map.of("randomResizedCrop", true, "cropScaleMin", 0.1, "cropScaleMax", 0.25), ramp(), 4);
+    // A crop of at most a quarter of the area, stretched back: the ramp's slope gets steeper or its
+    // range narrower.
+    float[] out =
+        augment(
+            Map.of("randomResizedCrop", true, "cropScaleMin", 0.1, "cropScaleMax", 0.25),
+            ramp(),
+            4);
     float rowRange = out[S - 1] - out[0];
-    assertTrue(rowRange < 0.75f, "a crop of at most half the width sees at most about half the ramp: " + rowRange);
+    assertTrue(
+        rowRange < 0.75f,
+        "a crop of at most half the width sees at most about half the ramp: " + rowRange);
     assertEquals(S * S, out.length);
   }
 
   @Test
   void cropScaleOfOneKeepsTheWholeImage() {
-    float[] out = augment(Map.of("randomResizedCrop", true, "cropScaleMin", 1.0, "cropScaleMax", 1.0,
-        "cropRatioMin", 1.0, "cropRatioMax", 1.0), ramp(), 4);
+    float[] out =
+        augment(
+            Map.of(
+                "randomResizedCrop",
+                true,
+                "cropScaleMin",
+                1.0,
+                "cropScaleMax",
+                1.0,
+                "cropRatioMin",
+                1.0,
+                "cropRatioMax",
+                1.0),
+            ramp(),
+            4);
     assertArrayEquals(ramp(), out, 1e-5f);
   }
 
@@ -108,7 +131,8 @@ class AugmenterTest {
     Arrays.fill(ones, 1f);
     float[] out = augment(Map.of("randomErasingProbability", 1.0), ones, 3);
     long changed = Arrays.stream(toDouble(out)).filter(v -> v != 1.0).count();
-    assertTrue(changed >= 0.02 * S * S - 2 && changed <= 0.34 * S * S, "2-33% of the area: " + changed);
+    assertTrue(
+        changed >= 0.02 * S * S - 2 && changed <= 0.34 * S * S, "2-33% of the area: " + changed);
     assertArrayEquals(ones, augment(Map.of("randomErasingProbability", 0.0), ones, 3), 0f);
   }
 
@@ -132,7 +156,9 @@ class AugmenterTest {
     float[] grey = new float[S * S];
     Arrays.fill(grey, 0.5f);
     float[] out = augment(Map.of("colorJitter", 0.4), grey, 7);
-    assertTrue(out[0] != 0.5f && Math.abs(out[0] - 0.5f) <= 0.2f + 1e-6, "brightness within 1 +- 0.4: " + out[0]);
+    assertTrue(
+        out[0] != 0.5f && Math.abs(out[0] - 0.5f) <= 0.2f + 1e-6,
+        "brightness within 1 +- 0.4: " + out[0]);
   }
 
   @Test
@@ -141,10 +167,12 @@ class AugmenterTest {
       int changed = 0;
       for (long seed = 0; seed < 10; seed++) {
         float[] a = augment(Map.of("autoAugment", policy), ramp(), seed);
-        assertArrayEquals(a, augment(Map.of("autoAugment", policy), ramp(), seed), 0f, "same seed, same image");
+        assertArrayEquals(
+            a, augment(Map.of("autoAugment", policy), ramp(), seed), 0f, "same seed, same image");
         changed += Arrays.equals(a, ramp()) ? 0 : 1;
       }
-      // Some AutoAugment sub-policies apply with low probability or leave a full-range ramp as it is.
+      // Some AutoAugment sub-policies apply with low probability or leave a full-range ramp as it
+      // is.
       assertTrue(changed >= 3, policy + " changed " + changed + " of 10");
     }
   }
@@ -153,7 +181,9 @@ class AugmenterTest {
   void pointOperationsDoWhatTheirNamesSay() {
     Image image = new Image(1, S, ramp());
     PolicyOps.posterize(image, 1);
-    assertTrue(Arrays.stream(toDouble(image.px)).allMatch(v -> v == 0 || Math.abs(v - 128 / 255.0) < 1e-6));
+    assertTrue(
+        Arrays.stream(toDouble(image.px))
+            .allMatch(v -> v == 0 || Math.abs(v - 128 / 255.0) < 1e-6));
     Image solar = new Image(1, S, ramp());
     PolicyOps.solarize(solar, 0.5f);
     assertEquals(0f, solar.px[S - 1], 1e-6, "the brightest pixel is inverted");
@@ -180,8 +210,14 @@ class AugmenterTest {
   @Test
   void validationImagesAreNeverAugmented() {
     float[] out = new float[S * S];
-    new Augmenter(Recipe.defaults().with(Map.of("horizontalFlip", true, "cutoutSize", 0.5, "autoAugment",
-        "randaugment")), IDENTITY, false).apply(ramp(), 1, S, new SplittableRandom(1), out, 0);
+    new Augmenter(
+            Recipe.defaults()
+                .with(
+                    Map.of(
+                        "horizontalFlip", true, "cutoutSize", 0.5, "autoAugment", "randaugment")),
+            IDENTITY,
+            false)
+        .apply(ramp(), 1, S, new SplittableRandom(1), out, 0);
     assertArrayEquals(ramp(), out, 0f);
   }
 

@@ -28,18 +28,48 @@ class BatchPipelineTest {
         image[p] = random.nextFloat();
       }
     }
-    LabelledImages images = new LabelledImages(List.of("a", "b"), 1, 16,
-        IntStream.range(0, n).mapToObj(i -> "a/" + i).toList(), pixels, IntStream.range(0, n).map(i -> i % 2).toArray());
-    Recipe recipe = Recipe.defaults().with(Map.of("randomResizedCrop", true, "horizontalFlip", true,
-        "cutmixAlpha", 1.0, "randomErasingProbability", 0.5, "labelSmoothing", 0.1));
+    LabelledImages images =
+        new LabelledImages(
+            List.of("a", "b"),
+            1,
+            16,
+            IntStream.range(0, n).mapToObj(i -> "a/" + i).toList(),
+            pixels,
+            IntStream.range(0, n).map(i -> i % 2).toArray());
+    Recipe recipe =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "randomResizedCrop",
+                    true,
+                    "horizontalFlip",
+                    true,
+                    "cutmixAlpha",
+                    1.0,
+                    "randomErasingProbability",
+                    0.5,
+                    "labelSmoothing",
+                    0.1));
     Normalization norm = new Normalization(new float[] {0.5f}, new float[] {0.25f});
-    List<int[]> plan = EpochPlan.train(IntStream.range(0, n).toArray(), images.labels(), 2, false, 8, 3, 1);
+    List<int[]> plan =
+        EpochPlan.train(IntStream.range(0, n).toArray(), images.labels(), 2, false, 8, 3, 1);
     ExecutorService workers = Executors.newFixedThreadPool(3);
     try {
-      List<HostBatch> threaded = drain(new BatchPipeline(images, new Augmenter(recipe, norm, true),
-          new Mixer(recipe, 2), workers, 4, 3).epoch(plan, 1, true));
-      List<HostBatch> inline = drain(new BatchPipeline(images, new Augmenter(recipe, norm, true),
-          new Mixer(recipe, 2), null, 4, 3).epoch(plan, 1, true));
+      List<HostBatch> threaded =
+          drain(
+              new BatchPipeline(
+                      images,
+                      new Augmenter(recipe, norm, true),
+                      new Mixer(recipe, 2),
+                      workers,
+                      4,
+                      3)
+                  .epoch(plan, 1, true));
+      List<HostBatch> inline =
+          drain(
+              new BatchPipeline(
+                      images, new Augmenter(recipe, norm, true), new Mixer(recipe, 2), null, 4, 3)
+                  .epoch(plan, 1, true));
       assertEquals(plan.size(), threaded.size());
       for (int b = 0; b < plan.size(); b++) {
         assertArrayEquals(threaded.get(b).data(), inline.get(b).data(), 0f, "batch " + b);

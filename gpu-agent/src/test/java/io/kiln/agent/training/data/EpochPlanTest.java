@@ -22,7 +22,8 @@ class EpochPlanTest {
     batches.forEach(b -> Arrays.stream(b).forEach(i -> counts[LABELS[i]]++));
     assertArrayEquals(new int[] {90, 90}, counts);
     assertEquals(180, EpochPlan.epochSize(ALL, LABELS, 2, true));
-    long distinctSmall = batches.stream().flatMapToInt(Arrays::stream).filter(i -> i >= 90).distinct().count();
+    long distinctSmall =
+        batches.stream().flatMapToInt(Arrays::stream).filter(i -> i >= 90).distinct().count();
     assertEquals(10, distinctSmall, "every original image of the small class is in");
   }
 

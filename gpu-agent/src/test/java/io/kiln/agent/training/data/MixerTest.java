@@ -9,7 +9,10 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** Label smoothing (T10), mixup and CutMix (T12): the targets weigh each label by what it contributed. */
+/**
+ * Label smoothing (T10), mixup and CutMix (T12): the targets weigh each label by what it
+ * contributed.
+ */
 class MixerTest {
   static final int N = 8;
   static final int SIZE = 16;
@@ -50,8 +53,10 @@ class MixerTest {
           fromPartner += data[i * SIZE * SIZE + p] == partner && partner != i ? 1 : 0;
         }
         double partnerArea = partner == i ? 1 - mix.lambda() : fromPartner / (double) (SIZE * SIZE);
-        double partnerWeight = LABELS[partner] == LABELS[i] ? 1 - mix.lambda()
-            : targets[i * CLASSES + LABELS[partner]];
+        double partnerWeight =
+            LABELS[partner] == LABELS[i]
+                ? 1 - mix.lambda()
+                : targets[i * CLASSES + LABELS[partner]];
         assertEquals(partnerArea, partnerWeight, 1e-6, "image " + i + " seed " + seed);
         assertEquals(1.0, sum(targets, i), 1e-6);
       }
@@ -78,8 +83,20 @@ class MixerTest {
 
   @Test
   void probabilitiesChooseBetweenMixupCutmixAndNothing() {
-    Mixer mixer = new Mixer(Recipe.defaults().with(Map.of("mixupAlpha", 0.2, "cutmixAlpha", 1.0,
-        "mixupProbability", 0.3, "cutmixProbability", 0.5)), CLASSES);
+    Mixer mixer =
+        new Mixer(
+            Recipe.defaults()
+                .with(
+                    Map.of(
+                        "mixupAlpha",
+                        0.2,
+                        "cutmixAlpha",
+                        1.0,
+                        "mixupProbability",
+                        0.3,
+                        "cutmixProbability",
+                        0.5)),
+            CLASSES);
     Map<String, Integer> counts = new java.util.HashMap<>();
     SplittableRandom rng = new SplittableRandom(1);
     for (int i = 0; i < 2000; i++) {
@@ -93,7 +110,8 @@ class MixerTest {
   @Test
   void withoutMixingTheBatchIsUntouched() {
     float[] data = batch();
-    Mixer.Mix mix = new Mixer(Recipe.defaults(), CLASSES).mix(data, N, 1, SIZE, new SplittableRandom(1));
+    Mixer.Mix mix =
+        new Mixer(Recipe.defaults(), CLASSES).mix(data, N, 1, SIZE, new SplittableRandom(1));
     assertEquals("none", mix.kind());
     assertEquals(java.util.Arrays.toString(batch()), java.util.Arrays.toString(data));
     assertNotEquals(0, data.length);
