@@ -11,6 +11,7 @@ import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
+import org.jboss.logging.Logger;
 
 /**
  * What an agent reports about a run it holds: started, progress from its metric points, the final
@@ -18,6 +19,7 @@ import jakarta.transaction.Transactional;
  */
 @ApplicationScoped
 public class RunReports {
+  private static final Logger LOG = Logger.getLogger(RunReports.class);
   private final RunLeases leases;
   private final RunMapper mapper;
   private final Json json;
@@ -70,7 +72,17 @@ public class RunReports {
     if (run == null) {
       return;
     }
-    RunEvaluation evaluation = json.mapper().convertValue(event.evaluation(), RunEvaluation.class);
+    RunEvaluation evaluation;
+    try {
+      evaluation = json.mapper().convertValue(event.evaluation(), RunEvaluation.class);
+    } catch (IllegalArgumentException malformed) {
+      // Acknowledged all the same (or the agent would resend it forever); the run keeps no
+      // evaluation.
+      LOG.warnf(
+          "run %d: the agent's evaluation is malformed and was dropped: %s",
+          run.id, malformed.getMessage());
+      return;
+    }
     run.evaluation = json.write(evaluation);
     run.testAccuracy = evaluation.testAccuracy();
     changed.fire(new RunEvents.Changed(mapper.view(run)));
