@@ -1,5 +1,6 @@
 package io.kiln.bench;
 
+import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.Protocol;
@@ -73,7 +74,7 @@ final class AgentSide implements AutoCloseable {
             "step",
             1,
             step,
-            Map.of("loss", 1.0 / step, "benchSentNanos", (double) System.nanoTime()),
+            Map.of(Metric.LOSS.key(), 1.0 / step, "benchSentNanos", (double) System.nanoTime()),
             System.currentTimeMillis()));
   }
 

@@ -320,6 +320,12 @@ class AgentProtocolTest {
               List.of("cats", "dogs"),
               "confusion",
               List.of(List.of(1, 1), List.of(0, 2)));
+      // A malformed evaluation is acknowledged (or the agent would resend it forever) and dropped.
+      agent.send(
+          new AgentMessage.RunEvaluated(
+              childId, 0, Map.of("accuracy", "high", "confusion", "none")));
+      assertEquals(0, agent.expect(BackendMessage.Ack.class).seq());
+      Api.as().get("/api/runs/" + childId).then().body("evaluation", equalTo(null));
       agent.send(new AgentMessage.RunEvaluated(childId, 0, evaluation));
       assertEquals(0, agent.expect(BackendMessage.Ack.class).seq());
       given()

@@ -75,6 +75,39 @@ class RunResourceTest {
   }
 
   @Test
+  void aValueOfTheWrongTypeIsRefusedNamingTheField() {
+    expectWrongType(Map.of("datasetId", 1.5), "datasetId", "must be a whole number");
+    expectWrongType(
+        Map.of("datasetId", datasetId, "autopilot", "twice"),
+        "autopilot",
+        "must be a whole number");
+    expectWrongType(
+        Map.of("datasetId", datasetId, "presetId", "balanced", "undoAdjustments", "all"),
+        "undoAdjustments",
+        "must be a list");
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body("[1, 2]")
+        .post("/api/runs")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("must be a JSON object"));
+  }
+
+  private static void expectWrongType(Map<String, Object> body, String field, String problem) {
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(body)
+        .post("/api/runs")
+        .then()
+        .statusCode(400)
+        .contentType(ContentType.JSON)
+        .body("error", equalTo(field + " " + problem))
+        .body("fields[0].field", equalTo(field))
+        .body("fields[0].message", equalTo(problem));
+  }
+
+  @Test
   void unknownOrMissingDatasetIsRefused() {
     Api.as()
         .contentType(ContentType.JSON)
