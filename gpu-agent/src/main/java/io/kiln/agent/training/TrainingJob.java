@@ -17,11 +17,7 @@ import io.kiln.agent.training.net.Architectures;
 import io.kiln.agent.training.net.KilnNet;
 import io.kiln.agent.training.optim.KilnOptimizer;
 import io.kiln.core.data.StratifiedSplit;
-import io.kiln.core.metric.Metric;
-import io.kiln.core.metric.MetricValues;
-import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
-import io.kiln.core.training.LearningRateSchedule;
 import io.kiln.core.training.MetricWatch;
 import io.kiln.core.training.PlateauReducer;
 import java.io.IOException;
@@ -122,8 +118,11 @@ public final class TrainingJob {
             checkpointDir == null ? null : new Checkpoint(checkpointDir, identity(), freshNet::get);
         Progress progress = startOrResume(checkpoint, net, optimizer, manager, devices[0]);
         sink.started(Devices.describe(devices), recipe.epochs(), stepsPerEpoch);
-        Stage stage =
-            new Stage(
+        TrainingStages stages =
+            new TrainingStages(
+                recipe,
+                images,
+                sink,
                 net,
                 optimizer,
                 checkpoint,
@@ -154,16 +153,14 @@ public final class TrainingJob {
                     workers,
                     4,
                     recipe.seed()),
-                EpochPlan.validation(split.validation(), recipe.batchSize()),
-                new LearningRateSchedule(recipe, stepsPerEpoch),
-                (long) recipe.headOnlyEpochs() * stepsPerEpoch);
+                stepsPerEpoch);
         String stopReason = null;
         while (progress.epoch() < recipe.epochs() && stopReason == null) {
-          EpochOutcome outcome = epoch(stage, progress);
+          TrainingStages.EpochOutcome outcome = stages.epoch(progress);
           progress = outcome.progress();
           stopReason = outcome.stopReason();
         }
-        Evaluation evaluation = finish(stage, progress, stopReason, manager);
+        Evaluation evaluation = stages.finish(progress, stopReason, manager);
         Path archive = ModelArchive.write(model, net, outputDir, recipe, images, normalization);
         return new TrainingResult(
             archive,
@@ -183,122 +180,6 @@ public final class TrainingJob {
         backbones.close();
       }
     }
-  }
-
-  /** What every epoch of one training run works with. */
-  private record Stage(
-      KilnNet net,
-      KilnOptimizer optimizer,
-      Checkpoint checkpoint,
-      StratifiedSplit.ThreeWay split,
-      int classes,
-      EpochLoop loop,
-      BatchPipeline trainData,
-      BatchPipeline valData,
-      List<int[]> valBatches,
-      LearningRateSchedule schedule,
-      long headSteps) {}
-
-  /** Where training stands after an epoch, and why it stops early (null while it goes on). */
-  private record EpochOutcome(Progress progress, String stopReason) {}
-
-  /**
-   * One epoch: train (head only during the first {@code headOnlyEpochs}, T13/T14), validate, let
-   * the plateau rule (T7) and early stopping (T15) decide, checkpoint, and report the epoch point.
-   */
-  private EpochOutcome epoch(Stage stage, Progress progress) throws IOException {
-    int epoch = progress.epoch() + 1;
-    boolean headOnly = epoch <= recipe.headOnlyEpochs();
-    stage.net().freezeFeatures(headOnly);
-    PlateauReducer plateau = progress.plateau();
-    EpochLoop.TrainStats train =
-        stage
-            .loop()
-            .train(
-                epoch,
-                stage
-                    .trainData()
-                    .epoch(
-                        EpochPlan.train(
-                            stage.split().train(),
-                            images.labels(),
-                            stage.classes(),
-                            recipe.balanceClasses(),
-                            recipe.batchSize(),
-                            recipe.seed(),
-                            epoch),
-                        epoch,
-                        true),
-                progress.step(),
-                step ->
-                    step < stage.headSteps()
-                        ? recipe.headLearningRate()
-                        : stage.schedule().at(step - stage.headSteps(), plateau.scale()));
-    EpochLoop.ValStats val =
-        stage
-            .loop()
-            .validate(stage.valData().epoch(stage.valBatches(), epoch, false), null, images.ids());
-    MetricValues values = epochValues(train, val, stage.optimizer().learningRate(), headOnly);
-    MetricWatch best = progress.best().observe(epoch, val.of(recipe.earlyStoppingMetric()));
-    PlateauReducer nextPlateau =
-        "plateau".equals(recipe.schedule()) && !headOnly
-            ? plateau.observe(epoch, val.of(recipe.plateauMetric()))
-            : plateau;
-    if (nextPlateau.scale() < plateau.scale()) {
-      values.put(Metric.LR_REDUCED, nextPlateau.scale());
-    }
-    Progress next =
-        progress.afterEpoch(
-            progress.step() + train.steps(),
-            nextPlateau,
-            best,
-            val.accuracy(),
-            train.images(),
-            train.nanos());
-    String stopReason = null;
-    if (recipe.earlyStopping() && best.badEpochs() >= recipe.earlyStoppingPatience()) {
-      stopReason =
-          "stopped early after epoch "
-              + epoch
-              + ": "
-              + recipe.earlyStoppingMetric()
-              + " has not improved for "
-              + best.badEpochs()
-              + " epochs (T15)";
-      values.put(Metric.EARLY_STOP, 1.0);
-    }
-    if (stage.checkpoint() != null) {
-      if (best.lastWasBest(epoch)) {
-        stage.checkpoint().saveBest(stage.net());
-      }
-      stage.checkpoint().save(stage.net(), stage.optimizer(), next);
-    }
-    sink.report(MetricKind.EPOCH, epoch, next.step(), values.asMap());
-    return new EpochOutcome(next, stopReason);
-  }
-
-  /**
-   * Restores the best epoch when asked (T15), evaluates the final model and reports the evaluation.
-   */
-  private Evaluation finish(Stage stage, Progress progress, String stopReason, NDManager manager)
-      throws IOException {
-    int bestEpoch = progress.best().bestEpoch();
-    boolean restored =
-        recipe.restoreBest()
-            && stage.checkpoint() != null
-            && bestEpoch != progress.epoch()
-            && stage.checkpoint().loadBest(stage.net(), manager);
-    stage.net().freezeFeatures(false);
-    Evaluation evaluation =
-        finalEvaluation(stage.loop(), stage.valData(), stage.valBatches(), stage.split().test());
-    Map<String, Object> report = evaluation.toMap();
-    report.put("epoch", restored ? bestEpoch : progress.epoch());
-    report.put("bestEpoch", bestEpoch);
-    if (stopReason != null) {
-      report.put("stoppedEarly", stopReason);
-    }
-    sink.evaluated(report);
-    return evaluation;
   }
 
   private static DefaultTrainingConfig trainingConfig(KilnOptimizer optimizer, Device[] devices) {
@@ -354,46 +235,6 @@ public final class TrainingJob {
     StratifiedSplit.Split split =
         StratifiedSplit.of(images.labels(), recipe.validationFraction(), recipe.seed());
     return new StratifiedSplit.ThreeWay(split.train(), split.validation(), new int[0]);
-  }
-
-  /**
-   * The final model scored once on the held-out test split when there is one (T16: a lucky
-   * validation spike is not quality), with its validation accuracy beside it; else on validation.
-   */
-  private Evaluation finalEvaluation(
-      EpochLoop loop, BatchPipeline data, List<int[]> valBatches, int[] test) {
-    if (test.length == 0) {
-      Evaluation evaluation = new Evaluation(images.classNames());
-      loop.validate(data.epoch(valBatches, 0, false), evaluation, images.ids());
-      return evaluation;
-    }
-    EpochLoop.ValStats val = loop.validate(data.epoch(valBatches, 0, false), null, images.ids());
-    Evaluation evaluation = new Evaluation(images.classNames()).on("test");
-    EpochLoop.ValStats scored =
-        loop.validate(
-            data.epoch(EpochPlan.validation(test, recipe.batchSize()), 0, false),
-            evaluation,
-            images.ids());
-    return evaluation
-        .with("testAccuracy", scored.accuracy())
-        .with("testLoss", scored.loss())
-        .with("testImages", test.length)
-        .with(Metric.VAL_ACCURACY.key(), val.accuracy());
-  }
-
-  /** The EPOCH metric point's values (see the README's metric names). */
-  private static MetricValues epochValues(
-      EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr, boolean headOnly) {
-    double seconds = train.nanos() / 1e9;
-    return MetricValues.of()
-        .put(Metric.TRAIN_LOSS, train.loss())
-        .put(Metric.TRAIN_ACCURACY, train.accuracy())
-        .put(Metric.VAL_LOSS, val.loss())
-        .put(Metric.VAL_ACCURACY, val.accuracy())
-        .put(Metric.LR, lr)
-        .put(Metric.SECONDS, seconds)
-        .put(Metric.IMAGES_PER_SECOND, train.images() / Math.max(1e-9, seconds))
-        .put(Metric.HEAD_ONLY, headOnly ? 1.0 : 0.0);
   }
 
   /** What a checkpoint must match to be resumed: same recipe, same classes, same images. */

@@ -1,0 +1,202 @@
+package io.kiln.agent.training;
+
+import ai.djl.ndarray.NDManager;
+import io.kiln.agent.training.data.BatchPipeline;
+import io.kiln.agent.training.data.EpochPlan;
+import io.kiln.agent.training.net.KilnNet;
+import io.kiln.agent.training.optim.KilnOptimizer;
+import io.kiln.core.data.StratifiedSplit;
+import io.kiln.core.metric.Metric;
+import io.kiln.core.metric.MetricValues;
+import io.kiln.core.protocol.MetricKind;
+import io.kiln.core.recipe.Recipe;
+import io.kiln.core.training.LearningRateSchedule;
+import io.kiln.core.training.MetricWatch;
+import io.kiln.core.training.PlateauReducer;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The epochs of one training run, once {@link TrainingJob} has built the model, the pipelines and
+ * the checkpoint: each epoch trains, validates, decides (T7, T15), checkpoints and reports; at the
+ * end the best epoch is restored and the final model evaluated.
+ */
+final class TrainingStages {
+  private final Recipe recipe;
+  private final LabelledImages images;
+  private final MetricSink sink;
+  private final KilnNet net;
+  private final KilnOptimizer optimizer;
+  private final Checkpoint checkpoint;
+  private final StratifiedSplit.ThreeWay split;
+  private final int classes;
+  private final EpochLoop loop;
+  private final BatchPipeline trainData;
+  private final BatchPipeline valData;
+  private final List<int[]> valBatches;
+  private final LearningRateSchedule schedule;
+  private final long headSteps;
+
+  TrainingStages(
+      Recipe recipe,
+      LabelledImages images,
+      MetricSink sink,
+      KilnNet net,
+      KilnOptimizer optimizer,
+      Checkpoint checkpoint,
+      StratifiedSplit.ThreeWay split,
+      int classes,
+      EpochLoop loop,
+      BatchPipeline trainData,
+      BatchPipeline valData,
+      int stepsPerEpoch) {
+    this.recipe = recipe;
+    this.images = images;
+    this.sink = sink;
+    this.net = net;
+    this.optimizer = optimizer;
+    this.checkpoint = checkpoint;
+    this.split = split;
+    this.classes = classes;
+    this.loop = loop;
+    this.trainData = trainData;
+    this.valData = valData;
+    this.valBatches = EpochPlan.validation(split.validation(), recipe.batchSize());
+    this.schedule = new LearningRateSchedule(recipe, stepsPerEpoch);
+    this.headSteps = (long) recipe.headOnlyEpochs() * stepsPerEpoch;
+  }
+
+  /** Where training stands after an epoch, and why it stops early (null while it goes on). */
+  record EpochOutcome(Progress progress, String stopReason) {}
+
+  /**
+   * One epoch: train (head only during the first {@code headOnlyEpochs}, T13/T14), validate, let
+   * the plateau rule (T7) and early stopping (T15) decide, checkpoint, and report the epoch point.
+   */
+  EpochOutcome epoch(Progress progress) throws IOException {
+    int epoch = progress.epoch() + 1;
+    boolean headOnly = epoch <= recipe.headOnlyEpochs();
+    net.freezeFeatures(headOnly);
+    PlateauReducer plateau = progress.plateau();
+    EpochLoop.TrainStats train =
+        loop.train(
+            epoch,
+            trainData.epoch(
+                EpochPlan.train(
+                    split.train(),
+                    images.labels(),
+                    classes,
+                    recipe.balanceClasses(),
+                    recipe.batchSize(),
+                    recipe.seed(),
+                    epoch),
+                epoch,
+                true),
+            progress.step(),
+            step ->
+                step < headSteps
+                    ? recipe.headLearningRate()
+                    : schedule.at(step - headSteps, plateau.scale()));
+    EpochLoop.ValStats val =
+        loop.validate(valData.epoch(valBatches, epoch, false), null, images.ids());
+    MetricValues values = epochValues(train, val, optimizer.learningRate(), headOnly);
+    MetricWatch best = progress.best().observe(epoch, val.of(recipe.earlyStoppingMetric()));
+    PlateauReducer nextPlateau =
+        "plateau".equals(recipe.schedule()) && !headOnly
+            ? plateau.observe(epoch, val.of(recipe.plateauMetric()))
+            : plateau;
+    if (nextPlateau.scale() < plateau.scale()) {
+      values.put(Metric.LR_REDUCED, nextPlateau.scale());
+    }
+    Progress next =
+        progress.afterEpoch(
+            progress.step() + train.steps(),
+            nextPlateau,
+            best,
+            val.accuracy(),
+            train.images(),
+            train.nanos());
+    String stopReason = null;
+    if (recipe.earlyStopping() && best.badEpochs() >= recipe.earlyStoppingPatience()) {
+      stopReason =
+          "stopped early after epoch "
+              + epoch
+              + ": "
+              + recipe.earlyStoppingMetric()
+              + " has not improved for "
+              + best.badEpochs()
+              + " epochs (T15)";
+      values.put(Metric.EARLY_STOP, 1.0);
+    }
+    if (checkpoint != null) {
+      if (best.lastWasBest(epoch)) {
+        checkpoint.saveBest(net);
+      }
+      checkpoint.save(net, optimizer, next);
+    }
+    sink.report(MetricKind.EPOCH, epoch, next.step(), values.asMap());
+    return new EpochOutcome(next, stopReason);
+  }
+
+  /**
+   * Restores the best epoch when asked (T15), evaluates the final model and reports the evaluation.
+   */
+  Evaluation finish(Progress progress, String stopReason, NDManager manager) throws IOException {
+    int bestEpoch = progress.best().bestEpoch();
+    boolean restored =
+        recipe.restoreBest()
+            && checkpoint != null
+            && bestEpoch != progress.epoch()
+            && checkpoint.loadBest(net, manager);
+    net.freezeFeatures(false);
+    Evaluation evaluation = finalEvaluation(valData, split.test());
+    Map<String, Object> report = evaluation.toMap();
+    report.put("epoch", restored ? bestEpoch : progress.epoch());
+    report.put("bestEpoch", bestEpoch);
+    if (stopReason != null) {
+      report.put("stoppedEarly", stopReason);
+    }
+    sink.evaluated(report);
+    return evaluation;
+  }
+
+  /**
+   * The final model scored once on the held-out test split when there is one (T16: a lucky
+   * validation spike is not quality), with its validation accuracy beside it; else on validation.
+   */
+  private Evaluation finalEvaluation(BatchPipeline data, int[] test) {
+    if (test.length == 0) {
+      Evaluation evaluation = new Evaluation(images.classNames());
+      loop.validate(data.epoch(valBatches, 0, false), evaluation, images.ids());
+      return evaluation;
+    }
+    EpochLoop.ValStats val = loop.validate(data.epoch(valBatches, 0, false), null, images.ids());
+    Evaluation evaluation = new Evaluation(images.classNames()).on("test");
+    EpochLoop.ValStats scored =
+        loop.validate(
+            data.epoch(EpochPlan.validation(test, recipe.batchSize()), 0, false),
+            evaluation,
+            images.ids());
+    return evaluation
+        .with("testAccuracy", scored.accuracy())
+        .with("testLoss", scored.loss())
+        .with("testImages", test.length)
+        .with(Metric.VAL_ACCURACY.key(), val.accuracy());
+  }
+
+  /** The EPOCH metric point's values (see the README's metric names). */
+  private static MetricValues epochValues(
+      EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr, boolean headOnly) {
+    double seconds = train.nanos() / 1e9;
+    return MetricValues.of()
+        .put(Metric.TRAIN_LOSS, train.loss())
+        .put(Metric.TRAIN_ACCURACY, train.accuracy())
+        .put(Metric.VAL_LOSS, val.loss())
+        .put(Metric.VAL_ACCURACY, val.accuracy())
+        .put(Metric.LR, lr)
+        .put(Metric.SECONDS, seconds)
+        .put(Metric.IMAGES_PER_SECOND, train.images() / Math.max(1e-9, seconds))
+        .put(Metric.HEAD_ONLY, headOnly ? 1.0 : 0.0);
+  }
+}
