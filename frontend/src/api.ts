@@ -100,6 +100,48 @@ export interface PresetPreview {
   estimate: Estimate;
 }
 
+/** A launch: the dataset, optionally a preset, and any recipe field at the top level (POST /api/runs). */
+export interface RunRequest {
+  datasetId: number;
+  name?: string;
+  autopilot?: number;
+  presetId?: string;
+  undoAdjustments?: string[];
+  [field: string]: unknown;
+}
+
+/** A custom preset to create or replace. */
+export interface PresetBody {
+  name: string;
+  description?: string;
+  fields: Record<string, unknown>;
+  basedOn?: string;
+}
+
+/** What to preview: the dataset, the user's own values, the adjustments to undo, whose speed to estimate with. */
+export interface PreviewRequest {
+  datasetId: number;
+  fields?: Record<string, unknown>;
+  undoAdjustments?: string[];
+  agentId?: number;
+}
+
+/** A new split of the same images (POST /api/datasets/{id}/versions). */
+export interface ResplitRequest {
+  valPercent?: number;
+  testPercent?: number;
+  seed?: number;
+}
+
+export interface SampleRequest {
+  size?: string;
+}
+
+export interface Credentials {
+  username: string;
+  password: string;
+}
+
 export type RunState = 'queued' | 'assigned' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
 
 /** The flat recipe: every field of GET /api/recipe/fields (a few are named here for the pages that read them). */
@@ -338,20 +380,20 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
 
 export const api = {
   login: (username: string, password: string) =>
-    request<Session>('POST', '/api/auth/login', { username, password }),
+    request<Session>('POST', '/api/auth/login', { username, password } satisfies Credentials),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/auth/me'),
   datasets: () => request<Dataset[]>('GET', '/api/datasets'),
   dataset: (id: number) => request<Dataset>('GET', `/api/datasets/${id}`),
-  resplit: (id: number, body: { valPercent: number; testPercent: number; seed: number }) =>
+  resplit: (id: number, body: ResplitRequest) =>
     request<Dataset>('POST', `/api/datasets/${id}/versions`, body),
   sample: () => request<SampleAvailability>('GET', '/api/datasets/sample'),
-  importSample: (size: string) => request<Dataset>('POST', '/api/datasets/sample', { size }),
+  importSample: (size: string) => request<Dataset>('POST', '/api/datasets/sample', { size } satisfies SampleRequest),
   presets: () => request<Preset[]>('GET', '/api/presets'),
-  createPreset: (body: Record<string, unknown>) => request<Preset>('POST', '/api/presets', body),
-  updatePreset: (id: string, body: Record<string, unknown>) => request<Preset>('PUT', `/api/presets/${id}`, body),
+  createPreset: (body: PresetBody) => request<Preset>('POST', '/api/presets', body),
+  updatePreset: (id: string, body: PresetBody) => request<Preset>('PUT', `/api/presets/${id}`, body),
   deletePreset: (id: string) => request<void>('DELETE', `/api/presets/${id}`),
-  previewPreset: (id: string, body: Record<string, unknown>) =>
+  previewPreset: (id: string, body: PreviewRequest) =>
     request<PresetPreview>('POST', `/api/presets/${id}/preview`, body),
   runs: () => request<Run[]>('GET', '/api/runs'),
   run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
@@ -366,7 +408,7 @@ export const api = {
     return data as Backbone;
   },
   recipeFields: () => request<RecipeField[]>('GET', '/api/recipe/fields'),
-  createRun: (body: Record<string, unknown>) => request<Run>('POST', '/api/runs', body),
+  createRun: (body: RunRequest) => request<Run>('POST', '/api/runs', body),
   suggestions: (id: number) => request<Suggestion[]>('GET', `/api/runs/${id}/suggestions`),
   applySuggestion: (runId: number, suggestionId: number) =>
     request<Run>('POST', `/api/runs/${runId}/suggestions/${suggestionId}/apply`),

@@ -1,4 +1,4 @@
-import { api, ApiError } from '../api';
+import { api, ApiError, type RunRequest } from '../api';
 import { h, mount } from '../dom';
 import { read, row, type Input } from '../recipeForm';
 
@@ -50,7 +50,7 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
     e.preventDefault();
     error.textContent = '';
     form.querySelectorAll('.field-error').forEach((el) => (el.textContent = ''));
-    const body: Record<string, unknown> = { datasetId: Number(dataset.value) };
+    const body: RunRequest = { datasetId: Number(dataset.value) };
     if (runName.value.trim()) body.name = runName.value.trim();
     if (autopilot.value.trim() !== '' && Number(autopilot.value) !== 0) body.autopilot = Number(autopilot.value);
     for (const f of fields) {

@@ -1,4 +1,4 @@
-import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview } from '../api';
+import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview, type RunRequest } from '../api';
 import { formatDuration, h, mount } from '../dom';
 import { read, row, show, type Input } from '../recipeForm';
 
@@ -185,7 +185,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   launch.addEventListener('click', async () => {
     if (!preset) return;
     launch.disabled = true;
-    const body: Record<string, unknown> = { datasetId: dataset.id, presetId: preset.id, ...Object.fromEntries(overrides),
+    const body: RunRequest = { datasetId: dataset.id, presetId: preset.id, ...Object.fromEntries(overrides),
       undoAdjustments: [...undo] };
     if (runName.value.trim()) body.name = runName.value.trim();
     if (Number(autopilot.value) > 0) body.autopilot = Number(autopilot.value);

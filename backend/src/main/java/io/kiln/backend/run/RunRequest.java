@@ -1,6 +1,5 @@
 package io.kiln.backend.run;
 
-import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,6 +33,7 @@ public final class RunRequest {
   /** Recipe fields whose preset adjustment is undone. */
   public List<String> undoAdjustments;
 
+  @Schema(hidden = true)
   private final Map<String, Object> fields = new LinkedHashMap<>();
 
   @JsonAnySetter
@@ -42,7 +42,7 @@ public final class RunRequest {
   }
 
   /** The recipe fields given (every property that is not one of the launch's own). */
-  @JsonAnyGetter
+  @Schema(hidden = true)
   public Map<String, Object> fields() {
     return fields;
   }
