@@ -1,9 +1,10 @@
 package io.kiln.backend.advice;
 
+import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,7 +17,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 
 /** A run's tuning suggestions (rules A1-A9) and "apply as a new run". */
 @Path("/api/runs/{id}/suggestions")
-@Authenticated
+@RolesAllowed(AppUser.USER)
 public class AdviceResource {
   private final AdviceService advice;
   private final SecurityIdentity identity;

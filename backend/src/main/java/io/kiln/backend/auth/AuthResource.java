@@ -1,8 +1,8 @@
 package io.kiln.backend.auth;
 
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.CookieParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
@@ -91,7 +91,7 @@ public class AuthResource {
 
   @GET
   @Path("/me")
-  @Authenticated
+  @RolesAllowed(AppUser.USER)
   public Me me() {
     return new Me(identity.getPrincipal().getName(), identity.getRoles());
   }

@@ -1,8 +1,9 @@
 package io.kiln.backend.backbone;
 
+import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.common.ApiException;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,7 +19,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 /** Pretrained TorchScript backbones to fine-tune from (T13). */
 @Path("/api/backbones")
-@Authenticated
+@RolesAllowed(AppUser.USER)
 public class BackboneResource {
   private final BackboneService backbones;
   private final SecurityIdentity identity;

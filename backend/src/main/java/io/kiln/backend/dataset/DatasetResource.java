@@ -1,10 +1,11 @@
 package io.kiln.backend.dataset;
 
+import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.dataset.archive.ArchiveRefused;
 import io.kiln.backend.dataset.archive.SplitOptions;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -27,7 +28,7 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
  * held in memory.
  */
 @Path("/api/datasets")
-@Authenticated
+@RolesAllowed(AppUser.USER)
 public class DatasetResource {
   private final DatasetService datasets;
   private final DatasetImages images;

@@ -45,8 +45,14 @@ public class RunLiveSocket {
   }
 
   private void upgrade(RoutingContext ctx) {
-    if (!(ctx.user() instanceof QuarkusHttpUser user) || !isPerson(user.getSecurityIdentity())) {
+    SecurityIdentity identity =
+        ctx.user() instanceof QuarkusHttpUser user ? user.getSecurityIdentity() : null;
+    if (identity == null || identity.isAnonymous()) {
       reject(ctx, 401, "log in first");
+      return;
+    }
+    if (!isPerson(identity)) {
+      reject(ctx, 403, "only people watch runs: an agent credential cannot");
       return;
     }
     long runId;

@@ -1,8 +1,9 @@
 package io.kiln.backend.metrics;
 
+import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.run.RunService;
-import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -17,7 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** A run's metric points: in sequence order for the charts, or as a CSV or JSON download. */
 @Path("/api/runs/{id}/metrics")
-@Authenticated
+@RolesAllowed(AppUser.USER)
 public class MetricResource {
   private final MetricService metrics;
   private final RunService runs;

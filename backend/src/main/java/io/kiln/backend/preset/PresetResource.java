@@ -1,7 +1,8 @@
 package io.kiln.backend.preset;
 
-import io.quarkus.security.Authenticated;
+import io.kiln.backend.auth.AppUser;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -19,7 +20,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
  * estimate.
  */
 @Path("/api/presets")
-@Authenticated
+@RolesAllowed(AppUser.USER)
 public class PresetResource {
   private final PresetService presets;
   private final PresetPlanner planner;

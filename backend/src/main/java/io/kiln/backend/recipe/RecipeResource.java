@@ -1,9 +1,10 @@
 package io.kiln.backend.recipe;
 
+import io.kiln.backend.auth.AppUser;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeField;
 import io.kiln.core.recipe.RecipeFields;
-import io.quarkus.security.Authenticated;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -15,7 +16,7 @@ import java.util.List;
  * run form.
  */
 @Path("/api/recipe")
-@Authenticated
+@RolesAllowed(AppUser.USER)
 @Produces(MediaType.APPLICATION_JSON)
 public class RecipeResource {
 

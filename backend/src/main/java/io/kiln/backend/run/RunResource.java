@@ -1,8 +1,9 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.common.Conflicts;
-import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -20,7 +21,7 @@ import org.jboss.resteasy.reactive.ResponseStatus;
  * metrics.MetricResource}.
  */
 @Path("/api/runs")
-@Authenticated
+@RolesAllowed(AppUser.USER)
 public class RunResource {
   private final RunService runs;
   private final SecurityIdentity identity;
