@@ -19,6 +19,7 @@ import io.kiln.core.recipe.Recipe;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.Arrays;
@@ -143,7 +144,8 @@ public class AdviceService {
   @Transactional
   public RunView apply(long runId, long adviceId, String user, boolean byAutopilot) {
     RunService.find(runId);
-    Advice a = Advice.findById(adviceId);
+    // Locked until commit: a second apply of the same suggestion waits, then sees it applied (409).
+    Advice a = Advice.findById(adviceId, LockModeType.PESSIMISTIC_WRITE);
     if (a == null || a.runId != runId) {
       throw ApiException.notFound("suggestion of run " + runId, adviceId);
     }

@@ -139,11 +139,22 @@ class AdviceTest {
           awaitSuggestions(runId, j -> j.getDouble("[0].evidence.trainAccuracy") == 0.97);
       assertEquals(List.of("A1"), again.getList("ruleId"), "still one A1, with fresh evidence");
 
+      // Eight people (or double clicks) apply the suggestion at once: exactly one child is made.
+      String apply = "/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply";
+      List<io.restassured.response.Response> racing =
+          java.util.stream.IntStream.range(0, 8)
+              .parallel()
+              .mapToObj(i -> Api.as().post(apply))
+              .toList();
+      List<Integer> statuses =
+          racing.stream().map(io.restassured.response.Response::statusCode).sorted().toList();
+      assertEquals(List.of(201, 409, 409, 409, 409, 409, 409, 409), statuses);
       JsonPath child =
-          Api.as()
-              .post("/api/runs/" + runId + "/suggestions/" + suggestionId + "/apply")
+          racing.stream()
+              .filter(r -> r.statusCode() == 201)
+              .findFirst()
+              .orElseThrow()
               .then()
-              .statusCode(201)
               .body("parentId", equalTo((int) runId))
               .body("suggestionId", equalTo((int) suggestionId))
               .body("state", equalTo("queued"))
