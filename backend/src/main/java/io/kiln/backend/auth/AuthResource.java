@@ -1,6 +1,7 @@
 package io.kiln.backend.auth;
 
 import io.quarkus.security.identity.SecurityIdentity;
+import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.CookieParam;
@@ -8,6 +9,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
@@ -53,9 +55,11 @@ public class AuthResource {
           @Content(
               mediaType = "application/json",
               schema = @Schema(implementation = Session.class)))
-  public Response login(Credentials credentials) {
+  public Response login(Credentials credentials, @Context HttpServerRequest request) {
     Credentials given = credentials == null ? new Credentials(null, null) : credentials;
-    AuthService.LoginResult result = auth.login(given.username(), given.password());
+    String address =
+        request.remoteAddress() == null ? "unknown" : request.remoteAddress().hostAddress();
+    AuthService.LoginResult result = auth.login(given.username(), given.password(), address);
     int maxAge = (int) Duration.between(Instant.now(), result.expiresAt()).toSeconds();
     NewCookie cookie =
         new NewCookie.Builder(COOKIE)

@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.Optional;
 
 /** Logins, sessions and the first admin account. */
@@ -14,21 +15,46 @@ import java.util.Optional;
 public class AuthService {
   static final String SESSION_PREFIX = "ks_";
   private final KilnConfig config;
+  private final LoginThrottle byName;
+  private final LoginThrottle byAddress;
 
   AuthService(KilnConfig config) {
     this.config = config;
+    Duration first = Duration.ofSeconds(config.loginBackoffSeconds());
+    this.byName = new LoginThrottle(5, first);
+    this.byAddress = new LoginThrottle(20, first);
   }
 
-  /** A new session for valid credentials; the same vague error for a wrong name or password. */
+  /**
+   * A new session for valid credentials; the same vague error for a wrong name or password. After 5
+   * failures for a name, or 20 from one address, each further failure doubles the wait before the
+   * next attempt (from {@code kiln.login-backoff-seconds}, 1 s, up to 15 min): a 429 with {@code
+   * Retry-After} until then.
+   */
   @Transactional
-  public LoginResult login(String username, String password) {
+  public LoginResult login(String username, String password, String address) {
     if (username == null || username.isBlank() || password == null || password.isEmpty()) {
       throw ApiException.badRequest("username and password are required");
     }
-    AppUser user =
+    String userKey = username.trim().toLowerCase(Locale.ROOT);
+    Instant now = Instant.now();
+    Duration wait = max(byName.wait(userKey, now), byAddress.wait(address, now));
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      throw new ApiException(429, "too many failed logins: try again in " + seconds + " s")
+          .retryAfter(seconds);
+    }
+    Optional<AppUser> found =
         AppUser.byName(username.trim())
-            .filter(u -> PasswordHasher.matches(password, u.passwordHash))
-            .orElseThrow(() -> new ApiException(401, "wrong username or password"));
+            .filter(u -> PasswordHasher.matches(password, u.passwordHash));
+    if (found.isEmpty()) {
+      byName.failed(userKey, now);
+      byAddress.failed(address, now);
+      throw new ApiException(401, "wrong username or password");
+    }
+    byName.succeeded(userKey);
+    byAddress.succeeded(address);
+    AppUser user = found.get();
     String token = Tokens.newToken(SESSION_PREFIX);
     UserSession session = new UserSession();
     session.tokenHash = Tokens.digest(token);
@@ -75,6 +101,10 @@ public class AuthService {
     admin.persist();
     return Optional.of(
         new AdminCreated(configured.isPresent() ? Optional.empty() : Optional.of(password)));
+  }
+
+  private static Duration max(Duration a, Duration b) {
+    return a.compareTo(b) >= 0 ? a : b;
   }
 
   /** What a successful login returns. */

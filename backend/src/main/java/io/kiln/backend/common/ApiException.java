@@ -8,6 +8,7 @@ public class ApiException extends RuntimeException {
   private final int status;
   private final List<FieldError> fields;
   private List<?> findings;
+  private long retryAfterSeconds;
 
   public ApiException(int status, String message) {
     this(status, message, List.of());
@@ -36,6 +37,17 @@ public class ApiException extends RuntimeException {
   public ApiException withFindings(List<?> details) {
     this.findings = List.copyOf(details);
     return this;
+  }
+
+  /** Tells the client when to try again (the {@code Retry-After} header, e.g. with a 429). */
+  public ApiException retryAfter(long seconds) {
+    this.retryAfterSeconds = seconds;
+    return this;
+  }
+
+  /** Seconds for the {@code Retry-After} header, or 0 for none. */
+  public long retryAfterSeconds() {
+    return retryAfterSeconds;
   }
 
   /** The findings to show with the error, or null. */

@@ -26,10 +26,14 @@ public class ErrorMappers {
 
   @ServerExceptionMapper
   public Response api(ApiException e) {
-    return Response.status(e.status())
-        .type(MediaType.APPLICATION_JSON)
-        .entity(new ErrorBody(e.status(), e.getMessage(), e.fields(), e.findings()))
-        .build();
+    Response.ResponseBuilder reply =
+        Response.status(e.status())
+            .type(MediaType.APPLICATION_JSON)
+            .entity(new ErrorBody(e.status(), e.getMessage(), e.fields(), e.findings()));
+    if (e.retryAfterSeconds() > 0) {
+      reply.header("Retry-After", e.retryAfterSeconds());
+    }
+    return reply.build();
   }
 
   @ServerExceptionMapper

@@ -19,6 +19,13 @@ public interface KilnConfig {
   @WithDefault("168")
   int sessionHours();
 
+  /**
+   * The first wait after too many failed logins (it doubles with each further failure, up to 15
+   * minutes).
+   */
+  @WithDefault("1")
+  int loginBackoffSeconds();
+
   Agents agents();
 
   LocalAgent localAgent();

@@ -42,6 +42,36 @@ class AuthTest {
   }
 
   @Test
+  void repeatedFailuresForANameAreSlowedDownWithA429() {
+    // The test profile's first wait is 60 s (kiln.login-backoff-seconds), so the 429 below cannot
+    // be missed on a slow machine.
+    String name = "nobody-" + System.nanoTime();
+    for (int i = 0; i < 5; i++) {
+      given()
+          .contentType(ContentType.JSON)
+          .body(Map.of("username", name, "password", "guess-" + i))
+          .post("/api/auth/login")
+          .then()
+          .statusCode(401);
+    }
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", name, "password", "guess-5"))
+        .post("/api/auth/login")
+        .then()
+        .statusCode(401);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", name.toUpperCase(), "password", "guess-6"))
+        .post("/api/auth/login")
+        .then()
+        .statusCode(429)
+        .header("Retry-After", "60")
+        .body("error", containsString("too many failed logins"));
+    Api.as().get("/api/auth/me").then().statusCode(200);
+  }
+
+  @Test
   void wrongPasswordIsAJson401() {
     given()
         .contentType(ContentType.JSON)
