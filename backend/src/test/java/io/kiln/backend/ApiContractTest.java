@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.live.LiveMessage;
@@ -125,10 +126,13 @@ class ApiContractTest {
       for (var component : type.getRecordComponents()) {
         fields.add(component.getName());
       }
-      assertEquals(
-          fields,
-          interfaceFields(LIVE_TS, "Live" + type.getSimpleName() + "Message"),
-          "live.ts interface for " + type.getSimpleName());
+      String tsName = "Live" + type.getSimpleName() + "Message";
+      assertEquals(fields, interfaceFields(LIVE_TS, tsName), "live.ts interface for " + type);
+      String name = type.getAnnotation(JsonTypeName.class).value();
+      assertTrue(
+          Files.readString(LIVE_TS)
+              .contains("export interface " + tsName + " {\n  type: '" + name + "';"),
+          tsName + " has type '" + name + "'");
     }
   }
 

@@ -2,6 +2,7 @@ package io.kiln.backend.common;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.LinkedHashMap;
@@ -33,17 +34,14 @@ public class Json {
    * 3").
    */
   public <T> T read(String text, TypeReference<T> type, String what) {
-    if (text == null) {
-      return null;
-    }
-    try {
-      return mapper.readValue(text, type);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("corrupt " + what + ": " + e.getOriginalMessage(), e);
-    }
+    return read(text, mapper.getTypeFactory().constructType(type), what);
   }
 
   public <T> T read(String text, Class<T> type, String what) {
+    return read(text, mapper.getTypeFactory().constructType(type), what);
+  }
+
+  private <T> T read(String text, JavaType type, String what) {
     if (text == null) {
       return null;
     }

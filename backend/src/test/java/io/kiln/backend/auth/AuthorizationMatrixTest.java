@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.support.Api;
+import io.kiln.backend.support.TestAgent;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
@@ -114,20 +115,6 @@ class AuthorizationMatrixTest {
   }
 
   private static String agentCredential() {
-    String token =
-        Api.as()
-            .post("/api/agents/enrollment-tokens")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("token");
-    return given()
-        .contentType(ContentType.JSON)
-        .body(Map.of("token", token, "name", "matrix"))
-        .post("/api/agents/enroll")
-        .then()
-        .statusCode(201)
-        .extract()
-        .path("credential");
+    return TestAgent.enroll("matrix").getString("credential");
   }
 }

@@ -75,17 +75,21 @@ public final class TestAgent implements AutoCloseable {
   }
 
   /** Enrolls a new agent through the API, connects it and completes the hello. */
-  public static TestAgent connect(URI base, String name) throws InterruptedException {
+  /** Enrolls a new agent as an admin would let it: its {@code agentId} and {@code credential}. */
+  public static io.restassured.path.json.JsonPath enroll(String name) {
     String token = Api.as().post("/api/agents/enrollment-tokens").then().extract().path("token");
-    var body =
-        io.restassured.RestAssured.given()
-            .contentType(io.restassured.http.ContentType.JSON)
-            .body(java.util.Map.of("token", token, "name", name))
-            .post("/api/agents/enroll")
-            .then()
-            .statusCode(201)
-            .extract()
-            .jsonPath();
+    return io.restassured.RestAssured.given()
+        .contentType(io.restassured.http.ContentType.JSON)
+        .body(java.util.Map.of("token", token, "name", name))
+        .post("/api/agents/enroll")
+        .then()
+        .statusCode(201)
+        .extract()
+        .jsonPath();
+  }
+
+  public static TestAgent connect(URI base, String name) throws InterruptedException {
+    var body = enroll(name);
     TestAgent agent = new TestAgent(base, body.getLong("agentId"), body.getString("credential"));
     agent.send(
         new io.kiln.core.protocol.AgentMessage.Hello(
