@@ -245,6 +245,147 @@ export interface Run {
   testAccuracy: number | null;
   presetId: string | null;
   adjustments: RunAdjustments | null;
+  teamId: number;
+  tags: string[];
+  remarks: string | null;
+  review: RunReview | null;
+  archivedAt: string | null;
+  imagesPerSecond: number | null;
+}
+
+/** A lead's decision on a finished run. */
+export interface RunReview {
+  decision: 'approved' | 'rejected';
+  comment: string;
+  by: string;
+  at: string;
+}
+
+/** What a lead decides (POST /api/runs/{id}/review). */
+export interface ReviewRequest {
+  decision: 'approved' | 'rejected';
+  comment?: string;
+}
+
+/** Tags and a note on a run (PUT /api/runs/{id}/annotation); absent fields stay. */
+export interface RunAnnotation {
+  tags?: string[];
+  remarks?: string;
+}
+
+/** A recipe field that differs between compared runs: one value per run, with why it matters. */
+export interface RecipeDifference {
+  field: string;
+  label: string;
+  help: string;
+  trickIds: string[];
+  values: unknown[];
+}
+
+/** One compared run's results; deltas in percentage points against the first run. */
+export interface ComparisonResult {
+  runId: number;
+  bestValAccuracy: number | null;
+  testAccuracy: number | null;
+  durationSeconds: number | null;
+  imagesPerSecond: number | null;
+  gapPoints: number | null;
+  testDeltaPoints: number | null;
+  best: boolean;
+}
+
+/** One class's recall in each compared run, and its change in points against the first. */
+export interface ClassRecall {
+  className: string;
+  recall: (number | null)[];
+  deltaPoints: (number | null)[];
+}
+
+/** What the comparison knows of one run. */
+export interface ComparedRun {
+  id: number;
+  name: string;
+  state: string;
+  parentId: number | null;
+  suggestion: string | null;
+  recipe: Record<string, unknown>;
+  bestValAccuracy: number | null;
+  testAccuracy: number | null;
+  durationSeconds: number | null;
+  imagesPerSecond: number | null;
+  lastGap: number | null;
+  recall: Record<string, number | null> | null;
+}
+
+export interface Comparison {
+  runs: ComparedRun[];
+  differences: RecipeDifference[];
+  results: ComparisonResult[];
+  recall: ClassRecall[];
+  summary: string[];
+}
+
+/** GET /api/compare?runs=3,7,12 */
+export interface CompareView {
+  runs: Run[];
+  comparison: Comparison;
+}
+
+export interface Team {
+  id: number;
+  name: string;
+  members: number;
+}
+
+export interface NewTeam {
+  name: string;
+}
+
+/** An account as admins see it. */
+export interface User {
+  id: number;
+  username: string;
+  displayName: string;
+  role: 'member' | 'lead' | 'admin';
+  disabled: boolean;
+  teams: Team[];
+  createdAt: string;
+}
+
+export interface NewUser {
+  username: string;
+  displayName?: string;
+  role: string;
+  teamIds: number[];
+}
+
+export interface UserChange {
+  displayName?: string;
+  role?: string;
+  teamIds?: number[];
+  disabled?: boolean;
+}
+
+/** A new account or a reset: the password is shown only this once. */
+export interface UserWithPassword {
+  user: User;
+  password: string;
+}
+
+export interface PasswordChange {
+  currentPassword: string;
+  newPassword: string;
+}
+
+/** One line of the audit log. */
+export interface AuditEntry {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  detail: string | null;
+  address: string | null;
 }
 
 /** A tuning suggestion of rule A1-A9 (TRAINING-TRICKS.md) with the recipe patch that applies it. */
@@ -327,7 +468,27 @@ export interface ErrorBody {
 
 export interface Me {
   username: string;
+  displayName: string;
+  role: 'member' | 'lead' | 'admin';
   roles: string[];
+  teams: Team[];
+  defaultTeamId: number;
+}
+
+/** The team the person works in now (the header's picker); null: all of their teams. */
+let currentTeam: number | null = null;
+
+export function setCurrentTeam(team: number | null) {
+  currentTeam = team;
+}
+
+export function getCurrentTeam(): number | null {
+  return currentTeam;
+}
+
+/** Headers every API call carries: the current team, when one is chosen. */
+export function teamHeaders(): Record<string, string> {
+  return currentTeam === null ? {} : { 'Kiln-Team': String(currentTeam) };
 }
 
 /** A new session (login): the token is also set as the session cookie. */
@@ -357,7 +518,7 @@ export interface Revoked {
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: {} };
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { ...teamHeaders() } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
@@ -402,7 +563,8 @@ export const api = {
     const form = new FormData();
     form.append('file', file);
     if (name) form.append('name', name);
-    const response = await fetch('/api/backbones', { method: 'POST', body: form, credentials: 'same-origin' });
+    const response = await fetch('/api/backbones', { method: 'POST', body: form, credentials: 'same-origin',
+      headers: teamHeaders() });
     const data = await response.json().catch(() => undefined);
     if (!response.ok) throw new ApiError(response.status, data?.error ?? `upload failed (HTTP ${response.status})`);
     return data as Backbone;
@@ -416,6 +578,21 @@ export const api = {
   agents: () => request<Agent[]>('GET', '/api/agents'),
   enrollmentToken: () => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens'),
   revokeAgent: (id: number) => request<Revoked>('POST', `/api/agents/${id}/revoke`),
+  review: (id: number, body: ReviewRequest) => request<Run>('POST', `/api/runs/${id}/review`, body),
+  annotate: (id: number, body: RunAnnotation) => request<Run>('PUT', `/api/runs/${id}/annotation`, body),
+  archive: (id: number) => request<Run>('POST', `/api/runs/${id}/archive`),
+  restore: (id: number) => request<Run>('POST', `/api/runs/${id}/restore`),
+  metrics: (id: number) => request<MetricPoint[]>('GET', `/api/runs/${id}/metrics`),
+  compare: (ids: number[]) => request<CompareView>('GET', `/api/compare?runs=${ids.join(',')}`),
+  teams: () => request<Team[]>('GET', '/api/teams'),
+  createTeam: (body: NewTeam) => request<Team>('POST', '/api/teams', body),
+  users: () => request<User[]>('GET', '/api/users'),
+  createUser: (body: NewUser) => request<UserWithPassword>('POST', '/api/users', body),
+  changeUser: (id: number, body: UserChange) => request<User>('PUT', `/api/users/${id}`, body),
+  resetPassword: (id: number) => request<UserWithPassword>('POST', `/api/users/${id}/password`),
+  changePassword: (body: PasswordChange) => request<void>('POST', '/api/auth/password', body),
+  audit: (query: URLSearchParams) => request<AuditEntry[]>('GET', `/api/audit?${query}`),
+  auditActions: () => request<string[]>('GET', '/api/audit/actions'),
 };
 
 /** Optional form fields of a dataset upload: a name, the version it follows, how to split. */
@@ -438,6 +615,7 @@ export function uploadDataset(file: File, options: UploadOptions, onProgress: (f
     }
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/datasets');
+    for (const [name, value] of Object.entries(teamHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

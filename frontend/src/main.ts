@@ -1,6 +1,11 @@
 // Entry point: a hash router over the pages, with a login gate.
 import './style.css';
-import { api, type Me } from './api';
+import { api, setCurrentTeam, getCurrentTeam, type Me } from './api';
+import { setMe } from './session';
+import { accountPage } from './pages/account';
+import { auditPage } from './pages/audit';
+import { comparePage } from './pages/compare';
+import { usersPage } from './pages/users';
 import { h, mount } from './dom';
 import { agentsPage } from './pages/agents';
 import { customRunPage } from './pages/customRun';
@@ -31,6 +36,7 @@ async function route() {
   if (!me && path !== '/login') {
     try {
       me = await api.me();
+      adopt(me);
     } catch {
       location.hash = '#/login';
       return;
@@ -42,6 +48,7 @@ async function route() {
     if (path === '/login') {
       loginPage(view, async () => {
         me = await api.me();
+        adopt(me);
         location.hash = '#/runs';
       });
     } else if (path === '/datasets') {
@@ -58,8 +65,16 @@ async function route() {
       done = runPage(view, Number(path.split('/')[2]));
     } else if (path === '/agents') {
       done = await agentsPage(view);
+    } else if (path === '/compare') {
+      await comparePage(view, query);
+    } else if (path === '/users' && me?.role === 'admin') {
+      await usersPage(view);
+    } else if (path === '/audit' && me?.role === 'admin') {
+      await auditPage(view, query);
+    } else if (path === '/account') {
+      accountPage(view);
     } else {
-      done = await runsPage(view);
+      done = await runsPage(view, query);
     }
   } catch (err) {
     mount(view, h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));
@@ -79,11 +94,41 @@ function renderNav(path: string) {
   logout.addEventListener('click', async () => {
     await api.logout();
     me = null;
+    setMe(null);
     location.hash = '#/login';
   });
+  const admin = me.role === 'admin';
   nav.replaceChildren(link('#/runs', 'Runs'), link('#/datasets', 'Datasets'), link('#/presets', 'Presets'),
-    ...(me.roles.includes('admin') ? [link('#/agents', 'Agents')] : []),
-    h('span', { class: 'who' }, me.username), logout);
+    ...(admin ? [link('#/agents', 'Agents'), link('#/users', 'Users'), link('#/audit', 'Audit')] : []),
+    teamPicker(me), h('a', { class: 'who', href: '#/account', title: `${me.role}: your account` }, `${me.displayName} (${me.role})`), logout);
+}
+
+const TEAM_KEY = 'kiln.team';
+
+/** Takes the person's teams in: the remembered team if it is still theirs, else all of them. */
+function adopt(person: Me) {
+  setMe(person);
+  const saved = Number(localStorage.getItem(TEAM_KEY));
+  setCurrentTeam(person.teams.some((t) => t.id === saved) ? saved : null);
+}
+
+/** The header's team picker: which team the lists show and new datasets, presets and runs go to. */
+function teamPicker(person: Me): HTMLElement {
+  if (person.teams.length < 2) {
+    return h('span', { class: 'team-picker', 'data-testid': 'team' }, person.teams[0]?.name ?? '');
+  }
+  const current = getCurrentTeam();
+  const select = h('select', { class: 'team-picker', 'aria-label': 'Current team', 'data-testid': 'team-picker' },
+    h('option', { value: '', selected: current === null }, 'All my teams'),
+    ...person.teams.map((t) => h('option', { value: t.id, selected: t.id === current }, t.name))) as HTMLSelectElement;
+  select.addEventListener('change', () => {
+    const team = select.value ? Number(select.value) : null;
+    setCurrentTeam(team);
+    if (team === null) localStorage.removeItem(TEAM_KEY);
+    else localStorage.setItem(TEAM_KEY, String(team));
+    route();
+  });
+  return select;
 }
 
 window.addEventListener('kiln:unauthorized', () => {

@@ -5,6 +5,8 @@ import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
 import { lineageView, suggestionsView } from '../advice';
 import type { Suggestion } from '../api';
+import { reviewView } from '../review';
+import { mayChange } from '../session';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
@@ -21,6 +23,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const report = h('div', {});
   const advice = h('div', {});
   const lineage = h('div', {});
+  const review = h('div', {});
+  let reviewKey = '';
   let suggestions: Suggestion[] = [];
   let lineageFor = '';
 
@@ -98,8 +102,13 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     else if (r.autopilot > 0) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' },
       `Autopilot is on: when this run ends, Kiln applies its top suggestion (up to ${r.autopilot} more run${r.autopilot === 1 ? '' : 's'}).`));
     showLineage(r);
+    const key = JSON.stringify([r.state, r.review, r.tags, r.remarks, r.archivedAt]);
+    if (key !== reviewKey) {
+      reviewKey = key;
+      review.replaceChildren(reviewView(r, render));
+    }
     actions.replaceChildren();
-    if (!TERMINAL.includes(r.state) && r.state !== 'cancelling') {
+    if (!TERMINAL.includes(r.state) && r.state !== 'cancelling' && mayChange(r)) {
       const cancel = h('button', { class: 'danger' }, 'Cancel run');
       cancel.addEventListener('click', async () => {
         try {
@@ -113,6 +122,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     if (r.lastStep > 0) {
       actions.append(h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=csv`, download: '' }, 'Export metrics (CSV)'),
         h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=json`, download: '' }, 'Export metrics (JSON)'));
+    }
+    if (r.parentId !== null) {
+      actions.append(h('a', { class: 'button secondary', href: `#/compare?runs=${r.parentId},${r.id}`, 'data-testid': 'compare-parent' },
+        'Compare with parent'));
     }
     if (r.modelAvailable) {
       actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, 'Download model'));
@@ -133,7 +146,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   }
 
   mount(root, h('div', { class: 'title-row' }, title, state), connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), lineage, advice,
+    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), review, lineage, advice,
     h('section', { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
       accuracy.element, epochLoss.element, lr.element, speed.element),

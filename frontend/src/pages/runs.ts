@@ -1,26 +1,163 @@
-import { api } from '../api';
-import { formatPercent, h, mount, stateBadge } from '../dom';
+// The run table for the whole team: sortable and filterable columns, a search, archived runs on
+// request, and checkboxes to compare 2-8 runs. The filter lives in the URL (#/runs?state=..&sort=..)
+// so a lead can share it; the rows refresh every few seconds without touching the controls.
+import { api, type Run } from '../api';
+import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 
-/** The run list; refreshes itself every few seconds so states and accuracies stay current. */
-export async function runsPage(root: HTMLElement): Promise<() => void> {
-  await renderRuns(root);
-  const timer = setInterval(() => renderRuns(root).catch(() => undefined), 3000);
-  return () => clearInterval(timer);
+interface Column {
+  key: string;
+  label: string;
+  value: (r: Run) => string | number | null;
+  cell: (r: Run) => Node | string;
 }
 
-async function renderRuns(root: HTMLElement) {
-  const runs = await api.runs();
-  const table = h('table', { class: 'runs', 'aria-label': 'Runs' },
-    h('thead', {}, h('tr', {}, ...['Run', 'Dataset', 'State', 'Epoch', 'Best val. accuracy', 'Created'].map((t) => h('th', {}, t)))),
-    h('tbody', {}, ...runs.map((r) => h('tr', {},
-      h('td', {}, h('a', { href: `#/runs/${r.id}` }, `#${r.id} ${r.name}`)),
-      h('td', {}, r.datasetName),
-      h('td', {}, stateBadge(r.state)),
-      h('td', {}, `${r.currentEpoch} / ${r.totalEpochs}`),
-      h('td', {}, formatPercent(r.bestValAccuracy)),
-      h('td', {}, new Date(r.createdAt).toLocaleString())))));
+const duration = (r: Run): number | null =>
+  r.startedAt ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000 : null;
+
+const COLUMNS: Column[] = [
+  { key: 'name', label: 'Run', value: (r) => r.id, cell: (r) => h('a', { href: `#/runs/${r.id}` }, `#${r.id} ${r.name}`) },
+  { key: 'dataset', label: 'Dataset', value: (r) => `${r.datasetName} v${r.datasetVersion}`, cell: (r) => `${r.datasetName} · v${r.datasetVersion}` },
+  { key: 'preset', label: 'Preset', value: (r) => r.adjustments?.presetName ?? r.presetId ?? '', cell: (r) => r.adjustments?.presetName ?? r.presetId ?? '—' },
+  { key: 'state', label: 'State', value: (r) => r.state, cell: (r) => stateBadge(r.state) },
+  { key: 'review', label: 'Review', value: (r) => r.review?.decision ?? '', cell: (r) => r.review
+    ? h('span', { class: `badge review-${r.review.decision}` }, r.review.decision) : '—' },
+  { key: 'creator', label: 'Creator', value: (r) => r.createdBy, cell: (r) => r.createdBy },
+  { key: 'tags', label: 'Tags', value: (r) => r.tags.join(','), cell: (r) => r.tags.join(', ') },
+  { key: 'val', label: 'Best val. acc.', value: (r) => r.bestValAccuracy, cell: (r) => formatPercent(r.bestValAccuracy) },
+  { key: 'test', label: 'Test acc.', value: (r) => r.testAccuracy, cell: (r) => formatPercent(r.testAccuracy) },
+  { key: 'duration', label: 'Duration', value: duration, cell: (r) => { const d = duration(r); return d === null ? '—' : formatDuration(d); } },
+  { key: 'speed', label: 'Images/s', value: (r) => r.imagesPerSecond, cell: (r) => r.imagesPerSecond ? String(Math.round(r.imagesPerSecond)) : '—' },
+  { key: 'created', label: 'Created', value: (r) => r.createdAt, cell: (r) => new Date(r.createdAt).toLocaleString() },
+];
+
+const STATES = ['', 'queued', 'assigned', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled'];
+
+export async function runsPage(root: HTMLElement, query: URLSearchParams): Promise<() => void> {
+  const filter = {
+    q: query.get('q') ?? '',
+    state: query.get('state') ?? '',
+    review: query.get('review') ?? '',
+    tag: query.get('tag') ?? '',
+    archived: query.get('archived') === '1',
+    sort: query.get('sort') ?? 'created',
+    dir: query.get('dir') === 'asc' ? 'asc' : 'desc',
+  };
+  const selected = new Set<number>();
+  let runs: Run[] = await api.runs();
+
+  const search = h('input', { type: 'search', placeholder: 'Search by name', 'aria-label': 'Search runs by name', value: filter.q }) as HTMLInputElement;
+  const state = h('select', { 'aria-label': 'Filter by state' }, ...STATES.map((s) =>
+    h('option', { value: s, selected: s === filter.state }, s || 'any state'))) as HTMLSelectElement;
+  const review = h('select', { 'aria-label': 'Filter by review' }, ...['', 'approved', 'rejected', 'none'].map((s) =>
+    h('option', { value: s, selected: s === filter.review }, s === '' ? 'any review' : s === 'none' ? 'not reviewed' : s))) as HTMLSelectElement;
+  const tag = h('input', { type: 'text', placeholder: 'Tag', 'aria-label': 'Filter by tag', value: filter.tag, size: 10 }) as HTMLInputElement;
+  const archived = h('input', { type: 'checkbox', id: 'show-archived', checked: filter.archived }) as HTMLInputElement;
+  const compare = h('button', { 'data-testid': 'compare-selected', disabled: true }, 'Compare selected') as HTMLButtonElement;
+  const count = h('span', { class: 'hint', 'data-testid': 'run-count' });
+  const head = h('thead', {});
+  const body = h('tbody', {});
+  const table = h('table', { class: 'runs', 'aria-label': 'Runs' }, head, body);
+
+  function writeUrl() {
+    const p = new URLSearchParams();
+    if (filter.q) p.set('q', filter.q);
+    if (filter.state) p.set('state', filter.state);
+    if (filter.review) p.set('review', filter.review);
+    if (filter.tag) p.set('tag', filter.tag);
+    if (filter.archived) p.set('archived', '1');
+    if (filter.sort !== 'created') p.set('sort', filter.sort);
+    if (filter.dir !== 'desc') p.set('dir', filter.dir);
+    const hash = `#/runs${p.toString() ? `?${p}` : ''}`;
+    if (location.hash !== hash) history.replaceState(null, '', hash);
+  }
+
+  function visible(): Run[] {
+    const q = filter.q.trim().toLowerCase();
+    const t = filter.tag.trim().toLowerCase();
+    const column = COLUMNS.find((c) => c.key === filter.sort) ?? COLUMNS[COLUMNS.length - 1];
+    const sign = filter.dir === 'asc' ? 1 : -1;
+    return runs
+      .filter((r) => filter.archived || !r.archivedAt)
+      .filter((r) => !q || r.name.toLowerCase().includes(q) || `#${r.id}` === q)
+      .filter((r) => !filter.state || r.state === filter.state)
+      .filter((r) => !filter.review || (filter.review === 'none' ? !r.review : r.review?.decision === filter.review))
+      .filter((r) => !t || r.tags.includes(t))
+      .sort((a, b) => {
+        const x = column.value(a);
+        const y = column.value(b);
+        if (x === y) return b.id - a.id;
+        if (x === null || x === undefined) return 1;
+        if (y === null || y === undefined) return -1;
+        return (x < y ? -1 : 1) * sign;
+      });
+  }
+
+  function renderHead() {
+    head.replaceChildren(h('tr', {}, h('th', {}, h('span', { class: 'sr-only' }, 'Select')),
+      ...COLUMNS.map((c) => {
+        const sorted = filter.sort === c.key;
+        const button = h('button', { class: 'link sort', 'data-sort': c.key }, c.label + (sorted ? (filter.dir === 'asc' ? ' ▲' : ' ▼') : ''));
+        button.addEventListener('click', () => {
+          filter.dir = sorted && filter.dir === 'desc' ? 'asc' : 'desc';
+          filter.sort = c.key;
+          update();
+        });
+        return h('th', { 'aria-sort': sorted ? (filter.dir === 'asc' ? 'ascending' : 'descending') : undefined }, button);
+      })));
+  }
+
+  function renderBody() {
+    const rows = visible();
+    count.textContent = `${rows.length} of ${runs.length} runs`;
+    body.replaceChildren(...rows.map((r) => {
+      const box = h('input', { type: 'checkbox', 'aria-label': `Select run #${r.id}`, checked: selected.has(r.id), 'data-run': r.id }) as HTMLInputElement;
+      box.addEventListener('change', () => {
+        if (box.checked) selected.add(r.id);
+        else selected.delete(r.id);
+        updateCompare();
+      });
+      return h('tr', { class: r.archivedAt ? 'archived' : undefined, 'data-run-id': r.id },
+        h('td', {}, box), ...COLUMNS.map((c) => h('td', { 'data-col': c.key }, c.cell(r))));
+    }));
+  }
+
+  function updateCompare() {
+    compare.disabled = selected.size < 2 || selected.size > 8;
+    compare.textContent = selected.size ? `Compare selected (${selected.size})` : 'Compare selected';
+  }
+
+  function update() {
+    writeUrl();
+    renderHead();
+    renderBody();
+  }
+
+  search.addEventListener('input', () => { filter.q = search.value; update(); });
+  state.addEventListener('change', () => { filter.state = state.value; update(); });
+  review.addEventListener('change', () => { filter.review = review.value; update(); });
+  tag.addEventListener('input', () => { filter.tag = tag.value; update(); });
+  archived.addEventListener('change', () => { filter.archived = archived.checked; update(); });
+  compare.addEventListener('click', () => {
+    const ids = runs.filter((r) => selected.has(r.id)).map((r) => r.id).sort((a, b) => a - b);
+    location.hash = `#/compare?runs=${ids.join(',')}`;
+  });
+
   mount(root,
     h('div', { class: 'title-row' }, h('h1', {}, 'Runs'), h('a', { class: 'button', href: '#/runs/new' }, 'New run')),
+    h('div', { class: 'filters' }, search, state, review, tag,
+      h('label', { for: 'show-archived', class: 'inline' }, archived, ' Show archived'), compare, count),
     runs.length ? table : h('p', { class: 'card' }, 'No runs yet. ', h('a', { href: '#/datasets' }, 'Upload a dataset'),
       ' and launch one.'));
+  update();
+  updateCompare();
+
+  const timer = setInterval(async () => {
+    try {
+      runs = await api.runs();
+      renderBody();
+    } catch {
+      // the next tick tries again
+    }
+  }, 3000);
+  return () => clearInterval(timer);
 }

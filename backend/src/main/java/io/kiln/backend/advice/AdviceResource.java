@@ -1,9 +1,10 @@
 package io.kiln.backend.advice;
 
 import io.kiln.backend.auth.AppUser;
+import io.kiln.backend.auth.Caller;
+import io.kiln.backend.auth.Callers;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -20,16 +21,19 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @RolesAllowed(AppUser.USER)
 public class AdviceResource {
   private final AdviceService advice;
-  private final SecurityIdentity identity;
+  private final Callers callers;
 
-  AdviceResource(AdviceService advice, SecurityIdentity identity) {
+  private final RunService runs;
+
+  AdviceResource(AdviceService advice, Callers callers, RunService runs) {
+    this.runs = runs;
     this.advice = advice;
-    this.identity = identity;
+    this.callers = callers;
   }
 
   @GET
   public List<AdviceView> list(@PathParam("id") long runId) {
-    RunService.find(runId);
+    runs.visible(runId, callers.current());
     return advice.list(runId);
   }
 
@@ -45,6 +49,8 @@ public class AdviceResource {
               schema = @Schema(implementation = RunView.class)))
   @ResponseStatus(201)
   public RunView apply(@PathParam("id") long runId, @PathParam("suggestionId") long suggestionId) {
-    return advice.apply(runId, suggestionId, identity.getPrincipal().getName(), false);
+    Caller caller = callers.current();
+    runs.mayChange(runId, caller, "apply a suggestion of run " + runId);
+    return advice.apply(runId, suggestionId, caller.name(), false);
   }
 }

@@ -1,5 +1,6 @@
 package io.kiln.backend.advice;
 
+import io.kiln.backend.audit.Audit;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
@@ -47,6 +48,8 @@ public class AdviceService {
   private final PresetPlanner planner;
   private final HistoryCache histories = new HistoryCache();
 
+  private final Audit audit;
+
   AdviceService(
       Json json,
       RunMapper runs,
@@ -55,7 +58,9 @@ public class AdviceService {
       DatasetService datasets,
       Event<AdviceEvents> changed,
       KilnConfig config,
-      PresetPlanner planner) {
+      PresetPlanner planner,
+      Audit audit) {
+    this.audit = audit;
     this.planner = planner;
     this.json = json;
     this.runs = runs;
@@ -140,6 +145,13 @@ public class AdviceService {
         .toList();
   }
 
+  /** The title of a suggestion with its rule ("Overfitting (A1)"), or null when it is gone. */
+  @Transactional
+  public String title(long adviceId) {
+    Advice a = Advice.findById(adviceId);
+    return a == null ? null : a.title + " (" + a.ruleId + ")";
+  }
+
   /** Queues the child run that applies suggestion {@code adviceId} of run {@code runId}. */
   @Transactional
   public RunView apply(long runId, long adviceId, String user, boolean byAutopilot) {
@@ -160,6 +172,11 @@ public class AdviceService {
             runId, recipe, a.id, a.title + " fix (" + a.ruleId + ")", user, byAutopilot);
     a.appliedRunId = child.id();
     a.updatedAt = Instant.now();
+    audit.record(
+        byAutopilot ? "autopilot" : user,
+        "suggestion-applied",
+        "run " + runId,
+        a.ruleId + " " + a.title + " -> run " + child.id());
     changed.fire(new AdviceEvents(runId, list(runId)));
     return child;
   }

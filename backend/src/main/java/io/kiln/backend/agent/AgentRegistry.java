@@ -1,6 +1,7 @@
 package io.kiln.backend.agent;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.AgentCredentials;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Conflicts;
@@ -30,7 +31,11 @@ public class AgentRegistry implements AgentCredentials {
   private final AgentConnections connections;
   private final RunLeases leases;
 
-  AgentRegistry(KilnConfig config, Json json, AgentConnections connections, RunLeases leases) {
+  private final Audit audit;
+
+  AgentRegistry(
+      KilnConfig config, Json json, AgentConnections connections, RunLeases leases, Audit audit) {
+    this.audit = audit;
     this.config = config;
     this.json = json;
     this.connections = connections;
@@ -48,6 +53,7 @@ public class AgentRegistry implements AgentCredentials {
     row.expiresAt =
         row.createdAt.plus(Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
     row.persist();
+    audit.record(admin, "enrollment-token-created", null, "expires " + row.expiresAt);
     return new AgentReplies.EnrollmentTokenView(token, row.expiresAt);
   }
 
@@ -76,6 +82,11 @@ public class AgentRegistry implements AgentCredentials {
     agent.persist();
     row.usedAt = agent.createdAt;
     row.agentId = agent.id;
+    audit.record(
+        "agent:" + agent.id,
+        "agent-enrolled",
+        "agent " + agent.id,
+        agent.name + " with a token of " + row.createdBy);
     return new AgentReplies.Enrolled(agent.id, credential);
   }
 
@@ -106,8 +117,13 @@ public class AgentRegistry implements AgentCredentials {
    * Revokes the agent's credential, then (once that is committed) drops its connection and fails
    * the runs it held, rather than waiting for their leases to run out.
    */
-  public void revokeEverywhere(long agentId) {
-    QuarkusTransaction.requiringNew().run(() -> revoke(agentId));
+  public void revokeEverywhere(long agentId, String admin) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              revoke(agentId);
+              audit.record(admin, "agent-revoked", "agent " + agentId, null);
+            });
     connections.disconnect(agentId, "this agent was revoked by an admin");
     Conflicts.retry(
         () -> leases.releaseAgent(agentId, "agent " + agentId + " was revoked while training"));

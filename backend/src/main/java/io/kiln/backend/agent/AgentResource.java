@@ -86,7 +86,7 @@ public class AgentResource {
   @Path("/{id}/revoke")
   @RolesAllowed("admin")
   public AgentReplies.Revoked revoke(@PathParam("id") long id) {
-    registry.revokeEverywhere(id);
+    registry.revokeEverywhere(id, identity.getPrincipal().getName());
     return new AgentReplies.Revoked(id, true);
   }
 }

@@ -1,5 +1,6 @@
 package io.kiln.backend.auth;
 
+import io.kiln.backend.common.OriginCheck;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
@@ -14,6 +15,7 @@ import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -27,9 +29,22 @@ public class AuthResource {
   private final AuthService auth;
   private final SecurityIdentity identity;
 
-  AuthResource(AuthService auth, SecurityIdentity identity) {
+  private final Accounts accounts;
+  private final Callers callers;
+
+  private final OriginCheck origins;
+
+  AuthResource(
+      AuthService auth,
+      SecurityIdentity identity,
+      Accounts accounts,
+      Callers callers,
+      OriginCheck origins) {
+    this.origins = origins;
     this.auth = auth;
     this.identity = identity;
+    this.accounts = accounts;
+    this.callers = callers;
   }
 
   /** Credentials of a login request. */
@@ -41,8 +56,17 @@ public class AuthResource {
    */
   public record Session(String token, String username, String role, Instant expiresAt) {}
 
-  /** Who the caller is. */
-  public record Me(String username, Set<String> roles) {}
+  /**
+   * Who the caller is: role is member, lead or admin; teams are those they see (an admin: every
+   * team); new objects go to defaultTeamId unless the request names a team ({@code Kiln-Team}).
+   */
+  public record Me(
+      String username,
+      String displayName,
+      String role,
+      Set<String> roles,
+      List<Accounts.TeamView> teams,
+      long defaultTeamId) {}
 
   @POST
   @Path("/login")
@@ -67,6 +91,7 @@ public class AuthResource {
             .path("/")
             .httpOnly(true)
             .sameSite(NewCookie.SameSite.STRICT)
+            .secure(origins.secure())
             .maxAge(maxAge)
             .build();
     return Response.ok(
@@ -97,6 +122,22 @@ public class AuthResource {
   @Path("/me")
   @RolesAllowed(AppUser.USER)
   public Me me() {
-    return new Me(identity.getPrincipal().getName(), identity.getRoles());
+    Caller caller = Caller.of(identity, null);
+    return new Me(
+        caller.name(),
+        auth.displayName(caller.name()),
+        caller.role(),
+        identity.getRoles(),
+        accounts.teams(caller),
+        caller.teamForNew());
+  }
+
+  /** A person changes their own password (the current one is required). */
+  @POST
+  @Path("/password")
+  @RolesAllowed(AppUser.USER)
+  @APIResponse(responseCode = "204", description = "changed")
+  public void changePassword(Accounts.PasswordChange body) {
+    accounts.changeOwnPassword(callers.current().name(), body);
   }
 }

@@ -1,25 +1,33 @@
 package io.kiln.backend.auth;
 
+import io.kiln.backend.audit.Audit;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.common.Tokens;
+import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /** Logins, sessions and the first admin account. */
 @ApplicationScoped
 public class AuthService {
   static final String SESSION_PREFIX = "ks_";
+  private static final String DUMMY = PasswordHasher.hash("no such user");
   private final KilnConfig config;
   private final LoginThrottle byName;
   private final LoginThrottle byAddress;
 
-  AuthService(KilnConfig config) {
+  private final Audit audit;
+
+  AuthService(KilnConfig config, Audit audit) {
     this.config = config;
+    this.audit = audit;
     Duration first = Duration.ofSeconds(config.loginBackoffSeconds());
     this.byName = new LoginThrottle(5, first);
     this.byAddress = new LoginThrottle(20, first);
@@ -44,13 +52,20 @@ public class AuthService {
       throw new ApiException(429, "too many failed logins: try again in " + seconds + " s")
           .retryAfter(seconds);
     }
-    Optional<AppUser> found =
-        AppUser.byName(username.trim())
-            .filter(u -> PasswordHasher.matches(password, u.passwordHash));
+    // An unknown name costs one hash too, so the answer's timing does not tell which names exist.
+    Optional<AppUser> named = AppUser.byName(username.trim());
+    boolean matches =
+        PasswordHasher.matches(password, named.map(u -> u.passwordHash).orElse(DUMMY));
+    Optional<AppUser> found = named.filter(u -> matches);
     if (found.isEmpty()) {
       byName.failed(userKey, now);
       byAddress.failed(address, now);
+      audit.recordAlone(userKey, "login-failed", null, "wrong username or password");
       throw new ApiException(401, "wrong username or password");
+    }
+    if (found.get().disabled) {
+      audit.recordAlone(userKey, "login-failed", null, "the account is disabled");
+      throw new ApiException(403, "this account is disabled: ask an admin to enable it");
     }
     byName.succeeded(userKey);
     byAddress.succeeded(address);
@@ -62,21 +77,52 @@ public class AuthService {
     session.createdAt = Instant.now();
     session.expiresAt = session.createdAt.plus(Duration.ofHours(config.sessionHours()));
     session.persist();
+    audit.record(user.username, "login", null, null);
     return new LoginResult(token, user.username, user.role, session.expiresAt);
   }
 
   @Transactional
-  public void logout(String token) {
-    UserSession.delete("tokenHash", Tokens.digest(token));
+  public String displayName(String username) {
+    return AppUser.byName(username).map(u -> u.displayName).orElse(username);
   }
 
-  /** The user behind a live session token. */
   @Transactional
-  public Optional<AppUser> userForToken(String token) {
+  public void logout(String token) {
+    UserSession.<UserSession>find("tokenHash", Tokens.digest(token))
+        .firstResultOptional()
+        .ifPresent(
+            s -> {
+              audit.record(s.user.username, "logout", null, null);
+              s.delete();
+            });
+  }
+
+  /** A person as a request sees them: name, role, teams and the team new objects go to. */
+  public record Person(String username, String role, Set<Long> teams, long defaultTeam) {}
+
+  /** The enabled person behind a live session token. */
+  @Transactional
+  public Optional<Person> personForToken(String token) {
     return UserSession.<UserSession>find("tokenHash", Tokens.digest(token))
         .firstResultOptional()
         .filter(s -> s.expiresAt.isAfter(Instant.now()))
-        .map(s -> s.user);
+        .map(s -> s.user)
+        .filter(u -> !u.disabled)
+        .map(AuthService::person);
+  }
+
+  private static Person person(AppUser user) {
+    Set<Long> teams = user.teams.stream().map(t -> t.id).collect(Collectors.toSet());
+    long first =
+        teams.stream()
+            .min(Long::compare)
+            .orElseGet(
+                () ->
+                    Team.<Team>findAll(Sort.ascending("id"))
+                        .firstResultOptional()
+                        .map(t -> t.id)
+                        .orElse(0L));
+    return new Person(user.username, user.role, teams, first);
   }
 
   /**
@@ -97,7 +143,9 @@ public class AuthService {
     admin.username = "admin";
     admin.passwordHash = PasswordHasher.hash(password);
     admin.role = AppUser.ADMIN;
+    admin.displayName = "Administrator";
     admin.createdAt = Instant.now();
+    Team.<Team>findAll(Sort.ascending("id")).firstResultOptional().ifPresent(admin.teams::add);
     admin.persist();
     return Optional.of(
         new AdminCreated(configured.isPresent() ? Optional.empty() : Optional.of(password)));

@@ -48,23 +48,32 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
 
   private SecurityIdentity resolve(String token) {
     if (token.startsWith(AuthService.SESSION_PREFIX)) {
-      return auth.userForToken(token)
-          .map(
-              u -> identity(u.username, u.role, u.role.equals(AppUser.ADMIN) ? AppUser.USER : null))
+      return auth.personForToken(token)
+          .map(TokenIdentityProvider::person)
           .orElseThrow(AuthenticationFailedException::new);
     }
     return agents
         .agentIdForCredential(token)
-        .map(id -> identity(AGENT_PREFIX + id, AGENT_ROLE, null))
+        .map(id -> identity(AGENT_PREFIX + id, AGENT_ROLE))
         .orElseThrow(AuthenticationFailedException::new);
   }
 
-  private static SecurityIdentity identity(String name, String role, String extraRole) {
-    QuarkusSecurityIdentity.Builder builder =
-        QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(name)).addRole(role);
-    if (extraRole != null) {
-      builder.addRole(extraRole);
-    }
-    return builder.build();
+  /** A person holds {@code user} and their own role; {@link Caller} reads the attributes. */
+  private static SecurityIdentity person(AuthService.Person p) {
+    return QuarkusSecurityIdentity.builder()
+        .setPrincipal(new QuarkusPrincipal(p.username()))
+        .addRole(AppUser.USER)
+        .addRole(p.role())
+        .addAttribute(Caller.ROLE, p.role())
+        .addAttribute(Caller.TEAMS, p.teams())
+        .addAttribute(Caller.DEFAULT_TEAM, p.defaultTeam())
+        .build();
+  }
+
+  private static SecurityIdentity identity(String name, String role) {
+    return QuarkusSecurityIdentity.builder()
+        .setPrincipal(new QuarkusPrincipal(name))
+        .addRole(role)
+        .build();
   }
 }

@@ -32,4 +32,8 @@ public class Backbone extends PanacheEntityBase {
 
   @Column(name = "created_by", nullable = false)
   public String createdBy;
+
+  /** The team that owns this backbone. */
+  @Column(name = "team_id", nullable = false)
+  public Long teamId;
 }

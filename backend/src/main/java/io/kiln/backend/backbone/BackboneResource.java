@@ -1,8 +1,8 @@
 package io.kiln.backend.backbone;
 
 import io.kiln.backend.auth.AppUser;
+import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -22,11 +22,11 @@ import org.jboss.resteasy.reactive.multipart.FileUpload;
 @RolesAllowed(AppUser.USER)
 public class BackboneResource {
   private final BackboneService backbones;
-  private final SecurityIdentity identity;
+  private final Callers callers;
 
-  BackboneResource(BackboneService backbones, SecurityIdentity identity) {
+  BackboneResource(BackboneService backbones, Callers callers) {
     this.backbones = backbones;
-    this.identity = identity;
+    this.callers = callers;
   }
 
   @POST
@@ -51,11 +51,11 @@ public class BackboneResource {
     if (label.length() > 200) {
       throw ApiException.badRequest("the backbone name is longer than 200 characters");
     }
-    return backbones.create(label, file.uploadedFile(), identity.getPrincipal().getName());
+    return backbones.create(label, file.uploadedFile(), callers.current());
   }
 
   @GET
   public List<BackboneView> list() {
-    return backbones.list();
+    return backbones.list(callers.current());
   }
 }

@@ -1,5 +1,7 @@
 package io.kiln.backend.backbone;
 
+import io.kiln.backend.audit.Audit;
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,12 +24,15 @@ import java.util.zip.ZipFile;
 public class BackboneService {
   private final DataDirectory dirs;
 
-  BackboneService(DataDirectory dirs) {
+  private final Audit audit;
+
+  BackboneService(DataDirectory dirs, Audit audit) {
     this.dirs = dirs;
+    this.audit = audit;
   }
 
   /** Checks and stores the upload; on any error nothing is left on disk or in the database. */
-  public BackboneView create(String name, Path upload, String user) {
+  public BackboneView create(String name, Path upload, Caller caller) {
     checkTorchScript(upload);
     Backbone backbone = new Backbone();
     Path[] stored = new Path[1];
@@ -38,7 +43,8 @@ public class BackboneService {
                 backbone.name = name;
                 backbone.filePath = "pending";
                 backbone.createdAt = Instant.now();
-                backbone.createdBy = user;
+                backbone.createdBy = caller.name();
+                backbone.teamId = caller.teamForNew();
                 backbone.sizeBytes = size(upload);
                 backbone.persist();
                 backbone.filePath =
@@ -53,12 +59,17 @@ public class BackboneService {
       }
       throw e;
     }
+    audit.recordAlone(caller.name(), "backbone-uploaded", "backbone " + backbone.id, name);
     return view(backbone);
   }
 
   @Transactional
-  public List<BackboneView> list() {
-    return Backbone.<Backbone>listAll(Sort.descending("id")).stream()
+  public List<BackboneView> list(Caller caller) {
+    return caller
+        .listScope()
+        .map(teams -> Backbone.<Backbone>find("teamId in ?1", Sort.descending("id"), teams))
+        .orElseGet(() -> Backbone.findAll(Sort.descending("id")))
+        .stream()
         .map(BackboneService::view)
         .toList();
   }
@@ -104,7 +115,7 @@ public class BackboneService {
 
   private static Path copy(Path from, Path to) {
     try {
-      return Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING);
+      return DataDirectory.privateFile(Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -7,6 +7,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -15,6 +19,9 @@ import java.util.stream.Stream;
  */
 @ApplicationScoped
 public class DataDirectory {
+  private static final Set<PosixFilePermission> FOLDER =
+      PosixFilePermissions.fromString("rwx------");
+  private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
   private final Path root;
 
   DataDirectory(KilnConfig config) {
@@ -29,6 +36,38 @@ public class DataDirectory {
     Path uploads = uploads();
     try (Stream<Path> files = Files.walk(uploads)) {
       files.filter(Files::isRegularFile).forEach(p -> p.toFile().delete());
+    }
+    restrict(root);
+  }
+
+  /**
+   * Only Kiln's own user may read its data: folders become 0700 and files 0600 (the database, the
+   * datasets, the models), on file systems that have POSIX permissions. The launch script also sets
+   * umask 077, so files created later (by H2 too) start private.
+   */
+  static void restrict(Path root) throws IOException {
+    if (!Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path path : (Iterable<Path>) paths::iterator) {
+        if (Files.isSymbolicLink(path)) {
+          continue;
+        }
+        Files.setPosixFilePermissions(path, Files.isDirectory(path) ? FOLDER : FILE);
+      }
+    }
+  }
+
+  /** Makes a stored file private (0600); call it on every file Kiln writes into its data. */
+  public static Path privateFile(Path file) {
+    try {
+      if (Files.getFileStore(file).supportsFileAttributeView(PosixFileAttributeView.class)) {
+        Files.setPosixFilePermissions(file, FILE);
+      }
+      return file;
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restrict " + file, e);
     }
   }
 
@@ -54,7 +93,14 @@ public class DataDirectory {
 
   private Path folder(String name) {
     try {
-      return Files.createDirectories(root.resolve(name));
+      Path folder = root.resolve(name);
+      if (Files.isDirectory(folder)) {
+        return folder;
+      }
+      Files.createDirectories(root);
+      return Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class)
+          ? Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(FOLDER))
+          : Files.createDirectories(folder);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot create " + root.resolve(name), e);
     }

@@ -12,6 +12,13 @@ public interface KilnConfig {
   /** Where the database, datasets and models live. */
   String dataDir();
 
+  /**
+   * The address people reach Kiln at (e.g. https://kiln.example.com). Browser requests that change
+   * something, and WebSocket upgrades, must come from this origin (or, when unset, from the address
+   * they were sent to); the session cookie is Secure when it is https.
+   */
+  Optional<String> publicUrl();
+
   /** Password of the first admin account; generated and printed once when absent. */
   Optional<String> adminPassword();
 

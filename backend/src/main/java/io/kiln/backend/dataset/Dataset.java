@@ -60,4 +60,8 @@ public class Dataset extends PanacheEntityBase {
 
   @Column(name = "created_by", nullable = false)
   public String createdBy;
+
+  /** The team that owns this dataset (and every version of it). */
+  @Column(name = "team_id", nullable = false)
+  public Long teamId;
 }

@@ -1,10 +1,10 @@
 package io.kiln.backend.dataset;
 
 import io.kiln.backend.auth.AppUser;
+import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.dataset.archive.ArchiveRefused;
 import io.kiln.backend.dataset.archive.SplitOptions;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -33,17 +33,14 @@ public class DatasetResource {
   private final DatasetService datasets;
   private final DatasetImages images;
   private final SampleDatasets samples;
-  private final SecurityIdentity identity;
+  private final Callers callers;
 
   DatasetResource(
-      DatasetService datasets,
-      DatasetImages images,
-      SampleDatasets samples,
-      SecurityIdentity identity) {
+      DatasetService datasets, DatasetImages images, SampleDatasets samples, Callers callers) {
     this.datasets = datasets;
     this.images = images;
     this.samples = samples;
-    this.identity = identity;
+    this.callers = callers;
   }
 
   /**
@@ -89,18 +86,21 @@ public class DatasetResource {
                     test == null ? 10 : test,
                     seed == null ? 42 : seed));
     return datasets.create(
-        new DatasetService.Target(datasetName, versionOf), file.uploadedFile(), options, user());
+        new DatasetService.Target(datasetName, versionOf),
+        file.uploadedFile(),
+        options,
+        callers.current());
   }
 
   @GET
   public List<DatasetView> list() {
-    return datasets.list();
+    return datasets.list(callers.current());
   }
 
   @GET
   @Path("/{id}")
   public DatasetView get(@PathParam("id") long id) {
-    return datasets.get(id);
+    return datasets.get(id, callers.current());
   }
 
   /**
@@ -128,7 +128,7 @@ public class DatasetResource {
                     orElse(request.valPercent(), 10),
                     orElse(request.testPercent(), 10),
                     request.seed() == null ? 42 : request.seed()));
-    return datasets.resplit(id, options, user());
+    return datasets.resplit(id, options, callers.current());
   }
 
   /** How to split the same images anew (T16); percentages of each class, and the shuffle's seed. */
@@ -156,7 +156,7 @@ public class DatasetResource {
               schema = @Schema(implementation = DatasetView.class)))
   @ResponseStatus(201)
   public DatasetView importSample(SampleDatasets.SampleRequest body) {
-    return samples.importSample(body == null ? null : body.size(), user());
+    return samples.importSample(body == null ? null : body.size(), callers.current());
   }
 
   /**
@@ -170,6 +170,7 @@ public class DatasetResource {
       description = "the image file as stored",
       content = @Content(mediaType = "image/*"))
   public Response image(@PathParam("id") long id, @QueryParam("path") String path) {
+    datasets.visible(id, callers.current());
     return serve(images.original(id, required(path)));
   }
 
@@ -181,6 +182,7 @@ public class DatasetResource {
       description = "a PNG thumbnail",
       content = @Content(mediaType = "image/png"))
   public Response thumbnail(@PathParam("id") long id, @QueryParam("path") String path) {
+    datasets.visible(id, callers.current());
     return serve(images.thumbnail(id, required(path)));
   }
 
@@ -207,10 +209,6 @@ public class DatasetResource {
 
   private static int orElse(Integer value, int fallback) {
     return value == null ? fallback : value;
-  }
-
-  private String user() {
-    return identity.getPrincipal().getName();
   }
 
   private static String baseName(String fileName) {

@@ -1,6 +1,8 @@
 package io.kiln.backend.dataset;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.kiln.backend.audit.Audit;
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.Json;
@@ -39,7 +41,10 @@ public class DatasetService {
   private final Json json;
   private final ImportLimits limits;
 
-  DatasetService(DataDirectory dirs, Json json, KilnConfig config) {
+  private final Audit audit;
+
+  DatasetService(DataDirectory dirs, Json json, KilnConfig config, Audit audit) {
+    this.audit = audit;
     this.dirs = dirs;
     this.json = json;
     KilnConfig.Datasets d = config.datasets();
@@ -60,8 +65,8 @@ public class DatasetService {
    * Validates {@code upload} and stores it as a dataset version; on any error nothing is left on
    * disk or in the database.
    */
-  public DatasetView create(Target target, Path upload, SplitOptions split, String user) {
-    Dataset base = target.versionOf() == null ? null : baseOf(target.versionOf());
+  public DatasetView create(Target target, Path upload, SplitOptions split, Caller caller) {
+    Dataset base = target.versionOf() == null ? null : baseOf(target.versionOf(), caller);
     String tag = UUID.randomUUID().toString();
     Path canonical = dirs.uploads().resolve("canonical-" + tag + ".zip");
     Path thumbs = dirs.uploads().resolve("thumbs-" + tag + ".zip");
@@ -74,9 +79,15 @@ public class DatasetService {
       dataset.details = json.write(result);
       dataset.sizeBytes = Files.size(canonical);
       dataset.createdAt = Instant.now();
-      dataset.createdBy = user;
+      dataset.createdBy = caller.name();
+      dataset.teamId = base != null ? base.teamId : caller.teamForNew();
       store(dataset, base, canonical, thumbs);
-      return get(dataset.id);
+      audit.recordAlone(
+          caller.name(),
+          "dataset-uploaded",
+          "dataset " + dataset.id,
+          dataset.name + " v" + dataset.version + ", " + dataset.imageCount + " images");
+      return get(dataset.id, caller);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {
@@ -86,13 +97,13 @@ public class DatasetService {
   }
 
   /** A new version of dataset {@code id} with the same images split anew (ratio and seed, T16). */
-  public DatasetView resplit(long id, SplitOptions split, String user) {
-    Dataset dataset = QuarkusTransaction.requiringNew().call(() -> find(id));
+  public DatasetView resplit(long id, SplitOptions split, Caller caller) {
+    Dataset dataset = QuarkusTransaction.requiringNew().call(() -> visible(id, caller));
     return create(
         new Target(dataset.name, id),
         archive(dataset),
         new SplitOptions("auto", split.valPercent(), split.testPercent(), split.seed()),
-        user);
+        caller);
   }
 
   private ImportResult importArchive(Path upload, SplitOptions split, Path canonical, Path thumbs)
@@ -169,12 +180,12 @@ public class DatasetService {
     return false;
   }
 
-  private static Dataset baseOf(long id) {
+  private static Dataset baseOf(long id, Caller caller) {
     return QuarkusTransaction.requiringNew()
         .call(
             () -> {
               Dataset base = Dataset.findById(id);
-              if (base == null) {
+              if (base == null || !caller.sees(base.teamId)) {
                 throw ApiException.field(
                     400,
                     "versionOf: dataset " + id + " does not exist",
@@ -186,20 +197,31 @@ public class DatasetService {
   }
 
   @Transactional
-  public List<DatasetView> list() {
-    return Dataset.<Dataset>listAll(Sort.descending("id")).stream()
-        .map(d -> view(d, List.of()))
-        .toList();
+  public List<DatasetView> list(Caller caller) {
+    var datasets =
+        caller
+            .listScope()
+            .map(teams -> Dataset.<Dataset>find("teamId in ?1", Sort.descending("id"), teams))
+            .orElseGet(() -> Dataset.findAll(Sort.descending("id")));
+    return datasets.stream().map(d -> view(d, List.of())).toList();
   }
 
   @Transactional
-  public DatasetView get(long id) {
-    Dataset dataset = find(id);
+  public DatasetView get(long id, Caller caller) {
+    Dataset dataset = visible(id, caller);
     List<DatasetView.VersionRef> versions =
         Dataset.<Dataset>find("lineageId", Sort.ascending("version"), dataset.lineageId).stream()
             .map(d -> new DatasetView.VersionRef(d.id, d.version, d.createdAt, d.imageCount))
             .toList();
     return view(dataset, versions);
+  }
+
+  /** The dataset if the caller sees its team, else a 404 naming the id. */
+  @Transactional
+  public Dataset visible(long id, Caller caller) {
+    Dataset dataset = find(id);
+    caller.see(dataset.teamId, "dataset", id);
+    return dataset;
   }
 
   /** The dataset or a 404 naming the id. */
@@ -279,7 +301,7 @@ public class DatasetService {
   private static Path move(Path from, Path to) {
     try {
       Files.createDirectories(to.getParent());
-      return Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+      return DataDirectory.privateFile(Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store the dataset archive", e);
     }

@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset;
 
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.KilnConfig;
@@ -53,7 +54,7 @@ public class SampleDatasets {
             SIZES.get("full")[0] + SIZES.get("full")[1]));
   }
 
-  public DatasetView importSample(String size, String user) {
+  public DatasetView importSample(String size, Caller caller) {
     int[] counts = SIZES.get(size == null ? "small" : size);
     if (counts == null) {
       throw ApiException.badRequest(
@@ -73,7 +74,7 @@ public class SampleDatasets {
           new DatasetService.Target(name, null),
           zip,
           new SplitOptions("archive", 10, 10, 42),
-          user);
+          caller);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } finally {

@@ -2,6 +2,7 @@ package io.kiln.backend.live;
 
 import io.kiln.backend.advice.AdviceService;
 import io.kiln.backend.advice.AdviceView;
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
@@ -65,6 +66,7 @@ public class RunLiveSocket {
       reject(ctx, 400, "run id and afterSeq must be numbers");
       return;
     }
+    Caller caller = Caller.of(identity, null);
     ctx.request()
         .toWebSocket()
         .onSuccess(
@@ -73,7 +75,7 @@ public class RunLiveSocket {
               hub.add(runId, viewer);
               socket.closeHandler(v -> hub.remove(runId, viewer));
               vertx
-                  .executeBlocking(() -> snapshot(runId, afterSeq), false)
+                  .executeBlocking(() -> snapshot(runId, afterSeq, caller), false)
                   .onComplete(
                       result -> {
                         if (result.succeeded()) {
@@ -99,8 +101,8 @@ public class RunLiveSocket {
   private record Snapshot(
       RunView run, List<MetricView> metrics, List<AdviceView> suggestions, long maxSeq) {}
 
-  private Snapshot snapshot(long runId, long afterSeq) {
-    RunView run = runs.get(runId);
+  private Snapshot snapshot(long runId, long afterSeq, Caller caller) {
+    RunView run = runs.get(runId, caller);
     List<MetricView> points = metrics.list(runId, afterSeq);
     long max = points.isEmpty() ? afterSeq : points.get(points.size() - 1).seq();
     return new Snapshot(run, points, advice.list(runId), max);

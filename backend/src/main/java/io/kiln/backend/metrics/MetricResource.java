@@ -1,6 +1,7 @@
 package io.kiln.backend.metrics;
 
 import io.kiln.backend.auth.AppUser;
+import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.run.RunService;
 import jakarta.annotation.security.RolesAllowed;
@@ -23,15 +24,18 @@ public class MetricResource {
   private final MetricService metrics;
   private final RunService runs;
 
-  MetricResource(MetricService metrics, RunService runs) {
+  private final Callers callers;
+
+  MetricResource(MetricService metrics, RunService runs, Callers callers) {
     this.metrics = metrics;
     this.runs = runs;
+    this.callers = callers;
   }
 
   /** Metric points in sequence order; {@code afterSeq} returns only newer ones. */
   @GET
   public List<MetricView> metrics(@PathParam("id") long id, @QueryParam("afterSeq") Long afterSeq) {
-    runs.get(id);
+    runs.visible(id, callers.current());
     return metrics.list(id, afterSeq == null ? -1 : afterSeq);
   }
 
@@ -48,7 +52,7 @@ public class MetricResource {
             schema = @Schema(type = SchemaType.ARRAY, implementation = MetricView.class))
       })
   public Response export(@PathParam("id") long id, @QueryParam("format") String format) {
-    runs.get(id);
+    runs.visible(id, callers.current());
     List<MetricView> points = metrics.list(id, -1);
     String disposition = "attachment; filename=\"run-" + id + "-metrics.";
     if (format == null || "csv".equals(format)) {

@@ -70,6 +70,16 @@ public class MetricService {
         .toList();
   }
 
+  /** The run's epoch points, in order. */
+  @Transactional
+  public List<MetricView> epochs(long runId) {
+    return MetricPoint.<MetricPoint>list(
+            "runId = ?1 and kind = ?2", Sort.ascending("seq"), runId, MetricKind.EPOCH)
+        .stream()
+        .map(this::view)
+        .toList();
+  }
+
   /** The value of {@code metric} in the run's last epoch point, if it has one. */
   @Transactional
   public Optional<Double> lastEpochValue(long runId, Metric metric) {

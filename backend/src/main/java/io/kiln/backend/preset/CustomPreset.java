@@ -39,4 +39,8 @@ public class CustomPreset extends PanacheEntityBase {
 
   @Column(name = "updated_at", nullable = false)
   public Instant updatedAt;
+
+  /** The team that owns this preset. */
+  @Column(name = "team_id", nullable = false)
+  public Long teamId;
 }

@@ -1,5 +1,6 @@
 package io.kiln.backend.preset;
 
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.dataset.DatasetService;
@@ -43,8 +44,12 @@ public class PresetPlanner {
       List<Adjustment> undone) {}
 
   public Plan plan(
-      String presetId, Map<String, Object> overrides, Dataset dataset, Set<String> undo) {
-    Preset preset = presets.resolve(presetId);
+      String presetId,
+      Map<String, Object> overrides,
+      Dataset dataset,
+      Set<String> undo,
+      Caller caller) {
+    Preset preset = presets.resolve(presetId, caller);
     int trainImages = datasets.trainImages(dataset, Recipe.defaults().validationFraction());
     DatasetFacts facts = new DatasetFacts(trainImages, datasets.classCounts(dataset).size());
     PresetAdjuster.Result result = PresetAdjuster.adjust(preset, overrides, facts, undo);
@@ -60,14 +65,15 @@ public class PresetPlanner {
       return Recipe.defaults();
     }
     try {
-      return PresetRules.recipeOf(presets.resolve(presetId).fields());
+      return PresetRules.recipeOf(presets.resolve(presetId, null).fields());
     } catch (RuntimeException deleted) {
       return Recipe.defaults();
     }
   }
 
   /** What launching preset {@code id} would train, for the wizard, with a time estimate. */
-  public PresetRequests.PresetPreview preview(String id, PresetRequests.PreviewRequest request) {
+  public PresetRequests.PresetPreview preview(
+      String id, PresetRequests.PreviewRequest request, Caller caller) {
     if (request == null || request.datasetId() == null) {
       throw ApiException.field(400, "datasetId is required", "datasetId", "is required");
     }
@@ -87,7 +93,7 @@ public class PresetPlanner {
             .call(
                 () -> {
                   Dataset d = Dataset.findById(request.datasetId());
-                  if (d == null) {
+                  if (d == null || !caller.sees(d.teamId)) {
                     throw ApiException.field(
                         400,
                         "dataset " + request.datasetId() + " does not exist",
@@ -98,7 +104,7 @@ public class PresetPlanner {
                 });
     Set<String> undo =
         request.undoAdjustments() == null ? Set.of() : Set.copyOf(request.undoAdjustments());
-    Plan plan = plan(id, overrides, dataset, undo);
+    Plan plan = plan(id, overrides, dataset, undo, caller);
     int train = datasets.trainImages(dataset, plan.recipe().validationFraction());
     return new PresetRequests.PresetPreview(
         plan.presetId(),

@@ -1,7 +1,7 @@
 package io.kiln.backend.preset;
 
 import io.kiln.backend.auth.AppUser;
-import io.quarkus.security.identity.SecurityIdentity;
+import io.kiln.backend.auth.Callers;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -24,23 +24,23 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 public class PresetResource {
   private final PresetService presets;
   private final PresetPlanner planner;
-  private final SecurityIdentity identity;
+  private final Callers callers;
 
-  PresetResource(PresetService presets, PresetPlanner planner, SecurityIdentity identity) {
+  PresetResource(PresetService presets, PresetPlanner planner, Callers callers) {
     this.presets = presets;
     this.planner = planner;
-    this.identity = identity;
+    this.callers = callers;
   }
 
   @GET
   public List<PresetView> list() {
-    return presets.list();
+    return presets.list(callers.current());
   }
 
   @GET
   @Path("/{id}")
   public PresetView get(@PathParam("id") String id) {
-    return presets.get(id);
+    return presets.get(id, callers.current());
   }
 
   /**
@@ -56,20 +56,20 @@ public class PresetResource {
               schema = @Schema(implementation = PresetView.class)))
   @ResponseStatus(201)
   public PresetView create(PresetRequests.PresetBody body) {
-    return presets.create(body, identity.getPrincipal().getName());
+    return presets.create(body, callers.current());
   }
 
   @PUT
   @Path("/{id}")
   public PresetView update(@PathParam("id") String id, PresetRequests.PresetBody body) {
-    return presets.update(id, body);
+    return presets.update(id, body, callers.current());
   }
 
   @DELETE
   @Path("/{id}")
   @ResponseStatus(204)
   public void delete(@PathParam("id") String id) {
-    presets.delete(id);
+    presets.delete(id, callers.current());
   }
 
   /**
@@ -81,6 +81,6 @@ public class PresetResource {
   @Path("/{id}/preview")
   public PresetRequests.PresetPreview preview(
       @PathParam("id") String id, PresetRequests.PreviewRequest body) {
-    return planner.preview(id, body);
+    return planner.preview(id, body, callers.current());
   }
 }

@@ -1,5 +1,7 @@
 package io.kiln.backend.preset;
 
+import io.kiln.backend.audit.Audit;
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Json;
 import io.kiln.core.preset.BuiltInPresets;
@@ -24,28 +26,43 @@ public class PresetService {
   static final String CUSTOM = "custom-";
   private final Json json;
 
-  PresetService(Json json) {
+  private final Audit audit;
+
+  PresetService(Json json, Audit audit) {
     this.json = json;
+    this.audit = audit;
   }
 
+  /** The built-in presets, then the custom ones of the caller's teams. */
   @Transactional
-  public List<PresetView> list() {
+  public List<PresetView> list(Caller caller) {
     List<PresetView> views = new ArrayList<>();
     BuiltInPresets.ALL.forEach(p -> views.add(builtIn(p)));
-    CustomPreset.<CustomPreset>listAll(Sort.ascending("id")).forEach(c -> views.add(view(c)));
+    caller
+        .listScope()
+        .map(teams -> CustomPreset.<CustomPreset>find("teamId in ?1", Sort.ascending("id"), teams))
+        .orElseGet(() -> CustomPreset.findAll(Sort.ascending("id")))
+        .stream()
+        .forEach(c -> views.add(view(c)));
     return views;
   }
 
+  /** A built-in preset, or a custom one the caller sees ({@code caller} null: any). */
   @Transactional
-  public PresetView get(String id) {
-    return BuiltInPresets.find(id).map(PresetService::builtIn).orElseGet(() -> view(custom(id)));
+  public PresetView get(String id, Caller caller) {
+    return BuiltInPresets.find(id)
+        .map(PresetService::builtIn)
+        .orElseGet(() -> view(custom(id, caller)));
   }
 
-  /** The preset as core's rules see it; 400 naming the id when there is none. */
+  /**
+   * The preset as core's rules see it; 400 naming the id when there is none (or the caller does not
+   * see it; {@code caller} null: any).
+   */
   @Transactional
-  public Preset resolve(String id) {
+  public Preset resolve(String id, Caller caller) {
     try {
-      PresetView v = get(id);
+      PresetView v = get(id, caller);
       return new Preset(
           v.id(),
           v.name(),
@@ -63,26 +80,35 @@ public class PresetService {
   }
 
   @Transactional
-  public PresetView create(PresetRequests.PresetBody body, String user) {
+  public PresetView create(PresetRequests.PresetBody body, Caller caller) {
     CustomPreset preset = new CustomPreset();
     preset.createdAt = Instant.now();
-    preset.createdBy = user;
-    preset.basedOn = body == null || body.basedOn() == null ? null : get(body.basedOn()).id();
+    preset.createdBy = caller.name();
+    preset.teamId = caller.teamForNew();
+    preset.basedOn =
+        body == null || body.basedOn() == null ? null : get(body.basedOn(), caller).id();
     fill(preset, body);
     preset.persist();
+    audit.record(caller.name(), "preset-saved", "preset " + CUSTOM + preset.id, preset.name);
     return view(preset);
   }
 
+  /** The one who made a preset or a lead of its team changes it. */
   @Transactional
-  public PresetView update(String id, PresetRequests.PresetBody body) {
-    CustomPreset preset = custom(editable(id));
+  public PresetView update(String id, PresetRequests.PresetBody body, Caller caller) {
+    CustomPreset preset = custom(editable(id), caller);
+    caller.change(preset.teamId, preset.createdBy, "preset", id, "change preset " + id);
     fill(preset, body);
+    audit.record(caller.name(), "preset-saved", "preset " + id, preset.name);
     return view(preset);
   }
 
   @Transactional
-  public void delete(String id) {
-    custom(editable(id)).delete();
+  public void delete(String id, Caller caller) {
+    CustomPreset preset = custom(editable(id), caller);
+    caller.change(preset.teamId, preset.createdBy, "preset", id, "delete preset " + id);
+    preset.delete();
+    audit.record(caller.name(), "preset-deleted", "preset " + id, preset.name);
   }
 
   /** Name, description and fields, validated exactly like a run recipe (T-rules in core). */
@@ -125,7 +151,7 @@ public class PresetService {
     return id;
   }
 
-  private static CustomPreset custom(String id) {
+  private static CustomPreset custom(String id, Caller caller) {
     CustomPreset preset = null;
     if (id != null && id.startsWith(CUSTOM)) {
       try {
@@ -134,7 +160,7 @@ public class PresetService {
         // falls through to the 404
       }
     }
-    if (preset == null) {
+    if (preset == null || (caller != null && !caller.sees(preset.teamId))) {
       throw ApiException.notFound("preset", id);
     }
     return preset;

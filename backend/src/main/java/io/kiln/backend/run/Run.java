@@ -124,6 +124,39 @@ public class Run extends PanacheEntityBase {
   @Column(name = "test_accuracy")
   public Double testAccuracy;
 
+  /** The team that owns the run: its dataset's team. */
+  @Column(name = "team_id", nullable = false)
+  public Long teamId;
+
+  /** A lead's decision: approved or rejected (null: not reviewed). */
+  @Column(name = "review_state")
+  public String reviewState;
+
+  @Column(name = "review_comment", length = 4000)
+  public String reviewComment;
+
+  @Column(name = "reviewed_by")
+  public String reviewedBy;
+
+  @Column(name = "reviewed_at")
+  public Instant reviewedAt;
+
+  /** Tags, comma-separated, each trimmed and lower case. */
+  @Column(nullable = false, length = 1000)
+  public String tags = "";
+
+  /** A free-text note by the team on the run. */
+  @Column(length = 4000)
+  public String remarks;
+
+  /** When the run was archived (hidden from the default table, kept, restorable). */
+  @Column(name = "archived_at")
+  public Instant archivedAt;
+
+  /** Training speed of the last epoch (images/s). */
+  @Column(name = "images_per_second")
+  public Double imagesPerSecond;
+
   @Version public long version;
 
   /** True while {@code agentId} holds this run's lease (assigned, running or being cancelled). */
@@ -134,7 +167,10 @@ public class Run extends PanacheEntityBase {
   /**
    * Progress from a stored metric point: the furthest step and epoch, the best validation accuracy.
    */
-  void recordProgress(long step, int epoch, Double valAccuracy) {
+  void recordProgress(long step, int epoch, Double valAccuracy, Double imagesPerSecond) {
+    if (imagesPerSecond != null && epoch >= currentEpoch) {
+      this.imagesPerSecond = imagesPerSecond;
+    }
     lastStep = Math.max(lastStep, step);
     currentEpoch = Math.max(currentEpoch, epoch);
     if (valAccuracy != null && (bestValAccuracy == null || valAccuracy > bestValAccuracy)) {

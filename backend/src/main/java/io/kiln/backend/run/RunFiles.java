@@ -36,6 +36,7 @@ public class RunFiles {
     Path temp = dirs.models().resolve(runId + ".zip.part");
     try {
       Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
+      DataDirectory.privateFile(temp);
       Files.move(
           temp,
           dirs.models().resolve(runId + ".zip"),

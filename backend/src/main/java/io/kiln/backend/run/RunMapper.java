@@ -50,7 +50,16 @@ public class RunMapper {
         run.presetId,
         run.adjustments == null
             ? null
-            : json.read(run.adjustments, RunAdjustments.class, "adjustments of run " + run.id));
+            : json.read(run.adjustments, RunAdjustments.class, "adjustments of run " + run.id),
+        run.teamId,
+        RunReviews.tags(run.tags),
+        run.remarks,
+        run.reviewState == null
+            ? null
+            : new RunView.Review(
+                run.reviewState, run.reviewComment, run.reviewedBy, run.reviewedAt),
+        run.archivedAt,
+        run.imagesPerSecond);
   }
 
   public Map<String, Object> recipeMap(Run run) {

@@ -59,7 +59,8 @@ public class RunReports {
     run.recordProgress(
         report.step(),
         epoch ? report.epoch() : 0,
-        epoch ? Metric.VAL_ACCURACY.orNull(report.values()) : null);
+        epoch ? Metric.VAL_ACCURACY.orNull(report.values()) : null,
+        epoch ? Metric.IMAGES_PER_SECOND.orNull(report.values()) : null);
     if (epoch) {
       changed.fire(new RunEvents.Changed(mapper.view(run)));
     }

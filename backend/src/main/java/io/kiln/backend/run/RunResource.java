@@ -1,11 +1,13 @@
 package io.kiln.backend.run;
 
 import io.kiln.backend.auth.AppUser;
+import io.kiln.backend.auth.Caller;
+import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.Conflicts;
-import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -24,11 +26,14 @@ import org.jboss.resteasy.reactive.ResponseStatus;
 @RolesAllowed(AppUser.USER)
 public class RunResource {
   private final RunService runs;
-  private final SecurityIdentity identity;
+  private final Callers callers;
 
-  RunResource(RunService runs, SecurityIdentity identity) {
+  private final RunReviews reviews;
+
+  RunResource(RunService runs, Callers callers, RunReviews reviews) {
+    this.reviews = reviews;
     this.runs = runs;
-    this.identity = identity;
+    this.callers = callers;
   }
 
   @POST
@@ -41,31 +46,63 @@ public class RunResource {
               schema = @Schema(implementation = RunView.class)))
   @ResponseStatus(201)
   public RunView create(RunRequest request) {
-    return runs.create(request, identity.getPrincipal().getName());
+    return runs.create(request, callers.current());
   }
 
   @GET
   public List<RunView> list() {
-    return runs.list();
+    return runs.list(callers.current());
   }
 
   @GET
   @Path("/{id}")
   public RunView get(@PathParam("id") long id) {
-    return runs.get(id);
+    return runs.get(id, callers.current());
   }
 
   @POST
   @Path("/{id}/cancel")
   public RunView cancel(@PathParam("id") long id) {
-    return Conflicts.retry(() -> runs.cancel(id));
+    Caller caller = callers.current();
+    return Conflicts.retry(() -> runs.cancel(id, caller));
+  }
+
+  /** A lead approves or rejects a finished run: {"decision": "approved", "comment": "..."}. */
+  @POST
+  @Path("/{id}/review")
+  public RunView review(@PathParam("id") long id, RunReviews.ReviewRequest body) {
+    Caller caller = callers.current();
+    return Conflicts.retry(() -> reviews.review(id, body, caller));
+  }
+
+  /** Tags and a note: {"tags": ["baseline"], "remarks": "..."}; absent fields stay. */
+  @PUT
+  @Path("/{id}/annotation")
+  public RunView annotate(@PathParam("id") long id, RunReviews.Annotation body) {
+    Caller caller = callers.current();
+    return Conflicts.retry(() -> reviews.annotate(id, body, caller));
+  }
+
+  /** A lead hides a finished run from the default table (kept, restorable). */
+  @POST
+  @Path("/{id}/archive")
+  public RunView archive(@PathParam("id") long id) {
+    Caller caller = callers.current();
+    return Conflicts.retry(() -> reviews.archive(id, true, caller));
+  }
+
+  @POST
+  @Path("/{id}/restore")
+  public RunView restore(@PathParam("id") long id) {
+    Caller caller = callers.current();
+    return Conflicts.retry(() -> reviews.archive(id, false, caller));
   }
 
   @GET
   @Path("/{id}/model")
   @Produces("application/zip")
   public Response model(@PathParam("id") long id) {
-    java.nio.file.Path file = runs.model(id);
+    java.nio.file.Path file = runs.model(id, callers.current());
     return Response.ok(file.toFile(), "application/zip")
         .header("Content-Disposition", "attachment; filename=\"kiln-run-" + id + "-model.zip\"")
         .build();

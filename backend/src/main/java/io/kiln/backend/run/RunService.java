@@ -1,5 +1,7 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.audit.Audit;
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
@@ -34,6 +36,7 @@ public class RunService {
   private final Event<RunEvents.Queued> queued;
   private final Event<RunEvents.CancelRequested> cancelRequested;
   private final PresetPlanner presets;
+  private final Audit audit;
 
   RunService(
       RunMapper mapper,
@@ -41,8 +44,10 @@ public class RunService {
       Event<RunEvents.Changed> changed,
       Event<RunEvents.Queued> queued,
       Event<RunEvents.CancelRequested> cancelRequested,
-      PresetPlanner presets) {
+      PresetPlanner presets,
+      Audit audit) {
     this.presets = presets;
+    this.audit = audit;
     this.mapper = mapper;
     this.dirs = dirs;
     this.changed = changed;
@@ -52,7 +57,7 @@ public class RunService {
 
   /** Validates the request (dataset and recipe) and queues the run. */
   @Transactional
-  public RunView create(RunRequest request, String user) {
+  public RunView create(RunRequest request, Caller caller) {
     if (request == null) {
       throw ApiException.badRequest("send a JSON object with at least a datasetId");
     }
@@ -64,7 +69,7 @@ public class RunService {
           "is required");
     }
     Dataset dataset = Dataset.findById(request.datasetId);
-    if (dataset == null) {
+    if (dataset == null || !caller.sees(dataset.teamId)) {
       throw ApiException.field(
           400, "dataset " + request.datasetId + " does not exist", "datasetId", "no such dataset");
     }
@@ -83,17 +88,22 @@ public class RunService {
     if (request.presetId == null) {
       recipe = PARSER.parse(overrides);
     } else {
-      plan = presets.plan(request.presetId, overrides, dataset, undo(request.undoAdjustments));
+      plan =
+          presets.plan(request.presetId, overrides, dataset, undo(request.undoAdjustments), caller);
       recipe = plan.recipe();
     }
-    Run run = newRun(dataset, recipe, nameFor(request.name, dataset, recipe, plan), user);
+    Run run =
+        newRun(
+            dataset, recipe, nameFor(request.name, dataset, recipe, plan), caller.name(), caller);
     run.autopilot = autopilot;
     if (plan != null) {
       run.presetId = plan.presetId();
       run.adjustments =
           mapper.json(new RunAdjustments(plan.presetName(), plan.applied(), plan.undone()));
     }
-    return queue(run);
+    RunView view = queue(run);
+    audit.record(caller.name(), "run-launched", "run " + run.id, run.name);
+    return view;
   }
 
   private static Set<String> undo(List<String> fields) {
@@ -114,7 +124,7 @@ public class RunService {
       String user,
       boolean byAutopilot) {
     Run parent = find(parentId);
-    Run run = newRun(parent.dataset, recipe, trimmed("#" + parent.id + " + " + title), user);
+    Run run = newRun(parent.dataset, recipe, trimmed("#" + parent.id + " + " + title), user, null);
     run.parentId = parent.id;
     run.presetId = parent.presetId;
     run.suggestionId = suggestionId;
@@ -123,11 +133,12 @@ public class RunService {
     return queue(run);
   }
 
-  private Run newRun(Dataset dataset, Recipe recipe, String name, String user) {
+  /** {@code caller}: the person launching it, whose teams bound what it may start from. */
+  private Run newRun(Dataset dataset, Recipe recipe, String name, String user, Caller caller) {
     if ("run".equals(recipe.initialWeights())) {
-      checkStartingRun(recipe);
+      checkStartingRun(recipe, caller);
     } else if ("backbone".equals(recipe.initialWeights())
-        && Backbone.findById(recipe.backboneId()) == null) {
+        && !visibleBackbone(recipe.backboneId(), caller)) {
       throw ApiException.field(
           400,
           "backboneId: backbone " + recipe.backboneId() + " does not exist",
@@ -142,6 +153,7 @@ public class RunService {
     run.totalEpochs = recipe.epochs();
     run.createdAt = Instant.now();
     run.createdBy = user;
+    run.teamId = dataset.teamId;
     return run;
   }
 
@@ -158,10 +170,10 @@ public class RunService {
   }
 
   /** T13: the starting weights must come from a finished run of the same architecture. */
-  private void checkStartingRun(Recipe recipe) {
+  private void checkStartingRun(Recipe recipe, Caller caller) {
     Run parent = Run.findById(recipe.initialRunId());
     String problem = null;
-    if (parent == null) {
+    if (parent == null || (caller != null && !caller.sees(parent.teamId))) {
       problem = "run " + recipe.initialRunId() + " does not exist";
     } else if (parent.state != RunState.SUCCEEDED || parent.modelPath == null) {
       problem =
@@ -185,9 +197,21 @@ public class RunService {
     }
   }
 
+  private static boolean visibleBackbone(Long id, Caller caller) {
+    Backbone backbone = id == null ? null : Backbone.findById(id);
+    return backbone != null && (caller == null || caller.sees(backbone.teamId));
+  }
+
+  /** The runs of the caller's teams (archived ones included: the table hides them by default). */
   @Transactional
-  public List<RunView> list() {
-    return Run.<Run>listAll(Sort.descending("id")).stream().map(mapper::view).toList();
+  public List<RunView> list(Caller caller) {
+    return caller
+        .listScope()
+        .map(teams -> Run.<Run>find("teamId in ?1", Sort.descending("id"), teams))
+        .orElseGet(() -> Run.findAll(Sort.descending("id")))
+        .stream()
+        .map(mapper::view)
+        .toList();
   }
 
   @Transactional
@@ -195,12 +219,33 @@ public class RunService {
     return mapper.view(find(id));
   }
 
+  @Transactional
+  public RunView get(long id, Caller caller) {
+    return mapper.view(visible(id, caller));
+  }
+
+  /** The run if the caller sees its team, else a 404 naming the id. */
+  @Transactional
+  public Run visible(long id, Caller caller) {
+    Run run = find(id);
+    caller.see(run.teamId, "run", id);
+    return run;
+  }
+
+  /** 404 unless the caller sees the run; 403 unless they launched it or lead its team. */
+  @Transactional
+  public void mayChange(long id, Caller caller, String action) {
+    Run run = find(id);
+    caller.change(run.teamId, run.createdBy, "run", id, action);
+  }
+
   /**
    * A queued run is cancelled at once; a running one is asked to stop and confirms within a batch.
    */
   @Transactional
-  public RunView cancel(long id) {
+  public RunView cancel(long id, Caller caller) {
     Run run = find(id);
+    caller.change(run.teamId, run.createdBy, "run", id, "cancel run " + id);
     if (run.state.terminal()) {
       throw new ApiException(
           409, "run " + id + " has already ended (" + run.state.name().toLowerCase() + ")");
@@ -214,6 +259,7 @@ public class RunService {
     }
     RunView view = mapper.view(run);
     changed.fire(new RunEvents.Changed(view));
+    audit.record(caller.name(), "run-cancelled", "run " + id, run.name);
     return view;
   }
 
@@ -227,8 +273,8 @@ public class RunService {
 
   /** The stored model archive of a finished run. */
   @Transactional
-  public Path model(long id) {
-    Run run = find(id);
+  public Path model(long id, Caller caller) {
+    Run run = visible(id, caller);
     if (run.modelPath == null) {
       throw new ApiException(
           404, "run " + id + " has no model yet (it is " + run.state.name().toLowerCase() + ")");

@@ -1,6 +1,7 @@
 package io.kiln.backend.run;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -36,4 +37,14 @@ public record RunView(
     int datasetVersion,
     Double testAccuracy,
     String presetId,
-    RunAdjustments adjustments) {}
+    RunAdjustments adjustments,
+    long teamId,
+    List<String> tags,
+    String remarks,
+    Review review,
+    Instant archivedAt,
+    Double imagesPerSecond) {
+
+  /** A lead's decision on a run. */
+  public record Review(String decision, String comment, String by, Instant at) {}
+}

@@ -152,8 +152,11 @@ class AuthTest {
   }
 
   @Test
-  void healthAndOpenApiArePublic() {
+  void healthIsPublicButMetricsAndTheApiDocumentAreForAdmins() {
     given().get("/q/health").then().statusCode(200).body("status", equalTo("UP"));
-    given().get("/q/openapi").then().statusCode(200).body(containsString("/api/runs"));
+    given().get("/q/openapi").then().statusCode(401);
+    given().get("/q/metrics").then().statusCode(401);
+    Api.as().get("/q/openapi").then().statusCode(200).body(containsString("/api/runs"));
+    Api.as().get("/q/metrics").then().statusCode(200);
   }
 }

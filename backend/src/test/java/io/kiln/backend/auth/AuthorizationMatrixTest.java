@@ -33,7 +33,7 @@ class AuthorizationMatrixTest {
   void everyOperationRefusesTheIdentitiesItMustRefuse() throws Exception {
     JsonNode openApi =
         new ObjectMapper()
-            .readTree(given().queryParam("format", "json").get("/q/openapi").asString());
+            .readTree(Api.as().queryParam("format", "json").get("/q/openapi").asString());
     String agent = agentCredential();
     List<String> wrong = new ArrayList<>();
     int checked = 0;
