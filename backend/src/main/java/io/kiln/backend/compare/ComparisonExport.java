@@ -262,7 +262,7 @@ final class ComparisonExport {
         .append(w)
         .append(" ")
         .append(ht)
-        .append("\" xmlns=\"http://www.w3.org/2000/svg\">");
+        .append("\">");
     s.append(line(left, ht - bottom, w - 10, ht - bottom))
         .append(line(left, 10, left, ht - bottom));
     s.append(text(left - 4, 14, fmt(hi), "end"))

@@ -74,6 +74,7 @@ public class PresetPlanner {
   /** What launching preset {@code id} would train, for the wizard, with a time estimate. */
   public PresetRequests.PresetPreview preview(
       String id, PresetRequests.PreviewRequest request, Caller caller) {
+    presets.get(id, caller); // another team's preset: 404 before anything else is checked
     if (request == null || request.datasetId() == null) {
       throw ApiException.field(400, "datasetId is required", "datasetId", "is required");
     }

@@ -16,6 +16,11 @@ public final class LiveClient implements AutoCloseable {
   private final WebSocket socket;
 
   public LiveClient(URI base, long runId, long afterSeq) {
+    this(base, runId, afterSeq, Api.token());
+  }
+
+  /** Watches as the person with this session token. */
+  public LiveClient(URI base, long runId, long afterSeq, String token) {
     URI ws =
         URI.create(
             base.toString().replaceFirst("^http", "ws")
@@ -26,7 +31,7 @@ public final class LiveClient implements AutoCloseable {
     socket =
         HttpClient.newHttpClient()
             .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + Api.token())
+            .header("Authorization", "Bearer " + token)
             .buildAsync(
                 ws,
                 new WebSocket.Listener() {

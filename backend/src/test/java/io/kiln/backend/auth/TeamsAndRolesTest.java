@@ -1,0 +1,386 @@
+package io.kiln.backend.auth;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.not;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kiln.backend.support.Api;
+import io.kiln.backend.support.LiveClient;
+import io.kiln.backend.support.People;
+import io.kiln.backend.support.People.Person;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Teams keep their objects to themselves (another team's answer 404), members change only their own
+ * runs, leads every run of their teams, and every change lands in the audit log.
+ */
+@QuarkusTest
+class TeamsAndRolesTest {
+  @TestHTTPResource("/")
+  URI base;
+
+  private static long vision;
+  private static long audio;
+  private static Person member;
+  private static Person colleague;
+  private static Person lead;
+  private static Person outsider;
+
+  @BeforeEach
+  void people() {
+    if (member != null) {
+      return;
+    }
+    vision = People.team("vision");
+    audio = People.team("audio");
+    member = People.create("member", vision);
+    colleague = People.create("member", vision);
+    lead = People.create("lead", vision);
+    outsider = People.create("member", audio);
+  }
+
+  @Test
+  void anotherTeamsDatasetsRunsAndPresetsDoNotExistForYou() throws Exception {
+    long dataset = People.dataset(member, "team-cats");
+    long run = People.run(member, dataset);
+    member
+        .as()
+        .get("/api/datasets/" + dataset)
+        .then()
+        .statusCode(200)
+        .body("id", equalTo((int) dataset));
+    colleague
+        .as()
+        .get("/api/runs/" + run)
+        .then()
+        .statusCode(200)
+        .body("teamId", equalTo((int) vision));
+
+    outsider
+        .as()
+        .get("/api/datasets")
+        .then()
+        .statusCode(200)
+        .body("id", not(hasItem((int) dataset)));
+    outsider.as().get("/api/runs").then().statusCode(200).body("id", not(hasItem((int) run)));
+    outsider.as().get("/api/datasets/" + dataset).then().statusCode(404);
+    outsider
+        .as()
+        .get("/api/runs/" + run)
+        .then()
+        .statusCode(404)
+        .body("error", containsString("run " + run));
+    outsider.as().get("/api/runs/" + run + "/metrics").then().statusCode(404);
+    outsider.as().get("/api/runs/" + run + "/suggestions").then().statusCode(404);
+    outsider.as().post("/api/runs/" + run + "/cancel").then().statusCode(404);
+    outsider.as().get("/api/compare?runs=" + run + "," + run + "0").then().statusCode(404);
+    outsider
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("datasetId", dataset))
+        .post("/api/runs")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("does not exist"));
+    try (LiveClient watcher = new LiveClient(base, run, -1, outsider.token())) {
+      JsonNode error = watcher.next("error");
+      assertEquals(
+          "run " + run + " does not exist",
+          error.path("error").asText(),
+          "the same as a run that never was");
+    }
+
+    String preset =
+        member
+            .as()
+            .contentType(ContentType.JSON)
+            .body(Map.of("name", "Team preset", "fields", Map.of("epochs", 3)))
+            .post("/api/presets")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    outsider.as().get("/api/presets/" + preset).then().statusCode(404);
+    outsider.as().get("/api/presets").then().body("id", not(hasItem(preset)));
+    colleague.as().get("/api/presets").then().body("id", hasItem(preset));
+    colleague
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("name", "Mine now", "fields", Map.of("epochs", 4)))
+        .put("/api/presets/" + preset)
+        .then()
+        .statusCode(403);
+    lead.as().delete("/api/presets/" + preset).then().statusCode(204);
+    member.as().post("/api/runs/" + run + "/cancel").then().statusCode(200);
+  }
+
+  @Test
+  void membersChangeTheirOwnRunsAndLeadsReviewAndArchiveTheTeams() {
+    long run = People.run(member, People.dataset(member, "review-cats"));
+    colleague
+        .as()
+        .post("/api/runs/" + run + "/cancel")
+        .then()
+        .statusCode(403)
+        .body("error", containsString("team lead"));
+    lead.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("decision", "approved"))
+        .post("/api/runs/" + run + "/review")
+        .then()
+        .statusCode(409)
+        .body("error", containsString("still queued"));
+    lead.as().post("/api/runs/" + run + "/cancel").then().statusCode(200);
+
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("decision", "approved"))
+        .post("/api/runs/" + run + "/review")
+        .then()
+        .statusCode(403);
+    lead.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("decision", "maybe"))
+        .post("/api/runs/" + run + "/review")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("decision"));
+    lead.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("decision", "rejected", "comment", "<b>overfits</b>"))
+        .post("/api/runs/" + run + "/review")
+        .then()
+        .statusCode(200)
+        .body("review.decision", equalTo("rejected"))
+        .body("review.by", equalTo(lead.username()))
+        .body("review.comment", equalTo("<b>overfits</b>"));
+
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("tags", List.of("Baseline", "cnn"), "remarks", "first try"))
+        .put("/api/runs/" + run + "/annotation")
+        .then()
+        .statusCode(200)
+        .body("tags", equalTo(List.of("baseline", "cnn")))
+        .body("remarks", equalTo("first try"));
+    colleague
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("tags", List.of("x")))
+        .put("/api/runs/" + run + "/annotation")
+        .then()
+        .statusCode(403);
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("tags", List.of("<script>")))
+        .put("/api/runs/" + run + "/annotation")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("tags"));
+
+    member.as().post("/api/runs/" + run + "/archive").then().statusCode(403);
+    lead.as()
+        .post("/api/runs/" + run + "/archive")
+        .then()
+        .statusCode(200)
+        .body("archivedAt", not(equalTo(null)));
+    lead.as()
+        .post("/api/runs/" + run + "/restore")
+        .then()
+        .statusCode(200)
+        .body("archivedAt", equalTo(null));
+
+    Api.as()
+        .queryParam("actor", lead.username())
+        .get("/api/audit")
+        .then()
+        .statusCode(200)
+        .body("action", hasItem("run-reviewed"))
+        .body("action", hasItem("run-archived"))
+        .body("action", hasItem("run-cancelled"));
+    member.as().get("/api/audit").then().statusCode(403);
+    Api.as().queryParam("action", "nonsense").get("/api/audit").then().statusCode(400);
+  }
+
+  @Test
+  void newObjectsGoToTheChosenTeamOnlyIfItIsYours() {
+    Person both = People.create("member", vision, audio);
+    both.as()
+        .get("/api/auth/me")
+        .then()
+        .statusCode(200)
+        .body("teams.id", hasItem((int) audio))
+        .body("role", equalTo("member"));
+    long dataset = People.dataset(both, "default-team");
+    long inAudio =
+        Long.parseLong(
+            both.as()
+                .header("Kiln-Team", audio)
+                .multiPart(
+                    "file",
+                    "audio.zip",
+                    io.kiln.backend.support.TestZips.create().images("a", 6).images("b", 6).bytes(),
+                    "application/zip")
+                .post("/api/datasets")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id")
+                .toString());
+    outsider.as().get("/api/datasets/" + inAudio).then().statusCode(200);
+    outsider.as().get("/api/datasets/" + dataset).then().statusCode(404);
+    both.as()
+        .header("Kiln-Team", audio)
+        .get("/api/datasets")
+        .then()
+        .body("id", hasItem((int) inAudio))
+        .body("id", not(hasItem((int) dataset)));
+    member.as().header("Kiln-Team", audio).get("/api/datasets").then().statusCode(404);
+  }
+
+  @Test
+  void disabledPeopleAreLockedOutAndPasswordsChange() {
+    Person gone = People.create("member", vision);
+    long id = gone.id();
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("disabled", true))
+        .put("/api/users/" + id)
+        .then()
+        .statusCode(200)
+        .body("disabled", equalTo(true));
+    gone.as().get("/api/runs").then().statusCode(401);
+    given()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", gone.username(), "password", gone.password()))
+        .post("/api/auth/login")
+        .then()
+        .statusCode(403)
+        .body("error", containsString("disabled"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("disabled", false))
+        .put("/api/users/" + id)
+        .then()
+        .statusCode(200);
+
+    Person person = People.create("member", vision);
+    person
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("currentPassword", "wrong", "newPassword", "a-long-new-password"))
+        .post("/api/auth/password")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("currentPassword"));
+    person
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("currentPassword", person.password(), "newPassword", "short"))
+        .post("/api/auth/password")
+        .then()
+        .statusCode(400);
+    person
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("currentPassword", person.password(), "newPassword", "a-long-new-password"))
+        .post("/api/auth/password")
+        .then()
+        .statusCode(204);
+    People.login(person.username(), "a-long-new-password");
+
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", "Bad Name!", "role", "member"))
+        .post("/api/users")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("username"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", person.username(), "role", "member", "teamIds", List.of(vision)))
+        .post("/api/users")
+        .then()
+        .statusCode(409);
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", "someone-new", "role", "member", "teamIds", List.of()))
+        .post("/api/users")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("teamIds"));
+    lead.as().get("/api/users").then().statusCode(403);
+  }
+
+  @Test
+  void crossSiteRequestsAndUpgradesAreRefused() {
+    member
+        .as()
+        .header("Origin", "https://evil.example")
+        .contentType(ContentType.JSON)
+        .body(Map.of("datasetId", 1))
+        .post("/api/runs")
+        .then()
+        .statusCode(403)
+        .body("error", containsString("cross-site"));
+    given()
+        .header("Origin", "https://evil.example")
+        .contentType(ContentType.JSON)
+        .body(Map.of("username", "admin", "password", "x"))
+        .post("/api/auth/login")
+        .then()
+        .statusCode(403);
+    String self = base.toString().replaceAll("/$", "");
+    member
+        .as()
+        .header("Origin", self)
+        .contentType(ContentType.JSON)
+        .body(Map.of())
+        .post("/api/runs")
+        .then()
+        .statusCode(400);
+    member
+        .as()
+        .header("Origin", "https://evil.example")
+        .header("Upgrade", "websocket")
+        .header("Connection", "Upgrade")
+        .get("/ws/runs/1")
+        .then()
+        .statusCode(403);
+  }
+
+  @Test
+  void kilnsDataIsPrivateToItsUser() throws Exception {
+    People.dataset(member, "private");
+    Path root = Path.of("target/kiln-test-data");
+    assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(root)));
+    assertEquals(
+        "rwx------",
+        PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve("datasets"))));
+    try (var files = Files.list(root.resolve("datasets"))) {
+      for (Path file : files.toList()) {
+        assertEquals(
+            "rw-------",
+            PosixFilePermissions.toString(Files.getPosixFilePermissions(file)),
+            file.toString());
+      }
+    }
+  }
+}
