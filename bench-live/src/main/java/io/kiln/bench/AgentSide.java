@@ -50,6 +50,11 @@ final class AgentSide implements AutoCloseable {
 
   /** Claims the queued run and starts it; heartbeats keep the lease. */
   void claim(long expectedRun) throws Exception {
+    claim(expectedRun, 1000, 1_000_000);
+  }
+
+  /** Claims the queued run and starts it with this many epochs of this many steps. */
+  void claim(long expectedRun, int epochs, long stepsPerEpoch) throws Exception {
     send(new AgentMessage.ClaimRun());
     BackendMessage.RunAssignment assignment = expect(BackendMessage.RunAssignment.class);
     if (assignment.runId() != expectedRun) {
@@ -58,7 +63,7 @@ final class AgentSide implements AutoCloseable {
     }
     runId = assignment.runId();
     seq = assignment.nextSeq();
-    send(new AgentMessage.RunStarted(runId, seq++, "cpu()", 1000, 1_000_000));
+    send(new AgentMessage.RunStarted(runId, seq++, "cpu()", epochs, stepsPerEpoch));
     timer = vertx.setPeriodic(2000, id -> send(new AgentMessage.Heartbeat(runId)));
   }
 
@@ -76,6 +81,27 @@ final class AgentSide implements AutoCloseable {
             step,
             Map.of(Metric.LOSS.key(), 1.0 / step, "benchSentNanos", (double) System.nanoTime()),
             System.currentTimeMillis()));
+  }
+
+  /** One point of any kind, for filling a run with curves. */
+  void report(String kind, int epoch, long step, Map<String, Double> values) {
+    send(
+        new AgentMessage.MetricReport(
+            runId, seq++, kind, epoch, step, values, System.currentTimeMillis()));
+  }
+
+  /** Ends the run as succeeded and waits until the backend has acknowledged every event. */
+  void finish() throws InterruptedException {
+    long last = seq;
+    send(new AgentMessage.RunFinished(runId, seq++, "SUCCEEDED", null));
+    long deadline = System.currentTimeMillis() + 600_000;
+    while (System.currentTimeMillis() < deadline) {
+      BackendMessage m = inbox.poll(100, TimeUnit.MILLISECONDS);
+      if (m instanceof BackendMessage.Ack ack && ack.seq() >= last) {
+        return;
+      }
+    }
+    throw new IllegalStateException("the backend never acknowledged the end of run " + runId);
   }
 
   private void send(AgentMessage message) {

@@ -75,6 +75,13 @@ final class Rest {
         .asLong();
   }
 
+  long createRun(long datasetId, String name, Map<String, Object> fields) throws Exception {
+    Map<String, Object> body = new java.util.HashMap<>(fields);
+    body.put("datasetId", datasetId);
+    body.put("name", name);
+    return post("/api/runs", body).path("id").asLong();
+  }
+
   private JsonNode post(String path, Object body) throws Exception {
     HttpRequest.Builder request =
         HttpRequest.newBuilder(URI.create(base + path))

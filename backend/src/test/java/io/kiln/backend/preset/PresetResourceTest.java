@@ -140,8 +140,8 @@ class PresetResourceTest {
         .body(Map.of("datasetId", dataset))
         .post("/api/presets/nope/preview")
         .then()
-        .statusCode(400)
-        .body("error", containsString("preset 'nope' does not exist"));
+        .statusCode(404)
+        .body("error", containsString("preset nope does not exist"));
   }
 
   @Test
