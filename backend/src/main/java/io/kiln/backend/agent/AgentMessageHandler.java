@@ -104,7 +104,12 @@ class AgentMessageHandler {
 
   private void heartbeat(AgentConnection c, AgentMessage.Heartbeat beat) {
     registry.seen(c.agentId);
-    c.currentRunId = beat.runId();
+    // A heartbeat without a run can be older than the assignment just sent (it crossed it on the
+    // wire): it must not make the agent look idle, or a second run is assigned to a busy agent.
+    // The run ends with RunFinished, which clears it.
+    if (beat.runId() != null) {
+      c.currentRunId = beat.runId();
+    }
     if (beat.runId() != null && leases.renew(c.agentId, beat.runId())) {
       c.send(new BackendMessage.CancelRun(beat.runId()));
     }

@@ -426,6 +426,12 @@ class AgentProtocolTest {
       Api.as().get("/api/runs/" + claimedB).then().body("agentId", equalTo((int) second.agentId));
       first.send(new AgentMessage.ClaimRun());
       first.expect(BackendMessage.NoWork.class);
+      // A heartbeat sent before the assignment arrived (no run yet) does not make it idle again.
+      long runC = Api.createRun(Map.of("datasetId", datasetId));
+      first.send(new AgentMessage.Heartbeat(null));
+      first.send(new AgentMessage.ClaimRun());
+      first.expect(BackendMessage.NoWork.class);
+      Api.as().post("/api/runs/" + runC + "/cancel").then().statusCode(200);
     } finally {
       SERIAL.unlock();
     }

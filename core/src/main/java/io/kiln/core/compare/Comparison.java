@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -83,17 +82,8 @@ public record Comparison(
   }
 
   static List<Result> results(List<ComparedRun> runs) {
-    Double first =
-        runs.get(0).testAccuracy() != null
-            ? runs.get(0).testAccuracy()
-            : runs.get(0).bestValAccuracy();
-    double top =
-        runs.stream()
-            .map(Comparison::score)
-            .filter(Objects::nonNull)
-            .mapToDouble(d -> d)
-            .max()
-            .orElse(Double.NaN);
+    Double first = score(runs.get(0));
+    int best = best(runs);
     List<Result> out = new ArrayList<>();
     for (int i = 0; i < runs.size(); i++) {
       ComparedRun r = runs.get(i);
@@ -107,9 +97,37 @@ public record Comparison(
               r.imagesPerSecond(),
               r.lastGap() == null ? null : r.lastGap() * 100,
               i == 0 || score == null || first == null ? null : (score - first) * 100,
-              score != null && score == top));
+              i == best));
     }
     return out;
+  }
+
+  /**
+   * The one best run: highest headline result, then highest best validation accuracy, then the
+   * earliest in the list; -1 when no run has a result.
+   */
+  static int best(List<ComparedRun> runs) {
+    int best = -1;
+    for (int i = 0; i < runs.size(); i++) {
+      ComparedRun r = runs.get(i);
+      if (score(r) == null) {
+        continue;
+      }
+      if (best < 0 || better(r, runs.get(best))) {
+        best = i;
+      }
+    }
+    return best;
+  }
+
+  private static boolean better(ComparedRun a, ComparedRun b) {
+    int byScore = Double.compare(score(a), score(b));
+    if (byScore != 0) {
+      return byScore > 0;
+    }
+    double va = a.bestValAccuracy() == null ? -1 : a.bestValAccuracy();
+    double vb = b.bestValAccuracy() == null ? -1 : b.bestValAccuracy();
+    return va > vb;
   }
 
   /** A run's headline result: held-out test accuracy, else best validation accuracy. */

@@ -80,6 +80,15 @@ class ComparisonTest {
   }
 
   @Test
+  void exactlyOneRunIsBestWhenResultsTie() {
+    ComparedRun a = run(1, Map.of(), 0.9, null, null);
+    ComparedRun b = run(2, Map.of("learningRate", 0.2), 0.9, null, null);
+    Comparison c = Comparison.of(List.of(a, b));
+    assertEquals(1, c.results().stream().filter(Comparison.Result::best).count());
+    assertTrue(c.results().get(0).best(), "the earlier of two equal runs");
+  }
+
+  @Test
   void twoToEightRuns() {
     assertThrows(
         IllegalArgumentException.class,
