@@ -325,6 +325,14 @@ export interface Comparison {
   summary: string[];
 }
 
+/** A run's curves for the compare charts: every epoch point, every k-th step point (`every`). */
+export interface RunCurves {
+  runId: number;
+  points: MetricPoint[];
+  stepPoints: number;
+  every: number;
+}
+
 /** GET /api/compare?runs=3,7,12 */
 export interface CompareView {
   runs: Run[];
@@ -582,7 +590,7 @@ export const api = {
   annotate: (id: number, body: RunAnnotation) => request<Run>('PUT', `/api/runs/${id}/annotation`, body),
   archive: (id: number) => request<Run>('POST', `/api/runs/${id}/archive`),
   restore: (id: number) => request<Run>('POST', `/api/runs/${id}/restore`),
-  metrics: (id: number) => request<MetricPoint[]>('GET', `/api/runs/${id}/metrics`),
+  curves: (ids: number[]) => request<RunCurves[]>('GET', `/api/compare/curves?runs=${ids.join(',')}`),
   compare: (ids: number[]) => request<CompareView>('GET', `/api/compare?runs=${ids.join(',')}`),
   teams: () => request<Team[]>('GET', '/api/teams'),
   createTeam: (body: NewTeam) => request<Team>('POST', '/api/teams', body),

@@ -33,8 +33,9 @@ export async function comparePage(root: HTMLElement, query: URLSearchParams): Pr
     return;
   }
   const started = performance.now();
-  const [view, ...metrics] = await Promise.all([api.compare(ids), ...ids.map((id) => api.metrics(id))]);
-  const points = new Map<number, MetricPoint[]>(ids.map((id, i) => [id, metrics[i]]));
+  const [view, curves] = await Promise.all([api.compare(ids), api.curves(ids)]);
+  const points = new Map<number, MetricPoint[]>(curves.map((c) => [c.runId, c.points]));
+  const thinned = curves.filter((c) => c.every > 1);
   const xMode = (query.get('x') as XMode) || 'epoch';
   const axis = h('select', { 'aria-label': 'X axis' }, ...(['epoch', 'step', 'time'] as XMode[]).map((m) =>
     h('option', { value: m, selected: m === xMode }, m === 'time' ? 'wall time' : m))) as HTMLSelectElement;
@@ -49,7 +50,9 @@ export async function comparePage(root: HTMLElement, query: URLSearchParams): Pr
     summaryView(view),
     resultsView(view),
     differencesView(view),
-    h('div', { class: 'filters' }, h('label', { class: 'inline' }, 'X axis ', axis)),
+    h('div', { class: 'filters' }, h('label', { class: 'inline' }, 'X axis ', axis),
+      thinned.length ? h('span', { class: 'hint' }, `Step curves show every ${Math.max(...thinned.map((c) => c.every))}th point`
+        + ` of up to ${Math.max(...thinned.map((c) => c.stepPoints)).toLocaleString()} (each run's page has them all).`) : null),
     charts,
     recallView(view),
     lineageView(view));

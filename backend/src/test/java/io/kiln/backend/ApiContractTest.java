@@ -102,7 +102,8 @@ class ApiContractTest {
           Map.entry("UserChange", "UserChange"),
           Map.entry("UserView", "User"),
           Map.entry("UserWithPassword", "UserWithPassword"),
-          Map.entry("PasswordChange", "PasswordChange"));
+          Map.entry("PasswordChange", "PasswordChange"),
+          Map.entry("Curves", "RunCurves"));
 
   /** Schemas the browser never sees: the agent's enrollment, and Instant (a string). */
   private static final Set<String> NOT_FOR_THE_BROWSER =

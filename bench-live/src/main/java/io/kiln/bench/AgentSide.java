@@ -92,6 +92,10 @@ final class AgentSide implements AutoCloseable {
 
   /** Ends the run as succeeded and waits until the backend has acknowledged every event. */
   void finish() throws InterruptedException {
+    if (timer >= 0) {
+      vertx.cancelTimer(timer); // no heartbeat for a run that has ended
+      timer = -1;
+    }
     long last = seq;
     send(new AgentMessage.RunFinished(runId, seq++, "SUCCEEDED", null));
     long deadline = System.currentTimeMillis() + 600_000;

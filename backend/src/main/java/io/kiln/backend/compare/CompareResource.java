@@ -1,13 +1,16 @@
 package io.kiln.backend.compare;
 
 import io.kiln.backend.auth.AppUser;
+import io.kiln.backend.auth.Caller;
 import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.metrics.MetricService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Response;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -30,6 +33,23 @@ public class CompareResource {
   @GET
   public CompareService.CompareView compare(@QueryParam("runs") String runs) {
     return compare.report(CompareService.parse(runs), callers.current()).view();
+  }
+
+  /**
+   * The runs' curves for the overlaid charts: every epoch point and at most {@code maxSteps} step
+   * points per run (default 1,000; every k-th, {@code every} says which).
+   */
+  @GET
+  @Path("/curves")
+  public List<MetricService.Curves> curves(
+      @QueryParam("runs") String runs, @QueryParam("maxSteps") Integer maxSteps) {
+    int max = maxSteps == null ? 1000 : maxSteps;
+    if (max < 10 || max > 100_000) {
+      throw ApiException.field(
+          400, "maxSteps must be between 10 and 100000", "maxSteps", "10-100000");
+    }
+    Caller caller = callers.current();
+    return CompareService.parse(runs).stream().map(id -> compare.curves(id, max, caller)).toList();
   }
 
   /** The comparison as a download: {@code format=csv} or {@code html} (a self-contained report). */

@@ -73,6 +73,13 @@ public class CompareService {
     return List.copyOf(out);
   }
 
+  /** One run's curves for the charts, if the caller sees the run. */
+  @Transactional
+  public MetricService.Curves curves(long runId, int maxSteps, Caller caller) {
+    runs.visible(runId, caller);
+    return metrics.curves(runId, maxSteps);
+  }
+
   @Transactional
   public Report report(List<Long> ids, Caller caller) {
     List<RunView> views = new ArrayList<>();

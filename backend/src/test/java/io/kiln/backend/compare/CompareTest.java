@@ -115,6 +115,18 @@ class CompareTest {
     long seq = a.nextSeq();
     agent.send(new AgentMessage.RunStarted(runId, seq++, "cpu()", epochs.length, 10));
     agent.expect(BackendMessage.Ack.class);
+    for (int step = 1; step <= 50; step++) {
+      agent.send(
+          new AgentMessage.MetricReport(
+              runId,
+              seq++,
+              MetricKind.STEP,
+              1,
+              step,
+              Map.of(Metric.LOSS.key(), 2.0 / step),
+              System.currentTimeMillis()));
+      agent.expect(BackendMessage.Ack.class);
+    }
     for (int e = 0; e < epochs.length; e++) {
       agent.send(
           new AgentMessage.MetricReport(
