@@ -10,6 +10,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Optional;
@@ -71,43 +73,31 @@ public class MetricService {
   }
 
   /**
-   * A run's curves for a chart: every epoch point, and at most {@code maxSteps} step points (every
-   * k-th, picked in the database so a run of 100,000 steps costs as little as one of 1,000).
+   * A run's curves for a chart: every epoch point, and about {@code maxSteps} step points (those
+   * whose sequence number is a multiple of k; both read along the run's (run, kind, seq) index).
+   *
+   * @param stepPoints how many sequence numbers the run has used (an upper bound of its points)
+   * @param every k: 1 when every point is there
    */
   public record Curves(long runId, List<MetricView> points, long stepPoints, long every) {}
 
   @Transactional
   public Curves curves(long runId, int maxSteps) {
-    long steps = MetricPoint.count("runId = ?1 and kind = ?2", runId, MetricKind.STEP);
-    long every = Math.max(1, (steps + maxSteps - 1) / maxSteps);
+    long used = nextSeq(runId);
+    long every = Math.max(1, (used + maxSteps - 1) / maxSteps);
     List<MetricView> points;
     if (every == 1) {
       points = list(runId, -1);
     } else {
-      @SuppressWarnings("unchecked")
-      List<Number> ids =
-          MetricPoint.getEntityManager()
-              .createNativeQuery(
-                  "select id from (select id, row_number() over (order by seq) as rn"
-                      + " from metric_point where run_id = ?1 and kind = ?2) t"
-                      + " where mod(t.rn - 1, ?3) = 0")
-              .setParameter(1, runId)
-              .setParameter(2, MetricKind.STEP)
-              .setParameter(3, every)
-              .getResultList();
-      List<Long> wanted = ids.stream().map(Number::longValue).toList();
-      points =
-          MetricPoint.<MetricPoint>list(
-                  "runId = ?1 and (kind = ?2 or id in ?3)",
-                  Sort.ascending("seq"),
-                  runId,
-                  MetricKind.EPOCH,
-                  wanted.isEmpty() ? List.of(-1L) : wanted)
-              .stream()
-              .map(this::view)
-              .toList();
+      List<MetricPoint> rows =
+          new ArrayList<>(MetricPoint.list("runId = ?1 and kind = ?2", runId, MetricKind.EPOCH));
+      rows.addAll(
+          MetricPoint.list(
+              "runId = ?1 and kind = ?2 and mod(seq, ?3) = 0", runId, MetricKind.STEP, every));
+      rows.sort(Comparator.comparingLong(p -> p.seq));
+      points = rows.stream().map(this::view).toList();
     }
-    return new Curves(runId, points, steps, every);
+    return new Curves(runId, points, used, every);
   }
 
   /** The run's epoch points, in order. */
