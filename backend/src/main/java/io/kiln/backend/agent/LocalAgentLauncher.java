@@ -58,7 +58,7 @@ public class LocalAgentLauncher {
           jar.toAbsolutePath());
       return;
     }
-    Path workDir = Files.createDirectories(dirs.root().resolve("local-agent"));
+    Path workDir = DataDirectory.privateFolder(dirs.root().resolve("local-agent"));
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     Arrays.stream(config.localAgent().jvmOptions().trim().split("\\s+"))

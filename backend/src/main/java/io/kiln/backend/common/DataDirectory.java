@@ -92,17 +92,26 @@ public class DataDirectory {
   }
 
   private Path folder(String name) {
+    return privateFolder(root.resolve(name));
+  }
+
+  /** Creates the folder (and those above it that are missing) as 0700; returns it. */
+  public static Path privateFolder(Path folder) {
     try {
-      Path folder = root.resolve(name);
       if (Files.isDirectory(folder)) {
         return folder;
       }
-      Files.createDirectories(root);
-      return Files.getFileStore(root).supportsFileAttributeView(PosixFileAttributeView.class)
-          ? Files.createDirectories(folder, PosixFilePermissions.asFileAttribute(FOLDER))
-          : Files.createDirectories(folder);
+      Path parent = folder.toAbsolutePath().getParent();
+      if (parent != null && !Files.isDirectory(parent)) {
+        privateFolder(parent);
+      }
+      return Files.getFileStore(parent).supportsFileAttributeView(PosixFileAttributeView.class)
+          ? Files.createDirectory(folder, PosixFilePermissions.asFileAttribute(FOLDER))
+          : Files.createDirectory(folder);
+    } catch (java.nio.file.FileAlreadyExistsException raced) {
+      return folder; // made at the same moment by another request
     } catch (IOException e) {
-      throw new UncheckedIOException("cannot create " + root.resolve(name), e);
+      throw new UncheckedIOException("cannot create " + folder, e);
     }
   }
 }

@@ -69,7 +69,7 @@ public class CompareResource {
     CompareService.Report report = compare.report(ids, callers.current());
     String name = "kiln-compare-" + String.join("-", ids.stream().map(String::valueOf).toList());
     String body =
-        kind.equals("csv") ? ComparisonExport.csv(report.view()) : ComparisonExport.html(report);
+        kind.equals("csv") ? ComparisonCsv.csv(report.view()) : ComparisonReport.html(report);
     return Response.ok(
             body, kind.equals("csv") ? "text/csv; charset=utf-8" : "text/html; charset=utf-8")
         .header("Content-Disposition", "attachment; filename=\"" + name + "." + kind + "\"")

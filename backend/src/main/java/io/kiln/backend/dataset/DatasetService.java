@@ -300,7 +300,7 @@ public class DatasetService {
 
   private static Path move(Path from, Path to) {
     try {
-      Files.createDirectories(to.getParent());
+      DataDirectory.privateFolder(to.getParent());
       return DataDirectory.privateFile(Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot store the dataset archive", e);

@@ -5,83 +5,20 @@ import io.kiln.backend.run.RunView;
 import io.kiln.core.compare.Comparison;
 import io.kiln.core.metric.Metric;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 
 /**
- * A comparison as files to keep: CSV (one row per run) and one self-contained HTML report (styles
- * and SVG charts inline, no script, no network). Everything a user typed is escaped as text.
+ * A comparison as one self-contained HTML report: styles and SVG charts inline, no script, nothing
+ * fetched, so it opens offline. Everything a user typed is escaped as text.
  */
-final class ComparisonExport {
+final class ComparisonReport {
   private static final String[] COLORS = {
     "#2563eb", "#dc2626", "#16a34a", "#9333ea", "#ea580c", "#0891b2", "#be185d", "#4d7c0f"
   };
 
-  private ComparisonExport() {}
-
-  static String csv(CompareService.CompareView view) {
-    Comparison c = view.comparison();
-    List<String> header =
-        new ArrayList<>(
-            List.of(
-                "run",
-                "name",
-                "state",
-                "review",
-                "tags",
-                "best_val_accuracy",
-                "test_accuracy",
-                "test_delta_points",
-                "duration_seconds",
-                "images_per_second",
-                "overfitting_gap_points"));
-    c.differences().forEach(d -> header.add(d.field()));
-    StringBuilder out = new StringBuilder(row(header));
-    for (int i = 0; i < view.runs().size(); i++) {
-      RunView run = view.runs().get(i);
-      Comparison.Result r = c.results().get(i);
-      List<String> cells =
-          new ArrayList<>(
-              List.of(
-                  Long.toString(run.id()),
-                  run.name(),
-                  run.state(),
-                  run.review() == null ? "" : run.review().decision(),
-                  String.join(" ", run.tags()),
-                  number(r.bestValAccuracy()),
-                  number(r.testAccuracy()),
-                  number(r.testDeltaPoints()),
-                  number(r.durationSeconds()),
-                  number(r.imagesPerSecond()),
-                  number(r.gapPoints())));
-      int index = i;
-      c.differences().forEach(d -> cells.add(String.valueOf(d.values().get(index))));
-      out.append(row(cells));
-    }
-    return out.toString();
-  }
-
-  private static String row(List<String> cells) {
-    return String.join(",", cells.stream().map(ComparisonExport::cell).toList()) + "\r\n";
-  }
-
-  /** Quoted when needed; a leading = + - @ is defused so a spreadsheet never runs it. */
-  static String cell(String value) {
-    String v = value == null || value.equals("null") ? "" : value;
-    if (!v.isEmpty() && "=+-@\t\r".indexOf(v.charAt(0)) >= 0 && !v.matches("-?[0-9.eE+-]+")) {
-      v = "'" + v;
-    }
-    if (v.contains(",") || v.contains("\"") || v.contains("\n") || v.contains("\r")) {
-      v = "\"" + v.replace("\"", "\"\"") + "\"";
-    }
-    return v;
-  }
-
-  private static String number(Double d) {
-    return d == null ? "" : String.format(Locale.ROOT, "%.4f", d);
-  }
+  private ComparisonReport() {}
 
   static String html(CompareService.Report report) {
     CompareService.CompareView view = report.view();
