@@ -9,6 +9,7 @@ import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunReports;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
+import io.kiln.core.protocol.EventCheck;
 import io.kiln.core.protocol.MessageDispatch;
 import io.kiln.core.protocol.Protocol;
 import io.kiln.core.recipe.Recipe;
@@ -26,6 +27,9 @@ import java.util.Set;
  */
 @ApplicationScoped
 class AgentMessageHandler {
+  private static final org.jboss.logging.Logger LOG =
+      org.jboss.logging.Logger.getLogger(AgentMessageHandler.class);
+
   /** Aim for about this many loss points per epoch on the live chart. */
   static final int STEP_POINTS_PER_EPOCH = 25;
 
@@ -77,6 +81,18 @@ class AgentMessageHandler {
       c.send(new BackendMessage.Rejected("send hello first"));
       c.socket.close((short) 1008, "protocol violation");
       return;
+    }
+    if (message instanceof AgentMessage.RunEvent event) {
+      Optional<EventCheck.Problem> problem = EventCheck.check(event);
+      if (problem.isPresent()) {
+        EventCheck.Problem p = problem.get();
+        LOG.warnf(
+            "agent %d: refused event %d of run %d: %s %s",
+            c.agentId, event.seq(), event.runId(), p.field(), p.message());
+        c.send(
+            new BackendMessage.EventRejected(event.runId(), event.seq(), p.field(), p.message()));
+        return;
+      }
     }
     dispatch.dispatch(c, message);
   }

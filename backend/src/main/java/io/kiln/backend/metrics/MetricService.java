@@ -14,6 +14,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -137,7 +139,8 @@ public class MetricService {
         p.kind,
         p.epoch,
         p.step,
-        json.read(p.values, VALUES, "metric point " + p.id),
+        // A point stored before agent events were checked may hold null: it reads as no values.
+        Objects.requireNonNullElse(json.read(p.values, VALUES, "metric point " + p.id), Map.of()),
         p.reportedAt.toEpochMilli());
   }
 }

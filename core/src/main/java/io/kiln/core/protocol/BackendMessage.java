@@ -40,6 +40,13 @@ public sealed interface BackendMessage {
   /** Stop the run as soon as possible (within one batch) and report it CANCELLED. */
   record CancelRun(long runId) implements BackendMessage {}
 
+  /**
+   * The run event with this sequence number is invalid and was not stored (see {@link EventCheck});
+   * the agent drops it rather than resend it, and logs why.
+   */
+  record EventRejected(long runId, long seq, String field, String reason)
+      implements BackendMessage {}
+
   /** The backend stored (or had already stored) the run event with this sequence number. */
   record Ack(long runId, long seq) implements BackendMessage {}
 }

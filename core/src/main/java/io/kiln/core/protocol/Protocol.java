@@ -11,6 +11,13 @@ public final class Protocol {
   public static final int VERSION = 1;
   public static final String AGENT_PATH = "/ws/agent";
 
+  /**
+   * The largest message either side sends or accepts (UTF-8 bytes, one or several frames). The
+   * backend closes a connection that sends more with 1009 (message too big), so an agent checks
+   * before sending.
+   */
+  public static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
+
   /** The JSON property that names a message's type in the envelope. */
   public static final String TYPE_FIELD = "type";
 

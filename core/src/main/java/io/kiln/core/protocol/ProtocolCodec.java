@@ -31,7 +31,8 @@ public final class ProtocolCodec {
           "noWork", BackendMessage.NoWork.class,
           "runAssignment", BackendMessage.RunAssignment.class,
           "cancelRun", BackendMessage.CancelRun.class,
-          "ack", BackendMessage.Ack.class);
+          "ack", BackendMessage.Ack.class,
+          "eventRejected", BackendMessage.EventRejected.class);
 
   private final ObjectMapper mapper =
       new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);

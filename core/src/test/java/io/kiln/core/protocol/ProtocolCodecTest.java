@@ -25,7 +25,7 @@ class ProtocolCodecTest {
         assertTrue(ProtocolCodec.knows(type), type.getSimpleName());
       }
     }
-    assertEquals(14, records, "7 messages each way");
+    assertEquals(15, records, "7 agent messages, 8 backend messages");
   }
 
   @Test

@@ -86,8 +86,21 @@ public final class WebSocketBackendClient implements BackendClient {
     if (current == null || current.isOutputClosed()) {
       return false;
     }
+    String text = codec.encode(message);
+    int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
+    if (bytes > Protocol.MAX_MESSAGE_BYTES) {
+      // The backend would close the connection (1009) and the outbox would resend it forever.
+      LOG.severe(
+          message.getClass().getSimpleName()
+              + " is "
+              + bytes
+              + " bytes, more than the "
+              + Protocol.MAX_MESSAGE_BYTES
+              + " a message may be: not sent");
+      return false;
+    }
     try {
-      current.sendText(codec.encode(message), true).get(10, TimeUnit.SECONDS);
+      current.sendText(text, true).get(10, TimeUnit.SECONDS);
       return true;
     } catch (Exception e) {
       LOG.log(Level.FINE, "send failed", e);

@@ -138,6 +138,7 @@ public final class AgentLoop implements BackendClient.Listener {
         .on(BackendMessage.RunAssignment.class, AgentLoop::accept)
         .on(BackendMessage.CancelRun.class, AgentLoop::cancel)
         .on(BackendMessage.Ack.class, (loop, ack) -> loop.outbox.ack(ack.runId(), ack.seq()))
+        .on(BackendMessage.EventRejected.class, AgentLoop::eventRejected)
         .on(BackendMessage.Rejected.class, AgentLoop::rejected);
   }
 
@@ -154,6 +155,21 @@ public final class AgentLoop implements BackendClient.Listener {
       LOG.info("run " + cancel.runId() + ": cancel requested");
       run.cancel();
     }
+  }
+
+  /** The backend refused one event as invalid: resending it would fail the same way. */
+  private void eventRejected(BackendMessage.EventRejected r) {
+    LOG.severe(
+        "run "
+            + r.runId()
+            + ": the backend refused event "
+            + r.seq()
+            + " ("
+            + r.field()
+            + " "
+            + r.reason()
+            + "); dropped");
+    outbox.ack(r.runId(), r.seq());
   }
 
   private void rejected(BackendMessage.Rejected rejected) {
