@@ -10,6 +10,10 @@ final class AgentConnection {
   final long agentId;
   final ServerWebSocket socket;
   final SerialExecutor tasks;
+
+  /** Texts received and not handled yet, oldest first; drained by {@link #tasks}. */
+  final java.util.Queue<String> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
   private final ProtocolCodec codec;
   volatile boolean greeted;
   volatile Long currentRunId;

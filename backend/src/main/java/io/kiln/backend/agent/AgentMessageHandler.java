@@ -15,6 +15,8 @@ import io.kiln.core.protocol.Protocol;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -82,19 +84,26 @@ class AgentMessageHandler {
       c.socket.close((short) 1008, "protocol violation");
       return;
     }
-    if (message instanceof AgentMessage.RunEvent event) {
-      Optional<EventCheck.Problem> problem = EventCheck.check(event);
-      if (problem.isPresent()) {
-        EventCheck.Problem p = problem.get();
-        LOG.warnf(
-            "agent %d: refused event %d of run %d: %s %s",
-            c.agentId, event.seq(), event.runId(), p.field(), p.message());
-        c.send(
-            new BackendMessage.EventRejected(event.runId(), event.seq(), p.field(), p.message()));
-        return;
-      }
+    if (message instanceof AgentMessage.RunEvent event
+        && !(message instanceof AgentMessage.MetricReport)
+        && refused(c, event)) {
+      return;
     }
     dispatch.dispatch(c, message);
+  }
+
+  /** Checks a run event; an invalid one is answered EventRejected, naming the field. */
+  private static boolean refused(AgentConnection c, AgentMessage.RunEvent event) {
+    Optional<EventCheck.Problem> problem = EventCheck.check(event);
+    if (problem.isEmpty()) {
+      return false;
+    }
+    EventCheck.Problem p = problem.get();
+    LOG.warnf(
+        "agent %d: refused event %d of run %d: %s %s",
+        c.agentId, event.seq(), event.runId(), p.field(), p.message());
+    c.send(new BackendMessage.EventRejected(event.runId(), event.seq(), p.field(), p.message()));
+    return true;
   }
 
   private void hello(AgentConnection c, AgentMessage.Hello hello) {
@@ -139,10 +148,32 @@ class AgentMessageHandler {
   }
 
   private void metric(AgentConnection c, AgentMessage.MetricReport report) {
-    if (intake.ingest(c.agentId, report) == MetricIntake.Outcome.NOT_HELD) {
-      c.send(new BackendMessage.CancelRun(report.runId()));
+    metrics(c, List.of(report));
+  }
+
+  /**
+   * Metric reports that arrived together: each is checked, the valid ones are stored in one
+   * transaction, and only then is each acknowledged (or refused, naming the field).
+   */
+  void metrics(AgentConnection c, List<AgentMessage.MetricReport> reports) {
+    List<AgentMessage.MetricReport> valid = new ArrayList<>();
+    for (AgentMessage.MetricReport report : reports) {
+      if (!refused(c, report)) {
+        valid.add(report);
+      }
     }
-    c.send(new BackendMessage.Ack(report.runId(), report.seq()));
+    if (valid.isEmpty()) {
+      return;
+    }
+    List<MetricIntake.Outcome> outcomes = intake.ingestAll(c.agentId, valid);
+    Set<Long> cancelled = new HashSet<>();
+    for (int i = 0; i < valid.size(); i++) {
+      AgentMessage.MetricReport report = valid.get(i);
+      if (outcomes.get(i) == MetricIntake.Outcome.NOT_HELD && cancelled.add(report.runId())) {
+        c.send(new BackendMessage.CancelRun(report.runId()));
+      }
+      c.send(new BackendMessage.Ack(report.runId(), report.seq()));
+    }
   }
 
   private void evaluated(AgentConnection c, AgentMessage.RunEvaluated evaluated) {

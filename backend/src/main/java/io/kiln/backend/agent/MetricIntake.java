@@ -7,6 +7,7 @@ import io.kiln.backend.run.RunReports;
 import io.kiln.core.protocol.AgentMessage.MetricReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -31,6 +32,12 @@ class MetricIntake {
     this.leases = leases;
     this.reports = reports;
     this.metrics = metrics;
+  }
+
+  /** Several reports in one transaction, each as {@link #ingest} would; outcomes in order. */
+  @Transactional
+  List<Outcome> ingestAll(long agentId, List<MetricReport> reports) {
+    return reports.stream().map(r -> ingest(agentId, r)).toList();
   }
 
   @Transactional
