@@ -1,5 +1,6 @@
 import { api, ApiError, type Run, type Suggestion } from './api';
 import { formatPercent, h } from './dom';
+import { mayChange } from './session';
 
 /** The suggestions panel: each rule that fired, why, what it would change, and "Apply as new run". */
 export function suggestionsView(run: Run, suggestions: Suggestion[]): HTMLElement {
@@ -19,6 +20,8 @@ function card(run: Run, s: Suggestion): HTMLElement {
   const actions = h('div', { class: 'actions' });
   if (s.appliedRunId !== null) {
     actions.append(h('a', { href: `#/runs/${s.appliedRunId}` }, `Applied as run #${s.appliedRunId}`));
+  } else if (!mayChange(run)) {
+    actions.append(h('p', { class: 'hint' }, `Only ${run.createdBy}, who launched this run, or a team lead can apply it.`));
   } else {
     const apply = h('button', { type: 'button' }, 'Apply as new run') as HTMLButtonElement;
     apply.addEventListener('click', async () => {
