@@ -518,6 +518,8 @@ export interface SampleAvailability {
 export interface EnrollmentToken {
   token: string;
   expiresAt: string;
+  /** kiln.public-url when configured: the address agents should use. */
+  serverUrl: string | null;
 }
 
 export interface Revoked {

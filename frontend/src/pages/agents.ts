@@ -39,9 +39,20 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
   create.addEventListener('click', async () => {
     try {
       const t = await api.enrollmentToken();
+      // The documented command (deploy/README.md), with the configured public address when there is one.
+      const command = `java -XX:+UseSerialGC -jar kiln-agent.jar --server ${t.serverUrl ?? location.origin} --token ${t.token} --name my-gpu`;
+      const copy = h('button', { class: 'secondary', 'data-testid': 'copy-command' }, 'Copy') as HTMLButtonElement;
+      copy.addEventListener('click', async () => {
+        try {
+          await navigator.clipboard.writeText(command);
+          copy.textContent = 'Copied';
+        } catch {
+          copy.textContent = 'Select the text and copy it';
+        }
+      });
       tokenBox.replaceChildren(
         h('p', {}, `One-time token, valid until ${new Date(t.expiresAt).toLocaleString()}. Start an agent on a GPU machine with:`),
-        h('pre', {}, `java -jar kiln-agent.jar --server ${location.origin} --token ${t.token} --name my-gpu`));
+        h('pre', { 'data-testid': 'agent-command' }, command), copy);
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
     }

@@ -97,7 +97,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   // Admins see the agents: the estimate can then be for one of them (runs go to the next free agent).
   const agentSelect = h('select', { id: 'wizard-agent' },
     h('option', { value: '' }, 'any agent'),
-    ...agents.filter((a) => !a.revoked).map((a) => h('option', { value: a.id },
+    ...agents.filter((a) => !a.revoked && a.connected).map((a) => h('option', { value: a.id },
       `${a.name} (${a.devices.map((d) => d.name).join(', ') || 'no devices reported'})`))) as HTMLSelectElement;
   agentSelect.addEventListener('change', () => void refresh());
   const weights = h('div', {});

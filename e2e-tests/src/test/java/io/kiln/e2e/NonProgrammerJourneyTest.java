@@ -454,6 +454,9 @@ class NonProgrammerJourneyTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create enrollment token"))
         .click();
     assertThat(page.locator(".token pre")).containsText("--token ke_");
+    // Without kiln.public-url the command names the address the admin is using.
+    assertThat(page.getByTestId("agent-command"))
+        .containsText("--server " + app.url().replaceAll("/$", ""));
     page.screenshot(
         new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-agents.png")).setFullPage(true));
   }

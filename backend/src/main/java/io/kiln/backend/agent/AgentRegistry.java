@@ -54,7 +54,8 @@ public class AgentRegistry implements AgentCredentials {
         row.createdAt.plus(Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
     row.persist();
     audit.record(admin, "enrollment-token-created", null, "expires " + row.expiresAt);
-    return new AgentReplies.EnrollmentTokenView(token, row.expiresAt);
+    return new AgentReplies.EnrollmentTokenView(
+        token, row.expiresAt, config.publicUrl().filter(u -> !u.isBlank()).orElse(null));
   }
 
   /** Exchanges an unused, unexpired token for a new agent and its credential. */

@@ -6,8 +6,11 @@ import java.time.Instant;
 public final class AgentReplies {
   private AgentReplies() {}
 
-  /** A one-time enrollment token, shown once, and when it expires. */
-  public record EnrollmentTokenView(String token, Instant expiresAt) {}
+  /**
+   * A one-time enrollment token, shown once, and when it expires; {@code serverUrl} is the address
+   * agents should use ({@code kiln.public-url}), or null when it is not configured.
+   */
+  public record EnrollmentTokenView(String token, Instant expiresAt, String serverUrl) {}
 
   /**
    * The new agent's id and its credential ({@code ka_...}, shown once: only its digest is stored).
