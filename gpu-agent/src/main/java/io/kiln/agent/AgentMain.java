@@ -4,10 +4,12 @@ import io.kiln.agent.channel.Enrollment;
 import io.kiln.agent.channel.WebSocketBackendClient;
 import io.kiln.agent.loop.AgentLoop;
 import io.kiln.agent.training.Devices;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.logging.Logger;
@@ -28,7 +30,43 @@ public final class AgentMain {
 
   private AgentMain() {}
 
+  static final String USAGE =
+      String.join(
+          "\n",
+          "Usage: java -XX:+UseSerialGC -jar kiln-agent.jar --server URL [--token TOKEN] [--name NAME]"
+              + " [--work-dir DIR]",
+          "",
+          "Trains Kiln's runs on this machine's devices (GPUs when DJL finds CUDA, else the CPU).",
+          "  --server URL     the Kiln address, e.g. https://kiln.example.com (or KILN_SERVER)",
+          "  --token TOKEN    a one-time enrollment token from the Agents page (or"
+              + " KILN_ENROLLMENT_TOKEN);",
+          "                   needed only the first time: the credential is kept in the work"
+              + " directory",
+          "  --name NAME      how the agent is listed (default: the host name)",
+          "  --work-dir DIR   credential, outbox and downloads (default: ~/.kiln-agent)",
+          "  --help           this text");
+
   public static void main(String[] args) throws Exception {
+    if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+      System.out.println(USAGE);
+      return;
+    }
+    try {
+      run(args);
+    } catch (IllegalArgumentException | IOException e) {
+      // A wrong option, a refused token or credential: one clear line, no stack trace.
+      System.err.println("kiln-agent: " + oneLine(e.getMessage()));
+      System.exit(2);
+    }
+  }
+
+  /** The message on one line, at most 300 characters. */
+  static String oneLine(String message) {
+    String line = message == null ? "failed" : message.replaceAll("\\s+", " ").trim();
+    return line.length() > 300 ? line.substring(0, 300) + "…" : line;
+  }
+
+  private static void run(String[] args) throws Exception {
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s [agent] %5$s%6$s%n");
     Map<String, String> options = parse(args);
     URI server = URI.create(withSlash(required(options, "server", "KILN_SERVER")));
@@ -91,7 +129,8 @@ public final class AgentMain {
   private static String required(Map<String, String> options, String key, String env) {
     String value = options.getOrDefault(key, System.getenv(env));
     if (value == null || value.isBlank()) {
-      throw new IllegalArgumentException("--" + key + " (or " + env + ") is required");
+      throw new IllegalArgumentException(
+          "--" + key + " (or " + env + ") is required; java -jar kiln-agent.jar --help says more");
     }
     return value;
   }

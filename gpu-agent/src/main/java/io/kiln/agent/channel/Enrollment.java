@@ -70,8 +70,14 @@ public final class Enrollment {
             .build();
     HttpResponse<String> response = sendPatiently(request);
     if (response.statusCode() != 201) {
-      throw new IOException(
-          "enrollment refused (HTTP " + response.statusCode() + "): " + response.body());
+      String reason;
+      try {
+        reason = json.readTree(response.body()).path("error").asText(response.body());
+      } catch (IOException notJson) {
+        reason = response.body();
+      }
+      throw new BackendRefusedException(
+          "the server refused the enrollment (HTTP " + response.statusCode() + "): " + reason);
     }
     JsonNode body = json.readTree(response.body());
     String credential = body.path("credential").asText();

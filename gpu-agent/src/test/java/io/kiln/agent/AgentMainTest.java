@@ -1,0 +1,34 @@
+package io.kiln.agent;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class AgentMainTest {
+  @Test
+  void helpSaysHowToStartAnAgent() throws Exception {
+    PrintStream before = System.out;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    try {
+      AgentMain.main(new String[] {"--help"});
+    } finally {
+      System.setOut(before);
+    }
+    String text = out.toString(StandardCharsets.UTF_8);
+    assertTrue(
+        text.startsWith("Usage: java -XX:+UseSerialGC -jar kiln-agent.jar --server URL"), text);
+    assertTrue(text.contains("--token TOKEN"), text);
+  }
+
+  @Test
+  void errorsAreOneShortLine() {
+    assertEquals("a b c", AgentMain.oneLine("a\n  b\tc "));
+    assertEquals(301, AgentMain.oneLine("x".repeat(500)).length());
+    assertEquals("failed", AgentMain.oneLine(null));
+  }
+}
