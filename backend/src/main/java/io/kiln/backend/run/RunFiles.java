@@ -2,6 +2,7 @@ package io.kiln.backend.run;
 
 import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -45,8 +46,11 @@ public class RunFiles {
     } catch (IOException e) {
       throw new UncheckedIOException("could not store the model of run " + runId, e);
     }
-    QuarkusTransaction.requiringNew()
-        .run(() -> requireHeld(agentId, runId).modelPath = "models/" + runId + ".zip");
+    // A heartbeat or a metric batch may update the run at the same moment: try again, do not fail.
+    Conflicts.retry(
+        () ->
+            QuarkusTransaction.requiringNew()
+                .run(() -> requireHeld(agentId, runId).modelPath = "models/" + runId + ".zip"));
   }
 
   /** The dataset archive of a run this agent holds. */
