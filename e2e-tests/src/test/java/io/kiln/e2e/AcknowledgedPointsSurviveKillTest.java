@@ -40,7 +40,7 @@ class AcknowledgedPointsSurviveKillTest {
   @Test
   void everyAcknowledgedPointSurvivesAKill9OfTheBackend() throws Exception {
     Path data = Path.of("target/kill-data").toAbsolutePath();
-    deleteTree(data);
+    KilnApp.deleteTree(data);
     int port = freePort();
     String base = "http://127.0.0.1:" + port;
     Process backend = start(data, port);
@@ -257,14 +257,6 @@ class AcknowledgedPointsSurviveKillTest {
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
-    }
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (Files.exists(dir)) {
-      try (var files = Files.walk(dir)) {
-        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-      }
     }
   }
 }
