@@ -251,6 +251,22 @@ export interface Run {
   review: RunReview | null;
   archivedAt: string | null;
   imagesPerSecond: number | null;
+  /** How many times an agent has taken the run (GET /api/runs/{id}/attempts lists them). */
+  attempts: number;
+  /** The last epoch whose checkpoint is stored (0: none); a requeued run resumes after it. */
+  checkpointEpoch: number;
+}
+
+/** One time an agent took a run; outcome is null while it runs. */
+export interface RunAttempt {
+  number: number;
+  agentId: number | null;
+  startedAt: string;
+  endedAt: string | null;
+  outcome: 'succeeded' | 'failed' | 'cancelled' | 'requeued' | 'retried_smaller' | null;
+  failureClass: 'infrastructure' | 'out_of_memory' | 'recipe' | null;
+  reason: string | null;
+  resumedFromEpoch: number;
 }
 
 /** A lead's decision on a finished run. */
@@ -585,6 +601,7 @@ export const api = {
   applySuggestion: (runId: number, suggestionId: number) =>
     request<Run>('POST', `/api/runs/${runId}/suggestions/${suggestionId}/apply`),
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
+  runAttempts: (id: number) => request<RunAttempt[]>('GET', `/api/runs/${id}/attempts`),
   agents: () => request<Agent[]>('GET', '/api/agents'),
   enrollmentToken: () => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens'),
   revokeAgent: (id: number) => request<Revoked>('POST', `/api/agents/${id}/revoke`),

@@ -38,6 +38,15 @@ export class LiveChart {
     this.scheduleRedraw();
   }
 
+  /** Drops the rows after {@code x} (a resumed run reports the epochs after its checkpoint again). */
+  truncateAfter(x: number) {
+    const keep = this.columns[0].findIndex((v) => v !== null && v > x);
+    if (keep < 0) return;
+    this.columns = this.columns.map((c) => c.slice(0, keep));
+    this.element.setAttribute('data-points', String(this.columns[0].length));
+    this.scheduleRedraw();
+  }
+
   /** Replaces a whole series (e.g. the smoothed loss after the smoothing changed). */
   replaceSeries(index: number, values: (number | null)[]) {
     this.columns[index + 1] = values;

@@ -1,4 +1,4 @@
-import { api, ApiError, type MetricPoint, type Run } from '../api';
+import { api, ApiError, type MetricPoint, type Run, type RunAttempt } from '../api';
 import { LiveChart } from '../charts';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
@@ -24,6 +24,9 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const advice = h('div', {});
   const lineage = h('div', {});
   const review = h('div', {});
+  const attemptsView = h('section', { class: 'card', 'data-testid': 'attempts', hidden: '' });
+  let attemptsKey = '';
+  let rewoundFor = 0;
   let reviewKey = '';
   let suggestions: Suggestion[] = [];
   let lineageFor = '';
@@ -70,8 +73,35 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     if (run) render(run);
   }
 
+  /** A requeued run dropped the points after its checkpoint: the charts drop them too. */
+  function rewind(r: Run) {
+    if (r.state !== 'queued' || r.attempts === 0 || rewoundFor === r.attempts) return;
+    rewoundFor = r.attempts;
+    const lastStep = r.checkpointEpoch * r.stepsPerEpoch;
+    for (const chart of [stepLoss, lr, speed]) chart.truncateAfter(lastStep);
+    for (const chart of [accuracy, epochLoss]) chart.truncateAfter(r.checkpointEpoch);
+    stepSeen = Math.min(stepSeen, lastStep);
+    epochInProgress = Math.min(epochInProgress, r.checkpointEpoch);
+  }
+
+  async function showAttempts(r: Run) {
+    const key = `${r.attempts}/${r.state}`;
+    if (key === attemptsKey || (r.attempts < 2 && r.state !== 'failed')) return;
+    attemptsKey = key;
+    try {
+      const list = await api.runAttempts(r.id);
+      attemptsView.replaceChildren(h('h2', {}, 'Attempts'),
+        h('ol', { class: 'attempts' }, ...list.map(attemptLine)));
+      attemptsView.hidden = list.length === 0;
+    } catch {
+      attemptsKey = '';
+    }
+  }
+
   function render(r: Run) {
     run = r;
+    rewind(r);
+    showAttempts(r);
     title.textContent = `Run #${r.id}: ${r.name}`;
     state.replaceChildren(stateBadge(r.state));
     const total = r.stepsPerEpoch * r.totalEpochs;
@@ -81,7 +111,9 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     progressBar.value = r.state === 'succeeded' ? 1 : done;
     const elapsed = r.startedAt ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000 : 0;
     const eta = done > 0 && !TERMINAL.includes(r.state) ? (elapsed / done) * (1 - done) : NaN;
-    progressText.textContent = r.state === 'queued' ? 'Waiting for an agent…'
+    progressText.textContent = r.state === 'queued' ? (r.attempts > 0
+      ? `Back in the queue; the next agent resumes ${r.checkpointEpoch ? `after epoch ${r.checkpointEpoch}` : 'from the start'}…`
+      : 'Waiting for an agent…')
       : `Epoch ${epoch} of ${r.totalEpochs} · step ${step}${total ? ` of ${total}` : ''}`
         + ` · elapsed ${formatDuration(elapsed)}${isFinite(eta) ? ` · about ${formatDuration(eta)} left` : ''}`;
     facts.replaceChildren(
@@ -146,7 +178,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   }
 
   mount(root, h('div', { class: 'title-row' }, title, state), connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), review, lineage, advice,
+    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), attemptsView, review, lineage, advice,
     h('section', { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
       accuracy.element, epochLoss.element, lr.element, speed.element),
@@ -167,6 +199,32 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     clearInterval(ticker);
     live.close();
   };
+}
+
+const ENDINGS: Record<string, string> = {
+  succeeded: 'finished the run',
+  failed: 'failed',
+  cancelled: 'was cancelled',
+  requeued: 'went back to the queue',
+  retried_smaller: 'ran out of memory; retried with half the batch',
+};
+
+const CAUSES: Record<string, string> = {
+  infrastructure: 'the machine or the network',
+  out_of_memory: 'out of memory',
+  recipe: 'the recipe or the data',
+};
+
+/** One attempt in plain words: who ran it, from where, how it ended and why. */
+function attemptLine(a: RunAttempt): HTMLElement {
+  const time = (iso: string) => new Date(iso).toLocaleTimeString();
+  const from = a.resumedFromEpoch > 0 ? `resumed after epoch ${a.resumedFromEpoch}` : 'from the start';
+  const span = `${time(a.startedAt)}${a.endedAt ? `–${time(a.endedAt)}` : ', running'}`;
+  const ending = a.outcome ? ENDINGS[a.outcome] ?? a.outcome : 'in progress';
+  const cause = a.failureClass && a.outcome !== 'succeeded' ? ` (${CAUSES[a.failureClass] ?? a.failureClass})` : '';
+  return h('li', { 'data-outcome': a.outcome ?? 'running' },
+    h('strong', {}, `Agent ${a.agentId ?? '?'}`), ` · ${span} · ${from} · ${ending}${cause}`,
+    a.reason && a.outcome !== 'succeeded' ? h('span', { class: 'hint' }, `: ${a.reason}`) : null);
 }
 
 function fact(term: string, value: string | HTMLElement): HTMLElement[] {

@@ -53,6 +53,7 @@ class ApiContractTest {
   private static final Map<String, String> MIRRORS =
       Map.ofEntries(
           Map.entry("RunView", "Run"),
+          Map.entry("Attempt", "RunAttempt"),
           Map.entry("DatasetView", "Dataset"),
           Map.entry("MetricView", "MetricPoint"),
           Map.entry("AgentView", "Agent"),

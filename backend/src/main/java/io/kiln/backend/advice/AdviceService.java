@@ -8,6 +8,7 @@ import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.preset.PresetPlanner;
 import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunEvents;
 import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
@@ -20,6 +21,8 @@ import io.kiln.core.recipe.Recipe;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.TransactionPhase;
 import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -69,6 +72,11 @@ public class AdviceService {
     this.datasets = datasets;
     this.changed = changed;
     this.advisor = new Advisor(thresholds(config.advisor()));
+  }
+
+  /** A resumed run dropped the points after its checkpoint: read its history again. */
+  void onRewound(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Rewound event) {
+    histories.forget(event.runId());
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.kiln.backend.agent;
 
 import io.kiln.backend.auth.TokenIdentityProvider;
+import io.kiln.backend.run.RunCheckpoints;
 import io.kiln.backend.run.RunFiles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
@@ -10,23 +11,26 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
- * Bulk data between backend and agent over HTTP: dataset down, model up, only for the run the agent
- * holds.
+ * Bulk data between backend and agent over HTTP: dataset down, model and checkpoints up, the last
+ * checkpoint down to resume; only for the run the agent holds.
  */
 @Path("/api/agent/runs/{id}")
 @RolesAllowed(TokenIdentityProvider.AGENT_ROLE)
 public class AgentFilesResource {
   private final RunFiles files;
+  private final RunCheckpoints checkpoints;
   private final SecurityIdentity identity;
 
-  AgentFilesResource(RunFiles files, SecurityIdentity identity) {
+  AgentFilesResource(RunFiles files, RunCheckpoints checkpoints, SecurityIdentity identity) {
     this.files = files;
+    this.checkpoints = checkpoints;
     this.identity = identity;
   }
 
@@ -51,6 +55,26 @@ public class AgentFilesResource {
   public Response model(@PathParam("id") long runId, InputStream body) {
     files.storeModel(agentId(), runId, body);
     return Response.noContent().build();
+  }
+
+  /** The checkpoint taken after {@code epoch} (a zip of the agent's checkpoint folder). */
+  @PUT
+  @APIResponse(responseCode = "204", description = "the checkpoint is stored")
+  @Path("/checkpoint")
+  @Consumes(MediaType.APPLICATION_OCTET_STREAM)
+  public Response putCheckpoint(
+      @PathParam("id") long runId, @QueryParam("epoch") int epoch, InputStream body) {
+    checkpoints.store(agentId(), runId, epoch, body);
+    return Response.noContent().build();
+  }
+
+  /** The run's last checkpoint, for the attempt that resumes it. */
+  @GET
+  @Path("/checkpoint")
+  @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  public Response checkpoint(@PathParam("id") long runId) {
+    return Response.ok(checkpoints.open(agentId(), runId), MediaType.APPLICATION_OCTET_STREAM)
+        .build();
   }
 
   private long agentId() {

@@ -224,8 +224,11 @@ class AgentMessageHandler {
                   runs.recipeMap(run),
                   classes,
                   interval,
-                  metrics.nextSeq(run.id),
-                  recipe.usesPretrainedWeights() ? base + "/initial-weights" : null);
+                  Math.max(metrics.nextSeq(run.id), run.seqFloor),
+                  recipe.usesPretrainedWeights() ? base + "/initial-weights" : null,
+                  base + "/checkpoint",
+                  run.checkpointKey != null,
+                  run.attempts);
             });
   }
 }

@@ -35,6 +35,8 @@ public interface KilnConfig {
 
   Agents agents();
 
+  Runs runs();
+
   LocalAgent localAgent();
 
   Advisor advisor();
@@ -116,12 +118,23 @@ public interface KilnConfig {
     double fineTuneRate();
   }
 
+  /** How runs survive failures (issue 12). */
+  interface Runs {
+    /**
+     * How many attempts a run gets: after this many, an infrastructure failure (a lost agent, a
+     * network failure) fails it for good. A recipe or data error is never retried; an out-of-memory
+     * failure is retried once with half the batch (T8).
+     */
+    @WithDefault("3")
+    int maxAttempts();
+  }
+
   /** Lease and heartbeat timing for remote agents. */
   interface Agents {
     @WithDefault("2")
     int heartbeatSeconds();
 
-    /** A run whose agent has not heartbeated for this long is failed (later: requeued). */
+    /** A run whose agent has not heartbeated for this long goes back to the queue. */
     @WithDefault("30")
     int leaseSeconds();
 

@@ -2,12 +2,15 @@ package io.kiln.backend.metrics;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.kiln.backend.common.Json;
+import io.kiln.backend.run.RunEvents;
+import io.kiln.backend.run.RunSequence;
 import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.AgentMessage.MetricReport;
 import io.kiln.core.protocol.MetricKind;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
+import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -24,7 +27,7 @@ import java.util.Optional;
  * transaction (see the agent package's intake).
  */
 @ApplicationScoped
-public class MetricService {
+public class MetricService implements RunSequence {
   private static final TypeReference<LinkedHashMap<String, Double>> VALUES =
       new TypeReference<>() {};
   private final Json json;
@@ -124,6 +127,15 @@ public class MetricService {
 
   /** The next sequence number an agent should use for a run. */
   @Transactional
+  /**
+   * Drops the points of the epochs after a resumed run's checkpoint: the attempt that reported them
+   * did not finish them, and the next one reports them again. In the run's transaction.
+   */
+  void onRewound(@Observes RunEvents.Rewound event) {
+    MetricPoint.delete("runId = ?1 and epoch > ?2", event.runId(), event.keepThroughEpoch());
+  }
+
+  @Override
   public long nextSeq(long runId) {
     Long max =
         MetricPoint.getEntityManager()

@@ -157,6 +157,26 @@ public class Run extends PanacheEntityBase {
   @Column(name = "images_per_second")
   public Double imagesPerSecond;
 
+  /** How many times an agent has taken the run (each is a {@link RunAttempt}). */
+  @Column(nullable = false)
+  public int attempts;
+
+  /** The last epoch whose checkpoint is stored (0: none); a requeued run resumes after it. */
+  @Column(name = "checkpoint_epoch", nullable = false)
+  public int checkpointEpoch;
+
+  /** The storage key of that checkpoint. */
+  @Column(name = "checkpoint_key")
+  public String checkpointKey;
+
+  /** Sequence numbers below this were spent by earlier attempts and are never reused. */
+  @Column(name = "seq_floor", nullable = false)
+  public long seqFloor;
+
+  /** True once an out-of-memory failure halved the batch (T8); a second one fails the run. */
+  @Column(nullable = false)
+  public boolean shrunk;
+
   @Version public long version;
 
   /** True while {@code agentId} holds this run's lease (assigned, running or being cancelled). */
@@ -176,6 +196,12 @@ public class Run extends PanacheEntityBase {
     if (valAccuracy != null && (bestValAccuracy == null || valAccuracy > bestValAccuracy)) {
       bestValAccuracy = valAccuracy;
     }
+  }
+
+  /** Back to the end of {@code epoch} (its checkpoint), for the next attempt to resume from. */
+  void rewindTo(int epoch) {
+    currentEpoch = Math.min(currentEpoch, epoch);
+    lastStep = Math.min(lastStep, stepsPerEpoch * epoch);
   }
 
   /** Moves to {@code next} through the transition table, stamping the times that go with it. */

@@ -10,6 +10,13 @@ public final class RunEvents {
   /** A run is waiting for an agent. */
   public record Queued(long runId) {}
 
+  /**
+   * The run goes back to epoch {@code keepThroughEpoch} (its last checkpoint) to be resumed: the
+   * points of later epochs, reported by an attempt that did not finish them, are dropped. Observed
+   * inside the run's transaction.
+   */
+  public record Rewound(long runId, int keepThroughEpoch) {}
+
   /** The agent holding this run must stop it. */
   public record CancelRequested(long runId, long agentId) {}
 }

@@ -1,6 +1,7 @@
 package io.kiln.backend.run;
 
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.core.run.FailureClass;
 import io.kiln.core.run.RunState;
 import io.kiln.core.run.RunStateMachine;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,35 +10,42 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import org.jboss.logging.Logger;
 
 /**
  * A run's lease: claiming a queued run, renewing it with heartbeats, and failing runs whose agent
- * went silent or was revoked. What an agent reports about a run it holds is {@link RunReports}; the
- * files it reads and writes are {@link RunFiles}.
+ * went silent or was revoked (back to the queue, see {@link RunRetries}). What an agent reports
+ * about a run it holds is {@link RunReports}; the files it reads and writes are {@link RunFiles}.
  */
 @ApplicationScoped
 public class RunLeases {
-  private static final Logger LOG = Logger.getLogger(RunLeases.class);
   private static final List<RunState> LEASED =
       List.of(RunState.ASSIGNED, RunState.RUNNING, RunState.CANCELLING);
   private final KilnConfig config;
   private final RunMapper mapper;
   private final Event<RunEvents.Changed> changed;
+  private final RunRetries retries;
 
-  RunLeases(KilnConfig config, RunMapper mapper, Event<RunEvents.Changed> changed) {
+  RunLeases(
+      KilnConfig config, RunMapper mapper, Event<RunEvents.Changed> changed, RunRetries retries) {
     this.config = config;
     this.mapper = mapper;
     this.changed = changed;
+    this.retries = retries;
   }
 
   /**
-   * Atomically hands the oldest queued run to {@code agentId}. The conditional update makes two
-   * agents claiming at once safe on every database, without row locks.
+   * Atomically hands the oldest queued run to {@code agentId}, which must hold none: a run still
+   * leased to an agent that asks for work was lost when the agent restarted, and goes back to the
+   * queue first. The conditional update makes several agents (and backend threads) claiming at once
+   * safe on every database, without row locks.
    */
   @Transactional
   public Optional<Run> claim(long agentId) {
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (Run lost : Run.<Run>list("agentId = ?1 and state in ?2", agentId, LEASED)) {
+      retries.failed(
+          lost, FailureClass.INFRASTRUCTURE, "agent " + agentId + " restarted and lost the run");
+    }
+    for (int attempt = 0; attempt < 50; attempt++) {
       Optional<Run> next =
           Run.<Run>find("state = ?1 order by id", RunState.QUEUED).firstResultOptional();
       if (next.isEmpty()) {
@@ -47,8 +55,8 @@ public class RunLeases {
       RunStateMachine.transition(RunState.QUEUED, RunState.ASSIGNED);
       int updated =
           Run.update(
-              "state = ?1, agentId = ?2, leaseExpiresAt = ?3, version = version + 1"
-                  + " where id = ?4 and state = ?5",
+              "state = ?1, agentId = ?2, leaseExpiresAt = ?3, attempts = attempts + 1,"
+                  + " version = version + 1 where id = ?4 and state = ?5",
               RunState.ASSIGNED,
               agentId,
               leaseEnd(),
@@ -56,6 +64,7 @@ public class RunLeases {
               RunState.QUEUED);
       if (updated == 1) {
         Run.getEntityManager().refresh(run);
+        retries.started(run, agentId);
         changed.fire(new RunEvents.Changed(mapper.view(run)));
         return Optional.of(run);
       }
@@ -87,7 +96,10 @@ public class RunLeases {
         .toList();
   }
 
-  /** Fails (or, if it was being cancelled, cancels) one run whose lease is still expired. */
+  /**
+   * Requeues (or, if it was being cancelled, cancels) one run whose lease is still expired; the
+   * next agent resumes it from its last checkpoint.
+   */
   @Transactional
   public boolean expire(long runId) {
     Run run = Run.findById(runId);
@@ -97,16 +109,14 @@ public class RunLeases {
         || run.leaseExpiresAt.isAfter(Instant.now())) {
       return false;
     }
-    RunState target = run.state == RunState.CANCELLING ? RunState.CANCELLED : RunState.FAILED;
-    run.failureReason =
+    retries.failed(
+        run,
+        FailureClass.INFRASTRUCTURE,
         "agent "
             + run.agentId
             + " stopped responding (no heartbeat for "
             + config.agents().leaseSeconds()
-            + " s)";
-    run.moveTo(target);
-    LOG.warnf("run %d: %s", run.id, run.failureReason);
-    changed.fire(new RunEvents.Changed(mapper.view(run)));
+            + " s)");
     return true;
   }
 
@@ -120,13 +130,14 @@ public class RunLeases {
         "leaseExpiresAt = ?1, version = version + 1 where state in ?2", leaseEnd(), LEASED);
   }
 
-  /** Fails the runs of a revoked agent at once rather than waiting for the lease to run out. */
+  /**
+   * Gives up the runs an agent holds at once rather than waiting for the lease to run out (the
+   * agent was revoked or is drained hard): they go back to the queue, to resume elsewhere.
+   */
   @Transactional
   public void releaseAgent(long agentId, String reason) {
     for (Run run : Run.<Run>list("agentId = ?1 and state in ?2", agentId, LEASED)) {
-      run.failureReason = reason;
-      run.moveTo(RunState.FAILED);
-      changed.fire(new RunEvents.Changed(mapper.view(run)));
+      retries.failed(run, FailureClass.INFRASTRUCTURE, reason);
     }
   }
 

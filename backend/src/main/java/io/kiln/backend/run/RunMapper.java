@@ -48,9 +48,7 @@ public class RunMapper {
         run.dataset.version,
         run.testAccuracy,
         run.presetId,
-        run.adjustments == null
-            ? null
-            : json.read(run.adjustments, RunAdjustments.class, "adjustments of run " + run.id),
+        adjustments(run),
         run.teamId,
         RunReviews.tags(run.tags),
         run.remarks,
@@ -59,7 +57,15 @@ public class RunMapper {
             : new RunView.Review(
                 run.reviewState, run.reviewComment, run.reviewedBy, run.reviewedAt),
         run.archivedAt,
-        run.imagesPerSecond);
+        run.imagesPerSecond,
+        run.attempts,
+        run.checkpointEpoch);
+  }
+
+  RunAdjustments adjustments(Run run) {
+    return run.adjustments == null
+        ? null
+        : json.read(run.adjustments, RunAdjustments.class, "adjustments of run " + run.id);
   }
 
   public Map<String, Object> recipeMap(Run run) {

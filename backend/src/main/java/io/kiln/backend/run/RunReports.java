@@ -7,6 +7,7 @@ import io.kiln.core.protocol.AgentMessage.RunEvaluated;
 import io.kiln.core.protocol.AgentMessage.RunFinished;
 import io.kiln.core.protocol.AgentMessage.RunStarted;
 import io.kiln.core.protocol.MetricKind;
+import io.kiln.core.run.FailureClass;
 import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -24,12 +25,19 @@ public class RunReports {
   private final RunMapper mapper;
   private final Json json;
   private final Event<RunEvents.Changed> changed;
+  private final RunRetries retries;
 
-  RunReports(RunLeases leases, RunMapper mapper, Json json, Event<RunEvents.Changed> changed) {
+  RunReports(
+      RunLeases leases,
+      RunMapper mapper,
+      Json json,
+      Event<RunEvents.Changed> changed,
+      RunRetries retries) {
     this.leases = leases;
     this.mapper = mapper;
     this.json = json;
     this.changed = changed;
+    this.retries = retries;
   }
 
   /** Returns false when the agent does not hold the run (it should stop). */
@@ -89,7 +97,10 @@ public class RunReports {
     changed.fire(new RunEvents.Changed(mapper.view(run)));
   }
 
-  /** Records the outcome; a repeat of the same report is ignored. */
+  /**
+   * Records the outcome of the agent's attempt; a repeat of the same report is ignored. A failure
+   * goes through {@link RunRetries}: requeued, retried smaller or failed, by its class.
+   */
   @Transactional
   public void finished(long agentId, RunFinished event) {
     Run run = leases.held(agentId, event.runId()).orElse(null);
@@ -98,13 +109,26 @@ public class RunReports {
     }
     RunState outcome = parseOutcome(event.outcome());
     if (outcome == RunState.SUCCEEDED && run.modelPath == null) {
-      outcome = RunState.FAILED;
-      run.failureReason = "the agent reported success but uploaded no model";
-    } else if (outcome != RunState.SUCCEEDED) {
-      run.failureReason = event.reason();
-    } else {
-      run.note = event.reason();
+      retries.failed(run, FailureClass.RECIPE, "the agent reported success but uploaded no model");
+      return;
     }
+    if (outcome == RunState.FAILED) {
+      FailureClass failure =
+          FailureClass.fromWire(event.failure()).orElse(FailureClass.INFRASTRUCTURE);
+      retries.failed(run, failure, event.reason() == null ? "the agent failed" : event.reason());
+      return;
+    }
+    if (outcome == RunState.CANCELLED) {
+      run.failureReason = event.reason();
+    } else if (event.reason() != null) {
+      // keep what an out-of-memory retry wrote (T8) beside how the run ended
+      run.note = run.note == null ? event.reason() : run.note + "; " + event.reason();
+    }
+    retries.ended(
+        run,
+        outcome == RunState.SUCCEEDED ? RunAttempt.SUCCEEDED : RunAttempt.CANCELLED,
+        null,
+        event.reason());
     run.moveTo(outcome);
     changed.fire(new RunEvents.Changed(mapper.view(run)));
   }

@@ -60,6 +60,13 @@ public class RunResource {
     return runs.get(id, callers.current());
   }
 
+  /** Every time an agent took the run, oldest first: who, when, from which epoch, how it ended. */
+  @GET
+  @Path("/{id}/attempts")
+  public List<RunView.Attempt> attempts(@PathParam("id") long id) {
+    return runs.attempts(id, callers.current());
+  }
+
   @POST
   @Path("/{id}/cancel")
   public RunView cancel(@PathParam("id") long id) {

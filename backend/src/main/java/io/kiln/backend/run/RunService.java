@@ -214,6 +214,25 @@ public class RunService {
         .toList();
   }
 
+  /** The run's attempts, oldest first. */
+  @Transactional
+  public List<RunView.Attempt> attempts(long id, Caller caller) {
+    Run run = visible(id, caller);
+    return RunAttempt.<RunAttempt>list("runId = ?1", Sort.ascending("number"), run.id).stream()
+        .map(
+            a ->
+                new RunView.Attempt(
+                    a.number,
+                    a.agentId,
+                    a.startedAt,
+                    a.endedAt,
+                    a.outcome,
+                    a.failureClass,
+                    a.reason,
+                    a.resumedFromEpoch))
+        .toList();
+  }
+
   @Transactional
   public RunView get(long id) {
     return mapper.view(find(id));

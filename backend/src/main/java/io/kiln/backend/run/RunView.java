@@ -43,7 +43,23 @@ public record RunView(
     String remarks,
     Review review,
     Instant archivedAt,
-    Double imagesPerSecond) {
+    Double imagesPerSecond,
+    int attempts,
+    int checkpointEpoch) {
+
+  /**
+   * One time an agent took the run (see RunAttempt); outcome is null while it runs, else succeeded,
+   * failed, cancelled, requeued or retried_smaller.
+   */
+  public record Attempt(
+      int number,
+      Long agentId,
+      Instant startedAt,
+      Instant endedAt,
+      String outcome,
+      String failureClass,
+      String reason,
+      int resumedFromEpoch) {}
 
   /** A lead's decision on a run. */
   public record Review(String decision, String comment, String by, Instant at) {}

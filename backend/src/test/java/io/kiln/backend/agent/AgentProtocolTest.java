@@ -376,7 +376,7 @@ class AgentProtocolTest {
   }
 
   @Test
-  void revokingAnAgentFailsItsRunAndLocksItOut() throws Exception {
+  void revokingAnAgentRequeuesItsRunAndLocksItOut() throws Exception {
     SERIAL.lock();
     try (TestAgent agent = connect("doomed")) {
       Api.cancelQueuedRuns();
@@ -394,8 +394,16 @@ class AgentProtocolTest {
       Api.as()
           .get("/api/runs/" + runId)
           .then()
-          .body("state", equalTo("failed"))
-          .body("failureReason", containsString("revoked"));
+          .body("state", equalTo("queued"))
+          .body("attempts", equalTo(1))
+          .body("agentId", org.hamcrest.Matchers.nullValue());
+      Api.as()
+          .get("/api/runs/" + runId + "/attempts")
+          .then()
+          .body("[0].outcome", equalTo("requeued"))
+          .body("[0].failureClass", equalTo("infrastructure"))
+          .body("[0].reason", containsString("revoked"));
+      Api.as().post("/api/runs/" + runId + "/cancel").then().statusCode(200);
       given()
           .header("Authorization", "Bearer " + agent.credential)
           .get("/api/agent/runs/" + runId + "/dataset")
@@ -452,11 +460,12 @@ class AgentProtocolTest {
                       "leaseExpiresAt = ?1 where id = ?2", Instant.now().minusSeconds(1), runId));
       assertTrue(leases.expiredLeases().contains(runId));
       assertTrue(Conflicts.retry(() -> leases.expire(runId)));
+      Api.as().get("/api/runs/" + runId).then().body("state", equalTo("queued"));
       Api.as()
-          .get("/api/runs/" + runId)
+          .get("/api/runs/" + runId + "/attempts")
           .then()
-          .body("state", equalTo("failed"))
-          .body("failureReason", containsString("stopped responding"));
+          .body("[0].outcome", equalTo("requeued"))
+          .body("[0].reason", containsString("stopped responding"));
       agent.send(new AgentMessage.Heartbeat(runId));
       assertEquals(
           runId,
@@ -467,6 +476,7 @@ class AgentProtocolTest {
               runId, 5, MetricKind.STEP, 1, 1, Map.of(Metric.LOSS.key(), 1.0), 0));
       agent.expect(BackendMessage.Ack.class);
       Api.as().get("/api/runs/" + runId + "/metrics").then().body("size()", equalTo(0));
+      Api.as().post("/api/runs/" + runId + "/cancel").then().statusCode(200);
     } finally {
       SERIAL.unlock();
     }

@@ -53,8 +53,18 @@ public sealed interface AgentMessage {
    */
   record RunEvaluated(long runId, long seq, Map<String, Object> evaluation) implements RunEvent {}
 
-  /** The run ended; outcome is SUCCEEDED, FAILED or CANCELLED, reason explains a failure. */
-  record RunFinished(long runId, long seq, String outcome, String reason) implements RunEvent {}
+  /**
+   * The run ended on this agent; outcome is SUCCEEDED, FAILED or CANCELLED, reason explains a
+   * failure. A failure names its class ({@link io.kiln.core.run.FailureClass#wireName()}:
+   * infrastructure, out_of_memory, recipe), which decides whether the run is retried; null counts
+   * as infrastructure.
+   */
+  record RunFinished(long runId, long seq, String outcome, String reason, String failure)
+      implements RunEvent {
+    public RunFinished(long runId, long seq, String outcome, String reason) {
+      this(runId, seq, outcome, reason, null);
+    }
+  }
 
   /** A device the agent can train on. */
   record DeviceInfo(String id, String kind, String name) {}

@@ -1,6 +1,7 @@
 package io.kiln.core.protocol;
 
 import io.kiln.core.metric.Metric;
+import io.kiln.core.run.FailureClass;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -107,6 +108,9 @@ public final class EventCheck {
   private static Optional<Problem> finished(AgentMessage.RunFinished f) {
     if (f.outcome() == null || !OUTCOMES.contains(f.outcome())) {
       return problem("outcome", "must be SUCCEEDED, FAILED or CANCELLED");
+    }
+    if (f.failure() != null && FailureClass.fromWire(f.failure()).isEmpty()) {
+      return problem("failure", "must be infrastructure, out_of_memory or recipe");
     }
     if (f.reason() != null && f.reason().length() > MAX_TEXT) {
       return problem("reason", "is longer than " + MAX_TEXT + " characters");

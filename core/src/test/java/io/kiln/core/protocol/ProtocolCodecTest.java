@@ -59,7 +59,18 @@ class ProtocolCodecTest {
             new BackendMessage.WorkAvailable(),
             new BackendMessage.NoWork(),
             new BackendMessage.RunAssignment(
-                1, 2, "/d", "/m", Map.of("epochs", 3), List.of("a", "b"), 10, 0, null),
+                1,
+                2,
+                "/d",
+                "/m",
+                Map.of("epochs", 3),
+                List.of("a", "b"),
+                10,
+                0,
+                null,
+                "/c",
+                true,
+                2),
             new BackendMessage.CancelRun(3),
             new BackendMessage.Ack(3, 7));
     for (BackendMessage m : messages) {

@@ -60,7 +60,7 @@ public final class AgentLoop implements BackendClient.Listener {
       String hostname,
       List<DeviceInfo> devices) {
     this.backend = backend;
-    this.outbox = new RunOutbox(backend);
+    this.outbox = new RunOutbox(backend, workDir.resolve("outbox"));
     this.workDir = workDir;
     this.version = version;
     this.hostname = hostname;
@@ -77,8 +77,9 @@ public final class AgentLoop implements BackendClient.Listener {
   }
 
   /**
-   * Stops: a run in progress is cancelled and reported, pending reports get a few seconds to go
-   * out.
+   * Stops: a run in progress is stopped and reported as an infrastructure failure (the backend
+   * requeues it, to resume from its last checkpoint); pending reports get a few seconds to go out
+   * and stay in the outbox folder for the next start.
    */
   public void stop() {
     if (!stopping.compareAndSet(false, true)) {
@@ -86,7 +87,7 @@ public final class AgentLoop implements BackendClient.Listener {
     }
     RunExecution run = current;
     if (run != null) {
-      run.cancel();
+      run.stopAgent();
     }
     training.shutdown();
     try {

@@ -1,6 +1,7 @@
 package io.kiln.agent.loop;
 
 import io.kiln.agent.channel.BackendClient;
+import io.kiln.agent.training.CheckpointArchive;
 import io.kiln.agent.training.ImageArchiveReader;
 import io.kiln.agent.training.LabelledImages;
 import io.kiln.agent.training.MetricSink;
@@ -11,6 +12,7 @@ import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage.RunAssignment;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
+import io.kiln.core.run.FailureClass;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,23 +20,32 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 import java.util.stream.Stream;
 
-/** One assigned run on this agent: fetch data, train, upload the model, report the outcome. */
+/**
+ * One assigned run on this agent: fetch data (and the last checkpoint when resuming), train with a
+ * checkpoint uploaded after every epoch, upload the model, report the outcome and its failure
+ * class.
+ */
 final class RunExecution implements Runnable {
   private static final Logger LOG = Logger.getLogger(RunExecution.class.getName());
 
   /** How long a transfer waits for an unreachable backend before the run is given up. */
   static final Duration TRANSFER_PATIENCE = Duration.ofMinutes(10);
 
+  /** How long a checkpoint upload may hold training up before it is skipped. */
+  static final Duration CHECKPOINT_PATIENCE = Duration.ofSeconds(30);
+
   private final RunAssignment assignment;
   private final BackendClient backend;
   private final RunOutbox outbox;
   private final Path runDir;
   private final AtomicBoolean cancelled = new AtomicBoolean();
+  private volatile boolean agentStopping;
   private final AtomicLong seq;
 
   RunExecution(RunAssignment assignment, BackendClient backend, RunOutbox outbox, Path workDir) {
@@ -49,7 +60,14 @@ final class RunExecution implements Runnable {
     return assignment.runId();
   }
 
+  /** The user cancelled the run. */
   void cancel() {
+    cancelled.set(true);
+  }
+
+  /** The agent is shutting down: stop, and let the backend requeue the run elsewhere. */
+  void stopAgent() {
+    agentStopping = true;
     cancelled.set(true);
   }
 
@@ -60,13 +78,18 @@ final class RunExecution implements Runnable {
       Files.createDirectories(runDir);
       Recipe recipe = new RecipeParser(Set.of()).parse(assignment.recipe());
       Path zip = runDir.resolve("dataset.zip");
-      Transfers.withRetry(
-          "download the dataset",
-          () -> backend.download(assignment.datasetPath(), zip),
-          TRANSFER_PATIENCE,
-          cancelled::get);
+      transfer("download the dataset", () -> backend.download(assignment.datasetPath(), zip));
       LabelledImages images =
-          ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize());
+          ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize(), cancelled::get);
+      Path checkpoints = runDir.resolve("checkpoints");
+      if (assignment.resume()) {
+        Path archive = runDir.resolve("checkpoint.zip");
+        transfer(
+            "download the checkpoint",
+            () -> backend.download(assignment.checkpointPath(), archive));
+        CheckpointArchive.unpack(archive, checkpoints);
+        Files.delete(archive);
+      }
       LOG.info(
           "run "
               + runId
@@ -74,49 +97,105 @@ final class RunExecution implements Runnable {
               + images.count()
               + " images loaded, training "
               + recipe.epochs()
-              + " epochs");
+              + " epochs"
+              + (assignment.resume() ? ", resuming from the last checkpoint" : "")
+              + " (attempt "
+              + assignment.attempt()
+              + ")");
       TrainingJob job =
           new TrainingJob(
                   recipe, images, new OutboxSink(), cancelled::get, assignment.stepReportInterval())
-              .withCheckpoints(runDir.resolve("checkpoints"));
+              .withCheckpoints(checkpoints);
       if (assignment.initialWeightsPath() != null) {
         Path weights = runDir.resolve("initial-model.zip");
-        Transfers.withRetry(
+        transfer(
             "download the starting weights",
-            () -> backend.download(assignment.initialWeightsPath(), weights),
-            TRANSFER_PATIENCE,
-            cancelled::get);
+            () -> backend.download(assignment.initialWeightsPath(), weights));
         job.withInitialWeights(weights);
       }
       TrainingResult result = job.run(runDir);
-      Transfers.withRetry(
-          "upload the model",
-          () -> backend.upload(assignment.modelPath(), result.modelArchive()),
-          TRANSFER_PATIENCE,
-          cancelled::get);
+      transfer(
+          "upload the model", () -> backend.upload(assignment.modelPath(), result.modelArchive()));
       LOG.info(
           String.format(
               "run %d: succeeded, best val accuracy %.4f, %.0f images/s on %s",
               runId, result.bestValAccuracy(), result.imagesPerSecond(), result.device()));
-      finish("SUCCEEDED", null);
+      finish("SUCCEEDED", null, null);
     } catch (TrainingCancelledException e) {
-      LOG.info("run " + runId + ": cancelled");
-      finish("CANCELLED", "cancelled by user");
+      if (agentStopping) {
+        LOG.info("run " + runId + ": stopped with the agent; the backend requeues it");
+        finish("FAILED", "the agent was stopped", FailureClass.INFRASTRUCTURE);
+      } else {
+        LOG.info("run " + runId + ": cancelled");
+        finish("CANCELLED", "cancelled by user", null);
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      finish("FAILED", "the agent was stopped");
+      finish("FAILED", "the agent was stopped", FailureClass.INFRASTRUCTURE);
     } catch (Exception | OutOfMemoryError e) {
-      String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-      LOG.warning("run " + runId + ": failed: " + reason);
-      finish("FAILED", reason);
+      FailureClass failure = Failures.classify(e);
+      String reason = Failures.describe(e);
+      LOG.warning("run " + runId + ": failed (" + failure.wireName() + "): " + reason);
+      finish("FAILED", reason, failure);
     } finally {
       deleteQuietly(runDir);
     }
   }
 
-  private void finish(String outcome, String reason) {
+  private void transfer(String what, Transfers.Transfer transfer)
+      throws IOException, InterruptedException {
+    Transfers.withRetry(what, transfer, TRANSFER_PATIENCE, cancelled::get);
+  }
+
+  private void finish(String outcome, String reason, FailureClass failure) {
     outbox.send(
-        new AgentMessage.RunFinished(assignment.runId(), seq.getAndIncrement(), outcome, reason));
+        new AgentMessage.RunFinished(
+            assignment.runId(),
+            seq.getAndIncrement(),
+            outcome,
+            reason,
+            failure == null ? null : failure.wireName()));
+  }
+
+  /**
+   * Sends the checkpoint of {@code epoch} to the backend once the epoch's summary point is
+   * acknowledged (the backend accepts a checkpoint only after its epoch's points). A checkpoint
+   * that cannot go out now is skipped: the next epoch's replaces it, and a resume starts from the
+   * last one that arrived.
+   */
+  private void uploadCheckpoint(int epoch, Path checkpointDir, long epochSeq) {
+    try {
+      if (!outbox.awaitAcked(assignment.runId(), epochSeq, 30, TimeUnit.SECONDS)) {
+        LOG.warning(
+            "run "
+                + assignment.runId()
+                + ": epoch "
+                + epoch
+                + " not acknowledged yet;"
+                + " its checkpoint is not uploaded");
+        return;
+      }
+      Path archive = CheckpointArchive.pack(checkpointDir, runDir.resolve("checkpoint-up.zip"));
+      try {
+        Transfers.withRetry(
+            "upload the checkpoint",
+            () -> backend.upload(assignment.checkpointPath() + "?epoch=" + epoch, archive),
+            CHECKPOINT_PATIENCE,
+            cancelled::get);
+      } finally {
+        Files.deleteIfExists(archive);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (IOException e) {
+      LOG.warning(
+          "run "
+              + assignment.runId()
+              + ": the checkpoint of epoch "
+              + epoch
+              + " was not uploaded: "
+              + e.getMessage());
+    }
   }
 
   /**
@@ -136,17 +215,19 @@ final class RunExecution implements Runnable {
           new AgentMessage.RunEvaluated(assignment.runId(), seq.getAndIncrement(), evaluation));
     }
 
+    private long lastSeq = -1;
+
     @Override
     public void report(String kind, int epoch, long step, Map<String, Double> values) {
+      lastSeq = seq.getAndIncrement();
       outbox.send(
           new AgentMessage.MetricReport(
-              assignment.runId(),
-              seq.getAndIncrement(),
-              kind,
-              epoch,
-              step,
-              values,
-              System.currentTimeMillis()));
+              assignment.runId(), lastSeq, kind, epoch, step, values, System.currentTimeMillis()));
+    }
+
+    @Override
+    public void checkpointed(int epoch, Path checkpointDir) {
+      uploadCheckpoint(epoch, checkpointDir, lastSeq);
     }
   }
 

@@ -50,6 +50,10 @@ final class Checkpoint {
     this.freshNet = freshNet;
   }
 
+  Path dir() {
+    return dir;
+  }
+
   void save(Block block, KilnOptimizer optimizer, Progress progress) throws IOException {
     Path fresh = Files.createDirectories(dir).resolve("writing");
     deleteTree(fresh);

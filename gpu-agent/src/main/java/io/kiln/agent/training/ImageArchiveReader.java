@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 import javax.imageio.ImageIO;
@@ -37,6 +38,17 @@ public final class ImageArchiveReader {
 
   public static LabelledImages read(Path zip, List<String> classNames, int size)
       throws IOException {
+    return read(zip, classNames, size, () -> false);
+  }
+
+  /**
+   * Decodes every image, checking {@code cancelled} between images.
+   *
+   * @throws DatasetException when the archive holds something that cannot be trained on
+   * @throws TrainingCancelledException when cancelled
+   */
+  public static LabelledImages read(
+      Path zip, List<String> classNames, int size, BooleanSupplier cancelled) throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     List<String> ids = new ArrayList<>();
@@ -50,6 +62,9 @@ public final class ImageArchiveReader {
         if (entry.isDirectory() || entry.getName().equals(MANIFEST)) {
           continue;
         }
+        if (cancelled.getAsBoolean()) {
+          throw new TrainingCancelledException();
+        }
         String name = entry.getName();
         String[] parts = name.split("/", splitLayout ? 3 : 2);
         int split = splitLayout ? SPLITS.indexOf(parts[0]) : -1;
@@ -58,13 +73,14 @@ public final class ImageArchiveReader {
                 ? -1
                 : classNames.indexOf(parts[splitLayout ? 1 : 0]);
         if (label < 0 || (splitLayout && split < 0)) {
-          throw new IOException("archive entry '" + name + "' is not inside a known class folder");
+          throw new DatasetException(
+              "archive entry '" + name + "' is not inside a known class folder");
         }
         try (InputStream in = file.getInputStream(entry)) {
           byte[] bytes = in.readAllBytes();
           BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
           if (image == null) {
-            throw new IOException("cannot decode image '" + name + "'");
+            throw new DatasetException("cannot decode image '" + name + "'");
           }
           // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does.
           images.add(ExifOrientation.upright(image, ExifOrientation.of(bytes)));
@@ -75,7 +91,7 @@ public final class ImageArchiveReader {
       }
     }
     if (images.isEmpty()) {
-      throw new IOException("the dataset archive holds no images");
+      throw new DatasetException("the dataset archive holds no images");
     }
     boolean color = images.stream().anyMatch(ImageArchiveReader::isColor);
     int channels = color ? 3 : 1;

@@ -1,5 +1,7 @@
 package io.kiln.agent.training;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.Map;
 
 /**
@@ -14,6 +16,12 @@ public interface MetricSink {
    * @param kind one of io.kiln.core.protocol.MetricKind
    */
   void report(String kind, int epoch, long step, Map<String, Double> values);
+
+  /**
+   * Epoch {@code epoch} is over: its summary point was reported and its checkpoint written to
+   * {@code checkpointDir} (see {@link CheckpointArchive}); the agent uploads it from here.
+   */
+  default void checkpointed(int epoch, Path checkpointDir) throws IOException {}
 
   /** The final model's per-class evaluation (see {@link Evaluation#toMap()}). */
   default void evaluated(Map<String, Object> evaluation) {}

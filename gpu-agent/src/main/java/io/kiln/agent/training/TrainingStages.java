@@ -136,6 +136,9 @@ final class TrainingStages {
       checkpoint.save(net, optimizer, next);
     }
     sink.report(MetricKind.EPOCH, epoch, next.step(), values.asMap());
+    if (checkpoint != null) {
+      sink.checkpointed(epoch, checkpoint.dir());
+    }
     return new EpochOutcome(next, stopReason);
   }
 

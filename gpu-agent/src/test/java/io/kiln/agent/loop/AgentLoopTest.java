@@ -30,8 +30,11 @@ class AgentLoopTest {
     datasetZip = SyntheticImages.writeZip(dir.resolve("d.zip"), 20, 12, 3);
   }
 
+  Path workDir;
+
   @BeforeEach
   void start(@TempDir Path workDir) throws Exception {
+    this.workDir = workDir;
     backend = new InMemoryBackend();
     backend.files.put("/data/1", datasetZip);
     loop = new AgentLoop(backend, workDir, "test", "host", Devices.describe());
@@ -49,10 +52,26 @@ class AgentLoopTest {
   }
 
   private static BackendMessage.RunAssignment assignment(long runId, int epochs, long nextSeq) {
+    return assignment(runId, epochs, nextSeq, false);
+  }
+
+  private static BackendMessage.RunAssignment assignment(
+      long runId, int epochs, long nextSeq, boolean resume) {
     Map<String, Object> recipe =
         Map.of("epochs", epochs, "batchSize", 8, "inputSize", 12, "learningRate", 0.05);
     return new BackendMessage.RunAssignment(
-        runId, 1, "/data/1", "/model/" + runId, recipe, SyntheticImages.CLASSES, 2, nextSeq, null);
+        runId,
+        1,
+        "/data/1",
+        "/model/" + runId,
+        recipe,
+        SyntheticImages.CLASSES,
+        2,
+        nextSeq,
+        null,
+        "/checkpoint/" + runId,
+        resume,
+        resume ? 2 : 1);
   }
 
   @Test
@@ -89,6 +108,7 @@ class AgentLoopTest {
 
   @Test
   void unacknowledgedEventsAreResentAfterAReconnect() throws Exception {
+    backend.autoAck = false;
     backend.reply(assignment(8, 1, 0));
     backend.expect(AgentMessage.RunFinished.class, 60);
     List<AgentMessage> before = List.copyOf(backend.all);
@@ -127,9 +147,90 @@ class AgentLoopTest {
   void aFailedDownloadFailsTheRunWithTheReason() throws Exception {
     backend.reply(
         new BackendMessage.RunAssignment(
-            10, 1, "/missing", "/model/10", Map.of(), List.of("a", "b"), 1, 0, null));
+            10,
+            1,
+            "/missing",
+            "/model/10",
+            Map.of(),
+            List.of("a", "b"),
+            1,
+            0,
+            null,
+            null,
+            false,
+            1));
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
     assertEquals("FAILED", finished.outcome());
     assertTrue(finished.reason().contains("404"), finished.reason());
+  }
+
+  @Test
+  void aCheckpointGoesUpAfterEveryEpochAndAResumedRunTrainsOnlyTheRest() throws Exception {
+    backend.reply(assignment(12, 2, 0));
+    assertEquals("SUCCEEDED", backend.expect(AgentMessage.RunFinished.class, 60).outcome());
+    assertTrue(
+        backend.uploads.containsKey("/checkpoint/12?epoch=1"), backend.uploads.keySet().toString());
+    assertTrue(backend.uploads.containsKey("/checkpoint/12?epoch=2"));
+    backend.expect(AgentMessage.ClaimRun.class, 5);
+
+    // Another attempt of the same run (here run 13 with the same recipe) resumes after epoch 1.
+    Path epochOne = workDir.resolveSibling(workDir.getFileName() + "-epoch1.zip");
+    java.nio.file.Files.write(epochOne, backend.uploads.get("/checkpoint/12?epoch=1"));
+    backend.files.put("/checkpoint/13", epochOne);
+    backend.all.clear();
+    backend.reply(assignment(13, 2, 500, true));
+    AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 60);
+    assertEquals("SUCCEEDED", finished.outcome(), String.valueOf(finished.reason()));
+    List<Integer> epochs =
+        backend.all.stream()
+            .filter(m -> m instanceof AgentMessage.MetricReport r && r.runId() == 13)
+            .map(m -> ((AgentMessage.MetricReport) m).epoch())
+            .distinct()
+            .toList();
+    assertEquals(List.of(2), epochs, "only the epoch after the checkpoint is trained again");
+    long firstStep =
+        backend.all.stream()
+            .filter(m -> m instanceof AgentMessage.MetricReport r && r.runId() == 13)
+            .mapToLong(m -> ((AgentMessage.MetricReport) m).step())
+            .min()
+            .orElseThrow();
+    assertTrue(firstStep > 0, "the step count continues from the checkpoint: " + firstStep);
+  }
+
+  @Test
+  void unacknowledgedEventsSurviveARestartOfTheAgent() throws Exception {
+    backend.autoAck = false;
+    backend.reply(assignment(14, 1, 0));
+    backend.expect(AgentMessage.RunFinished.class, 60);
+    long sent = backend.all.stream().filter(m -> m instanceof AgentMessage.RunEvent).count();
+    loop.stop();
+
+    backend = new InMemoryBackend();
+    loop = new AgentLoop(backend, workDir, "test", "host", Devices.describe());
+    loop.start();
+    backend.expect(AgentMessage.Hello.class, 5);
+    backend.reply(new BackendMessage.Welcome("1", Protocol.VERSION, 1, 30));
+    backend.expect(AgentMessage.ClaimRun.class, 5);
+    List<AgentMessage.RunEvent> replayed =
+        backend.all.stream()
+            .filter(m -> m instanceof AgentMessage.RunEvent)
+            .map(m -> (AgentMessage.RunEvent) m)
+            .toList();
+    assertEquals(sent, replayed.size(), "every unacknowledged event is sent again after a restart");
+    for (int i = 0; i < replayed.size(); i++) {
+      assertEquals(i, replayed.get(i).seq(), "in order");
+    }
+    assertTrue(replayed.get(replayed.size() - 1) instanceof AgentMessage.RunFinished);
+  }
+
+  @Test
+  void stoppingTheAgentMidRunReportsAnInfrastructureFailureForTheBackendToRequeue()
+      throws Exception {
+    backend.reply(assignment(15, 200, 0));
+    backend.expect(AgentMessage.MetricReport.class, 30);
+    new Thread(loop::stop).start();
+    AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 30);
+    assertEquals("FAILED", finished.outcome());
+    assertEquals("infrastructure", finished.failure());
   }
 }

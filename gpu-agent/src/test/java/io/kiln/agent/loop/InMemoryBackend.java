@@ -23,6 +23,9 @@ final class InMemoryBackend implements BackendClient {
   final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
   volatile boolean online = true;
 
+  /** Acknowledge every run event as the real backend does once it is stored. */
+  volatile boolean autoAck = true;
+
   /** The next this-many uploads fail as if the backend were restarting. */
   final java.util.concurrent.atomic.AtomicInteger unreachableUploads =
       new java.util.concurrent.atomic.AtomicInteger();
@@ -51,6 +54,9 @@ final class InMemoryBackend implements BackendClient {
     }
     all.add(message);
     sent.add(message);
+    if (autoAck && message instanceof AgentMessage.RunEvent event) {
+      reply(new BackendMessage.Ack(event.runId(), event.seq()));
+    }
     return true;
   }
 

@@ -1,0 +1,217 @@
+package io.kiln.e2e;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+
+/**
+ * A backend and remote agents as separate processes on one machine, driven through the public API
+ * as an admin: what the fleet tests start, kill and restart.
+ */
+final class RemoteFleet implements AutoCloseable {
+  private final ObjectMapper json = new ObjectMapper();
+  private final HttpClient http = HttpClient.newHttpClient();
+  final Path root = Path.of(System.getProperty("kiln.root", "..")).toAbsolutePath().normalize();
+  final Path work;
+  final int port;
+  private final Map<String, String> backendEnv = new HashMap<>();
+  private final List<Process> processes = new ArrayList<>();
+  Process backend;
+  private String token;
+
+  RemoteFleet(String name, Map<String, String> env) throws IOException {
+    work = root.resolve("e2e-tests/target/" + name);
+    KilnApp.deleteTree(work);
+    Files.createDirectories(work);
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    backendEnv.putAll(env);
+  }
+
+  /** Starts the backend (H2 in the work folder) and logs in as the admin. */
+  Process startBackend(String log) throws Exception {
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java(),
+                "-Djava.awt.headless=true",
+                "-jar",
+                root.resolve("backend/target/quarkus-app/quarkus-run.jar").toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(log).toFile());
+    builder.environment().putAll(backendEnv);
+    builder
+        .environment()
+        .putAll(
+            Map.of(
+                "QUARKUS_HTTP_PORT",
+                Integer.toString(port),
+                "KILN_DATA_DIR",
+                work.resolve("data").toString(),
+                "KILN_ADMIN_PASSWORD",
+                "pw"));
+    backend = track(builder.start());
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+    while (System.nanoTime() < deadline) {
+      try {
+        if (http.send(
+                    HttpRequest.newBuilder(url("/q/health/ready")).build(),
+                    HttpResponse.BodyHandlers.discarding())
+                .statusCode()
+            == 200) {
+          token = null;
+          token =
+              post("/api/auth/login", "{\"username\":\"admin\",\"password\":\"pw\"}")
+                  .path("token")
+                  .asText();
+          return backend;
+        }
+      } catch (IOException starting) {
+        Thread.sleep(200);
+      }
+    }
+    throw new IllegalStateException(
+        "backend did not start: " + Files.readString(work.resolve(log)));
+  }
+
+  /** Enrolls and starts an agent process named {@code name}, logging to {@code <name>.log}. */
+  Process startAgent(String name) throws Exception {
+    String enrollment = post("/api/agents/enrollment-tokens", "").path("token").asText();
+    return track(
+        new ProcessBuilder(
+                java(),
+                "-jar",
+                root.resolve("gpu-agent/target/kiln-agent.jar").toString(),
+                "--server",
+                "http://127.0.0.1:" + port,
+                "--token",
+                enrollment,
+                "--name",
+                name,
+                "--work-dir",
+                work.resolve(name).toString())
+            .redirectErrorStream(true)
+            .redirectOutput(work.resolve(name + ".log").toFile())
+            .start());
+  }
+
+  /** The id the backend gave the agent named {@code name}, once it has enrolled. */
+  long agentId(String name) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+    while (System.nanoTime() < deadline) {
+      for (JsonNode agent : get("/api/agents")) {
+        if (name.equals(agent.path("name").asText())) {
+          return agent.path("id").asLong();
+        }
+      }
+      Thread.sleep(200);
+    }
+    throw new AssertionError("agent " + name + " never enrolled: " + log(name));
+  }
+
+  String log(String name) throws IOException {
+    Path file = work.resolve(name + ".log");
+    return Files.exists(file) ? Files.readString(file) : "(no log)";
+  }
+
+  JsonNode awaitRun(long runId, Predicate<JsonNode> condition, Duration timeout) throws Exception {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    JsonNode run = null;
+    while (System.nanoTime() < deadline) {
+      run = get("/api/runs/" + runId);
+      if (condition.test(run)) {
+        return run;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("run " + runId + " did not get there in " + timeout + ": " + run);
+  }
+
+  JsonNode upload(Path zip) throws Exception {
+    String boundary = UUID.randomUUID().toString();
+    byte[] head =
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"fashion.zip\"\r\n"
+                + "Content-Type: application/zip\r\n\r\n")
+            .getBytes();
+    byte[] tail = ("\r\n--" + boundary + "--\r\n").getBytes();
+    HttpRequest request =
+        authorized("/api/datasets")
+            .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+            .POST(
+                HttpRequest.BodyPublishers.ofByteArrays(
+                    List.of(head, Files.readAllBytes(zip), tail)))
+            .build();
+    return send(request, 201);
+  }
+
+  JsonNode post(String path, String body) throws Exception {
+    HttpRequest request =
+        authorized(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return send(request, path.endsWith("login") ? 200 : 201);
+  }
+
+  JsonNode get(String path) throws Exception {
+    return send(authorized(path).GET().build(), 200);
+  }
+
+  private HttpRequest.Builder authorized(String path) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(30));
+    return token == null ? builder : builder.header("Authorization", "Bearer " + token);
+  }
+
+  private JsonNode send(HttpRequest request, int expected) throws Exception {
+    HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+    assertEquals(expected, response.statusCode(), request.uri() + ": " + response.body());
+    return json.readTree(response.body());
+  }
+
+  private URI url(String path) {
+    return URI.create("http://127.0.0.1:" + port + path);
+  }
+
+  private Process track(Process process) {
+    processes.add(process);
+    return process;
+  }
+
+  private static String java() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  @Override
+  public void close() {
+    for (Process p : processes) {
+      p.destroy();
+    }
+    for (Process p : processes) {
+      try {
+        p.waitFor(20, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      p.destroyForcibly();
+    }
+  }
+}
