@@ -1,13 +1,17 @@
 package io.kiln.backend.agent;
 
 import io.kiln.backend.metrics.MetricService;
+import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunLeases;
 import io.kiln.backend.run.RunReports;
 import io.kiln.core.protocol.AgentMessage.MetricReport;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,10 +38,34 @@ class MetricIntake {
     this.metrics = metrics;
   }
 
-  /** Several reports in one transaction, each as {@link #ingest} would; outcomes in order. */
+  /**
+   * Several reports in one transaction, each as {@link #ingest} would, stored with one batch
+   * insert; outcomes in order.
+   */
   @Transactional
   List<Outcome> ingestAll(long agentId, List<MetricReport> reports) {
-    return reports.stream().map(r -> ingest(agentId, r)).toList();
+    Map<Long, Optional<Run>> held = new HashMap<>();
+    List<MetricReport> mine = new ArrayList<>();
+    for (MetricReport r : reports) {
+      if (held.computeIfAbsent(r.runId(), id -> leases.held(agentId, id)).isPresent()) {
+        mine.add(r);
+      }
+    }
+    List<Optional<MetricView>> stored = metrics.storeAll(mine);
+    List<Outcome> outcomes = new ArrayList<>();
+    int next = 0;
+    for (MetricReport r : reports) {
+      Optional<Run> run = held.get(r.runId());
+      if (run.isEmpty()) {
+        outcomes.add(Outcome.NOT_HELD);
+      } else if (stored.get(next++).isEmpty()) {
+        outcomes.add(Outcome.DUPLICATE);
+      } else {
+        this.reports.progressed(run.get(), r);
+        outcomes.add(Outcome.STORED);
+      }
+    }
+    return outcomes;
   }
 
   @Transactional

@@ -12,14 +12,20 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.enterprise.event.Observes;
 import jakarta.transaction.Transactional;
+import java.sql.PreparedStatement;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import org.hibernate.Session;
 
 /**
  * Stores reported metric points exactly once per (run, seq) and reads them back. Knows nothing of
@@ -65,6 +71,93 @@ public class MetricService implements RunSequence {
             report.timestampMillis());
     stored.fire(new MetricEvents(report.runId(), view));
     return Optional.of(view);
+  }
+
+  /**
+   * Stores several points in the caller's transaction with one query for those already stored and
+   * one JDBC batch insert for the rest (an entity per point would insert them one by one and flush
+   * the run's progress before every duplicate check). Returns, in order, each point's view, or
+   * empty where that (run, seq) was stored before.
+   */
+  public List<Optional<MetricView>> storeAll(List<MetricReport> reports) {
+    if (reports.isEmpty()) {
+      return List.of();
+    }
+    Set<String> seen = new HashSet<>(existing(reports));
+    List<MetricReport> fresh = new ArrayList<>();
+    List<Optional<MetricView>> views = new ArrayList<>();
+    for (MetricReport report : reports) {
+      if (!seen.add(report.runId() + "/" + report.seq())) {
+        views.add(Optional.empty());
+        continue;
+      }
+      fresh.add(report);
+      views.add(
+          Optional.of(
+              new MetricView(
+                  report.seq(),
+                  report.kind(),
+                  report.epoch(),
+                  report.step(),
+                  new LinkedHashMap<>(report.values()),
+                  report.timestampMillis())));
+    }
+    MetricPoint.getEntityManager()
+        .unwrap(Session.class)
+        .doWork(
+            connection -> {
+              try (PreparedStatement insert =
+                  connection.prepareStatement(
+                      "insert into metric_point (run_id, seq, kind, epoch, step, metric_values,"
+                          + " reported_at) values (?, ?, ?, ?, ?, ?, ?)")) {
+                for (MetricReport r : fresh) {
+                  insert.setLong(1, r.runId());
+                  insert.setLong(2, r.seq());
+                  insert.setString(3, r.kind());
+                  insert.setInt(4, r.epoch());
+                  insert.setLong(5, r.step());
+                  insert.setString(6, json.write(r.values()));
+                  insert.setObject(
+                      7,
+                      OffsetDateTime.ofInstant(
+                          Instant.ofEpochMilli(r.timestampMillis()), ZoneOffset.UTC));
+                  insert.addBatch();
+                }
+                insert.executeBatch();
+              }
+            });
+    for (int i = 0; i < reports.size(); i++) {
+      Optional<MetricView> view = views.get(i);
+      if (view.isPresent()) {
+        stored.fire(new MetricEvents(reports.get(i).runId(), view.get()));
+      }
+    }
+    return views;
+  }
+
+  /** "run/seq" of the given reports that are already stored. */
+  private List<String> existing(List<MetricReport> reports) {
+    Set<Long> runs = new HashSet<>();
+    long min = Long.MAX_VALUE;
+    long max = Long.MIN_VALUE;
+    for (MetricReport r : reports) {
+      runs.add(r.runId());
+      min = Math.min(min, r.seq());
+      max = Math.max(max, r.seq());
+    }
+    return MetricPoint.getEntityManager()
+        .createQuery(
+            "select m.runId, m.seq from MetricPoint m"
+                + " where m.runId in :runs and m.seq between :min and :max",
+            Object[].class)
+        .setParameter("runs", runs)
+        .setParameter("min", min)
+        .setParameter("max", max)
+        .setFlushMode(jakarta.persistence.FlushModeType.COMMIT)
+        .getResultList()
+        .stream()
+        .map(row -> row[0] + "/" + row[1])
+        .toList();
   }
 
   /** Points of a run with a sequence number above {@code afterSeq}, in order. */

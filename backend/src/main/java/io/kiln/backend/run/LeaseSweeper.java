@@ -26,7 +26,7 @@ public class LeaseSweeper {
     }
   }
 
-  @Scheduled(every = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+  @Scheduled(every = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
   void sweep() {
     for (long runId : leases.expiredLeases()) {
       Conflicts.retry(() -> leases.expire(runId));
