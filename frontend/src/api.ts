@@ -458,6 +458,8 @@ export interface Agent {
   connected: boolean;
   revoked: boolean;
   currentRunId: number | null;
+  /** Finishes its run and takes no new one until undrained. */
+  drained: boolean;
 }
 
 /** An uploaded pretrained TorchScript backbone (T13). */
@@ -605,6 +607,8 @@ export const api = {
   agents: () => request<Agent[]>('GET', '/api/agents'),
   enrollmentToken: () => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens'),
   revokeAgent: (id: number) => request<Revoked>('POST', `/api/agents/${id}/revoke`),
+  drainAgent: (id: number, now: boolean) => request<Agent[]>('POST', `/api/agents/${id}/drain${now ? '?now=true' : ''}`),
+  undrainAgent: (id: number) => request<Agent[]>('POST', `/api/agents/${id}/undrain`),
   review: (id: number, body: ReviewRequest) => request<Run>('POST', `/api/runs/${id}/review`, body),
   annotate: (id: number, body: RunAnnotation) => request<Run>('PUT', `/api/runs/${id}/annotation`, body),
   archive: (id: number) => request<Run>('POST', `/api/runs/${id}/archive`),

@@ -15,24 +15,36 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
   }
 
   function row(a: Agent): HTMLElement {
-    const status = a.revoked ? 'revoked' : a.connected ? (a.currentRunId ? `training run #${a.currentRunId}` : 'idle') : 'offline';
-    const revoke = h('button', { class: 'danger', disabled: a.revoked }, 'Revoke');
-    revoke.addEventListener('click', async () => {
-      if (!confirm(`Revoke agent ${a.name}? Its runs fail and it can no longer connect.`)) return;
-      try {
-        await api.revokeAgent(a.id);
-        await refresh();
-      } catch (err) {
-        error.textContent = err instanceof ApiError ? err.message : String(err);
-      }
-    });
+    const activity = a.connected ? (a.currentRunId ? `training run #${a.currentRunId}` : 'idle') : 'offline';
+    const status = a.revoked ? 'revoked' : a.drained ? `drained · ${activity}` : activity;
+    const action = (label: string, cls: string, ask: string | null, call: () => Promise<unknown>) => {
+      const button = h('button', { class: cls, disabled: a.revoked, 'data-testid': `agent-${a.id}-${label.toLowerCase().replace(/ /g, '-')}` }, label);
+      button.addEventListener('click', async () => {
+        if (ask && !confirm(ask)) return;
+        try {
+          await call();
+          await refresh();
+        } catch (err) {
+          error.textContent = err instanceof ApiError ? err.message : String(err);
+        }
+      });
+      return button;
+    };
+    const actions = a.drained
+      ? [action('Undrain', 'secondary', null, () => api.undrainAgent(a.id))]
+      : [action('Drain', 'secondary', null, () => api.drainAgent(a.id, false)),
+        ...(a.currentRunId ? [action('Drain now', 'secondary',
+          `Stop run #${a.currentRunId} on ${a.name} now? It goes back to the queue and resumes on another agent from its last checkpoint.`,
+          () => api.drainAgent(a.id, true))] : [])];
+    const revoke = action('Revoke', 'danger',
+      `Revoke agent ${a.name}? Its run goes back to the queue and it can no longer connect.`, () => api.revokeAgent(a.id));
     return h('tr', {},
       h('td', {}, `#${a.id} ${a.name}`),
       h('td', {}, a.hostname ?? '—'),
       h('td', {}, a.devices.map((d) => `${d.id} (${d.name})`).join(', ') || '—'),
-      h('td', {}, h('span', { class: `badge agent-${a.revoked ? 'revoked' : a.connected ? 'online' : 'offline'}` }, status)),
+      h('td', {}, h('span', { class: `badge agent-${a.revoked ? 'revoked' : a.connected ? 'online' : 'offline'}`, 'data-testid': `agent-${a.id}-status` }, status)),
       h('td', {}, a.lastSeenAt ? new Date(a.lastSeenAt).toLocaleString() : 'never'),
-      h('td', {}, revoke));
+      h('td', { class: 'actions' }, ...actions, revoke));
   }
 
   const create = h('button', {}, 'Create enrollment token');

@@ -27,3 +27,6 @@ alter table run add column shrunk boolean not null default false;
 
 -- Runs that are leased to an agent, looked up when it claims (an agent holds at most one).
 create index run_state_agent_idx on run(state, agent_id);
+
+-- A drained agent finishes its run and takes no new one until an admin undrains it.
+alter table agent add column drained boolean not null default false;

@@ -1,9 +1,15 @@
 package io.kiln.e2e;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.Browser;
+import com.microsoft.playwright.Locator;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.Playwright;
+import com.microsoft.playwright.options.AriaRole;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -105,6 +111,7 @@ class AgentKilledRunResumesTest {
       assertEquals("infrastructure", attempts.get(0).path("failureClass").asText());
       assertEquals(checkpoint, attempts.get(1).path("resumedFromEpoch").asInt());
       assertEquals("succeeded", attempts.get(1).path("outcome").asText());
+      seeTheAttemptsInTheBrowser(fleet, runId, checkpoint);
 
       // The same recipe without interruption, on the surviving agent.
       long referenceId = fleet.post("/api/runs", recipe).path("id").asLong();
@@ -121,6 +128,33 @@ class AgentKilledRunResumesTest {
       assertTrue(
           Math.abs(resumedAccuracy - referenceAccuracy) < 0.05,
           "within noise: " + resumedAccuracy + " vs " + referenceAccuracy);
+    }
+  }
+
+  /** The run page tells the story in plain words. */
+  private static void seeTheAttemptsInTheBrowser(RemoteFleet fleet, long runId, int checkpoint) {
+    try (Playwright playwright = Playwright.create();
+        Browser browser = Chromium.launch(playwright)) {
+      Page page = browser.newPage();
+      page.setDefaultTimeout(30_000);
+      page.navigate(fleet.baseUrl());
+      page.getByLabel("Username").fill("admin");
+      page.getByLabel("Password").fill("pw");
+      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+      assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Runs")))
+          .isVisible();
+      page.navigate(fleet.baseUrl() + "#/runs/" + runId);
+      Locator attempts = page.getByTestId("attempts");
+      assertThat(attempts).containsText("went back to the queue (the machine or the network)");
+      assertThat(attempts).containsText("stopped responding");
+      assertThat(attempts)
+          .containsText("resumed after epoch " + checkpoint + " · finished the run");
+      assertThat(page.getByTestId("chart-accuracy"))
+          .hasAttribute("data-points", Integer.toString(EPOCHS));
+      page.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(fleet.work.resolve("run-attempts.png"))
+              .setFullPage(true));
     }
   }
 }

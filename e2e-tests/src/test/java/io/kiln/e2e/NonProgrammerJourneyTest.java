@@ -435,6 +435,13 @@ class NonProgrammerJourneyTest {
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
     assertThat(agents).containsText("local");
     assertThat(agents).containsText("idle");
+    // Drain: the agent takes no new run until undrained (issue 12).
+    agents
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Drain").setExact(true))
+        .click();
+    assertThat(agents).containsText("drained · idle");
+    agents.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Undrain")).click();
+    assertThat(agents).not().containsText("drained");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create enrollment token"))
         .click();
     assertThat(page.locator(".token pre")).containsText("--token ke_");

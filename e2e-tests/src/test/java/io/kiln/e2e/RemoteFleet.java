@@ -187,6 +187,10 @@ final class RemoteFleet implements AutoCloseable {
     return json.readTree(response.body());
   }
 
+  String baseUrl() {
+    return "http://127.0.0.1:" + port + "/";
+  }
+
   private URI url(String path) {
     return URI.create("http://127.0.0.1:" + port + path);
   }

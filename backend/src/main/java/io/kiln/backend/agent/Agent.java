@@ -40,4 +40,8 @@ public class Agent extends PanacheEntityBase {
 
   @Column(name = "revoked_at")
   public Instant revokedAt;
+
+  /** A drained agent finishes what it runs and claims nothing new. */
+  @Column(nullable = false)
+  public boolean drained;
 }

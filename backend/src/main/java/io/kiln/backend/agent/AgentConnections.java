@@ -74,6 +74,14 @@ public class AgentConnections {
     }
   }
 
+  /** Tells the agent to stop this run, if it is connected. */
+  void cancel(long agentId, long runId) {
+    AgentConnection c = byAgent.get(agentId);
+    if (c != null) {
+      c.send(new BackendMessage.CancelRun(runId));
+    }
+  }
+
   void onCancel(
       @Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.CancelRequested event) {
     AgentConnection c = byAgent.get(event.agentId());

@@ -192,6 +192,11 @@ class AgentMessageHandler {
       c.send(new BackendMessage.NoWork());
       return;
     }
+    if (registry.drained(c.agentId)) {
+      leases.releaseLost(c.agentId);
+      c.send(new BackendMessage.NoWork());
+      return;
+    }
     Optional<BackendMessage.RunAssignment> assignment =
         leases.claim(c.agentId).map(this::assignment);
     if (assignment.isPresent()) {

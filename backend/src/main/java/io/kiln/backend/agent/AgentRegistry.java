@@ -130,6 +130,43 @@ public class AgentRegistry implements AgentCredentials {
         () -> leases.releaseAgent(agentId, "agent " + agentId + " was revoked while training"));
   }
 
+  /**
+   * Drains the agent (it finishes its run and claims no new one) or undrains it. {@code now} also
+   * stops its current run, which goes back to the queue to resume elsewhere from its last
+   * checkpoint.
+   */
+  public void drain(long agentId, boolean drained, boolean now, String admin) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              Agent agent = Agent.findById(agentId);
+              if (agent == null) {
+                throw ApiException.notFound("agent", agentId);
+              }
+              agent.drained = drained;
+              audit.record(
+                  admin,
+                  drained ? (now ? "agent-drained-now" : "agent-drained") : "agent-undrained",
+                  "agent " + agentId,
+                  null);
+            });
+    if (drained && now) {
+      Long runId = connections.currentRun(agentId);
+      Conflicts.retry(
+          () -> leases.releaseAgent(agentId, "agent " + agentId + " was drained by an admin"));
+      if (runId != null) {
+        connections.cancel(agentId, runId);
+      }
+    }
+  }
+
+  /** Whether the agent may claim work now. */
+  @Transactional
+  public boolean drained(long agentId) {
+    Agent agent = Agent.findById(agentId);
+    return agent == null || agent.drained;
+  }
+
   private void revoke(long agentId) {
     Agent agent = Agent.findById(agentId);
     if (agent == null) {

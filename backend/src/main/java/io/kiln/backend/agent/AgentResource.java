@@ -7,6 +7,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -77,11 +78,32 @@ public class AgentResource {
                     a.lastSeenAt,
                     connections.connected(a.id),
                     a.revokedAt != null,
-                    connections.currentRun(a.id)))
+                    connections.currentRun(a.id),
+                    a.drained))
         .toList();
   }
 
-  /** Revokes the credential, drops the connection and fails the runs the agent held. */
+  /**
+   * The agent finishes its current run and takes no new one ({@code ?now=true}: its run stops at
+   * once and goes back to the queue, to resume elsewhere from its last checkpoint).
+   */
+  @POST
+  @Path("/{id}/drain")
+  @RolesAllowed("admin")
+  public List<AgentView> drain(@PathParam("id") long id, @QueryParam("now") boolean now) {
+    registry.drain(id, true, now, identity.getPrincipal().getName());
+    return list();
+  }
+
+  @POST
+  @Path("/{id}/undrain")
+  @RolesAllowed("admin")
+  public List<AgentView> undrain(@PathParam("id") long id) {
+    registry.drain(id, false, false, identity.getPrincipal().getName());
+    return list();
+  }
+
+  /** Revokes the credential, drops the connection and requeues the runs the agent held. */
   @POST
   @Path("/{id}/revoke")
   @RolesAllowed("admin")

@@ -15,4 +15,5 @@ public record AgentView(
     Instant lastSeenAt,
     boolean connected,
     boolean revoked,
-    Long currentRunId) {}
+    Long currentRunId,
+    boolean drained) {}

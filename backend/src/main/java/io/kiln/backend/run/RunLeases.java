@@ -8,7 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,24 +37,20 @@ public class RunLeases {
   }
 
   /**
-   * Atomically hands the oldest queued run to {@code agentId}, which must hold none: a run still
-   * leased to an agent that asks for work was lost when the agent restarted, and goes back to the
-   * queue first. The conditional update makes several agents (and backend threads) claiming at once
-   * safe on every database, without row locks.
+   * Atomically hands the next queued run (see {@link #fairestQueued}) to {@code agentId}, which
+   * must hold none: a run still leased to an agent that asks for work was lost when the agent
+   * restarted, and goes back to the queue first. The conditional update makes several agents (and
+   * backend threads) claiming at once safe on every database, without row locks.
    */
   @Transactional
   public Optional<Run> claim(long agentId) {
-    for (Run lost : Run.<Run>list("agentId = ?1 and state in ?2", agentId, LEASED)) {
-      retries.failed(
-          lost, FailureClass.INFRASTRUCTURE, "agent " + agentId + " restarted and lost the run");
-    }
+    releaseLost(agentId);
     for (int attempt = 0; attempt < 50; attempt++) {
-      Optional<Run> next =
-          Run.<Run>find("state = ?1 order by id", RunState.QUEUED).firstResultOptional();
+      Optional<Long> next = fairestQueued();
       if (next.isEmpty()) {
         return Optional.empty();
       }
-      Run run = next.get();
+      Run run = Run.findById(next.get());
       RunStateMachine.transition(RunState.QUEUED, RunState.ASSIGNED);
       int updated =
           Run.update(
@@ -70,6 +69,49 @@ public class RunLeases {
       }
     }
     return Optional.empty();
+  }
+
+  /**
+   * The queued run to hand out next: from the team with the fewest runs in progress, oldest first,
+   * so that one team's fifty queued runs do not starve another team's one.
+   */
+  private Optional<Long> fairestQueued() {
+    List<Object[]> queued =
+        Run.getEntityManager()
+            .createQuery(
+                "select r.id, r.teamId from Run r where r.state = :queued order by r.id",
+                Object[].class)
+            .setParameter("queued", RunState.QUEUED)
+            .setMaxResults(1000)
+            .getResultList();
+    if (queued.isEmpty()) {
+      return Optional.empty();
+    }
+    Map<Long, Long> busy = new HashMap<>();
+    Run.getEntityManager()
+        .createQuery(
+            "select r.teamId, count(r) from Run r where r.state in :leased group by r.teamId",
+            Object[].class)
+        .setParameter("leased", LEASED)
+        .getResultList()
+        .forEach(row -> busy.put((Long) row[0], (Long) row[1]));
+    return queued.stream()
+        .min(
+            Comparator.comparingLong((Object[] row) -> busy.getOrDefault((Long) row[1], 0L))
+                .thenComparingLong(row -> (Long) row[0]))
+        .map(row -> (Long) row[0]);
+  }
+
+  /**
+   * An agent that asks for work holds no run in memory: a run still leased to it was lost when it
+   * restarted, and goes back to the queue.
+   */
+  @Transactional
+  public void releaseLost(long agentId) {
+    for (Run lost : Run.<Run>list("agentId = ?1 and state in ?2", agentId, LEASED)) {
+      retries.failed(
+          lost, FailureClass.INFRASTRUCTURE, "agent " + agentId + " restarted and lost the run");
+    }
   }
 
   /**
