@@ -107,6 +107,9 @@ export interface RunRequest {
   autopilot?: number;
   presetId?: string;
   undoAdjustments?: string[];
+  requiredLabels?: string[];
+  minDeviceMemoryGb?: number;
+  priority?: number;
   [field: string]: unknown;
 }
 
@@ -255,10 +258,17 @@ export interface Run {
   attempts: number;
   /** The last epoch whose checkpoint is stored (0: none); a requeued run resumes after it. */
   checkpointEpoch: number;
+  /** Labels the agent that takes the run must carry. */
+  requiredLabels: string[];
+  /** Device memory the agent must have, in GB (null: any). */
+  minDeviceMemoryGb: number | null;
+  /** Higher is handed out first (-10 to 10). */
+  priority: number;
 }
 
 /** One time an agent took a run; outcome is null while it runs. */
 export interface RunAttempt {
+  runId: number;
   number: number;
   agentId: number | null;
   startedAt: string;
@@ -445,6 +455,23 @@ export interface Device {
   id: string;
   kind: string;
   name: string;
+  /** Bytes of memory (GPU memory, or the machine's for the CPU), when the agent could tell. */
+  memoryBytes: number | null;
+}
+
+/** An enrollment token that can still be used (GET /api/agents/enrollment-tokens). */
+export interface PendingToken {
+  id: number;
+  createdAt: string;
+  createdBy: string;
+  expiresAt: string;
+}
+
+/** One agent in detail (GET /api/agents/{id}): its recent attempts at runs, newest first. */
+export interface AgentDetail {
+  agent: Agent;
+  protocolVersion: number;
+  attempts: RunAttempt[];
 }
 
 export interface Agent {
@@ -460,6 +487,15 @@ export interface Agent {
   currentRunId: number | null;
   /** Finishes its run and takes no new one until undrained. */
   drained: boolean;
+  /** What the agent runs: djl, pytorch, java. */
+  versions: Record<string, string>;
+  /** e.g. gpu=a100: runs that require labels go only to agents that carry them. */
+  labels: string[];
+}
+
+/** An agent's labels, as an admin sets them (PUT /api/agents/{id}/labels). */
+export interface AgentLabels {
+  labels: string[];
 }
 
 /** An uploaded pretrained TorchScript backbone (T13). */
@@ -606,6 +642,10 @@ export const api = {
   runAttempts: (id: number) => request<RunAttempt[]>('GET', `/api/runs/${id}/attempts`),
   agents: () => request<Agent[]>('GET', '/api/agents'),
   enrollmentToken: () => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens'),
+  pendingTokens: () => request<PendingToken[]>('GET', '/api/agents/enrollment-tokens'),
+  revokeToken: (id: number) => request<void>('DELETE', `/api/agents/enrollment-tokens?id=${id}`),
+  agent: (id: number) => request<AgentDetail>('GET', `/api/agents/${id}`),
+  labelAgent: (id: number, labels: string[]) => request<Agent>('PUT', `/api/agents/${id}/labels`, { labels }),
   revokeAgent: (id: number) => request<Revoked>('POST', `/api/agents/${id}/revoke`),
   drainAgent: (id: number, now: boolean) => request<Agent[]>('POST', `/api/agents/${id}/drain${now ? '?now=true' : ''}`),
   undrainAgent: (id: number) => request<Agent[]>('POST', `/api/agents/${id}/undrain`),

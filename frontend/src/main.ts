@@ -8,6 +8,7 @@ import { comparePage } from './pages/compare';
 import { usersPage } from './pages/users';
 import { h, mount } from './dom';
 import { agentsPage } from './pages/agents';
+import { agentPage } from './pages/agentPage';
 import { customRunPage } from './pages/customRun';
 import { datasetPage } from './pages/datasetPage';
 import { datasetsPage } from './pages/datasets';
@@ -65,6 +66,8 @@ async function route() {
       done = runPage(view, Number(path.split('/')[2]));
     } else if (path === '/agents') {
       done = await agentsPage(view);
+    } else if (/^\/agents\/\d+$/.test(path)) {
+      done = await agentPage(view, Number(path.split('/')[2]));
     } else if (path === '/compare') {
       await comparePage(view, query);
     } else if (path === '/users' && me?.role === 'admin') {

@@ -126,6 +126,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ...fact('Throughput', throughput ? `${Math.round(throughput)} images/s` : '—'),
       ...fact('Recipe', `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
         + ` · batch ${r.recipe.batchSize} · weight decay ${r.recipe.weightDecay}`),
+      ...(r.requiredLabels.length || r.minDeviceMemoryGb !== null || r.priority !== 0
+        ? fact('Runs on', [r.requiredLabels.length ? `agents labelled ${r.requiredLabels.join(', ')}` : 'any agent',
+          r.minDeviceMemoryGb !== null ? `with at least ${r.minDeviceMemoryGb} GB` : '',
+          r.priority !== 0 ? `priority ${r.priority}` : ''].filter((x) => x).join(' · ')) : []),
       ...(r.note ? fact('Note', r.note) : []));
     message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));

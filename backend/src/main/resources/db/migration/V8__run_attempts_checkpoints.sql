@@ -30,3 +30,12 @@ create index run_state_agent_idx on run(state, agent_id);
 
 -- A drained agent finishes its run and takes no new one until an admin undrains it.
 alter table agent add column drained boolean not null default false;
+-- What the agent runs: {"djl": ..., "pytorch": ..., "java": ...} from its last Hello.
+alter table agent add column versions varchar(1000);
+
+-- Placement: labels an agent carries (set at enrollment or by an admin), what a run requires of
+-- the agent that takes it, and the run's priority (higher first).
+alter table agent add column labels varchar(1000) not null default '';
+alter table run add column required_labels varchar(1000) not null default '';
+alter table run add column min_device_memory_bytes bigint not null default 0;
+alter table run add column priority int not null default 0;

@@ -54,6 +54,9 @@ class ApiContractTest {
       Map.ofEntries(
           Map.entry("RunView", "Run"),
           Map.entry("Attempt", "RunAttempt"),
+          Map.entry("PendingToken", "PendingToken"),
+          Map.entry("AgentDetail", "AgentDetail"),
+          Map.entry("Labels", "AgentLabels"),
           Map.entry("DatasetView", "Dataset"),
           Map.entry("MetricView", "MetricPoint"),
           Map.entry("AgentView", "Agent"),

@@ -445,11 +445,24 @@ class NonProgrammerJourneyTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create enrollment token"))
         .click();
     assertThat(page.locator(".token pre")).containsText("--token ke_");
+    // The unused token is listed and can be withdrawn.
+    Locator pending = page.getByTestId("pending-tokens");
+    assertThat(pending).containsText("unused");
+    pending.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Withdraw")).first()
+        .click();
+    assertThat(pending).not().containsText("unused");
     // Without kiln.public-url the command names the address the admin is using.
     assertThat(page.getByTestId("agent-command"))
         .containsText("--server " + app.url().replaceAll("/$", ""));
     page.screenshot(
         new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-agents.png")).setFullPage(true));
+    // The agent's own page: devices with memory, versions, the runs it trained.
+    agents.getByRole(AriaRole.LINK).first().click();
+    assertThat(page.getByTestId("agent-devices")).containsText("GB");
+    assertThat(page.getByTestId("agent-versions")).containsText("pytorch 2.7.1");
+    assertThat(page.getByTestId("agent-attempts")).containsText("finished the run");
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("4-agent.png")).setFullPage(true));
   }
 
   @Test

@@ -34,7 +34,7 @@ public final class AgentMain {
       String.join(
           "\n",
           "Usage: java -XX:+UseSerialGC -jar kiln-agent.jar --server URL [--token TOKEN] [--name NAME]"
-              + " [--work-dir DIR]",
+              + " [--labels LIST] [--work-dir DIR]",
           "",
           "Trains Kiln's runs on this machine's devices (GPUs when DJL finds CUDA, else the CPU).",
           "  --server URL     the Kiln address, e.g. https://kiln.example.com (or KILN_SERVER)",
@@ -43,6 +43,8 @@ public final class AgentMain {
           "                   needed only the first time: the credential is kept in the work"
               + " directory",
           "  --name NAME      how the agent is listed (default: the host name)",
+          "  --labels LIST    labels given at enrollment, e.g. gpu=a100,zone=eu (an admin can"
+              + " change them)",
           "  --work-dir DIR   credential, outbox and downloads (default: ~/.kiln-agent)",
           "  --help           this text");
 
@@ -75,7 +77,8 @@ public final class AgentMain {
     String name = options.getOrDefault("name", InetAddress.getLocalHost().getHostName());
     String token = options.getOrDefault("token", System.getenv("KILN_ENROLLMENT_TOKEN"));
     Files.createDirectories(workDir);
-    String credential = Enrollment.credential(server, workDir, token, name);
+    String labels = options.getOrDefault("labels", "");
+    String credential = Enrollment.credential(server, workDir, token, name, labels);
 
     Devices.configureThreads();
     AgentLoop loop =

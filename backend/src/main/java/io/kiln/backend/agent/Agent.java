@@ -41,6 +41,16 @@ public class Agent extends PanacheEntityBase {
   @Column(name = "revoked_at")
   public Instant revokedAt;
 
+  /** JSON: the versions the agent reported in its last Hello (djl, pytorch, java). */
+  @Column(length = 1000)
+  public String versions;
+
+  /**
+   * Labels (e.g. gpu=a100), comma-separated; runs that require labels go only to agents with them.
+   */
+  @Column(nullable = false, length = 1000)
+  public String labels = "";
+
   /** A drained agent finishes what it runs and claims nothing new. */
   @Column(nullable = false)
   public boolean drained;

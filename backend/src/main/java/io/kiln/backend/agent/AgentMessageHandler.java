@@ -198,7 +198,7 @@ class AgentMessageHandler {
       return;
     }
     Optional<BackendMessage.RunAssignment> assignment =
-        leases.claim(c.agentId).map(this::assignment);
+        leases.claim(registry.claimant(c.agentId)).map(this::assignment);
     if (assignment.isPresent()) {
       c.currentRunId = assignment.get().runId();
       c.send(assignment.get());

@@ -11,6 +11,7 @@ import io.kiln.backend.common.Tokens;
 import io.kiln.backend.run.RunLeases;
 import io.kiln.core.protocol.AgentMessage.DeviceInfo;
 import io.kiln.core.protocol.AgentMessage.Hello;
+import io.kiln.core.run.Placement;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,6 +19,7 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Enrollment tokens, agent credentials, revocation and the records agents keep up to date. */
@@ -26,6 +28,7 @@ public class AgentRegistry implements AgentCredentials {
   static final String CREDENTIAL_PREFIX = "ka_";
   static final String ENROLLMENT_PREFIX = "ke_";
   private static final TypeReference<List<DeviceInfo>> DEVICES = new TypeReference<>() {};
+  private static final TypeReference<Map<String, String>> VERSIONS = new TypeReference<>() {};
   private final KilnConfig config;
   private final Json json;
   private final AgentConnections connections;
@@ -60,7 +63,7 @@ public class AgentRegistry implements AgentCredentials {
 
   /** Exchanges an unused, unexpired token for a new agent and its credential. */
   @Transactional
-  public AgentReplies.Enrolled enroll(String token, String name) {
+  public AgentReplies.Enrolled enroll(String token, String name, List<String> labels) {
     if (token == null || token.isBlank()) {
       throw ApiException.badRequest("an enrollment token is required");
     }
@@ -79,6 +82,7 @@ public class AgentRegistry implements AgentCredentials {
     Agent agent = new Agent();
     agent.name = name == null || name.isBlank() ? "agent" : name.trim();
     agent.credentialHash = Tokens.digest(credential);
+    agent.labels = Placement.join(checkedLabels(labels));
     agent.createdAt = Instant.now();
     agent.persist();
     row.usedAt = agent.createdAt;
@@ -107,6 +111,77 @@ public class AgentRegistry implements AgentCredentials {
     agent.agentVersion = hello.agentVersion();
     agent.lastSeenAt = Instant.now();
     agent.devices = json.write(hello.devices() == null ? List.of() : hello.devices());
+    agent.versions = hello.versions() == null ? null : json.write(hello.versions());
+  }
+
+  Map<String, String> versions(Agent agent) {
+    Map<String, String> versions =
+        json.read(agent.versions, VERSIONS, "versions of agent " + agent.id);
+    return versions == null ? Map.of() : versions;
+  }
+
+  /** Replaces the agent's labels. */
+  @Transactional
+  public void label(long agentId, List<String> labels, String admin) {
+    Agent agent = find(agentId);
+    agent.labels = Placement.join(checkedLabels(labels));
+    audit.record(admin, "agent-labelled", "agent " + agentId, agent.labels);
+  }
+
+  private static List<String> checkedLabels(List<String> labels) {
+    try {
+      return Placement.labels(labels);
+    } catch (IllegalArgumentException e) {
+      throw ApiException.field(400, "labels: " + e.getMessage(), "labels", e.getMessage());
+    }
+  }
+
+  /** Who is asking for work: the agent's labels and the memory of its best device. */
+  @Transactional
+  public RunLeases.Claimant claimant(long agentId) {
+    Agent agent = find(agentId);
+    List<DeviceInfo> devices = devices(agent);
+    boolean gpu = devices.stream().anyMatch(d -> "gpu".equals(d.kind()));
+    long memory =
+        devices.stream()
+            .filter(d -> !gpu || "gpu".equals(d.kind()))
+            .map(DeviceInfo::memoryBytes)
+            .filter(java.util.Objects::nonNull)
+            .mapToLong(Long::longValue)
+            .max()
+            // an agent that does not report memory is not kept from runs that ask for some
+            .orElse(Long.MAX_VALUE);
+    return new RunLeases.Claimant(agentId, Placement.split(agent.labels), memory);
+  }
+
+  /** Enrollment tokens that can still be used, oldest first. */
+  @Transactional
+  public List<AgentReplies.PendingToken> pendingTokens() {
+    return EnrollmentToken.<EnrollmentToken>list(
+            "usedAt is null and expiresAt > ?1", Sort.ascending("id"), Instant.now())
+        .stream()
+        .map(t -> new AgentReplies.PendingToken(t.id, t.createdAt, t.createdBy, t.expiresAt))
+        .toList();
+  }
+
+  /** Withdraws an unused enrollment token: it can no longer enroll an agent. */
+  @Transactional
+  public void revokeToken(long id, String admin) {
+    EnrollmentToken token = EnrollmentToken.findById(id);
+    if (token == null || token.usedAt != null) {
+      throw ApiException.notFound("unused enrollment token", id);
+    }
+    token.delete();
+    audit.record(admin, "enrollment-token-revoked", "token " + id, null);
+  }
+
+  @Transactional
+  public Agent find(long id) {
+    Agent agent = Agent.findById(id);
+    if (agent == null) {
+      throw ApiException.notFound("agent", id);
+    }
+    return agent;
   }
 
   @Transactional

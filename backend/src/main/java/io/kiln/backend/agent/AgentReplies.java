@@ -1,6 +1,7 @@
 package io.kiln.backend.agent;
 
 import java.time.Instant;
+import java.util.List;
 
 /** The small replies of the agent endpoints, typed so the OpenAPI document describes them. */
 public final class AgentReplies {
@@ -20,6 +21,16 @@ public final class AgentReplies {
   /** The agent whose credential was revoked. */
   public record Revoked(long id, boolean revoked) {}
 
-  /** Body of an enrollment. */
-  public record EnrollRequest(String token, String name) {}
+  /** An enrollment token not used yet and not expired (the token itself is never shown again). */
+  public record PendingToken(long id, Instant createdAt, String createdBy, Instant expiresAt) {}
+
+  /** One agent in detail: what it is, and its recent attempts at runs (newest first). */
+  public record AgentDetail(
+      AgentView agent, int protocolVersion, List<io.kiln.backend.run.RunView.Attempt> attempts) {}
+
+  /** Body of an enrollment; {@code labels} (e.g. ["gpu=a100"]) may be absent. */
+  public record EnrollRequest(String token, String name, List<String> labels) {}
+
+  /** An agent's labels, as an admin sets them. */
+  public record Labels(List<String> labels) {}
 }

@@ -1,10 +1,15 @@
 package io.kiln.backend.agent;
 
+import io.kiln.backend.run.RunService;
+import io.kiln.core.protocol.Protocol;
+import io.kiln.core.run.Placement;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
@@ -21,11 +26,17 @@ public class AgentResource {
   private final AgentRegistry registry;
   private final AgentConnections connections;
   private final SecurityIdentity identity;
+  private final RunService runs;
 
-  AgentResource(AgentRegistry registry, AgentConnections connections, SecurityIdentity identity) {
+  AgentResource(
+      AgentRegistry registry,
+      AgentConnections connections,
+      SecurityIdentity identity,
+      RunService runs) {
     this.registry = registry;
     this.connections = connections;
     this.identity = identity;
+    this.runs = runs;
   }
 
   @POST
@@ -58,29 +69,71 @@ public class AgentResource {
   @ResponseStatus(201)
   public AgentReplies.Enrolled enroll(AgentReplies.EnrollRequest request) {
     AgentReplies.EnrollRequest body =
-        request == null ? new AgentReplies.EnrollRequest(null, null) : request;
-    return registry.enroll(body.token(), body.name());
+        request == null ? new AgentReplies.EnrollRequest(null, null, null) : request;
+    return registry.enroll(body.token(), body.name(), body.labels());
+  }
+
+  /** Enrollment tokens not used yet and not expired. */
+  @GET
+  @Path("/enrollment-tokens")
+  @RolesAllowed("admin")
+  public List<AgentReplies.PendingToken> pendingTokens() {
+    return registry.pendingTokens();
+  }
+
+  /**
+   * Withdraws an unused enrollment token ({@code ?id=}; a query parameter, since a path under
+   * /api/agents/{id}/ would be ambiguous).
+   */
+  @DELETE
+  @Path("/enrollment-tokens")
+  @RolesAllowed("admin")
+  @APIResponse(responseCode = "204", description = "the token can no longer be used")
+  public void revokeToken(@QueryParam("id") long id) {
+    registry.revokeToken(id, identity.getPrincipal().getName());
   }
 
   @GET
   @RolesAllowed("admin")
   public List<AgentView> list() {
-    return registry.list().stream()
-        .map(
-            a ->
-                new AgentView(
-                    a.id,
-                    a.name,
-                    a.hostname,
-                    a.agentVersion,
-                    registry.devices(a),
-                    a.createdAt,
-                    a.lastSeenAt,
-                    connections.connected(a.id),
-                    a.revokedAt != null,
-                    connections.currentRun(a.id),
-                    a.drained))
-        .toList();
+    return registry.list().stream().map(this::view).toList();
+  }
+
+  /** One agent: devices, versions, health, current run, and its last 20 attempts at runs. */
+  @GET
+  @Path("/{id}")
+  @RolesAllowed("admin")
+  public AgentReplies.AgentDetail get(@PathParam("id") long id) {
+    return new AgentReplies.AgentDetail(
+        view(registry.find(id)), Protocol.VERSION, runs.attemptsOfAgent(id, 20));
+  }
+
+  private AgentView view(Agent a) {
+    return new AgentView(
+        a.id,
+        a.name,
+        a.hostname,
+        a.agentVersion,
+        registry.devices(a),
+        a.createdAt,
+        a.lastSeenAt,
+        connections.connected(a.id),
+        a.revokedAt != null,
+        connections.currentRun(a.id),
+        a.drained,
+        registry.versions(a),
+        Placement.split(a.labels));
+  }
+
+  /**
+   * Sets the agent's labels (replacing them); runs that require labels go only to agents with them.
+   */
+  @PUT
+  @Path("/{id}/labels")
+  @RolesAllowed("admin")
+  public AgentView labels(@PathParam("id") long id, AgentReplies.Labels body) {
+    registry.label(id, body == null ? null : body.labels(), identity.getPrincipal().getName());
+    return view(registry.find(id));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.kiln.backend.agent;
 import io.kiln.core.protocol.AgentMessage.DeviceInfo;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /** An agent as admins see it: identity, devices, health. */
 public record AgentView(
@@ -16,4 +17,6 @@ public record AgentView(
     boolean connected,
     boolean revoked,
     Long currentRunId,
-    boolean drained) {}
+    boolean drained,
+    Map<String, String> versions,
+    List<String> labels) {}

@@ -177,6 +177,18 @@ public class Run extends PanacheEntityBase {
   @Column(nullable = false)
   public boolean shrunk;
 
+  /** Labels the agent that takes the run must carry, comma-separated (see core's Placement). */
+  @Column(name = "required_labels", nullable = false, length = 1000)
+  public String requiredLabels = "";
+
+  /** The device memory the agent must have (0: any). */
+  @Column(name = "min_device_memory_bytes", nullable = false)
+  public long minDeviceMemoryBytes;
+
+  /** Higher runs are handed out first; fairness between teams orders equal priorities. */
+  @Column(nullable = false)
+  public int priority;
+
   @Version public long version;
 
   /** True while {@code agentId} holds this run's lease (assigned, running or being cancelled). */

@@ -2,6 +2,7 @@ package io.kiln.backend.run;
 
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.core.run.FailureClass;
+import io.kiln.core.run.Placement;
 import io.kiln.core.run.RunState;
 import io.kiln.core.run.RunStateMachine;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -37,16 +38,25 @@ public class RunLeases {
   }
 
   /**
-   * Atomically hands the next queued run (see {@link #fairestQueued}) to {@code agentId}, which
-   * must hold none: a run still leased to an agent that asks for work was lost when the agent
-   * restarted, and goes back to the queue first. The conditional update makes several agents (and
-   * backend threads) claiming at once safe on every database, without row locks.
+   * Atomically hands the next queued run (see {@link #nextFor}) to {@code agentId}, which must hold
+   * none: a run still leased to an agent that asks for work was lost when the agent restarted, and
+   * goes back to the queue first. The conditional update makes several agents (and backend threads)
+   * claiming at once safe on every database, without row locks.
    */
   @Transactional
   public Optional<Run> claim(long agentId) {
+    return claim(new Claimant(agentId, List.of(), Long.MAX_VALUE));
+  }
+
+  /** Who asks for work: only runs whose placement it matches are handed to it. */
+  public record Claimant(long agentId, List<String> labels, long deviceMemoryBytes) {}
+
+  @Transactional
+  public Optional<Run> claim(Claimant claimant) {
+    long agentId = claimant.agentId();
     releaseLost(agentId);
     for (int attempt = 0; attempt < 50; attempt++) {
-      Optional<Long> next = fairestQueued();
+      Optional<Long> next = nextFor(claimant);
       if (next.isEmpty()) {
         return Optional.empty();
       }
@@ -72,14 +82,16 @@ public class RunLeases {
   }
 
   /**
-   * The queued run to hand out next: from the team with the fewest runs in progress, oldest first,
-   * so that one team's fifty queued runs do not starve another team's one.
+   * The queued run to hand out next among those the claimant matches (labels, device memory):
+   * highest priority first; among equals, the team with the fewest runs in progress, so that one
+   * team's fifty queued runs do not starve another team's one; then the oldest.
    */
-  private Optional<Long> fairestQueued() {
+  private Optional<Long> nextFor(Claimant claimant) {
     List<Object[]> queued =
         Run.getEntityManager()
             .createQuery(
-                "select r.id, r.teamId from Run r where r.state = :queued order by r.id",
+                "select r.id, r.teamId, r.priority, r.requiredLabels, r.minDeviceMemoryBytes"
+                    + " from Run r where r.state = :queued order by r.priority desc, r.id",
                 Object[].class)
             .setParameter("queued", RunState.QUEUED)
             .setMaxResults(1000)
@@ -96,8 +108,13 @@ public class RunLeases {
         .getResultList()
         .forEach(row -> busy.put((Long) row[0], (Long) row[1]));
     return queued.stream()
+        .filter(
+            row ->
+                new Placement(Placement.split((String) row[3]), (Long) row[4])
+                    .matches(claimant.labels(), claimant.deviceMemoryBytes()))
         .min(
-            Comparator.comparingLong((Object[] row) -> busy.getOrDefault((Long) row[1], 0L))
+            Comparator.comparingInt((Object[] row) -> -(Integer) row[2])
+                .thenComparingLong(row -> busy.getOrDefault((Long) row[1], 0L))
                 .thenComparingLong(row -> (Long) row[0]))
         .map(row -> (Long) row[0]);
   }

@@ -3,6 +3,7 @@ package io.kiln.backend.run;
 import io.kiln.backend.common.Json;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
+import io.kiln.core.run.Placement;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,10 @@ public class RunMapper {
         run.archivedAt,
         run.imagesPerSecond,
         run.attempts,
-        run.checkpointEpoch);
+        run.checkpointEpoch,
+        Placement.split(run.requiredLabels),
+        run.minDeviceMemoryBytes == 0 ? null : run.minDeviceMemoryBytes / (double) (1L << 30),
+        run.priority);
   }
 
   RunAdjustments adjustments(Run run) {

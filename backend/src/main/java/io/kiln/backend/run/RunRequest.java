@@ -33,6 +33,15 @@ public final class RunRequest {
   /** Recipe fields whose preset adjustment is undone. */
   public List<String> undoAdjustments;
 
+  /** Labels the agent must carry (e.g. {@code gpu=a100}); only matching agents claim the run. */
+  public List<String> requiredLabels;
+
+  /** The device memory the agent must have, in GB. */
+  public Double minDeviceMemoryGb;
+
+  /** Higher is handed out first (-10 to 10, default 0). */
+  public Integer priority;
+
   @Schema(hidden = true)
   private final Map<String, Object> fields = new LinkedHashMap<>();
 

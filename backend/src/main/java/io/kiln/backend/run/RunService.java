@@ -9,6 +9,7 @@ import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.preset.PresetPlanner;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
+import io.kiln.core.run.Placement;
 import io.kiln.core.run.RunState;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -96,6 +97,7 @@ public class RunService {
         newRun(
             dataset, recipe, nameFor(request.name, dataset, recipe, plan), caller.name(), caller);
     run.autopilot = autopilot;
+    placeOn(run, request);
     if (plan != null) {
       run.presetId = plan.presetId();
       run.adjustments =
@@ -130,6 +132,9 @@ public class RunService {
     run.suggestionId = suggestionId;
     run.autopilotChild = byAutopilot;
     run.autopilot = byAutopilot ? Math.max(0, parent.autopilot - 1) : 0;
+    run.requiredLabels = parent.requiredLabels;
+    run.minDeviceMemoryBytes = parent.minDeviceMemoryBytes;
+    run.priority = parent.priority;
     return queue(run);
   }
 
@@ -214,23 +219,65 @@ public class RunService {
         .toList();
   }
 
+  /** Where the run may train and its priority, checked field by field (400 naming the field). */
+  private static void placeOn(Run run, RunRequest request) {
+    try {
+      run.requiredLabels = Placement.join(Placement.labels(request.requiredLabels));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.field(
+          400, "requiredLabels: " + e.getMessage(), "requiredLabels", e.getMessage());
+    }
+    if (request.minDeviceMemoryGb != null) {
+      double gb = request.minDeviceMemoryGb;
+      if (!(gb >= 0 && gb <= 10_000)) {
+        throw ApiException.field(
+            400,
+            "minDeviceMemoryGb must be between 0 and 10000",
+            "minDeviceMemoryGb",
+            "must be between 0 and 10000");
+      }
+      run.minDeviceMemoryBytes = (long) (gb * (1L << 30));
+    }
+    if (request.priority != null) {
+      if (request.priority < -10 || request.priority > 10) {
+        throw ApiException.field(
+            400, "priority must be between -10 and 10", "priority", "must be between -10 and 10");
+      }
+      run.priority = request.priority;
+    }
+  }
+
   /** The run's attempts, oldest first. */
   @Transactional
   public List<RunView.Attempt> attempts(long id, Caller caller) {
     Run run = visible(id, caller);
     return RunAttempt.<RunAttempt>list("runId = ?1", Sort.ascending("number"), run.id).stream()
-        .map(
-            a ->
-                new RunView.Attempt(
-                    a.number,
-                    a.agentId,
-                    a.startedAt,
-                    a.endedAt,
-                    a.outcome,
-                    a.failureClass,
-                    a.reason,
-                    a.resumedFromEpoch))
+        .map(RunService::attemptView)
         .toList();
+  }
+
+  /** An agent's most recent attempts at any run, newest first (for admins). */
+  @Transactional
+  public List<RunView.Attempt> attemptsOfAgent(long agentId, int limit) {
+    return RunAttempt.<RunAttempt>find("agentId = ?1", Sort.descending("startedAt"), agentId)
+        .page(0, limit)
+        .list()
+        .stream()
+        .map(RunService::attemptView)
+        .toList();
+  }
+
+  private static RunView.Attempt attemptView(RunAttempt a) {
+    return new RunView.Attempt(
+        a.runId,
+        a.number,
+        a.agentId,
+        a.startedAt,
+        a.endedAt,
+        a.outcome,
+        a.failureClass,
+        a.reason,
+        a.resumedFromEpoch);
   }
 
   @Transactional

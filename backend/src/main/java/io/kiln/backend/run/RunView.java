@@ -45,13 +45,17 @@ public record RunView(
     Instant archivedAt,
     Double imagesPerSecond,
     int attempts,
-    int checkpointEpoch) {
+    int checkpointEpoch,
+    List<String> requiredLabels,
+    Double minDeviceMemoryGb,
+    int priority) {
 
   /**
    * One time an agent took the run (see RunAttempt); outcome is null while it runs, else succeeded,
    * failed, cancelled, requeued or retried_smaller.
    */
   public record Attempt(
+      long runId,
       int number,
       Long agentId,
       Instant startedAt,

@@ -68,25 +68,14 @@ class FleetManagementTest {
     try (TestAgent first = TestAgent.connect(base, "fair-1");
         TestAgent second = TestAgent.connect(base, "fair-2")) {
       Api.cancelQueuedRuns();
-      long busyTeamDataset = Api.uploadValid("busy-team");
-      long a1 = Api.createRun(Map.of("datasetId", busyTeamDataset));
-      long a2 = Api.createRun(Map.of("datasetId", busyTeamDataset));
-      long a3 = Api.createRun(Map.of("datasetId", busyTeamDataset));
-      long team = People.team("fair-" + System.nanoTime());
-      Number otherDataset =
-          Api.as()
-              .header("Kiln-Team", team)
-              .multiPart(
-                  "file",
-                  "other.zip",
-                  TestZips.create().images("a", 6).images("b", 6).bytes(),
-                  "application/zip")
-              .post("/api/datasets")
-              .then()
-              .statusCode(201)
-              .extract()
-              .path("id");
-      long b1 = Api.createRun(Map.of("datasetId", otherDataset.longValue()));
+      // Two fresh teams with nothing running: team A queues three runs, then team B one.
+      long a = People.team("fair-a-" + System.nanoTime());
+      long b = People.team("fair-b-" + System.nanoTime());
+      long inA = datasetIn(a);
+      long a1 = Api.createRun(Map.of("datasetId", inA));
+      long a2 = Api.createRun(Map.of("datasetId", inA));
+      long a3 = Api.createRun(Map.of("datasetId", inA));
+      long b1 = Api.createRun(Map.of("datasetId", datasetIn(b)));
 
       first.send(new AgentMessage.ClaimRun());
       assertEquals(a1, first.expect(BackendMessage.RunAssignment.class).runId(), "oldest first");
@@ -101,5 +90,132 @@ class FleetManagementTest {
     } finally {
       AgentProtocolTest.SERIAL.unlock();
     }
+  }
+
+  @Test
+  void pendingTokensAreListedAndWithdrawnAndAnAgentShowsItsDetail() throws Exception {
+    Api.as().post("/api/agents/enrollment-tokens").then().statusCode(201);
+    java.util.List<Integer> ids =
+        Api.as().get("/api/agents/enrollment-tokens").jsonPath().getList("id");
+    int newest = ids.get(ids.size() - 1);
+    Api.as().delete("/api/agents/enrollment-tokens?id=" + newest).then().statusCode(204);
+    Api.as()
+        .get("/api/agents/enrollment-tokens")
+        .then()
+        .body("id", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(newest)));
+    Api.as()
+        .delete("/api/agents/enrollment-tokens?id=" + newest)
+        .then()
+        .statusCode(404)
+        .body("error", org.hamcrest.Matchers.containsString("unused enrollment token"));
+
+    try (TestAgent agent = TestAgent.connect(base, "detailed")) {
+      agent.send(
+          new AgentMessage.Hello(
+              io.kiln.core.protocol.Protocol.VERSION,
+              "0.1.0",
+              "gpu-host",
+              java.util.List.of(
+                  new AgentMessage.DeviceInfo("gpu(0)", "gpu", "CUDA device 0", 80L << 30)),
+              Map.of("djl", "0.35.1", "pytorch", "2.7.1")));
+      agent.expect(BackendMessage.Welcome.class);
+      Api.as()
+          .get("/api/agents/" + agent.agentId)
+          .then()
+          .statusCode(200)
+          .body("agent.devices[0].memoryBytes", equalTo(80L << 30))
+          .body("agent.versions.pytorch", equalTo("2.7.1"))
+          .body("protocolVersion", equalTo(io.kiln.core.protocol.Protocol.VERSION))
+          .body("attempts.size()", equalTo(0));
+    }
+    Api.as().get("/api/agents/999999").then().statusCode(404);
+  }
+
+  @Test
+  void onlyAnAgentWithTheLabelsAndMemoryARunRequiresClaimsItAndPriorityGoesFirst()
+      throws Exception {
+    AgentProtocolTest.SERIAL.lock();
+    try (TestAgent agent = TestAgent.connect(base, "placement")) {
+      Api.cancelQueuedRuns();
+      long datasetId = Api.uploadValid("placement");
+      Api.as()
+          .contentType("application/json")
+          .body(Map.of("datasetId", datasetId, "requiredLabels", java.util.List.of("gpu a100")))
+          .post("/api/runs")
+          .then()
+          .statusCode(400)
+          .body("error", org.hamcrest.Matchers.containsString("'gpu a100' is not a label"));
+      long picky =
+          Api.createRun(
+              Map.of(
+                  "datasetId",
+                  datasetId,
+                  "requiredLabels",
+                  java.util.List.of("GPU=A100"),
+                  "minDeviceMemoryGb",
+                  40));
+      Api.as()
+          .get("/api/runs/" + picky)
+          .then()
+          .body("requiredLabels", equalTo(java.util.List.of("gpu=a100")))
+          .body("minDeviceMemoryGb", equalTo(40.0f));
+      agent.send(new AgentMessage.ClaimRun());
+      agent.expect(BackendMessage.NoWork.class);
+
+      Api.as()
+          .contentType("application/json")
+          .body(Map.of("labels", java.util.List.of("gpu=a100", "zone=eu")))
+          .put("/api/agents/" + agent.agentId + "/labels")
+          .then()
+          .statusCode(200)
+          .body("labels", equalTo(java.util.List.of("gpu=a100", "zone=eu")));
+      // A run of higher priority, queued later, goes first.
+      long urgent = Api.createRun(Map.of("datasetId", datasetId, "priority", 5));
+      agent.send(new AgentMessage.ClaimRun());
+      assertEquals(urgent, agent.expect(BackendMessage.RunAssignment.class).runId());
+      agent.send(new AgentMessage.RunFinished(urgent, 0, "CANCELLED", "done"));
+      agent.expect(BackendMessage.Ack.class);
+      agent.send(new AgentMessage.ClaimRun());
+      assertEquals(picky, agent.expect(BackendMessage.RunAssignment.class).runId());
+      Api.as().post("/api/runs/" + picky + "/cancel").then().statusCode(200);
+    } finally {
+      AgentProtocolTest.SERIAL.unlock();
+    }
+  }
+
+  @Test
+  void labelsCanBeGivenAtEnrollment() {
+    String token = Api.as().post("/api/agents/enrollment-tokens").then().extract().path("token");
+    Number id =
+        io.restassured.RestAssured.given()
+            .contentType("application/json")
+            .body(
+                Map.of("token", token, "name", "labelled", "labels", java.util.List.of("zone=eu")))
+            .post("/api/agents/enroll")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("agentId");
+    Api.as()
+        .get("/api/agents/" + id)
+        .then()
+        .body("agent.labels", equalTo(java.util.List.of("zone=eu")));
+  }
+
+  private static long datasetIn(long team) {
+    Number id =
+        Api.as()
+            .header("Kiln-Team", team)
+            .multiPart(
+                "file",
+                "team.zip",
+                TestZips.create().images("a", 6).images("b", 6).bytes(),
+                "application/zip")
+            .post("/api/datasets")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("id");
+    return id.longValue();
   }
 }

@@ -9,9 +9,22 @@ import java.util.Map;
  */
 public sealed interface AgentMessage {
 
-  /** First message on every connection: who the agent is and what it can train on. */
-  record Hello(int protocolVersion, String agentVersion, String hostname, List<DeviceInfo> devices)
-      implements AgentMessage {}
+  /**
+   * First message on every connection: who the agent is, what it can train on, and the versions of
+   * what it runs ({@code djl}, {@code pytorch}, {@code java}; null from older agents).
+   */
+  record Hello(
+      int protocolVersion,
+      String agentVersion,
+      String hostname,
+      List<DeviceInfo> devices,
+      Map<String, String> versions)
+      implements AgentMessage {
+    public Hello(
+        int protocolVersion, String agentVersion, String hostname, List<DeviceInfo> devices) {
+      this(protocolVersion, agentVersion, hostname, devices, null);
+    }
+  }
 
   /**
    * Sent every few seconds; renews the lease on {@code runId} when the agent holds one (null when
@@ -66,6 +79,10 @@ public sealed interface AgentMessage {
     }
   }
 
-  /** A device the agent can train on. */
-  record DeviceInfo(String id, String kind, String name) {}
+  /** A device the agent can train on, with its memory in bytes when known. */
+  record DeviceInfo(String id, String kind, String name, Long memoryBytes) {
+    public DeviceInfo(String id, String kind, String name) {
+      this(id, kind, name, null);
+    }
+  }
 }

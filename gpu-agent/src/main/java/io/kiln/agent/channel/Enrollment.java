@@ -49,6 +49,13 @@ public final class Enrollment {
 
   public static String credential(URI server, Path workDir, String token, String name)
       throws IOException, InterruptedException {
+    return credential(server, workDir, token, name, "");
+  }
+
+  /** As above, asking for these labels (comma-separated) at enrollment. */
+  public static String credential(
+      URI server, Path workDir, String token, String name, String labels)
+      throws IOException, InterruptedException {
     Path file = workDir.resolve("credential");
     if (Files.exists(file)) {
       return Files.readString(file).trim();
@@ -66,7 +73,17 @@ public final class Enrollment {
             .header("Content-Type", "application/json")
             .POST(
                 HttpRequest.BodyPublishers.ofString(
-                    json.writeValueAsString(Map.of("token", token, "name", name))))
+                    json.writeValueAsString(
+                        Map.of(
+                            "token",
+                            token,
+                            "name",
+                            name,
+                            "labels",
+                            java.util.Arrays.stream(labels.split(","))
+                                .map(String::trim)
+                                .filter(l -> !l.isEmpty())
+                                .toList()))))
             .build();
     HttpResponse<String> response = sendPatiently(request);
     if (response.statusCode() != 201) {

@@ -34,6 +34,7 @@ public final class AgentLoop implements BackendClient.Listener {
   private final String version;
   private final String hostname;
   private final List<DeviceInfo> devices;
+  private final java.util.Map<String, String> versions = versions();
   private final ExecutorService events =
       Executors.newSingleThreadExecutor(daemon("kiln-agent-events"));
   private final ExecutorService training =
@@ -65,6 +66,14 @@ public final class AgentLoop implements BackendClient.Listener {
     this.version = version;
     this.hostname = hostname;
     this.devices = List.copyOf(devices);
+  }
+
+  private static java.util.Map<String, String> versions() {
+    try {
+      return io.kiln.agent.training.Devices.versions();
+    } catch (RuntimeException | LinkageError e) {
+      return java.util.Map.of();
+    }
   }
 
   public void start() {
@@ -109,7 +118,9 @@ public final class AgentLoop implements BackendClient.Listener {
   @Override
   public void connected() {
     events.execute(
-        () -> backend.send(new AgentMessage.Hello(Protocol.VERSION, version, hostname, devices)));
+        () ->
+            backend.send(
+                new AgentMessage.Hello(Protocol.VERSION, version, hostname, devices, versions)));
   }
 
   @Override

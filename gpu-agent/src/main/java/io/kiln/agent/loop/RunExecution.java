@@ -46,6 +46,7 @@ final class RunExecution implements Runnable {
   private final Path runDir;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private volatile boolean agentStopping;
+  private Thread transferring;
   private final AtomicLong seq;
 
   RunExecution(RunAssignment assignment, BackendClient backend, RunOutbox outbox, Path workDir) {
@@ -63,12 +64,21 @@ final class RunExecution implements Runnable {
   /** The user cancelled the run. */
   void cancel() {
     cancelled.set(true);
+    interruptTransfer();
   }
 
   /** The agent is shutting down: stop, and let the backend requeue the run elsewhere. */
   void stopAgent() {
     agentStopping = true;
     cancelled.set(true);
+    interruptTransfer();
+  }
+
+  /** A download of several GB is stopped within moments, not when it ends. */
+  private synchronized void interruptTransfer() {
+    if (transferring != null) {
+      transferring.interrupt();
+    }
   }
 
   @Override
@@ -80,7 +90,8 @@ final class RunExecution implements Runnable {
       Path zip = runDir.resolve("dataset.zip");
       transfer("download the dataset", () -> backend.download(assignment.datasetPath(), zip));
       LabelledImages images =
-          ImageArchiveReader.read(zip, assignment.classNames(), recipe.inputSize(), cancelled::get);
+          ImageArchiveReader.read(
+              zip, assignment.classNames(), recipe.inputSize(), recipe.batchSize(), cancelled::get);
       Path checkpoints = runDir.resolve("checkpoints");
       if (assignment.resume()) {
         Path archive = runDir.resolve("checkpoint.zip");
@@ -130,8 +141,12 @@ final class RunExecution implements Runnable {
         finish("CANCELLED", "cancelled by user", null);
       }
     } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      finish("FAILED", "the agent was stopped", FailureClass.INFRASTRUCTURE);
+      if (cancelled.get() && !agentStopping) {
+        LOG.info("run " + runId + ": cancelled during a transfer");
+        finish("CANCELLED", "cancelled by user", null);
+      } else {
+        finish("FAILED", "the agent was stopped", FailureClass.INFRASTRUCTURE);
+      }
     } catch (Exception | OutOfMemoryError e) {
       FailureClass failure = Failures.classify(e);
       String reason = Failures.describe(e);
@@ -144,7 +159,22 @@ final class RunExecution implements Runnable {
 
   private void transfer(String what, Transfers.Transfer transfer)
       throws IOException, InterruptedException {
-    Transfers.withRetry(what, transfer, TRANSFER_PATIENCE, cancelled::get);
+    synchronized (this) {
+      transferring = Thread.currentThread();
+    }
+    try {
+      if (cancelled.get()) {
+        throw new InterruptedException("cancelled");
+      }
+      Transfers.withRetry(what, transfer, TRANSFER_PATIENCE, cancelled::get);
+    } finally {
+      synchronized (this) {
+        transferring = null;
+      }
+      if (Thread.interrupted() && !cancelled.get()) {
+        Thread.currentThread().interrupt(); // not ours: keep it
+      }
+    }
   }
 
   private void finish(String outcome, String reason, FailureClass failure) {

@@ -51,12 +51,39 @@ public final class Devices {
     List<DeviceInfo> devices = new ArrayList<>();
     int gpus = Engine.getInstance().getGpuCount();
     for (int i = 0; i < gpus; i++) {
-      devices.add(new DeviceInfo(Device.gpu(i).toString(), "gpu", "CUDA device " + i));
+      Long memory = null;
+      try {
+        memory = ai.djl.util.cuda.CudaUtils.getGpuMemory(Device.gpu(i)).getMax();
+      } catch (RuntimeException | LinkageError unknown) {
+        // a driver that does not say: shown without memory
+      }
+      devices.add(new DeviceInfo(Device.gpu(i).toString(), "gpu", "CUDA device " + i, memory));
     }
     devices.add(
         new DeviceInfo(
-            Device.cpu().toString(), "cpu", Runtime.getRuntime().availableProcessors() + " cores"));
+            Device.cpu().toString(),
+            "cpu",
+            Runtime.getRuntime().availableProcessors() + " cores",
+            hostMemory()));
     return devices;
+  }
+
+  /** The machine's physical memory, or null when the JVM cannot tell. */
+  private static Long hostMemory() {
+    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
+      return os.getTotalMemorySize();
+    }
+    return null;
+  }
+
+  /** The versions the agent reports in its Hello. */
+  public static java.util.Map<String, String> versions() {
+    java.util.Map<String, String> versions = new java.util.LinkedHashMap<>();
+    versions.put("djl", Engine.getDjlVersion());
+    versions.put("pytorch", Engine.getInstance().getVersion());
+    versions.put("java", Runtime.version().toString());
+    return versions;
   }
 
   /**

@@ -38,26 +38,35 @@ public final class ImageArchiveReader {
 
   public static LabelledImages read(Path zip, List<String> classNames, int size)
       throws IOException {
-    return read(zip, classNames, size, () -> false);
+    return read(zip, classNames, size, 0, () -> false);
   }
 
   /**
-   * Decodes every image, checking {@code cancelled} between images.
+   * Decodes every image, checking {@code cancelled} between images. With a {@code batchSize} (above
+   * 0) it first checks that the images and the batches fit in memory ({@link MemoryBudget}).
    *
+   * @throws MemoryBudget.TooBigException when they cannot fit
    * @throws DatasetException when the archive holds something that cannot be trained on
    * @throws TrainingCancelledException when cancelled
    */
   public static LabelledImages read(
-      Path zip, List<String> classNames, int size, BooleanSupplier cancelled) throws IOException {
+      Path zip, List<String> classNames, int size, int batchSize, BooleanSupplier cancelled)
+      throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
     List<String> ids = new ArrayList<>();
     List<Integer> splits = new ArrayList<>();
     boolean splitLayout;
+    boolean color = false;
     try (ZipFile file = new ZipFile(zip.toFile())) {
       splitLayout = file.getEntry(MANIFEST) != null;
       List<? extends ZipEntry> entries =
           Collections.list((Enumeration<? extends ZipEntry>) file.entries());
+      if (batchSize > 0) {
+        // Before decoding: even single-channel, do the images and batches fit?
+        long count = entries.stream().filter(e -> !e.isDirectory()).count();
+        MemoryBudget.check(count, 1, size, batchSize, MemoryBudget.available());
+      }
       for (ZipEntry entry : entries) {
         if (entry.isDirectory() || entry.getName().equals(MANIFEST)) {
           continue;
@@ -82,8 +91,10 @@ public final class ImageArchiveReader {
           if (image == null) {
             throw new DatasetException("cannot decode image '" + name + "'");
           }
-          // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does.
-          images.add(ExifOrientation.upright(image, ExifOrientation.of(bytes)));
+          // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does,
+          // and resized at once: a full-size photo is not kept a moment longer than needed.
+          color |= isColor(image);
+          images.add(resize(ExifOrientation.upright(image, ExifOrientation.of(bytes)), size));
           labels.add(label);
           ids.add(name);
           splits.add(split);
@@ -93,11 +104,11 @@ public final class ImageArchiveReader {
     if (images.isEmpty()) {
       throw new DatasetException("the dataset archive holds no images");
     }
-    boolean color = images.stream().anyMatch(ImageArchiveReader::isColor);
     int channels = color ? 3 : 1;
     float[][] pixels = new float[images.size()][];
     for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = toChw(resize(images.get(i), size), channels);
+      pixels[i] = toChw(images.get(i), channels);
+      images.set(i, null);
     }
     return new LabelledImages(
         List.copyOf(classNames),

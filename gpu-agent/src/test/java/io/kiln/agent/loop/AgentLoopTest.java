@@ -233,4 +233,26 @@ class AgentLoopTest {
     assertEquals("FAILED", finished.outcome());
     assertEquals("infrastructure", finished.failure());
   }
+
+  @Test
+  void aRecipeThatCannotFitFailsAtOnceAsARecipeErrorWithAdvice() throws Exception {
+    backend.reply(
+        new BackendMessage.RunAssignment(
+            16,
+            1,
+            "/data/1",
+            "/model/16",
+            Map.of("epochs", 1, "batchSize", 4096, "inputSize", 1024),
+            SyntheticImages.CLASSES,
+            1,
+            0,
+            null,
+            "/checkpoint/16",
+            false,
+            1));
+    AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
+    assertEquals("FAILED", finished.outcome());
+    assertEquals("recipe", finished.failure());
+    assertTrue(finished.reason().contains("batch size of at most"), finished.reason());
+  }
 }
