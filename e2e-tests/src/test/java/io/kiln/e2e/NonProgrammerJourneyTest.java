@@ -448,7 +448,9 @@ class NonProgrammerJourneyTest {
     // The unused token is listed and can be withdrawn.
     Locator pending = page.getByTestId("pending-tokens");
     assertThat(pending).containsText("unused");
-    pending.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Withdraw")).first()
+    pending
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Withdraw"))
+        .first()
         .click();
     assertThat(pending).not().containsText("unused");
     // Without kiln.public-url the command names the address the admin is using.
