@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.kiln.backend.support.Api;
 import io.kiln.backend.support.People;
 import io.kiln.backend.support.TestAgent;
-import io.kiln.backend.support.TestZips;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -71,11 +70,11 @@ class FleetManagementTest {
       // Two fresh teams with nothing running: team A queues three runs, then team B one.
       long a = People.team("fair-a-" + System.nanoTime());
       long b = People.team("fair-b-" + System.nanoTime());
-      long inA = datasetIn(a);
+      long inA = People.datasetIn(a);
       long a1 = Api.createRun(Map.of("datasetId", inA));
       long a2 = Api.createRun(Map.of("datasetId", inA));
       long a3 = Api.createRun(Map.of("datasetId", inA));
-      long b1 = Api.createRun(Map.of("datasetId", datasetIn(b)));
+      long b1 = Api.createRun(Map.of("datasetId", People.datasetIn(b)));
 
       first.send(new AgentMessage.ClaimRun());
       assertEquals(a1, first.expect(BackendMessage.RunAssignment.class).runId(), "oldest first");
@@ -200,22 +199,5 @@ class FleetManagementTest {
         .get("/api/agents/" + id)
         .then()
         .body("agent.labels", equalTo(java.util.List.of("zone=eu")));
-  }
-
-  private static long datasetIn(long team) {
-    Number id =
-        Api.as()
-            .header("Kiln-Team", team)
-            .multiPart(
-                "file",
-                "team.zip",
-                TestZips.create().images("a", 6).images("b", 6).bytes(),
-                "application/zip")
-            .post("/api/datasets")
-            .then()
-            .statusCode(201)
-            .extract()
-            .path("id");
-    return id.longValue();
   }
 }

@@ -73,11 +73,18 @@ public final class People {
 
   /** A small valid dataset uploaded by this person (into their first team). */
   public static long dataset(Person person, String name) {
+    return upload(person.as(), name);
+  }
+
+  /** A small valid dataset uploaded by the admin into this team. */
+  public static long datasetIn(long team) {
+    return upload(Api.as().header("Kiln-Team", team), "team-" + team);
+  }
+
+  private static long upload(RequestSpecification as, String name) {
     byte[] zip = TestZips.create().images("cats", 6).images("dogs", 6).bytes();
     Number id =
-        person
-            .as()
-            .multiPart("file", name + ".zip", zip, "application/zip")
+        as.multiPart("file", name + ".zip", zip, "application/zip")
             .post("/api/datasets")
             .then()
             .statusCode(201)
