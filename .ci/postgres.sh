@@ -15,6 +15,8 @@ for _ in $(seq 1 30); do
 done
 su postgres -c "psql -qtAc \"select 1 from pg_roles where rolname = 'kiln'\"" | grep -q 1 \
   || su postgres -c "psql -qc \"create role kiln login password 'kiln'\""
-su postgres -c "psql -qtAc \"select 1 from pg_database where datname = 'kiln_test'\"" | grep -q 1 \
-  || su postgres -c "createdb -O kiln kiln_test"
-echo "PostgreSQL 15 is up with database kiln_test"
+for db in kiln_test kiln_e2e; do
+  su postgres -c "psql -qtAc \"select 1 from pg_database where datname = '$db'\"" | grep -q 1 \
+    || su postgres -c "createdb -O kiln $db"
+done
+echo "PostgreSQL 15 is up with databases kiln_test (backend tests) and kiln_e2e (fleet tests)"

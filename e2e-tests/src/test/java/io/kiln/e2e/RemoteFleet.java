@@ -36,7 +36,23 @@ final class RemoteFleet implements AutoCloseable {
   Process backend;
   private String token;
 
+  /** Where the PostgreSQL runs go: .ci/postgres.sh creates the database. */
+  static final String PG_URL =
+      System.getenv().getOrDefault("KILN_E2E_PG_URL", "jdbc:postgresql://127.0.0.1:5432/kiln_e2e");
+
+  private final String database;
+  private int starts;
+
   RemoteFleet(String name, Map<String, String> env) throws IOException {
+    this(name, env, "h2");
+  }
+
+  /**
+   * @param database {@code h2} (the app as {@code ./kiln} runs it) or {@code postgresql} (the same
+   *     app built for PostgreSQL, on {@link #PG_URL}, emptied at its first start)
+   */
+  RemoteFleet(String name, Map<String, String> env, String database) throws IOException {
+    this.database = database;
     work = root.resolve("e2e-tests/target/" + name);
     KilnApp.deleteTree(work);
     Files.createDirectories(work);
@@ -53,10 +69,34 @@ final class RemoteFleet implements AutoCloseable {
                 java(),
                 "-Djava.awt.headless=true",
                 "-jar",
-                root.resolve("backend/target/quarkus-app/quarkus-run.jar").toString())
+                root.resolve(
+                        "backend/target/"
+                            + ("postgresql".equals(database)
+                                ? "quarkus-app-postgresql"
+                                : "quarkus-app")
+                            + "/quarkus-run.jar")
+                    .toString())
             .redirectErrorStream(true)
             .redirectOutput(work.resolve(log).toFile());
     builder.environment().putAll(backendEnv);
+    if ("postgresql".equals(database)) {
+      builder
+          .environment()
+          .putAll(
+              Map.of(
+                  "QUARKUS_DATASOURCE_JDBC_URL", PG_URL,
+                  "QUARKUS_DATASOURCE_USERNAME", "kiln",
+                  "QUARKUS_DATASOURCE_PASSWORD", "kiln"));
+      if (starts == 0) {
+        builder
+            .environment()
+            .putAll(
+                Map.of(
+                    "QUARKUS_FLYWAY_CLEAN_DISABLED", "false",
+                    "QUARKUS_FLYWAY_CLEAN_AT_START", "true"));
+      }
+    }
+    starts++;
     builder
         .environment()
         .putAll(
@@ -89,6 +129,19 @@ final class RemoteFleet implements AutoCloseable {
     }
     throw new IllegalStateException(
         "backend did not start: " + Files.readString(work.resolve(log)));
+  }
+
+  /** Whether a PostgreSQL server listens where {@link #PG_URL} points. */
+  static boolean postgresAvailable() {
+    URI uri = URI.create(PG_URL.substring("jdbc:".length()));
+    try (java.net.Socket socket = new java.net.Socket()) {
+      socket.connect(
+          new java.net.InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 5432 : uri.getPort()),
+          2000);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
   }
 
   /** Enrolls and starts an agent process named {@code name}, logging to {@code <name>.log}. */
