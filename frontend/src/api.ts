@@ -198,7 +198,10 @@ export interface Evaluation {
   accuracy: number;
   classNames: string[];
   perClass: ClassScore[];
-  confusion: number[][];
+  /** The whole matrix, up to 100 classes. */
+  confusion?: number[][];
+  /** Beyond 100 classes instead of the matrix: the most confused pairs, most first. */
+  confusedPairs?: ConfusedPair[];
   mistakes: Mistake[];
   cells?: ConfusionCell[];
   epoch: number;
@@ -208,6 +211,13 @@ export interface Evaluation {
   testLoss?: number;
   testImages?: number;
   valAccuracy?: number;
+}
+
+/** How many images of one class the model gave to another. */
+export interface ConfusedPair {
+  actual: number;
+  predicted: number;
+  count: number;
 }
 
 /** What Kiln changed in the preset a run was launched from, and what the user undid. */

@@ -17,17 +17,23 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
     h('tbody', {}, ...e.perClass.map((c) => h('tr', {},
       h('th', {}, c.name), h('td', {}, formatPercent(c.precision)), h('td', {}, formatPercent(c.recall)),
       h('td', {}, String(c.support))))));
-  const max = Math.max(1, ...e.confusion.flat());
-  const confusion = h('table', { class: 'confusion', 'data-testid': 'confusion' },
+  const matrix = e.confusion;
+  const max = matrix ? Math.max(1, ...matrix.flat()) : 1;
+  const confusion = matrix ? h('table', { class: 'confusion', 'data-testid': 'confusion' },
     h('thead', {}, h('tr', {}, h('th', {}, 'true ↓ / predicted →'), ...e.classNames.map((n) => h('th', { title: n }, n)))),
-    h('tbody', {}, ...e.confusion.map((row, i) => h('tr', {}, h('th', {}, e.classNames[i]),
+    h('tbody', {}, ...matrix.map((row, i) => h('tr', {}, h('th', {}, e.classNames[i]),
       ...row.map((v, j) => h('td', {
         class: i === j ? 'diag' : v > 0 ? 'off' : '',
         style: `--weight:${(v / max).toFixed(3)}`,
         title: `${v} ${e.classNames[i]} image(s) predicted as ${e.classNames[j]}`,
         'data-cell': `${i},${j}`,
         onclick: () => showCell(i, j, v),
-      }, String(v)))))));
+      }, String(v)))))))
+    // Too many classes for a matrix: the pairs the model confuses most.
+    : h('table', { class: 'per-class', 'data-testid': 'confused-pairs' },
+      h('thead', {}, h('tr', {}, h('th', {}, 'True class'), h('th', {}, 'Predicted as'), h('th', {}, 'Images'))),
+      h('tbody', {}, ...(e.confusedPairs ?? []).map((p) => h('tr', { onclick: () => showCell(p.actual, p.predicted, p.count) },
+        h('td', {}, e.classNames[p.actual]), h('td', {}, e.classNames[p.predicted]), h('td', {}, String(p.count))))));
   const mistakes = e.mistakes.length === 0 ? h('p', {}, `No ${e.split} image was misclassified.`)
     : h('ol', { class: 'mistakes' }, ...e.mistakes.slice(0, 12).map((m) => h('li', {},
       h('code', {}, m.imageId), ` is ${m.actual}, predicted ${m.predicted} with ${formatPercent(m.confidence)} confidence`)));
@@ -41,7 +47,10 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
       + (e.stoppedEarly ? ` ${e.stoppedEarly}.` : '')),
     h('div', { class: 'evaluation-grid' },
       h('div', {}, h('h3', {}, 'Per class'), perClass),
-      h('div', {}, h('h3', {}, 'Confusion matrix'), h('p', { class: 'hint' }, 'Click a cell to see its images.'), confusion)),
+      h('div', {}, h('h3', {}, matrix ? 'Confusion matrix' : 'Most confused pairs'),
+        h('p', { class: 'hint' }, matrix ? 'Click a cell to see its images.'
+          : `${e.classNames.length} classes are too many for a matrix: the pairs of classes the model mixes up most. Click one to see its images.`),
+        confusion)),
     cellView,
     h('h3', {}, 'Most confident mistakes'), mistakes);
 }

@@ -57,6 +57,7 @@ class ApiContractTest {
           Map.entry("PendingToken", "PendingToken"),
           Map.entry("AgentDetail", "AgentDetail"),
           Map.entry("Labels", "AgentLabels"),
+          Map.entry("ConfusedPair", "ConfusedPair"),
           Map.entry("DatasetView", "Dataset"),
           Map.entry("MetricView", "MetricPoint"),
           Map.entry("AgentView", "Agent"),

@@ -10,7 +10,8 @@ import java.util.List;
  * confident mistakes.
  *
  * @param split "test" or "validation"
- * @param confusion rows are true classes, columns predicted ones
+ * @param confusion rows are true classes, columns predicted ones (up to 100 classes)
+ * @param confusedPairs beyond 100 classes, instead of the matrix: the most confused pairs
  * @param epoch the epoch whose weights were evaluated (the best one when restored, T15)
  * @param stoppedEarly why training stopped before its last epoch, if it did
  */
@@ -21,6 +22,7 @@ public record RunEvaluation(
     List<String> classNames,
     List<ClassScore> perClass,
     long[][] confusion,
+    List<ConfusedPair> confusedPairs,
     List<Cell> cells,
     List<Mistake> mistakes,
     Integer epoch,
@@ -33,6 +35,11 @@ public record RunEvaluation(
 
   /** One class: precision and recall are null when undefined (nothing predicted or no image). */
   public record ClassScore(String name, Double precision, Double recall, long support) {}
+
+  /**
+   * One off-diagonal cell of the confusion matrix: how many images of one class went to another.
+   */
+  public record ConfusedPair(int actual, int predicted, long count) {}
 
   /** The images of one confusion-matrix cell (by dataset path). */
   public record Cell(int actual, int predicted, List<String> imageIds) {}

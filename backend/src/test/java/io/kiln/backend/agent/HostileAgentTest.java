@@ -83,9 +83,8 @@ class HostileAgentTest {
                 .asString();
         assertEquals(2, csv.split("\n").length, csv);
 
-        // An evaluation of 600 classes: a confusion matrix of 360,000 cells, about 730 KB of JSON,
-        // over
-        // both of Vert.x's defaults (64 KiB a frame, 256 KiB a message).
+        // An evaluation of 600 classes with the whole matrix (an older agent): 360,000 cells, about
+        // 730 KB of JSON, over both of Vert.x's defaults (64 KiB a frame, 256 KiB a message).
         int classes = 600;
         List<String> names = new ArrayList<>();
         long[][] confusion = new long[classes][classes];
@@ -102,6 +101,25 @@ class HostileAgentTest {
             .then()
             .statusCode(200)
             .body("evaluation.classNames.size()", org.hamcrest.Matchers.equalTo(classes));
+
+        // What a real agent sends past 100 classes: the most confused pairs, not the matrix.
+        Map<String, Object> sparse =
+            Map.of(
+                "split",
+                "val",
+                "accuracy",
+                0.9,
+                "classNames",
+                names,
+                "confusedPairs",
+                List.of(Map.of("actual", 3, "predicted", 7, "count", 12)));
+        agent.send(new AgentMessage.RunEvaluated(runId, seq++, sparse));
+        agent.expect(BackendMessage.Ack.class);
+        Api.as()
+            .get("/api/runs/" + runId)
+            .then()
+            .body("evaluation.confusedPairs[0].count", org.hamcrest.Matchers.equalTo(12))
+            .body("evaluation.confusion", org.hamcrest.Matchers.nullValue());
         Api.as().post("/api/runs/" + runId + "/cancel").then().statusCode(200);
       } finally {
         AgentProtocolTest.SERIAL.unlock();

@@ -11,6 +11,11 @@ import java.util.Map;
  * predicted), per-class precision and recall, and the most confidently misclassified images.
  */
 public final class Evaluation {
+  /** Up to this many classes the whole confusion matrix is reported; beyond, the top pairs. */
+  static final int DENSE_CLASSES = 100;
+
+  static final int TOP_PAIRS = 200;
+
   static final int MISTAKES_KEPT = 24;
 
   /**
@@ -145,10 +150,21 @@ public final class Evaluation {
     map.put("accuracy", accuracy());
     map.put("classNames", classNames);
     map.put("perClass", perClass);
-    map.put("confusion", confusion);
+    // A dense matrix grows with the square of the classes (1,000 classes: a million numbers, more
+    // than a message may carry): past DENSE_CLASSES only the most confused pairs are sent.
+    boolean dense = classNames.size() <= DENSE_CLASSES;
+    List<Map<String, Object>> pairs = dense ? null : confusedPairs();
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    if (dense) {
+      map.put("confusion", confusion);
+    } else {
+      map.put("confusedPairs", pairs);
+      pairs.forEach(p -> kept.add(p.get("actual") + "," + p.get("predicted")));
+    }
     map.put(
         "cells",
         cells.entrySet().stream()
+            .filter(e -> dense || kept.contains(e.getKey()))
             .map(
                 e ->
                     Map.of(
@@ -173,6 +189,30 @@ public final class Evaluation {
             .toList());
     map.putAll(extras);
     return map;
+  }
+
+  /** The off-diagonal cells with the most images, most first (at most {@value #TOP_PAIRS}). */
+  private List<Map<String, Object>> confusedPairs() {
+    List<long[]> pairs = new ArrayList<>();
+    for (int i = 0; i < confusion.length; i++) {
+      for (int j = 0; j < confusion.length; j++) {
+        if (i != j && confusion[i][j] > 0) {
+          pairs.add(new long[] {i, j, confusion[i][j]});
+        }
+      }
+    }
+    pairs.sort((a, b) -> a[2] != b[2] ? Long.compare(b[2], a[2]) : Long.compare(a[0], b[0]));
+    return pairs.stream()
+        .limit(TOP_PAIRS)
+        .map(
+            p -> {
+              Map<String, Object> m = new LinkedHashMap<>();
+              m.put("actual", (int) p[0]);
+              m.put("predicted", (int) p[1]);
+              m.put("count", p[2]);
+              return m;
+            })
+        .toList();
   }
 
   private static Double finiteOrNull(double value) {
