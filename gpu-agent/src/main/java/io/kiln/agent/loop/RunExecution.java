@@ -195,7 +195,7 @@ final class RunExecution implements Runnable {
    */
   private void uploadCheckpoint(int epoch, Path checkpointDir, long epochSeq) {
     try {
-      if (!outbox.awaitAcked(assignment.runId(), epochSeq, 30, TimeUnit.SECONDS)) {
+      if (!outbox.awaitAcked(assignment.runId(), epochSeq, 10, TimeUnit.SECONDS)) {
         LOG.warning(
             "run "
                 + assignment.runId()

@@ -1,5 +1,11 @@
 package io.kiln.agent.training;
 
+import ai.djl.Device;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.ParallelBlock;
+import ai.djl.nn.SequentialBlock;
+import io.kiln.agent.training.net.KilnNet;
 import java.util.Locale;
 
 /**
@@ -8,8 +14,11 @@ import java.util.Locale;
  * model. A recipe that cannot fit fails at once with the figures and what to change, instead of
  * dying of a full heap minutes later.
  *
- * <p>Not estimated: the activations on the device, which depend on the architecture's layers; an
- * out-of-memory failure there is retried once with half the batch (RetryPolicy, T8).
+ * <p>On the device, once the network is built: its parameters with their gradients and optimizer
+ * state, and the activations a batch keeps for the backward pass, summed layer by layer from the
+ * output shapes ({@link #activationFloats}). A lower bound (no workspace, no fragmentation): a run
+ * it lets through can still run out of memory, and is then retried once with half the batch
+ * (RetryPolicy, T8).
  */
 public final class MemoryBudget {
   /**
@@ -77,6 +86,90 @@ public final class MemoryBudget {
             gb(batches),
             gb(available),
             advice));
+  }
+
+  /**
+   * Floats one image's forward pass produces, layer by layer (what autograd keeps for the backward
+   * pass), or -1 when a layer cannot say (a TorchScript backbone).
+   */
+  public static long activationFloats(Block block, Shape input) {
+    try {
+      return floats(block, input);
+    } catch (RuntimeException unknown) {
+      return -1;
+    }
+  }
+
+  private static long floats(Block block, Shape input) {
+    if (block instanceof KilnNet net) {
+      Shape features = net.features().getOutputShapes(new Shape[] {input})[0];
+      return floats(net.features(), input) + floats(net.head(), features);
+    }
+    if (block instanceof SequentialBlock sequence) {
+      long sum = 0;
+      Shape current = input;
+      for (Block child : sequence.getChildren().values()) {
+        sum += floats(child, current);
+        current = child.getOutputShapes(new Shape[] {current})[0];
+      }
+      return sum;
+    }
+    if (block instanceof ParallelBlock parallel) {
+      long sum = 0;
+      for (Block child : parallel.getChildren().values()) {
+        sum += floats(child, input);
+      }
+      return sum + parallel.getOutputShapes(new Shape[] {input})[0].size();
+    }
+    return block.getOutputShapes(new Shape[] {input})[0].size();
+  }
+
+  /**
+   * @throws TooBigException when the parameters (with gradients and two optimizer buffers) and a
+   *     batch's activations (kept for backward, and their gradients) need more than the device has
+   */
+  public static void checkDevice(
+      long parameters, long activationFloatsPerImage, int batch, long deviceBytes, String device) {
+    if (deviceBytes <= 0 || activationFloatsPerImage < 0) {
+      return;
+    }
+    long weights = parameters * Float.BYTES * 4;
+    long perImage = activationFloatsPerImage * Float.BYTES * 2;
+    long needed = weights + batch * perImage;
+    if (needed <= deviceBytes) {
+      return;
+    }
+    long fitting = perImage == 0 ? 0 : Math.max(0, (deviceBytes - weights) / perImage);
+    throw new TooBigException(
+        String.format(
+            Locale.ROOT,
+            "this recipe needs at least %s on %s (the network's weights, gradients and optimizer"
+                + " state: %s; a batch of %d images: %s) but it has %s; choose %s",
+            gb(needed),
+            device,
+            gb(weights),
+            batch,
+            gb(batch * perImage),
+            gb(deviceBytes),
+            fitting >= 1
+                ? "a batch size of at most " + Long.highestOneBit(fitting) + " (T8)"
+                : "a smaller input size or a smaller architecture"));
+  }
+
+  /** Memory of the device training runs on: the GPU's, or the machine's beside the Java heap. */
+  public static long deviceMemory(Device device) {
+    try {
+      if (device.isGpu()) {
+        return ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getMax();
+      }
+      if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
+          instanceof com.sun.management.OperatingSystemMXBean os) {
+        return os.getTotalMemorySize() - Runtime.getRuntime().maxMemory();
+      }
+    } catch (RuntimeException | LinkageError unknown) {
+      // not known: no check
+    }
+    return -1;
   }
 
   private static String gb(long bytes) {

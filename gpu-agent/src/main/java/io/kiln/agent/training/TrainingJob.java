@@ -114,6 +114,12 @@ public final class TrainingJob {
         if (initialWeights != null && !onBackbone) {
           InitialWeights.load(net, initialWeights, recipe, images, manager);
         }
+        MemoryBudget.checkDevice(
+            net.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum(),
+            MemoryBudget.activationFloats(net, new Shape(1).addAll(imageShape)),
+            recipe.batchSize(),
+            MemoryBudget.deviceMemory(devices[0]),
+            devices[0].toString());
         Checkpoint checkpoint =
             checkpointDir == null ? null : new Checkpoint(checkpointDir, identity(), freshNet::get);
         Progress progress = startOrResume(checkpoint, net, optimizer, manager, devices[0]);
