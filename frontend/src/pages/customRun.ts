@@ -1,4 +1,5 @@
 import { api, ApiError, type RunRequest } from '../api';
+import { placementFields } from '../placement';
 import { h, mount } from '../dom';
 import { read, row, type Input } from '../recipeForm';
 
@@ -30,23 +31,12 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
   const autopilotRow = h('div', { class: 'field' }, h('label', { for: 'field-autopilot' }, 'Autopilot follow-up runs'), autopilot,
     h('small', { class: 'hint' }, 'When the run ends, Kiln applies its top suggestion as a new run by itself, up to this many times, and stops when a change does not help. 0 = off.'),
     h('small', { class: 'field-error', 'data-error-for': 'autopilot', role: 'alert' }));
-  const labels = h('input', { id: 'field-requiredLabels', name: 'requiredLabels', placeholder: 'e.g. gpu=a100' }) as HTMLInputElement;
-  const memory = h('input', { id: 'field-minDeviceMemoryGb', name: 'minDeviceMemoryGb', type: 'number', min: 0, step: 'any', placeholder: 'any' }) as HTMLInputElement;
-  const priority = h('input', { id: 'field-priority', name: 'priority', type: 'number', min: -10, max: 10, step: '1', value: '0' }) as HTMLInputElement;
-  const placement = h('details', { 'data-testid': 'placement' }, h('summary', {}, 'Where it runs and how urgent it is'),
-    h('div', { class: 'field' }, h('label', { for: 'field-requiredLabels' }, 'Only on agents labelled'), labels,
-      h('small', { class: 'hint' }, 'Comma-separated labels an admin gave agents (e.g. gpu=a100); empty: any agent.'),
-      h('small', { class: 'field-error', 'data-error-for': 'requiredLabels', role: 'alert' })),
-    h('div', { class: 'field' }, h('label', { for: 'field-minDeviceMemoryGb' }, 'Minimum device memory (GB)'), memory,
-      h('small', { class: 'field-error', 'data-error-for': 'minDeviceMemoryGb', role: 'alert' })),
-    h('div', { class: 'field' }, h('label', { for: 'field-priority' }, 'Priority'), priority,
-      h('small', { class: 'hint' }, 'Higher runs start first (-10 to 10); equal ones share the agents fairly between teams.'),
-      h('small', { class: 'field-error', 'data-error-for': 'priority', role: 'alert' })));
+  const placement = placementFields('field');
   const submit = h('button', { type: 'submit' }, 'Launch training') as HTMLButtonElement;
   const form = h('form', { class: 'card', 'aria-label': 'New run' },
     h('label', { for: 'field-datasetId' }, 'Dataset'), dataset,
     h('label', { for: 'field-name' }, 'Run name'), runName,
-    ...basic, effective, autopilotRow, advanced, placement, submit, error);
+    ...basic, effective, autopilotRow, advanced, placement.element, submit, error);
 
   const showEffectiveRate = () => {
     const lr = Number(inputs.get('learningRate')!.value);
@@ -65,9 +55,7 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
     const body: RunRequest = { datasetId: Number(dataset.value) };
     if (runName.value.trim()) body.name = runName.value.trim();
     if (autopilot.value.trim() !== '' && Number(autopilot.value) !== 0) body.autopilot = Number(autopilot.value);
-    if (labels.value.trim()) body.requiredLabels = labels.value.split(',').map((l) => l.trim()).filter((l) => l);
-    if (memory.value.trim()) body.minDeviceMemoryGb = Number(memory.value);
-    if (priority.value.trim() && Number(priority.value) !== 0) body.priority = Number(priority.value);
+    placement.apply(body);
     for (const f of fields) {
       const value = read(f, inputs.get(f.name)!);
       if (value !== undefined && JSON.stringify(value) !== JSON.stringify(f.defaultValue)) body[f.name] = value;

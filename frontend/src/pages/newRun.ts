@@ -1,4 +1,5 @@
 import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview, type RunRequest } from '../api';
+import { placementFields } from '../placement';
 import { formatDuration, h, mount } from '../dom';
 import { read, row, show, type Input } from '../recipeForm';
 
@@ -103,6 +104,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const weights = h('div', {});
   const runName = h('input', { id: 'wizard-name', placeholder: 'optional' }) as HTMLInputElement;
   const autopilot = h('input', { id: 'wizard-autopilot', type: 'number', min: 0, max: 10, value: '0' }) as HTMLInputElement;
+  const placement = placementFields('wizard');
   const launch = h('button', { type: 'button' }, 'Launch training') as HTMLButtonElement;
 
   let asked = 0;
@@ -189,6 +191,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       undoAdjustments: [...undo] };
     if (runName.value.trim()) body.name = runName.value.trim();
     if (Number(autopilot.value) > 0) body.autopilot = Number(autopilot.value);
+    placement.apply(body);
     try {
       const run = await api.createRun(body);
       location.hash = `#/runs/${run.id}`;
@@ -215,7 +218,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     h('h3', {}, 'Main settings'), basicRows, advanced,
     h('label', { for: 'wizard-name' }, 'Run name'), runName,
     h('label', { for: 'wizard-autopilot' }, 'Autopilot follow-up runs (0 = off)'), autopilot,
-    launch, error);
+    placement.element, launch, error);
   mount(root, h('h1', {}, 'New run'),
     h('p', { class: 'hint' }, 'Four steps; every choice can be changed before launch. Prefer to set every field yourself? ',
       h('a', { href: `#/runs/custom?dataset=${dataset.id}` }, 'Open the full form'), '.'),

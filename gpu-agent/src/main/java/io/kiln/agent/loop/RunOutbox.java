@@ -3,6 +3,7 @@ package io.kiln.agent.loop;
 import io.kiln.agent.channel.BackendClient;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.AgentMessage.RunEvent;
+import io.kiln.core.protocol.Protocol;
 import io.kiln.core.protocol.ProtocolCodec;
 import io.kiln.core.protocol.ProtocolException;
 import java.io.IOException;
@@ -85,7 +86,22 @@ final class RunOutbox {
 
   void send(RunEvent event) {
     Key key = new Key(event.runId(), event.seq());
-    write(key, event);
+    String text = codec.encode(event);
+    if (text.getBytes(StandardCharsets.UTF_8).length > Protocol.MAX_MESSAGE_BYTES) {
+      // The backend would refuse it every time: say so once and drop it, never resend it forever.
+      LOG.severe(
+          "run "
+              + event.runId()
+              + ": event "
+              + event.seq()
+              + " ("
+              + event.getClass().getSimpleName()
+              + ") is larger than the "
+              + Protocol.MAX_MESSAGE_BYTES
+              + " bytes a message may be; dropped");
+      return;
+    }
+    write(key, text);
     pending.put(key, event);
     backend.send(event);
   }
@@ -141,11 +157,11 @@ final class RunOutbox {
     return true;
   }
 
-  private void write(Key key, RunEvent event) {
+  private void write(Key key, String text) {
     Path target = file(key);
     Path part = dir.resolve(target.getFileName() + ".part");
     try {
-      Files.writeString(part, codec.encode(event), StandardCharsets.UTF_8);
+      Files.writeString(part, text, StandardCharsets.UTF_8);
       Files.move(part, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     } catch (IOException e) {
       // The event still goes out; only a restart before its ack could lose it.
