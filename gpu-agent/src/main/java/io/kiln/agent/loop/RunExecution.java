@@ -20,7 +20,6 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -37,9 +36,6 @@ final class RunExecution implements Runnable {
   /** How long a transfer waits for an unreachable backend before the run is given up. */
   static final Duration TRANSFER_PATIENCE = Duration.ofMinutes(10);
 
-  /** How long a checkpoint upload may hold training up before it is skipped. */
-  static final Duration CHECKPOINT_PATIENCE = Duration.ofSeconds(30);
-
   private final RunAssignment assignment;
   private final BackendClient backend;
   private final RunOutbox outbox;
@@ -47,6 +43,7 @@ final class RunExecution implements Runnable {
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private volatile boolean agentStopping;
   private Thread transferring;
+  private final CheckpointUploads uploads;
   private final AtomicLong seq;
 
   RunExecution(RunAssignment assignment, BackendClient backend, RunOutbox outbox, Path workDir) {
@@ -55,6 +52,9 @@ final class RunExecution implements Runnable {
     this.outbox = outbox;
     this.runDir = workDir.resolve("runs").resolve(Long.toString(assignment.runId()));
     this.seq = new AtomicLong(assignment.nextSeq());
+    this.uploads =
+        new CheckpointUploads(
+            backend, outbox, assignment.runId(), assignment.checkpointPath(), cancelled::get);
   }
 
   long runId() {
@@ -125,6 +125,7 @@ final class RunExecution implements Runnable {
         job.withInitialWeights(weights);
       }
       TrainingResult result = job.run(runDir);
+      uploads.awaitIdle(CheckpointUploads.UPLOAD_PATIENCE);
       transfer(
           "upload the model", () -> backend.upload(assignment.modelPath(), result.modelArchive()));
       LOG.info(
@@ -153,6 +154,7 @@ final class RunExecution implements Runnable {
       LOG.warning("run " + runId + ": failed (" + failure.wireName() + "): " + reason);
       finish("FAILED", reason, failure);
     } finally {
+      uploads.close();
       deleteQuietly(runDir);
     }
   }
@@ -188,47 +190,6 @@ final class RunExecution implements Runnable {
   }
 
   /**
-   * Sends the checkpoint of {@code epoch} to the backend once the epoch's summary point is
-   * acknowledged (the backend accepts a checkpoint only after its epoch's points). A checkpoint
-   * that cannot go out now is skipped: the next epoch's replaces it, and a resume starts from the
-   * last one that arrived.
-   */
-  private void uploadCheckpoint(int epoch, Path checkpointDir, long epochSeq) {
-    try {
-      if (!outbox.awaitAcked(assignment.runId(), epochSeq, 10, TimeUnit.SECONDS)) {
-        LOG.warning(
-            "run "
-                + assignment.runId()
-                + ": epoch "
-                + epoch
-                + " not acknowledged yet;"
-                + " its checkpoint is not uploaded");
-        return;
-      }
-      Path archive = CheckpointArchive.pack(checkpointDir, runDir.resolve("checkpoint-up.zip"));
-      try {
-        Transfers.withRetry(
-            "upload the checkpoint",
-            () -> backend.upload(assignment.checkpointPath() + "?epoch=" + epoch, archive),
-            CHECKPOINT_PATIENCE,
-            cancelled::get);
-      } finally {
-        Files.deleteIfExists(archive);
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (IOException e) {
-      LOG.warning(
-          "run "
-              + assignment.runId()
-              + ": the checkpoint of epoch "
-              + epoch
-              + " was not uploaded: "
-              + e.getMessage());
-    }
-  }
-
-  /**
    * Numbers every report and hands it to the outbox; the training code knows nothing of networks.
    */
   private final class OutboxSink implements MetricSink {
@@ -257,7 +218,7 @@ final class RunExecution implements Runnable {
 
     @Override
     public void checkpointed(int epoch, Path checkpointDir) {
-      uploadCheckpoint(epoch, checkpointDir, lastSeq);
+      uploads.submit(epoch, checkpointDir, lastSeq, runDir);
     }
   }
 
