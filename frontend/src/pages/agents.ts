@@ -3,7 +3,7 @@ import { h, mount } from '../dom';
 
 /** Bytes as people read them (GB with one decimal). */
 export function formatMemory(bytes: number | null): string {
-  return bytes === null ? '' : ` · ${(bytes / 2 ** 30).toFixed(1)} GB`;
+  return bytes == null ? '' : ` · ${(bytes / 2 ** 30).toFixed(1)} GB`;
 }
 
 /** Agents with their health; the table refreshes every few seconds. */
