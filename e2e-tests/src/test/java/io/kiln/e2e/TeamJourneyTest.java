@@ -128,8 +128,12 @@ class TeamJourneyTest {
     page.navigate(app.url() + "#/runs/custom?dataset=" + dataset);
     page.getByLabel("Run name").fill("baseline");
     page.getByLabel("Epochs", new Page.GetByLabelOptions().setExact(true)).fill("2");
+    // The baseline goes ahead of the queue (issue 12: priority).
+    page.getByText("Where it runs and how urgent it is").click();
+    page.getByLabel("Priority").fill("3");
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    assertThat(page.locator("dl.facts")).containsText("any agent · priority 3");
     runs.add(Long.parseLong(page.url().replaceAll(".*/", "")));
     // Two variations launched through the API with the same session, as a script would.
     runs.add(launch(page, dataset, "more weight decay", Map.of("weightDecay", 0.0005)));
