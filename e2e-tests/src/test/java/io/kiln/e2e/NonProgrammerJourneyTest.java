@@ -53,7 +53,9 @@ class NonProgrammerJourneyTest {
     System.out.printf("METRIC backend+agent start-up: %d ms%n", app.startupMillis);
     playwright = Playwright.create();
     browser = Chromium.launch(playwright);
-    page = browser.newPage(new Browser.NewPageOptions().setViewportSize(1280, 1000));
+    page =
+        browser.newPage(
+            new Browser.NewPageOptions().setViewportSize(1280, 1000).setAcceptDownloads(true));
     page.setDefaultTimeout(30_000);
     // Every run-page socket passes through here, so a test can cut one as a flaky network would.
     // (Routing applies from the next page load on, hence before the first navigation.)
@@ -267,6 +269,31 @@ class NonProgrammerJourneyTest {
         "after the dropped connection the chart holds every stored point exactly once");
     assertThat(page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download model")))
         .isVisible();
+    // The download carries the model card next to the parameters.
+    com.microsoft.playwright.Download model =
+        page.waitForDownload(
+            () ->
+                page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Download model"))
+                    .click());
+    String card = null;
+    java.util.Set<String> entries = new java.util.HashSet<>();
+    try (java.util.zip.ZipInputStream zip =
+        new java.util.zip.ZipInputStream(java.nio.file.Files.newInputStream(model.path()))) {
+      java.util.zip.ZipEntry entry;
+      while ((entry = zip.getNextEntry()) != null) {
+        entries.add(entry.getName());
+        if (entry.getName().equals("MODEL.md")) {
+          card = new String(zip.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+      }
+    }
+    assertTrue(
+        entries.contains("kiln-0000.params") && entries.contains("kiln-model.json"), "" + entries);
+    assertTrue(
+        card != null
+            && card.contains("Best validation accuracy: ")
+            && card.contains("Resize to 28 x 28"),
+        card);
     assertThat(page.getByTestId("progress")).containsText("Epoch 8 of 8");
     JsonNode run = readJson(page.request().get(runUrl).text());
     assertTrue(

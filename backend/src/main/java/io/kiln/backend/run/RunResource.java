@@ -12,6 +12,7 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -29,9 +30,11 @@ public class RunResource {
   private final Callers callers;
 
   private final RunReviews reviews;
+  private final ModelDownload models;
 
-  RunResource(RunService runs, Callers callers, RunReviews reviews) {
+  RunResource(RunService runs, Callers callers, RunReviews reviews, ModelDownload models) {
     this.reviews = reviews;
+    this.models = models;
     this.runs = runs;
     this.callers = callers;
   }
@@ -109,8 +112,9 @@ public class RunResource {
   @Path("/{id}/model")
   @Produces("application/zip")
   public Response model(@PathParam("id") long id) {
-    java.nio.file.Path file = runs.model(id, callers.current());
-    return Response.ok(file.toFile(), "application/zip")
+    ModelDownload.Download download = models.prepare(id, callers.current());
+    StreamingOutput body = download::writeTo;
+    return Response.ok(body, "application/zip")
         .header("Content-Disposition", "attachment; filename=\"kiln-run-" + id + "-model.zip\"")
         .build();
   }
