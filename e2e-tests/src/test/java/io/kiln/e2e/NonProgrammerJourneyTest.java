@@ -250,7 +250,7 @@ class NonProgrammerJourneyTest {
 
   @Test
   @Order(6)
-  void seesTheRunFinishWithAModel() {
+  void seesTheRunFinishWithAModel() throws Exception {
     assertThat(page.getByTestId("run-state"))
         .hasText(
             "succeeded",
