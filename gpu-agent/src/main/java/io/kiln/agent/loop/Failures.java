@@ -48,6 +48,10 @@ final class Failures {
     if (message == null) {
       return error.getClass().getSimpleName();
     }
+    if (error instanceof java.nio.file.FileSystemException) {
+      // its message is just the path: the class says what went wrong
+      message = error.getClass().getSimpleName() + ": " + message;
+    }
     int newline = message.indexOf('\n');
     return newline < 0 ? message : message.substring(0, newline);
   }

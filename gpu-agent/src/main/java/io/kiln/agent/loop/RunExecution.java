@@ -85,6 +85,9 @@ final class RunExecution implements Runnable {
   public void run() {
     long runId = assignment.runId();
     try {
+      // A process killed in the middle of this run (kill -9, power cut) left its files here: this
+      // attempt starts from the backend's checkpoint, not from them.
+      deleteQuietly(runDir);
       Files.createDirectories(runDir);
       Recipe recipe = new RecipeParser(Set.of()).parse(assignment.recipe());
       Path zip = runDir.resolve("dataset.zip");

@@ -177,6 +177,10 @@ class AgentLoopTest {
     Path epochOne = workDir.resolveSibling(workDir.getFileName() + "-epoch1.zip");
     java.nio.file.Files.write(epochOne, backend.uploads.get("/checkpoint/12?epoch=1"));
     backend.files.put("/checkpoint/13", epochOne);
+    // What a kill -9 in the middle of an earlier attempt at run 13 left behind on this machine.
+    Path leftover = workDir.resolve("runs/13/checkpoints/latest");
+    java.nio.file.Files.createDirectories(leftover);
+    java.nio.file.Files.writeString(leftover.resolve("model.params"), "torn");
     backend.all.clear();
     backend.reply(assignment(13, 2, 500, true));
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 60);

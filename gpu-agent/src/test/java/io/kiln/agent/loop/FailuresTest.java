@@ -49,5 +49,8 @@ class FailuresTest {
   void describedInOneLine() {
     assertEquals("first", Failures.describe(new RuntimeException("first\nsecond")));
     assertEquals("IllegalStateException", Failures.describe(new IllegalStateException()));
+    assertEquals(
+        "FileAlreadyExistsException: /tmp/x",
+        Failures.describe(new java.nio.file.FileAlreadyExistsException("/tmp/x")));
   }
 }
