@@ -1,6 +1,7 @@
 package io.kiln.backend.agent;
 
 import io.kiln.backend.auth.TokenIdentityProvider;
+import io.kiln.backend.common.ApiException;
 import io.kiln.backend.run.RunCheckpoints;
 import io.kiln.backend.run.RunFiles;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -63,7 +64,11 @@ public class AgentFilesResource {
   @Path("/checkpoint")
   @Consumes(MediaType.APPLICATION_OCTET_STREAM)
   public Response putCheckpoint(
-      @PathParam("id") long runId, @QueryParam("epoch") int epoch, InputStream body) {
+      @PathParam("id") long runId, @QueryParam("epoch") Integer epoch, InputStream body) {
+    if (epoch == null) {
+      throw ApiException.badRequest(
+          "?epoch= is required: the epoch the checkpoint was taken after");
+    }
     checkpoints.store(agentId(), runId, epoch, body);
     return Response.noContent().build();
   }

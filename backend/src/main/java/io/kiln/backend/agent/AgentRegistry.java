@@ -214,11 +214,7 @@ public class AgentRegistry implements AgentCredentials {
     QuarkusTransaction.requiringNew()
         .run(
             () -> {
-              Agent agent = Agent.findById(agentId);
-              if (agent == null) {
-                throw ApiException.notFound("agent", agentId);
-              }
-              agent.drained = drained;
+              find(agentId).drained = drained;
               audit.record(
                   admin,
                   drained ? (now ? "agent-drained-now" : "agent-drained") : "agent-undrained",

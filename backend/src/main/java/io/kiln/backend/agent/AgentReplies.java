@@ -1,5 +1,6 @@
 package io.kiln.backend.agent;
 
+import io.kiln.backend.run.RunView;
 import java.time.Instant;
 import java.util.List;
 
@@ -25,8 +26,7 @@ public final class AgentReplies {
   public record PendingToken(long id, Instant createdAt, String createdBy, Instant expiresAt) {}
 
   /** One agent in detail: what it is, and its recent attempts at runs (newest first). */
-  public record AgentDetail(
-      AgentView agent, int protocolVersion, List<io.kiln.backend.run.RunView.Attempt> attempts) {}
+  public record AgentDetail(AgentView agent, int protocolVersion, List<RunView.Attempt> attempts) {}
 
   /** Body of an enrollment; {@code labels} (e.g. ["gpu=a100"]) may be absent. */
   public record EnrollRequest(String token, String name, List<String> labels) {}

@@ -1,5 +1,6 @@
 package io.kiln.backend.agent;
 
+import io.kiln.backend.common.ApiException;
 import io.kiln.backend.run.RunService;
 import io.kiln.core.protocol.Protocol;
 import io.kiln.core.run.Placement;
@@ -89,7 +90,10 @@ public class AgentResource {
   @Path("/enrollment-tokens")
   @RolesAllowed("admin")
   @APIResponse(responseCode = "204", description = "the token can no longer be used")
-  public void revokeToken(@QueryParam("id") long id) {
+  public void revokeToken(@QueryParam("id") Long id) {
+    if (id == null) {
+      throw ApiException.badRequest("?id= is required: the id of the token to withdraw");
+    }
     registry.revokeToken(id, identity.getPrincipal().getName());
   }
 

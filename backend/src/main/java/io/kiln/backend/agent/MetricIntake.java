@@ -39,8 +39,9 @@ class MetricIntake {
   }
 
   /**
-   * Several reports in one transaction, each as {@link #ingest} would, stored with one batch
-   * insert; outcomes in order.
+   * Reports that arrived together, in one transaction: each run's lease is checked once, the new
+   * points are stored with one batch insert and move their run's progress forward; outcomes in
+   * order.
    */
   @Transactional
   List<Outcome> ingestAll(long agentId, List<MetricReport> reports) {
@@ -66,18 +67,5 @@ class MetricIntake {
       }
     }
     return outcomes;
-  }
-
-  @Transactional
-  Outcome ingest(long agentId, MetricReport report) {
-    Optional<Run> run = leases.held(agentId, report.runId());
-    if (run.isEmpty()) {
-      return Outcome.NOT_HELD;
-    }
-    if (metrics.store(report).isEmpty()) {
-      return Outcome.DUPLICATE;
-    }
-    reports.progressed(run.get(), report);
-    return Outcome.STORED;
   }
 }

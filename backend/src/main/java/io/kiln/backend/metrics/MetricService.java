@@ -45,39 +45,10 @@ public class MetricService implements RunSequence {
   }
 
   /**
-   * Stores the point; empty when this (run, seq) was stored before. Joins the caller's transaction.
-   */
-  @Transactional
-  public Optional<MetricView> store(MetricReport report) {
-    if (MetricPoint.count("runId = ?1 and seq = ?2", report.runId(), report.seq()) > 0) {
-      return Optional.empty();
-    }
-    MetricPoint point = new MetricPoint();
-    point.runId = report.runId();
-    point.seq = report.seq();
-    point.kind = report.kind();
-    point.epoch = report.epoch();
-    point.step = report.step();
-    point.values = json.write(report.values());
-    point.reportedAt = Instant.ofEpochMilli(report.timestampMillis());
-    point.persist();
-    MetricView view =
-        new MetricView(
-            point.seq,
-            point.kind,
-            point.epoch,
-            point.step,
-            new LinkedHashMap<>(report.values()),
-            report.timestampMillis());
-    stored.fire(new MetricEvents(report.runId(), view));
-    return Optional.of(view);
-  }
-
-  /**
-   * Stores several points in the caller's transaction with one query for those already stored and
-   * one JDBC batch insert for the rest (an entity per point would insert them one by one and flush
-   * the run's progress before every duplicate check). Returns, in order, each point's view, or
-   * empty where that (run, seq) was stored before.
+   * Stores points in the caller's transaction with one query for those already stored and one JDBC
+   * batch insert for the rest (an entity per point would insert them one by one and flush the run's
+   * progress before every duplicate check). Returns, in order, each point's view, or empty where
+   * that (run, seq) was stored before.
    */
   public List<Optional<MetricView>> storeAll(List<MetricReport> reports) {
     if (reports.isEmpty()) {

@@ -120,9 +120,8 @@ public class RunReports {
     }
     if (outcome == RunState.CANCELLED) {
       run.failureReason = event.reason();
-    } else if (event.reason() != null) {
-      // keep what an out-of-memory retry wrote (T8) beside how the run ended
-      run.note = run.note == null ? event.reason() : run.note + "; " + event.reason();
+    } else {
+      run.note = event.reason();
     }
     retries.ended(
         run,

@@ -5,7 +5,7 @@ import java.io.InputStream;
 import java.util.Optional;
 
 /**
- * Where Kiln keeps large files by key (e.g. {@code checkpoints/run-7/latest.zip}): on the data
+ * Where Kiln keeps large files by key (e.g. {@code checkpoints/run-7/epoch-3.zip}): on the data
  * directory today ({@link FileBlobStore}), in object storage later. Writes are whole-object: a
  * reader sees the previous content or the new one, never a part.
  */

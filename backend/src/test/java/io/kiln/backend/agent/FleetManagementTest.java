@@ -128,6 +128,11 @@ class FleetManagementTest {
           .body("attempts.size()", equalTo(0));
     }
     Api.as().get("/api/agents/999999").then().statusCode(404);
+    Api.as()
+        .delete("/api/agents/enrollment-tokens")
+        .then()
+        .statusCode(400)
+        .body("error", org.hamcrest.Matchers.containsString("?id= is required"));
   }
 
   @Test

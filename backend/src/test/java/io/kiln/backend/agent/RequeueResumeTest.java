@@ -117,6 +117,14 @@ class RequeueResumeTest {
           409,
           putCheckpoint(first, runId, 2, checkpoint),
           "a checkpoint of an epoch whose summary is not stored is refused");
+      given()
+          .header("Authorization", "Bearer " + first.credential)
+          .contentType("application/octet-stream")
+          .body(checkpoint)
+          .put("/api/agent/runs/" + runId + "/checkpoint")
+          .then()
+          .statusCode(400)
+          .body("error", containsString("?epoch= is required"));
       assertEquals(204, putCheckpoint(first, runId, 1, checkpoint));
       epoch(first, runId, 2, false); // the agent dies in the middle of epoch 2
       long spent = seq;

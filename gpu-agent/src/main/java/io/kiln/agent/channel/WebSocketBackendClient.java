@@ -89,7 +89,8 @@ public final class WebSocketBackendClient implements BackendClient {
     String text = codec.encode(message);
     int bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
     if (bytes > Protocol.MAX_MESSAGE_BYTES) {
-      // The backend would close the connection (1009) and the outbox would resend it forever.
+      // The backend would close the connection (1009). Run events never get here (the outbox
+      // drops them first); this guards every other message.
       LOG.severe(
           message.getClass().getSimpleName()
               + " is "

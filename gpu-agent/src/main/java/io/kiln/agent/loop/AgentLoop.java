@@ -1,6 +1,7 @@
 package io.kiln.agent.loop;
 
 import io.kiln.agent.channel.BackendClient;
+import io.kiln.agent.training.Devices;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.AgentMessage.DeviceInfo;
 import io.kiln.core.protocol.BackendMessage;
@@ -8,6 +9,7 @@ import io.kiln.core.protocol.MessageDispatch;
 import io.kiln.core.protocol.Protocol;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -34,7 +36,7 @@ public final class AgentLoop implements BackendClient.Listener {
   private final String version;
   private final String hostname;
   private final List<DeviceInfo> devices;
-  private final java.util.Map<String, String> versions = versions();
+  private final Map<String, String> versions = versions();
   private final ExecutorService events =
       Executors.newSingleThreadExecutor(daemon("kiln-agent-events"));
   private final ExecutorService training =
@@ -68,11 +70,12 @@ public final class AgentLoop implements BackendClient.Listener {
     this.devices = List.copyOf(devices);
   }
 
-  private static java.util.Map<String, String> versions() {
+  /** What the Hello reports; empty when the engine cannot say (the agent still trains or fails). */
+  private static Map<String, String> versions() {
     try {
-      return io.kiln.agent.training.Devices.versions();
+      return Devices.versions();
     } catch (RuntimeException | LinkageError e) {
-      return java.util.Map.of();
+      return Map.of();
     }
   }
 

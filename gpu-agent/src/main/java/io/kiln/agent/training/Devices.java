@@ -2,9 +2,15 @@ package io.kiln.agent.training;
 
 import ai.djl.Device;
 import ai.djl.engine.Engine;
+import ai.djl.util.cuda.CudaUtils;
 import io.kiln.core.protocol.AgentMessage.DeviceInfo;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Finds what the engine can train on at run time. GPU discovery lives here, apart from the agent
@@ -42,44 +48,47 @@ public final class Devices {
 
   /** How a run names its devices: "cpu()", "gpu(0)", or "gpu(0)+gpu(1)" when data parallel. */
   public static String describe(Device[] devices) {
-    return java.util.Arrays.stream(devices)
-        .map(Device::toString)
-        .collect(java.util.stream.Collectors.joining("+"));
+    return Arrays.stream(devices).map(Device::toString).collect(Collectors.joining("+"));
   }
 
   public static List<DeviceInfo> describe() {
     List<DeviceInfo> devices = new ArrayList<>();
     int gpus = Engine.getInstance().getGpuCount();
     for (int i = 0; i < gpus; i++) {
-      Long memory = null;
-      try {
-        memory = ai.djl.util.cuda.CudaUtils.getGpuMemory(Device.gpu(i)).getMax();
-      } catch (RuntimeException | LinkageError unknown) {
-        // a driver that does not say: shown without memory
-      }
-      devices.add(new DeviceInfo(Device.gpu(i).toString(), "gpu", "CUDA device " + i, memory));
+      Device gpu = Device.gpu(i);
+      devices.add(new DeviceInfo(gpu.toString(), "gpu", "CUDA device " + i, memory(gpu)));
     }
     devices.add(
         new DeviceInfo(
             Device.cpu().toString(),
             "cpu",
             Runtime.getRuntime().availableProcessors() + " cores",
-            hostMemory()));
+            memory(Device.cpu())));
     return devices;
   }
 
-  /** The machine's physical memory, or null when the JVM cannot tell. */
-  private static Long hostMemory() {
-    if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-        instanceof com.sun.management.OperatingSystemMXBean os) {
-      return os.getTotalMemorySize();
+  /**
+   * A device's memory in bytes: the GPU's, or for the CPU the machine's physical memory; null when
+   * the driver or the JVM cannot tell.
+   */
+  public static Long memory(Device device) {
+    try {
+      if (device.isGpu()) {
+        return CudaUtils.getGpuMemory(device).getMax();
+      }
+      if (ManagementFactory.getOperatingSystemMXBean()
+          instanceof com.sun.management.OperatingSystemMXBean os) {
+        return os.getTotalMemorySize();
+      }
+    } catch (RuntimeException | LinkageError unknown) {
+      // not known
     }
     return null;
   }
 
   /** The versions the agent reports in its Hello. */
-  public static java.util.Map<String, String> versions() {
-    java.util.Map<String, String> versions = new java.util.LinkedHashMap<>();
+  public static Map<String, String> versions() {
+    Map<String, String> versions = new LinkedHashMap<>();
     versions.put("djl", Engine.getDjlVersion());
     versions.put("pytorch", Engine.getInstance().getVersion());
     versions.put("java", Runtime.version().toString());

@@ -158,18 +158,11 @@ public final class MemoryBudget {
 
   /** Memory of the device training runs on: the GPU's, or the machine's beside the Java heap. */
   public static long deviceMemory(Device device) {
-    try {
-      if (device.isGpu()) {
-        return ai.djl.util.cuda.CudaUtils.getGpuMemory(device).getMax();
-      }
-      if (java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-          instanceof com.sun.management.OperatingSystemMXBean os) {
-        return os.getTotalMemorySize() - Runtime.getRuntime().maxMemory();
-      }
-    } catch (RuntimeException | LinkageError unknown) {
-      // not known: no check
+    Long memory = Devices.memory(device);
+    if (memory == null) {
+      return -1; // not known: no check
     }
-    return -1;
+    return device.isGpu() ? memory : memory - Runtime.getRuntime().maxMemory();
   }
 
   private static String gb(long bytes) {

@@ -246,7 +246,7 @@ class AgentLoopTest {
             1,
             "/data/1",
             "/model/16",
-            Map.of("epochs", 1, "batchSize", 4096, "inputSize", 1024),
+            Map.of("architecture", "resnet-50", "epochs", 1, "batchSize", 4096, "inputSize", 1024),
             SyntheticImages.CLASSES,
             1,
             0,
@@ -258,5 +258,19 @@ class AgentLoopTest {
     assertEquals("FAILED", finished.outcome());
     assertEquals("recipe", finished.failure());
     assertTrue(finished.reason().contains("batch size of at most"), finished.reason());
+  }
+
+  @Test
+  void cancelStopsADownloadInProgressWithinMoments() throws Exception {
+    backend.slowDownloads = true;
+    backend.reply(assignment(17, 1, 0));
+    Thread.sleep(500); // the dataset download is under way
+    long cancelled = System.nanoTime();
+    backend.reply(new BackendMessage.CancelRun(17));
+    AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
+    assertEquals("CANCELLED", finished.outcome(), String.valueOf(finished.reason()));
+    assertTrue(
+        System.nanoTime() - cancelled < java.util.concurrent.TimeUnit.SECONDS.toNanos(10),
+        "not after the minute-long download");
   }
 }

@@ -23,6 +23,9 @@ final class InMemoryBackend implements BackendClient {
   final Map<String, byte[]> uploads = new ConcurrentHashMap<>();
   volatile boolean online = true;
 
+  /** Downloads take a minute unless interrupted. */
+  volatile boolean slowDownloads;
+
   /** Acknowledge every run event as the real backend does once it is stored. */
   volatile boolean autoAck = true;
 
@@ -73,6 +76,15 @@ final class InMemoryBackend implements BackendClient {
 
   @Override
   public void download(String path, Path target) throws IOException {
+    if (slowDownloads) {
+      try {
+        Thread.sleep(60_000); // a dataset of many GB on a slow link
+      } catch (InterruptedException e) {
+        // as the real client does: the interrupt stays set and the transfer fails
+        Thread.currentThread().interrupt();
+        throw new IOException("interrupted", e);
+      }
+    }
     Path source = files.get(path);
     if (source == null) {
       throw new BackendRefusedException("HTTP 404 for " + path);
