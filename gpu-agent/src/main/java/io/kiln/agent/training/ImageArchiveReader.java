@@ -1,10 +1,7 @@
 package io.kiln.agent.training;
 
-import io.kiln.core.data.ExifOrientation;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
+import io.kiln.core.data.ImagePixels;
 import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -15,7 +12,6 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
-import javax.imageio.ImageIO;
 
 /**
  * Reads a dataset archive of the backend's canonical form into memory (photos turned upright as
@@ -28,11 +24,6 @@ import javax.imageio.ImageIO;
 public final class ImageArchiveReader {
   static final String MANIFEST = "kiln-dataset.json";
   private static final List<String> SPLITS = List.of("train", "val", "test");
-
-  static {
-    // ImageIO would otherwise buffer every image of a plain stream in a temporary file.
-    ImageIO.setUseCache(false);
-  }
 
   private ImageArchiveReader() {}
 
@@ -87,14 +78,16 @@ public final class ImageArchiveReader {
         }
         try (InputStream in = file.getInputStream(entry)) {
           byte[] bytes = in.readAllBytes();
-          BufferedImage image = ImageIO.read(new ByteArrayInputStream(bytes));
-          if (image == null) {
-            throw new DatasetException("cannot decode image '" + name + "'");
+          BufferedImage image;
+          try {
+            // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does.
+            image = ImagePixels.decode(bytes);
+          } catch (ImagePixels.UndecodableException e) {
+            throw new DatasetException("cannot decode image '" + name + "': " + e.getMessage());
           }
-          // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does,
-          // and resized at once: a full-size photo is not kept a moment longer than needed.
-          color |= isColor(image);
-          images.add(resize(ExifOrientation.upright(image, ExifOrientation.of(bytes)), size));
+          // Resized at once: a full-size photo is not kept a moment longer than needed.
+          color |= ImagePixels.isColor(image);
+          images.add(ImagePixels.resize(image, size));
           labels.add(label);
           ids.add(name);
           splits.add(split);
@@ -107,7 +100,7 @@ public final class ImageArchiveReader {
     int channels = color ? 3 : 1;
     float[][] pixels = new float[images.size()][];
     for (int i = 0; i < pixels.length; i++) {
-      pixels[i] = toChw(images.get(i), channels);
+      pixels[i] = ImagePixels.toChw(images.get(i), channels);
       images.set(i, null);
     }
     return new LabelledImages(
@@ -118,39 +111,5 @@ public final class ImageArchiveReader {
         pixels,
         labels.stream().mapToInt(Integer::intValue).toArray(),
         splitLayout ? splits.stream().mapToInt(Integer::intValue).toArray() : null);
-  }
-
-  private static boolean isColor(BufferedImage image) {
-    return image.getColorModel().getNumColorComponents() >= 3;
-  }
-
-  private static BufferedImage resize(BufferedImage src, int size) {
-    BufferedImage dst = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
-    Graphics2D g = dst.createGraphics();
-    g.setRenderingHint(
-        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
-    g.drawImage(src, 0, 0, size, size, null);
-    g.dispose();
-    return dst;
-  }
-
-  private static float[] toChw(BufferedImage image, int channels) {
-    int size = image.getWidth();
-    int plane = size * size;
-    float[] out = new float[channels * plane];
-    int[] rgb = image.getRGB(0, 0, size, size, null, 0, size);
-    for (int p = 0; p < plane; p++) {
-      int r = (rgb[p] >> 16) & 0xff;
-      int g = (rgb[p] >> 8) & 0xff;
-      int b = rgb[p] & 0xff;
-      if (channels == 1) {
-        out[p] = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
-      } else {
-        out[p] = r / 255f;
-        out[plane + p] = g / 255f;
-        out[2 * plane + p] = b / 255f;
-      }
-    }
-    return out;
   }
 }

@@ -3,6 +3,8 @@ package io.kiln.agent.training;
 import ai.djl.Model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.agent.training.net.KilnNet;
+import io.kiln.agent.training.net.OnnxExport;
+import io.kiln.core.onnx.OnnxGraph;
 import io.kiln.core.recipe.Recipe;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -17,11 +19,14 @@ import java.util.zip.ZipOutputStream;
 /**
  * Packs a trained model as one zip: DJL's parameter file, the feature extractor's parameters on
  * their own (what a fine-tune starts from, T13), and {@code kiln-model.json}, which holds
- * everything needed to use it (class names, input shape, normalization, recipe).
+ * everything needed to use it (class names, input shape, normalization, recipe), and {@code
+ * model.onnx} when the network can be exported ({@link OnnxExport}); otherwise the metadata says
+ * why not ({@code onnxUnavailable}).
  */
 final class ModelArchive {
   static final String META = "kiln-model.json";
   static final String FEATURES = "features.params";
+  static final String ONNX = "model.onnx";
 
   private ModelArchive() {}
 
@@ -45,6 +50,7 @@ final class ModelArchive {
     meta.put("mean", norm.mean());
     meta.put("std", norm.std());
     meta.put("recipe", recipe.toMap());
+    byte[] onnx = onnx(net, recipe, images, norm, meta);
     Path archive = outputDir.resolve("model.zip");
     try (OutputStream out = Files.newOutputStream(archive);
         ZipOutputStream zip = new ZipOutputStream(out);
@@ -56,10 +62,60 @@ final class ModelArchive {
         Files.copy(file, zip);
         zip.closeEntry();
       }
+      if (onnx != null) {
+        zip.putNextEntry(new ZipEntry(ONNX));
+        zip.write(onnx);
+        zip.closeEntry();
+      }
       zip.putNextEntry(new ZipEntry(META));
       zip.write(new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsBytes(meta));
       zip.closeEntry();
     }
     return archive;
+  }
+
+  /** The ONNX export, described in {@code meta}; null (with the reason in meta) when impossible. */
+  private static byte[] onnx(
+      KilnNet net,
+      Recipe recipe,
+      LabelledImages images,
+      Normalization norm,
+      Map<String, Object> meta) {
+    if ("backbone".equals(recipe.architecture())) {
+      meta.put(
+          "onnxUnavailable",
+          "the network fine-tunes an uploaded TorchScript backbone, whose layers Kiln cannot"
+              + " translate to ONNX");
+      return null;
+    }
+    try {
+      byte[] bytes =
+          OnnxExport.of(
+              net,
+              images.channels(),
+              images.size(),
+              images.classNames().size(),
+              norm.mean(),
+              norm.std(),
+              Map.of(
+                  "kiln.classNames",
+                  String.join("\n", images.classNames()),
+                  "kiln.architecture",
+                  recipe.architecture()),
+              "Kiln image classifier ("
+                  + recipe.architecture()
+                  + "): input 'image' float32 [batch, channels, size, size], pixels in [0, 1];"
+                  + " outputs 'logits' and 'probabilities' [batch, classes]");
+      Map<String, Object> described = new LinkedHashMap<>();
+      described.put("file", ONNX);
+      described.put("opset", OnnxGraph.OPSET);
+      described.put("input", OnnxExport.INPUT);
+      described.put("outputs", java.util.List.of(OnnxExport.LOGITS, OnnxExport.PROBABILITIES));
+      meta.put("onnx", described);
+      return bytes;
+    } catch (OnnxExport.NotExportableException e) {
+      meta.put("onnxUnavailable", e.getMessage());
+      return null;
+    }
   }
 }

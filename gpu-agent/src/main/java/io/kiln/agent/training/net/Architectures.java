@@ -1,16 +1,11 @@
 package io.kiln.agent.training.net;
 
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.nn.Activation;
 import ai.djl.nn.Block;
-import ai.djl.nn.Blocks;
-import ai.djl.nn.ParallelBlock;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
-import ai.djl.nn.pooling.Pool;
 import java.util.List;
 
 /**
@@ -46,9 +41,9 @@ public final class Architectures {
   static Block smallCnn() {
     return new SequentialBlock()
         .add(convBnRelu(32, 3, 1))
-        .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(Op.maxPool(2, 2, 0))
         .add(convBnRelu(64, 3, 1))
-        .add(Pool.maxPool2dBlock(new Shape(2, 2), new Shape(2, 2)))
+        .add(Op.maxPool(2, 2, 0))
         .add(convBnRelu(128, 3, 1))
         .add(pooled());
   }
@@ -62,8 +57,7 @@ public final class Architectures {
     if (inputSize < SMALL_INPUT) {
       net.add(convBnRelu(64, 3, 1));
     } else {
-      net.add(convBnRelu(64, 7, 2))
-          .add(Pool.maxPool2dBlock(new Shape(3, 3), new Shape(2, 2), new Shape(1, 1)));
+      net.add(convBnRelu(64, 7, 2)).add(Op.maxPool(3, 2, 1));
     }
     int filters = 64;
     for (int stage = 0; stage < blocksPerStage.size(); stage++) {
@@ -84,23 +78,15 @@ public final class Architectures {
       main.add(convBnRelu(filters, 1, 1))
           .add(convBnRelu(filters, 3, stride))
           .add(conv(out, 1, 1, 1))
-          .add(BatchNorm.builder().build());
+          .add(batchNorm());
     } else {
-      main.add(convBnRelu(filters, 3, stride))
-          .add(conv(out, 3, 1, 1))
-          .add(BatchNorm.builder().build());
+      main.add(convBnRelu(filters, 3, stride)).add(conv(out, 3, 1, 1)).add(batchNorm());
     }
     Block shortcut =
         project
-            ? new SequentialBlock().add(conv(out, 1, stride, 1)).add(BatchNorm.builder().build())
-            : Blocks.identityBlock();
-    return new SequentialBlock()
-        .add(
-            new ParallelBlock(
-                list ->
-                    new NDList(list.get(0).singletonOrThrow().add(list.get(1).singletonOrThrow())),
-                List.of(main, shortcut)))
-        .add(Activation.reluBlock());
+            ? new SequentialBlock().add(conv(out, 1, stride, 1)).add(batchNorm())
+            : Op.identity();
+    return new SequentialBlock().add(new Residual(main, shortcut)).add(Op.relu());
   }
 
   /**
@@ -117,13 +103,18 @@ public final class Architectures {
         new SequentialBlock().add(convBnRelu(channels, 3, inputSize < SMALL_INPUT ? 1 : 2));
     for (int[] layer : layers) {
       int stride = inputSize < SMALL_INPUT && layer[0] >= 1024 ? 1 : layer[1];
-      net.add(conv(channels, 3, stride, channels))
-          .add(BatchNorm.builder().build())
-          .add(Activation.reluBlock());
+      net.add(conv(channels, 3, stride, channels)).add(batchNorm()).add(Op.relu());
       channels = scaled(layer[0], width);
       net.add(convBnRelu(channels, 1, 1));
     }
     return net.add(pooled());
+  }
+
+  /** Batch norm's epsilon, stated so that the ONNX export writes the same one. */
+  static final float BATCH_NORM_EPSILON = 1e-5f;
+
+  private static Block batchNorm() {
+    return BatchNorm.builder().optEpsilon(BATCH_NORM_EPSILON).build();
   }
 
   private static int scaled(int filters, float width) {
@@ -131,14 +122,14 @@ public final class Architectures {
   }
 
   private static Block pooled() {
-    return new SequentialBlock().add(Pool.globalAvgPool2dBlock()).add(Blocks.batchFlattenBlock());
+    return new SequentialBlock().add(Op.globalAvgPool()).add(Op.flatten());
   }
 
   private static Block convBnRelu(int filters, int kernel, int stride) {
     return new SequentialBlock()
         .add(conv(filters, kernel, stride, 1))
-        .add(BatchNorm.builder().build())
-        .add(Activation.reluBlock());
+        .add(batchNorm())
+        .add(Op.relu());
   }
 
   private static Block conv(int filters, int kernel, int stride, int groups) {

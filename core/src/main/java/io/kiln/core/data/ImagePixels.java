@@ -1,0 +1,86 @@
+package io.kiln.core.data;
+
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import javax.imageio.ImageIO;
+
+/**
+ * How an encoded image becomes a model's input, the same for training (the agent reads a dataset)
+ * and for predictions (the backend answers an upload): decoded, turned upright as its EXIF
+ * orientation asks, resized bilinearly to a square of the model's size, then CHW floats in [0, 1]
+ * (RGB, or luminance 0.299 R + 0.587 G + 0.114 B for a single-channel model).
+ */
+public final class ImagePixels {
+  static {
+    // ImageIO would otherwise buffer every image of a plain stream in a temporary file.
+    ImageIO.setUseCache(false);
+  }
+
+  private ImagePixels() {}
+
+  /** The bytes are not an image a decoder here can read. */
+  public static final class UndecodableException extends IOException {
+    public UndecodableException(String message) {
+      super(message);
+    }
+  }
+
+  /** Decodes and turns the image upright. */
+  public static BufferedImage decode(byte[] bytes) throws IOException {
+    BufferedImage image;
+    try {
+      image = ImageIO.read(new ByteArrayInputStream(bytes));
+    } catch (IOException | RuntimeException e) {
+      throw new UndecodableException("the image data is damaged: " + e.getMessage());
+    }
+    if (image == null) {
+      throw new UndecodableException("not an image format Kiln can read (PNG, JPEG, GIF, BMP)");
+    }
+    return ExifOrientation.upright(image, ExifOrientation.of(bytes));
+  }
+
+  /** True for an image with colour components (a grey JPEG or PNG is not). */
+  public static boolean isColor(BufferedImage image) {
+    return image.getColorModel().getNumColorComponents() >= 3;
+  }
+
+  /** A bilinear resize to {@code size x size}, as training does. */
+  public static BufferedImage resize(BufferedImage src, int size) {
+    BufferedImage dst = new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = dst.createGraphics();
+    g.setRenderingHint(
+        RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_BILINEAR);
+    g.drawImage(src, 0, 0, size, size, null);
+    g.dispose();
+    return dst;
+  }
+
+  /** CHW floats in [0, 1] of a square image: RGB planes, or one luminance plane. */
+  public static float[] toChw(BufferedImage image, int channels) {
+    int size = image.getWidth();
+    int plane = size * size;
+    float[] out = new float[channels * plane];
+    int[] rgb = image.getRGB(0, 0, size, size, null, 0, size);
+    for (int p = 0; p < plane; p++) {
+      int r = (rgb[p] >> 16) & 0xff;
+      int g = (rgb[p] >> 8) & 0xff;
+      int b = rgb[p] & 0xff;
+      if (channels == 1) {
+        out[p] = (0.299f * r + 0.587f * g + 0.114f * b) / 255f;
+      } else {
+        out[p] = r / 255f;
+        out[plane + p] = g / 255f;
+        out[2 * plane + p] = b / 255f;
+      }
+    }
+    return out;
+  }
+
+  /** Everything at once: the input a model of {@code channels x size x size} takes. */
+  public static float[] of(byte[] bytes, int channels, int size) throws IOException {
+    return toChw(resize(decode(bytes), size), channels);
+  }
+}
