@@ -11,8 +11,9 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 /**
- * Turns a bearer token into an identity: a user session gives the user's role, an agent credential
- * gives role "agent" with principal "agent:ID".
+ * Turns a bearer token into an identity: a user session gives the user's role, an API key gives
+ * role "predict" ({@link ApiKeys}), an agent credential gives role "agent" with principal
+ * "agent:ID".
  */
 @ApplicationScoped
 public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticationRequest> {
@@ -20,10 +21,12 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
   private static final String AGENT_PREFIX = "agent:";
   private final AuthService auth;
   private final AgentCredentials agents;
+  private final ApiKeys keys;
 
-  TokenIdentityProvider(AuthService auth, AgentCredentials agents) {
+  TokenIdentityProvider(AuthService auth, AgentCredentials agents, ApiKeys keys) {
     this.auth = auth;
     this.agents = agents;
+    this.keys = keys;
   }
 
   /** The agent id of an agent's identity, or null for people and anonymous requests. */
@@ -51,6 +54,9 @@ public class TokenIdentityProvider implements IdentityProvider<TokenAuthenticati
       return auth.personForToken(token)
           .map(TokenIdentityProvider::person)
           .orElseThrow(AuthenticationFailedException::new);
+    }
+    if (token.startsWith(ApiKeys.PREFIX)) {
+      return keys.identityFor(token).orElseThrow(AuthenticationFailedException::new);
     }
     return agents
         .agentIdForCredential(token)

@@ -43,6 +43,27 @@ public interface KilnConfig {
 
   Datasets datasets();
 
+  Predict predict();
+
+  /** Predictions (issue 13): the exported ONNX model runs in the backend. */
+  interface Predict {
+    /** Models kept open in ONNX Runtime, the most recently used. */
+    @WithDefault("4")
+    int openModels();
+
+    /** Bytes one image may have. */
+    @WithDefault("20000000")
+    long maxImageBytes();
+
+    /** Images one request may hold (files and images inside .zip files). */
+    @WithDefault("500")
+    int maxImages();
+
+    /** Pixels one image may claim before it is decoded. */
+    @WithDefault("50000000")
+    long maxPixels();
+  }
+
   /** What one uploaded dataset may unpack to (zip bombs, T16); see ImportLimits. */
   interface Datasets {
     @WithDefault("16G")

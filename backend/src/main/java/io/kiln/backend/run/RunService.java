@@ -348,6 +348,11 @@ public class RunService {
     return dirs.root().resolve(run.modelPath);
   }
 
+  /** Where a run's stored model archive is (the run must have one). */
+  public Path modelFile(Run run) {
+    return dirs.root().resolve(run.modelPath);
+  }
+
   public static Run find(long id) {
     Run run = Run.findById(id);
     if (run == null) {

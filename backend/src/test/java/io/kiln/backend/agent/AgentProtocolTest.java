@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class AgentProtocolTest {
   /** Tests here claim "the oldest queued run", so they must not interleave. */
-  static final ReentrantLock SERIAL = new ReentrantLock();
+  static final ReentrantLock SERIAL = TestAgent.SERIAL;
 
   @TestHTTPResource("/")
   URI base;

@@ -16,6 +16,10 @@ import java.util.concurrent.TimeUnit;
  * real agent trains with DJL and is tested in gpu-agent and e2e-tests).
  */
 public final class TestAgent implements AutoCloseable {
+  /** Tests that claim "the oldest queued run" hold this, so they do not interleave. */
+  public static final java.util.concurrent.locks.ReentrantLock SERIAL =
+      new java.util.concurrent.locks.ReentrantLock();
+
   private final ProtocolCodec codec = new ProtocolCodec();
   private final BlockingQueue<BackendMessage> inbox = new LinkedBlockingQueue<>();
   private final WebSocket socket;

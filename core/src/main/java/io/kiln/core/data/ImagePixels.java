@@ -5,7 +5,11 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 /**
  * How an encoded image becomes a model's input, the same for training (the agent reads a dataset)
@@ -28,16 +32,46 @@ public final class ImagePixels {
     }
   }
 
-  /** Decodes and turns the image upright. */
+  /** Decodes and turns the image upright (at most {@value #MAX_PIXELS} pixels). */
   public static BufferedImage decode(byte[] bytes) throws IOException {
+    return decode(bytes, MAX_PIXELS);
+  }
+
+  /** The most pixels {@link #decode(byte[])} decodes: a 100-megapixel photo. */
+  public static final long MAX_PIXELS = 100_000_000L;
+
+  /**
+   * Decodes and turns the image upright, refusing (before decoding) one whose header claims more
+   * than {@code maxPixels}, so an image bomb never takes the memory it asks for.
+   */
+  public static BufferedImage decode(byte[] bytes, long maxPixels) throws IOException {
     BufferedImage image;
-    try {
-      image = ImageIO.read(new ByteArrayInputStream(bytes));
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new UndecodableException("not an image format Kiln can read (PNG, JPEG, GIF, BMP)");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
+        if (pixels > maxPixels) {
+          throw new UndecodableException(
+              reader.getWidth(0)
+                  + " x "
+                  + reader.getHeight(0)
+                  + " pixels is more than Kiln decodes ("
+                  + maxPixels / 1_000_000
+                  + " megapixels); make it smaller");
+        }
+        image = reader.read(0);
+      } finally {
+        reader.dispose();
+      }
+    } catch (UndecodableException e) {
+      throw e;
     } catch (IOException | RuntimeException e) {
-      throw new UndecodableException("the image data is damaged: " + e.getMessage());
-    }
-    if (image == null) {
-      throw new UndecodableException("not an image format Kiln can read (PNG, JPEG, GIF, BMP)");
+      throw new UndecodableException("the image data is damaged (" + e.getMessage() + ")");
     }
     return ExifOrientation.upright(image, ExifOrientation.of(bytes));
   }
@@ -80,7 +114,8 @@ public final class ImagePixels {
   }
 
   /** Everything at once: the input a model of {@code channels x size x size} takes. */
-  public static float[] of(byte[] bytes, int channels, int size) throws IOException {
-    return toChw(resize(decode(bytes), size), channels);
+  public static float[] of(byte[] bytes, int channels, int size, long maxPixels)
+      throws IOException {
+    return toChw(resize(decode(bytes, maxPixels), size), channels);
   }
 }

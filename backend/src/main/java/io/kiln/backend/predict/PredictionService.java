@@ -1,0 +1,209 @@
+package io.kiln.backend.predict;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import io.kiln.backend.auth.ApiKeys;
+import io.kiln.backend.auth.Caller;
+import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunService;
+import io.kiln.core.data.ImagePixels;
+import io.kiln.core.predict.TopClasses;
+import io.kiln.core.run.RunState;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Answers predictions with a succeeded run's exported model in ONNX Runtime, inside the backend, so
+ * they never wait behind training in the agents' queue. Every image gets exactly the preprocessing
+ * the run trained with (core's {@link ImagePixels}); each image that cannot be read gets its own
+ * error and the others still get answers. Every request is logged for the run page's chart.
+ */
+@ApplicationScoped
+public class PredictionService {
+  /** Images per ONNX Runtime call: large enough to batch, small enough to bound memory. */
+  static final int CHUNK = 32;
+
+  private final RunService runs;
+  private final ModelSessions sessions;
+  private final ApiKeys keys;
+  private final long maxImageBytes;
+  private final int maxImages;
+  private final long maxPixels;
+
+  PredictionService(RunService runs, ModelSessions sessions, ApiKeys keys, KilnConfig config) {
+    this.runs = runs;
+    this.sessions = sessions;
+    this.keys = keys;
+    this.maxImageBytes = config.predict().maxImageBytes();
+    this.maxImages = config.predict().maxImages();
+    this.maxPixels = config.predict().maxPixels();
+  }
+
+  /** Who asks: a person (their caller) or an API key (its holder). */
+  public record Asker(Caller person, ApiKeys.Holder key) {}
+
+  /** One image's answer: the top classes, or why it got none. */
+  public record Prediction(String file, List<TopClasses.ClassProbability> top, String error) {}
+
+  public record PredictionResult(
+      long runId,
+      String architecture,
+      int channels,
+      int inputSize,
+      List<String> classNames,
+      List<Prediction> predictions,
+      double millis) {}
+
+  public PredictionResult predict(long runId, List<Uploads.Upload> uploads, int top, Asker asker) {
+    long start = System.nanoTime();
+    if (uploads.isEmpty()) {
+      throw ApiException.field(
+          400, "send one or more images (or a .zip) as form field 'file'", "file", "no file");
+    }
+    Path archive = modelOf(runId, asker);
+    List<Uploads.Item> items;
+    try {
+      items = Uploads.items(uploads, maxImageBytes, maxImages);
+    } catch (IOException e) {
+      throw new ApiException(400, "the upload could not be read: " + e.getMessage());
+    }
+    List<Prediction> predictions;
+    ModelSessions.Model model;
+    try (ModelSessions.Lease lease = sessions.acquire(runId, archive)) {
+      model = lease.model();
+      predictions = answer(model, items, Math.max(1, Math.min(top, model.classNames().size())));
+    }
+    double millis = (System.nanoTime() - start) / 1e6;
+    log(runId, predictions, millis, asker);
+    return new PredictionResult(
+        runId,
+        model.architecture(),
+        model.channels(),
+        model.size(),
+        model.classNames(),
+        predictions,
+        millis);
+  }
+
+  /** The run's model archive, once the asker may use it and the run has one. */
+  private Path modelOf(long runId, Asker asker) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Run run = Run.findById(runId);
+              boolean visible =
+                  run != null
+                      && (asker.key() != null
+                          ? run.teamId != null && run.teamId == asker.key().teamId()
+                          : asker.person().sees(run.teamId));
+              if (!visible) {
+                throw ApiException.notFound("run", runId);
+              }
+              if (run.state != RunState.SUCCEEDED || run.modelPath == null) {
+                throw new ApiException(
+                    409,
+                    "run "
+                        + runId
+                        + " has no trained model to predict with (it is "
+                        + run.state.name().toLowerCase(java.util.Locale.ROOT)
+                        + ")");
+              }
+              return runs.modelFile(run);
+            });
+  }
+
+  private List<Prediction> answer(ModelSessions.Model model, List<Uploads.Item> items, int top) {
+    Prediction[] out = new Prediction[items.size()];
+    List<Integer> pending = new ArrayList<>();
+    List<float[]> pixels = new ArrayList<>();
+    for (int i = 0; i < items.size(); i++) {
+      Uploads.Item item = items.get(i);
+      if (item.problem() != null) {
+        out[i] = new Prediction(item.name(), List.of(), item.problem());
+        continue;
+      }
+      try {
+        pixels.add(ImagePixels.of(item.bytes(), model.channels(), model.size(), maxPixels));
+        pending.add(i);
+      } catch (IOException e) {
+        out[i] =
+            new Prediction(item.name(), List.of(), "not an image Kiln can read: " + e.getMessage());
+      }
+      if (pending.size() == CHUNK) {
+        flush(model, items, pending, pixels, top, out);
+      }
+    }
+    flush(model, items, pending, pixels, top, out);
+    return List.of(out);
+  }
+
+  /** Predicts the decoded images waiting in {@code pixels} and empties the lists. */
+  private static void flush(
+      ModelSessions.Model model,
+      List<Uploads.Item> items,
+      List<Integer> pending,
+      List<float[]> pixels,
+      int top,
+      Prediction[] out) {
+    if (pending.isEmpty()) {
+      return;
+    }
+    float[][] probabilities = run(model, pixels);
+    for (int j = 0; j < pending.size(); j++) {
+      int index = pending.get(j);
+      out[index] =
+          new Prediction(
+              items.get(index).name(),
+              TopClasses.of(probabilities[j], model.classNames(), top),
+              null);
+    }
+    pending.clear();
+    pixels.clear();
+  }
+
+  private static float[][] run(ModelSessions.Model model, List<float[]> images) {
+    int plane = model.channels() * model.size() * model.size();
+    float[] batch = new float[images.size() * plane];
+    for (int i = 0; i < images.size(); i++) {
+      System.arraycopy(images.get(i), 0, batch, i * plane, plane);
+    }
+    long[] shape = {images.size(), model.channels(), model.size(), model.size()};
+    OrtEnvironment env = OrtEnvironment.getEnvironment();
+    try (OnnxTensor input = OnnxTensor.createTensor(env, FloatBuffer.wrap(batch), shape);
+        OrtSession.Result result = model.session().run(Map.of("image", input))) {
+      return (float[][]) result.get("probabilities").orElseThrow().getValue();
+    } catch (OrtException e) {
+      throw new IllegalStateException("ONNX Runtime failed on the model: " + e.getMessage(), e);
+    }
+  }
+
+  private void log(long runId, List<Prediction> predictions, double millis, Asker asker) {
+    QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              PredictionLog entry = new PredictionLog();
+              entry.runId = runId;
+              entry.at = Instant.now();
+              entry.images = predictions.size();
+              entry.failed = (int) predictions.stream().filter(p -> p.error() != null).count();
+              entry.millis = millis;
+              entry.username = asker.person() == null ? null : asker.person().name();
+              entry.apiKeyId = asker.key() == null ? null : asker.key().keyId();
+              entry.persist();
+              if (asker.key() != null) {
+                keys.used(asker.key().keyId());
+              }
+            });
+  }
+}

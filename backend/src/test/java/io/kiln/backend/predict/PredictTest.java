@@ -1,0 +1,280 @@
+package io.kiln.backend.predict;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.kiln.backend.support.Api;
+import io.kiln.backend.support.People;
+import io.kiln.backend.support.TestAgent;
+import io.kiln.core.onnx.OnnxGraph;
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.awt.Color;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Predictions through {@code POST /api/runs/{id}/predict} with a real ONNX model in ONNX Runtime: a
+ * two-class "dark or bright" classifier written with core's {@link OnnxGraph} (mean brightness
+ * through a linear layer), so the right answer for each image is known. Trained models of every
+ * architecture are checked against ONNX Runtime in the agent's {@code OnnxParityIT}.
+ */
+@QuarkusTest
+class PredictTest {
+  @TestHTTPResource("/")
+  URI base;
+
+  long runId;
+
+  @BeforeEach
+  void succeededRun() throws Exception {
+    if (runId != 0) {
+      return;
+    }
+    runId = runWithModel(onnxModel(), "bright-or-dark");
+  }
+
+  @Test
+  void aBatchGetsAnAnswerPerFileAndAClearErrorForEachBadOne() throws Exception {
+    JsonPath answer =
+        Api.as()
+            .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+            .multiPart("file", "notes.txt", "not a picture".getBytes(StandardCharsets.UTF_8))
+            .multiPart("file", "black.jpg", jpeg(Color.BLACK), "image/jpeg")
+            .multiPart(
+                "file",
+                "more.zip",
+                zip(
+                    Map.of(
+                        "a/grey-light.png",
+                        png(new Color(230, 230, 230)),
+                        "b/dark.png",
+                        png(Color.DARK_GRAY))),
+                "application/zip")
+            .multiPart("file", "huge.png", new byte[300_000], "image/png")
+            .queryParam("top", 1)
+            .post("/api/runs/" + runId + "/predict")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(runId, answer.getLong("runId"));
+    assertEquals(List.of("dark", "bright"), answer.getList("classNames"));
+    assertEquals(
+        List.of(
+            "white.png",
+            "notes.txt",
+            "black.jpg",
+            "more.zip/a/grey-light.png",
+            "more.zip/b/dark.png",
+            "huge.png"),
+        answer.getList("predictions.file"));
+    assertEquals("bright", answer.getString("predictions[0].top[0].name"));
+    assertTrue(answer.getDouble("predictions[0].top[0].probability") > 0.99);
+    assertEquals(1, answer.getList("predictions[0].top").size(), "top=1 asked for one class");
+    assertTrue(
+        answer.getString("predictions[1].error").startsWith("not an image Kiln can read"),
+        answer.getString("predictions[1].error"));
+    assertEquals("dark", answer.getString("predictions[2].top[0].name"));
+    assertEquals("bright", answer.getString("predictions[3].top[0].name"));
+    assertEquals("dark", answer.getString("predictions[4].top[0].name"));
+    assertTrue(
+        answer.getString("predictions[5].error").startsWith("too large (0.3 MB; at most 0 MB"),
+        answer.getString("predictions[5].error"));
+
+    JsonPath log =
+        Api.as()
+            .get("/api/runs/" + runId + "/predict/log")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertTrue(log.getLong("requests") >= 1);
+    assertTrue(log.getLong("images") >= 6 && log.getLong("failed") >= 2);
+    assertEquals("admin", log.getString("recent[-1].by"));
+  }
+
+  @Test
+  void anApiKeyPredictsForItsTeamOnlyAndStopsWhenRevoked() throws Exception {
+    JsonPath created =
+        Api.as()
+            .contentType(ContentType.JSON)
+            .body(Map.of("name", "ci pipeline"))
+            .post("/api/api-keys")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
+    String secret = created.getString("secret");
+    long keyId = created.getLong("key.id");
+    assertTrue(secret.startsWith("kk_") && secret.startsWith(created.getString("key.hint")));
+    assertTrue(
+        Api.as().get("/api/api-keys").jsonPath().getList("id").contains((int) keyId),
+        "listed for its owner");
+
+    given()
+        .header("Authorization", "Bearer " + secret)
+        .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+        .post("/api/runs/" + runId + "/predict")
+        .then()
+        .statusCode(200)
+        .body("predictions[0].top[0].name", org.hamcrest.Matchers.equalTo("bright"));
+    given().header("Authorization", "Bearer " + secret).get("/api/runs").then().statusCode(403);
+    String by =
+        Api.as().get("/api/runs/" + runId + "/predict/log").jsonPath().getString("recent[-1].by");
+    assertEquals("API key ci pipeline", by);
+    assertTrue(
+        Api.as()
+                .get("/api/api-keys")
+                .jsonPath()
+                .getString("find { it.id == " + keyId + " }.lastUsedAt")
+            != null);
+
+    long otherTeam = People.team("predict-other");
+    String otherSecret =
+        Api.as()
+            .contentType(ContentType.JSON)
+            .body(Map.of("name", "other team", "teamId", otherTeam))
+            .post("/api/api-keys")
+            .then()
+            .statusCode(201)
+            .extract()
+            .path("secret");
+    given()
+        .header("Authorization", "Bearer " + otherSecret)
+        .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+        .post("/api/runs/" + runId + "/predict")
+        .then()
+        .statusCode(404)
+        .body("error", containsString("run " + runId + " does not exist"));
+
+    Api.as().delete("/api/api-keys/" + keyId).then().statusCode(204);
+    given()
+        .header("Authorization", "Bearer " + secret)
+        .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+        .post("/api/runs/" + runId + "/predict")
+        .then()
+        .statusCode(401);
+    Api.as().delete("/api/api-keys/" + keyId).then().statusCode(404);
+  }
+
+  @Test
+  void aModelWithoutOnnxSaysWhyAndNoFilesIsA400() throws Exception {
+    long old = runWithModel(null, "no-onnx");
+    Api.as()
+        .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+        .post("/api/runs/" + old + "/predict")
+        .then()
+        .statusCode(409)
+        .body("error", containsString("trained before Kiln exported models to ONNX"));
+    Api.as()
+        .multiPart("name", "nothing")
+        .post("/api/runs/" + runId + "/predict")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("form field 'file'"));
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("name", " "))
+        .post("/api/api-keys")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", org.hamcrest.Matchers.equalTo("name"));
+  }
+
+  /** A run that an agent (this test) finished, with this ONNX model (or none) in its archive. */
+  private long runWithModel(byte[] onnx, String name) throws Exception {
+    TestAgent.SERIAL.lock();
+    try (TestAgent agent = TestAgent.connect(base, name)) {
+      Api.cancelQueuedRuns();
+      long id = Api.createRun(Map.of("datasetId", Api.uploadValid(name), "name", name));
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
+      String meta =
+          "{\"architecture\":\"small-cnn\",\"classNames\":[\"dark\",\"bright\"],"
+              + "\"inputShape\":[1,8,8],\"mean\":[0.5],\"std\":[0.25]"
+              + (onnx == null ? "" : ",\"onnx\":{\"file\":\"model.onnx\"}")
+              + "}";
+      Map<String, byte[]> files =
+          onnx == null
+              ? Map.of("kiln-model.json", meta.getBytes(StandardCharsets.UTF_8))
+              : Map.of(
+                  "kiln-model.json", meta.getBytes(StandardCharsets.UTF_8), "model.onnx", onnx);
+      given()
+          .header("Authorization", "Bearer " + agent.credential)
+          .contentType("application/octet-stream")
+          .body(zip(files))
+          .put("/api/agent/runs/" + id + "/model")
+          .then()
+          .statusCode(204);
+      agent.send(new AgentMessage.RunFinished(id, a.nextSeq(), "SUCCEEDED", null));
+      agent.expect(BackendMessage.Ack.class);
+      return id;
+    } finally {
+      TestAgent.SERIAL.unlock();
+    }
+  }
+
+  /** Mean brightness, normalized, through a linear layer: bright images score "bright". */
+  static byte[] onnxModel() {
+    OnnxGraph g = new OnnxGraph();
+    String x = g.input("image", 1, 8, 8);
+    x = g.sub(x, g.constant("mean", new float[] {0.5f}, 1, 1, 1, 1));
+    x = g.div(x, g.constant("std", new float[] {0.25f}, 1, 1, 1, 1));
+    x = g.flatten(g.globalAveragePool(x));
+    String logits =
+        g.rename(
+            g.linear(
+                x, g.constant("w", new float[] {-4, 4}, 2, 1), g.constant("b", new float[2], 2)),
+            "logits");
+    g.output(logits, 2);
+    g.output(g.rename(g.softmax(logits), "probabilities"), 2);
+    return g.toBytes("test", "PredictTest", "dark or bright");
+  }
+
+  private static byte[] png(Color color) throws Exception {
+    return image(color, "png");
+  }
+
+  private static byte[] jpeg(Color color) throws Exception {
+    return image(color, "jpg");
+  }
+
+  private static byte[] image(Color color, String format) throws Exception {
+    BufferedImage image = new BufferedImage(20, 12, BufferedImage.TYPE_INT_RGB);
+    var g = image.createGraphics();
+    g.setColor(color);
+    g.fillRect(0, 0, 20, 12);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, format, out);
+    return out.toByteArray();
+  }
+
+  private static byte[] zip(Map<String, byte[]> files) throws Exception {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
+      for (String name : new java.util.TreeSet<>(files.keySet())) {
+        zip.putNextEntry(new ZipEntry(name));
+        zip.write(files.get(name));
+        zip.closeEntry();
+      }
+    }
+    return bytes.toByteArray();
+  }
+}
