@@ -247,6 +247,10 @@ export interface Run {
   bestValAccuracy: number | null;
   failureReason: string | null;
   modelAvailable: boolean;
+  /** The model holds an ONNX export: it answers predictions and runs outside Kiln. */
+  onnxAvailable: boolean;
+  /** Why a model has no ONNX export (e.g. an uploaded TorchScript backbone), else null. */
+  onnxUnavailableReason: string | null;
   note: string | null;
   evaluation: Evaluation | null;
   parentId: number | null;
@@ -287,6 +291,66 @@ export interface RunAttempt {
   failureClass: 'infrastructure' | 'out_of_memory' | 'recipe' | null;
   reason: string | null;
   resumedFromEpoch: number;
+}
+
+/** One class and the model's probability for it. */
+export interface ClassProbability {
+  name: string;
+  probability: number;
+}
+
+/** One image's answer: the most probable classes, or why it got none. */
+export interface Prediction {
+  file: string;
+  top: ClassProbability[];
+  error: string | null;
+}
+
+export interface PredictionResult {
+  runId: number;
+  architecture: string;
+  channels: number;
+  inputSize: number;
+  classNames: string[];
+  predictions: Prediction[];
+  millis: number;
+}
+
+export interface LoggedRequest {
+  at: string;
+  images: number;
+  failed: number;
+  millis: number;
+  by: string;
+}
+
+export interface PredictionLogView {
+  requests: number;
+  images: number;
+  failed: number;
+  recent: LoggedRequest[];
+}
+
+export interface ApiKeyView {
+  id: number;
+  name: string;
+  hint: string;
+  teamId: number;
+  teamName: string;
+  owner: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+}
+
+export interface NewApiKey {
+  name: string;
+  teamId: number | null;
+}
+
+/** A new key: its secret is shown only this once. */
+export interface CreatedApiKey {
+  secret: string;
+  key: ApiKeyView;
 }
 
 /** A lead's decision on a finished run. */
@@ -674,6 +738,21 @@ export const api = {
   changePassword: (body: PasswordChange) => request<void>('POST', '/api/auth/password', body),
   audit: (query: URLSearchParams) => request<AuditEntry[]>('GET', `/api/audit?${query}`),
   auditActions: () => request<string[]>('GET', '/api/audit/actions'),
+  predictionLog: (id: number) => request<PredictionLogView>('GET', `/api/runs/${id}/predict/log`),
+  apiKeys: () => request<ApiKeyView[]>('GET', '/api/api-keys'),
+  createApiKey: (body: NewApiKey) => request<CreatedApiKey>('POST', '/api/api-keys', body),
+  revokeApiKey: (id: number) => request<void>('DELETE', `/api/api-keys/${id}`),
+  predict: async (runId: number, files: File[], top = 5): Promise<PredictionResult> => {
+    const form = new FormData();
+    for (const file of files) form.append('file', file, file.name);
+    const response = await fetch(`/api/runs/${runId}/predict?top=${top}`, { method: 'POST', body: form,
+      credentials: 'same-origin', headers: teamHeaders() });
+    const data = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      throw new ApiError(response.status, data?.error ?? `prediction failed (HTTP ${response.status})`);
+    }
+    return data as PredictionResult;
+  },
 };
 
 /** Optional form fields of a dataset upload: a name, the version it follows, how to split. */

@@ -28,3 +28,7 @@ create table prediction_log (
   api_key_id bigint references api_key(id) on delete set null
 );
 create index prediction_log_run_idx on prediction_log(run_id, at);
+
+-- Whether the run's model archive holds model.onnx, and if not, why (shown on the run page).
+alter table run add column model_onnx boolean not null default false;
+alter table run add column onnx_note varchar(1000);

@@ -108,7 +108,15 @@ class ApiContractTest {
           Map.entry("UserView", "User"),
           Map.entry("UserWithPassword", "UserWithPassword"),
           Map.entry("PasswordChange", "PasswordChange"),
-          Map.entry("Curves", "RunCurves"));
+          Map.entry("Curves", "RunCurves"),
+          Map.entry("ClassProbability", "ClassProbability"),
+          Map.entry("Prediction", "Prediction"),
+          Map.entry("PredictionResult", "PredictionResult"),
+          Map.entry("LoggedRequest", "LoggedRequest"),
+          Map.entry("PredictionLogView", "PredictionLogView"),
+          Map.entry("ApiKeyView", "ApiKeyView"),
+          Map.entry("NewApiKey", "NewApiKey"),
+          Map.entry("CreatedApiKey", "CreatedApiKey"));
 
   /** Schemas the browser never sees: the agent's enrollment, and Instant (a string). */
   private static final Set<String> NOT_FOR_THE_BROWSER =

@@ -136,7 +136,7 @@ public class ModelSessions {
       }
       ZipEntry onnx = zip.getEntry(meta.path("onnx").path("file").asText("model.onnx"));
       if (onnx == null) {
-        throw new ApiException(409, "run " + runId + " cannot answer predictions: " + why(meta));
+        throw new ApiException(409, "run " + runId + "'s model archive holds no ONNX model");
       }
       byte[] bytes;
       try (InputStream in = zip.getInputStream(onnx)) {
@@ -157,15 +157,6 @@ public class ModelSessions {
       throw new ApiException(
           409, "run " + runId + "'s model could not be opened for predictions: " + e.getMessage());
     }
-  }
-
-  /** Why a model has no ONNX file, in words for the page. */
-  static String why(JsonNode meta) {
-    String reason = meta.path("onnxUnavailable").asText("");
-    return reason.isEmpty()
-        ? "it was trained before Kiln exported models to ONNX; train it again (or launch a run"
-            + " that starts from it) to get a model that can answer predictions"
-        : reason;
   }
 
   private JsonNode read(ZipFile zip, String name) throws IOException {

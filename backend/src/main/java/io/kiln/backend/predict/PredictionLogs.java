@@ -24,19 +24,20 @@ public class PredictionLogs {
   /**
    * @param by a person's name, or "API key NAME"
    */
-  public record Request(Instant at, int images, int failed, double millis, String by) {}
+  public record LoggedRequest(Instant at, int images, int failed, double millis, String by) {}
 
-  public record PredictionLogView(long requests, long images, long failed, List<Request> recent) {}
+  public record PredictionLogView(
+      long requests, long images, long failed, List<LoggedRequest> recent) {}
 
   @Transactional
   public PredictionLogView of(long runId, Caller caller) {
     runs.visible(runId, caller);
     List<PredictionLog> latest =
         PredictionLog.find("runId", Sort.descending("at", "id"), runId).page(0, RECENT).list();
-    List<Request> recent = new ArrayList<>();
+    List<LoggedRequest> recent = new ArrayList<>();
     for (int i = latest.size() - 1; i >= 0; i--) {
       PredictionLog log = latest.get(i);
-      recent.add(new Request(log.at, log.images, log.failed, log.millis, by(log)));
+      recent.add(new LoggedRequest(log.at, log.images, log.failed, log.millis, by(log)));
     }
     Object[] totals =
         (Object[])

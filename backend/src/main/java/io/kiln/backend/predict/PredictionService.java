@@ -8,6 +8,7 @@ import io.kiln.backend.auth.ApiKeys;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.run.ModelExport;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunService;
 import io.kiln.core.data.ImagePixels;
@@ -118,6 +119,14 @@ public class PredictionService {
                         + " has no trained model to predict with (it is "
                         + run.state.name().toLowerCase(java.util.Locale.ROOT)
                         + ")");
+              }
+              if (!run.modelOnnx) {
+                throw new ApiException(
+                    409,
+                    "run "
+                        + runId
+                        + " cannot answer predictions: "
+                        + ModelExport.unavailableReason(run));
               }
               return runs.modelFile(run);
             });

@@ -79,6 +79,14 @@ public class Run extends PanacheEntityBase {
   @Column(name = "model_path")
   public String modelPath;
 
+  /** True when the model archive holds {@code model.onnx} (predictions and export work). */
+  @Column(name = "model_onnx", nullable = false)
+  public boolean modelOnnx;
+
+  /** Why the model has no ONNX export, when it has none. */
+  @Column(name = "onnx_note")
+  public String onnxNote;
+
   /**
    * The final model's evaluation JSON (confusion matrix, per-class precision/recall), once
    * reported.

@@ -4,6 +4,7 @@ import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.common.DataDirectory;
+import io.kiln.backend.common.Json;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,18 +26,23 @@ public class RunFiles {
   private final RunMapper mapper;
   private final DataDirectory dirs;
 
-  RunFiles(RunLeases leases, RunMapper mapper, DataDirectory dirs) {
+  private final Json json;
+
+  RunFiles(RunLeases leases, RunMapper mapper, DataDirectory dirs, Json json) {
     this.leases = leases;
     this.mapper = mapper;
     this.dirs = dirs;
+    this.json = json;
   }
 
   /** Streams the model to disk first, then records it, so a half-sent model is never referenced. */
   public void storeModel(long agentId, long runId, InputStream body) {
     QuarkusTransaction.requiringNew().run(() -> requireHeld(agentId, runId));
     Path temp = dirs.models().resolve(runId + ".zip.part");
+    ModelExport export;
     try {
       Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
+      export = ModelExport.of(temp, json.mapper());
       DataDirectory.privateFile(temp);
       Files.move(
           temp,
@@ -50,7 +56,13 @@ public class RunFiles {
     Conflicts.retry(
         () ->
             QuarkusTransaction.requiringNew()
-                .run(() -> requireHeld(agentId, runId).modelPath = "models/" + runId + ".zip"));
+                .run(
+                    () -> {
+                      Run run = requireHeld(agentId, runId);
+                      run.modelPath = "models/" + runId + ".zip";
+                      run.modelOnnx = export.onnx();
+                      run.onnxNote = export.reason();
+                    }));
   }
 
   /** The dataset archive of a run this agent holds. */

@@ -39,6 +39,8 @@ public class RunMapper {
         run.bestValAccuracy,
         run.failureReason,
         run.modelPath != null,
+        run.modelOnnx,
+        ModelExport.unavailableReason(run),
         run.note,
         json.read(run.evaluation, RunEvaluation.class, "evaluation of run " + run.id),
         run.parentId,

@@ -27,6 +27,8 @@ public record RunView(
     Double bestValAccuracy,
     String failureReason,
     boolean modelAvailable,
+    boolean onnxAvailable,
+    String onnxUnavailableReason,
     String note,
     RunEvaluation evaluation,
     Long parentId,

@@ -43,7 +43,10 @@ class AuthorizationMatrixTest {
 
   /** Operations on a team object that a member who did not create it may use (reads aside). */
   private static final Set<String> MEMBERS_MAY =
-      Set.of("POST /api/datasets/{id}/versions", "POST /api/presets/{id}/preview");
+      Set.of(
+          "POST /api/datasets/{id}/versions",
+          "POST /api/presets/{id}/preview",
+          "POST /api/runs/{id}/predict");
 
   /** Operations that would change data even when their body is refused, never run when allowed. */
   private static final Set<String> NEVER_RUN_WHEN_ALLOWED =

@@ -1,0 +1,52 @@
+package io.kiln.backend.run;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * Whether a model archive holds an ONNX export ({@code model.onnx}, described in {@code
+ * kiln-model.json}) and, if not, why, in words for the run page and the model card.
+ *
+ * @param onnx true when the archive holds the ONNX model
+ * @param reason why there is none (null when there is)
+ */
+public record ModelExport(boolean onnx, String reason) {
+  /** Archives from before the export say nothing about it. */
+  static final String TOO_OLD =
+      "it was trained before Kiln exported models to ONNX; train it again (or launch a run that"
+          + " starts from it) to get a model that can answer predictions";
+
+  /** Why a run's stored model has no ONNX export, or null when it has one (or no model). */
+  public static String unavailableReason(Run run) {
+    if (run.modelPath == null || run.modelOnnx) {
+      return null;
+    }
+    return run.onnxNote == null ? TOO_OLD : run.onnxNote;
+  }
+
+  public static ModelExport of(Path archive, ObjectMapper json) {
+    try (ZipFile zip = new ZipFile(archive.toFile())) {
+      ZipEntry metaEntry = zip.getEntry("kiln-model.json");
+      if (metaEntry == null) {
+        return new ModelExport(false, "the model archive is not a Kiln model");
+      }
+      JsonNode meta;
+      try (InputStream in = zip.getInputStream(metaEntry)) {
+        meta = json.readTree(in);
+      }
+      String file = meta.path("onnx").path("file").asText("");
+      if (!file.isEmpty() && zip.getEntry(file) != null) {
+        return new ModelExport(true, null);
+      }
+      String reason = meta.path("onnxUnavailable").asText("");
+      return new ModelExport(false, reason.isEmpty() ? TOO_OLD : reason);
+    } catch (IOException e) {
+      return new ModelExport(false, "the model archive cannot be read: " + e.getMessage());
+    }
+  }
+}
