@@ -106,7 +106,8 @@ public class ModelDownload {
                 shape.path(1).asInt(),
                 doubles(meta.path("mean")),
                 doubles(meta.path("std")),
-                run.finishedAt == null ? null : run.finishedAt.toString()));
+                run.finishedAt == null ? null : run.finishedAt.toString(),
+                run.modelOnnx ? null : ModelExport.unavailableReason(run)));
     return new Download(archive, card);
   }
 

@@ -23,6 +23,7 @@ public final class ModelCard {
    *
    * @param evaluatedSplit "test" or "validation": where {@code perClass} was measured
    * @param channels 1 (grayscale) or 3 (RGB)
+   * @param onnxUnavailable why the model has no ONNX export, or null when it has one
    */
   public record Facts(
       long runId,
@@ -40,7 +41,8 @@ public final class ModelCard {
       int size,
       List<Double> mean,
       List<Double> std,
-      String trainedAt) {}
+      String trainedAt,
+      String onnxUnavailable) {}
 
   public static String markdown(Facts f) {
     StringBuilder md = new StringBuilder();
@@ -106,21 +108,23 @@ public final class ModelCard {
             ? "3. Convert to grayscale: 0.299 R + 0.587 G + 0.114 B.\n"
             : "3. Keep the three colour channels, in the order R, G, B.\n");
     md.append("4. Scale pixel values to [0, 1] (divide by 255).\n");
-    md.append("5. Per channel, subtract the mean ")
-        .append(numbers(f.mean()))
-        .append(" and divide by the standard deviation ")
-        .append(numbers(f.std()))
-        .append(" (T12).\n");
-    md.append("6. Lay it out as a float tensor of shape (1, ")
+    md.append("5. Lay it out as a float32 tensor of shape (N, ")
         .append(f.channels())
         .append(", ")
         .append(f.size())
         .append(", ")
         .append(f.size())
-        .append("): batch, channel, height, width.\n\n");
+        .append("): batch, channel, height, width.\n");
     md.append(
-        "The output is one logit per class, in the order of `classNames` in `kiln-model.json`;"
-            + " softmax turns them into probabilities.\n\n");
+            "6. For the DJL parameters only (`model.onnx` does this itself): per channel, subtract")
+        .append(" the mean ")
+        .append(numbers(f.mean()))
+        .append(" and divide by the standard deviation ")
+        .append(numbers(f.std()))
+        .append(" (T12).\n\n");
+    md.append(
+        "The output is one logit per class, in the order of `classNames` in `kiln-model.json`"
+            + " (and above); softmax turns them into probabilities.\n\n");
 
     md.append("## Recipe\n\n");
     md.append("Architecture: ").append(f.architecture()).append(".\n\n");
@@ -145,10 +149,34 @@ public final class ModelCard {
     md.append("- `kiln-0000.params`: the whole network's parameters (DJL, PyTorch engine).\n");
     md.append(
         "- `features.params`: the feature extractor alone, to start another fine-tune from (T13).\n");
+    if (f.onnxUnavailable() == null) {
+      md.append("- `model.onnx`: the same network as ONNX (opset ")
+          .append(ONNX_OPSET)
+          .append("), for ONNX Runtime, TensorRT, OpenVINO and the like. Input `image`: float32")
+          .append(" (N, ")
+          .append(f.channels())
+          .append(", ")
+          .append(f.size())
+          .append(", ")
+          .append(f.size())
+          .append(") with pixels in [0, 1], preprocessed by steps 1-5 (the normalization is")
+          .append(" inside the model). Outputs `logits` and `probabilities` (softmax), both (N, ")
+          .append(f.classNames().size())
+          .append(").\n");
+    }
     md.append(
         "- `kiln-model.json`: class names, input shape, normalization and the full recipe.\n\n");
 
     md.append("## Run it\n\n");
+    if (f.onnxUnavailable() == null) {
+      onnxSnippets(md, f);
+    } else {
+      md.append("There is no ONNX export of this model: ")
+          .append(f.onnxUnavailable())
+          .append(". What works instead: the DJL parameters below; or train one of Kiln's own")
+          .append(" networks (small CNN, MobileNet, ResNet-18/34/50) on the same data, which is")
+          .append(" exported to ONNX and answers predictions in Kiln.\n\n");
+    }
     md.append(
         "Java with DJL (`ai.djl:api` and `ai.djl.pytorch:pytorch-engine`), building the same"
             + " network class as Kiln's agent (`Architectures.build(\""
@@ -182,10 +210,57 @@ public final class ModelCard {
         "  NDArray p = model.getBlock().forward(new ParameterStore(nd, false), new NDList(x),"
             + " false).singletonOrThrow().softmax(1);\n");
     md.append("}\n```\n\n");
-    md.append(
-        "ONNX export (for onnxruntime in Python, Java and elsewhere) is not produced yet; until it"
-            + " is, the model runs where DJL's PyTorch engine runs.\n");
     return md.toString();
+  }
+
+  /** The ONNX opset of Kiln's export (the agent's {@code OnnxGraph.OPSET}). */
+  static final int ONNX_OPSET = io.kiln.core.onnx.OnnxGraph.OPSET;
+
+  private static void onnxSnippets(StringBuilder md, Facts f) {
+    String shape = f.channels() + ", " + f.size() + ", " + f.size();
+    String mode = f.channels() == 1 ? "L" : "RGB";
+    md.append("Python with onnxruntime (`pip install onnxruntime pillow numpy`):\n\n```python\n")
+        .append("import numpy as np, onnxruntime as ort\n")
+        .append("from PIL import Image, ImageOps\n\n")
+        .append("classes = ")
+        .append(pythonList(f.classNames()))
+        .append("\n")
+        .append("session = ort.InferenceSession(\"model.onnx\")\n")
+        .append("image = ImageOps.exif_transpose(Image.open(\"photo.jpg\")).convert(\"")
+        .append(mode)
+        .append("\")\n")
+        .append("image = image.resize((")
+        .append(f.size())
+        .append(", ")
+        .append(f.size())
+        .append("), Image.BILINEAR)\n")
+        .append("x = np.asarray(image, dtype=np.float32) / 255.0\n")
+        .append(
+            f.channels() == 1
+                ? "x = x[np.newaxis, np.newaxis, :, :]  # (1, 1, H, W)\n"
+                : "x = x.transpose(2, 0, 1)[np.newaxis]  # (1, 3, H, W)\n")
+        .append("probabilities = session.run([\"probabilities\"], {\"image\": x})[0][0]\n")
+        .append("print(classes[int(probabilities.argmax())], float(probabilities.max()))\n")
+        .append("```\n\n");
+    md.append("Java with ONNX Runtime (`com.microsoft.onnxruntime:onnxruntime`):\n\n```java\n")
+        .append("OrtEnvironment env = OrtEnvironment.getEnvironment();\n")
+        .append("try (OrtSession session = env.createSession(\"model.onnx\");\n")
+        .append("    OnnxTensor x = OnnxTensor.createTensor(env, FloatBuffer.wrap(pixels),")
+        .append(" new long[] {1, ")
+        .append(shape)
+        .append("}); // steps 1-5\n")
+        .append("    OrtSession.Result out = session.run(Map.of(\"image\", x))) {\n")
+        .append("  float[] p = ((float[][]) out.get(\"probabilities\").get().getValue())[0];\n")
+        .append("}\n```\n\n");
+  }
+
+  private static String pythonList(List<String> names) {
+    StringBuilder out = new StringBuilder("[");
+    for (int i = 0; i < names.size(); i++) {
+      String quoted = names.get(i).replace("\\", "\\\\").replace("\"", "\\\"");
+      out.append(i == 0 ? "" : ", ").append('"').append(quoted).append('"');
+    }
+    return out.append(']').toString();
   }
 
   private static String percent(Double value) {

@@ -1,5 +1,6 @@
 package io.kiln.core.model;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.LinkedHashMap;
@@ -10,31 +11,7 @@ import org.junit.jupiter.api.Test;
 class ModelCardTest {
   @Test
   void theCardSaysWhatTheModelIsHowGoodAndHowToFeedIt() {
-    Map<String, Object> recipe = new LinkedHashMap<>();
-    recipe.put("architecture", "small-cnn");
-    recipe.put("learningRate", 0.1);
-    recipe.put("labelSmoothing", 0.1);
-    String md =
-        ModelCard.markdown(
-            new ModelCard.Facts(
-                7,
-                "fashion baseline",
-                "Fashion-MNIST sample",
-                2,
-                List.of("bag", "coat"),
-                "small-cnn",
-                recipe,
-                0.91,
-                0.885,
-                "test",
-                List.of(
-                    new ModelCard.ClassScore("bag", 0.95, 0.9, 50),
-                    new ModelCard.ClassScore("coat", null, 0.0, 50)),
-                1,
-                28,
-                List.of(0.2861),
-                List.of(0.353),
-                "2026-11-30T00:00:00Z"));
+    String md = ModelCard.markdown(facts(null));
     assertTrue(md.startsWith("# fashion baseline (Kiln run 7)"), md);
     assertTrue(md.contains("2 classes: bag, coat"), md);
     assertTrue(md.contains("Fashion-MNIST sample, version 2"), md);
@@ -44,8 +21,57 @@ class ModelCardTest {
     assertTrue(md.contains("Resize to 28 x 28"), md);
     assertTrue(md.contains("grayscale"), md);
     assertTrue(md.contains("subtract the mean (0.2861)"), md);
-    assertTrue(md.contains("shape (1, 1, 28, 28)"), md);
+    assertTrue(md.contains("shape (N, 1, 28, 28)"), md);
     assertTrue(md.contains("(changed) | 0.1 | T2, T8"), md);
     assertTrue(md.contains("Architectures.build(\"small-cnn\", 2, 28)"), md);
+  }
+
+  @Test
+  void anExportedModelGetsOnnxRuntimeSnippetsForPythonAndJava() {
+    String md = ModelCard.markdown(facts(null));
+    assertTrue(md.contains("`model.onnx`: the same network as ONNX (opset 17)"), md);
+    assertTrue(md.contains("Outputs `logits` and `probabilities` (softmax), both (N, 2)"), md);
+    assertTrue(md.contains("classes = [\"bag\", \"coat\"]"), md);
+    assertTrue(md.contains(".convert(\"L\")"), md);
+    assertTrue(md.contains("x = x[np.newaxis, np.newaxis, :, :]"), md);
+    assertTrue(md.contains("new long[] {1, 1, 28, 28}"), md);
+  }
+
+  @Test
+  void aModelWithoutExportSaysWhyAndWhatWorksInstead() {
+    String md = ModelCard.markdown(facts("it fine-tunes an uploaded TorchScript backbone"));
+    assertFalse(md.contains("model.onnx"), md);
+    assertTrue(
+        md.contains(
+            "There is no ONNX export of this model: it fine-tunes an uploaded TorchScript"
+                + " backbone. What works instead: the DJL parameters below"),
+        md);
+  }
+
+  private static ModelCard.Facts facts(String onnxUnavailable) {
+    Map<String, Object> recipe = new LinkedHashMap<>();
+    recipe.put("architecture", "small-cnn");
+    recipe.put("learningRate", 0.1);
+    recipe.put("labelSmoothing", 0.1);
+    return new ModelCard.Facts(
+        7,
+        "fashion baseline",
+        "Fashion-MNIST sample",
+        2,
+        List.of("bag", "coat"),
+        "small-cnn",
+        recipe,
+        0.91,
+        0.885,
+        "test",
+        List.of(
+            new ModelCard.ClassScore("bag", 0.95, 0.9, 50),
+            new ModelCard.ClassScore("coat", null, 0.0, 50)),
+        1,
+        28,
+        List.of(0.2861),
+        List.of(0.353),
+        "2026-11-30T00:00:00Z",
+        onnxUnavailable);
   }
 }
