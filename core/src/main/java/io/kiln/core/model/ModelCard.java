@@ -116,8 +116,10 @@ public final class ModelCard {
         .append(f.size())
         .append("): batch, channel, height, width.\n");
     md.append(
-            "6. For the DJL parameters only (`model.onnx` does this itself): per channel, subtract")
-        .append(" the mean ")
+            f.onnxUnavailable() == null
+                ? "6. For the DJL parameters only (`model.onnx` does this itself): per channel,"
+                : "6. Per channel,")
+        .append(" subtract the mean ")
         .append(numbers(f.mean()))
         .append(" and divide by the standard deviation ")
         .append(numbers(f.std()))
