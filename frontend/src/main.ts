@@ -15,6 +15,7 @@ import { datasetsPage } from './pages/datasets';
 import { loginPage } from './pages/login';
 import { newRunPage } from './pages/newRun';
 import { presetsPage } from './pages/presets';
+import { predictPage } from './pages/predict';
 import { runPage } from './pages/runPage';
 import { runsPage } from './pages/runs';
 
@@ -62,6 +63,8 @@ async function route() {
       await newRunPage(view, query);
     } else if (path === '/runs/custom') {
       await customRunPage(view, query);
+    } else if (/^\/runs\/\d+\/predict$/.test(path)) {
+      await predictPage(view, Number(path.split('/')[2]));
     } else if (/^\/runs\/\d+$/.test(path)) {
       done = runPage(view, Number(path.split('/')[2]));
     } else if (path === '/agents') {

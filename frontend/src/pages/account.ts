@@ -2,6 +2,7 @@
 import { api, ApiError } from '../api';
 import { h, mount } from '../dom';
 import { currentUser } from '../session';
+import { apiKeysView } from './apiKeys';
 
 export function accountPage(root: HTMLElement): void {
   const me = currentUser()!;
@@ -26,5 +27,5 @@ export function accountPage(root: HTMLElement): void {
   });
   mount(root, h('h1', {}, 'Your account'),
     h('p', {}, `${me.displayName} (${me.username}), ${me.role} in ${me.teams.map((t) => t.name).join(', ') || 'no team'}.`),
-    form);
+    form, apiKeysView());
 }

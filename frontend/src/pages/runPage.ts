@@ -1,5 +1,6 @@
 import { api, ApiError, type MetricPoint, type Run, type RunAttempt } from '../api';
 import { LiveChart } from '../charts';
+import { modelUseView } from './modelUse';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
@@ -166,7 +167,15 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     if (r.modelAvailable) {
       actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, 'Download model'));
     }
+    const useKey = `${r.state}/${r.onnxAvailable}`;
+    if (r.state === 'succeeded' && r.modelAvailable && useKey !== modelUseFor) {
+      modelUseFor = useKey;
+      modelUse.replaceChildren(modelUseView(r));
+    }
   }
+
+  const modelUse = h('div', {});
+  let modelUseFor = '';
 
   async function showLineage(r: Run) {
     const key = `${r.id}/${r.state}`;
@@ -182,7 +191,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   }
 
   mount(root, h('div', { class: 'title-row' }, title, state), connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), attemptsView, review, lineage, advice,
+    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), modelUse, attemptsView, review, lineage, advice,
     h('section', { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
       accuracy.element, epochLoss.element, lr.element, speed.element),
