@@ -288,11 +288,15 @@ class NonProgrammerJourneyTest {
       }
     }
     assertTrue(
-        entries.contains("kiln-0000.params") && entries.contains("kiln-model.json"), "" + entries);
+        entries.contains("kiln-0000.params")
+            && entries.contains("kiln-model.json")
+            && entries.contains("model.onnx"),
+        "" + entries);
     assertTrue(
         card != null
             && card.contains("Best validation accuracy: ")
-            && card.contains("Resize to 28 x 28"),
+            && card.contains("Resize to 28 x 28")
+            && card.contains("Python with onnxruntime"),
         card);
     assertThat(page.getByTestId("progress")).containsText("Epoch 8 of 8");
     JsonNode run = readJson(page.request().get(runUrl).text());
@@ -457,6 +461,110 @@ class NonProgrammerJourneyTest {
 
   @Test
   @Order(9)
+  void triesTheModelOnImagesAndCallsItWithAnApiKey() throws Exception {
+    // On the sample run's page (the wizard's run): try the model on three files, one not an image.
+    String runUrl = page.url();
+    long runId = Long.parseLong(runUrl.replaceAll(".*#/runs/", ""));
+    page.getByTestId("try-model").click();
+    page.waitForURL(Pattern.compile(".*#/runs/" + runId + "/predict$"));
+    List<byte[]> images = new java.util.ArrayList<>();
+    List<String> classes = new java.util.ArrayList<>();
+    try (java.util.zip.ZipFile zip =
+        new java.util.zip.ZipFile(Path.of("target/fashion-mnist-sample.zip").toFile())) {
+      for (String name : List.of("trouser/", "bag/")) {
+        java.util.zip.ZipEntry entry =
+            zip.stream().filter(e -> e.getName().startsWith(name)).findFirst().orElseThrow();
+        images.add(zip.getInputStream(entry).readAllBytes());
+        classes.add(name.substring(0, name.length() - 1));
+      }
+    }
+    page.getByTestId("predict-files")
+        .setInputFiles(
+            new com.microsoft.playwright.options.FilePayload[] {
+              new com.microsoft.playwright.options.FilePayload(
+                  "trouser.png", "image/png", images.get(0)),
+              new com.microsoft.playwright.options.FilePayload(
+                  "notes.txt", "text/plain", "not a picture".getBytes(StandardCharsets.UTF_8)),
+              new com.microsoft.playwright.options.FilePayload(
+                  "bag.png", "image/png", images.get(1))
+            });
+    Locator cards = page.getByTestId("prediction");
+    assertThat(cards).hasCount(3);
+    assertThat(cards.nth(1).getByTestId("prediction-error"))
+        .containsText("not an image Kiln can read");
+    assertThat(cards.nth(0).locator("img.thumb")).isVisible();
+    assertThat(cards.nth(0).getByRole(AriaRole.METER)).hasCount(5);
+    String firstAnswer = cards.nth(0).getByTestId("prediction-top").textContent();
+    assertThat(page.getByTestId("predict-table").locator("tbody tr")).hasCount(3);
+    assertThat(page.getByTestId("least-sure").locator("li")).hasCount(2);
+    assertThat(page.getByTestId("confidence-histogram")).isVisible();
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("8-predict.png")).setFullPage(true));
+    com.microsoft.playwright.Download csv =
+        page.waitForDownload(() -> page.getByTestId("predict-csv").click());
+    List<String> rows = Files.readAllLines(csv.path());
+    assertEquals(4, rows.size(), "a header and one row per file: " + rows);
+    assertTrue(rows.get(0).startsWith("file,class,probability"), rows.get(0));
+    assertTrue(
+        rows.get(2).startsWith("\"notes.txt\",,,") && rows.get(2).contains("not an image"),
+        rows.get(2));
+
+    // An API key, created on the account page, gets the same answer from a program.
+    page.navigate(app.url() + "#/account");
+    page.getByLabel("Name", new Page.GetByLabelOptions().setExact(true)).fill("e2e pipeline");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create API key")).click();
+    String secret = page.getByTestId("api-key-secret").textContent().trim();
+    assertTrue(secret.startsWith("kk_"), secret);
+    assertThat(page.getByTestId("api-keys")).containsText("e2e pipeline");
+    java.net.http.HttpResponse<String> answer = predictWithKey(runId, secret, images.get(0));
+    assertEquals(200, answer.statusCode(), answer.body());
+    JsonNode top = readJson(answer.body()).path("predictions").path(0).path("top").path(0);
+    assertTrue(
+        firstAnswer.startsWith(top.path("name").asText() + " ("),
+        "the key's answer " + top + " is the page's: " + firstAnswer);
+    page.onceDialog(com.microsoft.playwright.Dialog::accept);
+    page.getByTestId("api-keys")
+        .getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Revoke"))
+        .click();
+    assertThat(page.getByTestId("api-keys")).containsText("No API keys yet.");
+    assertEquals(401, predictWithKey(runId, secret, images.get(0)).statusCode());
+
+    // The run page counts the predictions and draws them.
+    page.navigate(runUrl);
+    assertThat(page.getByTestId("prediction-totals"))
+        .containsText("2 requests, 4 images (1 unreadable)");
+    assertThat(page.getByTestId("curl-example")).containsText("/api/runs/" + runId + "/predict");
+    page.waitForFunction(
+        "() => Number(document.querySelector('[data-testid=chart-predictions]')"
+            + ".getAttribute('data-points')) === 2");
+  }
+
+  /** What the run page's curl example does: a multipart POST with the key as bearer token. */
+  private static java.net.http.HttpResponse<String> predictWithKey(
+      long runId, String key, byte[] png) throws Exception {
+    String boundary = "kiln" + System.nanoTime();
+    java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+    body.write(
+        ("--"
+                + boundary
+                + "\r\nContent-Disposition: form-data; name=\"file\";"
+                + " filename=\"photo.png\"\r\nContent-Type: image/png\r\n\r\n")
+            .getBytes(StandardCharsets.UTF_8));
+    body.write(png);
+    body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+    return java.net.http.HttpClient.newHttpClient()
+        .send(
+            java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(app.url() + "api/runs/" + runId + "/predict"))
+                .header("Authorization", "Bearer " + key)
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
+                .build(),
+            java.net.http.HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  @Order(10)
   void anAdminSeesTheLocalAgentOnline() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Agents")).click();
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
@@ -495,7 +603,7 @@ class NonProgrammerJourneyTest {
   }
 
   @Test
-  @Order(10)
+  @Order(11)
   void stopsCleanlyOnSigtermWithItsAgent() throws Exception {
     List<ProcessHandle> javas = app.javaProcesses();
     assertEquals(2, javas.size(), "backend and local agent are running");
