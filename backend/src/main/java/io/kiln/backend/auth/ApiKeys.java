@@ -120,10 +120,9 @@ public class ApiKeys {
                     .build());
   }
 
-  /** Notes that a key was used just now. */
-  @Transactional
-  public void used(long keyId) {
-    ApiKey.update("lastUsedAt = ?1 where id = ?2", Instant.now(), keyId);
+  /** Notes when a key was last used (in the caller's transaction). */
+  public void used(long keyId, Instant at) {
+    ApiKey.update("lastUsedAt = ?1 where id = ?2", at, keyId);
   }
 
   private static boolean manages(Caller caller, ApiKey key) {

@@ -37,15 +37,16 @@ public class PredictionService {
 
   private final RunService runs;
   private final ModelSessions sessions;
-  private final ApiKeys keys;
+  private final PredictionLogs logs;
   private final long maxImageBytes;
   private final int maxImages;
   private final long maxPixels;
 
-  PredictionService(RunService runs, ModelSessions sessions, ApiKeys keys, KilnConfig config) {
+  PredictionService(
+      RunService runs, ModelSessions sessions, PredictionLogs logs, KilnConfig config) {
     this.runs = runs;
     this.sessions = sessions;
-    this.keys = keys;
+    this.logs = logs;
     this.maxImageBytes = config.predict().maxImageBytes();
     this.maxImages = config.predict().maxImages();
     this.maxPixels = config.predict().maxPixels();
@@ -146,8 +147,7 @@ public class PredictionService {
         pixels.add(ImagePixels.of(item.bytes(), model.channels(), model.size(), maxPixels));
         pending.add(i);
       } catch (IOException e) {
-        out[i] =
-            new Prediction(item.name(), List.of(), "not an image Kiln can read: " + e.getMessage());
+        out[i] = new Prediction(item.name(), List.of(), e.getMessage());
       }
       if (pending.size() == CHUNK) {
         flush(model, items, pending, pixels, top, out);
@@ -198,21 +198,14 @@ public class PredictionService {
   }
 
   private void log(long runId, List<Prediction> predictions, double millis, Asker asker) {
-    QuarkusTransaction.requiringNew()
-        .run(
-            () -> {
-              PredictionLog entry = new PredictionLog();
-              entry.runId = runId;
-              entry.at = Instant.now();
-              entry.images = predictions.size();
-              entry.failed = (int) predictions.stream().filter(p -> p.error() != null).count();
-              entry.millis = millis;
-              entry.username = asker.person() == null ? null : asker.person().name();
-              entry.apiKeyId = asker.key() == null ? null : asker.key().keyId();
-              entry.persist();
-              if (asker.key() != null) {
-                keys.used(asker.key().keyId());
-              }
-            });
+    PredictionLog entry = new PredictionLog();
+    entry.runId = runId;
+    entry.at = Instant.now();
+    entry.images = predictions.size();
+    entry.failed = (int) predictions.stream().filter(p -> p.error() != null).count();
+    entry.millis = millis;
+    entry.username = asker.person() == null ? null : asker.person().name();
+    entry.apiKeyId = asker.key() == null ? null : asker.key().keyId();
+    logs.record(entry);
   }
 }

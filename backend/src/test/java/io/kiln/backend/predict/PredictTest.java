@@ -197,6 +197,32 @@ class PredictTest {
         .body("fields[0].field", org.hamcrest.Matchers.equalTo("name"));
   }
 
+  @Test
+  void predictionsAnswerWhileEveryAgentIsBusyTraining() throws Exception {
+    TestAgent.SERIAL.lock();
+    try (TestAgent agent = TestAgent.connect(base, "busy")) {
+      Api.cancelQueuedRuns();
+      long training = Api.createRun(Map.of("datasetId", Api.uploadValid("busy"), "name", "busy"));
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
+      agent.send(new AgentMessage.RunStarted(training, a.nextSeq(), "cpu()", 10, 100));
+      agent.expect(BackendMessage.Ack.class);
+      // The only agent holds a run, and another waits in the queue behind it.
+      long queued = Api.createRun(Map.of("datasetId", Api.uploadValid("queued"), "name", "queued"));
+      Api.as()
+          .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+          .post("/api/runs/" + runId + "/predict")
+          .then()
+          .statusCode(200)
+          .body("predictions[0].top[0].name", org.hamcrest.Matchers.equalTo("bright"));
+      agent.send(new AgentMessage.RunFinished(training, a.nextSeq() + 1, "FAILED", "test over"));
+      agent.expect(BackendMessage.Ack.class);
+      Api.as().post("/api/runs/" + queued + "/cancel").then().statusCode(200);
+    } finally {
+      TestAgent.SERIAL.unlock();
+    }
+  }
+
   /** A run that an agent (this test) finished, with this ONNX model (or none) in its archive. */
   private long runWithModel(byte[] onnx, String name) throws Exception {
     TestAgent.SERIAL.lock();

@@ -49,7 +49,7 @@ public final class ImagePixels {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new UndecodableException("not an image format Kiln can read (PNG, JPEG, GIF, BMP)");
+        throw new UndecodableException("not an image Kiln can read (PNG, JPEG, GIF or BMP)");
       }
       ImageReader reader = readers.next();
       try {
@@ -62,7 +62,7 @@ public final class ImagePixels {
                   + reader.getHeight(0)
                   + " pixels is more than Kiln decodes ("
                   + maxPixels / 1_000_000
-                  + " megapixels); make it smaller");
+                  + " megapixels): make it smaller");
         }
         image = reader.read(0);
       } finally {
@@ -71,7 +71,8 @@ public final class ImagePixels {
     } catch (UndecodableException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new UndecodableException("the image data is damaged (" + e.getMessage() + ")");
+      throw new UndecodableException(
+          "not an image Kiln can read: the data is damaged (" + e.getMessage() + ")");
     }
     return ExifOrientation.upright(image, ExifOrientation.of(bytes));
   }

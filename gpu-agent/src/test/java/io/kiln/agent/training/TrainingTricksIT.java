@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -136,6 +137,10 @@ class TrainingTricksIT {
     assertEquals(24, total, "every validation image is in the confusion matrix");
     try (ZipFile zip = new ZipFile(result.modelArchive().toFile())) {
       assertNotNull(zip.getEntry("features.params"));
+      // No ONNX export of a TorchScript backbone; the metadata says why (issue 13).
+      assertNull(zip.getEntry("model.onnx"));
+      String meta = new String(zip.getInputStream(zip.getEntry("kiln-model.json")).readAllBytes());
+      assertTrue(meta.contains("\"onnxUnavailable\" : \"the network fine-tunes an uploaded"), meta);
     }
   }
 
