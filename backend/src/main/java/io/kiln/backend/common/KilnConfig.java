@@ -59,6 +59,10 @@ public interface KilnConfig {
     @WithDefault("500")
     int maxImages();
 
+    /** Bytes of all images of one request together (they are held in memory). */
+    @WithDefault("256000000")
+    long maxRequestBytes();
+
     /** Pixels one image may claim before it is decoded. */
     @WithDefault("50000000")
     long maxPixels();

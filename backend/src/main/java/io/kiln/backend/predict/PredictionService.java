@@ -38,8 +38,7 @@ public class PredictionService {
   private final RunService runs;
   private final ModelSessions sessions;
   private final PredictionLogs logs;
-  private final long maxImageBytes;
-  private final int maxImages;
+  private final Uploads.Limits limits;
   private final long maxPixels;
 
   PredictionService(
@@ -47,8 +46,11 @@ public class PredictionService {
     this.runs = runs;
     this.sessions = sessions;
     this.logs = logs;
-    this.maxImageBytes = config.predict().maxImageBytes();
-    this.maxImages = config.predict().maxImages();
+    this.limits =
+        new Uploads.Limits(
+            config.predict().maxImageBytes(),
+            config.predict().maxImages(),
+            config.predict().maxRequestBytes());
     this.maxPixels = config.predict().maxPixels();
   }
 
@@ -76,7 +78,7 @@ public class PredictionService {
     Path archive = modelOf(runId, asker);
     List<Uploads.Item> items;
     try {
-      items = Uploads.items(uploads, maxImageBytes, maxImages);
+      items = Uploads.items(uploads, limits);
     } catch (IOException e) {
       throw new ApiException(400, "the upload could not be read: " + e.getMessage());
     }

@@ -29,27 +29,60 @@ final class Uploads {
     }
   }
 
-  /** Over {@code maxImages}, the remaining items are refused with a note, not read. */
-  static List<Item> items(List<Upload> uploads, long maxBytes, int maxImages) throws IOException {
-    List<Item> items = new ArrayList<>();
+  /** What one request may hold: bytes per image, images, and bytes of all images together. */
+  record Limits(long maxBytes, int maxImages, long maxTotalBytes) {}
+
+  /**
+   * Items beyond {@code maxImages}, or once the images read reach {@code maxTotalBytes}, are
+   * refused with a note and not read.
+   */
+  static List<Item> items(List<Upload> uploads, Limits limits) throws IOException {
+    Budget budget = new Budget(limits);
     for (Upload upload : uploads) {
       if (isZip(upload)) {
-        unzip(upload, maxBytes, maxImages, items);
+        unzip(upload, budget);
       } else {
-        items.add(
-            read(
-                upload.name(), upload.size(), maxBytes, () -> Files.newInputStream(upload.file())));
+        budget.add(upload.name(), upload.size(), () -> Files.newInputStream(upload.file()));
       }
     }
-    List<Item> out = new ArrayList<>(items.subList(0, Math.min(items.size(), maxImages)));
-    for (Item over : items.subList(out.size(), items.size())) {
-      out.add(Item.failed(over.name(), "more than " + maxImages + " images in one request"));
-    }
-    return out;
+    return budget.items;
   }
 
-  private static void unzip(Upload upload, long maxBytes, int maxImages, List<Item> items)
-      throws IOException {
+  /** The items so far and what they used of the limits. */
+  private static final class Budget {
+    final Limits limits;
+    final List<Item> items = new ArrayList<>();
+    long bytes;
+    int images;
+
+    Budget(Limits limits) {
+      this.limits = limits;
+    }
+
+    void add(String name, long size, Source source) throws IOException {
+      if (images >= limits.maxImages()) {
+        items.add(
+            Item.failed(
+                name, "not read: more than " + limits.maxImages() + " images in one request"));
+        return;
+      }
+      if (bytes + Math.max(0, size) > limits.maxTotalBytes()) {
+        items.add(
+            Item.failed(
+                name,
+                "not read: the images of one request may have "
+                    + limits.maxTotalBytes() / 1_000_000
+                    + " MB in all; send the rest in another request"));
+        return;
+      }
+      Item item = read(name, size, limits.maxBytes(), source);
+      images++;
+      bytes += item.bytes() == null ? 0 : item.bytes().length;
+      items.add(item);
+    }
+  }
+
+  private static void unzip(Upload upload, Budget budget) throws IOException {
     try (ZipFile zip = new ZipFile(upload.file().toFile())) {
       for (ZipEntry entry : Collections.list(zip.entries())) {
         String path = entry.getName();
@@ -57,15 +90,10 @@ final class Uploads {
         if (entry.isDirectory() || path.startsWith("__MACOSX/") || base.startsWith(".")) {
           continue;
         }
-        String name = upload.name() + "/" + path;
-        if (items.size() >= maxImages) {
-          items.add(Item.failed(name, "not read"));
-          continue;
-        }
-        items.add(read(name, entry.getSize(), maxBytes, () -> zip.getInputStream(entry)));
+        budget.add(upload.name() + "/" + path, entry.getSize(), () -> zip.getInputStream(entry));
       }
     } catch (java.util.zip.ZipException e) {
-      items.add(Item.failed(upload.name(), "a damaged .zip file (" + e.getMessage() + ")"));
+      budget.items.add(Item.failed(upload.name(), "a damaged .zip file (" + e.getMessage() + ")"));
     }
   }
 

@@ -67,6 +67,7 @@ class PredictTest {
                         png(Color.DARK_GRAY))),
                 "application/zip")
             .multiPart("file", "huge.png", new byte[300_000], "image/png")
+            .multiPart("file", "seventh.png", png(Color.WHITE), "image/png")
             .queryParam("top", 1)
             .post("/api/runs/" + runId + "/predict")
             .then()
@@ -82,7 +83,8 @@ class PredictTest {
             "black.jpg",
             "more.zip/a/grey-light.png",
             "more.zip/b/dark.png",
-            "huge.png"),
+            "huge.png",
+            "seventh.png"),
         answer.getList("predictions.file"));
     assertEquals("bright", answer.getString("predictions[0].top[0].name"));
     assertTrue(answer.getDouble("predictions[0].top[0].probability") > 0.99);
@@ -96,6 +98,9 @@ class PredictTest {
     assertTrue(
         answer.getString("predictions[5].error").startsWith("too large (0.3 MB; at most 0 MB"),
         answer.getString("predictions[5].error"));
+
+    assertEquals(
+        "not read: more than 6 images in one request", answer.getString("predictions[6].error"));
 
     JsonPath log =
         Api.as()
