@@ -23,6 +23,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Answers predictions with a succeeded run's exported model in ONNX Runtime, inside the backend, so
@@ -100,39 +101,57 @@ public class PredictionService {
         millis);
   }
 
+  /** What a prediction needs of a succeeded run; it never changes once the run has its model. */
+  private record ModelRef(Long teamId, Path archive) {}
+
+  /** Runs already found predictable: a prediction then asks nothing of the database. */
+  private final Map<Long, ModelRef> predictable = new ConcurrentHashMap<>();
+
   /** The run's model archive, once the asker may use it and the run has one. */
   private Path modelOf(long runId, Asker asker) {
-    return QuarkusTransaction.requiringNew()
-        .call(
-            () -> {
-              Run run = Run.findById(runId);
-              boolean visible =
-                  run != null
-                      && (asker.key() != null
-                          ? run.teamId != null && run.teamId == asker.key().teamId()
-                          : asker.person().sees(run.teamId));
-              if (!visible) {
-                throw ApiException.notFound("run", runId);
-              }
-              if (run.state != RunState.SUCCEEDED || run.modelPath == null) {
-                throw new ApiException(
-                    409,
-                    "run "
-                        + runId
-                        + " has no trained model to predict with (it is "
-                        + run.state.name().toLowerCase(java.util.Locale.ROOT)
-                        + ")");
-              }
-              if (!run.modelOnnx) {
-                throw new ApiException(
-                    409,
-                    "run "
-                        + runId
-                        + " cannot answer predictions: "
-                        + ModelExport.unavailableReason(run));
-              }
-              return runs.modelFile(run);
-            });
+    ModelRef ref = predictable.get(runId);
+    if (ref == null) {
+      ref = QuarkusTransaction.requiringNew().call(() -> lookUp(runId, asker));
+      if (predictable.size() > 10_000) {
+        predictable.clear();
+      }
+      predictable.put(runId, ref);
+    }
+    boolean visible =
+        asker.key() != null
+            ? ref.teamId() != null && ref.teamId() == asker.key().teamId()
+            : asker.person().sees(ref.teamId());
+    if (!visible) {
+      throw ApiException.notFound("run", runId);
+    }
+    return ref.archive();
+  }
+
+  private ModelRef lookUp(long runId, Asker asker) {
+    Run run = Run.findById(runId);
+    boolean visible =
+        run != null
+            && (asker.key() != null
+                ? run.teamId != null && run.teamId == asker.key().teamId()
+                : asker.person().sees(run.teamId));
+    if (!visible) {
+      throw ApiException.notFound("run", runId);
+    }
+    if (run.state != RunState.SUCCEEDED || run.modelPath == null) {
+      throw new ApiException(
+          409,
+          "run "
+              + runId
+              + " has no trained model to predict with (it is "
+              + run.state.name().toLowerCase(java.util.Locale.ROOT)
+              + ")");
+    }
+    if (!run.modelOnnx) {
+      throw new ApiException(
+          409,
+          "run " + runId + " cannot answer predictions: " + ModelExport.unavailableReason(run));
+    }
+    return new ModelRef(run.teamId, runs.modelFile(run));
   }
 
   private List<Prediction> answer(ModelSessions.Model model, List<Uploads.Item> items, int top) {
