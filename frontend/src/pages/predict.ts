@@ -18,7 +18,7 @@ export async function predictPage(root: HTMLElement, runId: number): Promise<voi
     accept: 'image/*,.zip,application/zip', 'data-testid': 'predict-files' }) as HTMLInputElement;
   const drop = h('label', { class: 'dropzone', for: 'predict-files', 'data-testid': 'predict-drop' },
     h('strong', {}, 'Drop images here, or choose them'),
-    h('span', { class: 'hint' }, 'One or many photos (PNG, JPEG, GIF, BMP), or a .zip of them. '
+    h('span', { class: 'hint' }, 'One or many photos (PNG, JPEG, GIF, BMP, WebP, TIFF), or a .zip of them. '
       + 'Each gets exactly the preprocessing the run trained with.'), input);
   const status = h('p', { role: 'status', class: 'status', 'aria-live': 'polite' });
   const results = h('div', { 'data-testid': 'predict-results' });

@@ -95,6 +95,64 @@ class DatasetResourceTest {
     }
   }
 
+  /**
+   * Names are people's words and photos come as WebP, TIFF or HEIC (issue 14): ampersands, quotes,
+   * angle brackets and backticks are kept as they are; WebP and TIFF are read; HEIC is named with
+   * its count and how to convert.
+   */
+  @Test
+  void peoplesNamesAndWebpAndTiffPhotosAreAcceptedAndHeicIsNamed() throws Exception {
+    String salt = "salt & pepper";
+    String odd = "\"odd\" <one> `x`";
+    TestZips zip = TestZips.create();
+    for (String name : List.of("speckled0", "speckled1", "speckled2")) {
+      zip.file(salt + "/" + name + ".webp", resource(name + ".webp"));
+    }
+    for (int i = 0; i < 3; i++) {
+      zip.file(odd + "/<img src=x onerror=alert(" + i + ")>.tiff", tiff(i));
+    }
+    zip.file(salt + "/IMG_0001.HEIC", new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+    zip.file(salt + "/IMG_0002.heic", new byte[] {0, 0, 0, 24, 'f', 't', 'y', 'p'});
+    JsonPath body =
+        Api.upload(zip.bytes(), "people.zip")
+            .then()
+            .statusCode(201)
+            .body("classNames", equalTo(List.of(odd, salt)))
+            .body("classCounts.'" + salt + "'", equalTo(3))
+            .extract()
+            .jsonPath();
+    Map<String, Object> heic = body.getMap("findings.find { it.kind == 'unsupported-format' }");
+    assertEquals(2, heic.get("fileCount"));
+    assertTrue(((String) heic.get("message")).startsWith("2 HEIC photos"), heic.toString());
+    assertTrue(((String) heic.get("advice")).contains("JPEG"), heic.toString());
+
+    // Only HEIC photos: refused, saying what they are and what to do.
+    byte[] onlyHeic =
+        TestZips.create()
+            .file("cats/a.heic", new byte[] {1})
+            .file("dogs/b.heic", new byte[] {2})
+            .bytes();
+    Api.upload(onlyHeic, "phone.zip")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("2 HEIC photo(s) are in a format Kiln cannot read yet"));
+  }
+
+  private static byte[] resource(String name) throws IOException {
+    try (var in = DatasetResourceTest.class.getResourceAsStream("/images/" + name)) {
+      return in.readAllBytes();
+    }
+  }
+
+  private static byte[] tiff(int seed) throws IOException {
+    java.awt.image.BufferedImage image =
+        new java.awt.image.BufferedImage(10, 10, java.awt.image.BufferedImage.TYPE_INT_RGB);
+    image.setRGB(seed, seed, 0xffffff);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    javax.imageio.ImageIO.write(image, "tiff", out);
+    return out.toByteArray();
+  }
+
   @Test
   void findingsSayWhatWasSkippedAndWhy() {
     byte[] cat1 = TestZips.noise("cats".hashCode() * 7919L + 1, 8, 8);

@@ -21,7 +21,13 @@ public final class ImagePixels {
   static {
     // ImageIO would otherwise buffer every image of a plain stream in a temporary file.
     ImageIO.setUseCache(false);
+    // Readers on the application's class path (WebP, TIFF) even where ImageIO's registry was first
+    // filled from another class loader (Quarkus, test runners).
+    ImageIO.scanForPlugins();
   }
+
+  /** The formats Kiln reads (with the WebP and TIFF plugins the backend and the agent ship). */
+  public static final String FORMATS = "PNG, JPEG, GIF, BMP, WebP or TIFF";
 
   private ImagePixels() {}
 
@@ -49,7 +55,7 @@ public final class ImagePixels {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new UndecodableException("not an image Kiln can read (PNG, JPEG, GIF or BMP)");
+        throw new UndecodableException("not an image Kiln can read (" + FORMATS + ")");
       }
       ImageReader reader = readers.next();
       try {

@@ -17,6 +17,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 class ImageArchiveReaderTest {
   @Test
+  void webpPhotosAreReadAsTheBackendAcceptedThem(@TempDir Path dir) throws Exception {
+    Path zip = dir.resolve("webp.zip");
+    try (OutputStream out = Files.newOutputStream(zip);
+        ZipOutputStream z = new ZipOutputStream(out)) {
+      for (String name : List.of("plain0", "speckled0")) {
+        z.putNextEntry(new ZipEntry("salt & pepper/" + name + ".webp"));
+        try (var in = getClass().getResourceAsStream("/images/" + name + ".webp")) {
+          in.transferTo(z);
+        }
+        z.closeEntry();
+      }
+    }
+    LabelledImages images = ImageArchiveReader.read(zip, List.of("salt & pepper"), 16);
+    assertEquals(2, images.count());
+    assertEquals(3, images.channels(), "the WebP photos are in colour");
+    assertEquals(200 / 255f, images.pixels()[0][0], 1e-6f, "plain0 is red 200, losslessly");
+  }
+
+  @Test
   void photosAreTrainedUprightAsTheirExifOrientationAsks(@TempDir Path dir) throws Exception {
     // 16 x 8, white on the left half: turned 90 degrees clockwise (orientation 6) it is white on
     // top.

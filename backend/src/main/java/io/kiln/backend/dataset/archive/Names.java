@@ -2,19 +2,31 @@ package io.kiln.backend.dataset.archive;
 
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 
 /** Rules for archive member names: what is refused as hostile, what is skipped as litter. */
 final class Names {
   static final int MAX_SEGMENT = 255;
   static final int MAX_PATH = 1000;
-  static final List<String> IMAGE_EXTENSIONS = List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif");
+  static final List<String> IMAGE_EXTENSIONS =
+      List.of(".png", ".jpg", ".jpeg", ".bmp", ".gif", ".webp", ".tif", ".tiff");
+
+  /** Photo formats people have that Kiln cannot read yet, by extension, with their name. */
+  static final Map<String, String> UNSUPPORTED_PHOTOS =
+      Map.of(".heic", "HEIC", ".heif", "HEIF", ".avif", "AVIF", ".jxl", "JPEG XL");
+
   private static final Set<String> ARCHIVE_EXTENSIONS =
       Set.of(".zip", ".tar", ".gz", ".tgz", ".bz2", ".xz", ".7z", ".rar", ".jar", ".zst");
 
   private Names() {}
 
-  /** Refuses names that escape the root, are absolute, or would break a page that shows them. */
+  /**
+   * Refuses names that escape the root, are absolute, are too long, or hold characters that cannot
+   * be shown safely (control and direction-changing ones). Everything else is people's words
+   * ({@code salt & pepper}, quotes, {@code <}, {@code >}, backticks): the pages show names as text,
+   * never as markup.
+   */
   static void check(String name) {
     String printable = printable(name);
     String unified = name.replace('\\', '/');
@@ -51,14 +63,6 @@ final class Names {
               + "' contains control or direction-changing"
               + " characters; rename it with plain letters, digits, spaces, dashes and dots");
     }
-    if (name.chars().anyMatch(c -> "<>\"&`".indexOf(c) >= 0)) {
-      throw new ArchiveRefused(
-          "markup-in-name",
-          "'"
-              + printable
-              + "' contains one of < > \" & `, which Kiln does"
-              + " not allow in names (they can smuggle markup into pages); rename it");
-    }
   }
 
   /** The name with control characters shown as '?', safe to put in a message. */
@@ -90,6 +94,13 @@ final class Names {
   static boolean isImageName(String name) {
     String lower = name.toLowerCase(Locale.ROOT);
     return IMAGE_EXTENSIONS.stream().anyMatch(lower::endsWith);
+  }
+
+  /** The name of an unsupported photo format of this file ("HEIC"), or null. */
+  static String unsupportedPhoto(String name) {
+    String lower = base(name).toLowerCase(Locale.ROOT);
+    int dot = lower.lastIndexOf('.');
+    return dot < 0 ? null : UNSUPPORTED_PHOTOS.get(lower.substring(dot));
   }
 
   static boolean isArchiveName(String name) {

@@ -21,6 +21,7 @@ final class Validation {
   static final List<String> SPLITS = List.of("train", "val", "test");
   private final List<Finding> findings = new ArrayList<>();
   private final ImportLimits limits;
+  private Map<String, List<String>> unsupported = Map.of();
 
   private Validation(ImportLimits limits) {
     this.limits = limits;
@@ -42,11 +43,34 @@ final class Validation {
         "operating-system files (hidden files, __MACOSX, Thumbs.db)",
         "ignored them",
         "nothing to do");
+    Map<String, List<String>> unsupported = new TreeMap<>();
+    List<String> notImages = new ArrayList<>();
+    for (String name : scan.notImages()) {
+      String format = Names.unsupportedPhoto(name);
+      if (format == null) {
+        notImages.add(name);
+      } else {
+        unsupported.computeIfAbsent(format, f -> new ArrayList<>()).add(name);
+      }
+    }
+    unsupported.forEach(
+        (format, files) ->
+            skipped(
+                files,
+                "unsupported-format",
+                "warning",
+                format + " photos, a format Kiln cannot read yet",
+                "skipped them",
+                "convert them to JPEG and upload a new version (on a Mac: open them in Preview and"
+                    + " choose File > Export > JPEG; on an iPhone, Settings > Camera > Formats >"
+                    + " Most Compatible takes JPEG photos from then on)"));
+    this.unsupported = unsupported;
     skipped(
-        scan.notImages(),
+        notImages,
         "not-an-image",
         "warning",
-        "files that are not images (only .png, .jpg, .jpeg," + " .bmp and .gif are read)",
+        "files that are not images (.png, .jpg, .jpeg, .bmp, .gif, .webp, .tif and .tiff are"
+            + " read)",
         "skipped them",
         "convert them to PNG or JPEG if they belong to the dataset");
     skipped(
@@ -159,6 +183,16 @@ final class Validation {
               empty,
               "left those classes out",
               "add images to them, or remove the folders if they are not classes"));
+    }
+    if (counts.isEmpty() && !unsupported.isEmpty()) {
+      refuse(
+          "unsupported-format",
+          "the archive has no images Kiln can read: "
+              + unsupported.entrySet().stream()
+                  .map(e -> e.getValue().size() + " " + e.getKey() + " photo(s)")
+                  .collect(Collectors.joining(", "))
+              + " are in a format Kiln cannot read yet; convert them to JPEG (on a Mac: Preview,"
+              + " File > Export > JPEG) and upload again");
     }
     if (counts.isEmpty()) {
       refuse(
