@@ -372,7 +372,8 @@ public final class RecipeFields {
               .in(AUGMENTATION, true)
               .text(
                   "Mixup probability",
-                  "Share of batches mixed with mixup (when its alpha is above 0).",
+                  "Share of batches mixed with mixup (when its alpha is above 0). With CutMix on as well and"
+                      + " neither probability set, Kiln alternates them: 0.5 each.",
                   "T12")
               .range(0, 1)
               .build(),

@@ -65,7 +65,28 @@ public final class RecipeParser {
     if (!errors.isEmpty()) {
       throw new RecipeException(errors);
     }
+    alternateMixes(input, values);
     return new Recipe(values);
+  }
+
+  /**
+   * Mixup and CutMix both turned on by their strength alone, with neither probability given: each
+   * batch gets one of the two, half the batches each (as timm's switch probability of 0.5), instead
+   * of refusing the default probabilities of 1 and 1, which cannot both hold.
+   */
+  static void alternateMixes(Map<String, ?> input, Map<String, Object> values) {
+    boolean bothOn =
+        ((Number) values.get("mixupAlpha")).doubleValue() > 0
+            && ((Number) values.get("cutmixAlpha")).doubleValue() > 0;
+    boolean probabilityGiven =
+        input.get("mixupProbability") != null || input.get("cutmixProbability") != null;
+    double sum =
+        ((Number) values.get("mixupProbability")).doubleValue()
+            + ((Number) values.get("cutmixProbability")).doubleValue();
+    if (bothOn && !probabilityGiven && sum > 1 + 1e-9) {
+      values.put("mixupProbability", 0.5);
+      values.put("cutmixProbability", 0.5);
+    }
   }
 
   /**

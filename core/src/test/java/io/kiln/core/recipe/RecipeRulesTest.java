@@ -37,7 +37,10 @@ class RecipeRulesTest {
 
   @Test
   void mixupAndCutmixProbabilitiesMustNotSumOverOne() {
-    refusedOn("cutmixProbability", Map.of("mixupAlpha", 0.2, "cutmixAlpha", 1.0), "add up to 2.0");
+    refusedOn(
+        "cutmixProbability",
+        Map.of("mixupAlpha", 0.2, "cutmixAlpha", 1.0, "mixupProbability", 0.8),
+        "add up to 1.8");
     Recipe ok =
         Recipe.defaults()
             .with(
@@ -51,6 +54,16 @@ class RecipeRulesTest {
                     "cutmixProbability",
                     0.5));
     assertEquals(1.0, ok.mixupProbability() + ok.cutmixProbability());
+  }
+
+  /** Issue 14: both mixes by their strength alone alternate, half the batches each (as timm). */
+  @Test
+  void mixupAndCutmixTurnedOnByStrengthAloneAlternate() {
+    Recipe both = Recipe.defaults().with(Map.of("mixupAlpha", 0.2, "cutmixAlpha", 1.0));
+    assertEquals(0.5, both.mixupProbability());
+    assertEquals(0.5, both.cutmixProbability());
+    Recipe one = Recipe.defaults().with(Map.of("cutmixAlpha", 1.0));
+    assertEquals(1.0, one.cutmixProbability(), "CutMix alone keeps every batch");
   }
 
   @Test
