@@ -7,6 +7,8 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
   const showCell = (i: number, j: number, count: number) => {
     const ids = e.cells?.find((c) => c.actual === i && c.predicted === j)?.imageIds ?? [];
     cellView.replaceChildren(h('h3', {}, `${count} ${e.classNames[i]} image(s) predicted as ${e.classNames[j]}`),
+      ...(ids.length > 0 && ids.length < count ? [h('p', { class: 'hint', 'data-testid': 'cell-shown' },
+        `Showing ${ids.length} of them (Kiln keeps up to ${ids.length} examples per cell).`)] : []),
       ids.length === 0 ? h('p', { class: 'hint' }, i === j ? 'These are the correct predictions.' : 'No image ids were kept for this cell.')
         : h('div', { class: 'thumbs' }, ...ids.map((id) => h('figure', {},
           h('img', { src: `/api/datasets/${datasetId}/images?path=${encodeURIComponent(id)}`, alt: id, loading: 'lazy' }),
@@ -35,8 +37,10 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
       h('tbody', {}, ...(e.confusedPairs ?? []).map((p) => h('tr', { onclick: () => showCell(p.actual, p.predicted, p.count) },
         h('td', {}, e.classNames[p.actual]), h('td', {}, e.classNames[p.predicted]), h('td', {}, String(p.count))))));
   const mistakes = e.mistakes.length === 0 ? h('p', {}, `No ${e.split} image was misclassified.`)
-    : h('ol', { class: 'mistakes' }, ...e.mistakes.slice(0, 12).map((m) => h('li', {},
-      h('code', {}, m.imageId), ` is ${m.actual}, predicted ${m.predicted} with ${formatPercent(m.confidence)} confidence`)));
+    : h('ol', { class: 'mistakes', 'data-testid': 'mistakes' }, ...e.mistakes.slice(0, 12).map((m) => h('li', {},
+      h('img', { src: `/api/datasets/${datasetId}/thumbnails?path=${encodeURIComponent(m.imageId)}`, alt: m.imageId,
+        loading: 'lazy', class: 'mistake-thumb' }),
+      h('span', {}, h('code', {}, m.imageId), ` is ${m.actual}, predicted ${m.predicted} with ${formatPercent(m.confidence)} confidence`))));
   return h('section', { class: 'card evaluation', 'data-testid': 'evaluation' },
     h('h2', {}, e.split === 'test'
       ? `Final model on the held-out test split: ${formatPercent(e.accuracy)} accurate`
@@ -46,9 +50,12 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
         + ` validation accuracy of the same model: ${formatPercent(e.valAccuracy)} (T16).` : '')
       + (e.stoppedEarly ? ` ${e.stoppedEarly}.` : '')),
     h('div', { class: 'evaluation-grid' },
-      h('div', {}, h('h3', {}, 'Per class'), perClass),
+      h('div', {}, h('h3', {}, 'Per class'),
+        h('p', { class: 'hint' }, 'Precision: of the images the model called this class, the share that really are.'
+          + ' Recall: of the images that really are this class, the share the model found.'), perClass),
       h('div', {}, h('h3', {}, matrix ? 'Confusion matrix' : 'Most confused pairs'),
-        h('p', { class: 'hint' }, matrix ? 'Click a cell to see its images.'
+        h('p', { class: 'hint' }, matrix ? 'Each row is the true class, each column what the model said:'
+          + ' the diagonal holds the right answers, every other cell a kind of mistake. Click a cell to see its images.'
           : `${e.classNames.length} classes are too many for a matrix: the pairs of classes the model mixes up most. Click one to see its images.`),
         confusion)),
     cellView,

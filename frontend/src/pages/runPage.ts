@@ -104,6 +104,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     rewind(r);
     showAttempts(r);
     title.textContent = `Run #${r.id}: ${r.name}`;
+    // A finished run is not "live": nothing more will come.
+    if (TERMINAL.includes(r.state)) connection.textContent = '';
     state.replaceChildren(stateBadge(r.state));
     const total = r.stepsPerEpoch * r.totalEpochs;
     const step = Math.max(r.lastStep, stepSeen);
@@ -204,7 +206,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       suggestions = list;
       if (run) render(run);
     },
-    connection: (up) => (connection.textContent = up ? 'live' : 'reconnecting…'),
+    connection: (up) => (connection.textContent = run && TERMINAL.includes(run.state) ? '' : up ? 'live' : 'reconnecting…'),
     error: (m) => (message.textContent = m),
   });
   const ticker = setInterval(() => run && !TERMINAL.includes(run.state) && render(run), 1000);

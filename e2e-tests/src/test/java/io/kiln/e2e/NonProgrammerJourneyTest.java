@@ -257,6 +257,10 @@ class NonProgrammerJourneyTest {
             new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
                 .setTimeout(180_000));
     assertEquals(8, points(page.getByTestId("chart-accuracy")), "one accuracy point per epoch");
+    // A finished run no longer says "live" (issue 14); the page has an icon.
+    assertThat(page.getByTestId("connection")).isEmpty();
+    assertEquals(
+        200, page.request().get(app.url() + "favicon.svg").status(), "the favicon is served");
     String runUrl = page.url().replaceFirst("#/runs/", "api/runs/");
     JsonNode metrics = readJson(page.request().get(runUrl + "/metrics").text());
     long stepPoints = 0;
@@ -305,6 +309,13 @@ class NonProgrammerJourneyTest {
         "the trick chosen in the form is in the recipe");
     assertEquals(1.0, run.path("recipe").path("warmupEpochs").asDouble());
     assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
+    // The surest mistakes show their pictures, not only file names (issue 14).
+    Locator mistakeThumbs = page.getByTestId("mistakes").locator("img");
+    if (mistakeThumbs.count() > 0) {
+      page.waitForFunction(
+          "() => [...document.querySelectorAll('[data-testid=mistakes] img')]"
+              + ".every(i => i.complete && i.naturalWidth > 0)");
+    }
     assertEquals(
         run.path("evaluation").path("classNames").size() + 1,
         page.getByTestId("per-class").locator("tr").count(),
@@ -379,6 +390,13 @@ class NonProgrammerJourneyTest {
             new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
                 .setTimeout(180_000));
     assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
+    // The surest mistakes show their pictures, not only file names (issue 14).
+    Locator mistakeThumbs = page.getByTestId("mistakes").locator("img");
+    if (mistakeThumbs.count() > 0) {
+      page.waitForFunction(
+          "() => [...document.querySelectorAll('[data-testid=mistakes] img')]"
+              + ".every(i => i.complete && i.naturalWidth > 0)");
+    }
   }
 
   @Test

@@ -21,9 +21,9 @@ public final class Evaluation {
   /**
    * Misclassified image ids kept per confusion-matrix cell, and in all, so the report stays small.
    */
-  static final int PER_CELL = 6;
+  static final int PER_CELL = 24;
 
-  static final int CELL_IDS_TOTAL = 600;
+  static final int CELL_IDS_TOTAL = 1500;
 
   private final List<String> classNames;
   private final long[][] confusion;
