@@ -38,7 +38,7 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
         h('td', {}, e.classNames[p.actual]), h('td', {}, e.classNames[p.predicted]), h('td', {}, String(p.count))))));
   const mistakes = e.mistakes.length === 0 ? h('p', {}, `No ${e.split} image was misclassified.`)
     : h('ol', { class: 'mistakes', 'data-testid': 'mistakes' }, ...e.mistakes.slice(0, 12).map((m) => h('li', {},
-      h('img', { src: `/api/datasets/${datasetId}/thumbnails?path=${encodeURIComponent(m.imageId)}`, alt: m.imageId,
+      h('img', { src: `/api/datasets/${datasetId}/images?path=${encodeURIComponent(m.imageId)}`, alt: m.imageId,
         loading: 'lazy', class: 'mistake-thumb' }),
       h('span', {}, h('code', {}, m.imageId), ` is ${m.actual}, predicted ${m.predicted} with ${formatPercent(m.confidence)} confidence`))));
   return h('section', { class: 'card evaluation', 'data-testid': 'evaluation' },
