@@ -1,3 +1,4 @@
+import { codeLink, codeList, withCodes } from './glossary';
 import { api, ApiError, type Run, type Suggestion } from './api';
 import { formatPercent, h } from './dom';
 import { mayChange } from './session';
@@ -37,9 +38,9 @@ function card(run: Run, s: Suggestion): HTMLElement {
     actions.append(apply);
   }
   return h('article', { class: `suggestion severity-${s.severity}${s.active ? '' : ' inactive'}`, 'data-rule': s.ruleId },
-    h('h3', {}, h('span', { class: 'badge' }, s.ruleId), ` ${s.title}`,
+    h('h3', {}, h('span', { class: 'badge' }, codeLink(s.ruleId)), ` ${s.title}`,
       s.active ? '' : h('span', { class: 'hint' }, ' (no longer applies)')),
-    h('p', {}, s.explanation), h('p', { class: 'tricks' }, `Tricks: ${s.trickIds.join(', ')}`),
+    h('p', {}, ...withCodes(s.explanation)), h('p', { class: 'tricks' }, 'Tricks: ', ...codeList(s.trickIds)),
     h('p', {}, 'Apply changes:'), changes, evidence, actions, error);
 }
 

@@ -15,6 +15,7 @@ import { datasetsPage } from './pages/datasets';
 import { loginPage } from './pages/login';
 import { newRunPage } from './pages/newRun';
 import { presetsPage } from './pages/presets';
+import { glossaryPage } from './glossary';
 import { predictPage } from './pages/predict';
 import { runPage } from './pages/runPage';
 import { runsPage } from './pages/runs';
@@ -77,6 +78,8 @@ async function route() {
       await usersPage(view);
     } else if (path === '/audit' && me?.role === 'admin') {
       await auditPage(view, query);
+    } else if (path === '/glossary') {
+      glossaryPage(view, query.get('focus'));
     } else if (path === '/account') {
       accountPage(view);
     } else {
@@ -106,7 +109,7 @@ function renderNav(path: string) {
   const admin = me.role === 'admin';
   nav.replaceChildren(link('#/runs', 'Runs'), link('#/datasets', 'Datasets'), link('#/presets', 'Presets'),
     ...(admin ? [link('#/agents', 'Agents'), link('#/users', 'Users'), link('#/audit', 'Audit')] : []),
-    teamPicker(me), h('a', { class: 'who', href: '#/account', title: `${me.role}: your account` }, `${me.displayName} (${me.role})`), logout);
+    link('#/glossary', 'Glossary'), teamPicker(me), h('a', { class: 'who', href: '#/account', title: `${me.role}: your account` }, `${me.displayName} (${me.role})`), logout);
 }
 
 const TEAM_KEY = 'kiln.team';

@@ -1,3 +1,4 @@
+import { codeList, withCodes } from './glossary';
 import type { RecipeField } from './api';
 import { h } from './dom';
 
@@ -28,7 +29,7 @@ export function row(f: RecipeField, inputs: Map<string, Input>): HTMLElement {
   inputs.set(f.name, input as Input);
   return h('div', { class: f.type === 'boolean' ? 'field check' : 'field' },
     h('label', { for: id }, f.label), input,
-    h('small', { class: 'hint' }, `${f.help} `, h('span', { class: 'tricks' }, `(${f.trickIds.join(', ')})`)),
+    h('small', { class: 'hint' }, ...withCodes(`${f.help} `), h('span', { class: 'tricks' }, '(', ...codeList(f.trickIds), ')')),
     h('small', { class: 'field-error', 'data-error-for': f.name, role: 'alert' }));
 }
 

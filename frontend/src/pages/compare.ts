@@ -1,3 +1,4 @@
+import { codeList } from '../glossary';
 // Compare 2-8 runs (#/compare?runs=3,7,12): curves overlaid per metric (x by epoch, step or wall
 // time; hovering shows every run's value), only the recipe fields that differ with why they matter,
 // results with deltas against the first run, per-class recall, the lineage, and a summary sentence.
@@ -124,7 +125,7 @@ function differencesView(view: CompareView): HTMLElement {
         h('tbody', {}, ...diffs.map((d) => h('tr', { 'data-field': d.field },
           h('th', {}, d.label),
           ...d.values.map((v, i) => h('td', { class: i > 0 && show(v) !== show(d.values[0]) ? 'changed' : undefined }, show(v))),
-          h('td', { class: 'hint' }, d.help, d.trickIds.length ? ` (${d.trickIds.join(', ')})` : ''))))));
+          h('td', { class: 'hint' }, d.help, ...(d.trickIds.length ? [' (', ...codeList(d.trickIds), ')'] : [])))))));
 }
 
 function recallView(view: CompareView): HTMLElement | null {

@@ -1,3 +1,4 @@
+import { codeList, withCodes } from '../glossary';
 import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview, type RunRequest } from '../api';
 import { placementFields } from '../placement';
 import { formatDuration, h, mount } from '../dom';
@@ -54,9 +55,9 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     if (pickFirst || !preset) choosePreset(ordered[0], false);
     presetList.replaceChildren(...ordered.map((p) => choice('preset', p.id, p.id === preset?.id,
       h('strong', {}, p.name + (p.builtIn ? '' : ' (team preset)')),
-      h('span', {}, p.description),
-      h('span', { class: 'hint' }, `When: ${p.whenToUse}. Cost: ${p.cost}.`),
-      h('span', { class: 'tricks' }, p.trickIds.join(' ')),
+      h('span', {}, `When: ${p.whenToUse}. Cost: ${p.cost}.`),
+      h('span', { class: 'hint' }, ...withCodes(p.description)),
+      h('span', { class: 'tricks' }, ...codeList(p.trickIds)),
       () => choosePreset(p, true))));
   };
   const choosePreset = (p: Preset, render: boolean) => {

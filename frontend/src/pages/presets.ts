@@ -1,3 +1,4 @@
+import { codeList, withCodes } from '../glossary';
 import { api, ApiError, type Preset, type RecipeField } from '../api';
 import { h, mount } from '../dom';
 import { read, row, show, type Input } from '../recipeForm';
@@ -8,10 +9,10 @@ export async function presetsPage(root: HTMLElement) {
   const editor = h('div', {});
   const cards = presets.map((p) => h('article', { class: 'card preset', 'data-testid': `preset-${p.id}` },
     h('h2', {}, p.name, p.builtIn ? h('span', { class: 'badge' }, 'built-in') : h('span', { class: 'badge' }, `team · ${p.createdBy}`)),
-    h('p', {}, p.description),
-    h('p', { class: 'hint' }, `When to use it: ${p.whenToUse}.`),
-    h('p', { class: 'hint' }, `What it costs: ${p.cost}.`),
-    h('p', { class: 'tricks' }, `Tricks: ${p.trickIds.join(', ')}`),
+    h('p', {}, `When to use it: ${p.whenToUse}.`),
+    h('p', {}, `What it costs: ${p.cost}.`),
+    h('details', {}, h('summary', {}, 'How it trains'), h('p', {}, ...withCodes(p.description)),
+      h('p', { class: 'tricks' }, 'Tricks: ', ...codeList(p.trickIds))),
     h('details', {}, h('summary', {}, 'Its settings'), h('code', { class: 'fields' },
       Object.entries(p.fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join(' · '))),
     h('button', { type: 'button', onclick: () => openEditor(editor, fields, p, true) }, 'Clone and edit'),
