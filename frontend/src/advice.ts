@@ -1,4 +1,5 @@
 import { codeLink, codeList, withCodes } from './glossary';
+import { evidenceSentence, fieldLabel } from './evidence';
 import { api, ApiError, type Run, type Suggestion } from './api';
 import { formatPercent, h } from './dom';
 import { mayChange } from './session';
@@ -16,8 +17,11 @@ export function suggestionsView(run: Run, suggestions: Suggestion[]): HTMLElemen
 function card(run: Run, s: Suggestion): HTMLElement {
   const error = h('p', { class: 'error', role: 'alert' });
   const changes = h('ul', { class: 'patch' }, ...Object.entries(s.patch).map(([field, to]) =>
-    h('li', {}, h('code', {}, field), `: ${show(run.recipe[field])} → ${show(to)}`)));
-  const evidence = h('p', { class: 'hint' }, 'Evidence: ' + Object.entries(s.evidence).map(([k, v]) => `${k} ${show(v)}`).join(', '));
+    h('li', { title: field }, h('strong', {}, fieldLabel(field)), `: ${show(run.recipe[field])} → ${show(to)}`)));
+  const evidence = h('div', { class: 'evidence' },
+    h('p', { 'data-testid': 'evidence' }, 'Why: ', evidenceSentence(s.evidence)),
+    h('details', {}, h('summary', {}, 'The numbers'), h('code', { class: 'hint' },
+      Object.entries(s.evidence).map(([k, v]) => `${k} ${show(v)}`).join(', '))));
   const actions = h('div', { class: 'actions' });
   if (s.appliedRunId !== null) {
     actions.append(h('a', { href: `#/runs/${s.appliedRunId}` }, `Applied as run #${s.appliedRunId}`));
@@ -52,7 +56,7 @@ export function lineageView(run: Run, parent: Run | null, suggestion: Suggestion
     ` ${change}${run.autopilotChild ? ' (by the autopilot)' : ''}.`)];
   if (suggestion) {
     rows.push(h('ul', { class: 'patch' }, ...Object.entries(suggestion.patch).map(([field, to]) =>
-      h('li', {}, h('code', {}, field), `: ${show(parent.recipe[field])} → ${show(to)}`))));
+      h('li', { title: field }, h('strong', {}, fieldLabel(field)), `: ${show(parent.recipe[field])} → ${show(to)}`))));
   }
   if (run.state === 'succeeded' && parent.state === 'succeeded') {
     const a = parent.bestValAccuracy ?? 0;

@@ -13,7 +13,10 @@ export function findingsView(findings: Finding[]): HTMLElement {
   },
     h('strong', {}, `${ICONS[f.severity] ?? ''} ${f.message}`),
     h('div', {}, h('span', { class: 'label' }, 'Kiln: '), f.action),
-    h('div', {}, h('span', { class: 'label' }, 'You can: '), f.advice),
+    // Advice that starts with "nothing to do" is a reassurance, not a task.
+    /^nothing to do/i.test(f.advice)
+      ? h('div', { class: 'hint' }, f.advice.charAt(0).toUpperCase() + f.advice.slice(1) + '.')
+      : h('div', {}, h('span', { class: 'label' }, 'You can: '), f.advice),
     f.files.length ? h('details', {}, h('summary', {}, `${f.fileCount} file(s)`),
       h('ul', { class: 'files' }, ...f.files.map((name) => h('li', {}, h('code', {}, name))),
         ...(f.fileCount > f.files.length ? [h('li', {}, `… and ${f.fileCount - f.files.length} more`)] : []))) : null)));

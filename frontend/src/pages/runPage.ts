@@ -1,6 +1,7 @@
 import { api, ApiError, type MetricPoint, type Run, type RunAttempt } from '../api';
 import { LiveChart } from '../charts';
 import { modelUseView } from './modelUse';
+import { labelsReady } from '../evidence';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
@@ -125,7 +126,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ...fact('Held-out test accuracy', r.testAccuracy === null ? (TERMINAL.includes(r.state) ? 'no test split'
         : 'scored once, when training ends') : h('strong', { 'data-testid': 'test-accuracy' }, formatPercent(r.testAccuracy))),
       ...(r.adjustments ? fact('Preset', adjustmentsView(r)) : []),
-      ...fact('Device', r.device ?? '—'),
+      ...fact('Device', plainDevice(r.device)),
       ...fact('Throughput', throughput ? `${Math.round(throughput)} images/s` : '—'),
       ...fact('Recipe', `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
         + ` · batch ${r.recipe.batchSize} · weight decay ${r.recipe.weightDecay}`),
@@ -199,6 +200,11 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       accuracy.element, epochLoss.element, lr.element, speed.element),
     report);
 
+  // Suggestions name recipe fields by their labels once the catalogue is loaded.
+  labelsReady().then(() => {
+    if (run) render(run);
+  });
+
   const live = new RunLive(runId, {
     run: render,
     metric: onMetric,
@@ -240,6 +246,13 @@ function attemptLine(a: RunAttempt): HTMLElement {
   return h('li', { 'data-outcome': a.outcome ?? 'running' },
     h('strong', {}, `Agent ${a.agentId ?? '?'}`), ` · ${span} · ${from} · ${ending}${cause}`,
     a.reason && a.outcome !== 'succeeded' ? h('span', { class: 'hint' }, `: ${a.reason}`) : null);
+}
+
+/** "cpu()" and "gpu(0)" as people say them. */
+export function plainDevice(device: string | null): string {
+  if (!device) return '—';
+  return device.split(/,\s*/).map((d) => d.replace(/^cpu\(\)$/, 'the processor (CPU)')
+    .replace(/^gpu\((\d+)\)$/, (_m, i) => `graphics card ${Number(i) + 1} (GPU)`)).join(', ');
 }
 
 function fact(term: string, value: string | HTMLElement): HTMLElement[] {

@@ -369,7 +369,9 @@ class NonProgrammerJourneyTest {
             "Training diverged",
             new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
                 .setTimeout(60_000));
-    assertThat(advice).containsText("learningRate: 10 → 1");
+    assertThat(advice).containsText("Learning rate: 10 → 1");
+    // Evidence in words, the raw numbers folded away (issue 14).
+    assertThat(advice.getByTestId("evidence")).containsText("loss");
     page.screenshot(
         new Page.ScreenshotOptions().setPath(SHOTS.resolve("5-suggestion.png")).setFullPage(true));
     advice
@@ -378,7 +380,7 @@ class NonProgrammerJourneyTest {
     page.waitForCondition(() -> !page.url().equals(parentUrl));
     assertThat(page.getByTestId("lineage"))
         .containsText("Derived from run #" + parentUrl.replaceAll(".*/", ""));
-    assertThat(page.getByTestId("lineage")).containsText("learningRate: 10 → 1");
+    assertThat(page.getByTestId("lineage")).containsText("Learning rate: 10 → 1");
     JsonNode child =
         readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
     assertEquals(
