@@ -27,10 +27,33 @@ export function row(f: RecipeField, inputs: Map<string, Input>): HTMLElement {
     input = h('input', { id, name: f.name, type: 'number', step: f.type === 'integer' ? '1' : 'any', value: String(f.defaultValue) });
   }
   inputs.set(f.name, input as Input);
+  // The help and the field's error are tied to the input, so a screen reader reads them with it.
+  input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
   return h('div', { class: f.type === 'boolean' ? 'field check' : 'field' },
     h('label', { for: id }, f.label), input,
-    h('small', { class: 'hint' }, ...withCodes(`${f.help} `), h('span', { class: 'tricks' }, '(', ...codeList(f.trickIds), ')')),
-    h('small', { class: 'field-error', 'data-error-for': f.name, role: 'alert' }));
+    h('small', { class: 'hint', id: `${id}-help` }, ...withCodes(`${f.help} `), h('span', { class: 'tricks' }, '(', ...codeList(f.trickIds), ')')),
+    h('small', { class: 'field-error', id: `${id}-error`, 'data-error-for': f.name, role: 'alert' }));
+}
+
+/**
+ * Shows each field error once, next to its field (marking the input invalid), and returns the
+ * errors that belong to no field on this form.
+ */
+export function showFieldErrors(form: HTMLElement, inputs: Map<string, Input>,
+  errors: { field: string; message: string }[]): { field: string; message: string }[] {
+  form.querySelectorAll<HTMLElement>('[data-error-for]').forEach((e) => (e.textContent = ''));
+  inputs.forEach((input) => input.removeAttribute('aria-invalid'));
+  const rest: { field: string; message: string }[] = [];
+  for (const e of errors) {
+    const slot = form.querySelector<HTMLElement>(`[data-error-for="${CSS.escape(e.field)}"]`);
+    if (slot) {
+      slot.textContent = e.message;
+      inputs.get(e.field)?.setAttribute('aria-invalid', 'true');
+    } else {
+      rest.push(e);
+    }
+  }
+  return rest;
 }
 
 /** Shows {@code value} in the field's input. */

@@ -1,7 +1,7 @@
 import { api, ApiError, type RunRequest } from '../api';
 import { placementFields } from '../placement';
 import { h, mount } from '../dom';
-import { read, row, type Input } from '../recipeForm';
+import { read, row, showFieldErrors, type Input } from '../recipeForm';
 
 /**
  * The launch form, generated from the recipe catalogue (GET /api/recipe/fields): the few fields a
@@ -66,15 +66,14 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
       location.hash = `#/runs/${run.id}`;
     } catch (err) {
       if (err instanceof ApiError) {
-        error.textContent = err.message;
-        for (const fe of err.fields) {
-          const slot = form.querySelector(`[data-error-for="${fe.field}"]`);
-          if (slot) {
-            slot.textContent = fe.message;
-            const details = slot.closest('details');
-            if (details) (details as HTMLDetailsElement).open = true;
-          }
+        // Each field's error once, next to it; under the button only what belongs to no field.
+        const rest = showFieldErrors(form, inputs, err.fields);
+        for (const slot of form.querySelectorAll<HTMLElement>('[data-error-for]')) {
+          const details = slot.textContent ? slot.closest('details') : null;
+          if (details) (details as HTMLDetailsElement).open = true;
         }
+        error.textContent = rest.length ? rest.map((f) => `${f.field}: ${f.message}`).join(' ')
+          : err.fields.length ? 'Some settings need a change: see the messages next to them.' : err.message;
       } else {
         error.textContent = String(err);
       }

@@ -2,7 +2,7 @@ import { codeList, withCodes } from '../glossary';
 import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview, type RunRequest } from '../api';
 import { placementFields } from '../placement';
 import { formatDuration, h, mount } from '../dom';
-import { read, row, show, type Input } from '../recipeForm';
+import { read, row, show, showFieldErrors, type Input } from '../recipeForm';
 
 type Goal = 'fast' | 'accuracy' | 'small-data';
 
@@ -42,7 +42,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const goalList = h('div', { class: 'choices', role: 'radiogroup', 'aria-label': 'Goal' });
   const presetList = h('div', { class: 'choices presets', role: 'radiogroup', 'aria-label': 'Preset' });
   const review = h('section', { class: 'card', 'aria-label': 'Review', 'data-testid': 'review' });
-  const error = h('div', { class: 'error', role: 'alert' });
+  const error = h('div', { class: 'error', role: 'alert', 'data-testid': 'launch-error' });
   let goal: Goal = trainImages() < 1000 ? 'small-data' : 'fast';
 
   const renderGoals = () => goalList.replaceChildren(...GOALS.map((g) => choice('goal', g.id, g.id === goal,
@@ -52,26 +52,40 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     })));
   const renderPresets = (pickFirst: boolean) => {
     const ordered = [...presets.filter((p) => p.goal === goal), ...presets.filter((p) => p.goal !== goal)];
-    if (pickFirst || !preset) choosePreset(ordered[0], false);
+    if (pickFirst || !preset) choosePreset(ordered[0]);
     presetList.replaceChildren(...ordered.map((p) => choice('preset', p.id, p.id === preset?.id,
       h('strong', {}, p.name + (p.builtIn ? '' : ' (team preset)')),
       h('span', {}, `When: ${p.whenToUse}. Cost: ${p.cost}.`),
       h('span', { class: 'hint' }, ...withCodes(p.description)),
       h('span', { class: 'tricks' }, ...codeList(p.trickIds)),
-      () => choosePreset(p, true))));
+      () => choosePreset(p))));
   };
-  const choosePreset = (p: Preset, render: boolean) => {
+  // Picking a preset only changes what is checked: the list is not rebuilt, so the keyboard focus
+  // stays on the radio button the arrow keys moved to.
+  const choosePreset = (p: Preset) => {
     preset = p;
     overrides.clear();
     undo.clear();
-    if (render) renderPresets(false);
     startingWeightsDefaults();
     void refresh();
   };
-  /** A pretrained preset needs a backbone or an earlier run to start from (T13). */
+  /**
+   * A pretrained preset needs weights to start from (T13): an uploaded backbone where the preset
+   * asks for one and there is one, else the newest finished run, so the preview is valid at once
+   * and "Start from" shows what will be used.
+   */
   const startingWeightsDefaults = () => {
     const weights = preset?.fields.initialWeights;
-    if (weights === 'backbone' && !overrides.has('backboneId') && backbones.length) overrides.set('backboneId', backbones[0].id);
+    if (weights !== 'backbone' && weights !== 'run') return;
+    const finished = runs.filter((r) => r.state === 'succeeded');
+    if (weights === 'backbone' && backbones.length) {
+      overrides.set('backboneId', backbones[0].id);
+    } else if (finished.length) {
+      overrides.set('initialWeights', 'run').set('initialRunId', finished[0].id)
+        .set('architecture', finished[0].recipe.architecture);
+    } else if (backbones.length) {
+      overrides.set('initialWeights', 'backbone').set('architecture', 'backbone').set('backboneId', backbones[0].id);
+    }
   };
 
   const inputs = new Map<string, Input>();
@@ -113,6 +127,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     if (!preset) return;
     const mine = ++asked;
     error.replaceChildren();
+    showFieldErrors(review, inputs, []);
     try {
       const answer = await api.previewPreset(preset.id, { datasetId: dataset.id, fields: Object.fromEntries(overrides),
         undoAdjustments: [...undo], agentId: agentSelect.value ? Number(agentSelect.value) : undefined });
@@ -128,6 +143,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     } catch (err) {
       if (mine !== asked) return;
       preview = null;
+      estimate.textContent = 'No estimate until the settings below are valid.';
       showError(err);
     }
     renderWeights();
@@ -177,9 +193,16 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
           + 'backbone on the Datasets page, or finish a run first.'));
   }
 
+  /** Field errors next to their fields, once; the rest (and a pointer to them) under Launch. */
   function showError(err: unknown) {
     if (err instanceof ApiError) {
-      error.replaceChildren(h('p', {}, err.message), ...err.fields.map((f) => h('p', {}, `${label(f.field)}: ${f.message}`)));
+      const rest = showFieldErrors(review, inputs, err.fields);
+      const shown = err.fields.length - rest.length;
+      if (shown > 0) advanced.toggleAttribute('open', [...inputs].some(([n, i]) => i.getAttribute('aria-invalid') && !BASIC.includes(n)));
+      error.replaceChildren(
+        ...(rest.length ? rest.map((f) => h('p', {}, `${label(f.field)}: ${f.message}`)) : err.fields.length ? [] : [h('p', {}, err.message)]),
+        ...(shown ? [h('p', {}, shown === 1 ? 'One setting needs a change: see the message next to it.'
+          : `${shown} settings need a change: see the messages next to them.`)] : []));
     } else {
       error.textContent = String(err);
     }

@@ -1,4 +1,4 @@
-import { api, ApiError, type MetricPoint, type Run, type RunAttempt } from '../api';
+import { api, ApiError, type MetricPoint, type Preset, type Run, type RunAttempt } from '../api';
 import { LiveChart } from '../charts';
 import { modelUseView } from './modelUse';
 import { labelsReady } from '../evidence';
@@ -20,6 +20,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const progressBar = h('progress', { max: 1, value: 0, 'aria-label': 'Training progress' }) as HTMLProgressElement;
   const progressText = h('p', { 'data-testid': 'progress' }, '');
   const facts = h('dl', { class: 'facts' });
+  let presets: Preset[] = [];
   const message = h('p', { class: 'error', role: 'alert' });
   const actions = h('div', { class: 'actions' });
   const report = h('div', {});
@@ -125,7 +126,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ...fact('Best validation accuracy', formatPercent(r.bestValAccuracy)),
       ...fact('Held-out test accuracy', r.testAccuracy === null ? (TERMINAL.includes(r.state) ? 'no test split'
         : 'scored once, when training ends') : h('strong', { 'data-testid': 'test-accuracy' }, formatPercent(r.testAccuracy))),
-      ...(r.adjustments ? fact('Preset', adjustmentsView(r)) : []),
+      ...(r.adjustments ? fact('Preset', adjustmentsView(r, presets.find((p) => p.id === r.presetId))) : []),
       ...fact('Device', plainDevice(r.device)),
       ...fact('Throughput', throughput ? `${Math.round(throughput)} images/s` : '—'),
       ...fact('Recipe', `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
@@ -200,6 +201,11 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       accuracy.element, epochLoss.element, lr.element, speed.element),
     report);
 
+  // The preset's own fields, to tell what the person changed before launch.
+  api.presets().then((list) => {
+    presets = list;
+    if (run) render(run);
+  }).catch(() => { /* the preset line stays without them */ });
   // Suggestions name recipe fields by their labels once the catalogue is loaded.
   labelsReady().then(() => {
     if (run) render(run);
@@ -259,12 +265,21 @@ function fact(term: string, value: string | HTMLElement): HTMLElement[] {
   return [h('dt', {}, term), h('dd', {}, value)];
 }
 
-/** The preset the run started from and what Kiln changed for its dataset (T6, T8, T10, T13, T17). */
-function adjustmentsView(r: Run): HTMLElement {
+/**
+ * The preset the run started from, what Kiln changed for its dataset (T6, T8, T10, T13, T17) and
+ * what the person changed themselves (compared with the preset's own fields, once they are loaded).
+ */
+function adjustmentsView(r: Run, preset: Preset | undefined): HTMLElement {
   const a = r.adjustments!;
   const line = (x: { field: string; from: unknown; to: unknown; trickId: string; why: string }) =>
     h('li', {}, `${x.field}: ${x.from} → ${x.to} (${x.trickId}): ${x.why}`);
+  const adjusted = new Set(a.applied.map((x) => x.field));
+  const changed = preset ? Object.entries(preset.fields)
+    .filter(([k, v]) => !adjusted.has(k) && JSON.stringify(r.recipe[k]) !== JSON.stringify(v)) : [];
   return h('div', { 'data-testid': 'run-preset' }, a.presetName,
-    a.applied.length ? h('ul', { class: 'adjustments' }, ...a.applied.map(line)) : ' (used as it is)',
+    a.applied.length ? h('ul', { class: 'adjustments' }, ...a.applied.map(line)) : null,
+    changed.length ? h('p', { class: 'hint', 'data-testid': 'run-preset-changed' }, 'Changed before launch: '
+      + changed.map(([k, v]) => `${k} ${JSON.stringify(v)} → ${JSON.stringify(r.recipe[k])}`).join(', '))
+      : !a.applied.length && preset ? ' (used as it is)' : null,
     a.undone.length ? h('p', { class: 'hint' }, `Adjustments you undid: ${a.undone.map((x) => x.field).join(', ')}`) : null);
 }

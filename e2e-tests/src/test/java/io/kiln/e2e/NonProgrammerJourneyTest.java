@@ -201,6 +201,9 @@ class NonProgrammerJourneyTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     assertThat(page.locator("[data-error-for=learningRate]"))
         .containsText("must be between 0.0000001 and 10");
+    // Shown once, next to its field, and tied to it for screen readers (issue 14).
+    assertThat(exactLabel("Learning rate")).hasAttribute("aria-invalid", "true");
+    assertThat(page.getByText("must be between 0.0000001 and 10")).hasCount(1);
     exactLabel("Learning rate").fill("0.05");
     // An impossible combination deep in the advanced settings opens its section and names the
     // field.
@@ -431,7 +434,21 @@ class NonProgrammerJourneyTest {
     assertThat(exactLabel("Dataset")).containsText("Fashion-MNIST sample");
     assertThat(page.getByRole(AriaRole.RADIOGROUP, new Page.GetByRoleOptions().setName("Preset")))
         .containsText("Team balanced (team preset)");
+    // "Small data" starts from pretrained weights: a finished run is chosen at once, with no false
+    // error about a backbone (issue 14).
+    page.getByTestId("goal-small-data").click();
+    assertThat(page.locator("#wizard-weights")).isVisible();
+    assertThat(page.getByTestId("review").getByTestId("estimate")).containsText("per epoch");
+    assertThat(page.getByTestId("launch-error")).isEmpty();
     page.getByTestId("goal-fast").click();
+    page.getByTestId("preset-quick-look").click();
+    // Arrow keys move between presets and the focus stays on the radio buttons.
+    page.locator("#preset-quick-look").focus();
+    page.keyboard().press("ArrowDown");
+    assertEquals(
+        "preset",
+        page.evaluate("() => document.activeElement && document.activeElement.name"),
+        "the focus stays in the preset list");
     page.getByTestId("preset-quick-look").click();
     Locator review = page.getByTestId("review");
     assertThat(review.getByTestId("estimate")).containsText("per epoch");
@@ -458,6 +475,8 @@ class NonProgrammerJourneyTest {
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
     assertThat(page.getByTestId("run-preset")).containsText("Quick look");
     assertThat(page.getByTestId("run-preset")).containsText("learningRate: 0.001 → 0.002 (T8)");
+    // What the person changed is said too, not "used as it is" (issue 14).
+    assertThat(page.getByTestId("run-preset-changed")).containsText("epochs 3 → 2");
     assertThat(page.getByTestId("run-state"))
         .hasText(
             "succeeded",
