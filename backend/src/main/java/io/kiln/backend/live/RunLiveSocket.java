@@ -67,8 +67,16 @@ public class RunLiveSocket {
       return;
     }
     Caller caller = Caller.of(identity, null);
-    ctx.request()
-        .toWebSocket()
+    io.vertx.core.Future<io.vertx.core.http.ServerWebSocket> upgraded;
+    try {
+      upgraded = ctx.request().toWebSocket();
+    } catch (IllegalStateException gone) {
+      // The browser left before the upgrade (e.g. a run page closed right after launch): the
+      // request was already ended, so there is nobody to answer.
+      LOG.debugf("run %d live upgrade abandoned by the client: %s", runId, gone.getMessage());
+      return;
+    }
+    upgraded
         .onSuccess(
             socket -> {
               Viewer viewer = new Viewer(socket, Vertx.currentContext());
