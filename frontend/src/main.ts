@@ -2,6 +2,7 @@
 import './style.css';
 import { api, setCurrentTeam, getCurrentTeam, type Me } from './api';
 import { setMe } from './session';
+import { adoptLanguageOf, lang, LANGUAGES, setLang, t, type Lang } from './i18n';
 import { accountPage } from './pages/account';
 import { auditPage } from './pages/audit';
 import { comparePage } from './pages/compare';
@@ -99,7 +100,7 @@ function renderNav(path: string) {
   }
   const link = (href: string, text: string) =>
     h('a', { href, 'aria-current': path.startsWith(href.slice(1)) ? 'page' : undefined }, text);
-  const logout = h('button', { class: 'link' }, 'Log out');
+  const logout = h('button', { class: 'link' }, t('nav.logout'));
   logout.addEventListener('click', async () => {
     await api.logout();
     me = null;
@@ -107,9 +108,22 @@ function renderNav(path: string) {
     location.hash = '#/login';
   });
   const admin = me.role === 'admin';
-  nav.replaceChildren(link('#/runs', 'Runs'), link('#/datasets', 'Datasets'), link('#/presets', 'Presets'),
-    ...(admin ? [link('#/agents', 'Agents'), link('#/users', 'Users'), link('#/audit', 'Audit')] : []),
-    link('#/glossary', 'Glossary'), teamPicker(me), h('a', { class: 'who', href: '#/account', title: `${me.role}: your account` }, `${me.displayName} (${me.role})`), logout);
+  nav.replaceChildren(link('#/runs', t('nav.runs')), link('#/datasets', t('nav.datasets')), link('#/presets', t('nav.presets')),
+    ...(admin ? [link('#/agents', t('nav.agents')), link('#/users', t('nav.users')), link('#/audit', t('nav.audit'))] : []),
+    link('#/glossary', t('nav.glossary')), teamPicker(me),
+    h('a', { class: 'who', href: '#/account', title: t('nav.account', { role: me.role }) }, `${me.displayName} (${me.role})`),
+    languagePicker(me.username), logout);
+}
+
+/** The header's language switch; the pick is remembered for this person. */
+function languagePicker(username: string): HTMLElement {
+  const select = h('select', { class: 'lang-picker', 'aria-label': t('nav.language'), 'data-testid': 'lang-picker' },
+    ...LANGUAGES.map((l) => h('option', { value: l.id, selected: l.id === lang() }, l.name))) as HTMLSelectElement;
+  select.addEventListener('change', () => {
+    setLang(select.value as Lang, username);
+    route();
+  });
+  return select;
 }
 
 const TEAM_KEY = 'kiln.team';
@@ -117,6 +131,7 @@ const TEAM_KEY = 'kiln.team';
 /** Takes the person's teams in: the remembered team if it is still theirs, else all of them. */
 function adopt(person: Me) {
   setMe(person);
+  adoptLanguageOf(person.username);
   const saved = Number(localStorage.getItem(TEAM_KEY));
   setCurrentTeam(person.teams.some((t) => t.id === saved) ? saved : null);
 }
@@ -127,8 +142,8 @@ function teamPicker(person: Me): HTMLElement {
     return h('span', { class: 'team-picker', 'data-testid': 'team' }, person.teams[0]?.name ?? '');
   }
   const current = getCurrentTeam();
-  const select = h('select', { class: 'team-picker', 'aria-label': 'Current team', 'data-testid': 'team-picker' },
-    h('option', { value: '', selected: current === null }, 'All my teams'),
+  const select = h('select', { class: 'team-picker', 'aria-label': t('nav.currentTeam'), 'data-testid': 'team-picker' },
+    h('option', { value: '', selected: current === null }, t('nav.allTeams')),
     ...person.teams.map((t) => h('option', { value: t.id, selected: t.id === current }, t.name))) as HTMLSelectElement;
   select.addEventListener('change', () => {
     const team = select.value ? Number(select.value) : null;

@@ -664,8 +664,52 @@ class NonProgrammerJourneyTest {
     assertEquals(List.of(), problems, "pages that do not fit or that axe-core faults");
   }
 
+  /**
+   * A browser asking for zh-CN gets Chinese (the pages translated so far: header, login, account,
+   * glossary and the tooltips of every trick and rule code); the header's switch goes back to
+   * English and is remembered for the person.
+   */
   @Test
   @Order(11)
+  void aChineseBrowserGetsChineseAndCanSwitch() throws Exception {
+    try (var context = browser.newContext(new Browser.NewContextOptions().setLocale("zh-CN"))) {
+      Page zh = context.newPage();
+      zh.navigate(app.url());
+      assertThat(zh.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("登录 Kiln")))
+          .isVisible();
+      assertEquals("zh-CN", zh.evaluate("() => document.documentElement.lang"));
+      zh.getByLabel("用户名").fill("admin");
+      zh.getByLabel("密码").fill(KilnApp.PASSWORD);
+      zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("登录")).click();
+      assertThat(zh.locator("#nav")).containsText("训练");
+      assertThat(zh.locator("#nav")).containsText("术语表");
+      Path shots = Files.createDirectories(SHOTS.resolve("pages"));
+      for (int width : new int[] {360, 1280}) {
+        zh.setViewportSize(width, 800);
+        for (String hash : List.of("#/glossary", "#/account")) {
+          zh.navigate(app.url() + hash);
+          assertThat(zh.locator("h1")).not().isEmpty();
+          String name = hash.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
+          zh.screenshot(
+              new Page.ScreenshotOptions()
+                  .setPath(shots.resolve("zh-CN-" + name + "-" + width + ".png"))
+                  .setFullPage(true));
+        }
+      }
+      assertThat(zh.locator("h1")).hasText("你的账户");
+      zh.navigate(app.url() + "#/glossary");
+      assertThat(zh.locator("#glossary-T9")).containsText("权重衰减");
+      // The person switches to English; the pick outlives a reload.
+      zh.getByTestId("lang-picker").selectOption("en");
+      assertThat(zh.locator("h1")).hasText("Glossary");
+      zh.reload();
+      assertThat(zh.locator("h1")).hasText("Glossary");
+      assertEquals("en", zh.evaluate("() => document.documentElement.lang"));
+    }
+  }
+
+  @Test
+  @Order(12)
   void anAdminSeesTheLocalAgentOnline() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Agents")).click();
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
@@ -704,7 +748,7 @@ class NonProgrammerJourneyTest {
   }
 
   @Test
-  @Order(12)
+  @Order(13)
   void stopsCleanlyOnSigtermWithItsAgent() throws Exception {
     List<ProcessHandle> javas = app.javaProcesses();
     assertEquals(2, javas.size(), "backend and local agent are running");
