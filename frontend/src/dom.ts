@@ -1,4 +1,5 @@
 // Tiny DOM helpers: build elements without a framework, always escaping text.
+import { t, type MessageKey } from './i18n';
 
 type Attrs = Record<string, string | number | boolean | undefined | ((e: Event) => void)>;
 
@@ -35,5 +36,6 @@ export function formatDuration(seconds: number): string {
 }
 
 export function stateBadge(state: string): HTMLElement {
-  return h('span', { class: `badge state-${state}`, 'data-testid': 'run-state' }, state);
+  const key = `state.${state}` as MessageKey;
+  return h('span', { class: `badge state-${state}`, 'data-testid': 'run-state', 'data-state': state }, t(key));
 }

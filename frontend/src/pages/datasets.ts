@@ -1,41 +1,40 @@
 import { api, ApiError, uploadDataset, type Dataset, type UploadOptions } from '../api';
 import { h, mount } from '../dom';
 import { findingsView } from '../findings';
+import { t } from '../i18n';
 
 /** Upload form with a real progress bar; reused by the dataset page for a new version. */
 export function uploadForm(title: string, onDone: (d: Dataset) => void, versionOf?: number): HTMLElement {
   const suffix = versionOf ? `-v${versionOf}` : '';
   const status = h('p', { class: 'status', role: 'status', 'data-testid': 'upload-status' });
   const error = h('div', { class: 'error', role: 'alert' });
-  const progress = h('progress', { max: 1, value: 0, 'aria-label': 'Upload progress', hidden: true }) as HTMLProgressElement;
+  const progress = h('progress', { max: 1, value: 0, 'aria-label': t('upload.progress'), hidden: true }) as HTMLProgressElement;
   const file = h('input', { id: `dataset-file${suffix}`, type: 'file', required: true,
     accept: '.zip,.tar.gz,.tgz,application/zip,application/gzip' }) as HTMLInputElement;
-  const name = h('input', { id: `dataset-name${suffix}`, placeholder: versionOf ? 'same as before if empty' : 'taken from the file name if empty' }) as HTMLInputElement;
+  const name = h('input', { id: `dataset-name${suffix}`, placeholder: versionOf ? t('upload.namePlaceholderVersion') : t('upload.namePlaceholderNew') }) as HTMLInputElement;
   const split = h('select', { id: `dataset-split${suffix}` },
-    h('option', { value: '' }, 'Use the archive\'s train/val/test folders if it has them, else split it for me'),
-    h('option', { value: 'auto' }, 'Always split it for me (stratified)')) as HTMLSelectElement;
+    h('option', { value: '' }, t('upload.splitArchive')),
+    h('option', { value: 'auto' }, t('upload.splitAuto'))) as HTMLSelectElement;
   const val = h('input', { id: `dataset-val${suffix}`, type: 'number', min: 1, max: 50, value: '10' }) as HTMLInputElement;
   const test = h('input', { id: `dataset-test${suffix}`, type: 'number', min: 0, max: 50, value: '10' }) as HTMLInputElement;
   const seed = h('input', { id: `dataset-seed${suffix}`, type: 'number', value: '42' }) as HTMLInputElement;
-  const button = h('button', { type: 'submit' }, versionOf ? 'Upload as new version' : 'Upload') as HTMLButtonElement;
+  const button = h('button', { type: 'submit' }, versionOf ? t('upload.submitVersion') : t('upload.submit')) as HTMLButtonElement;
   const form = h('form', { class: 'card', 'aria-label': title },
     h('h2', {}, title),
-    h('p', { class: 'hint' }, 'A .zip or .tar.gz with one folder per class, each holding that class\'s images '
-      + '(for example cats/1.png, dogs/7.jpg), or train/, val/ and test/ folders that each hold class folders. '
-      + 'Every image is checked before anything is stored.'),
-    h('label', { for: file.id }, 'Archive (.zip or .tar.gz)'), file,
-    h('label', { for: name.id }, 'Name'), name,
-    h('details', {}, h('summary', {}, 'Splits: 80% train, 10% validation, 10% held-out test (T16)'),
-      h('label', { for: split.id }, 'How to split'), split,
-      h('label', { for: val.id }, 'Validation %'), val,
-      h('label', { for: test.id }, 'Test % (held out, scored once at the end)'), test,
-      h('label', { for: seed.id }, 'Seed (the same seed gives the same split)'), seed),
+    h('p', { class: 'hint' }, t('upload.help')),
+    h('label', { for: file.id }, t('upload.archive')), file,
+    h('label', { for: name.id }, t('upload.name')), name,
+    h('details', {}, h('summary', {}, t('upload.splits')),
+      h('label', { for: split.id }, t('upload.howToSplit')), split,
+      h('label', { for: val.id }, t('upload.val')), val,
+      h('label', { for: test.id }, t('upload.test')), test,
+      h('label', { for: seed.id }, t('upload.seed')), seed),
     button, progress, status, error);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!file.files?.length) return;
     error.replaceChildren();
-    status.textContent = 'Uploading…';
+    status.textContent = t('upload.uploading');
     progress.hidden = false;
     progress.value = 0;
     button.disabled = true;
@@ -48,16 +47,16 @@ export function uploadForm(title: string, onDone: (d: Dataset) => void, versionO
         const percent = String(Math.round(f * 100));
         const seen = (progress.dataset.seen ?? '').split(' ');
         if (seen[seen.length - 1] !== percent) progress.dataset.seen = [...seen, percent].join(' ').trim();
-        status.textContent = f < 1 ? `Uploading… ${Math.round(f * 100)}%` : 'Checking every image…';
+        status.textContent = f < 1 ? t('upload.uploadingPercent', { percent: Math.round(f * 100) }) : t('upload.checking');
       });
-      status.textContent = `Stored "${dataset.name}" version ${dataset.version}: ${dataset.imageCount} images in `
-        + `${dataset.classNames.length} classes.`;
+      status.textContent = t('upload.stored', { name: dataset.name, version: dataset.version,
+        images: dataset.imageCount, classes: dataset.classNames.length });
       (form as HTMLFormElement).reset();
       onDone(dataset);
     } catch (err) {
       status.textContent = '';
       if (err instanceof ApiError) {
-        error.replaceChildren(h('p', {}, `Refused: ${err.message}`), ...(err.findings.length ? [findingsView(err.findings)] : []));
+        error.replaceChildren(h('p', {}, t('upload.refused', { message: err.message })), ...(err.findings.length ? [findingsView(err.findings)] : []));
       } else {
         error.textContent = String(err);
       }
@@ -74,10 +73,10 @@ export async function datasetsPage(root: HTMLElement) {
   async function refresh() {
     const datasets = await api.datasets();
     list.replaceChildren(...(datasets.length ? datasets.map(card)
-      : [h('p', { class: 'hint' }, 'No datasets yet: upload one above, or try the sample.')]));
+      : [h('p', { class: 'hint' }, t('datasets.empty'))]));
   }
-  const form = uploadForm('Upload a dataset', (d) => { location.hash = `#/datasets/${d.id}`; });
-  mount(root, h('h1', {}, 'Datasets'), await sampleCard(), form, list, await backbonesCard());
+  const form = uploadForm(t('datasets.upload'), (d) => { location.hash = `#/datasets/${d.id}`; });
+  mount(root, h('h1', {}, t('datasets.title')), await sampleCard(), form, list, await backbonesCard());
   await refresh();
 }
 

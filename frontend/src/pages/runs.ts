@@ -3,10 +3,11 @@
 // so a lead can share it; the rows refresh every few seconds without touching the controls.
 import { api, type Run } from '../api';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
+import { formatDateTime, formatNumber, t, type MessageKey } from '../i18n';
 
 interface Column {
   key: string;
-  label: string;
+  label: MessageKey;
   value: (r: Run) => string | number | null;
   cell: (r: Run) => Node | string;
 }
@@ -15,19 +16,19 @@ const duration = (r: Run): number | null =>
   r.startedAt ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000 : null;
 
 const COLUMNS: Column[] = [
-  { key: 'name', label: 'Run', value: (r) => r.id, cell: (r) => h('a', { href: `#/runs/${r.id}` }, `#${r.id} ${r.name}`) },
-  { key: 'dataset', label: 'Dataset', value: (r) => `${r.datasetName} v${r.datasetVersion}`, cell: (r) => `${r.datasetName} · v${r.datasetVersion}` },
-  { key: 'preset', label: 'Preset', value: (r) => r.adjustments?.presetName ?? r.presetId ?? '', cell: (r) => r.adjustments?.presetName ?? r.presetId ?? '—' },
-  { key: 'state', label: 'State', value: (r) => r.state, cell: (r) => stateBadge(r.state) },
-  { key: 'review', label: 'Review', value: (r) => r.review?.decision ?? '', cell: (r) => r.review
-    ? h('span', { class: `badge review-${r.review.decision}` }, r.review.decision) : '—' },
-  { key: 'creator', label: 'Creator', value: (r) => r.createdBy, cell: (r) => r.createdBy },
-  { key: 'tags', label: 'Tags', value: (r) => r.tags.join(','), cell: (r) => r.tags.join(', ') },
-  { key: 'val', label: 'Best val. acc.', value: (r) => r.bestValAccuracy, cell: (r) => formatPercent(r.bestValAccuracy) },
-  { key: 'test', label: 'Test acc.', value: (r) => r.testAccuracy, cell: (r) => formatPercent(r.testAccuracy) },
-  { key: 'duration', label: 'Duration', value: duration, cell: (r) => { const d = duration(r); return d === null ? '—' : formatDuration(d); } },
-  { key: 'speed', label: 'Images/s', value: (r) => r.imagesPerSecond, cell: (r) => r.imagesPerSecond ? String(Math.round(r.imagesPerSecond)) : '—' },
-  { key: 'created', label: 'Created', value: (r) => r.createdAt, cell: (r) => new Date(r.createdAt).toLocaleString() },
+  { key: 'name', label: 'runs.col.name', value: (r) => r.id, cell: (r) => h('a', { href: `#/runs/${r.id}` }, `#${r.id} ${r.name}`) },
+  { key: 'dataset', label: 'runs.col.dataset', value: (r) => `${r.datasetName} v${r.datasetVersion}`, cell: (r) => `${r.datasetName} · v${r.datasetVersion}` },
+  { key: 'preset', label: 'runs.col.preset', value: (r) => r.adjustments?.presetName ?? r.presetId ?? '', cell: (r) => r.adjustments?.presetName ?? r.presetId ?? '—' },
+  { key: 'state', label: 'runs.col.state', value: (r) => r.state, cell: (r) => stateBadge(r.state) },
+  { key: 'review', label: 'runs.col.review', value: (r) => r.review?.decision ?? '', cell: (r) => r.review
+    ? h('span', { class: `badge review-${r.review.decision}` }, t(`review.${r.review.decision}` as MessageKey)) : '—' },
+  { key: 'creator', label: 'runs.col.creator', value: (r) => r.createdBy, cell: (r) => r.createdBy },
+  { key: 'tags', label: 'runs.col.tags', value: (r) => r.tags.join(','), cell: (r) => r.tags.join(', ') },
+  { key: 'val', label: 'runs.col.val', value: (r) => r.bestValAccuracy, cell: (r) => formatPercent(r.bestValAccuracy) },
+  { key: 'test', label: 'runs.col.test', value: (r) => r.testAccuracy, cell: (r) => formatPercent(r.testAccuracy) },
+  { key: 'duration', label: 'runs.col.duration', value: duration, cell: (r) => { const d = duration(r); return d === null ? '—' : formatDuration(d); } },
+  { key: 'speed', label: 'runs.col.speed', value: (r) => r.imagesPerSecond, cell: (r) => r.imagesPerSecond ? formatNumber(r.imagesPerSecond) : '—' },
+  { key: 'created', label: 'runs.col.created', value: (r) => r.createdAt, cell: (r) => formatDateTime(r.createdAt) },
 ];
 
 const STATES = ['', 'queued', 'assigned', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled'];
@@ -45,18 +46,19 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
   const selected = new Set<number>();
   let runs: Run[] = await api.runs();
 
-  const search = h('input', { type: 'search', placeholder: 'Search by name', 'aria-label': 'Search runs by name', value: filter.q }) as HTMLInputElement;
-  const state = h('select', { 'aria-label': 'Filter by state' }, ...STATES.map((s) =>
-    h('option', { value: s, selected: s === filter.state }, s || 'any state'))) as HTMLSelectElement;
-  const review = h('select', { 'aria-label': 'Filter by review' }, ...['', 'approved', 'rejected', 'none'].map((s) =>
-    h('option', { value: s, selected: s === filter.review }, s === '' ? 'any review' : s === 'none' ? 'not reviewed' : s))) as HTMLSelectElement;
-  const tag = h('input', { type: 'text', placeholder: 'Tag', 'aria-label': 'Filter by tag', value: filter.tag, size: 10 }) as HTMLInputElement;
+  const search = h('input', { type: 'search', placeholder: t('runs.search'), 'aria-label': t('runs.searchLabel'), value: filter.q }) as HTMLInputElement;
+  const state = h('select', { 'aria-label': t('runs.filterState') }, ...STATES.map((s) =>
+    h('option', { value: s, selected: s === filter.state }, s ? t(`state.${s}` as MessageKey) : t('runs.anyState')))) as HTMLSelectElement;
+  const review = h('select', { 'aria-label': t('runs.filterReview') }, ...['', 'approved', 'rejected', 'none'].map((s) =>
+    h('option', { value: s, selected: s === filter.review }, s === '' ? t('runs.anyReview') : s === 'none' ? t('runs.notReviewed')
+      : t(`review.${s}` as MessageKey)))) as HTMLSelectElement;
+  const tag = h('input', { type: 'text', placeholder: t('runs.tag'), 'aria-label': t('runs.filterTag'), value: filter.tag, size: 10 }) as HTMLInputElement;
   const archived = h('input', { type: 'checkbox', id: 'show-archived', checked: filter.archived }) as HTMLInputElement;
-  const compare = h('button', { 'data-testid': 'compare-selected', disabled: true }, 'Compare selected') as HTMLButtonElement;
+  const compare = h('button', { 'data-testid': 'compare-selected', disabled: true }, t('runs.compare')) as HTMLButtonElement;
   const count = h('span', { class: 'hint', 'data-testid': 'run-count' });
   const head = h('thead', {});
   const body = h('tbody', {});
-  const table = h('table', { class: 'runs', 'aria-label': 'Runs' }, head, body);
+  const table = h('table', { class: 'runs', 'aria-label': t('runs.title') }, head, body);
 
   function writeUrl() {
     const p = new URLSearchParams();
@@ -73,7 +75,7 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
 
   function visible(): Run[] {
     const q = filter.q.trim().toLowerCase();
-    const t = filter.tag.trim().toLowerCase();
+    const wantedTag = filter.tag.trim().toLowerCase();
     const column = COLUMNS.find((c) => c.key === filter.sort) ?? COLUMNS[COLUMNS.length - 1];
     const sign = filter.dir === 'asc' ? 1 : -1;
     return runs
@@ -81,7 +83,7 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
       .filter((r) => !q || r.name.toLowerCase().includes(q) || `#${r.id}` === q)
       .filter((r) => !filter.state || r.state === filter.state)
       .filter((r) => !filter.review || (filter.review === 'none' ? !r.review : r.review?.decision === filter.review))
-      .filter((r) => !t || r.tags.includes(t))
+      .filter((r) => !wantedTag || r.tags.includes(wantedTag))
       .sort((a, b) => {
         const x = column.value(a);
         const y = column.value(b);
@@ -93,10 +95,10 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
   }
 
   function renderHead() {
-    head.replaceChildren(h('tr', {}, h('th', {}, h('span', { class: 'sr-only' }, 'Select')),
+    head.replaceChildren(h('tr', {}, h('th', {}, h('span', { class: 'sr-only' }, t('runs.select'))),
       ...COLUMNS.map((c) => {
         const sorted = filter.sort === c.key;
-        const button = h('button', { class: 'link sort', 'data-sort': c.key }, c.label + (sorted ? (filter.dir === 'asc' ? ' ▲' : ' ▼') : ''));
+        const button = h('button', { class: 'link sort', 'data-sort': c.key }, t(c.label) + (sorted ? (filter.dir === 'asc' ? ' ▲' : ' ▼') : ''));
         button.addEventListener('click', () => {
           filter.dir = sorted && filter.dir === 'desc' ? 'asc' : 'desc';
           filter.sort = c.key;
@@ -108,9 +110,9 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
 
   function renderBody() {
     const rows = visible();
-    count.textContent = `${rows.length} of ${runs.length} runs`;
+    count.textContent = t('runs.count', { shown: rows.length, total: runs.length });
     body.replaceChildren(...rows.map((r) => {
-      const box = h('input', { type: 'checkbox', 'aria-label': `Select run #${r.id}`, checked: selected.has(r.id), 'data-run': r.id }) as HTMLInputElement;
+      const box = h('input', { type: 'checkbox', 'aria-label': t('runs.selectRun', { id: r.id }), checked: selected.has(r.id), 'data-run': r.id }) as HTMLInputElement;
       box.addEventListener('change', () => {
         if (box.checked) selected.add(r.id);
         else selected.delete(r.id);
@@ -123,7 +125,7 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
 
   function updateCompare() {
     compare.disabled = selected.size < 2 || selected.size > 8;
-    compare.textContent = selected.size ? `Compare selected (${selected.size})` : 'Compare selected';
+    compare.textContent = selected.size ? t('runs.compareCount', { count: selected.size }) : t('runs.compare');
   }
 
   function update() {
@@ -143,11 +145,11 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
   });
 
   mount(root,
-    h('div', { class: 'title-row' }, h('h1', {}, 'Runs'), h('a', { class: 'button', href: '#/runs/new' }, 'New run')),
+    h('div', { class: 'title-row' }, h('h1', {}, t('runs.title')), h('a', { class: 'button', href: '#/runs/new' }, t('runs.new'))),
     h('div', { class: 'filters' }, search, state, review, tag,
-      h('label', { for: 'show-archived', class: 'inline' }, archived, ' Show archived'), compare, count),
-    runs.length ? table : h('p', { class: 'card' }, 'No runs yet. ', h('a', { href: '#/datasets' }, 'Upload a dataset'),
-      ' and launch one.'));
+      h('label', { for: 'show-archived', class: 'inline' }, archived, ` ${t('runs.showArchived')}`), compare, count),
+    runs.length ? table : h('p', { class: 'card' }, `${t('runs.empty')} `, h('a', { href: '#/datasets' }, t('runs.emptyUpload')),
+      ` ${t('runs.emptyLaunch')}`));
   update();
   updateCompare();
 

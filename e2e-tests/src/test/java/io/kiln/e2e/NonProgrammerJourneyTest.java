@@ -683,10 +683,14 @@ class NonProgrammerJourneyTest {
       zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("登录")).click();
       assertThat(zh.locator("#nav")).containsText("训练");
       assertThat(zh.locator("#nav")).containsText("术语表");
+      // The run table: headings, states and the count in Chinese.
+      assertThat(zh.locator("h1")).hasText("训练");
+      assertThat(zh.locator("table.runs")).containsText("已完成");
+      assertThat(zh.getByTestId("run-count")).containsText("共");
       Path shots = Files.createDirectories(SHOTS.resolve("pages"));
       for (int width : new int[] {360, 1280}) {
         zh.setViewportSize(width, 800);
-        for (String hash : List.of("#/glossary", "#/account")) {
+        for (String hash : List.of("#/runs", "#/datasets", "#/glossary", "#/account")) {
           zh.navigate(app.url() + hash);
           assertThat(zh.locator("h1")).not().isEmpty();
           String name = hash.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
@@ -697,6 +701,9 @@ class NonProgrammerJourneyTest {
         }
       }
       assertThat(zh.locator("h1")).hasText("你的账户");
+      zh.navigate(app.url() + "#/datasets");
+      assertThat(zh.locator("h1")).hasText("数据集");
+      assertThat(zh.getByLabel("压缩包（.zip 或 .tar.gz）")).isVisible();
       zh.navigate(app.url() + "#/glossary");
       assertThat(zh.locator("#glossary-T9")).containsText("权重衰减");
       // The person switches to English; the pick outlives a reload.
