@@ -2,6 +2,7 @@ import { api, ApiError, type MetricPoint, type Preset, type Run, type RunAttempt
 import { LiveChart } from '../charts';
 import { modelUseView } from './modelUse';
 import { labelsReady } from '../evidence';
+import { formatNumber, t } from '../i18n';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
@@ -17,7 +18,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const title = h('h1', {}, `Run #${runId}`);
   const state = h('span', {});
   const connection = h('span', { class: 'connection', 'data-testid': 'connection' }, 'connecting…');
-  const progressBar = h('progress', { max: 1, value: 0, 'aria-label': 'Training progress' }) as HTMLProgressElement;
+  const progressBar = h('progress', { max: 1, value: 0, 'aria-label': t('run.progressLabel') }) as HTMLProgressElement;
   const progressText = h('p', { 'data-testid': 'progress' }, '');
   const facts = h('dl', { class: 'facts' });
   let presets: Preset[] = [];
@@ -35,15 +36,15 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   let lineageFor = '';
 
   const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
-  const stepLoss = new LiveChart('Training loss per step', 'chart-step-loss', 'step',
+  const stepLoss = new LiveChart(t('run.chart.stepLoss'), 'chart-step-loss', 'step',
     [{ label: 'loss', color: '#c7d2fe' }, { label: 'smoothed', color: '#4338ca' }]);
-  const afterEpoch = 'Appears when the first epoch ends.';
-  const accuracy = new LiveChart('Accuracy per epoch', 'chart-accuracy', 'epoch',
+  const afterEpoch = t('run.chart.afterEpoch');
+  const accuracy = new LiveChart(t('run.chart.accuracy'), 'chart-accuracy', 'epoch',
     [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], [0, 1], afterEpoch);
-  const epochLoss = new LiveChart('Loss per epoch', 'chart-epoch-loss', 'epoch',
+  const epochLoss = new LiveChart(t('run.chart.epochLoss'), 'chart-epoch-loss', 'epoch',
     [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], undefined, afterEpoch);
-  const lr = new LiveChart('Learning rate', 'chart-lr', 'step', [{ label: 'learning rate', color: '#16a34a' }]);
-  const speed = new LiveChart('Throughput (images/s)', 'chart-throughput', 'step', [{ label: 'images/s', color: '#9333ea' }]);
+  const lr = new LiveChart(t('run.chart.lr'), 'chart-lr', 'step', [{ label: 'learning rate', color: '#16a34a' }]);
+  const speed = new LiveChart(t('run.chart.throughput'), 'chart-throughput', 'step', [{ label: 'images/s', color: '#9333ea' }]);
   let ema: number | null = null;
   let run: Run | null = null;
   let throughput: number | null = null;
@@ -93,7 +94,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     attemptsKey = key;
     try {
       const list = await api.runAttempts(r.id);
-      attemptsView.replaceChildren(h('h2', {}, 'Attempts'),
+      attemptsView.replaceChildren(h('h2', {}, t('run.attempts')),
         h('ol', { class: 'attempts' }, ...list.map(attemptLine)));
       attemptsView.hidden = list.length === 0;
     } catch {
@@ -105,7 +106,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     run = r;
     rewind(r);
     showAttempts(r);
-    title.textContent = `Run #${r.id}: ${r.name}`;
+    title.textContent = t('run.title', { id: r.id, name: r.name });
     // A finished run is not "live": nothing more will come.
     if (TERMINAL.includes(r.state)) connection.textContent = '';
     state.replaceChildren(stateBadge(r.state));
@@ -117,25 +118,25 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     const elapsed = r.startedAt ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000 : 0;
     const eta = done > 0 && !TERMINAL.includes(r.state) ? (elapsed / done) * (1 - done) : NaN;
     progressText.textContent = r.state === 'queued' ? (r.attempts > 0
-      ? `Back in the queue; the next agent resumes ${r.checkpointEpoch ? `after epoch ${r.checkpointEpoch}` : 'from the start'}…`
-      : 'Waiting for an agent…')
-      : `Epoch ${epoch} of ${r.totalEpochs} · step ${step}${total ? ` of ${total}` : ''}`
-        + ` · elapsed ${formatDuration(elapsed)}${isFinite(eta) ? ` · about ${formatDuration(eta)} left` : ''}`;
+      ? t('run.requeued', { where: r.checkpointEpoch ? t('run.requeuedAfter', { epoch: r.checkpointEpoch }) : t('run.requeuedStart') })
+      : t('run.waiting'))
+      : t('run.progress', { epoch, epochs: r.totalEpochs, step, total: total ? t('run.progressTotal', { total }) : '',
+        elapsed: formatDuration(elapsed), left: isFinite(eta) ? t('run.progressLeft', { left: formatDuration(eta) }) : '' });
     facts.replaceChildren(
-      ...fact('Dataset', h('a', { href: `#/datasets/${r.datasetId}` }, `${r.datasetName} · version ${r.datasetVersion}`)),
-      ...fact('Best validation accuracy', formatPercent(r.bestValAccuracy)),
-      ...fact('Held-out test accuracy', r.testAccuracy === null ? (TERMINAL.includes(r.state) ? 'no test split'
-        : 'scored once, when training ends') : h('strong', { 'data-testid': 'test-accuracy' }, formatPercent(r.testAccuracy))),
-      ...(r.adjustments ? fact('Preset', adjustmentsView(r, presets.find((p) => p.id === r.presetId))) : []),
-      ...fact('Device', plainDevice(r.device)),
-      ...fact('Throughput', throughput ? `${Math.round(throughput)} images/s` : '—'),
-      ...fact('Recipe', `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
+      ...fact(t('run.fact.dataset'), h('a', { href: `#/datasets/${r.datasetId}` }, t('run.fact.datasetVersion', { name: r.datasetName, version: r.datasetVersion }))),
+      ...fact(t('run.fact.bestVal'), formatPercent(r.bestValAccuracy)),
+      ...fact(t('run.fact.test'), r.testAccuracy === null ? (TERMINAL.includes(r.state) ? t('run.fact.noTestSplit')
+        : t('run.fact.testLater')) : h('strong', { 'data-testid': 'test-accuracy' }, formatPercent(r.testAccuracy))),
+      ...(r.adjustments ? fact(t('run.fact.preset'), adjustmentsView(r, presets.find((p) => p.id === r.presetId))) : []),
+      ...fact(t('run.fact.device'), plainDevice(r.device)),
+      ...fact(t('run.fact.throughput'), throughput ? t('run.fact.throughputValue', { value: formatNumber(throughput) }) : '—'),
+      ...fact(t('run.fact.recipe'), `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
         + ` · batch ${r.recipe.batchSize} · weight decay ${r.recipe.weightDecay}`),
       ...(r.requiredLabels.length || r.minDeviceMemoryGb !== null || r.priority !== 0
-        ? fact('Runs on', [r.requiredLabels.length ? `agents labelled ${r.requiredLabels.join(', ')}` : 'any agent',
+        ? fact(t('run.fact.runsOn'), [r.requiredLabels.length ? `agents labelled ${r.requiredLabels.join(', ')}` : 'any agent',
           r.minDeviceMemoryGb !== null ? `with at least ${r.minDeviceMemoryGb} GB` : '',
           r.priority !== 0 ? `priority ${r.priority}` : ''].filter((x) => x).join(' · ')) : []),
-      ...(r.note ? fact('Note', r.note) : []));
+      ...(r.note ? fact(t('run.fact.note'), r.note) : []));
     message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
     advice.replaceChildren(suggestionsView(r, suggestions));
@@ -150,7 +151,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     }
     actions.replaceChildren();
     if (!TERMINAL.includes(r.state) && r.state !== 'cancelling' && mayChange(r)) {
-      const cancel = h('button', { class: 'danger' }, 'Cancel run');
+      const cancel = h('button', { class: 'danger' }, t('run.cancel'));
       cancel.addEventListener('click', async () => {
         try {
           render(await api.cancelRun(r.id));
@@ -161,15 +162,15 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       actions.append(cancel);
     }
     if (r.lastStep > 0) {
-      actions.append(h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=csv`, download: '' }, 'Export metrics (CSV)'),
-        h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=json`, download: '' }, 'Export metrics (JSON)'));
+      actions.append(h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=csv`, download: '' }, t('run.exportCsv')),
+        h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=json`, download: '' }, t('run.exportJson')));
     }
     if (r.parentId !== null) {
       actions.append(h('a', { class: 'button secondary', href: `#/compare?runs=${r.parentId},${r.id}`, 'data-testid': 'compare-parent' },
-        'Compare with parent'));
+        t('run.compareParent')));
     }
     if (r.modelAvailable) {
-      actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, 'Download model'));
+      actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, t('run.download')));
     }
     const useKey = `${r.state}/${r.onnxAvailable}`;
     if (r.state === 'succeeded' && r.modelAvailable && useKey !== modelUseFor) {
@@ -197,7 +198,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   mount(root, h('div', { class: 'title-row' }, title, state), connection,
     h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), modelUse, attemptsView, review, lineage, advice,
     h('section', { class: 'charts' },
-      h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, 'Smoothing '), smoothing),
+      h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, `${t('run.smoothing')} `), smoothing),
       accuracy.element, epochLoss.element, lr.element, speed.element),
     report);
 
@@ -218,7 +219,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       suggestions = list;
       if (run) render(run);
     },
-    connection: (up) => (connection.textContent = run && TERMINAL.includes(run.state) ? '' : up ? 'live' : 'reconnecting…'),
+    connection: (up) => (connection.textContent = run && TERMINAL.includes(run.state) ? '' : up ? t('run.live') : t('run.reconnecting')),
     error: (m) => (message.textContent = m),
   });
   const ticker = setInterval(() => run && !TERMINAL.includes(run.state) && render(run), 1000);

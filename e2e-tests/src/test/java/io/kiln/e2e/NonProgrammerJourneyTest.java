@@ -690,7 +690,7 @@ class NonProgrammerJourneyTest {
       Path shots = Files.createDirectories(SHOTS.resolve("pages"));
       for (int width : new int[] {360, 1280}) {
         zh.setViewportSize(width, 800);
-        for (String hash : List.of("#/runs", "#/datasets", "#/glossary", "#/account")) {
+        for (String hash : List.of("#/runs", "#/runs/1", "#/datasets", "#/glossary", "#/account")) {
           zh.navigate(app.url() + hash);
           assertThat(zh.locator("h1")).not().isEmpty();
           String name = hash.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
@@ -701,6 +701,11 @@ class NonProgrammerJourneyTest {
         }
       }
       assertThat(zh.locator("h1")).hasText("你的账户");
+      zh.navigate(app.url() + "#/runs/1");
+      assertThat(zh.locator("h1")).containsText("训练 #1");
+      assertThat(zh.locator(".facts")).containsText("最佳验证准确率");
+      assertThat(zh.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("下载模型")))
+          .isVisible();
       zh.navigate(app.url() + "#/datasets");
       assertThat(zh.locator("h1")).hasText("数据集");
       assertThat(zh.getByLabel("压缩包（.zip 或 .tar.gz）")).isVisible();
