@@ -46,11 +46,29 @@ class RecipeResourceTest {
         .body("error", containsString("shorter than"));
     Api.as()
         .contentType(ContentType.JSON)
-        .body(Map.of("datasetId", datasetId, "mixupAlpha", 0.2, "cutmixAlpha", 1.0))
+        .body(
+            Map.of(
+                "datasetId", datasetId,
+                "mixupAlpha", 0.2,
+                "cutmixAlpha", 1.0,
+                "mixupProbability", 0.8))
         .post("/api/runs")
         .then()
         .statusCode(400)
         .body("fields.field", equalTo(List.of("cutmixProbability")));
+    // By their strength alone the two alternate, half the batches each (issue 14).
+    Number both =
+        Api.as()
+            .contentType(ContentType.JSON)
+            .body(Map.of("datasetId", datasetId, "mixupAlpha", 0.2, "cutmixAlpha", 1.0))
+            .post("/api/runs")
+            .then()
+            .statusCode(201)
+            .body("recipe.mixupProbability", equalTo(0.5f))
+            .body("recipe.cutmixProbability", equalTo(0.5f))
+            .extract()
+            .path("id");
+    Api.as().post("/api/runs/" + both + "/cancel").then().statusCode(200);
     Api.as()
         .contentType(ContentType.JSON)
         .body(Map.of("datasetId", datasetId, "initialWeights", "run", "initialRunId", 999999))
