@@ -45,6 +45,12 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (_m, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
+/** "{n} request" or "{n} requests": the bundle's {@code key.one} or {@code key.other} form for n. */
+export function plural(key: string, n: number): string {
+  const form = new Intl.PluralRules(current).select(n) === 'one' ? 'one' : 'other';
+  return t(`${key}.${form}` as MessageKey, { n });
+}
+
 /** A number as the person's locale writes it. */
 export function formatNumber(value: number, digits = 0): string {
   return value.toLocaleString(current, { maximumFractionDigits: digits });

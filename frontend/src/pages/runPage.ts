@@ -258,8 +258,8 @@ function attemptLine(a: RunAttempt): HTMLElement {
 /** "cpu()" and "gpu(0)" as people say them. */
 export function plainDevice(device: string | null): string {
   if (!device) return '—';
-  return device.split(/,\s*/).map((d) => d.replace(/^cpu\(\)$/, 'the processor (CPU)')
-    .replace(/^gpu\((\d+)\)$/, (_m, i) => `graphics card ${Number(i) + 1} (GPU)`)).join(', ');
+  return device.split(/,\s*/).map((d) => d.replace(/^cpu\(\)$/, t('device.cpu'))
+    .replace(/^gpu\((\d+)\)$/, (_m, i) => t('device.gpu', { n: Number(i) + 1 }))).join(', ');
 }
 
 function fact(term: string, value: string | HTMLElement): HTMLElement[] {
