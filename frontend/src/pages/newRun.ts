@@ -2,14 +2,16 @@ import { codeList, withCodes } from '../glossary';
 import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview, type RunRequest } from '../api';
 import { placementFields } from '../placement';
 import { formatDuration, h, mount } from '../dom';
+import { formatNumber, t, type MessageKey } from '../i18n';
 import { read, row, show, showFieldErrors, type Input } from '../recipeForm';
 
 type Goal = 'fast' | 'accuracy' | 'small-data';
 
-const GOALS: { id: Goal; title: string; text: string }[] = [
-  { id: 'fast', title: 'Fast', text: 'A good model quickly, to see what the data can do.' },
-  { id: 'accuracy', title: 'Best accuracy', text: 'Train longer and harder for the last points of accuracy.' },
-  { id: 'small-data', title: 'Small data', text: 'Fewer than about 1,000 images: start from a pretrained network.' },
+/** The goals; their titles and texts are the messages goal.<id>.title and goal.<id>.text. */
+const GOALS: { id: Goal }[] = [
+  { id: 'fast' },
+  { id: 'accuracy' },
+  { id: 'small-data' },
 ];
 
 /** Fields shown in plain view on the review step; the rest are folded away. */
@@ -23,8 +25,8 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const [datasets, presets, fields, backbones, runs, agents] = await Promise.all([api.datasets(), api.presets(),
     api.recipeFields(), api.backbones(), api.runs(), api.agents().catch(() => [])]);
   if (datasets.length === 0) {
-    mount(root, h('h1', {}, 'New run'), h('p', { class: 'card' }, 'Upload a dataset first: ',
-      h('a', { href: '#/datasets' }, 'go to Datasets'), '.'));
+    mount(root, h('h1', {}, t('wizard.title')), h('p', { class: 'card' }, t('wizard.noDataset'),
+      h('a', { href: '#/datasets' }, t('wizard.goToDatasets')), '.'));
     return;
   }
   const byName = new Map(fields.map((f) => [f.name, f]));
@@ -34,19 +36,19 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   let preset: Preset | null = null;
   let preview: PresetPreview | null = null;
 
-  const datasetSelect = h('select', { id: 'wizard-dataset', 'aria-label': 'Dataset' },
+  const datasetSelect = h('select', { id: 'wizard-dataset', 'aria-label': t('wizard.dataset') },
     ...datasets.map((d) => h('option', { value: d.id, selected: d.id === dataset.id },
-      `${d.name} v${d.version} (${d.imageCount} images, ${d.classNames.length} classes)`))) as HTMLSelectElement;
+      t('wizard.datasetOption', { name: d.name, version: d.version, images: d.imageCount, classes: d.classNames.length })))) as HTMLSelectElement;
   const datasetInfo = h('p', { class: 'hint' });
   const trainImages = () => Object.values(dataset.splitCounts.train ?? {}).reduce((a, b) => a + b, 0);
-  const goalList = h('div', { class: 'choices', role: 'radiogroup', 'aria-label': 'Goal' });
-  const presetList = h('div', { class: 'choices presets', role: 'radiogroup', 'aria-label': 'Preset' });
-  const review = h('section', { class: 'card', 'aria-label': 'Review', 'data-testid': 'review' });
+  const goalList = h('div', { class: 'choices', role: 'radiogroup', 'aria-label': t('wizard.goal') });
+  const presetList = h('div', { class: 'choices presets', role: 'radiogroup', 'aria-label': t('wizard.preset') });
+  const review = h('section', { class: 'card', 'aria-label': t('wizard.review'), 'data-testid': 'review' });
   const error = h('div', { class: 'error', role: 'alert', 'data-testid': 'launch-error' });
   let goal: Goal = trainImages() < 1000 ? 'small-data' : 'fast';
 
   const renderGoals = () => goalList.replaceChildren(...GOALS.map((g) => choice('goal', g.id, g.id === goal,
-    h('strong', {}, g.title), h('span', { class: 'hint' }, g.text), () => {
+    h('strong', {}, t(`goal.${g.id}.title` as MessageKey)), h('span', { class: 'hint' }, t(`goal.${g.id}.text` as MessageKey)), () => {
       goal = g.id;
       renderPresets(true);
     })));
@@ -54,8 +56,8 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     const ordered = [...presets.filter((p) => p.goal === goal), ...presets.filter((p) => p.goal !== goal)];
     if (pickFirst || !preset) choosePreset(ordered[0]);
     presetList.replaceChildren(...ordered.map((p) => choice('preset', p.id, p.id === preset?.id,
-      h('strong', {}, p.name + (p.builtIn ? '' : ' (team preset)')),
-      h('span', {}, `When: ${p.whenToUse}. Cost: ${p.cost}.`),
+      h('strong', {}, p.name + (p.builtIn ? '' : t('wizard.teamPreset'))),
+      h('span', {}, t('wizard.whenCost', { when: p.whenToUse, cost: p.cost })),
       h('span', { class: 'hint' }, ...withCodes(p.description)),
       h('span', { class: 'tricks' }, ...codeList(p.trickIds)),
       () => choosePreset(p))));
@@ -91,7 +93,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const inputs = new Map<string, Input>();
   const basicRows = h('div', {}, ...BASIC.map((n) => row(byName.get(n)!, inputs)));
   const advancedGroups = [...new Set(fields.filter((f) => !BASIC.includes(f.name)).map((f) => f.group))];
-  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, 'Every setting (advanced)'),
+  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, t('wizard.advanced')),
     ...advancedGroups.map((g) => h('fieldset', {}, h('legend', {}, g),
       ...fields.filter((f) => f.group === g && !BASIC.includes(f.name)).map((f) => row(f, inputs)))));
   // Typing updates the launch fields at once and asks for a new preview after a short pause; nothing
@@ -112,15 +114,15 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const estimate = h('p', { 'data-testid': 'estimate' });
   // Admins see the agents: the estimate can then be for one of them (runs go to the next free agent).
   const agentSelect = h('select', { id: 'wizard-agent' },
-    h('option', { value: '' }, 'any agent'),
+    h('option', { value: '' }, t('wizard.anyAgent')),
     ...agents.filter((a) => !a.revoked && a.connected).map((a) => h('option', { value: a.id },
       `${a.name} (${a.devices.map((d) => d.name).join(', ') || 'no devices reported'})`))) as HTMLSelectElement;
   agentSelect.addEventListener('change', () => void refresh());
   const weights = h('div', {});
-  const runName = h('input', { id: 'wizard-name', placeholder: 'optional' }) as HTMLInputElement;
+  const runName = h('input', { id: 'wizard-name', placeholder: t('wizard.optional') }) as HTMLInputElement;
   const autopilot = h('input', { id: 'wizard-autopilot', type: 'number', min: 0, max: 10, value: '0' }) as HTMLInputElement;
   const placement = placementFields('wizard');
-  const launch = h('button', { type: 'button' }, 'Launch training') as HTMLButtonElement;
+  const launch = h('button', { type: 'button' }, t('wizard.launch')) as HTMLButtonElement;
 
   let asked = 0;
   async function refresh() {
@@ -138,12 +140,13 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       }
       renderAdjustments(preview.adjustments, preview.undone);
       const e = preview.estimate;
-      estimate.textContent = `About ${formatDuration(e.secondsPerEpoch)} per epoch at ${e.imagesPerSecond.toLocaleString()} `
-        + `images/s, ${formatDuration(e.totalSeconds)} for ${preview.recipe.epochs} epochs (${e.basis}).`;
+      estimate.textContent = t('wizard.estimate', { perEpoch: formatDuration(e.secondsPerEpoch),
+        speed: formatNumber(e.imagesPerSecond), total: formatDuration(e.totalSeconds), epochs: String(preview.recipe.epochs),
+        basis: e.basis });
     } catch (err) {
       if (mine !== asked) return;
       preview = null;
-      estimate.textContent = 'No estimate until the settings below are valid.';
+      estimate.textContent = t('wizard.noEstimate');
       showError(err);
     }
     renderWeights();
@@ -151,17 +154,17 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
 
   function renderAdjustments(applied: Adjustment[], undone: Adjustment[]) {
     const item = (a: Adjustment, isUndone: boolean) => h('li', { class: isUndone ? 'undone' : '', 'data-field': a.field },
-      h('strong', {}, `${label(a.field)}: ${fmt(a.from)} → ${fmt(a.to)}`), ` (${a.trickId}) `, h('span', {}, `Why: ${a.why}.`),
+      h('strong', {}, `${label(a.field)}: ${fmt(a.from)} → ${fmt(a.to)}`), ` (${a.trickId}) `, h('span', {}, t('wizard.why', { why: a.why })),
       h('button', { type: 'button', class: 'small', onclick: () => {
         if (isUndone) undo.delete(a.field);
         else undo.add(a.field);
         void refresh();
-      } }, isUndone ? 'Redo' : 'Undo'));
+      } }, isUndone ? t('wizard.redo') : t('wizard.undo')));
     adjustments.replaceChildren(
-      h('h3', {}, 'Adjusted for this dataset'),
+      h('h3', {}, t('wizard.adjusted')),
       applied.length || undone.length ? h('ul', { class: 'adjustments' }, ...applied.map((a) => item(a, false)),
         ...undone.map((a) => item(a, true)))
-        : h('p', { class: 'hint' }, 'Nothing to adjust: the preset fits this dataset and batch size as it is.'));
+        : h('p', { class: 'hint' }, t('wizard.nothingToAdjust')));
   }
 
   function renderWeights() {
@@ -171,7 +174,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       return;
     }
     const finished = runs.filter((r) => r.state === 'succeeded');
-    const select = h('select', { id: 'wizard-weights', 'aria-label': 'Start from' },
+    const select = h('select', { id: 'wizard-weights', 'aria-label': t('wizard.startFrom') },
       ...backbones.map((b) => h('option', { value: `backbone:${b.id}`, selected: needs === 'backbone' && overrides.get('backboneId') === b.id },
         `uploaded backbone #${b.id} ${b.name}`)),
       ...finished.map((r) => h('option', { value: `run:${r.id}`, selected: needs === 'run' && overrides.get('initialRunId') === r.id },
@@ -187,10 +190,9 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       }
       void refresh();
     });
-    weights.replaceChildren(h('label', { for: 'wizard-weights' }, 'Start from (pretrained weights, T13)'),
+    weights.replaceChildren(h('label', { for: 'wizard-weights' }, t('wizard.startFromLabel')),
       backbones.length + finished.length ? select
-        : h('p', { class: 'warning' }, 'This preset starts from pretrained weights, and there are none yet: upload a '
-          + 'backbone on the Datasets page, or finish a run first.'));
+        : h('p', { class: 'warning' }, t('wizard.noWeights')));
   }
 
   /** Field errors next to their fields, once; the rest (and a pointer to them) under Launch. */
@@ -201,8 +203,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       if (shown > 0) advanced.toggleAttribute('open', [...inputs].some(([n, i]) => i.getAttribute('aria-invalid') && !BASIC.includes(n)));
       error.replaceChildren(
         ...(rest.length ? rest.map((f) => h('p', {}, `${label(f.field)}: ${f.message}`)) : err.fields.length ? [] : [h('p', {}, err.message)]),
-        ...(shown ? [h('p', {}, shown === 1 ? 'One setting needs a change: see the message next to it.'
-          : `${shown} settings need a change: see the messages next to them.`)] : []));
+        ...(shown ? [h('p', {}, shown === 1 ? t('wizard.oneError') : t('wizard.manyErrors', { count: shown }))] : []));
     } else {
       error.textContent = String(err);
     }
@@ -231,24 +232,24 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     void refresh();
   });
   const describeDataset = () => {
-    datasetInfo.textContent = `${trainImages()} training images in ${dataset.classNames.length} classes; `
-      + `${dataset.findings.filter((f) => f.severity === 'warning').length} warning(s) in its validation report.`;
+    datasetInfo.textContent = t('wizard.datasetInfo', { images: trainImages(), classes: dataset.classNames.length,
+      warnings: dataset.findings.filter((f) => f.severity === 'warning').length });
   };
   describeDataset();
   renderGoals();
   renderPresets(true);
-  review.replaceChildren(h('h2', {}, '4. Review and launch'), weights, adjustments, estimate,
-    ...(agents.length ? [h('div', {}, h('label', { for: 'wizard-agent' }, 'Estimate the time on'), agentSelect)] : []),
-    h('h3', {}, 'Main settings'), basicRows, advanced,
-    h('label', { for: 'wizard-name' }, 'Run name'), runName,
-    h('label', { for: 'wizard-autopilot' }, 'Autopilot follow-up runs (0 = off)'), autopilot,
+  review.replaceChildren(h('h2', {}, t('wizard.step.review')), weights, adjustments, estimate,
+    ...(agents.length ? [h('div', {}, h('label', { for: 'wizard-agent' }, t('wizard.estimateOn')), agentSelect)] : []),
+    h('h3', {}, t('wizard.mainSettings')), basicRows, advanced,
+    h('label', { for: 'wizard-name' }, t('wizard.runName')), runName,
+    h('label', { for: 'wizard-autopilot' }, t('wizard.autopilot')), autopilot,
     placement.element, launch, error);
-  mount(root, h('h1', {}, 'New run'),
-    h('p', { class: 'hint' }, 'Four steps; every choice can be changed before launch. Prefer to set every field yourself? ',
-      h('a', { href: `#/runs/custom?dataset=${dataset.id}` }, 'Open the full form'), '.'),
-    h('section', { class: 'card', 'aria-label': 'Dataset step' }, h('h2', {}, '1. Dataset'), datasetSelect, datasetInfo),
-    h('section', { class: 'card', 'aria-label': 'Goal step' }, h('h2', {}, '2. Goal'), goalList),
-    h('section', { class: 'card', 'aria-label': 'Preset step' }, h('h2', {}, '3. Preset'), presetList),
+  mount(root, h('h1', {}, t('wizard.title')),
+    h('p', { class: 'hint' }, t('wizard.intro'),
+      h('a', { href: `#/runs/custom?dataset=${dataset.id}` }, t('wizard.fullForm')), '.'),
+    h('section', { class: 'card', 'aria-label': t('wizard.step.dataset') }, h('h2', {}, t('wizard.step.dataset')), datasetSelect, datasetInfo),
+    h('section', { class: 'card', 'aria-label': t('wizard.step.goal') }, h('h2', {}, t('wizard.step.goal')), goalList),
+    h('section', { class: 'card', 'aria-label': t('wizard.step.preset') }, h('h2', {}, t('wizard.step.preset')), presetList),
     review);
 
   function label(field: string): string {

@@ -706,6 +706,10 @@ class NonProgrammerJourneyTest {
       assertThat(zh.locator(".facts")).containsText("最佳验证准确率");
       assertThat(zh.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("下载模型")))
           .isVisible();
+      zh.navigate(app.url() + "#/runs/new");
+      assertThat(zh.locator("h1")).hasText("新建训练");
+      assertThat(zh.getByTestId("goal-fast")).containsText("快速");
+      assertThat(zh.getByTestId("review").getByTestId("estimate")).containsText("每轮约");
       zh.navigate(app.url() + "#/datasets");
       assertThat(zh.locator("h1")).hasText("数据集");
       assertThat(zh.getByLabel("压缩包（.zip 或 .tar.gz）")).isVisible();

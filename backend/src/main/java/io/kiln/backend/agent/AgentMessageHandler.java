@@ -131,12 +131,16 @@ class AgentMessageHandler {
     registry.seen(c.agentId);
     // A heartbeat without a run can be older than the assignment just sent (it crossed it on the
     // wire): it must not make the agent look idle, or a second run is assigned to a busy agent.
-    // The run ends with RunFinished, which clears it.
-    if (beat.runId() != null) {
-      c.currentRunId = beat.runId();
+    // The run ends with RunFinished, which clears it. A heartbeat naming a run the agent no longer
+    // holds (sent just before its RunFinished, handled just after) must not bring the run back
+    // either: the agent would look busy for good and never be given work again.
+    if (beat.runId() == null) {
+      return;
     }
-    if (beat.runId() != null && leases.renew(c.agentId, beat.runId())) {
+    if (leases.renew(c.agentId, beat.runId())) {
       c.send(new BackendMessage.CancelRun(beat.runId()));
+    } else {
+      c.currentRunId = beat.runId();
     }
   }
 

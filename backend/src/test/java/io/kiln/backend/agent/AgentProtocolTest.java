@@ -445,6 +445,38 @@ class AgentProtocolTest {
     }
   }
 
+  /**
+   * A heartbeat naming the run the agent just finished (sent before its RunFinished, handled after)
+   * is told to stop and does not make the agent look busy: its next claim gets the next run. (Seen
+   * in the journey: the local agent stayed "training run #4" and was never given work again.)
+   */
+  @Test
+  void aLateHeartbeatOfAFinishedRunDoesNotMakeTheAgentBusyForGood() throws Exception {
+    SERIAL.lock();
+    try (TestAgent agent = connect("late-beat")) {
+      Api.cancelQueuedRuns();
+      long datasetId = Api.uploadValid("late-beat");
+      long first = Api.createRun(Map.of("datasetId", datasetId));
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
+      assertEquals(first, a.runId());
+      agent.send(new AgentMessage.RunFinished(first, a.nextSeq(), "FAILED", "test over"));
+      agent.expect(BackendMessage.Ack.class);
+      agent.send(new AgentMessage.Heartbeat(first));
+      assertEquals(first, agent.expect(BackendMessage.CancelRun.class).runId());
+      long second = Api.createRun(Map.of("datasetId", datasetId));
+      agent.send(new AgentMessage.ClaimRun());
+      // Work, not NoWork (the failed first run may itself be back in the queue for a retry).
+      long next = agent.expect(BackendMessage.RunAssignment.class).runId();
+      assertTrue(next == first || next == second, "claimed run " + next);
+      for (long id : new long[] {first, second}) {
+        Api.as().post("/api/runs/" + id + "/cancel");
+      }
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
   @Test
   void aSilentAgentLosesItsLeaseAndIsToldToStop() throws Exception {
     SERIAL.lock();
