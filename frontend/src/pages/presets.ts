@@ -1,6 +1,7 @@
 import { codeList, withCodes } from '../glossary';
 import { api, ApiError, type Preset, type RecipeField } from '../api';
 import { h, mount } from '../dom';
+import { t } from '../i18n';
 import { read, row, show, type Input } from '../recipeForm';
 
 /** Built-in presets and the team's own: cards, clone, edit, delete. */
@@ -8,23 +9,22 @@ export async function presetsPage(root: HTMLElement) {
   const [presets, fields] = await Promise.all([api.presets(), api.recipeFields()]);
   const editor = h('div', {});
   const cards = presets.map((p) => h('article', { class: 'card preset', 'data-testid': `preset-${p.id}` },
-    h('h2', {}, p.name, p.builtIn ? h('span', { class: 'badge' }, 'built-in') : h('span', { class: 'badge' }, `team · ${p.createdBy}`)),
-    h('p', {}, `When to use it: ${p.whenToUse}.`),
-    h('p', {}, `What it costs: ${p.cost}.`),
-    h('details', {}, h('summary', {}, 'How it trains'), h('p', {}, ...withCodes(p.description)),
-      h('p', { class: 'tricks' }, 'Tricks: ', ...codeList(p.trickIds))),
-    h('details', {}, h('summary', {}, 'Its settings'), h('code', { class: 'fields' },
+    h('h2', {}, p.name, p.builtIn ? h('span', { class: 'badge' }, t('presets.builtIn')) : h('span', { class: 'badge' }, t('presets.team', { by: p.createdBy ?? '' }))),
+    h('p', {}, t('presets.when', { when: p.whenToUse })),
+    h('p', {}, t('presets.cost', { cost: p.cost })),
+    h('details', {}, h('summary', {}, t('presets.how')), h('p', {}, ...withCodes(p.description)),
+      h('p', { class: 'tricks' }, t('presets.tricks'), ...codeList(p.trickIds))),
+    h('details', {}, h('summary', {}, t('presets.settings')), h('code', { class: 'fields' },
       Object.entries(p.fields).map(([k, v]) => `${k}: ${Array.isArray(v) ? v.join(', ') : v}`).join(' · '))),
-    h('button', { type: 'button', onclick: () => openEditor(editor, fields, p, true) }, 'Clone and edit'),
-    p.builtIn ? null : h('button', { type: 'button', class: 'secondary', onclick: () => openEditor(editor, fields, p, false) }, 'Edit'),
+    h('button', { type: 'button', onclick: () => openEditor(editor, fields, p, true) }, t('presets.clone')),
+    p.builtIn ? null : h('button', { type: 'button', class: 'secondary', onclick: () => openEditor(editor, fields, p, false) }, t('presets.edit')),
     p.builtIn ? null : h('button', { type: 'button', class: 'danger', onclick: async () => {
-      if (!confirm(`Delete the preset "${p.name}" for the whole team?`)) return;
+      if (!confirm(t('presets.confirmDelete', { name: p.name }))) return;
       await api.deletePreset(p.id);
       await presetsPage(root);
-    } }, 'Delete')));
-  mount(root, h('h1', {}, 'Presets'),
-    h('p', { class: 'hint' }, 'A preset is a starting recipe. The wizard fits it to your dataset and says why; '
-      + 'team presets are shared with everyone and validated like any run.'),
+    } }, t('presets.delete'))));
+  mount(root, h('h1', {}, t('presets.title')),
+    h('p', { class: 'hint' }, t('presets.intro')),
     editor, ...cards);
 }
 
@@ -34,13 +34,13 @@ function openEditor(editor: HTMLElement, fields: RecipeField[], base: Preset, cl
   const description = h('input', { id: 'preset-description', value: base.description }) as HTMLInputElement;
   const groups = [...new Set(fields.map((f) => f.group))];
   const error = h('div', { class: 'error', role: 'alert' });
-  const form = h('form', { class: 'card', 'aria-label': 'Edit preset' },
-    h('h2', {}, clone ? `New preset from "${base.name}"` : `Edit "${base.name}"`),
-    h('label', { for: 'preset-name' }, 'Name'), name,
-    h('label', { for: 'preset-description' }, 'Description'), description,
+  const form = h('form', { class: 'card', 'aria-label': t('presets.editTitle') },
+    h('h2', {}, clone ? t('presets.newFrom', { name: base.name }) : t('presets.editing', { name: base.name })),
+    h('label', { for: 'preset-name' }, t('presets.name')), name,
+    h('label', { for: 'preset-description' }, t('presets.description')), description,
     ...groups.map((g) => h('fieldset', {}, h('legend', {}, g), ...fields.filter((f) => f.group === g).map((f) => row(f, inputs)))),
-    h('button', { type: 'submit' }, 'Save preset'), h('button', { type: 'button', class: 'secondary',
-      onclick: () => editor.replaceChildren() }, 'Close'), error);
+    h('button', { type: 'submit' }, t('presets.save')), h('button', { type: 'button', class: 'secondary',
+      onclick: () => editor.replaceChildren() }, t('presets.close')), error);
   for (const f of fields) show(f, inputs.get(f.name)!, base.fields[f.name] ?? f.defaultValue);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();

@@ -710,6 +710,9 @@ class NonProgrammerJourneyTest {
       assertThat(zh.locator("h1")).hasText("新建训练");
       assertThat(zh.getByTestId("goal-fast")).containsText("快速");
       assertThat(zh.getByTestId("review").getByTestId("estimate")).containsText("每轮约");
+      zh.navigate(app.url() + "#/presets");
+      assertThat(zh.locator("h1")).hasText("预设");
+      assertThat(zh.getByTestId("preset-quick-look")).containsText("适用场景");
       zh.navigate(app.url() + "#/datasets");
       assertThat(zh.locator("h1")).hasText("数据集");
       assertThat(zh.getByLabel("压缩包（.zip 或 .tar.gz）")).isVisible();
