@@ -2,7 +2,7 @@
 // classes with confidence bars; a batch also gets a table, a CSV download, a histogram of
 // confidences and the images the model is least sure about.
 import { api, ApiError, type Prediction, type PredictionResult, type Run } from '../api';
-import { h, mount } from '../dom';
+import { formatPercent, h, mount } from '../dom';
 import { curlExample } from './modelUse';
 
 export async function predictPage(root: HTMLElement, runId: number): Promise<void> {
@@ -101,12 +101,12 @@ function predictionCard(p: Prediction, thumbnail: string | null): HTMLElement {
   const rows = p.top.map((c, i) => h('div', { class: 'top-row' },
     h('span', { class: i === 0 ? 'top-name first' : 'top-name' }, c.name),
     h('span', { class: 'meter', role: 'meter', 'aria-valuemin': 0, 'aria-valuemax': 100,
-      'aria-valuenow': Math.round(c.probability * 100), 'aria-label': `${c.name}: ${percent(c.probability)}` },
+      'aria-valuenow': Math.round(c.probability * 100), 'aria-label': `${c.name}: ${formatPercent(c.probability)}` },
     h('span', { class: 'fill', style: `width: ${(c.probability * 100).toFixed(1)}%` })),
-    h('span', { class: 'top-value' }, percent(c.probability))));
+    h('span', { class: 'top-value' }, formatPercent(c.probability))));
   return h('article', { class: 'prediction', 'data-testid': 'prediction' }, picture,
     h('div', {}, h('strong', { class: 'file' }, p.file),
-      h('p', { 'data-testid': 'prediction-top' }, `${p.top[0].name} (${percent(p.top[0].probability)})`), ...rows));
+      h('p', { 'data-testid': 'prediction-top' }, `${p.top[0].name} (${formatPercent(p.top[0].probability)})`), ...rows));
 }
 
 function batchSummary(answer: PredictionResult, answered: Prediction[]): HTMLElement {
@@ -119,14 +119,14 @@ function batchSummary(answer: PredictionResult, answered: Prediction[]): HTMLEle
     h('tbody', {}, ...answer.predictions.map((p) => h('tr', {},
       h('td', {}, p.file),
       h('td', {}, p.error ? h('span', { class: 'error' }, p.error) : p.top[0].name),
-      h('td', {}, p.error ? '' : percent(p.top[0].probability)),
-      h('td', {}, p.error || p.top.length < 2 ? '' : `${p.top[1].name} (${percent(p.top[1].probability)})`)))));
+      h('td', {}, p.error ? '' : formatPercent(p.top[0].probability)),
+      h('td', {}, p.error || p.top.length < 2 ? '' : `${p.top[1].name} (${formatPercent(p.top[1].probability)})`)))));
   const unsure = [...answered].sort((a, b) => a.top[0].probability - b.top[0].probability).slice(0, 5);
   return h('section', { class: 'card' }, h('h2', {}, 'The batch'),
     h('div', { class: 'batch-row' }, histogram(answered),
       h('div', {}, h('h3', {}, 'Least sure'),
         unsure.length ? h('ol', { 'data-testid': 'least-sure' }, ...unsure.map((p) =>
-          h('li', {}, `${p.file}: ${p.top[0].name} (${percent(p.top[0].probability)})`))) : h('p', { class: 'hint' }, 'No answers.'))),
+          h('li', {}, `${p.file}: ${p.top[0].name} (${formatPercent(p.top[0].probability)})`))) : h('p', { class: 'hint' }, 'No answers.'))),
     table, download);
 }
 
@@ -155,6 +155,3 @@ function toCsv(answer: PredictionResult): string {
   return lines.join('\n') + '\n';
 }
 
-function percent(p: number): string {
-  return `${(p * 100).toFixed(1)} %`;
-}

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.run.ModelExport;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -130,7 +131,7 @@ public class ModelSessions {
 
   private Model load(long runId, Path archive) {
     try (ZipFile zip = new ZipFile(archive.toFile())) {
-      JsonNode meta = read(zip, "kiln-model.json");
+      JsonNode meta = ModelExport.meta(zip, json.mapper());
       if (meta == null) {
         throw new ApiException(409, "run " + runId + "'s model archive is not a Kiln model");
       }
@@ -156,16 +157,6 @@ public class ModelSessions {
     } catch (IOException | OrtException e) {
       throw new ApiException(
           409, "run " + runId + "'s model could not be opened for predictions: " + e.getMessage());
-    }
-  }
-
-  private JsonNode read(ZipFile zip, String name) throws IOException {
-    ZipEntry entry = zip.getEntry(name);
-    if (entry == null) {
-      return null;
-    }
-    try (InputStream in = zip.getInputStream(entry)) {
-      return json.mapper().readTree(in);
     }
   }
 

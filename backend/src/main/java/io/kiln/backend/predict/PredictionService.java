@@ -72,6 +72,10 @@ public class PredictionService {
 
   public PredictionResult predict(long runId, List<Uploads.Upload> uploads, int top, Asker asker) {
     long start = System.nanoTime();
+    if (top < 1) {
+      throw ApiException.field(
+          400, "top must be 1 or more (the number of classes to answer)", "top", "1 or more");
+    }
     if (uploads.isEmpty()) {
       throw ApiException.field(
           400, "send one or more images (or a .zip) as form field 'file'", "file", "no file");
@@ -87,7 +91,7 @@ public class PredictionService {
     ModelSessions.Model model;
     try (ModelSessions.Lease lease = sessions.acquire(runId, archive)) {
       model = lease.model();
-      predictions = answer(model, items, Math.max(1, Math.min(top, model.classNames().size())));
+      predictions = answer(model, items, Math.min(top, model.classNames().size()));
     }
     double millis = (System.nanoTime() - start) / 1e6;
     log(runId, predictions, millis, asker);
@@ -117,24 +121,22 @@ public class PredictionService {
       }
       predictable.put(runId, ref);
     }
-    boolean visible =
-        asker.key() != null
-            ? ref.teamId() != null && ref.teamId() == asker.key().teamId()
-            : asker.person().sees(ref.teamId());
-    if (!visible) {
+    if (!mayUse(asker, ref.teamId())) {
       throw ApiException.notFound("run", runId);
     }
     return ref.archive();
   }
 
+  /** A key predicts for its own team's runs; a person for the runs of teams they see. */
+  private static boolean mayUse(Asker asker, Long teamId) {
+    return asker.key() != null
+        ? teamId != null && teamId == asker.key().teamId()
+        : asker.person().sees(teamId);
+  }
+
   private ModelRef lookUp(long runId, Asker asker) {
     Run run = Run.findById(runId);
-    boolean visible =
-        run != null
-            && (asker.key() != null
-                ? run.teamId != null && run.teamId == asker.key().teamId()
-                : asker.person().sees(run.teamId));
-    if (!visible) {
+    if (run == null || !mayUse(asker, run.teamId)) {
       throw ApiException.notFound("run", runId);
     }
     if (run.state != RunState.SUCCEEDED || run.modelPath == null) {

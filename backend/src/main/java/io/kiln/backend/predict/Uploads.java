@@ -59,6 +59,11 @@ final class Uploads {
       this.limits = limits;
     }
 
+    /** True once nothing more can be read: no images or bytes left. */
+    boolean full() {
+      return images >= limits.maxImages() || bytes >= limits.maxTotalBytes();
+    }
+
     void add(String name, long size, Source source) throws IOException {
       if (images >= limits.maxImages()) {
         items.add(
@@ -82,15 +87,35 @@ final class Uploads {
     }
   }
 
+  /**
+   * A zip's files, each as an item while the budget lasts; the files left over once it is spent are
+   * one item that counts them (a zip of a million files does not answer a million lines).
+   */
   private static void unzip(Upload upload, Budget budget) throws IOException {
     try (ZipFile zip = new ZipFile(upload.file().toFile())) {
+      int leftOver = 0;
       for (ZipEntry entry : Collections.list(zip.entries())) {
         String path = entry.getName();
         String base = path.substring(path.lastIndexOf('/') + 1);
         if (entry.isDirectory() || path.startsWith("__MACOSX/") || base.startsWith(".")) {
           continue;
         }
+        if (budget.full()) {
+          leftOver++;
+          continue;
+        }
         budget.add(upload.name() + "/" + path, entry.getSize(), () -> zip.getInputStream(entry));
+      }
+      if (leftOver > 0) {
+        budget.items.add(
+            Item.failed(
+                upload.name(),
+                leftOver
+                    + " more file(s) not read: one request may hold "
+                    + budget.limits.maxImages()
+                    + " images and "
+                    + budget.limits.maxTotalBytes() / 1_000_000
+                    + " MB; send the rest in another request"));
       }
     } catch (java.util.zip.ZipException e) {
       budget.items.add(Item.failed(upload.name(), "a damaged .zip file (" + e.getMessage() + ")"));

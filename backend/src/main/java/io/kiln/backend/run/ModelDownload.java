@@ -7,7 +7,6 @@ import io.kiln.core.model.ModelCard;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -70,7 +69,7 @@ public class ModelDownload {
   public Download prepare(long runId, Caller caller) {
     Path archive = runs.model(runId, caller);
     Run run = Run.findById(runId);
-    JsonNode meta = meta(archive);
+    JsonNode meta = ModelExport.meta(archive, json.mapper());
     if (meta == null) {
       return new Download(archive, null);
     }
@@ -109,21 +108,6 @@ public class ModelDownload {
                 run.finishedAt == null ? null : run.finishedAt.toString(),
                 run.modelOnnx ? null : ModelExport.unavailableReason(run)));
     return new Download(archive, card);
-  }
-
-  /** {@code kiln-model.json} from the archive, or null when it is not a Kiln model zip. */
-  private JsonNode meta(Path archive) {
-    try (ZipInputStream in = new ZipInputStream(Files.newInputStream(archive))) {
-      ZipEntry entry;
-      while ((entry = in.getNextEntry()) != null) {
-        if (entry.getName().equals("kiln-model.json")) {
-          return json.mapper().readTree((InputStream) in);
-        }
-      }
-    } catch (IOException notAZip) {
-      return null;
-    }
-    return null;
   }
 
   private static List<Double> doubles(JsonNode array) {

@@ -16,6 +16,9 @@ import java.util.zip.ZipFile;
  * @param reason why there is none (null when there is)
  */
 public record ModelExport(boolean onnx, String reason) {
+  /** The metadata file the agent writes into every model archive. */
+  static final String META = "kiln-model.json";
+
   /** Archives from before the export say nothing about it. */
   static final String TOO_OLD =
       "it was trained before Kiln exported models to ONNX; train it again (or launch a run that"
@@ -29,15 +32,31 @@ public record ModelExport(boolean onnx, String reason) {
     return run.onnxNote == null ? TOO_OLD : run.onnxNote;
   }
 
+  /** The archive's {@code kiln-model.json}, or null when it has none. */
+  public static JsonNode meta(ZipFile zip, ObjectMapper json) throws IOException {
+    ZipEntry entry = zip.getEntry(META);
+    if (entry == null) {
+      return null;
+    }
+    try (InputStream in = zip.getInputStream(entry)) {
+      return json.readTree(in);
+    }
+  }
+
+  /** {@code kiln-model.json} of the archive at {@code path}, or null when it is not a Kiln zip. */
+  public static JsonNode meta(Path archive, ObjectMapper json) {
+    try (ZipFile zip = new ZipFile(archive.toFile())) {
+      return meta(zip, json);
+    } catch (IOException notAZip) {
+      return null;
+    }
+  }
+
   public static ModelExport of(Path archive, ObjectMapper json) {
     try (ZipFile zip = new ZipFile(archive.toFile())) {
-      ZipEntry metaEntry = zip.getEntry("kiln-model.json");
-      if (metaEntry == null) {
+      JsonNode meta = meta(zip, json);
+      if (meta == null) {
         return new ModelExport(false, "the model archive is not a Kiln model");
-      }
-      JsonNode meta;
-      try (InputStream in = zip.getInputStream(metaEntry)) {
-        meta = json.readTree(in);
       }
       String file = meta.path("onnx").path("file").asText("");
       if (!file.isEmpty() && zip.getEntry(file) != null) {

@@ -1,26 +1,20 @@
 package io.kiln.backend.agent;
 
-import static io.restassured.RestAssured.given;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiln.backend.support.Api;
 import io.kiln.backend.support.TestAgent;
-import io.kiln.core.protocol.AgentMessage;
-import io.kiln.core.protocol.BackendMessage;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
-import java.util.zip.ZipOutputStream;
 import org.junit.jupiter.api.Test;
 
 /** The downloaded model carries its card, MODEL.md, next to what the agent uploaded. */
@@ -31,64 +25,35 @@ class ModelDownloadTest {
 
   @Test
   void theDownloadHoldsTheAgentsFilesAndAModelCard() throws Exception {
-    AgentProtocolTest.SERIAL.lock();
-    try (TestAgent agent = TestAgent.connect(base, "card")) {
-      Api.cancelQueuedRuns();
-      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("card"), "name", "card run"));
-      agent.send(new AgentMessage.ClaimRun());
-      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
-      long seq = a.nextSeq();
-      byte[] params = {9, 8, 7, 6};
-      given()
-          .header("Authorization", "Bearer " + agent.credential)
-          .contentType("application/octet-stream")
-          .body(
-              zip(
-                  Map.of(
-                      "kiln-0000.params",
-                      params,
-                      "kiln-model.json",
-                      ("{\"architecture\":\"small-cnn\",\"classNames\":[\"cats\",\"dogs\"],"
-                              + "\"inputShape\":[3,32,32],\"mean\":[0.5,0.4,0.3],"
-                              + "\"std\":[0.2,0.2,0.2]}")
-                          .getBytes(StandardCharsets.UTF_8))))
-          .put("/api/agent/runs/" + runId + "/model")
-          .then()
-          .statusCode(204);
-      agent.send(new AgentMessage.RunFinished(runId, seq, "SUCCEEDED", null));
-      agent.expect(BackendMessage.Ack.class);
-
-      byte[] download =
-          Api.as()
-              .get("/api/runs/" + runId + "/model")
-              .then()
-              .statusCode(200)
-              .extract()
-              .asByteArray();
-      Map<String, byte[]> files = unzip(download);
-      assertEquals(
-          java.util.Set.of("kiln-0000.params", "kiln-model.json", "MODEL.md"), files.keySet());
-      assertArrayEquals(params, files.get("kiln-0000.params"));
-      String card = new String(files.get("MODEL.md"), StandardCharsets.UTF_8);
-      assertTrue(card.startsWith("# card run (Kiln run " + runId + ")"), card);
-      assertTrue(card.contains("2 classes: cats, dogs"), card);
-      assertTrue(card.contains("Resize to 32 x 32"), card);
-      assertTrue(card.contains("(0.5000, 0.4000, 0.3000)"), card);
-    } finally {
-      AgentProtocolTest.SERIAL.unlock();
-    }
-  }
-
-  private static byte[] zip(Map<String, byte[]> files) throws Exception {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-      for (String name : List.of("kiln-0000.params", "kiln-model.json")) {
-        zip.putNextEntry(new ZipEntry(name));
-        zip.write(files.get(name));
-        zip.closeEntry();
-      }
-    }
-    return bytes.toByteArray();
+    byte[] params = {9, 8, 7, 6};
+    long runId =
+        TestAgent.succeededRunWithModel(
+            base,
+            "card run",
+            Map.of(
+                "kiln-0000.params",
+                params,
+                "kiln-model.json",
+                ("{\"architecture\":\"small-cnn\",\"classNames\":[\"cats\",\"dogs\"],"
+                        + "\"inputShape\":[3,32,32],\"mean\":[0.5,0.4,0.3],"
+                        + "\"std\":[0.2,0.2,0.2]}")
+                    .getBytes(StandardCharsets.UTF_8)));
+    byte[] download =
+        Api.as()
+            .get("/api/runs/" + runId + "/model")
+            .then()
+            .statusCode(200)
+            .extract()
+            .asByteArray();
+    Map<String, byte[]> files = unzip(download);
+    assertEquals(
+        java.util.Set.of("kiln-0000.params", "kiln-model.json", "MODEL.md"), files.keySet());
+    assertArrayEquals(params, files.get("kiln-0000.params"));
+    String card = new String(files.get("MODEL.md"), StandardCharsets.UTF_8);
+    assertTrue(card.startsWith("# card run (Kiln run " + runId + ")"), card);
+    assertTrue(card.contains("2 classes: cats, dogs"), card);
+    assertTrue(card.contains("Resize to 32 x 32"), card);
+    assertTrue(card.contains("(0.5000, 0.4000, 0.3000)"), card);
   }
 
   private static Map<String, byte[]> unzip(byte[] bytes) throws Exception {

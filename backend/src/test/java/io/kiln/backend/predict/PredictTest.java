@@ -194,6 +194,30 @@ class PredictTest {
         .statusCode(400)
         .body("error", containsString("form field 'file'"));
     Api.as()
+        .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+        .queryParam("top", 0)
+        .post("/api/runs/" + runId + "/predict")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", org.hamcrest.Matchers.equalTo("top"));
+    // A zip with more files than one request may hold: the rest are counted in one line.
+    Map<String, byte[]> many = new java.util.HashMap<>();
+    for (int i = 0; i < 9; i++) {
+      many.put("img" + i + ".png", png(new Color(i * 20, i * 20, i * 20)));
+    }
+    JsonPath big =
+        Api.as()
+            .multiPart("file", "many.zip", zip(many), "application/zip")
+            .post("/api/runs/" + runId + "/predict")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(7, big.getList("predictions").size(), "6 answered, and one line for the rest");
+    assertTrue(
+        big.getString("predictions[6].error").startsWith("3 more file(s) not read"),
+        big.getString("predictions[6].error"));
+    Api.as()
         .contentType(ContentType.JSON)
         .body(Map.of("name", " "))
         .post("/api/api-keys")
@@ -228,37 +252,18 @@ class PredictTest {
     }
   }
 
-  /** A run that an agent (this test) finished, with this ONNX model (or none) in its archive. */
+  /** A run that an agent finished with this ONNX model (or none) in its archive. */
   private long runWithModel(byte[] onnx, String name) throws Exception {
-    TestAgent.SERIAL.lock();
-    try (TestAgent agent = TestAgent.connect(base, name)) {
-      Api.cancelQueuedRuns();
-      long id = Api.createRun(Map.of("datasetId", Api.uploadValid(name), "name", name));
-      agent.send(new AgentMessage.ClaimRun());
-      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
-      String meta =
-          "{\"architecture\":\"small-cnn\",\"classNames\":[\"dark\",\"bright\"],"
-              + "\"inputShape\":[1,8,8],\"mean\":[0.5],\"std\":[0.25]"
-              + (onnx == null ? "" : ",\"onnx\":{\"file\":\"model.onnx\"}")
-              + "}";
-      Map<String, byte[]> files =
-          onnx == null
-              ? Map.of("kiln-model.json", meta.getBytes(StandardCharsets.UTF_8))
-              : Map.of(
-                  "kiln-model.json", meta.getBytes(StandardCharsets.UTF_8), "model.onnx", onnx);
-      given()
-          .header("Authorization", "Bearer " + agent.credential)
-          .contentType("application/octet-stream")
-          .body(zip(files))
-          .put("/api/agent/runs/" + id + "/model")
-          .then()
-          .statusCode(204);
-      agent.send(new AgentMessage.RunFinished(id, a.nextSeq(), "SUCCEEDED", null));
-      agent.expect(BackendMessage.Ack.class);
-      return id;
-    } finally {
-      TestAgent.SERIAL.unlock();
-    }
+    String meta =
+        "{\"architecture\":\"small-cnn\",\"classNames\":[\"dark\",\"bright\"],"
+            + "\"inputShape\":[1,8,8],\"mean\":[0.5],\"std\":[0.25]"
+            + (onnx == null ? "" : ",\"onnx\":{\"file\":\"model.onnx\"}")
+            + "}";
+    Map<String, byte[]> files =
+        onnx == null
+            ? Map.of("kiln-model.json", meta.getBytes(StandardCharsets.UTF_8))
+            : Map.of("kiln-model.json", meta.getBytes(StandardCharsets.UTF_8), "model.onnx", onnx);
+    return TestAgent.succeededRunWithModel(base, name, files);
   }
 
   /** Mean brightness, normalized, through a linear layer: bright images score "bright". */

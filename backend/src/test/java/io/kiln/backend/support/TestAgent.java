@@ -16,6 +16,35 @@ import java.util.concurrent.TimeUnit;
  * real agent trains with DJL and is tested in gpu-agent and e2e-tests).
  */
 public final class TestAgent implements AutoCloseable {
+  /**
+   * A run named {@code name} that an agent (this helper) claimed and finished with these files as
+   * its model archive, as the real agent uploads it.
+   */
+  public static long succeededRunWithModel(
+      URI base, String name, java.util.Map<String, byte[]> files) throws Exception {
+    SERIAL.lock();
+    try (TestAgent agent = connect(base, name)) {
+      Api.cancelQueuedRuns();
+      long id = Api.createRun(java.util.Map.of("datasetId", Api.uploadValid(name), "name", name));
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
+      TestZips zip = TestZips.create();
+      new java.util.TreeMap<>(files).forEach(zip::file);
+      io.restassured.RestAssured.given()
+          .header("Authorization", "Bearer " + agent.credential)
+          .contentType("application/octet-stream")
+          .body(zip.bytes())
+          .put("/api/agent/runs/" + id + "/model")
+          .then()
+          .statusCode(204);
+      agent.send(new AgentMessage.RunFinished(id, a.nextSeq(), "SUCCEEDED", null));
+      agent.expect(BackendMessage.Ack.class);
+      return id;
+    } finally {
+      SERIAL.unlock();
+    }
+  }
+
   /** Tests that claim "the oldest queued run" hold this, so they do not interleave. */
   public static final java.util.concurrent.locks.ReentrantLock SERIAL =
       new java.util.concurrent.locks.ReentrantLock();
