@@ -35,6 +35,10 @@ public class Advice extends PanacheEntityBase {
   @Column(nullable = false, length = 4000)
   public String explanation;
 
+  /** The explanation as a message key and arguments (JSON), or null for older suggestions. */
+  @Column(name = "explanation_text", length = 4000)
+  public String explanationText;
+
   /** Comma-separated trick IDs. */
   @Column(name = "trick_ids", nullable = false)
   public String trickIds;

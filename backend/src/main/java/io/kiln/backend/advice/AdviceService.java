@@ -17,6 +17,7 @@ import io.kiln.core.advisor.RunContext;
 import io.kiln.core.advisor.RunHistory;
 import io.kiln.core.advisor.Suggestion;
 import io.kiln.core.advisor.Thresholds;
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -121,6 +122,7 @@ public class AdviceService {
       a.severity = s.severity();
       a.title = s.title();
       a.explanation = s.explanation();
+      a.explanationText = json.write(s.explanationText());
       a.trickIds = String.join(",", s.trickIds());
       a.evidence = json.write(s.evidence());
       a.patch = json.write(s.patch());
@@ -203,7 +205,24 @@ public class AdviceService {
         a.active,
         a.createdAt,
         a.updatedAt,
-        a.appliedRunId);
+        a.appliedRunId,
+        Text.of("advice." + a.ruleId + ".title"),
+        a.explanationText == null ? null : readText(json.readMap(a.explanationText, "text")));
+  }
+
+  /** A message read back from its JSON: nested messages are objects with a key. */
+  @SuppressWarnings("unchecked")
+  static Text readText(Map<String, Object> map) {
+    Map<String, Object> args = new java.util.LinkedHashMap<>();
+    ((Map<String, Object>) map.getOrDefault("args", Map.of()))
+        .forEach(
+            (name, value) ->
+                args.put(
+                    name,
+                    value instanceof Map<?, ?> nested && nested.containsKey("key")
+                        ? readText((Map<String, Object>) nested)
+                        : String.valueOf(value)));
+    return new Text(String.valueOf(map.get("key")), args);
   }
 
   static Thresholds thresholds(KilnConfig.Advisor c) {

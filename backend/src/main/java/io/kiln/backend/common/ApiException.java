@@ -1,7 +1,9 @@
 package io.kiln.backend.common;
 
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.FieldError;
 import java.util.List;
+import java.util.Locale;
 
 /** An error a client caused; rendered as a JSON body with this status. */
 public class ApiException extends RuntimeException {
@@ -9,6 +11,7 @@ public class ApiException extends RuntimeException {
   private final List<FieldError> fields;
   private List<?> findings;
   private long retryAfterSeconds;
+  private Text text;
 
   public ApiException(int status, String message) {
     this(status, message, List.of());
@@ -18,6 +21,26 @@ public class ApiException extends RuntimeException {
     super(message);
     this.status = status;
     this.fields = List.copyOf(fields);
+  }
+
+  /** An error in every language Kiln speaks. */
+  public ApiException(int status, Text text) {
+    this(status, text, List.of());
+  }
+
+  public ApiException(int status, Text text, List<FieldError> fields) {
+    this(status, text.english(), fields);
+    this.text = text;
+  }
+
+  /** The sentence in the reader's language (English where it has no message key). */
+  public String message(Locale locale) {
+    return text == null ? getMessage() : text.in(locale);
+  }
+
+  /** An error about one field, in every language: the sentence and the field's problem. */
+  public static ApiException field(int status, String field, Text message, Text problem) {
+    return new ApiException(status, message, List.of(FieldError.of(field, problem)));
   }
 
   /** An error about one field of a form or request body. */

@@ -1,6 +1,7 @@
 package io.kiln.backend.common;
 
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.FieldError;
 import io.kiln.core.recipe.RecipeException;
 import io.kiln.core.run.IllegalTransitionException;
@@ -8,10 +9,12 @@ import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.validation.ConstraintViolationException;
 import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -25,11 +28,21 @@ public class ErrorMappers {
   private static final Logger LOG = Logger.getLogger(ErrorMappers.class);
 
   @ServerExceptionMapper
-  public Response api(ApiException e) {
+  public Response api(ApiException e, HttpHeaders headers) {
+    Locale locale = Languages.of(headers);
     Response.ResponseBuilder reply =
         Response.status(e.status())
             .type(MediaType.APPLICATION_JSON)
-            .entity(new ErrorBody(e.status(), e.getMessage(), e.fields(), e.findings()));
+            .entity(
+                new ErrorBody(
+                    e.status(),
+                    e.message(locale),
+                    Languages.localize(e.fields(), locale),
+                    e.findings() == null
+                        ? null
+                        : e.findings().stream()
+                            .map(f -> f instanceof Localizable<?> l ? l.in(locale) : f)
+                            .toList()));
     if (e.retryAfterSeconds() > 0) {
       reply.header("Retry-After", e.retryAfterSeconds());
     }
@@ -37,8 +50,11 @@ public class ErrorMappers {
   }
 
   @ServerExceptionMapper
-  public Response recipe(RecipeException e) {
-    return reply(400, "invalid recipe: " + e.getMessage(), e.errors());
+  public Response recipe(RecipeException e, HttpHeaders headers) {
+    Locale locale = Languages.of(headers);
+    List<FieldError> fields = Languages.localize(e.errors(), locale);
+    String each = fields.stream().map(FieldError::toString).collect(Collectors.joining("; "));
+    return reply(400, Text.of("error.invalidRecipe", "errors", each).in(locale), fields);
   }
 
   @ServerExceptionMapper
@@ -47,16 +63,13 @@ public class ErrorMappers {
   }
 
   @ServerExceptionMapper
-  public Response unauthorized(UnauthorizedException e) {
-    return reply(
-        401,
-        "log in first: this needs a session cookie or an Authorization: Bearer token",
-        List.of());
+  public Response unauthorized(UnauthorizedException e, HttpHeaders headers) {
+    return reply(401, Text.of("error.logInFirst").in(Languages.of(headers)), List.of());
   }
 
   @ServerExceptionMapper
-  public Response forbidden(ForbiddenException e) {
-    return reply(403, "your account is not allowed to do this", List.of());
+  public Response forbidden(ForbiddenException e, HttpHeaders headers) {
+    return reply(403, Text.of("error.forbidden").in(Languages.of(headers)), List.of());
   }
 
   @ServerExceptionMapper

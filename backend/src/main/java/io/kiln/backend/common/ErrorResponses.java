@@ -13,6 +13,7 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 public class ErrorResponses implements OASFilter {
   @Override
   public void filterOpenAPI(OpenAPI openApi) {
+    hideMessageKeys(openApi);
     if (openApi.getPaths() == null) {
       return;
     }
@@ -34,6 +35,20 @@ public class ErrorResponses implements OASFilter {
                                       .schema(OASFactory.createSchema().ref("ErrorBody")))));
         }
       }
+    }
+  }
+
+  /** A field error's message key stays on the server (JacksonSettings leaves it out of JSON). */
+  private static void hideMessageKeys(OpenAPI openApi) {
+    if (openApi.getComponents() == null || openApi.getComponents().getSchemas() == null) {
+      return;
+    }
+    var schemas = openApi.getComponents().getSchemas();
+    if (schemas.get("FieldError") != null) {
+      schemas.get("FieldError").removeProperty("text");
+    }
+    if (schemas.containsKey("Text")) {
+      openApi.getComponents().removeSchema("Text");
     }
   }
 }

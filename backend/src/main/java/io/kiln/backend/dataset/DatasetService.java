@@ -113,16 +113,13 @@ public class DatasetService {
     } catch (ArchiveRefused refused) {
       List<Finding> findings =
           refused.findings().isEmpty()
-              ? List.of(
-                  Finding.of(
-                      refused.kind(),
-                      "error",
-                      refused.getMessage(),
-                      List.of(),
-                      "refused the dataset",
-                      "fix the archive and upload it again"))
+              ? List.of(Finding.refusal(refused.kind(), refused.getMessage()))
               : refused.findings();
-      throw ApiException.badRequest(refused.getMessage()).withFindings(findings);
+      ApiException error =
+          refused.text() != null
+              ? new ApiException(400, refused.text())
+              : ApiException.badRequest(refused.getMessage());
+      throw error.withFindings(findings);
     }
   }
 

@@ -1,10 +1,12 @@
 package io.kiln.backend.dataset;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.kiln.backend.common.Localizable;
 import io.kiln.backend.dataset.archive.Finding;
 import io.kiln.backend.dataset.archive.ImportResult;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -31,7 +33,30 @@ public record DatasetView(
     ImportResult.Statistics statistics,
     Map<String, List<String>> gallery,
     SplitInfo split,
-    List<VersionRef> versions) {
+    List<VersionRef> versions)
+    implements Localizable<DatasetView> {
+  /** The findings in the reader's language. */
+  @Override
+  public DatasetView in(Locale locale) {
+    return new DatasetView(
+        id,
+        name,
+        lineageId,
+        version,
+        classNames,
+        classCounts,
+        imageCount,
+        sizeBytes,
+        createdAt,
+        createdBy,
+        splitCounts,
+        findings == null ? null : findings.stream().map(f -> f.in(locale)).toList(),
+        statistics,
+        gallery,
+        split,
+        versions);
+  }
+
   /** How the splits were made (all absent for a dataset imported before splits existed). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public record SplitInfo(String mode, Integer valPercent, Integer testPercent, Long seed) {}

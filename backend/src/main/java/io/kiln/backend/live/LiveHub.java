@@ -1,6 +1,7 @@
 package io.kiln.backend.live;
 
 import io.kiln.backend.advice.AdviceEvents;
+import io.kiln.backend.advice.AdviceView;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.metrics.MetricEvents;
 import io.kiln.backend.run.RunEvents;
@@ -11,9 +12,11 @@ import jakarta.enterprise.event.TransactionPhase;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Fans committed run changes and metric points out to every browser watching that run. Messages:
@@ -68,7 +71,15 @@ public class LiveHub {
     if (set == null || set.isEmpty()) {
       return;
     }
-    String text = encode(message);
+    // Suggestions are written in each viewer's language (once per language); the rest once.
+    Map<Locale, String> texts = new HashMap<>();
+    Function<Viewer, String> textFor =
+        message instanceof LiveMessage.Suggestions s
+            ? v ->
+                texts.computeIfAbsent(
+                    v.locale(),
+                    l -> encode(new LiveMessage.Suggestions(AdviceView.in(s.suggestions(), l))))
+            : v -> texts.computeIfAbsent(Locale.ROOT, l -> encode(message));
     // One task per event loop writes to all of its sockets: a thousand viewers cost a handful of
     // thread hand-offs instead of a thousand (measured by bench/live-latency).
     Map<Context, List<Viewer>> byLoop = new HashMap<>();
@@ -82,9 +93,11 @@ public class LiveHub {
     byLoop.forEach(
         (loop, viewers) -> {
           if (loop == null) {
-            viewers.forEach(v -> v.push(seq, text));
+            viewers.forEach(v -> v.push(seq, textFor.apply(v)));
           } else {
-            loop.runOnContext(ignored -> viewers.forEach(v -> v.push(seq, text)));
+            Map<Viewer, String> each = new HashMap<>();
+            viewers.forEach(v -> each.put(v, textFor.apply(v)));
+            loop.runOnContext(ignored -> each.forEach((v, text) -> v.push(seq, text)));
           }
         });
   }

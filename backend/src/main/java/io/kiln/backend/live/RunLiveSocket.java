@@ -8,6 +8,7 @@ import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
+import io.kiln.core.i18n.Messages;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Vertx;
@@ -16,6 +17,7 @@ import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
+import java.util.Locale;
 import org.jboss.logging.Logger;
 
 /**
@@ -67,6 +69,8 @@ public class RunLiveSocket {
       return;
     }
     Caller caller = Caller.of(identity, null);
+    Locale locale =
+        "zh-CN".equals(ctx.request().getParam("lang")) ? Messages.CHINESE : Locale.ENGLISH;
     io.vertx.core.Future<io.vertx.core.http.ServerWebSocket> upgraded;
     try {
       upgraded = ctx.request().toWebSocket();
@@ -79,7 +83,7 @@ public class RunLiveSocket {
     upgraded
         .onSuccess(
             socket -> {
-              Viewer viewer = new Viewer(socket, Vertx.currentContext());
+              Viewer viewer = new Viewer(socket, Vertx.currentContext(), locale);
               hub.add(runId, viewer);
               socket.closeHandler(v -> hub.remove(runId, viewer));
               vertx
@@ -90,12 +94,15 @@ public class RunLiveSocket {
                           Snapshot s = result.result();
                           viewer.goLive(
                               hub.encode(
-                                  new LiveMessage.Snapshot(s.run(), s.metrics(), s.suggestions())),
+                                  new LiveMessage.Snapshot(
+                                      s.run(),
+                                      s.metrics(),
+                                      AdviceView.in(s.suggestions(), locale))),
                               s.maxSeq());
                         } else {
                           String message =
                               result.cause() instanceof ApiException api
-                                  ? api.getMessage()
+                                  ? api.message(locale)
                                   : "cannot load the run";
                           socket.writeTextMessage(hub.encode(new LiveMessage.Error(message)));
                           socket.close((short) 4404, message);

@@ -4,6 +4,7 @@ import io.vertx.core.Context;
 import io.vertx.core.http.ServerWebSocket;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * One browser watching one run. Until its snapshot is sent, live messages are held back, then
@@ -12,6 +13,7 @@ import java.util.List;
 final class Viewer {
   private final ServerWebSocket socket;
   private final Context context;
+  private final Locale locale;
   private final List<Pending> held = new ArrayList<>();
   private boolean live;
 
@@ -19,10 +21,16 @@ final class Viewer {
 
   /**
    * @param context the event loop that owns the socket (where writes to it are cheapest)
+   * @param locale the language the viewer reads suggestions in
    */
-  Viewer(ServerWebSocket socket, Context context) {
+  Viewer(ServerWebSocket socket, Context context, Locale locale) {
     this.socket = socket;
     this.context = context;
+    this.locale = locale;
+  }
+
+  Locale locale() {
+    return locale;
   }
 
   Context context() {

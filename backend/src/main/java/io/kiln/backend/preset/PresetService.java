@@ -4,6 +4,7 @@ import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Json;
+import io.kiln.core.i18n.Messages;
 import io.kiln.core.preset.BuiltInPresets;
 import io.kiln.core.preset.Preset;
 import io.kiln.core.preset.PresetRules;
@@ -201,8 +202,8 @@ public class PresetService {
         CUSTOM + c.id,
         c.name,
         c.description,
-        "your team's own preset",
-        "depends on its" + " fields",
+        Messages.ENGLISH.template("preset.custom.whenToUse"),
+        Messages.ENGLISH.template("preset.custom.cost"),
         "custom",
         List.copyOf(tricks),
         fields,

@@ -1,6 +1,8 @@
 package io.kiln.backend.recipe;
 
 import io.kiln.backend.auth.AppUser;
+import io.kiln.backend.common.Languages;
+import io.kiln.core.i18n.Messages;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeField;
 import io.kiln.core.recipe.RecipeFields;
@@ -8,6 +10,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 
@@ -36,18 +40,20 @@ public class RecipeResource {
 
   @GET
   @Path("/fields")
-  public List<FieldView> fields() {
-    return RecipeFields.ALL.stream().map(RecipeResource::view).toList();
+  public List<FieldView> fields(@Context HttpHeaders headers) {
+    Messages m = Messages.of(Languages.of(headers));
+    return RecipeFields.ALL.stream().map(f -> view(f, m)).toList();
   }
 
-  private static FieldView view(RecipeField f) {
+  /** A field with its group, label and explanation in the reader's language. */
+  private static FieldView view(RecipeField f, Messages m) {
     return new FieldView(
         f.name(),
         f.type().name().toLowerCase(),
         Recipe.defaults().toMap().get(f.name()),
-        f.group(),
-        f.label(),
-        f.help(),
+        m.orElse(Messages.groupKey(f.group()), f.group()),
+        m.orElse("field." + f.name() + ".label", f.label()),
+        m.orElse("field." + f.name() + ".help", f.help()),
         f.trickIds(),
         f.advanced(),
         f.choices(),

@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,21 +28,23 @@ final class BatchScalingRule implements Rule {
     if (r.batchSize() >= 512 && r.warmupEpochs() == 0) {
       patch.set("warmupEpochs", Math.min(5.0, r.fullEpochs() / 2.0));
     }
-    String explanation =
-        String.format(
-            "The batch size is %d instead of %d, but the learning rate stayed %s."
-                + " The learning rate should grow with the batch (linear scaling rule, T8: x%.3g)%s.",
+    Text explanation =
+        Text.of(
+            r.batchSize() >= 512 ? "advice.A8.explanation.large" : "advice.A8.explanation",
+            "batch",
             r.batchSize(),
+            "reference",
             ref.batchSize(),
+            "rate",
             r.learningRate(),
-            factor,
-            r.batchSize() >= 512 ? ", with warmup for a large batch (T6)" : "");
+            "factor",
+            Texts.number(factor, 3));
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T8", "T6"),
             "low",
-            "Learning rate not scaled to the batch",
+            Text.of("advice.A8.title"),
             explanation,
             Map.of(
                 "batchSize",

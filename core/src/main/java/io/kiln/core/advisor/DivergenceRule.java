@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -46,28 +48,35 @@ final class DivergenceRule implements Rule {
       patch.set("gradientClipNorm", 5.0);
     }
     double start = losses.isEmpty() ? Double.NaN : losses.get(0);
-    String what =
+    Text what =
         badStep > 0
-            ? "the loss became infinite or not a number at reported step " + badStep
+            ? Text.of("advice.A4.what.nonFinite", "step", badStep)
             : blown != null
-                ? String.format(
-                    "the validation loss reached %.3g after epoch %d, %.0f times the loss at the"
-                        + " start (%.3g)",
-                    blown.valLoss(), blown.epoch(), blown.valLoss() / start, start)
-                : String.format(
-                    "the loss shot up to %.3g, %.0f times its lowest value, at reported step %d",
-                    risen, risen / lowest, risenAt);
-    String explanation =
-        "Training blew up: "
-            + what
-            + ". The learning rate is too high for this network and"
-            + " data. Use a 10x lower rate, ramp it up with warmup (T6) and clip the gradients (T18).";
+                ? Text.of(
+                    "advice.A4.what.valLoss",
+                    "loss",
+                    Texts.number(blown.valLoss(), 3),
+                    "epoch",
+                    blown.epoch(),
+                    "times",
+                    Texts.whole(blown.valLoss() / start),
+                    "start",
+                    Texts.number(start, 3))
+                : Text.of(
+                    "advice.A4.what.risen",
+                    "loss",
+                    Texts.number(risen, 3),
+                    "times",
+                    Texts.whole(risen / lowest),
+                    "step",
+                    risenAt);
+    Text explanation = Text.of("advice.A4.explanation", "what", what);
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T2", "T6", "T18"),
             "high",
-            "Training diverged",
+            Text.of("advice.A4.title"),
             explanation,
             badStep > 0
                 ? Map.of("nonFiniteAtReport", badStep)

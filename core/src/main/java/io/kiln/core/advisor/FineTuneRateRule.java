@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -24,18 +26,19 @@ final class FineTuneRateRule implements Rule {
     if (r.headOnlyEpochs() == 0 && r.epochs() > 2) {
       patch.set("headOnlyEpochs", (long) Math.min(3, r.epochs() / 3));
     }
-    String explanation =
-        String.format(
-            "Only %d training images, starting from pretrained weights, with a"
-                + " learning rate of %.3g: large steps on little data destroy what the pretrained network knows. Use"
-                + " about 0.001 per 256 images (T13) and train the new classifier alone first (T14).",
-            c.trainImages(), r.effectiveLearningRate());
+    Text explanation =
+        Text.of(
+            "advice.A9.explanation",
+            "images",
+            c.trainImages(),
+            "rate",
+            Texts.number(r.effectiveLearningRate(), 3));
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T13", "T14"),
             "medium",
-            "Learning rate too high for fine-tuning a small dataset",
+            Text.of("advice.A9.title"),
             explanation,
             Map.of(
                 "trainImages",

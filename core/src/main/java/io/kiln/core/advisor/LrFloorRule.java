@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -30,21 +32,23 @@ final class LrFloorRule implements Rule {
     if ("piecewise".equals(r.schedule()) || "exponential".equals(r.schedule())) {
       patch.set("schedule", "cosine");
     }
-    String explanation =
-        String.format(
-            "The learning rate fell to %.2g, %.0f times below its start, while"
-                + " validation accuracy was still improving (%.1f%% -> %.1f%%): the model is learning slower than it could."
-                + " Keep a floor of about 1/100 of the start (T4, T7).",
-            last.lr(),
-            start / last.lr(),
-            h.fromEnd(1).valAccuracy() * 100,
-            last.valAccuracy() * 100);
+    Text explanation =
+        Text.of(
+            "advice.A6.explanation",
+            "rate",
+            Texts.number(last.lr(), 2),
+            "times",
+            Texts.whole(start / last.lr()),
+            "before",
+            Texts.percent(h.fromEnd(1).valAccuracy(), 1),
+            "after",
+            Texts.percent(last.valAccuracy(), 1));
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T4", "T7"),
             "low",
-            "Learning rate floor too low",
+            Text.of("advice.A6.title"),
             explanation,
             Map.of("lr", last.lr(), "startLr", start, "epoch", last.epoch()),
             patch.build()));

@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -26,33 +28,34 @@ final class NotLearningRule implements Rule {
     }
     var r = c.recipe();
     Patch patch = new Patch(r);
-    String cause;
+    Text cause;
     if (r.weightDecay() > 1e-3) {
       patch.set("weightDecay", 1e-4);
-      cause =
-          String.format(
-              "The weight decay of %s is far too strong: it pulls every weight back to zero"
-                  + " faster than the data can teach it (T9).",
-              r.weightDecay());
+      cause = Text.of("advice.A3.cause.weightDecay", "weightDecay", r.weightDecay());
     } else if (r.effectiveLearningRate() > 0.2) {
       patch.scaleLearningRate(0.1);
-      cause = "The learning rate is probably too high for the network to settle (T2).";
+      cause = Text.of("advice.A3.cause.rateHigh");
     } else {
       patch.scaleLearningRate(10);
-      cause = "The learning rate may be too low to get anywhere in this many epochs (T2).";
+      cause = Text.of("advice.A3.cause.rateLow");
     }
-    String explanation =
-        String.format(
-            "After %d epochs the model is no better than guessing: %.0f%% on unseen"
-                + " images, where chance is %.0f%%. %s If the settings look right, check that each folder holds the"
-                + " right class and that images are readable (T16, T17).",
-            h.epochCount(), best * 100, c.chance() * 100, cause);
+    Text explanation =
+        Text.of(
+            "advice.A3.explanation",
+            "epochs",
+            h.epochCount(),
+            "accuracy",
+            Texts.percent(best, 0),
+            "chance",
+            Texts.percent(c.chance(), 0),
+            "cause",
+            cause);
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T9", "T2", "T16", "T17"),
             "high",
-            "Not learning",
+            Text.of("advice.A3.title"),
             explanation,
             Map.of("epochs", h.epochCount(), "bestRecentValAccuracy", best, "chance", c.chance()),
             patch.build()));

@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,21 +47,19 @@ final class OverfittingRule implements Rule {
       patch.set("labelSmoothing", 0.1);
     }
     patch.set("earlyStopping", true);
-    String explanation =
-        String.format(
-            "The model is memorising the training images: it is right on %.0f%% of"
-                + " them but only %.0f%% of the images it has not seen, and the gap keeps growing. Stronger"
-                + " regularization (more weight decay, T9), harder augmentation (CutMix, T12)%s and early stopping (T15)"
-                + " usually close it; more data or pretrained weights (T13) help too.",
-            last.trainAccuracy() * 100,
-            last.valAccuracy() * 100,
-            Patch.largeModel(r) ? ", label smoothing (T10)" : "");
+    Text explanation =
+        Text.of(
+            Patch.largeModel(r) ? "advice.A1.explanation.large" : "advice.A1.explanation",
+            "train",
+            Texts.percent(last.trainAccuracy(), 0),
+            "val",
+            Texts.percent(last.valAccuracy(), 0));
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T9", "T12", "T10", "T15", "T13"),
             "medium",
-            "Overfitting",
+            Text.of("advice.A1.title"),
             explanation,
             Map.of(
                 "epoch",

@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import io.kiln.core.metric.Metric;
 import java.util.List;
 import java.util.Map;
@@ -43,19 +45,23 @@ final class PlateauRule implements Rule {
           .set("plateauMode", "max")
           .set("plateauPatience", 2L);
     }
-    String explanation =
-        String.format(
-            "Validation accuracy has stayed between %.1f%% and %.1f%% for %d epochs"
-                + " while the learning rate is still %.3g, near its start. A lower rate lets the model settle into a"
-                + " better solution: reduce it when progress stalls (T7) or decay it smoothly (T4); if it is already at"
-                + " its floor, stop early (T15).",
-            lo * 100, hi * 100, n, last.lr());
+    Text explanation =
+        Text.of(
+            "advice.A5.explanation",
+            "low",
+            Texts.percent(lo, 1),
+            "high",
+            Texts.percent(hi, 1),
+            "epochs",
+            n,
+            "rate",
+            Texts.number(last.lr(), 3));
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T7", "T4", "T15"),
             "low",
-            "Progress has stalled",
+            Text.of("advice.A5.title"),
             explanation,
             Map.of("epochs", n, "valAccuracyLow", lo, "valAccuracyHigh", hi, "lr", last.lr()),
             patch.build()));

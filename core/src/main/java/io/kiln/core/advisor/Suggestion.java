@@ -1,5 +1,6 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
 import java.util.List;
 import java.util.Map;
 
@@ -10,6 +11,8 @@ import java.util.Map;
  * @param severity "high" (the run is wasting its time), "medium" (it will end worse than it could)
  *     or "low" (an improvement)
  * @param evidence the numbers and epochs that triggered the rule
+ * @param titleText the title as a message (its key and arguments), {@code title} is its English
+ * @param explanationText the explanation as a message, {@code explanation} is its English
  */
 public record Suggestion(
     String ruleId,
@@ -18,7 +21,30 @@ public record Suggestion(
     String title,
     String explanation,
     Map<String, Object> evidence,
-    Map<String, Object> patch) {
+    Map<String, Object> patch,
+    Text titleText,
+    Text explanationText) {
+
+  /** A suggestion in every language: its English title and explanation come from the messages. */
+  public Suggestion(
+      String ruleId,
+      List<String> trickIds,
+      String severity,
+      Text title,
+      Text explanation,
+      Map<String, Object> evidence,
+      Map<String, Object> patch) {
+    this(
+        ruleId,
+        trickIds,
+        severity,
+        title.english(),
+        explanation.english(),
+        evidence,
+        patch,
+        title,
+        explanation);
+  }
 
   public Suggestion {
     trickIds = List.copyOf(trickIds);

@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,24 +47,22 @@ final class UnderfittingRule implements Rule {
     if (lowAndRising) {
       patch.set("epochs", (long) Math.min(1000, Math.ceil(r.epochs() * 1.5)));
     }
-    String explanation =
+    Text explanation =
         trainBelowVal
-            ? String.format(
-                "The model does worse on its own training images (%.0f%%) than on unseen ones (%.0f%%):"
-                    + " regularization and augmentation are holding it back. Lower weight decay (T9), weaker augmentation"
-                    + " and a larger crop area (T11), no label smoothing (T10); a larger model may help (T19).",
-                last.trainAccuracy() * 100, last.valAccuracy() * 100)
-            : String.format(
-                "Training ended while accuracy was still climbing (%.0f%% on training images): the model"
-                    + " has not learned all it can. Train longer and regularize less (T9, T11, T10); a larger model may"
-                    + " help (T19).",
-                last.trainAccuracy() * 100);
+            ? Text.of(
+                "advice.A2.explanation.trainBelowVal",
+                "train",
+                Texts.percent(last.trainAccuracy(), 0),
+                "val",
+                Texts.percent(last.valAccuracy(), 0))
+            : Text.of(
+                "advice.A2.explanation.rising", "train", Texts.percent(last.trainAccuracy(), 0));
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T9", "T11", "T10", "T19"),
             "medium",
-            "Underfitting",
+            Text.of("advice.A2.title"),
             explanation,
             Map.of(
                 "epoch",

@@ -1,5 +1,7 @@
 package io.kiln.core.advisor;
 
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,18 +39,13 @@ final class UnstableRule implements Rule {
     if (("sgd".equals(r.optimizer()) || "rmsprop".equals(r.optimizer())) && r.momentum() < 0.9) {
       patch.set("momentum", 0.9);
     }
-    String explanation =
-        String.format(
-            "Validation accuracy jumps up and down by %.1f points per epoch on"
-                + " average: the steps are too large to settle. A lower rate (or a larger momentum with a large rate, T2,"
-                + " or a larger batch, T8) smooths it; do not trust a single high epoch (T16).",
-            swing * 100);
+    Text explanation = Text.of("advice.A7.explanation", "swing", Texts.fixed(swing * 100, 1));
     return Optional.of(
         new Suggestion(
             id(),
             List.of("T2", "T8", "T16"),
             "medium",
-            "Unstable validation accuracy",
+            Text.of("advice.A7.title"),
             explanation,
             Map.of("meanSwing", swing, "directionChanges", signChanges, "epochs", n),
             patch.build()));

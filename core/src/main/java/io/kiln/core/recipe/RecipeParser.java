@@ -53,7 +53,7 @@ public final class RecipeParser {
       RecipeField field = RecipeFields.get(key);
       if (field == null) {
         if (!ignoredKeys.contains(key)) {
-          errors.add(new FieldError(key, "is not a recipe field"));
+          errors.add(FieldError.of(key, "recipe.unknownField"));
         }
       } else if (entry.getValue() != null) {
         Object value = convert(field, entry.getValue(), errors);
@@ -98,7 +98,7 @@ public final class RecipeParser {
     switch (field.type()) {
       case TEXT -> {
         if (!(raw instanceof String s)) {
-          errors.add(new FieldError(name, "must be a string"));
+          errors.add(FieldError.of(name, "recipe.notText"));
           return null;
         }
         String value =
@@ -108,22 +108,21 @@ public final class RecipeParser {
                 .orElse(s.trim().toLowerCase(Locale.ROOT));
         if (!field.choices().isEmpty() && !field.choices().contains(value)) {
           errors.add(
-              new FieldError(
-                  name, "unknown value '" + s + "', expected one of " + field.choices()));
+              FieldError.of(name, "recipe.unknownChoice", "value", s, "choices", field.choices()));
           return null;
         }
         return value;
       }
       case BOOLEAN -> {
         if (!(raw instanceof Boolean b)) {
-          errors.add(new FieldError(name, "must be true or false"));
+          errors.add(FieldError.of(name, "recipe.notBoolean"));
           return null;
         }
         return b;
       }
       case NUMBER -> {
         if (!(raw instanceof Number n)) {
-          errors.add(new FieldError(name, "must be a number"));
+          errors.add(FieldError.of(name, "recipe.notNumber"));
           return null;
         }
         return inRange(field, n.doubleValue(), errors) ? n.doubleValue() : null;
@@ -131,21 +130,21 @@ public final class RecipeParser {
       case INTEGER -> {
         Long value = wholeNumber(raw);
         if (value == null) {
-          errors.add(new FieldError(name, "must be a whole number"));
+          errors.add(FieldError.of(name, "recipe.notWhole"));
           return null;
         }
         return inRange(field, value, errors) ? value : null;
       }
       case INTEGER_LIST -> {
         if (!(raw instanceof List<?> list)) {
-          errors.add(new FieldError(name, "must be a list of whole numbers"));
+          errors.add(FieldError.of(name, "recipe.notList"));
           return null;
         }
         List<Long> out = new ArrayList<>();
         for (Object item : list) {
           Long value = wholeNumber(item);
           if (value == null) {
-            errors.add(new FieldError(name, "must be a list of whole numbers, found " + item));
+            errors.add(FieldError.of(name, "recipe.notListItem", "item", item));
             return null;
           }
           if (!inRange(field, value, errors)) {
@@ -175,14 +174,15 @@ public final class RecipeParser {
             && (field.max() == null || value <= field.max());
     if (!ok) {
       errors.add(
-          new FieldError(
+          FieldError.of(
               field.name(),
-              "must be between "
-                  + format(field.min())
-                  + " and "
-                  + format(field.max())
-                  + ", was "
-                  + format(value)));
+              "recipe.outOfRange",
+              "min",
+              format(field.min()),
+              "max",
+              format(field.max()),
+              "value",
+              format(value)));
     }
     return ok;
   }

@@ -20,7 +20,7 @@ final class RecipeRules {
     if (Metric.VAL_ACCURACY.key().equals(r.earlyStoppingMetric())
         && r.earlyStopping()
         && r.earlyStoppingMinDelta() >= 1) {
-      errors.add(new FieldError("earlyStoppingMinDelta", "must be below 1 for an accuracy"));
+      errors.add(FieldError.of("earlyStoppingMinDelta", "recipe.minDeltaAccuracy"));
     }
     return errors;
   }
@@ -28,48 +28,45 @@ final class RecipeRules {
   private static void schedule(Recipe r, List<FieldError> errors) {
     if (r.warmupEpochs() >= r.fullEpochs()) {
       errors.add(
-          new FieldError(
+          FieldError.of(
               "warmupEpochs",
-              "warmup of "
-                  + RecipeParser.format(r.warmupEpochs())
-                  + " epochs must be shorter than the "
-                  + r.fullEpochs()
-                  + " epochs that train all layers"));
+              "recipe.warmupTooLong",
+              "warmup",
+              RecipeParser.format(r.warmupEpochs()),
+              "epochs",
+              r.fullEpochs()));
     }
     boolean floored =
         List.of("cosine", "polynomial", "exponential", "plateau").contains(r.schedule());
     if (floored && r.minLearningRate() >= r.effectiveLearningRate()) {
       errors.add(
-          new FieldError(
+          FieldError.of(
               "minLearningRate",
-              "minimum learning rate "
-                  + r.minLearningRate()
-                  + " must be below the learning rate "
-                  + r.effectiveLearningRate()
-                  + " (T4, T7)"));
+              "recipe.minRateAboveRate",
+              "min",
+              r.minLearningRate(),
+              "rate",
+              r.effectiveLearningRate()));
     }
     if ("piecewise".equals(r.schedule())) {
       List<Integer> milestones = r.milestones();
       if (milestones.isEmpty()) {
-        errors.add(
-            new FieldError(
-                "milestones", "the piecewise schedule needs at least one milestone epoch (T3)"));
+        errors.add(FieldError.of("milestones", "recipe.milestonesMissing"));
       }
       for (int i = 0; i < milestones.size(); i++) {
         if (milestones.get(i) >= r.fullEpochs()) {
           errors.add(
-              new FieldError(
+              FieldError.of(
                   "milestones",
-                  "milestone "
-                      + milestones.get(i)
-                      + " is not before the end of"
-                      + " training ("
-                      + r.fullEpochs()
-                      + " epochs)"));
+                  "recipe.milestoneTooLate",
+                  "milestone",
+                  milestones.get(i),
+                  "epochs",
+                  r.fullEpochs()));
           break;
         }
         if (i > 0 && milestones.get(i) <= milestones.get(i - 1)) {
-          errors.add(new FieldError("milestones", "milestones must be strictly increasing"));
+          errors.add(FieldError.of("milestones", "recipe.milestonesOrder"));
           break;
         }
       }
@@ -78,88 +75,71 @@ final class RecipeRules {
       boolean accuracy = Metric.VAL_ACCURACY.key().equals(r.plateauMetric());
       if (accuracy != "max".equals(r.plateauMode())) {
         errors.add(
-            new FieldError(
+            FieldError.of(
                 "plateauMode",
-                "mode '"
-                    + r.plateauMode()
-                    + "' does not fit "
-                    + r.plateauMetric()
-                    + ": use max for accuracy and min for loss, or the rate decays while the model improves (T7)"));
+                "recipe.plateauMode",
+                "mode",
+                r.plateauMode(),
+                "metric",
+                r.plateauMetric()));
       }
     }
   }
 
   private static void optimizer(Recipe r, List<FieldError> errors) {
     if (r.nesterov() && !"sgd".equals(r.optimizer())) {
-      errors.add(new FieldError("nesterov", "Nesterov momentum applies to the sgd optimizer only"));
+      errors.add(FieldError.of("nesterov", "recipe.nesterovSgdOnly"));
     }
     if (r.nesterov() && r.momentum() == 0) {
-      errors.add(new FieldError("nesterov", "Nesterov momentum needs a momentum above 0"));
+      errors.add(FieldError.of("nesterov", "recipe.nesterovNeedsMomentum"));
     }
     if (r.effectiveLearningRate() > 10) {
       errors.add(
-          new FieldError(
+          FieldError.of(
               "learningRate",
-              "scaled to batch "
-                  + r.batchSize()
-                  + " the learning rate would be "
-                  + r.effectiveLearningRate()
-                  + ", above 10"));
+              "recipe.rateTooHigh",
+              "batch",
+              r.batchSize(),
+              "rate",
+              r.effectiveLearningRate()));
     }
   }
 
   private static void augmentation(Recipe r, List<FieldError> errors) {
     if (r.cropScaleMin() > r.cropScaleMax()) {
-      errors.add(
-          new FieldError(
-              "cropScaleMin", "must not be above cropScaleMax (" + r.cropScaleMax() + ")"));
+      errors.add(FieldError.of("cropScaleMin", "recipe.cropScaleOrder", "max", r.cropScaleMax()));
     }
     if (r.cropRatioMin() > r.cropRatioMax()) {
-      errors.add(
-          new FieldError(
-              "cropRatioMin", "must not be above cropRatioMax (" + r.cropRatioMax() + ")"));
+      errors.add(FieldError.of("cropRatioMin", "recipe.cropRatioOrder", "max", r.cropRatioMax()));
     }
     if (r.mixupAlpha() > 0
         && r.cutmixAlpha() > 0
         && r.mixupProbability() + r.cutmixProbability() > 1 + 1e-9) {
       errors.add(
-          new FieldError(
+          FieldError.of(
               "cutmixProbability",
-              "mixup and CutMix probabilities add up to "
-                  + (r.mixupProbability() + r.cutmixProbability())
-                  + "; each batch gets at most one, so they must sum to"
-                  + " at most 1 (e.g. 0.5 and 0.5)"));
+              "recipe.mixProbabilities",
+              "sum",
+              r.mixupProbability() + r.cutmixProbability()));
     }
   }
 
   private static void fineTuning(Recipe r, List<FieldError> errors) {
     boolean backbone = "backbone".equals(r.initialWeights());
     if (backbone != "backbone".equals(r.architecture())) {
-      errors.add(
-          new FieldError(
-              "architecture",
-              "an uploaded backbone is its own network: choose architecture"
-                  + " 'backbone' together with starting weights 'backbone', and only then"));
+      errors.add(FieldError.of("architecture", "recipe.backboneArchitecture"));
     }
     if (backbone && r.backboneId() <= 0) {
-      errors.add(new FieldError("backboneId", "name the uploaded backbone to start from"));
+      errors.add(FieldError.of("backboneId", "recipe.backboneMissing"));
     }
     if ("run".equals(r.initialWeights()) && r.initialRunId() <= 0) {
-      errors.add(
-          new FieldError("initialRunId", "name the finished run whose weights to start from"));
+      errors.add(FieldError.of("initialRunId", "recipe.initialRunMissing"));
     }
     if (!r.usesPretrainedWeights() && r.headOnlyEpochs() > 0) {
-      errors.add(
-          new FieldError(
-              "headOnlyEpochs",
-              "training only the classifier needs starting weights from a"
-                  + " finished run (T14); set initialWeights to 'run' or head-only epochs to 0"));
+      errors.add(FieldError.of("headOnlyEpochs", "recipe.headOnlyNeedsWeights"));
     }
     if (r.headOnlyEpochs() >= r.epochs()) {
-      errors.add(
-          new FieldError(
-              "headOnlyEpochs",
-              "must leave at least one epoch that trains all layers (of " + r.epochs() + ")"));
+      errors.add(FieldError.of("headOnlyEpochs", "recipe.headOnlyTooLong", "epochs", r.epochs()));
     }
   }
 }

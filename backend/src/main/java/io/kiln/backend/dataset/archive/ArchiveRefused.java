@@ -1,11 +1,13 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.i18n.Text;
 import java.util.List;
 
 /** The upload cannot become a dataset; {@code kind} names the reason for clients and tests. */
 public class ArchiveRefused extends RuntimeException {
   private final String kind;
   private final List<Finding> findings;
+  private final Text text;
 
   public ArchiveRefused(String kind, String message) {
     this(kind, message, List.of());
@@ -15,6 +17,20 @@ public class ArchiveRefused extends RuntimeException {
     super(message);
     this.kind = kind;
     this.findings = List.copyOf(findings);
+    this.text = null;
+  }
+
+  /** A refusal in every language Kiln speaks. */
+  public ArchiveRefused(String kind, Text message, List<Finding> findings) {
+    super(message.english());
+    this.kind = kind;
+    this.findings = List.copyOf(findings);
+    this.text = message;
+  }
+
+  /** The sentence as a message, or null where it is English only. */
+  public Text text() {
+    return text;
   }
 
   public String kind() {

@@ -1,6 +1,10 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.backend.common.Localizable;
+import io.kiln.core.i18n.Text;
 import java.util.List;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Something validation noticed about a dataset, in words a non-programmer can act on.
@@ -11,6 +15,8 @@ import java.util.List;
  * @param fileCount how many files are affected in all
  * @param action what Kiln did about it
  * @param advice what the user can do
+ * @param texts message, action and advice as message keys and arguments (stored with the dataset so
+ *     each reader gets them in their language), or null for findings from before
  */
 public record Finding(
     String kind,
@@ -19,7 +25,9 @@ public record Finding(
     List<String> files,
     int fileCount,
     String action,
-    String advice) {
+    String advice,
+    @Schema(hidden = true) List<Text> texts)
+    implements Localizable<Finding> {
   public static final int MAX_FILES = 20;
 
   public static Finding of(
@@ -30,12 +38,81 @@ public record Finding(
       String action,
       String advice) {
     return new Finding(
+        kind, severity, message, firstFiles(files), files.size(), action, advice, null);
+  }
+
+  /** A finding in every language, from its sentences' messages. */
+  public static Finding of(
+      String kind, String severity, Text message, List<String> files, Text action, Text advice) {
+    return new Finding(
         kind,
         severity,
-        message,
-        List.copyOf(files.subList(0, Math.min(MAX_FILES, files.size()))),
+        message.english(),
+        firstFiles(files),
         files.size(),
-        action,
-        advice);
+        action.english(),
+        advice.english(),
+        List.of(message, action, advice));
+  }
+
+  /**
+   * A finding whose sentences are finding.{kind}, finding.{kind}.action and finding.{kind}.advice,
+   * all with the same arguments.
+   */
+  public static Finding of(String kind, String severity, List<String> files, Object... args) {
+    String key = "finding." + kind;
+    return of(
+        kind,
+        severity,
+        Text.of(key, args),
+        files,
+        Text.of(key + ".action", args),
+        Text.of(key + ".advice", args));
+  }
+
+  /** The finding that refuses a dataset with this sentence. */
+  public static Finding refusal(String kind, Text message) {
+    return of(
+        kind,
+        "error",
+        message,
+        List.of(),
+        Text.of("finding.refused.action"),
+        Text.of("finding.refused.advice"));
+  }
+
+  /** A refusal whose sentence is English only. */
+  public static Finding refusal(String kind, String message) {
+    Finding f = refusal(kind, Text.of("finding.refused.action"));
+    return new Finding(
+        kind,
+        "error",
+        message,
+        List.of(),
+        0,
+        f.action(),
+        f.advice(),
+        List.of(
+            Text.of("finding.untranslated", "text", message), f.texts().get(1), f.texts().get(2)));
+  }
+
+  @Override
+  public Finding in(Locale locale) {
+    if (texts == null || texts.size() != 3) {
+      return this;
+    }
+    return new Finding(
+        kind,
+        severity,
+        texts.get(0).in(locale),
+        files,
+        fileCount,
+        texts.get(1).in(locale),
+        texts.get(2).in(locale),
+        texts);
+  }
+
+  private static List<String> firstFiles(List<String> files) {
+    return List.copyOf(files.subList(0, Math.min(MAX_FILES, files.size())));
   }
 }

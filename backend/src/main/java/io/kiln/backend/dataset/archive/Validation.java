@@ -1,6 +1,8 @@
 package io.kiln.backend.dataset.archive;
 
 import io.kiln.core.data.StratifiedSplit;
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,13 +38,7 @@ final class Validation {
   }
 
   private Plan run(Scan scan, SplitOptions options) {
-    skipped(
-        scan.litter(),
-        "system-files",
-        "info",
-        "operating-system files (hidden files, __MACOSX, Thumbs.db)",
-        "ignored them",
-        "nothing to do");
+    skipped(scan.litter(), "system-files", "info");
     Map<String, List<String>> unsupported = new TreeMap<>();
     List<String> notImages = new ArrayList<>();
     for (String name : scan.notImages()) {
@@ -54,59 +50,23 @@ final class Validation {
       }
     }
     unsupported.forEach(
-        (format, files) ->
-            skipped(
-                files,
-                "unsupported-format",
-                "warning",
-                format + " photos, a format Kiln cannot read yet",
-                "skipped them",
-                "convert them to JPEG and upload a new version (on a Mac: open them in Preview and"
-                    + " choose File > Export > JPEG; on an iPhone, Settings > Camera > Formats >"
-                    + " Most Compatible takes JPEG photos from then on)"));
+        (format, files) -> skipped(files, "unsupported-format", "warning", "format", format));
     this.unsupported = unsupported;
-    skipped(
-        notImages,
-        "not-an-image",
-        "warning",
-        "files that are not images (.png, .jpg, .jpeg, .bmp, .gif, .webp, .tif and .tiff are"
-            + " read)",
-        "skipped them",
-        "convert them to PNG or JPEG if they belong to the dataset");
-    skipped(
-        scan.outsideClassFolders(),
-        "outside-class-folder",
-        "warning",
-        "files that are not inside a class folder",
-        "skipped them",
-        "put every image in a folder named after its class (e.g. cats/1.png)");
+    skipped(notImages, "not-an-image", "warning");
+    skipped(scan.outsideClassFolders(), "outside-class-folder", "warning");
     List<Scanned> images = new ArrayList<>();
     for (Scanned s : scan.images()) {
       if (s.problem() == null) {
         images.add(s);
       }
     }
-    skipped(
-        names(scan.images(), s -> "truncated".equals(s.problem())),
-        "truncated",
-        "warning",
-        "images that end too early (cut off while copying or downloading)",
-        "skipped them",
-        "copy the originals again and upload a new version");
-    skipped(
-        names(scan.images(), s -> "undecodable".equals(s.problem())),
-        "undecodable",
-        "warning",
-        "files that cannot be decoded as images (corrupt, or not really the format their name says)",
-        "skipped them",
-        "open them on your computer; re-export or remove them");
+    skipped(names(scan.images(), s -> "truncated".equals(s.problem())), "truncated", "warning");
+    skipped(names(scan.images(), s -> "undecodable".equals(s.problem())), "undecodable", "warning");
     images = duplicates(images);
     boolean archiveSplits =
         options.mode() == null ? scan.hasSplitFolders() : options.mode().equals("archive");
     if (archiveSplits && !scan.hasSplitFolders()) {
-      refuse(
-          "no-split-folders",
-          "the archive has no train/val/test folders to keep; choose the automatic split");
+      refuse("no-split-folders");
     }
     List<String> classes = classes(images, scan.classFolders());
     List<Scanned> kept =
@@ -145,28 +105,9 @@ final class Validation {
         dropped.add(other.rawName());
       }
     }
-    skipped(
-        conflicting,
-        "conflicting-labels",
-        "warning",
-        "identical images filed under different classes",
-        "left out every copy: the same picture cannot teach two different answers",
-        "decide which class each belongs to, keep it there only, and upload a new version");
-    skipped(
-        leaked,
-        "split-leakage",
-        "warning",
-        "identical images in more than one split (train and val/test)",
-        "kept the first copy (train before val before test) and removed the others, so validation and test only"
-            + " score images the model has not trained on",
-        "remove the copies from your val/test folders");
-    skipped(
-        copies,
-        "duplicate-in-class",
-        "info",
-        "exact copies of another image in the same class",
-        "kept one copy of each",
-        "nothing to do; copies would only weigh those images twice");
+    skipped(conflicting, "conflicting-labels", "warning");
+    skipped(leaked, "split-leakage", "warning");
+    skipped(copies, "duplicate-in-class", "info");
     return images.stream().filter(s -> !dropped.contains(s.rawName())).toList();
   }
 
@@ -179,46 +120,30 @@ final class Validation {
           Finding.of(
               "empty-class",
               "warning",
-              empty.size() + " class folder(s) have no usable images: " + String.join(", ", empty),
               empty,
-              "left those classes out",
-              "add images to them, or remove the folders if they are not classes"));
+              "count",
+              empty.size(),
+              "classes",
+              String.join(", ", empty)));
     }
     if (counts.isEmpty() && !unsupported.isEmpty()) {
       refuse(
           "unsupported-format",
-          "the archive has no images Kiln can read: "
-              + unsupported.entrySet().stream()
-                  .map(e -> e.getValue().size() + " " + e.getKey() + " photo(s)")
-                  .collect(Collectors.joining(", "))
-              + " are in a format Kiln cannot read yet; convert them to JPEG (on a Mac: Preview,"
-              + " File > Export > JPEG) and upload again");
+          "photos",
+          unsupported.entrySet().stream()
+              .map(e -> e.getValue().size() + " " + e.getKey())
+              .collect(Collectors.joining(", ")));
     }
     if (counts.isEmpty()) {
-      refuse(
-          "no-images",
-          "the archive has no usable images in class folders: put the images in one folder per"
-              + " class (e.g. cats/1.png, dogs/2.png) and zip the parent folder");
+      refuse("no-images");
     }
     if (counts.size() < 2) {
-      refuse(
-          "single-class",
-          "the archive has only one class ('"
-              + counts.firstKey()
-              + "'); a classifier needs at"
-              + " least two class folders");
+      refuse("single-class", "name", counts.firstKey());
     }
     List<String> tooFew =
         counts.entrySet().stream().filter(e -> e.getValue() < 2).map(Map.Entry::getKey).toList();
     if (!tooFew.isEmpty()) {
-      refuse(
-          "too-few-images",
-          "class '"
-              + tooFew.get(0)
-              + "' has only one image; every class needs at least two"
-              + " (one to learn from, one to check), better "
-              + limits.fewImagesPerClass()
-              + " or more");
+      refuse("too-few-images", "name", tooFew.get(0), "better", limits.fewImagesPerClass());
     }
     List<String> few =
         counts.entrySet().stream()
@@ -230,14 +155,13 @@ final class Validation {
           Finding.of(
               "few-images",
               "warning",
-              few.size()
-                  + " class(es) have fewer than "
-                  + limits.fewImagesPerClass()
-                  + " images: "
-                  + String.join(", ", few),
               List.of(),
-              "kept them; a class of" + " two has no test image",
-              "add images to these classes: a handful is too few to learn or to judge"));
+              "count",
+              few.size(),
+              "limit",
+              limits.fewImagesPerClass(),
+              "classes",
+              String.join(", ", few)));
     }
     return List.copyOf(counts.keySet());
   }
@@ -277,12 +201,7 @@ final class Validation {
     Set<String> present = images.stream().map(Scanned::split).collect(Collectors.toSet());
     for (String cls : classes) {
       if (images.stream().noneMatch(s -> s.className().equals(cls) && "train".equals(s.split()))) {
-        refuse(
-            "class-missing-from-train",
-            "class '"
-                + cls
-                + "' has images in val/test but none in train; the model"
-                + " cannot learn a class it never sees");
+        refuse("class-missing-from-train", "name", cls);
       }
     }
     List<Scanned> out =
@@ -295,22 +214,22 @@ final class Validation {
     double val = present.contains("val") ? 0 : options.valPercent() / 100.0;
     double test = present.contains("test") ? 0 : options.testPercent() / 100.0;
     if (val > 0 || test > 0) {
+      String missing = val > 0 && test > 0 ? "both" : val > 0 ? "val" : "test";
       findings.add(
           Finding.of(
               "split-carved",
               "info",
-              "the archive has no "
-                  + (val > 0 && test > 0 ? "val or test" : val > 0 ? "val" : "test")
-                  + " folder",
+              Text.of("finding.split-carved." + missing),
               List.of(),
-              "took a stratified "
-                  + (val > 0 ? options.valPercent() + " % for validation " : "")
-                  + (test > 0 ? options.testPercent() + " % for test " : "")
-                  + "from train"
-                  + " (seed "
-                  + options.seed()
-                  + ")",
-              "nothing to do"));
+              Text.of(
+                  "finding.split-carved.action." + missing,
+                  "val",
+                  options.valPercent(),
+                  "test",
+                  options.testPercent(),
+                  "seed",
+                  options.seed()),
+              Text.of("finding.nothing-to-do")));
     }
     int[] labels = train.stream().mapToInt(s -> classes.indexOf(s.className())).toArray();
     StratifiedSplit.ThreeWay split = StratifiedSplit.of(labels, val, test, options.seed());
@@ -331,16 +250,7 @@ final class Validation {
     if (min > 0 && max > 3 * min) {
       findings.add(
           Finding.of(
-              "imbalance",
-              "warning",
-              String.format(
-                  "the classes are imbalanced: the largest has"
-                      + " %.1f times the training images of the smallest",
-                  (double) max / min),
-              List.of(),
-              "kept them as they are",
-              "turn on 'Balance classes' in the recipe (it oversamples small classes in the training split only, T16)"
-                  + " or add images to the small classes"));
+              "imbalance", "warning", List.of(), "times", Texts.fixed((double) max / min, 1)));
     }
     Map<Integer, Long> channels =
         kept.stream().collect(Collectors.groupingBy(Scanned::channels, Collectors.counting()));
@@ -349,38 +259,20 @@ final class Validation {
           Finding.of(
               "mixed-channels",
               "info",
-              "the images mix channel counts: "
-                  + channels.entrySet().stream()
-                      .map(e -> e.getValue() + " with " + e.getKey())
-                      .collect(Collectors.joining(", ")),
               List.of(),
-              "every image is trained in colour (RGB); gray images repeat their gray value in the three channels",
-              "nothing to do"));
+              "counts",
+              channels.entrySet().stream()
+                  .map(e -> e.getValue() + " × " + e.getKey())
+                  .collect(Collectors.joining(", "))));
     }
     long shapes = kept.stream().map(s -> s.width() + "x" + s.height()).distinct().count();
     if (shapes > 1) {
-      findings.add(
-          Finding.of(
-              "mixed-sizes",
-              "info",
-              "the images come in " + shapes + " different sizes",
-              List.of(),
-              "every image is resized to the recipe's input size (T17)",
-              "nothing to do; if shapes differ a lot, crop the images to a similar aspect ratio first"));
+      findings.add(Finding.of("mixed-sizes", "info", List.of(), "count", shapes));
     }
     List<String> rotated =
         kept.stream().filter(s -> s.exifOrientation() != 1).map(Scanned::rawName).toList();
     if (!rotated.isEmpty()) {
-      findings.add(
-          Finding.of(
-              "exif-rotation",
-              "info",
-              "photos carry a camera rotation flag (EXIF orientation)",
-              rotated,
-              "turned them upright as the flag asks, like a photo viewer: training, thumbnails and the browser"
-                  + " all see them the same way",
-              "nothing to do; if one still looks wrong in the gallery, its flag is"
-                  + " wrong: save it upright without the flag and upload a new version"));
+      findings.add(Finding.of("exif-rotation", "info", rotated));
     }
   }
 
@@ -399,22 +291,21 @@ final class Validation {
     return images.stream().filter(s -> names.add(s.canonicalName())).toList();
   }
 
-  private void skipped(
-      List<String> files, String kind, String severity, String what, String action, String advice) {
+  /** Files left out: finding.{kind} ("{count} files that ..."), its .action and .advice. */
+  private void skipped(List<String> files, String kind, String severity, Object... args) {
     if (!files.isEmpty()) {
-      findings.add(Finding.of(kind, severity, files.size() + " " + what, files, action, advice));
+      Object[] all = new Object[args.length + 2];
+      all[0] = "count";
+      all[1] = files.size();
+      System.arraycopy(args, 0, all, 2, args.length);
+      findings.add(Finding.of(kind, severity, files, all));
     }
   }
 
-  private void refuse(String kind, String message) {
-    findings.add(
-        Finding.of(
-            kind,
-            "error",
-            message,
-            List.of(),
-            "refused the dataset",
-            "fix the archive and upload" + " it again"));
+  /** Refuses the whole dataset with the sentence refused.{kind}. */
+  private void refuse(String kind, Object... args) {
+    Text message = Text.of("refused." + kind, args);
+    findings.add(Finding.refusal(kind, message));
     throw new ArchiveRefused(kind, message, findings);
   }
 
