@@ -1,3 +1,4 @@
+import { t } from './i18n';
 import { codeLink, codeList, withCodes } from './glossary';
 import { evidenceSentence, fieldLabel } from './evidence';
 import { api, ApiError, type Run, type Suggestion } from './api';
@@ -7,10 +8,10 @@ import { mayChange } from './session';
 /** The suggestions panel: each rule that fired, why, what it would change, and "Apply as new run". */
 export function suggestionsView(run: Run, suggestions: Suggestion[]): HTMLElement {
   if (suggestions.length === 0) {
-    return h('section', { class: 'card suggestions', 'data-testid': 'suggestions' }, h('h2', {}, 'Suggestions'),
-      h('p', { class: 'hint' }, 'Kiln reads the curves as they come in (rules A1-A9) and will say here what to change.'));
+    return h('section', { class: 'card suggestions', 'data-testid': 'suggestions' }, h('h2', {}, t('advice.title')),
+      h('p', { class: 'hint' }, t('advice.none')));
   }
-  return h('section', { class: 'card suggestions', 'data-testid': 'suggestions' }, h('h2', {}, 'Suggestions'),
+  return h('section', { class: 'card suggestions', 'data-testid': 'suggestions' }, h('h2', {}, t('advice.title')),
     ...suggestions.map((s) => card(run, s)));
 }
 
@@ -19,16 +20,16 @@ function card(run: Run, s: Suggestion): HTMLElement {
   const changes = h('ul', { class: 'patch' }, ...Object.entries(s.patch).map(([field, to]) =>
     h('li', { title: field }, h('strong', {}, fieldLabel(field)), `: ${show(run.recipe[field])} → ${show(to)}`)));
   const evidence = h('div', { class: 'evidence' },
-    h('p', { 'data-testid': 'evidence' }, 'Why: ', evidenceSentence(s.evidence)),
-    h('details', {}, h('summary', {}, 'The numbers'), h('code', { class: 'hint' },
+    h('p', { 'data-testid': 'evidence' }, t('advice.why'), evidenceSentence(s.evidence)),
+    h('details', {}, h('summary', {}, t('advice.numbers')), h('code', { class: 'hint' },
       Object.entries(s.evidence).map(([k, v]) => `${k} ${show(v)}`).join(', '))));
   const actions = h('div', { class: 'actions' });
   if (s.appliedRunId !== null) {
-    actions.append(h('a', { href: `#/runs/${s.appliedRunId}` }, `Applied as run #${s.appliedRunId}`));
+    actions.append(h('a', { href: `#/runs/${s.appliedRunId}` }, t('advice.applied', { id: s.appliedRunId })));
   } else if (!mayChange(run)) {
-    actions.append(h('p', { class: 'hint' }, `Only ${run.createdBy}, who launched this run, or a team lead can apply it.`));
+    actions.append(h('p', { class: 'hint' }, t('advice.onlyOwner', { user: run.createdBy })));
   } else {
-    const apply = h('button', { type: 'button' }, 'Apply as new run') as HTMLButtonElement;
+    const apply = h('button', { type: 'button' }, t('advice.apply')) as HTMLButtonElement;
     apply.addEventListener('click', async () => {
       apply.disabled = true;
       try {
@@ -43,17 +44,17 @@ function card(run: Run, s: Suggestion): HTMLElement {
   }
   return h('article', { class: `suggestion severity-${s.severity}${s.active ? '' : ' inactive'}`, 'data-rule': s.ruleId },
     h('h3', {}, h('span', { class: 'badge' }, codeLink(s.ruleId)), ` ${s.title}`,
-      s.active ? '' : h('span', { class: 'hint' }, ' (no longer applies)')),
-    h('p', {}, ...withCodes(s.explanation)), h('p', { class: 'tricks' }, 'Tricks: ', ...codeList(s.trickIds)),
-    h('p', {}, 'Apply changes:'), changes, evidence, actions, error);
+      s.active ? '' : h('span', { class: 'hint' }, ` ${t('advice.gone')}`)),
+    h('p', {}, ...withCodes(s.explanation)), h('p', { class: 'tricks' }, t('advice.tricks'), ...codeList(s.trickIds)),
+    h('p', {}, t('advice.changes')), changes, evidence, actions, error);
 }
 
 /** Where a run comes from and, once both are done, whether the change helped. */
 export function lineageView(run: Run, parent: Run | null, suggestion: Suggestion | null): HTMLElement | null {
   if (!parent) return null;
-  const change = suggestion ? `by applying ${suggestion.ruleId} "${suggestion.title}"` : 'by applying a suggestion';
-  const rows: HTMLElement[] = [h('p', {}, `Derived from `, h('a', { href: `#/runs/${parent.id}` }, `run #${parent.id}`),
-    ` ${change}${run.autopilotChild ? ' (by the autopilot)' : ''}.`)];
+  const change = suggestion ? t('lineage.byApplying', { rule: suggestion.ruleId, title: suggestion.title }) : t('lineage.byApplyingOne');
+  const rows: HTMLElement[] = [h('p', {}, t('lineage.derivedFrom'), h('a', { href: `#/runs/${parent.id}` }, t('lineage.run', { id: parent.id })),
+    `${change}${run.autopilotChild ? t('lineage.byAutopilot') : ''}${t('lineage.end')}`)];
   if (suggestion) {
     rows.push(h('ul', { class: 'patch' }, ...Object.entries(suggestion.patch).map(([field, to]) =>
       h('li', { title: field }, h('strong', {}, fieldLabel(field)), `: ${show(parent.recipe[field])} → ${show(to)}`))));
@@ -63,16 +64,16 @@ export function lineageView(run: Run, parent: Run | null, suggestion: Suggestion
     const b = run.bestValAccuracy ?? 0;
     const pa = parent.evaluation?.accuracy;
     const pb = run.evaluation?.accuracy;
-    const verdict = b > a ? `The change helped: +${((b - a) * 100).toFixed(1)} points.`
-      : b === a ? 'The change made no difference.' : `The change did not help: ${((b - a) * 100).toFixed(1)} points.`;
+    const points = ((b - a) * 100).toFixed(1);
+    const verdict = b > a ? t('lineage.helped', { points }) : b === a ? t('lineage.same') : t('lineage.didNotHelp', { points });
     rows.push(h('table', { class: 'compare', 'data-testid': 'compare' },
-      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, `Parent #${parent.id}`), h('th', {}, `This run #${run.id}`))),
+      h('thead', {}, h('tr', {}, h('th', {}, ''), h('th', {}, t('lineage.parent', { id: parent.id })), h('th', {}, t('lineage.thisRun', { id: run.id })))),
       h('tbody', {},
-        h('tr', {}, h('th', {}, 'Best validation accuracy'), h('td', {}, formatPercent(a)), h('td', {}, formatPercent(b))),
-        h('tr', {}, h('th', {}, 'Final model accuracy'), h('td', {}, formatPercent(pa)), h('td', {}, formatPercent(pb))))),
+        h('tr', {}, h('th', {}, t('lineage.bestVal')), h('td', {}, formatPercent(a)), h('td', {}, formatPercent(b))),
+        h('tr', {}, h('th', {}, t('lineage.final')), h('td', {}, formatPercent(pa)), h('td', {}, formatPercent(pb))))),
       h('p', { 'data-testid': 'verdict' }, verdict));
   }
-  return h('section', { class: 'card lineage', 'data-testid': 'lineage' }, h('h2', {}, 'Lineage'), ...rows);
+  return h('section', { class: 'card lineage', 'data-testid': 'lineage' }, h('h2', {}, t('lineage.title')), ...rows);
 }
 
 function show(value: unknown): string {

@@ -1,3 +1,4 @@
+import { lang } from './i18n';
 // Typed access to the Kiln REST API. Types mirror the backend's views (RunView, DatasetView, ...).
 import type { MetricName } from './metrics';
 
@@ -623,8 +624,10 @@ export function getCurrentTeam(): number | null {
 }
 
 /** Headers every API call carries: the current team, when one is chosen. */
+/** Headers every request carries: the team acted for, and the person's language (the server writes its sentences in it). */
 export function teamHeaders(): Record<string, string> {
-  return currentTeam === null ? {} : { 'Kiln-Team': String(currentTeam) };
+  const language = { 'Accept-Language': lang() === 'zh-CN' ? 'zh-CN,zh;q=0.9,en;q=0.5' : 'en' };
+  return currentTeam === null ? language : { ...language, 'Kiln-Team': String(currentTeam) };
 }
 
 /** A new session (login): the token is also set as the session cookie. */

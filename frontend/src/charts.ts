@@ -1,3 +1,4 @@
+import { t } from './i18n';
 // uPlot wrappers for the run page: each chart keeps its own columns and redraws on new points.
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
@@ -19,7 +20,7 @@ export class LiveChart {
   private readonly placeholder: HTMLElement;
 
   constructor(title: string, testId: string, private xLabel: string, private series: SeriesSpec[],
-      private yRange?: [number, number], emptyText = 'Waiting for the first point…') {
+      private yRange?: [number, number], emptyText = t('chart.waiting')) {
     this.columns = [[], ...series.map(() => [])];
     this.placeholder = h('p', { class: 'hint placeholder' }, emptyText);
     this.element = h('figure', { class: 'chart', 'data-testid': testId, 'data-points': 0 },

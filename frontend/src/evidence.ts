@@ -1,9 +1,10 @@
 // A suggestion's evidence in words ("validation accuracy 72.6 % and still rising, at epoch 3"),
 // with the raw numbers one click away, and recipe fields by their labels.
 import { api, type RecipeField } from './api';
+import { lang, t } from './i18n';
 
 const pct = (v: unknown) => `${(Number(v) * 100).toFixed(1)} %`;
-const points = (v: unknown) => `${(Number(v) * 100).toFixed(1)} points`;
+const points = (v: unknown) => t('evidence.points', { n: (Number(v) * 100).toFixed(1) });
 const num = (v: unknown) => {
   const n = Number(v);
   return Math.abs(n) >= 0.01 || n === 0 ? String(Math.round(n * 10000) / 10000) : n.toExponential(1);
@@ -11,48 +12,54 @@ const num = (v: unknown) => {
 
 /** One phrase per evidence name; names not listed here are shown as "name value". */
 const PHRASES: Record<string, (v: unknown, all: Record<string, unknown>) => string | null> = {
-  trainAccuracy: (v) => `training accuracy ${pct(v)}`,
-  valAccuracy: (v, all) => `validation accuracy ${pct(v)}${all.stillRising === true ? ' and still rising' : ''}`,
+  trainAccuracy: (v) => t('evidence.trainAccuracy', { v: pct(v) }),
+  valAccuracy: (v, all) => t('evidence.valAccuracy', { v: pct(v) }) + (all.stillRising === true ? t('evidence.stillRising') : ''),
   stillRising: () => null,
-  gap: (v) => `a gap of ${points(v)} between them`,
-  gapEpochsAgo: (v) => `(${points(v)} a few epochs earlier)`,
-  valLossRising: (v) => (v === true ? 'validation loss rising while training loss falls' : null),
-  epoch: (v) => `at epoch ${v}`,
-  epochs: (v) => `over ${v} epochs`,
-  bestRecentValAccuracy: (v) => `best recent validation accuracy ${pct(v)}`,
-  chance: (v) => `where guessing would score ${pct(v)}`,
-  valAccuracyLow: (v, all) => `validation accuracy only between ${pct(v)} and ${pct(all.valAccuracyHigh)}`,
+  gap: (v) => t('evidence.gap', { v: points(v) }),
+  gapEpochsAgo: (v) => t('evidence.gapEarlier', { v: points(v) }),
+  valLossRising: (v) => (v === true ? t('evidence.valLossRising') : null),
+  epoch: (v) => t('evidence.epoch', { v: String(v) }),
+  epochs: (v) => t('evidence.epochs', { v: String(v) }),
+  bestRecentValAccuracy: (v) => t('evidence.bestRecent', { v: pct(v) }),
+  chance: (v) => t('evidence.chance', { v: pct(v) }),
+  valAccuracyLow: (v, all) => t('evidence.between', { low: pct(v), high: pct(all.valAccuracyHigh) }),
   valAccuracyHigh: () => null,
-  lr: (v, all) => `learning rate ${num(v)}${all.startLr !== undefined ? ` (it started at ${num(all.startLr)})` : ''}`,
+  lr: (v, all) => t('evidence.lr', { v: num(v) }) + (all.startLr !== undefined ? t('evidence.startedAt', { v: num(all.startLr) }) : ''),
   startLr: () => null,
-  meanSwing: (v) => `validation accuracy swings by ${points(v)} on average`,
-  directionChanges: (v) => `changing direction ${v} times`,
-  nonFiniteAtReport: (v) => `the loss became infinite or not a number at report ${v}`,
-  valLoss: (v, all) => `validation loss ${num(v)}, up from ${num(all.startLoss)} at the start`,
+  meanSwing: (v) => t('evidence.swing', { v: points(v) }),
+  directionChanges: (v) => t('evidence.directionChanges', { v: String(v) }),
+  nonFiniteAtReport: (v) => t('evidence.nonFinite', { v: String(v) }),
+  valLoss: (v, all) => t('evidence.valLoss', { v: num(v), start: num(all.startLoss) }),
   startLoss: () => null,
-  risenTo: (v, all) => `the loss rose to ${num(v)} from its lowest ${num(all.lowest)}`,
+  risenTo: (v, all) => t('evidence.risen', { v: num(v), lowest: num(all.lowest) }),
   lowest: () => null,
-  atReport: (v) => `(report ${v})`,
-  batchSize: (v, all) => `batch of ${v} images where the preset uses ${all.referenceBatchSize}`,
+  atReport: (v) => t('evidence.atReport', { v: String(v) }),
+  batchSize: (v, all) => t('evidence.batch', { v: String(v), reference: String(all.referenceBatchSize) }),
   referenceBatchSize: () => null,
-  learningRate: (v) => `learning rate ${num(v)}`,
-  trainImages: (v) => `${v} training images`,
-  suggested: (v) => `suggested rate ${num(v)}`,
+  learningRate: (v) => t('evidence.learningRate', { v: num(v) }),
+  trainImages: (v) => t('evidence.trainImages', { v: String(v) }),
+  suggested: (v) => t('evidence.suggested', { v: num(v) }),
 };
 
 export function evidenceSentence(evidence: Record<string, unknown>): string {
   const parts = Object.entries(evidence)
     .map(([k, v]) => (PHRASES[k] ? PHRASES[k](v, evidence) : `${k} ${typeof v === 'number' ? num(v) : String(v)}`))
     .filter((p): p is string => !!p);
-  const text = parts.join(', ');
-  return text.charAt(0).toUpperCase() + text.slice(1) + '.';
+  const text = parts.join(t('evidence.separator'));
+  return text.charAt(0).toUpperCase() + text.slice(1) + t('lineage.end');
 }
 
 let labels: Record<string, string> | null = null;
 let loading: Promise<void> | null = null;
+let labelsLang: string | null = null;
 
-/** The recipe fields' labels, loaded once; until then (and for unknown names) the name itself. */
+/** The recipe fields' labels, loaded once per language; until then (and for unknown names) the name itself. */
 export function fieldLabel(name: string): string {
+  if (labelsLang !== lang()) {
+    labels = null;
+    loading = null;
+    labelsLang = lang();
+  }
   if (!labels && !loading) {
     loading = api.recipeFields().then((fields: RecipeField[]) => {
       labels = Object.fromEntries(fields.map((f) => [f.name, f.label]));

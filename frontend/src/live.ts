@@ -1,5 +1,6 @@
 // The run page's live feed: /ws/runs/{id}. Reconnects with back-off and asks only for the points it
 // has not seen (afterSeq), so a dropped connection loses nothing and duplicates nothing.
+import { lang } from './i18n';
 import type { MetricPoint, Run, Suggestion } from './api';
 
 /** The messages of /ws/runs/{id}, one interface per backend record (live/LiveMessage.java; checked by a test). */
@@ -58,7 +59,7 @@ export class RunLive {
 
   private connect() {
     const protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    const socket = new WebSocket(`${protocol}//${location.host}/ws/runs/${this.runId}?afterSeq=${this.lastSeq}`);
+    const socket = new WebSocket(`${protocol}//${location.host}/ws/runs/${this.runId}?afterSeq=${this.lastSeq}&lang=${lang()}`);
     this.socket = socket;
     socket.onopen = () => {
       this.backoff = 500;

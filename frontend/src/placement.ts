@@ -1,3 +1,4 @@
+import { t } from './i18n';
 // Where a run may train and how urgent it is: the same three fields on the wizard and the full form.
 import type { RunRequest } from './api';
 import { h } from './dom';
@@ -9,17 +10,17 @@ export interface PlacementFields {
 }
 
 export function placementFields(prefix: string): PlacementFields {
-  const labels = h('input', { id: `${prefix}-requiredLabels`, name: 'requiredLabels', placeholder: 'e.g. gpu=a100' }) as HTMLInputElement;
-  const memory = h('input', { id: `${prefix}-minDeviceMemoryGb`, name: 'minDeviceMemoryGb', type: 'number', min: 0, step: 'any', placeholder: 'any' }) as HTMLInputElement;
+  const labels = h('input', { id: `${prefix}-requiredLabels`, name: 'requiredLabels', placeholder: t('placement.labelsExample') }) as HTMLInputElement;
+  const memory = h('input', { id: `${prefix}-minDeviceMemoryGb`, name: 'minDeviceMemoryGb', type: 'number', min: 0, step: 'any', placeholder: t('placement.any') }) as HTMLInputElement;
   const priority = h('input', { id: `${prefix}-priority`, name: 'priority', type: 'number', min: -10, max: 10, step: '1', value: '0' }) as HTMLInputElement;
-  const element = h('details', { 'data-testid': 'placement' }, h('summary', {}, 'Where it runs and how urgent it is'),
-    h('div', { class: 'field' }, h('label', { for: labels.id }, 'Only on agents labelled'), labels,
-      h('small', { class: 'hint' }, 'Comma-separated labels an admin gave agents (e.g. gpu=a100); empty: any agent.'),
+  const element = h('details', { 'data-testid': 'placement' }, h('summary', {}, t('placement.title')),
+    h('div', { class: 'field' }, h('label', { for: labels.id }, t('placement.labels')), labels,
+      h('small', { class: 'hint' }, t('placement.labelsHelp')),
       h('small', { class: 'field-error', 'data-error-for': 'requiredLabels', role: 'alert' })),
-    h('div', { class: 'field' }, h('label', { for: memory.id }, 'Minimum device memory (GB)'), memory,
+    h('div', { class: 'field' }, h('label', { for: memory.id }, t('placement.memory')), memory,
       h('small', { class: 'field-error', 'data-error-for': 'minDeviceMemoryGb', role: 'alert' })),
-    h('div', { class: 'field' }, h('label', { for: priority.id }, 'Priority'), priority,
-      h('small', { class: 'hint' }, 'Higher runs start first (-10 to 10); equal ones share the agents fairly between teams.'),
+    h('div', { class: 'field' }, h('label', { for: priority.id }, t('placement.priority')), priority,
+      h('small', { class: 'hint' }, t('placement.priorityHelp')),
       h('small', { class: 'field-error', 'data-error-for': 'priority', role: 'alert' })));
   return {
     element,

@@ -1,3 +1,4 @@
+import { formatDateTime, t } from './i18n';
 // The run page's review card: a lead's decision (who, when, comment), tags and a note, archive.
 import { api, ApiError, type Run } from './api';
 import { h } from './dom';
@@ -15,33 +16,33 @@ export function reviewView(run: Run, onChange: (r: Run) => void): HTMLElement {
       message.textContent = err instanceof ApiError ? err.message : String(err);
     }
   };
-  const parts: (HTMLElement | null)[] = [h('h2', {}, 'Review')];
+  const parts: (HTMLElement | null)[] = [h('h2', {}, t('review.title'))];
   parts.push(run.review
     ? h('p', { 'data-testid': 'review-decision' }, h('span', { class: `badge review-${run.review.decision}` }, run.review.decision),
-      ` by ${run.review.by} on ${new Date(run.review.at).toLocaleString()}`, run.review.comment ? `: ` : '',
+      t('review.byOn', { by: run.review.by, at: formatDateTime(run.review.at) }), run.review.comment ? `: ` : '',
       run.review.comment ? h('q', {}, run.review.comment) : '')
-    : h('p', { class: 'hint', 'data-testid': 'review-decision' }, 'Not reviewed yet.'));
-  if (run.archivedAt) parts.push(h('p', { class: 'warning' }, `Archived on ${new Date(run.archivedAt).toLocaleString()}: hidden from the run table unless “Show archived” is on.`));
+    : h('p', { class: 'hint', 'data-testid': 'review-decision' }, t('review.notYet')));
+  if (run.archivedAt) parts.push(h('p', { class: 'warning' }, t('review.archived', { at: formatDateTime(run.archivedAt) })));
   if (isLead() && TERMINAL.includes(run.state)) {
-    const comment = h('textarea', { rows: 2, 'aria-label': 'Review comment', placeholder: 'Why (shown with the decision)' }) as HTMLTextAreaElement;
-    const approve = h('button', { 'data-testid': 'approve' }, 'Approve');
-    const reject = h('button', { class: 'danger', 'data-testid': 'reject' }, 'Reject');
+    const comment = h('textarea', { rows: 2, 'aria-label': t('review.comment'), placeholder: t('review.commentPlaceholder') }) as HTMLTextAreaElement;
+    const approve = h('button', { 'data-testid': 'approve' }, t('review.approve'));
+    const reject = h('button', { class: 'danger', 'data-testid': 'reject' }, t('review.reject'));
     approve.addEventListener('click', act(() => api.review(run.id, { decision: 'approved', comment: comment.value })));
     reject.addEventListener('click', act(() => api.review(run.id, { decision: 'rejected', comment: comment.value })));
-    const archive = h('button', { class: 'secondary', 'data-testid': run.archivedAt ? 'restore' : 'archive' }, run.archivedAt ? 'Restore' : 'Archive');
+    const archive = h('button', { class: 'secondary', 'data-testid': run.archivedAt ? 'restore' : 'archive' }, run.archivedAt ? t('review.restore') : t('review.archive'));
     archive.addEventListener('click', act(() => (run.archivedAt ? api.restore(run.id) : api.archive(run.id))));
     parts.push(comment, h('div', { class: 'actions' }, approve, reject, archive));
   }
-  parts.push(h('p', {}, 'Tags: ', ...(run.tags.length ? run.tags.map((t) => h('span', { class: 'tag' }, t)) : ['none'])));
-  if (run.remarks) parts.push(h('p', { 'data-testid': 'remarks' }, 'Note: ', run.remarks));
+  parts.push(h('p', {}, t('review.tags'), ...(run.tags.length ? run.tags.map((tag) => h('span', { class: 'tag' }, tag)) : [t('review.noTags')])));
+  if (run.remarks) parts.push(h('p', { 'data-testid': 'remarks' }, t('review.note'), run.remarks));
   if (mayChange(run)) {
-    const tags = h('input', { type: 'text', value: run.tags.join(', '), 'aria-label': 'Tags (comma-separated)', placeholder: 'baseline, candidate' }) as HTMLInputElement;
-    const remarks = h('textarea', { rows: 2, 'aria-label': 'Note', placeholder: 'A note for the team' }) as HTMLTextAreaElement;
+    const tags = h('input', { type: 'text', value: run.tags.join(', '), 'aria-label': t('review.tagsLabel'), placeholder: t('review.tagsPlaceholder') }) as HTMLInputElement;
+    const remarks = h('textarea', { rows: 2, 'aria-label': t('review.noteLabel'), placeholder: t('review.notePlaceholder') }) as HTMLTextAreaElement;
     remarks.value = run.remarks ?? '';
-    const save = h('button', { class: 'secondary', 'data-testid': 'save-annotation' }, 'Save tags and note');
+    const save = h('button', { class: 'secondary', 'data-testid': 'save-annotation' }, t('review.save'));
     save.addEventListener('click', act(() => api.annotate(run.id, {
-      tags: tags.value.split(',').map((t) => t.trim()).filter((t) => t), remarks: remarks.value })));
-    parts.push(h('details', {}, h('summary', {}, 'Edit tags and note'), tags, remarks, save));
+      tags: tags.value.split(',').map((tag) => tag.trim()).filter((tag) => tag), remarks: remarks.value })));
+    parts.push(h('details', {}, h('summary', {}, t('review.edit')), tags, remarks, save));
   }
   parts.push(message);
   return h('section', { class: 'card', 'data-testid': 'review' }, ...parts);

@@ -1,13 +1,14 @@
+import { formatDateTime, lang, t, type MessageKey } from '../i18n';
 import { api, type AgentDetail, type RunAttempt } from '../api';
 import { h, mount } from '../dom';
 import { formatMemory } from './agents';
 
-const ENDINGS: Record<string, string> = {
-  succeeded: 'finished the run',
-  failed: 'failed',
-  cancelled: 'cancelled',
-  requeued: 'gave the run back to the queue',
-  retried_smaller: 'ran out of memory',
+const ENDINGS: Record<string, MessageKey> = {
+  succeeded: 'agent.ending.succeeded',
+  failed: 'agent.ending.failed',
+  cancelled: 'agent.ending.cancelled',
+  requeued: 'agent.ending.requeued',
+  retried_smaller: 'agent.ending.retriedSmaller',
 };
 
 /** One agent for an admin: devices, versions, health, its current run and recent attempts. */
@@ -18,31 +19,31 @@ export async function agentPage(root: HTMLElement, id: number): Promise<() => vo
   }
   function render(d: AgentDetail) {
     const a = d.agent;
-    const health = a.revoked ? 'revoked' : a.connected ? (a.currentRunId ? 'training' : 'idle') : 'offline';
+    const health = t(a.revoked ? 'agents.health.revoked' : a.connected ? (a.currentRunId ? 'agents.health.training' : 'agents.health.idle') : 'agents.health.offline');
     const versions = Object.entries(a.versions).map(([k, v]) => `${k} ${v}`).join(' · ');
     body.replaceChildren(
-      h('h1', {}, `Agent #${a.id} ${a.name}`),
+      h('h1', {}, t('agent.title', { id: a.id, name: a.name })),
       h('section', { class: 'card' }, h('dl', { class: 'facts' },
-        h('dt', {}, 'Status'), h('dd', { 'data-testid': 'agent-status' }, `${health}${a.drained ? ' · drained' : ''}`),
-        h('dt', {}, 'Current run'), h('dd', {}, a.currentRunId ? h('a', { href: `#/runs/${a.currentRunId}` }, `#${a.currentRunId}`) : '—'),
-        h('dt', {}, 'Last heartbeat'), h('dd', {}, a.lastSeenAt ? new Date(a.lastSeenAt).toLocaleString() : 'never'),
-        h('dt', {}, 'Host'), h('dd', {}, a.hostname ?? '—'),
-        h('dt', {}, 'Devices'), h('dd', { 'data-testid': 'agent-devices' },
+        h('dt', {}, t('agent.status')), h('dd', { 'data-testid': 'agent-status' }, `${health}${a.drained ? ` · ${t('agents.drained')}` : ''}`),
+        h('dt', {}, t('agent.currentRun')), h('dd', {}, a.currentRunId ? h('a', { href: `#/runs/${a.currentRunId}` }, `#${a.currentRunId}`) : '—'),
+        h('dt', {}, t('agent.lastSeen')), h('dd', {}, a.lastSeenAt ? formatDateTime(a.lastSeenAt) : t('agent.never')),
+        h('dt', {}, t('agent.host')), h('dd', {}, a.hostname ?? '—'),
+        h('dt', {}, t('agent.devices')), h('dd', { 'data-testid': 'agent-devices' },
           a.devices.map((x) => `${x.id} (${x.name}${formatMemory(x.memoryBytes)})`).join(', ') || '—'),
-        h('dt', {}, 'Versions'), h('dd', { 'data-testid': 'agent-versions' },
-          `agent ${a.agentVersion ?? '?'} · protocol ${d.protocolVersion}${versions ? ` · ${versions}` : ''}`),
-        h('dt', {}, 'Enrolled'), h('dd', {}, new Date(a.createdAt).toLocaleString()))),
-      h('section', { class: 'card' }, h('h2', {}, 'Recent attempts'),
+        h('dt', {}, t('agent.versions')), h('dd', { 'data-testid': 'agent-versions' },
+          `${t('agent.versionLine', { agent: a.agentVersion ?? '?', protocol: d.protocolVersion })}${versions ? ` · ${versions}` : ''}`),
+        h('dt', {}, t('agent.enrolled')), h('dd', {}, formatDateTime(a.createdAt)))),
+      h('section', { class: 'card' }, h('h2', {}, t('agent.attempts')),
         d.attempts.length ? h('ol', { class: 'attempts', 'data-testid': 'agent-attempts' }, ...d.attempts.map(line))
-          : h('p', { class: 'hint' }, 'No run yet.')));
+          : h('p', { class: 'hint' }, t('agent.noRun'))));
   }
-  function line(t: RunAttempt): HTMLElement {
-    const when = `${new Date(t.startedAt).toLocaleString()}${t.endedAt ? `–${new Date(t.endedAt).toLocaleTimeString()}` : ''}`;
-    const ending = t.outcome ? ENDINGS[t.outcome] ?? t.outcome : 'running';
-    return h('li', {}, h('a', { href: `#/runs/${t.runId}` }, `Run #${t.runId}`),
-      ` attempt ${t.number} · ${when} · ${ending}`, t.reason && t.outcome !== 'succeeded' ? h('span', { class: 'hint' }, `: ${t.reason}`) : null);
+  function line(a: RunAttempt): HTMLElement {
+    const when = `${formatDateTime(a.startedAt)}${a.endedAt ? `–${new Date(a.endedAt).toLocaleTimeString(lang())}` : ''}`;
+    const ending = a.outcome ? (ENDINGS[a.outcome] ? t(ENDINGS[a.outcome]) : a.outcome) : t('agent.ending.running');
+    return h('li', {}, h('a', { href: `#/runs/${a.runId}` }, t('agent.run', { id: a.runId })),
+      ` ${t('agent.attempt', { n: a.number })} · ${when} · ${ending}`, a.reason && a.outcome !== 'succeeded' ? h('span', { class: 'hint' }, `: ${a.reason}`) : null);
   }
-  mount(root, h('p', {}, h('a', { href: '#/agents' }, '← All agents')), body);
+  mount(root, h('p', {}, h('a', { href: '#/agents' }, t('agent.back'))), body);
   await refresh();
   const timer = setInterval(() => refresh().catch(() => undefined), 5000);
   return () => clearInterval(timer);

@@ -1,3 +1,4 @@
+import { formatDateTime, t } from '../i18n';
 import { api, ApiError, type Agent, type PendingToken } from '../api';
 import { h, mount } from '../dom';
 
@@ -14,33 +15,34 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
 
   const pending = h('div', { 'data-testid': 'pending-tokens' });
 
-  function tokenRow(t: PendingToken): HTMLElement {
-    const revoke = h('button', { class: 'secondary' }, 'Withdraw');
+  function tokenRow(token: PendingToken): HTMLElement {
+    const revoke = h('button', { class: 'secondary' }, t('agents.withdraw'));
     revoke.addEventListener('click', async () => {
       try {
-        await api.revokeToken(t.id);
+        await api.revokeToken(token.id);
         await refresh();
       } catch (err) {
         error.textContent = err instanceof ApiError ? err.message : String(err);
       }
     });
-    return h('li', {}, `Token #${t.id} by ${t.createdBy}, unused, valid until ${new Date(t.expiresAt).toLocaleString()} `, revoke);
+    return h('li', {}, `${t('agents.tokenLine', { id: token.id, by: token.createdBy, until: formatDateTime(token.expiresAt) })} `, revoke);
   }
 
   async function refresh() {
     const [agents, tokens] = await Promise.all([api.agents(), api.pendingTokens()]);
     pending.replaceChildren(...(tokens.length
-      ? [h('h2', {}, 'Enrollment tokens not used yet'), h('ul', {}, ...tokens.map(tokenRow))] : []));
-    list.replaceChildren(h('table', { class: 'runs', 'aria-label': 'Agents' },
-      h('thead', {}, h('tr', {}, ...['Agent', 'Host', 'Devices', 'Status', 'Last seen', 'Labels', ''].map((t) => h('th', {}, t)))),
+      ? [h('h2', {}, t('agents.pendingTokens')), h('ul', {}, ...tokens.map(tokenRow))] : []));
+    list.replaceChildren(h('table', { class: 'runs', 'aria-label': t('agents.title') },
+      h('thead', {}, h('tr', {}, ...(['agents.agent', 'agent.host', 'agent.devices', 'agent.status', 'agents.lastSeen', 'agents.labels'] as const).map((k) => h('th', {}, t(k))), h('th', {}, ''))),
       h('tbody', {}, ...agents.map(row))));
   }
 
   function row(a: Agent): HTMLElement {
-    const activity = a.connected ? (a.currentRunId ? `training run #${a.currentRunId}` : 'idle') : 'offline';
-    const status = a.revoked ? 'revoked' : a.drained ? `drained · ${activity}` : activity;
-    const action = (label: string, cls: string, ask: string | null, call: () => Promise<unknown>) => {
-      const button = h('button', { class: cls, disabled: a.revoked, 'data-testid': `agent-${a.id}-${label.toLowerCase().replace(/ /g, '-')}` }, label);
+    const activity = a.connected ? (a.currentRunId ? t('agents.trainingRun', { id: a.currentRunId }) : t('agents.health.idle')) : t('agents.health.offline');
+    const status = a.revoked ? t('agents.health.revoked') : a.drained ? `${t('agents.drained')} · ${activity}` : activity;
+    /** A button; its test id comes from the English name ("drain-now"), its words from the bundle. */
+    const action = (id: string, label: string, cls: string, ask: string | null, call: () => Promise<unknown>) => {
+      const button = h('button', { class: cls, disabled: a.revoked, 'data-testid': `agent-${a.id}-${id}` }, label);
       button.addEventListener('click', async () => {
         if (ask && !confirm(ask)) return;
         try {
@@ -53,51 +55,51 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
       return button;
     };
     const actions = a.drained
-      ? [action('Undrain', 'secondary', null, () => api.undrainAgent(a.id))]
-      : [action('Drain', 'secondary', null, () => api.drainAgent(a.id, false)),
-        ...(a.currentRunId ? [action('Drain now', 'secondary',
-          `Stop run #${a.currentRunId} on ${a.name} now? It goes back to the queue and resumes on another agent from its last checkpoint.`,
+      ? [action('undrain', t('agents.undrain'), 'secondary', null, () => api.undrainAgent(a.id))]
+      : [action('drain', t('agents.drain'), 'secondary', null, () => api.drainAgent(a.id, false)),
+        ...(a.currentRunId ? [action('drain-now', t('agents.drainNow'), 'secondary',
+          t('agents.confirmDrainNow', { id: a.currentRunId, name: a.name }),
           () => api.drainAgent(a.id, true))] : [])];
-    const label = action('Labels', 'secondary', null, async () => {
-      const typed = prompt(`Labels of ${a.name}, comma-separated (e.g. gpu=a100, zone=eu):`, a.labels.join(', '));
+    const label = action('labels', t('agents.labels'), 'secondary', null, async () => {
+      const typed = prompt(t('agents.promptLabels', { name: a.name }), a.labels.join(', '));
       if (typed !== null) await api.labelAgent(a.id, typed.split(',').map((l) => l.trim()).filter((l) => l));
     });
-    const revoke = action('Revoke', 'danger',
-      `Revoke agent ${a.name}? Its run goes back to the queue and it can no longer connect.`, () => api.revokeAgent(a.id));
+    const revoke = action('revoke', t('keys.revoke'), 'danger',
+      t('agents.confirmRevoke', { name: a.name }), () => api.revokeAgent(a.id));
     return h('tr', {},
       h('td', {}, h('a', { href: `#/agents/${a.id}` }, `#${a.id} ${a.name}`)),
       h('td', {}, a.hostname ?? '—'),
       h('td', {}, a.devices.map((d) => `${d.id} (${d.name}${formatMemory(d.memoryBytes)})`).join(', ') || '—'),
       h('td', {}, h('span', { class: `badge agent-${a.revoked ? 'revoked' : a.connected ? 'online' : 'offline'}`, 'data-testid': `agent-${a.id}-status` }, status)),
-      h('td', {}, a.lastSeenAt ? new Date(a.lastSeenAt).toLocaleString() : 'never'),
+      h('td', {}, a.lastSeenAt ? formatDateTime(a.lastSeenAt) : t('agent.never')),
       h('td', { 'data-testid': `agent-${a.id}-labels` }, a.labels.join(', ') || '—'),
       h('td', { class: 'actions' }, ...actions, label, revoke));
   }
 
-  const create = h('button', {}, 'Create enrollment token');
+  const create = h('button', {}, t('agents.createToken'));
   create.addEventListener('click', async () => {
     try {
-      const t = await api.enrollmentToken();
+      const token = await api.enrollmentToken();
       // The documented command (deploy/README.md), with the configured public address when there is one.
-      const command = `java -XX:+UseSerialGC -jar kiln-agent.jar --server ${t.serverUrl ?? location.origin} --token ${t.token} --name my-gpu`;
-      const copy = h('button', { class: 'secondary', 'data-testid': 'copy-command' }, 'Copy') as HTMLButtonElement;
+      const command = `java -XX:+UseSerialGC -jar kiln-agent.jar --server ${token.serverUrl ?? location.origin} --token ${token.token} --name my-gpu`;
+      const copy = h('button', { class: 'secondary', 'data-testid': 'copy-command' }, t('keys.copy')) as HTMLButtonElement;
       copy.addEventListener('click', async () => {
         try {
           await navigator.clipboard.writeText(command);
-          copy.textContent = 'Copied';
+          copy.textContent = t('agents.copied');
         } catch {
-          copy.textContent = 'Select the text and copy it';
+          copy.textContent = t('agents.selectAndCopy');
         }
       });
       await refresh();
       tokenBox.replaceChildren(
-        h('p', {}, `One-time token, valid until ${new Date(t.expiresAt).toLocaleString()}. Start an agent on a GPU machine with:`),
+        h('p', {}, t('agents.tokenIntro', { until: formatDateTime(token.expiresAt) })),
         h('pre', { 'data-testid': 'agent-command' }, command), copy);
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
     }
   });
-  mount(root, h('h1', {}, 'Agents'), h('section', { class: 'card' }, create, tokenBox, error, pending), list);
+  mount(root, h('h1', {}, t('agents.title')), h('section', { class: 'card' }, create, tokenBox, error, pending), list);
   await refresh();
   const timer = setInterval(() => refresh().catch(() => undefined), 5000);
   return () => clearInterval(timer);

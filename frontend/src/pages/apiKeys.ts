@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 // A person's API keys: each calls predictions of one team's runs from a program; the secret is
 // shown once, when the key is created.
 import { api, ApiError, type ApiKeyView } from '../api';
@@ -16,7 +17,7 @@ export function apiKeysView(): HTMLElement {
   async function refresh() {
     try {
       const keys = await api.apiKeys();
-      list.replaceChildren(keys.length === 0 ? h('p', { class: 'hint' }, 'No API keys yet.') : table(keys));
+      list.replaceChildren(keys.length === 0 ? h('p', { class: 'hint' }, t('keys.none')) : table(keys));
     } catch (err) {
       list.replaceChildren(h('p', { class: 'error' }, err instanceof Error ? err.message : String(err)));
     }
@@ -24,16 +25,16 @@ export function apiKeysView(): HTMLElement {
 
   function table(keys: ApiKeyView[]): HTMLElement {
     return h('table', { class: 'runs' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Name'), h('th', {}, 'Key'), h('th', {}, 'Team'), h('th', {}, 'Owner'),
-        h('th', {}, 'Last used'), h('th', {}, ''))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('keys.name')), h('th', {}, t('keys.key')), h('th', {}, t('keys.team')), h('th', {}, t('keys.owner')),
+        h('th', {}, t('keys.lastUsed')), h('th', {}, ''))),
       h('tbody', {}, ...keys.map((k) => {
-        const revoke = h('button', { class: 'danger small', 'data-testid': `revoke-key-${k.id}` }, 'Revoke');
+        const revoke = h('button', { class: 'danger small', 'data-testid': `revoke-key-${k.id}` }, t('keys.revoke'));
         revoke.addEventListener('click', async () => {
-          if (!confirm(`Revoke the key "${k.name}"? Programs using it stop working at once.`)) return;
+          if (!confirm(t('keys.confirmRevoke', { name: k.name }))) return;
           try {
             await api.revokeApiKey(k.id);
             status.className = 'status';
-            status.textContent = `The key "${k.name}" is revoked.`;
+            status.textContent = t('keys.revoked', { name: k.name });
             refresh();
           } catch (err) {
             status.className = 'error';
@@ -47,9 +48,9 @@ export function apiKeysView(): HTMLElement {
   }
 
   const form = h('form', { class: 'inline-form' },
-    h('label', { for: 'api-key-name' }, 'Name'), name,
-    ...(me.teams.length > 1 ? [h('label', { for: 'api-key-team' }, 'Team'), team] : []),
-    h('button', { type: 'submit' }, 'Create API key'));
+    h('label', { for: 'api-key-name' }, t('keys.name')), name,
+    ...(me.teams.length > 1 ? [h('label', { for: 'api-key-team' }, t('keys.team')), team] : []),
+    h('button', { type: 'submit' }, t('keys.create')));
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
@@ -57,10 +58,10 @@ export function apiKeysView(): HTMLElement {
       name.value = '';
       status.className = 'status';
       status.textContent = '';
-      const copy = h('button', { type: 'button', class: 'secondary small' }, 'Copy');
+      const copy = h('button', { type: 'button', class: 'secondary small' }, t('keys.copy'));
       copy.addEventListener('click', () => navigator.clipboard?.writeText(created.secret));
       secret.replaceChildren(h('div', { class: 'card secret', role: 'alert' },
-        h('p', {}, `Your new key "${created.key.name}" for ${created.key.teamName}. Copy it now: Kiln shows it only this once.`),
+        h('p', {}, t('keys.created', { name: created.key.name, team: created.key.teamName })),
         h('code', { 'data-testid': 'api-key-secret' }, created.secret), ' ', copy));
       refresh();
     } catch (err) {
@@ -69,7 +70,6 @@ export function apiKeysView(): HTMLElement {
     }
   });
   refresh();
-  return h('section', { class: 'card' }, h('h2', {}, 'API keys'),
-    h('p', { class: 'hint' }, 'A key lets a program ask your team\'s trained models for predictions '
-      + '(POST /api/runs/{id}/predict); it can do nothing else.'), form, status, secret, list);
+  return h('section', { class: 'card' }, h('h2', {}, t('keys.title')),
+    h('p', { class: 'hint' }, t('keys.intro')), form, status, secret, list);
 }

@@ -1,14 +1,15 @@
+import { formatDateTime, t } from '../i18n';
 // The audit log for admins: who did what, filtered by person, action and time; the filter is in the URL.
 import { api } from '../api';
 import { h, mount } from '../dom';
 
 export async function auditPage(root: HTMLElement, query: URLSearchParams): Promise<void> {
   const [actions, entries] = await Promise.all([api.auditActions(), api.audit(query)]);
-  const actor = h('input', { type: 'text', placeholder: 'Who', 'aria-label': 'Who', value: query.get('actor') ?? '' }) as HTMLInputElement;
-  const action = h('select', { 'aria-label': 'Action' }, h('option', { value: '' }, 'any action'),
+  const actor = h('input', { type: 'text', placeholder: t('audit.who'), 'aria-label': t('audit.who'), value: query.get('actor') ?? '' }) as HTMLInputElement;
+  const action = h('select', { 'aria-label': t('audit.action') }, h('option', { value: '' }, t('audit.anyAction')),
     ...actions.map((a) => h('option', { value: a, selected: a === query.get('action') }, a))) as HTMLSelectElement;
-  const since = h('input', { type: 'date', 'aria-label': 'Since', value: (query.get('since') ?? '').slice(0, 10) }) as HTMLInputElement;
-  const apply = h('button', {}, 'Filter');
+  const since = h('input', { type: 'date', 'aria-label': t('audit.since'), value: (query.get('since') ?? '').slice(0, 10) }) as HTMLInputElement;
+  const apply = h('button', {}, t('audit.filter'));
   apply.addEventListener('click', () => {
     const p = new URLSearchParams();
     if (actor.value.trim()) p.set('actor', actor.value.trim());
@@ -16,12 +17,12 @@ export async function auditPage(root: HTMLElement, query: URLSearchParams): Prom
     if (since.value) p.set('since', `${since.value}T00:00:00Z`);
     location.hash = `#/audit${p.toString() ? `?${p}` : ''}`;
   });
-  mount(root, h('h1', {}, 'Audit log'),
+  mount(root, h('h1', {}, t('audit.title')),
     h('div', { class: 'filters' }, actor, action, since, apply),
-    h('table', { class: 'runs', 'aria-label': 'Audit log' },
-      h('thead', {}, h('tr', {}, ...['When', 'Who', 'Action', 'What', 'Details', 'From'].map((t) => h('th', {}, t)))),
+    h('table', { class: 'runs', 'aria-label': t('audit.title') },
+      h('thead', {}, h('tr', {}, ...(['audit.when', 'audit.who', 'audit.action', 'audit.what', 'audit.details', 'audit.from'] as const).map((k) => h('th', {}, t(k))))),
       h('tbody', {}, ...entries.map((e) => h('tr', { 'data-action': e.action },
-        h('td', {}, new Date(e.at).toLocaleString()), h('td', {}, e.actor), h('td', {}, e.action),
+        h('td', {}, formatDateTime(e.at)), h('td', {}, e.actor), h('td', {}, e.action),
         h('td', {}, e.target ?? ''), h('td', {}, e.detail ?? ''), h('td', {}, e.address ?? ''))))),
-    entries.length ? null : h('p', { class: 'hint' }, 'Nothing matches.'));
+    entries.length ? null : h('p', { class: 'hint' }, t('audit.none')));
 }

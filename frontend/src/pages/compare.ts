@@ -1,3 +1,4 @@
+import { formatNumber, t, type MessageKey } from '../i18n';
 import { codeList } from '../glossary';
 // Compare 2-8 runs (#/compare?runs=3,7,12): curves overlaid per metric (x by epoch, step or wall
 // time; hovering shows every run's value), only the recipe fields that differ with why they matter,
@@ -13,24 +14,24 @@ export const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#
 type XMode = 'epoch' | 'step' | 'time';
 
 interface ChartSpec {
-  title: string;
+  title: MessageKey;
   metric: MetricName;
   kind: 'step' | 'epoch';
   range?: [number, number];
 }
 
 const CHARTS: ChartSpec[] = [
-  { title: 'Validation accuracy', metric: 'valAccuracy', kind: 'epoch', range: [0, 1] },
-  { title: 'Validation loss', metric: 'valLoss', kind: 'epoch' },
-  { title: 'Training accuracy', metric: 'trainAccuracy', kind: 'epoch', range: [0, 1] },
-  { title: 'Training loss per step', metric: 'loss', kind: 'step' },
+  { title: 'compare.chart.valAccuracy', metric: 'valAccuracy', kind: 'epoch', range: [0, 1] },
+  { title: 'compare.chart.valLoss', metric: 'valLoss', kind: 'epoch' },
+  { title: 'compare.chart.trainAccuracy', metric: 'trainAccuracy', kind: 'epoch', range: [0, 1] },
+  { title: 'compare.chart.loss', metric: 'loss', kind: 'step' },
 ];
 
 export async function comparePage(root: HTMLElement, query: URLSearchParams): Promise<void> {
   const ids = (query.get('runs') ?? '').split(',').map((s) => Number(s.trim())).filter((n) => Number.isInteger(n) && n > 0);
   if (ids.length < 2 || ids.length > 8) {
-    mount(root, h('h1', {}, 'Compare runs'), h('p', { class: 'error', role: 'alert' },
-      'Choose 2 to 8 runs to compare: tick them in the run table, then press “Compare selected”.'));
+    mount(root, h('h1', {}, t('compare.title')), h('p', { class: 'error', role: 'alert' },
+      t('compare.choose')));
     return;
   }
   const started = performance.now();
@@ -38,22 +39,22 @@ export async function comparePage(root: HTMLElement, query: URLSearchParams): Pr
   const points = new Map<number, MetricPoint[]>(curves.map((c) => [c.runId, c.points]));
   const thinned = curves.filter((c) => c.every > 1);
   const xMode = (query.get('x') as XMode) || 'epoch';
-  const axis = h('select', { 'aria-label': 'X axis' }, ...(['epoch', 'step', 'time'] as XMode[]).map((m) =>
-    h('option', { value: m, selected: m === xMode }, m === 'time' ? 'wall time' : m))) as HTMLSelectElement;
+  const axis = h('select', { 'aria-label': t('compare.xAxis') }, ...(['epoch', 'step', 'time'] as XMode[]).map((m) =>
+    h('option', { value: m, selected: m === xMode }, t(`compare.x.${m}`)))) as HTMLSelectElement;
   const charts = h('section', { class: 'charts', 'data-testid': 'compare-charts' });
   const links = ids.join(',');
 
   mount(root,
-    h('div', { class: 'title-row' }, h('h1', {}, `Compare ${ids.length} runs`),
+    h('div', { class: 'title-row' }, h('h1', {}, t('compare.titleN', { n: ids.length })),
       h('div', { class: 'actions' },
-        h('a', { class: 'button secondary', href: `/api/compare/export?runs=${links}&format=csv`, download: '', 'data-testid': 'export-csv' }, 'Export CSV'),
-        h('a', { class: 'button', href: `/api/compare/export?runs=${links}&format=html`, download: '', 'data-testid': 'export-html' }, 'Export report (HTML)'))),
+        h('a', { class: 'button secondary', href: `/api/compare/export?runs=${links}&format=csv`, download: '', 'data-testid': 'export-csv' }, t('compare.exportCsv')),
+        h('a', { class: 'button', href: `/api/compare/export?runs=${links}&format=html`, download: '', 'data-testid': 'export-html' }, t('compare.exportHtml')))),
     summaryView(view),
     resultsView(view),
     differencesView(view),
-    h('div', { class: 'filters' }, h('label', { class: 'inline' }, 'X axis ', axis),
-      thinned.length ? h('span', { class: 'hint' }, `Step curves show every ${Math.max(...thinned.map((c) => c.every))}th point`
-        + ` of up to ${Math.max(...thinned.map((c) => c.stepPoints)).toLocaleString()} (each run's page has them all).`) : null),
+    h('div', { class: 'filters' }, h('label', { class: 'inline' }, `${t('compare.xAxis')} `, axis),
+      thinned.length ? h('span', { class: 'hint' }, t('compare.thinned', { every: Math.max(...thinned.map((c) => c.every)),
+        of: formatNumber(Math.max(...thinned.map((c) => c.stepPoints))) })) : null),
     charts,
     recallView(view),
     lineageView(view));
@@ -75,7 +76,7 @@ export async function comparePage(root: HTMLElement, query: URLSearchParams): Pr
 }
 
 function summaryView(view: CompareView): HTMLElement {
-  return h('section', { class: 'card' }, h('h2', {}, 'Summary'),
+  return h('section', { class: 'card' }, h('h2', {}, t('compare.summary')),
     h('ul', { class: 'summary', 'data-testid': 'compare-summary' }, ...view.comparison.summary.map((s) => h('li', {}, s))));
 }
 
@@ -86,14 +87,14 @@ function runLabel(r: Run, i: number): HTMLElement {
 
 function resultsView(view: CompareView): HTMLElement {
   const c = view.comparison;
-  return h('section', { class: 'card' }, h('h2', {}, 'Results'),
+  return h('section', { class: 'card' }, h('h2', {}, t('compare.results')),
     h('table', { class: 'runs', 'data-testid': 'compare-results' },
-      h('thead', {}, h('tr', {}, ...['Run', 'State', 'Review', 'Best val. acc.', 'Test acc.', 'Δ vs first', 'Duration', 'Images/s', 'Overfitting gap']
-        .map((t) => h('th', {}, t)))),
+      h('thead', {}, h('tr', {}, ...(['compare.col.run', 'compare.col.state', 'review.title', 'compare.col.bestVal', 'compare.col.test', 'compare.col.delta',
+        'compare.col.duration', 'compare.col.speed', 'compare.col.gap'] as const).map((k) => h('th', {}, t(k))))),
       h('tbody', {}, ...view.runs.map((r, i) => {
         const res = c.results[i];
         return h('tr', { class: res.best ? 'best' : undefined },
-          h('td', {}, runLabel(r, i), res.best ? h('strong', {}, ' (best)') : null),
+          h('td', {}, runLabel(r, i), res.best ? h('strong', {}, t('compare.best')) : null),
           h('td', {}, stateBadge(r.state)),
           h('td', {}, r.review ? `${r.review.decision} by ${r.review.by}` : '—'),
           h('td', {}, formatPercent(res.bestValAccuracy)),
@@ -118,10 +119,10 @@ function show(v: unknown): string {
 
 function differencesView(view: CompareView): HTMLElement {
   const diffs = view.comparison.differences;
-  return h('section', { class: 'card' }, h('h2', {}, 'What differs in the recipes'),
-    diffs.length === 0 ? h('p', {}, 'The recipes are the same.')
+  return h('section', { class: 'card' }, h('h2', {}, t('compare.differs')),
+    diffs.length === 0 ? h('p', {}, t('compare.same'))
       : h('table', { class: 'runs', 'data-testid': 'compare-diff' },
-        h('thead', {}, h('tr', {}, h('th', {}, 'Field'), ...view.runs.map((r, i) => h('th', {}, runLabel(r, i))), h('th', {}, 'Why it matters'))),
+        h('thead', {}, h('tr', {}, h('th', {}, t('compare.field')), ...view.runs.map((r, i) => h('th', {}, runLabel(r, i))), h('th', {}, t('compare.why')))),
         h('tbody', {}, ...diffs.map((d) => h('tr', { 'data-field': d.field },
           h('th', {}, d.label),
           ...d.values.map((v, i) => h('td', { class: i > 0 && show(v) !== show(d.values[0]) ? 'changed' : undefined }, show(v))),
@@ -131,9 +132,9 @@ function differencesView(view: CompareView): HTMLElement {
 function recallView(view: CompareView): HTMLElement | null {
   const rows = view.comparison.recall;
   if (!rows.length) return null;
-  return h('section', { class: 'card' }, h('h2', {}, 'Recall per class'),
+  return h('section', { class: 'card' }, h('h2', {}, t('compare.recall')),
     h('table', { class: 'runs', 'data-testid': 'compare-recall' },
-      h('thead', {}, h('tr', {}, h('th', {}, 'Class'), ...view.runs.map((r, i) => h('th', {}, runLabel(r, i))))),
+      h('thead', {}, h('tr', {}, h('th', {}, t('eval.class')), ...view.runs.map((r, i) => h('th', {}, runLabel(r, i))))),
       h('tbody', {}, ...rows.map((row) => h('tr', {}, h('th', {}, row.className),
         ...row.recall.map((v, i) => h('td', {}, formatPercent(v), i > 0 && row.deltaPoints[i] !== null ? ' ' : '',
           i > 0 && row.deltaPoints[i] !== null ? delta(row.deltaPoints[i]) : '')))))));
@@ -141,17 +142,17 @@ function recallView(view: CompareView): HTMLElement | null {
 
 function lineageView(view: CompareView): HTMLElement {
   const ids = new Set(view.runs.map((r) => r.id));
-  return h('section', { class: 'card' }, h('h2', {}, 'Lineage'),
+  return h('section', { class: 'card' }, h('h2', {}, t('lineage.title')),
     h('ul', { 'data-testid': 'compare-lineage' }, ...view.comparison.runs.map((r) => h('li', {},
       `#${r.id} ${r.name}`,
-      r.parentId === null ? ' — launched by hand'
-        : h('span', {}, ' — derived from ', ids.has(r.parentId) ? `#${r.parentId}` : h('a', { href: `#/runs/${r.parentId}` }, `#${r.parentId}`),
-          r.suggestion ? ` by applying “${r.suggestion}”` : '')))));
+      r.parentId === null ? t('compare.byHand')
+        : h('span', {}, t('compare.derivedFrom'), ids.has(r.parentId) ? `#${r.parentId}` : h('a', { href: `#/runs/${r.parentId}` }, `#${r.parentId}`),
+          r.suggestion ? t('compare.byApplying', { suggestion: r.suggestion }) : '')))));
 }
 
 /** One metric of every run on one chart; x values of all runs are merged, gaps spanned. */
 function overlay(spec: ChartSpec, runs: Run[], points: Map<number, MetricPoint[]>, mode: XMode): HTMLElement {
-  const figure = h('figure', { class: 'chart', 'data-testid': `compare-chart-${spec.metric}` }, h('figcaption', {}, spec.title));
+  const figure = h('figure', { class: 'chart', 'data-testid': `compare-chart-${spec.metric}` }, h('figcaption', {}, t(spec.title)));
   const perRun = runs.map((r) => {
     const list = (points.get(r.id) ?? []).filter((p) => p.kind === spec.kind && p.values[spec.metric] !== undefined);
     const t0 = (points.get(r.id) ?? [])[0]?.at ?? 0;
@@ -161,7 +162,7 @@ function overlay(spec: ChartSpec, runs: Run[], points: Map<number, MetricPoint[]
   });
   const xs = [...new Set(perRun.flatMap((m) => [...m.keys()]))].sort((a, b) => a - b);
   if (!xs.length) {
-    figure.append(h('p', { class: 'hint' }, 'No points yet.'));
+    figure.append(h('p', { class: 'hint' }, t('compare.noPoints')));
     return figure;
   }
   const data = [xs, ...perRun.map((m) => xs.map((x) => m.get(x) ?? null))] as uPlot.AlignedData;

@@ -1,3 +1,4 @@
+import { t } from '../i18n';
 import { api, ApiError, type RunRequest } from '../api';
 import { placementFields } from '../placement';
 import { h, mount } from '../dom';
@@ -11,8 +12,8 @@ import { read, row, showFieldErrors, type Input } from '../recipeForm';
 export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
   const [datasets, fields] = await Promise.all([api.datasets(), api.recipeFields()]);
   if (datasets.length === 0) {
-    mount(root, h('h1', {}, 'New run: every setting'), h('p', { class: 'card' }, 'Upload a dataset first: ',
-      h('a', { href: '#/datasets' }, 'go to Datasets'), '.'));
+    mount(root, h('h1', {}, t('custom.title')), h('p', { class: 'card' }, t('custom.uploadFirst'),
+      h('a', { href: '#/datasets' }, t('custom.goToDatasets')), t('lineage.end')));
     return;
   }
   const error = h('p', { class: 'error', role: 'alert' });
@@ -23,27 +24,27 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
   const inputs = new Map<string, Input>();
   const basic = fields.filter((f) => !f.advanced).map((f) => row(f, inputs));
   const groups = [...new Set(fields.filter((f) => f.advanced).map((f) => f.group))];
-  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, 'Advanced settings (every training trick)'),
+  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, t('custom.advanced')),
     ...groups.map((g) => h('fieldset', {}, h('legend', {}, g),
       ...fields.filter((f) => f.advanced && f.group === g).map((f) => row(f, inputs)))));
   const effective = h('p', { class: 'hint', 'data-testid': 'effective-lr' });
   const autopilot = h('input', { id: 'field-autopilot', name: 'autopilot', type: 'number', min: 0, max: 10, step: '1', value: '0' }) as HTMLInputElement;
-  const autopilotRow = h('div', { class: 'field' }, h('label', { for: 'field-autopilot' }, 'Autopilot follow-up runs'), autopilot,
-    h('small', { class: 'hint' }, 'When the run ends, Kiln applies its top suggestion as a new run by itself, up to this many times, and stops when a change does not help. 0 = off.'),
+  const autopilotRow = h('div', { class: 'field' }, h('label', { for: 'field-autopilot' }, t('custom.autopilot')), autopilot,
+    h('small', { class: 'hint' }, t('custom.autopilotHelp')),
     h('small', { class: 'field-error', 'data-error-for': 'autopilot', role: 'alert' }));
   const placement = placementFields('field');
-  const submit = h('button', { type: 'submit' }, 'Launch training') as HTMLButtonElement;
-  const form = h('form', { class: 'card', 'aria-label': 'New run' },
-    h('label', { for: 'field-datasetId' }, 'Dataset'), dataset,
-    h('label', { for: 'field-name' }, 'Run name'), runName,
+  const submit = h('button', { type: 'submit' }, t('custom.launch')) as HTMLButtonElement;
+  const form = h('form', { class: 'card', 'aria-label': t('custom.newRun') },
+    h('label', { for: 'field-datasetId' }, t('custom.dataset')), dataset,
+    h('label', { for: 'field-name' }, t('custom.runName')), runName,
     ...basic, effective, autopilotRow, advanced, placement.element, submit, error);
 
   const showEffectiveRate = () => {
     const lr = Number(inputs.get('learningRate')!.value);
     const batch = Number(inputs.get('batchSize')!.value);
     effective.textContent = inputs.get('lrScaling')!.value === 'linear'
-      ? `Linear scaling (T8): ${lr} per 256 images × ${batch}/256 = ${+(lr * batch / 256).toPrecision(4)} actual learning rate.`
-      : `Actual learning rate: ${lr} (turn on linear scaling under Optimizer to quote it per 256 images, T8).`;
+      ? t('custom.linear', { lr, batch, actual: +(lr * batch / 256).toPrecision(4) })
+      : t('custom.actual', { lr });
   };
   for (const name of ['learningRate', 'batchSize', 'lrScaling']) inputs.get(name)!.addEventListener('input', showEffectiveRate);
   showEffectiveRate();
@@ -73,7 +74,7 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
           if (details) (details as HTMLDetailsElement).open = true;
         }
         error.textContent = rest.length ? rest.map((f) => `${f.field}: ${f.message}`).join(' ')
-          : err.fields.length ? 'Some settings need a change: see the messages next to them.' : err.message;
+          : err.fields.length ? t('custom.fixFields') : err.message;
       } else {
         error.textContent = String(err);
       }
@@ -81,7 +82,7 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
       submit.disabled = false;
     }
   });
-  mount(root, h('h1', {}, 'New run: every setting'), h('p', { class: 'hint' }, 'Prefer a guided start? ',
-    h('a', { href: `#/runs/new${query.get('dataset') ? `?dataset=${query.get('dataset')}` : ''}` }, 'Use the wizard'), '.'), form);
+  mount(root, h('h1', {}, t('custom.title')), h('p', { class: 'hint' }, t('custom.preferWizard'),
+    h('a', { href: `#/runs/new${query.get('dataset') ? `?dataset=${query.get('dataset')}` : ''}` }, t('custom.useWizard')), t('lineage.end')), form);
 }
 

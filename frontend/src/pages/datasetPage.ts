@@ -1,3 +1,4 @@
+import { formatDateTime, plural, t } from '../i18n';
 import { api, ApiError, type Dataset } from '../api';
 import { h, mount } from '../dom';
 import { findingsView } from '../findings';
@@ -10,34 +11,31 @@ export async function datasetPage(root: HTMLElement, id: number) {
   const stats = d.statistics;
   const imbalance = stats && stats.imbalanceRatio > 3;
   mount(root,
-    h('div', { class: 'title-row' }, h('h1', {}, `${d.name} · version ${d.version}`),
-      h('a', { class: 'button', href: `#/runs/new?dataset=${d.id}` }, 'Train on this version')),
-    h('p', { class: 'hint' }, `${d.imageCount} images in ${d.classNames.length} classes, uploaded by ${d.createdBy} `
-      + `${new Date(d.createdAt).toLocaleString()}. A stored version never changes: changes make a new version, `
-      + `and every run records the version it trained on.`),
-    d.versions.length > 1 ? h('nav', { class: 'versions', 'aria-label': 'Versions' }, 'Versions: ',
+    h('div', { class: 'title-row' }, h('h1', {}, t('dataset.title', { name: d.name, version: d.version })),
+      h('a', { class: 'button', href: `#/runs/new?dataset=${d.id}` }, t('dataset.train'))),
+    h('p', { class: 'hint' }, t('dataset.intro', { images: d.imageCount, classes: d.classNames.length, by: d.createdBy,
+      at: formatDateTime(d.createdAt) })),
+    d.versions.length > 1 ? h('nav', { class: 'versions', 'aria-label': t('dataset.versions') }, t('dataset.versionsLabel'),
       ...d.versions.map((v) => v.id === d.id ? h('strong', {}, `v${v.version} `)
         : h('a', { href: `#/datasets/${v.id}` }, `v${v.version} `)),
-      latest && latest.id !== d.id ? h('span', { class: 'hint' }, `(latest is v${latest.version})`) : null) : null,
-    h('section', { class: 'card', 'aria-label': 'Validation report' },
-      h('h2', {}, 'Validation report'), findingsView(d.findings)),
-    h('section', { class: 'card', 'aria-label': 'Splits' },
-      h('h2', {}, 'Images per class and split'),
+      latest && latest.id !== d.id ? h('span', { class: 'hint' }, t('dataset.latest', { version: latest.version })) : null) : null,
+    h('section', { class: 'card', 'aria-label': t('dataset.report') },
+      h('h2', {}, t('dataset.report')), findingsView(d.findings)),
+    h('section', { class: 'card', 'aria-label': t('dataset.splits') },
+      h('h2', {}, t('dataset.perClassSplit')),
       h('p', { class: 'hint', 'data-testid': 'split-summary' }, splitSummary(d)),
       countsTable(d),
       stats ? h('p', { class: imbalance ? 'warning' : 'hint', 'data-testid': 'imbalance' },
-        `Imbalance: the largest class has ${stats.imbalanceRatio.toFixed(1)}× the training images of the smallest.`
-        + (imbalance ? ' That is a lot: turn on "Balance classes" in the recipe, or add images to the small classes (T16).' : ''))
+        t('dataset.imbalance', { ratio: stats.imbalanceRatio.toFixed(1) }) + (imbalance ? t('dataset.imbalanceHigh') : ''))
         : null),
-    stats ? h('section', { class: 'card', 'aria-label': 'Image sizes' },
-      h('h2', {}, 'Image sizes and channels'),
-      h('p', { class: 'hint' }, `Widths ${stats.minWidth}-${stats.maxWidth} px, heights ${stats.minHeight}-${stats.maxHeight} px.`
-        + ' Every image is resized to the recipe\'s input size (T17).'),
+    stats ? h('section', { class: 'card', 'aria-label': t('dataset.sizes') },
+      h('h2', {}, t('dataset.sizesTitle')),
+      h('p', { class: 'hint' }, t('dataset.widths', { minW: stats.minWidth, maxW: stats.maxWidth, minH: stats.minHeight, maxH: stats.maxHeight })),
       h('table', { class: 'counts', 'data-testid': 'sizes' },
         h('tbody', {}, ...Object.entries(stats.sizes).map(([size, n]) => h('tr', {}, h('th', {}, size),
-          h('td', {}, `${n} images`))))),
-      h('p', { class: 'hint' }, 'Channels: ' + Object.entries(stats.channels).map(([c, n]) =>
-        `${n} ${({ 1: 'gray', 2: 'gray + alpha', 3: 'colour', 4: 'colour + alpha' } as Record<string, string>)[c] ?? c}`)
+          h('td', {}, plural('dataset.images', n)))))),
+      h('p', { class: 'hint' }, t('dataset.channels') + Object.entries(stats.channels).map(([c, n]) =>
+        `${n} ${['1', '2', '3', '4'].includes(c) ? t(`dataset.channel.${c as '1' | '2' | '3' | '4'}`) : c}`)
         .join(', '))) : null,
     gallery(d),
     newVersion(d));
@@ -46,20 +44,20 @@ export async function datasetPage(root: HTMLElement, id: number) {
 function splitSummary(d: Dataset): string {
   const s = d.split;
   const total = (split: string) => Object.values(d.splitCounts[split] ?? {}).reduce((a, b) => a + b, 0);
-  const counts = `${total('train')} train, ${total('val')} validation, ${total('test')} test images.`;
-  if (s.mode === 'archive') return `Splits from the archive's own folders (missing ones carved with seed ${s.seed}). ${counts}`;
+  const counts = t('dataset.counts', { train: total('train'), val: total('val'), test: total('test') });
+  if (s.mode === 'archive') return `${t('dataset.archiveSplit', { seed: s.seed ?? '—' })} ${counts}`;
   if (s.mode === 'auto') {
-    return `Stratified split ${100 - (s.valPercent ?? 0) - (s.testPercent ?? 0)}/${s.valPercent}/${s.testPercent} `
-      + `with seed ${s.seed}. ${counts} The test split is held out and scored once, at the end of a run.`;
+    return `${t('dataset.autoSplit', { train: 100 - (s.valPercent ?? 0) - (s.testPercent ?? 0), val: s.valPercent ?? 0,
+      test: s.testPercent ?? 0, seed: s.seed ?? '—' })} ${counts} ${t('dataset.testHeldOut')}`;
   }
   return counts;
 }
 
 function gallery(d: Dataset): HTMLElement {
   const classes = Object.entries(d.gallery);
-  return h('section', { class: 'card', 'aria-label': 'Gallery', 'data-testid': 'gallery' },
-    h('h2', {}, 'Gallery'),
-    classes.length === 0 ? h('p', { class: 'hint' }, 'No thumbnails for this dataset.') : null,
+  return h('section', { class: 'card', 'aria-label': t('dataset.gallery'), 'data-testid': 'gallery' },
+    h('h2', {}, t('dataset.gallery')),
+    classes.length === 0 ? h('p', { class: 'hint' }, t('dataset.noThumbs')) : null,
     ...classes.map(([cls, paths]) => h('div', { class: 'gallery-class' }, h('h3', {}, cls),
       h('div', { class: 'thumbs' }, ...paths.map((p) => h('a', {
         href: `/api/datasets/${d.id}/images?path=${encodeURIComponent(p)}`, target: '_blank', title: p,
@@ -73,13 +71,13 @@ function newVersion(d: Dataset): HTMLElement {
   const test = h('input', { id: 'resplit-test', type: 'number', min: 0, max: 50, value: String(d.split.testPercent ?? 10) }) as HTMLInputElement;
   const seed = h('input', { id: 'resplit-seed', type: 'number', value: String((d.split.seed ?? 42) + 1) }) as HTMLInputElement;
   const error = h('p', { class: 'error', role: 'alert' });
-  const button = h('button', { type: 'submit' }, 'Split again as a new version') as HTMLButtonElement;
-  const form = h('form', { class: 'card', 'aria-label': 'Split again' },
-    h('h2', {}, 'Split again'),
-    h('p', { class: 'hint' }, 'Same images, another stratified split: useful to check that a result is not luck.'),
-    h('label', { for: 'resplit-val' }, 'Validation %'), val,
-    h('label', { for: 'resplit-test' }, 'Test %'), test,
-    h('label', { for: 'resplit-seed' }, 'Seed'), seed, button, error);
+  const button = h('button', { type: 'submit' }, t('dataset.resplitButton')) as HTMLButtonElement;
+  const form = h('form', { class: 'card', 'aria-label': t('dataset.resplit') },
+    h('h2', {}, t('dataset.resplit')),
+    h('p', { class: 'hint' }, t('dataset.resplitHint')),
+    h('label', { for: 'resplit-val' }, t('dataset.valPercent')), val,
+    h('label', { for: 'resplit-test' }, t('dataset.testPercent')), test,
+    h('label', { for: 'resplit-seed' }, t('dataset.seed')), seed, button, error);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     button.disabled = true;
@@ -91,5 +89,5 @@ function newVersion(d: Dataset): HTMLElement {
       button.disabled = false;
     }
   });
-  return h('div', {}, form, uploadForm('Upload a new version', (v) => { location.hash = `#/datasets/${v.id}`; }, d.id));
+  return h('div', {}, form, uploadForm(t('dataset.uploadVersion'), (v) => { location.hash = `#/datasets/${v.id}`; }, d.id));
 }

@@ -1,7 +1,7 @@
 import { api, ApiError, uploadDataset, type Dataset, type UploadOptions } from '../api';
 import { h, mount } from '../dom';
 import { findingsView } from '../findings';
-import { t } from '../i18n';
+import { formatNumber, plural, t } from '../i18n';
 
 /** Upload form with a real progress bar; reused by the dataset page for a new version. */
 export function uploadForm(title: string, onDone: (d: Dataset) => void, versionOf?: number): HTMLElement {
@@ -84,17 +84,16 @@ export async function datasetsPage(root: HTMLElement) {
 async function sampleCard(): Promise<HTMLElement> {
   const sample = await api.sample();
   if (!sample.available) {
-    return h('p', { class: 'hint card' }, 'Tip: install the Debian package dataset-fashion-mnist on the server to get a '
-      + 'one-click sample dataset.');
+    return h('p', { class: 'hint card' }, t('sample.tip'));
   }
   const status = h('p', { class: 'status', role: 'status' });
-  const size = h('select', { id: 'sample-size', 'aria-label': 'Sample size' },
-    h('option', { value: 'small' }, `small: ${sample.sizes.small.toLocaleString()} images, trains in a minute`),
-    h('option', { value: 'full' }, `full: ${sample.sizes.full.toLocaleString()} images`)) as HTMLSelectElement;
-  const button = h('button', { type: 'button' }, 'Import the sample dataset') as HTMLButtonElement;
+  const size = h('select', { id: 'sample-size', 'aria-label': t('sample.size') },
+    h('option', { value: 'small' }, t('sample.small', { n: formatNumber(sample.sizes.small) })),
+    h('option', { value: 'full' }, t('sample.full', { n: formatNumber(sample.sizes.full) }))) as HTMLSelectElement;
+  const button = h('button', { type: 'button' }, t('sample.import')) as HTMLButtonElement;
   button.addEventListener('click', async () => {
     button.disabled = true;
-    status.textContent = 'Importing and checking every image…';
+    status.textContent = t('sample.importing');
     try {
       const d = await api.importSample(size.value);
       location.hash = `#/datasets/${d.id}`;
@@ -103,8 +102,8 @@ async function sampleCard(): Promise<HTMLElement> {
       button.disabled = false;
     }
   });
-  return h('section', { class: 'card', 'aria-label': 'Sample dataset' },
-    h('h2', {}, `New here? Try ${sample.name}`), h('p', { class: 'hint' }, sample.description), size, button, status);
+  return h('section', { class: 'card', 'aria-label': t('sample.title') },
+    h('h2', {}, t('sample.try', { name: sample.name })), h('p', { class: 'hint' }, sample.description), size, button, status);
 }
 
 /** Pretrained TorchScript backbones to fine-tune from (T13): upload and list. */
@@ -112,18 +111,17 @@ async function backbonesCard(): Promise<HTMLElement> {
   const list = h('ul', { class: 'backbones', 'data-testid': 'backbones' });
   const file = h('input', { id: 'backbone-file', type: 'file', accept: '.pt,.pth,.zip', required: true }) as HTMLInputElement;
   const error = h('p', { class: 'error', role: 'alert' });
-  const button = h('button', { type: 'submit' }, 'Upload backbone') as HTMLButtonElement;
+  const button = h('button', { type: 'submit' }, t('backbones.upload')) as HTMLButtonElement;
   const refresh = async () => {
     const backbones = await api.backbones();
     list.replaceChildren(...(backbones.length ? backbones.map((b) => h('li', {},
-      `#${b.id} ${b.name} (${(b.sizeBytes / 1e6).toFixed(1)} MB): pick it in the "Small dataset fine-tune" preset, or choose architecture "backbone", starting weights "backbone" and backbone ${b.id} under Advanced settings.`))
-      : [h('li', { class: 'hint' }, 'None yet.')]));
+      t('backbones.item', { id: b.id, name: b.name, mb: (b.sizeBytes / 1e6).toFixed(1) })))
+      : [h('li', { class: 'hint' }, t('backbones.none'))]));
   };
-  const form = h('form', { class: 'card', 'aria-label': 'Upload a backbone' },
-    h('h2', {}, 'Pretrained backbones'),
-    h('p', { class: 'hint' }, 'A TorchScript file (torch.jit.trace or script, then save) of a pretrained network with its '
-      + 'classifier removed (e.g. model.fc = torch.nn.Identity()). Kiln puts a new classifier on top (T13).'),
-    h('label', { for: 'backbone-file' }, 'TorchScript file'), file, button, error, list);
+  const form = h('form', { class: 'card', 'aria-label': t('backbones.uploadTitle') },
+    h('h2', {}, t('backbones.title')),
+    h('p', { class: 'hint' }, t('backbones.hint')),
+    h('label', { for: 'backbone-file' }, t('backbones.file')), file, button, error, list);
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     if (!file.files?.length) return;
@@ -146,12 +144,12 @@ async function backbonesCard(): Promise<HTMLElement> {
 function card(d: Dataset): HTMLElement {
   const warnings = d.findings.filter((f) => f.severity !== 'info').length;
   return h('article', { class: 'card dataset', 'data-testid': `dataset-${d.id}` },
-    h('h3', {}, h('a', { href: `#/datasets/${d.id}` }, d.name), ` · version ${d.version}`),
-    h('p', { class: 'hint' }, `${d.imageCount} images · ${d.classNames.length} classes · `
-      + `${warnings ? `${warnings} warning(s)` : 'no warnings'} · uploaded by ${d.createdBy}`),
+    h('h3', {}, h('a', { href: `#/datasets/${d.id}` }, d.name), ` · ${t('datasets.version', { version: d.version })}`),
+    h('p', { class: 'hint' }, `${plural('dataset.images', d.imageCount)} · ${plural('datasets.classes', d.classNames.length)} · `
+      + `${warnings ? plural('datasets.warnings', warnings) : t('datasets.noWarnings')} · ${t('datasets.uploadedBy', { by: d.createdBy })}`),
     countsTable(d),
-    h('a', { class: 'button secondary', href: `#/datasets/${d.id}` }, 'Validation report'),
-    h('a', { class: 'button', href: `#/runs/new?dataset=${d.id}` }, 'Train on this dataset'));
+    h('a', { class: 'button secondary', href: `#/datasets/${d.id}` }, t('dataset.report')),
+    h('a', { class: 'button', href: `#/runs/new?dataset=${d.id}` }, t('datasets.train')));
 }
 
 /** Images per class and split, with bars (train, validation, held-out test). */
@@ -159,8 +157,8 @@ export function countsTable(d: Dataset): HTMLElement {
   const splits = ['train', 'val', 'test'].filter((s) => d.splitCounts[s]);
   const total = (cls: string) => splits.reduce((sum, s) => sum + (d.splitCounts[s]?.[cls] ?? 0), 0);
   const max = Math.max(1, ...d.classNames.map(total));
-  return h('table', { class: 'counts', 'aria-label': `Images per class in ${d.name}`, 'data-testid': 'class-counts' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'Class'), ...splits.map((s) => h('th', {}, s === 'val' ? 'validation' : s)),
+  return h('table', { class: 'counts', 'aria-label': t('datasets.countsLabel', { name: d.name }), 'data-testid': 'class-counts' },
+    h('thead', {}, h('tr', {}, h('th', {}, t('eval.class')), ...splits.map((s) => h('th', {}, t(`split.${s as 'train' | 'val' | 'test'}`))),
       h('th', {}, ''))),
     h('tbody', {}, ...d.classNames.map((cls) => h('tr', {},
       h('th', { scope: 'row' }, cls),

@@ -19,13 +19,12 @@ export function modelUseView(run: Run): HTMLElement {
   const section = h('section', { class: 'card', 'data-testid': 'model-use' }, h('h2', {}, t('use.title')));
   if (!run.onnxAvailable) {
     section.append(h('p', { class: 'hint', 'data-testid': 'onnx-unavailable' },
-      `No ONNX export, so no predictions in Kiln: ${run.onnxUnavailableReason ?? 'unknown reason'}. `
-      + 'The downloaded model still runs with DJL (see its MODEL.md).'));
+      t('use.noOnnx', { reason: run.onnxUnavailableReason ?? t('use.unknownReason') })));
     return section;
   }
   const totals = h('p', { class: 'hint', 'data-testid': 'prediction-totals' }, t('use.noPredictions'));
   const chart = new LiveChart(t('use.chart'), 'chart-predictions', 'request',
-    [{ label: 'ms per image', color: '#0891b2' }], undefined, t('use.noPredictions'));
+    [{ label: t('use.msPerImage'), color: '#0891b2' }], undefined, t('use.noPredictions'));
   section.append(
     h('p', {}, h('a', { class: 'button', href: `#/runs/${run.id}/predict`, 'data-testid': 'try-model' }, t('use.try')),
       ' ', h('span', { class: 'hint' }, t('use.download'))),

@@ -1,3 +1,4 @@
+import { plural, t, type MessageKey } from '../i18n';
 // Try a succeeded run's model on your own images: drop or pick images (or a .zip), see the top
 // classes with confidence bars; a batch also gets a table, a CSV download, a histogram of
 // confidences and the images the model is least sure about.
@@ -7,8 +8,8 @@ import { curlExample } from './modelUse';
 
 export async function predictPage(root: HTMLElement, runId: number): Promise<void> {
   const run = await api.run(runId);
-  const title = h('h1', {}, `Try run #${run.id}: ${run.name}`);
-  const back = h('a', { href: `#/runs/${run.id}` }, '← back to the run');
+  const title = h('h1', {}, t('predict.title', { id: run.id, name: run.name }));
+  const back = h('a', { href: `#/runs/${run.id}` }, t('predict.back'));
   const blocked = unavailable(run);
   if (blocked) {
     mount(root, back, title, h('p', { class: 'card error', role: 'alert', 'data-testid': 'predict-unavailable' }, blocked));
@@ -17,9 +18,8 @@ export async function predictPage(root: HTMLElement, runId: number): Promise<voi
   const input = h('input', { type: 'file', id: 'predict-files', multiple: true,
     accept: 'image/*,.zip,application/zip', 'data-testid': 'predict-files' }) as HTMLInputElement;
   const drop = h('label', { class: 'dropzone', for: 'predict-files', 'data-testid': 'predict-drop' },
-    h('strong', {}, 'Drop images here, or choose them'),
-    h('span', { class: 'hint' }, 'One or many photos (PNG, JPEG, GIF, BMP, WebP, TIFF), or a .zip of them. '
-      + 'Each gets exactly the preprocessing the run trained with.'), input);
+    h('strong', {}, t('predict.drop')),
+    h('span', { class: 'hint' }, t('predict.dropHint')), input);
   const status = h('p', { role: 'status', class: 'status', 'aria-live': 'polite' });
   const results = h('div', { 'data-testid': 'predict-results' });
   let thumbnails: string[] = [];
@@ -29,15 +29,15 @@ export async function predictPage(root: HTMLElement, runId: number): Promise<voi
     thumbnails.forEach((url) => URL.revokeObjectURL(url));
     thumbnails = [];
     status.className = 'status';
-    status.textContent = `Asking the model about ${files.length} file${files.length === 1 ? '' : 's'}…`;
+    status.textContent = t('predict.asking', { files: plural('findings.files', files.length) });
     results.replaceChildren();
     try {
       const answer = await api.predict(run.id, files);
       const byName = new Map<string, File>();
       files.forEach((f) => byName.set(f.name, f));
       const ok = answer.predictions.filter((p) => !p.error).length;
-      status.textContent = `${ok} of ${answer.predictions.length} answered in ${Math.round(answer.millis)} ms`
-        + (ok < answer.predictions.length ? `; ${answer.predictions.length - ok} could not be read.` : '.');
+      status.textContent = t('predict.answered', { ok, n: answer.predictions.length, ms: Math.round(answer.millis) })
+        + (ok < answer.predictions.length ? t('predict.unread', { n: answer.predictions.length - ok }) : t('lineage.end'));
       results.replaceChildren(...resultsView(answer, (name) => {
         const file = byName.get(name);
         if (!file || !file.type.startsWith('image/')) return null;
@@ -64,20 +64,19 @@ export async function predictPage(root: HTMLElement, runId: number): Promise<voi
   });
 
   mount(root, back, title,
-    h('p', { class: 'hint' }, `${run.recipe.architecture} · ${String(run.recipe.inputSize)} px · classes: `
+    h('p', { class: 'hint' }, `${run.recipe.architecture} · ${String(run.recipe.inputSize)} px · ${t('predict.classes')}`
       + (run.evaluation?.classNames ?? []).join(', ')),
     h('section', { class: 'card' }, drop, status), results,
-    h('section', { class: 'card' }, h('h2', {}, 'From a program'), curlExample(run.id)));
+    h('section', { class: 'card' }, h('h2', {}, t('predict.fromProgram')), curlExample(run.id)));
 }
 
 /** Why this run cannot answer predictions, or null when it can. */
 export function unavailable(run: Run): string | null {
   if (run.state !== 'succeeded' || !run.modelAvailable) {
-    return `Run #${run.id} has no trained model yet (it is ${run.state}): predictions need a run that succeeded.`;
+    return t('predict.noModel', { id: run.id, state: t(`state.${run.state}` as MessageKey) });
   }
   if (!run.onnxAvailable) {
-    return `This model cannot answer predictions in Kiln: ${run.onnxUnavailableReason ?? 'it has no ONNX export'}. `
-      + 'Download the model instead (its MODEL.md shows how to run it with DJL), or train one of Kiln\'s own networks.';
+    return t('predict.noOnnx', { reason: run.onnxUnavailableReason ?? t('predict.noExport') });
   }
   return null;
 }
@@ -113,20 +112,20 @@ function batchSummary(answer: PredictionResult, answered: Prediction[]): HTMLEle
   const csv = toCsv(answer);
   const download = h('a', { class: 'button secondary', download: `kiln-run-${answer.runId}-predictions.csv`,
     href: URL.createObjectURL(new Blob([csv], { type: 'text/csv' })), 'data-testid': 'predict-csv' },
-  'Download the answers (CSV)');
+  t('predict.csv'));
   const table = h('table', { class: 'runs', 'data-testid': 'predict-table' },
-    h('thead', {}, h('tr', {}, h('th', {}, 'File'), h('th', {}, 'Class'), h('th', {}, 'Confidence'), h('th', {}, 'Runner-up'))),
+    h('thead', {}, h('tr', {}, h('th', {}, t('predict.file')), h('th', {}, t('eval.class')), h('th', {}, t('predict.confidence')), h('th', {}, t('predict.runnerUp')))),
     h('tbody', {}, ...answer.predictions.map((p) => h('tr', {},
       h('td', {}, p.file),
       h('td', {}, p.error ? h('span', { class: 'error' }, p.error) : p.top[0].name),
       h('td', {}, p.error ? '' : formatPercent(p.top[0].probability)),
       h('td', {}, p.error || p.top.length < 2 ? '' : `${p.top[1].name} (${formatPercent(p.top[1].probability)})`)))));
   const unsure = [...answered].sort((a, b) => a.top[0].probability - b.top[0].probability).slice(0, 5);
-  return h('section', { class: 'card' }, h('h2', {}, 'The batch'),
+  return h('section', { class: 'card' }, h('h2', {}, t('predict.batch')),
     h('div', { class: 'batch-row' }, histogram(answered),
-      h('div', {}, h('h3', {}, 'Least sure'),
+      h('div', {}, h('h3', {}, t('predict.leastSure')),
         unsure.length ? h('ol', { 'data-testid': 'least-sure' }, ...unsure.map((p) =>
-          h('li', {}, `${p.file}: ${p.top[0].name} (${formatPercent(p.top[0].probability)})`))) : h('p', { class: 'hint' }, 'No answers.'))),
+          h('li', {}, `${p.file}: ${p.top[0].name} (${formatPercent(p.top[0].probability)})`))) : h('p', { class: 'hint' }, t('predict.noAnswers')))),
     table, download);
 }
 
@@ -136,7 +135,7 @@ function histogram(answered: Prediction[]): HTMLElement {
   answered.forEach((p) => bins[Math.min(9, Math.floor(p.top[0].probability * 10))]++);
   const most = Math.max(1, ...bins);
   return h('figure', { class: 'histogram', 'data-testid': 'confidence-histogram' },
-    h('figcaption', {}, 'How sure the model is (top class)'),
+    h('figcaption', {}, t('predict.histogram')),
     h('div', { class: 'hist-bars' }, ...bins.map((count, i) => h('div', {
       class: 'hist-bar', title: `${i * 10}–${i * 10 + 10} %: ${count} image${count === 1 ? '' : 's'}`,
       style: `height: ${(count / most) * 100}%` }))),

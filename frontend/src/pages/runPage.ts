@@ -2,7 +2,7 @@ import { api, ApiError, type MetricPoint, type Preset, type Run, type RunAttempt
 import { LiveChart } from '../charts';
 import { modelUseView } from './modelUse';
 import { labelsReady } from '../evidence';
-import { formatNumber, t } from '../i18n';
+import { formatNumber, lang, plural, t, type MessageKey } from '../i18n';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
@@ -40,10 +40,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     [{ label: 'loss', color: '#c7d2fe' }, { label: 'smoothed', color: '#4338ca' }]);
   const afterEpoch = t('run.chart.afterEpoch');
   const accuracy = new LiveChart(t('run.chart.accuracy'), 'chart-accuracy', 'epoch',
-    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], [0, 1], afterEpoch);
+    [{ label: t('split.train'), color: '#0ea5e9' }, { label: t('split.val'), color: '#f97316' }], [0, 1], afterEpoch);
   const epochLoss = new LiveChart(t('run.chart.epochLoss'), 'chart-epoch-loss', 'epoch',
-    [{ label: 'train', color: '#0ea5e9' }, { label: 'validation', color: '#f97316' }], undefined, afterEpoch);
-  const lr = new LiveChart(t('run.chart.lr'), 'chart-lr', 'step', [{ label: 'learning rate', color: '#16a34a' }]);
+    [{ label: t('split.train'), color: '#0ea5e9' }, { label: t('split.val'), color: '#f97316' }], undefined, afterEpoch);
+  const lr = new LiveChart(t('run.chart.lr'), 'chart-lr', 'step', [{ label: t('run.learningRate'), color: '#16a34a' }]);
   const speed = new LiveChart(t('run.chart.throughput'), 'chart-throughput', 'step', [{ label: 'images/s', color: '#9333ea' }]);
   let ema: number | null = null;
   let run: Run | null = null;
@@ -130,19 +130,20 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ...(r.adjustments ? fact(t('run.fact.preset'), adjustmentsView(r, presets.find((p) => p.id === r.presetId))) : []),
       ...fact(t('run.fact.device'), plainDevice(r.device)),
       ...fact(t('run.fact.throughput'), throughput ? t('run.fact.throughputValue', { value: formatNumber(throughput) }) : '—'),
-      ...fact(t('run.fact.recipe'), `${r.recipe.architecture} · ${r.recipe.optimizer} · lr ${r.recipe.learningRate} · ${r.recipe.schedule}`
-        + ` · batch ${r.recipe.batchSize} · weight decay ${r.recipe.weightDecay}`),
+      ...fact(t('run.fact.recipe'), t('run.recipeLine', { architecture: String(r.recipe.architecture), optimizer: String(r.recipe.optimizer),
+        lr: String(r.recipe.learningRate), schedule: String(r.recipe.schedule), batch: String(r.recipe.batchSize),
+        wd: String(r.recipe.weightDecay) })),
       ...(r.requiredLabels.length || r.minDeviceMemoryGb !== null || r.priority !== 0
-        ? fact(t('run.fact.runsOn'), [r.requiredLabels.length ? `agents labelled ${r.requiredLabels.join(', ')}` : 'any agent',
-          r.minDeviceMemoryGb !== null ? `with at least ${r.minDeviceMemoryGb} GB` : '',
-          r.priority !== 0 ? `priority ${r.priority}` : ''].filter((x) => x).join(' · ')) : []),
+        ? fact(t('run.fact.runsOn'), [r.requiredLabels.length ? t('run.labelled', { labels: r.requiredLabels.join(', ') }) : t('run.anyAgent'),
+          r.minDeviceMemoryGb !== null ? t('run.atLeast', { gb: r.minDeviceMemoryGb }) : '',
+          r.priority !== 0 ? t('run.priority', { n: r.priority }) : ''].filter((x) => x).join(' · ')) : []),
       ...(r.note ? fact(t('run.fact.note'), r.note) : []));
     message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
     advice.replaceChildren(suggestionsView(r, suggestions));
     if (r.autopilotNote) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote));
     else if (r.autopilot > 0) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' },
-      `Autopilot is on: when this run ends, Kiln applies its top suggestion (up to ${r.autopilot} more run${r.autopilot === 1 ? '' : 's'}).`));
+      t('run.autopilotOn', { runs: plural('run.moreRuns', r.autopilot) })));
     showLineage(r);
     const key = JSON.stringify([r.state, r.review, r.tags, r.remarks, r.archivedAt]);
     if (key !== reviewKey) {
@@ -229,29 +230,30 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   };
 }
 
-const ENDINGS: Record<string, string> = {
-  succeeded: 'finished the run',
-  failed: 'failed',
-  cancelled: 'was cancelled',
-  requeued: 'went back to the queue',
-  retried_smaller: 'ran out of memory; retried with half the batch',
+const ENDINGS: Record<string, MessageKey> = {
+  succeeded: 'attempt.ending.succeeded',
+  failed: 'agent.ending.failed',
+  cancelled: 'attempt.ending.cancelled',
+  requeued: 'attempt.ending.requeued',
+  retried_smaller: 'attempt.ending.retriedSmaller',
 };
 
-const CAUSES: Record<string, string> = {
-  infrastructure: 'the machine or the network',
-  out_of_memory: 'out of memory',
-  recipe: 'the recipe or the data',
+const CAUSES: Record<string, MessageKey> = {
+  infrastructure: 'attempt.cause.infrastructure',
+  out_of_memory: 'attempt.cause.outOfMemory',
+  recipe: 'attempt.cause.recipe',
 };
 
 /** One attempt in plain words: who ran it, from where, how it ended and why. */
 function attemptLine(a: RunAttempt): HTMLElement {
-  const time = (iso: string) => new Date(iso).toLocaleTimeString();
-  const from = a.resumedFromEpoch > 0 ? `resumed after epoch ${a.resumedFromEpoch}` : 'from the start';
-  const span = `${time(a.startedAt)}${a.endedAt ? `–${time(a.endedAt)}` : ', running'}`;
-  const ending = a.outcome ? ENDINGS[a.outcome] ?? a.outcome : 'in progress';
-  const cause = a.failureClass && a.outcome !== 'succeeded' ? ` (${CAUSES[a.failureClass] ?? a.failureClass})` : '';
+  const time = (iso: string) => new Date(iso).toLocaleTimeString(lang());
+  const from = a.resumedFromEpoch > 0 ? t('attempt.resumed', { epoch: a.resumedFromEpoch }) : t('attempt.fromStart');
+  const span = `${time(a.startedAt)}${a.endedAt ? `–${time(a.endedAt)}` : t('attempt.running')}`;
+  const ending = a.outcome ? (ENDINGS[a.outcome] ? t(ENDINGS[a.outcome]) : a.outcome) : t('attempt.inProgress');
+  const cause = a.failureClass && a.outcome !== 'succeeded'
+    ? ` (${CAUSES[a.failureClass] ? t(CAUSES[a.failureClass]) : a.failureClass})` : '';
   return h('li', { 'data-outcome': a.outcome ?? 'running' },
-    h('strong', {}, `Agent ${a.agentId ?? '?'}`), ` · ${span} · ${from} · ${ending}${cause}`,
+    h('strong', {}, t('attempt.agent', { id: a.agentId ?? '?' })), ` · ${span} · ${from} · ${ending}${cause}`,
     a.reason && a.outcome !== 'succeeded' ? h('span', { class: 'hint' }, `: ${a.reason}`) : null);
 }
 
@@ -279,8 +281,8 @@ function adjustmentsView(r: Run, preset: Preset | undefined): HTMLElement {
     .filter(([k, v]) => !adjusted.has(k) && JSON.stringify(r.recipe[k]) !== JSON.stringify(v)) : [];
   return h('div', { 'data-testid': 'run-preset' }, a.presetName,
     a.applied.length ? h('ul', { class: 'adjustments' }, ...a.applied.map(line)) : null,
-    changed.length ? h('p', { class: 'hint', 'data-testid': 'run-preset-changed' }, 'Changed before launch: '
+    changed.length ? h('p', { class: 'hint', 'data-testid': 'run-preset-changed' }, t('run.changedBeforeLaunch')
       + changed.map(([k, v]) => `${k} ${JSON.stringify(v)} → ${JSON.stringify(r.recipe[k])}`).join(', '))
-      : !a.applied.length && preset ? ' (used as it is)' : null,
-    a.undone.length ? h('p', { class: 'hint' }, `Adjustments you undid: ${a.undone.map((x) => x.field).join(', ')}`) : null);
+      : !a.applied.length && preset ? t('run.usedAsIs') : null,
+    a.undone.length ? h('p', { class: 'hint' }, t('run.undone', { fields: a.undone.map((x) => x.field).join(', ') })) : null);
 }
