@@ -78,8 +78,8 @@ export class LiveChart {
         height: 220,
         title: undefined,
         scales: { x: { time: false }, y: this.yRange ? { range: this.yRange } : {} },
-        axes: [{ label: this.xLabel }, { size: 60, values: (_u, splits) => formatTicks(splits) }],
-        series: [{ label: this.xLabel }, ...this.series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash,
+        axes: [{ label: axisName(this.xLabel) }, { size: 60, values: (_u, splits) => formatTicks(splits) }],
+        series: [{ label: axisName(this.xLabel) }, ...this.series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash,
           width: 2, spanGaps: true, points: { show: this.xLabel === 'epoch' } }))],
       }, data, this.element);
     } else {
@@ -93,4 +93,9 @@ function formatTicks(splits: number[]): string[] {
   const spacing = splits.length > 1 ? Math.abs(splits[1] - splits[0]) : Math.abs(splits[0] || 1);
   const decimals = Math.min(10, Math.max(0, Math.ceil(-Math.log10(spacing))));
   return splits.map((v) => (Math.abs(v) >= 1e5 ? v.toExponential(1) : v.toFixed(decimals)));
+}
+
+/** The x axis ("step", "epoch", "request") in the person's language. */
+function axisName(x: string): string {
+  return ['step', 'epoch', 'request'].includes(x) ? t(`chart.x.${x as 'step' | 'epoch' | 'request'}`) : x;
 }

@@ -22,7 +22,7 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
       h('td', {}, String(c.support))))));
   const matrix = e.confusion;
   const max = matrix ? Math.max(1, ...matrix.flat()) : 1;
-  const confusion = matrix ? h('table', { class: 'confusion', 'data-testid': 'confusion' },
+  const confusion = matrix ? h('table', { class: 'confusion', 'data-testid': 'confusion', tabindex: 0, 'aria-label': t('eval.confusion') },
     h('thead', {}, h('tr', {}, h('th', {}, t('eval.axes')), ...e.classNames.map((n) => h('th', { title: n }, n)))),
     h('tbody', {}, ...matrix.map((row, i) => h('tr', {}, h('th', {}, e.classNames[i]),
       ...row.map((v, j) => h('td', {

@@ -30,7 +30,7 @@ export async function agentPage(root: HTMLElement, id: number): Promise<() => vo
         h('dt', {}, t('agent.host')), h('dd', {}, a.hostname ?? '—'),
         h('dt', {}, t('agent.devices')), h('dd', { 'data-testid': 'agent-devices' },
           a.devices.map((x) => `${x.id} (${x.name}${formatMemory(x.memoryBytes)})`).join(', ') || '—'),
-        h('dt', {}, t('agent.versions')), h('dd', { 'data-testid': 'agent-versions' },
+        h('dt', {}, t('agent.versions')), h('dd', { 'data-testid': 'agent-versions', translate: 'no' },
           `${t('agent.versionLine', { agent: a.agentVersion ?? '?', protocol: d.protocolVersion })}${versions ? ` · ${versions}` : ''}`),
         h('dt', {}, t('agent.enrolled')), h('dd', {}, formatDateTime(a.createdAt)))),
       h('section', { class: 'card' }, h('h2', {}, t('agent.attempts')),

@@ -94,7 +94,7 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
       await refresh();
       tokenBox.replaceChildren(
         h('p', {}, t('agents.tokenIntro', { until: formatDateTime(token.expiresAt) })),
-        h('pre', { 'data-testid': 'agent-command' }, command), copy);
+        h('pre', { 'data-testid': 'agent-command', tabindex: 0, 'aria-label': t('agents.command') }, command), copy);
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
     }

@@ -22,7 +22,8 @@ export async function auditPage(root: HTMLElement, query: URLSearchParams): Prom
     h('table', { class: 'runs', 'aria-label': t('audit.title') },
       h('thead', {}, h('tr', {}, ...(['audit.when', 'audit.who', 'audit.action', 'audit.what', 'audit.details', 'audit.from'] as const).map((k) => h('th', {}, t(k))))),
       h('tbody', {}, ...entries.map((e) => h('tr', { 'data-action': e.action },
-        h('td', {}, formatDateTime(e.at)), h('td', {}, e.actor), h('td', {}, e.action),
-        h('td', {}, e.target ?? ''), h('td', {}, e.detail ?? ''), h('td', {}, e.address ?? ''))))),
+        h('td', {}, formatDateTime(e.at)), h('td', { translate: 'no' }, e.actor), h('td', { translate: 'no' }, e.action),
+        // Actions and targets are identifiers; details are the server's English log line.
+        h('td', { translate: 'no' }, e.target ?? ''), h('td', { lang: 'en' }, e.detail ?? ''), h('td', {}, e.address ?? ''))))),
     entries.length ? null : h('p', { class: 'hint' }, t('audit.none')));
 }

@@ -102,13 +102,13 @@ function resultsView(view: CompareView): HTMLElement {
           h('td', {}, delta(res.testDeltaPoints)),
           h('td', {}, res.durationSeconds === null ? '—' : formatDuration(res.durationSeconds)),
           h('td', {}, res.imagesPerSecond === null ? '—' : String(Math.round(res.imagesPerSecond))),
-          h('td', {}, res.gapPoints === null ? '—' : `${res.gapPoints.toFixed(1)} points`));
+          h('td', {}, res.gapPoints === null ? '—' : t('evidence.points', { n: res.gapPoints.toFixed(1) })));
       }))));
 }
 
 function delta(points: number | null): HTMLElement | string {
   if (points === null) return '—';
-  return h('span', { class: points >= 0 ? 'delta-up' : 'delta-down' }, `${points >= 0 ? '+' : ''}${points.toFixed(1)} points`);
+  return h('span', { class: points >= 0 ? 'delta-up' : 'delta-down' }, t('evidence.points', { n: `${points >= 0 ? '+' : ''}${points.toFixed(1)}` }));
 }
 
 function show(v: unknown): string {

@@ -9,7 +9,7 @@ export function curlExample(runId: number): HTMLElement {
   const url = `${location.origin}/api/runs/${runId}/predict`;
   return h('div', {},
     h('p', {}, t('use.keyIntro'), h('a', { href: '#/account' }, t('use.keyPage')), t('use.keyOutro')),
-    h('pre', { class: 'code', 'data-testid': 'curl-example' },
+    h('pre', { class: 'code', 'data-testid': 'curl-example', tabindex: 0, 'aria-label': t('use.curlLabel') },
       `curl -H "Authorization: Bearer $KILN_API_KEY" \\\n     -F file=@photo.jpg -F file=@another.png \\\n     ${url}`),
     h('p', { class: 'hint' }, t('use.answers')));
 }

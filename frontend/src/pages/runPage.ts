@@ -1,7 +1,7 @@
 import { api, ApiError, type MetricPoint, type Preset, type Run, type RunAttempt } from '../api';
 import { LiveChart } from '../charts';
 import { modelUseView } from './modelUse';
-import { labelsReady } from '../evidence';
+import { fieldLabel, labelsReady } from '../evidence';
 import { formatNumber, lang, plural, t, type MessageKey } from '../i18n';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
@@ -37,14 +37,14 @@ export function runPage(root: HTMLElement, runId: number): () => void {
 
   const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
   const stepLoss = new LiveChart(t('run.chart.stepLoss'), 'chart-step-loss', 'step',
-    [{ label: 'loss', color: '#c7d2fe' }, { label: 'smoothed', color: '#4338ca' }]);
+    [{ label: t('chart.loss'), color: '#c7d2fe' }, { label: t('chart.smoothed'), color: '#4338ca' }]);
   const afterEpoch = t('run.chart.afterEpoch');
   const accuracy = new LiveChart(t('run.chart.accuracy'), 'chart-accuracy', 'epoch',
     [{ label: t('split.train'), color: '#0ea5e9' }, { label: t('split.val'), color: '#f97316' }], [0, 1], afterEpoch);
   const epochLoss = new LiveChart(t('run.chart.epochLoss'), 'chart-epoch-loss', 'epoch',
     [{ label: t('split.train'), color: '#0ea5e9' }, { label: t('split.val'), color: '#f97316' }], undefined, afterEpoch);
   const lr = new LiveChart(t('run.chart.lr'), 'chart-lr', 'step', [{ label: t('run.learningRate'), color: '#16a34a' }]);
-  const speed = new LiveChart(t('run.chart.throughput'), 'chart-throughput', 'step', [{ label: 'images/s', color: '#9333ea' }]);
+  const speed = new LiveChart(t('run.chart.throughput'), 'chart-throughput', 'step', [{ label: t('chart.imagesPerSecond'), color: '#9333ea' }]);
   let ema: number | null = null;
   let run: Run | null = null;
   let throughput: number | null = null;
@@ -275,14 +275,14 @@ function fact(term: string, value: string | HTMLElement): HTMLElement[] {
 function adjustmentsView(r: Run, preset: Preset | undefined): HTMLElement {
   const a = r.adjustments!;
   const line = (x: { field: string; from: unknown; to: unknown; trickId: string; why: string }) =>
-    h('li', {}, `${x.field}: ${x.from} → ${x.to} (${x.trickId}): ${x.why}`);
+    h('li', { title: x.field }, `${fieldLabel(x.field)}: ${x.from} → ${x.to} (${x.trickId}): ${x.why}`);
   const adjusted = new Set(a.applied.map((x) => x.field));
   const changed = preset ? Object.entries(preset.fields)
     .filter(([k, v]) => !adjusted.has(k) && JSON.stringify(r.recipe[k]) !== JSON.stringify(v)) : [];
   return h('div', { 'data-testid': 'run-preset' }, a.presetName,
     a.applied.length ? h('ul', { class: 'adjustments' }, ...a.applied.map(line)) : null,
     changed.length ? h('p', { class: 'hint', 'data-testid': 'run-preset-changed' }, t('run.changedBeforeLaunch')
-      + changed.map(([k, v]) => `${k} ${JSON.stringify(v)} → ${JSON.stringify(r.recipe[k])}`).join(', '))
+      + changed.map(([k, v]) => `${fieldLabel(k)} ${JSON.stringify(v)} → ${JSON.stringify(r.recipe[k])}`).join(', '))
       : !a.applied.length && preset ? t('run.usedAsIs') : null,
-    a.undone.length ? h('p', { class: 'hint' }, t('run.undone', { fields: a.undone.map((x) => x.field).join(', ') })) : null);
+    a.undone.length ? h('p', { class: 'hint' }, t('run.undone', { fields: a.undone.map((x) => fieldLabel(x.field)).join(', ') })) : null);
 }

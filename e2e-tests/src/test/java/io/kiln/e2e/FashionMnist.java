@@ -36,6 +36,21 @@ final class FashionMnist {
 
   private FashionMnist() {}
 
+  /** The {@code index}-th training image of Fashion-MNIST as a PNG. */
+  static byte[] png(int index) throws IOException {
+    try (DataInputStream images = idx(DIR.resolve("train-images-idx3-ubyte.gz"), 16)) {
+      byte[] pixels = new byte[28 * 28];
+      for (int i = 0; i <= index; i++) {
+        images.readFully(pixels);
+      }
+      BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
+      image.getRaster().setDataElements(0, 0, 28, 28, pixels);
+      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+      ImageIO.write(image, "png", out);
+      return out.toByteArray();
+    }
+  }
+
   static Path writeZip(Path target, int perClass) throws IOException {
     if (!Files.exists(DIR.resolve("train-images-idx3-ubyte.gz"))) {
       throw new IllegalStateException(

@@ -474,9 +474,9 @@ class NonProgrammerJourneyTest {
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
     page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
     assertThat(page.getByTestId("run-preset")).containsText("Quick look");
-    assertThat(page.getByTestId("run-preset")).containsText("learningRate: 0.001 → 0.002 (T8)");
+    assertThat(page.getByTestId("run-preset")).containsText("Learning rate: 0.001 → 0.002 (T8)");
     // What the person changed is said too, not "used as it is" (issue 14).
-    assertThat(page.getByTestId("run-preset-changed")).containsText("epochs 3 → 2");
+    assertThat(page.getByTestId("run-preset-changed")).containsText("Epochs 3 → 2");
     assertThat(page.getByTestId("run-state"))
         .hasText(
             "succeeded",
@@ -728,6 +728,92 @@ class NonProgrammerJourneyTest {
   }
 
   /**
+   * The journey in Chinese, end to end: a refused upload says why in Chinese, the wizard launches a
+   * run, its page reads in Chinese (state, report, suggestions, Kiln's adjustments), and the model
+   * answers on the predict page, with a file it cannot read explained in Chinese (issue 14).
+   */
+  @Test
+  @Order(11)
+  void aChinesePersonUploadsLaunchesReadsAndPredicts() throws Exception {
+    JsonNode datasets = readJson(page.request().get(app.url() + "api/datasets").text());
+    long datasetId = -1;
+    for (JsonNode d : datasets) {
+      if (d.path("name").asText().startsWith("Fashion-MNIST sample")) {
+        datasetId = d.path("id").asLong();
+      }
+    }
+    Path shots = Files.createDirectories(SHOTS.resolve("zh-CN-journey"));
+    try (var context = browser.newContext(new Browser.NewContextOptions().setLocale("zh-CN"))) {
+      Page zh = context.newPage();
+      zh.navigate(app.url());
+      zh.getByLabel("用户名").fill("admin");
+      zh.getByLabel("密码").fill(KilnApp.PASSWORD);
+      zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("登录")).click();
+      assertThat(zh.locator("h1")).hasText("训练");
+      // 1. An archive with one class is refused, in Chinese, naming the class.
+      zh.navigate(app.url() + "#/datasets");
+      assertThat(zh.locator("h1")).hasText("数据集");
+      java.io.ByteArrayOutputStream zip = new java.io.ByteArrayOutputStream();
+      try (java.util.zip.ZipOutputStream out = new java.util.zip.ZipOutputStream(zip)) {
+        for (int i = 0; i < 3; i++) {
+          out.putNextEntry(new java.util.zip.ZipEntry("猫/" + i + ".png"));
+          out.write(FashionMnist.png(i));
+          out.closeEntry();
+        }
+      }
+      zh.getByLabel("压缩包（.zip 或 .tar.gz）")
+          .setInputFiles(
+              new com.microsoft.playwright.options.FilePayload(
+                  "一个类别.zip", "application/zip", zip.toByteArray()));
+      zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("上传").setExact(true))
+          .click();
+      assertThat(zh.locator("form .error").first()).containsText("压缩包里只有一个类别（“猫”）");
+      assertThat(zh.locator("[data-kind=single-class]")).containsText("拒绝了这个数据集");
+      zh.screenshot(new Page.ScreenshotOptions().setPath(shots.resolve("1-refused.png")));
+      // 2. The wizard: goal, preset, two epochs, launch.
+      zh.navigate(app.url() + "#/runs/new?dataset=" + datasetId);
+      zh.getByTestId("goal-fast").click();
+      zh.getByTestId("preset-quick-look").click();
+      assertThat(zh.getByTestId("preset-quick-look")).containsText("快速一看");
+      zh.locator("#field-epochs").fill("2");
+      zh.locator("#field-epochs").press("Tab");
+      assertThat(zh.getByTestId("review").getByTestId("estimate")).containsText("2 轮");
+      zh.screenshot(
+          new Page.ScreenshotOptions().setPath(shots.resolve("2-wizard.png")).setFullPage(true));
+      zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("开始训练")).click();
+      zh.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+      // 3. The run page, live and then finished, in Chinese.
+      assertThat(zh.getByTestId("run-state"))
+          .hasText(
+              "已完成",
+              new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                  .setTimeout(180_000));
+      assertThat(zh.getByTestId("evaluation").locator("h2")).containsText("最终模型");
+      assertThat(zh.getByTestId("suggestions").locator("h2")).hasText("调参建议");
+      assertThat(zh.getByTestId("run-preset")).containsText("快速一看");
+      assertThat(zh.locator(".facts")).containsText("最佳验证准确率");
+      zh.screenshot(
+          new Page.ScreenshotOptions().setPath(shots.resolve("3-run.png")).setFullPage(true));
+      // 4. Predict: one image answered, one file that is not an image explained in Chinese.
+      String runUrl = zh.url();
+      zh.navigate(runUrl + "/predict");
+      zh.getByTestId("predict-files")
+          .setInputFiles(
+              new com.microsoft.playwright.options.FilePayload[] {
+                new com.microsoft.playwright.options.FilePayload(
+                    "裤子.png", "image/png", FashionMnist.png(1)),
+                new com.microsoft.playwright.options.FilePayload(
+                    "笔记.txt", "text/plain", "不是图片".getBytes(StandardCharsets.UTF_8))
+              });
+      assertThat(zh.getByTestId("prediction")).hasCount(2);
+      assertThat(zh.getByTestId("prediction-error")).containsText("不是 Kiln 能读取的图片");
+      assertThat(zh.locator(".status").first()).containsText("2 个中回答了 1 个");
+      zh.screenshot(
+          new Page.ScreenshotOptions().setPath(shots.resolve("4-predict.png")).setFullPage(true));
+    }
+  }
+
+  /**
    * Every page of the journey in Chinese at phone and desktop width: no English word left that is
    * not the person's own data (names of runs, datasets, classes, people) or a technical name kept
    * as is (ONNX, SGD, ResNet-18, ...), axe-core clean, and a screenshot of each (issue 14). Text
@@ -747,6 +833,16 @@ class NonProgrammerJourneyTest {
         List.of("api/runs", "api/datasets", "api/agents", "api/users", "api/teams")) {
       ChineseCheck.collectWords(readJson(page.request().get(app.url() + path).text()), words);
     }
+    // A team's own presets are its words; the built-in ones must come back in Chinese.
+    ChineseCheck.collectWords(
+        readJson(
+            page.request()
+                .get(
+                    app.url() + "api/presets",
+                    com.microsoft.playwright.options.RequestOptions.create()
+                        .setHeader("Accept-Language", "zh-CN"))
+                .text()),
+        words);
     List<String> pages =
         List.of(
             "#/runs",

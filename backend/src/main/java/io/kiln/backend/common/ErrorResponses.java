@@ -47,6 +47,9 @@ public class ErrorResponses implements OASFilter {
     if (schemas.get("FieldError") != null) {
       schemas.get("FieldError").removeProperty("text");
     }
+    if (schemas.get("Adjustment") != null) {
+      schemas.get("Adjustment").removeProperty("whyText");
+    }
     if (schemas.containsKey("Text")) {
       openApi.getComponents().removeSchema("Text");
     }

@@ -4,11 +4,14 @@ import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.Languages;
 import io.kiln.backend.metrics.MetricService;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -31,8 +34,11 @@ public class CompareResource {
    * against the first run, per-class recall and a summary sentence per run.
    */
   @GET
-  public CompareService.CompareView compare(@QueryParam("runs") String runs) {
-    return compare.report(CompareService.parse(runs), callers.current()).view();
+  public CompareService.CompareView compare(
+      @QueryParam("runs") String runs, @Context HttpHeaders headers) {
+    return compare
+        .report(CompareService.parse(runs), callers.current(), Languages.of(headers))
+        .view();
   }
 
   /**

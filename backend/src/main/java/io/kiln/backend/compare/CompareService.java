@@ -82,6 +82,12 @@ public class CompareService {
 
   @Transactional
   public Report report(List<Long> ids, Caller caller) {
+    return report(ids, caller, java.util.Locale.ENGLISH);
+  }
+
+  /** The comparison with its sentences and field explanations in the reader's language. */
+  @Transactional
+  public Report report(List<Long> ids, Caller caller, java.util.Locale locale) {
     List<RunView> views = new ArrayList<>();
     List<ComparedRun> compared = new ArrayList<>();
     Map<Long, List<MetricView>> epochs = new LinkedHashMap<>();
@@ -92,7 +98,9 @@ public class CompareService {
       epochs.put(id, points);
       compared.add(compared(run, points));
     }
-    return new Report(new CompareView(views, Comparison.of(compared)), epochs);
+    return new Report(
+        new CompareView(views, Comparison.of(compared, io.kiln.core.i18n.Messages.of(locale))),
+        epochs);
   }
 
   private ComparedRun compared(RunView run, List<MetricView> epochs) {

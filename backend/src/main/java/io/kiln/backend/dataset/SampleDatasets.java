@@ -4,13 +4,16 @@ import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.common.Localizable;
 import io.kiln.backend.dataset.archive.FashionMnistZip;
 import io.kiln.backend.dataset.archive.SplitOptions;
+import io.kiln.core.i18n.Text;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 
@@ -37,7 +40,14 @@ public class SampleDatasets {
 
   /** Whether the sample is installed here, what it is, and the sizes on offer (images in all). */
   public record Availability(
-      boolean available, String name, String description, Map<String, Integer> sizes) {}
+      boolean available, String name, String description, Map<String, Integer> sizes)
+      implements Localizable<Availability> {
+    @Override
+    public Availability in(Locale locale) {
+      return new Availability(
+          available, name, Text.of("sample.fashion-mnist.description").in(locale), sizes);
+    }
+  }
 
   /** The size to import: {@code small} (2,500 images, the default) or {@code full} (70,000). */
   public record SampleRequest(String size) {}
@@ -46,7 +56,7 @@ public class SampleDatasets {
     return new Availability(
         available(),
         "Fashion-MNIST",
-        "28 x 28 gray photos of clothes in 10 classes (t-shirt, trouser, ... ankle boot)",
+        Text.of("sample.fashion-mnist.description").english(),
         Map.of(
             "small",
             SIZES.get("small")[0] + SIZES.get("small")[1],

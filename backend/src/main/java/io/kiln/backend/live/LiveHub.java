@@ -1,7 +1,6 @@
 package io.kiln.backend.live;
 
 import io.kiln.backend.advice.AdviceEvents;
-import io.kiln.backend.advice.AdviceView;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.metrics.MetricEvents;
 import io.kiln.backend.run.RunEvents;
@@ -71,14 +70,12 @@ public class LiveHub {
     if (set == null || set.isEmpty()) {
       return;
     }
-    // Suggestions are written in each viewer's language (once per language); the rest once.
+    // Runs and suggestions are written in each viewer's language (encoded once per language);
+    // metric points, the bulk of the traffic, once for all.
     Map<Locale, String> texts = new HashMap<>();
     Function<Viewer, String> textFor =
-        message instanceof LiveMessage.Suggestions s
-            ? v ->
-                texts.computeIfAbsent(
-                    v.locale(),
-                    l -> encode(new LiveMessage.Suggestions(AdviceView.in(s.suggestions(), l))))
+        message.worded()
+            ? v -> texts.computeIfAbsent(v.locale(), l -> encode(message.in(l)))
             : v -> texts.computeIfAbsent(Locale.ROOT, l -> encode(message));
     // One task per event loop writes to all of its sockets: a thousand viewers cost a handful of
     // thread hand-offs instead of a thousand (measured by bench/live-latency).

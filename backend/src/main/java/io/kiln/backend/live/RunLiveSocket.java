@@ -94,10 +94,8 @@ public class RunLiveSocket {
                           Snapshot s = result.result();
                           viewer.goLive(
                               hub.encode(
-                                  new LiveMessage.Snapshot(
-                                      s.run(),
-                                      s.metrics(),
-                                      AdviceView.in(s.suggestions(), locale))),
+                                  new LiveMessage.Snapshot(s.run(), s.metrics(), s.suggestions())
+                                      .in(locale)),
                               s.maxSeq());
                         } else {
                           String message =

@@ -4,14 +4,17 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtSession;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kiln.backend.auth.ApiKeys;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.common.Localizable;
 import io.kiln.backend.run.ModelExport;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunService;
 import io.kiln.core.data.ImagePixels;
+import io.kiln.core.i18n.Text;
 import io.kiln.core.predict.TopClasses;
 import io.kiln.core.run.RunState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -22,8 +25,10 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Answers predictions with a succeeded run's exported model in ONNX Runtime, inside the backend, so
@@ -59,7 +64,23 @@ public class PredictionService {
   public record Asker(Caller person, ApiKeys.Holder key) {}
 
   /** One image's answer: the top classes, or why it got none. */
-  public record Prediction(String file, List<TopClasses.ClassProbability> top, String error) {}
+  /**
+   * @param error why this file got no answer, or null
+   * @param errorText the same as a message, for other languages (not sent)
+   */
+  public record Prediction(
+      String file,
+      List<TopClasses.ClassProbability> top,
+      String error,
+      @JsonIgnore @Schema(hidden = true) Text errorText) {
+    static Prediction failed(String file, Text why) {
+      return new Prediction(file, List.of(), why.english(), why);
+    }
+
+    Prediction in(Locale locale) {
+      return errorText == null ? this : new Prediction(file, top, errorText.in(locale), errorText);
+    }
+  }
 
   public record PredictionResult(
       long runId,
@@ -68,7 +89,21 @@ public class PredictionService {
       int inputSize,
       List<String> classNames,
       List<Prediction> predictions,
-      double millis) {}
+      double millis)
+      implements Localizable<PredictionResult> {
+    /** Why files got no answer, in the reader's language. */
+    @Override
+    public PredictionResult in(Locale locale) {
+      return new PredictionResult(
+          runId,
+          architecture,
+          channels,
+          inputSize,
+          classNames,
+          predictions.stream().map(p -> p.in(locale)).toList(),
+          millis);
+    }
+  }
 
   public PredictionResult predict(long runId, List<Uploads.Upload> uploads, int top, Asker asker) {
     long start = System.nanoTime();
@@ -163,14 +198,16 @@ public class PredictionService {
     for (int i = 0; i < items.size(); i++) {
       Uploads.Item item = items.get(i);
       if (item.problem() != null) {
-        out[i] = new Prediction(item.name(), List.of(), item.problem());
+        out[i] = Prediction.failed(item.name(), item.problem());
         continue;
       }
       try {
         pixels.add(ImagePixels.of(item.bytes(), model.channels(), model.size(), maxPixels));
         pending.add(i);
+      } catch (ImagePixels.UndecodableException e) {
+        out[i] = Prediction.failed(item.name(), e.text());
       } catch (IOException e) {
-        out[i] = new Prediction(item.name(), List.of(), e.getMessage());
+        out[i] = Prediction.failed(item.name(), Text.of("image.damaged", "detail", e.getMessage()));
       }
       if (pending.size() == CHUNK) {
         flush(model, items, pending, pixels, top, out);
@@ -198,6 +235,7 @@ public class PredictionService {
           new Prediction(
               items.get(index).name(),
               TopClasses.of(probabilities[j], model.classNames(), top),
+              null,
               null);
     }
     pending.clear();

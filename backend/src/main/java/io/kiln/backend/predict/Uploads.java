@@ -1,5 +1,6 @@
 package io.kiln.backend.predict;
 
+import io.kiln.core.i18n.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -23,8 +24,8 @@ final class Uploads {
   record Upload(String name, Path file, long size) {}
 
   /** One image to predict: its bytes, or the problem that stops it. */
-  record Item(String name, byte[] bytes, String problem) {
-    static Item failed(String name, String problem) {
+  record Item(String name, byte[] bytes, Text problem) {
+    static Item failed(String name, Text problem) {
       return new Item(name, null, problem);
     }
   }
@@ -66,18 +67,13 @@ final class Uploads {
 
     void add(String name, long size, Source source) throws IOException {
       if (images >= limits.maxImages()) {
-        items.add(
-            Item.failed(
-                name, "not read: more than " + limits.maxImages() + " images in one request"));
+        items.add(Item.failed(name, Text.of("predict.tooManyImages", "max", limits.maxImages())));
         return;
       }
       if (bytes + Math.max(0, size) > limits.maxTotalBytes()) {
         items.add(
             Item.failed(
-                name,
-                "not read: the images of one request may have "
-                    + limits.maxTotalBytes() / 1_000_000
-                    + " MB in all; send the rest in another request"));
+                name, Text.of("predict.tooManyBytes", "mb", limits.maxTotalBytes() / 1_000_000)));
         return;
       }
       Item item = read(name, size, limits.maxBytes(), source);
@@ -110,15 +106,18 @@ final class Uploads {
         budget.items.add(
             Item.failed(
                 upload.name(),
-                leftOver
-                    + " more file(s) not read: one request may hold "
-                    + budget.limits.maxImages()
-                    + " images and "
-                    + budget.limits.maxTotalBytes() / 1_000_000
-                    + " MB; send the rest in another request"));
+                Text.of(
+                    "predict.leftOver",
+                    "n",
+                    leftOver,
+                    "max",
+                    budget.limits.maxImages(),
+                    "mb",
+                    budget.limits.maxTotalBytes() / 1_000_000)));
       }
     } catch (java.util.zip.ZipException e) {
-      budget.items.add(Item.failed(upload.name(), "a damaged .zip file (" + e.getMessage() + ")"));
+      budget.items.add(
+          Item.failed(upload.name(), Text.of("predict.damagedZip", "detail", e.getMessage())));
     }
   }
 
@@ -137,17 +136,18 @@ final class Uploads {
         return Item.failed(name, tooLarge(bytes.length, maxBytes));
       }
       if (bytes.length == 0) {
-        return Item.failed(name, "the file is empty");
+        return Item.failed(name, Text.of("predict.empty"));
       }
       return new Item(name, bytes, null);
     }
   }
 
-  private static String tooLarge(long size, long maxBytes) {
-    return String.format(
-        Locale.ROOT,
-        "too large (%.1f MB; at most %d MB per image)",
-        size / 1e6,
+  private static Text tooLarge(long size, long maxBytes) {
+    return Text.of(
+        "predict.tooLarge",
+        "mb",
+        String.format(Locale.ROOT, "%.1f", size / 1e6),
+        "max",
         maxBytes / 1_000_000);
   }
 

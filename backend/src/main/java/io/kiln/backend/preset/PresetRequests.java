@@ -1,7 +1,9 @@
 package io.kiln.backend.preset;
 
+import io.kiln.backend.common.Localizable;
 import io.kiln.core.preset.Adjustment;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -40,5 +42,17 @@ public final class PresetRequests {
       Map<String, Object> recipe,
       List<Adjustment> adjustments,
       List<Adjustment> undone,
-      Estimate estimate) {}
+      Estimate estimate)
+      implements Localizable<PresetPreview> {
+    /** Kiln's reasons and the estimate's basis in the reader's language. */
+    @Override
+    public PresetPreview in(Locale locale) {
+      return new PresetPreview(
+          presetId,
+          recipe,
+          adjustments.stream().map(a -> a.in(locale)).toList(),
+          undone.stream().map(a -> a.in(locale)).toList(),
+          estimate == null ? null : estimate.in(locale));
+    }
+  }
 }

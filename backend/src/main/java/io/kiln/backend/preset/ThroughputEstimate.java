@@ -1,5 +1,6 @@
 package io.kiln.backend.preset;
 
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
@@ -44,24 +45,24 @@ public class ThroughputEstimate {
                     CPU_28PX.getOrDefault(recipe.architecture(), 300.0)
                         * Math.pow(28.0 / recipe.inputSize(), 2));
     double epochSeconds = trainImages / rate + evalImages / (3 * rate);
-    String basis =
+    Text basis =
         measured
             .map(
                 m ->
-                    "measured by run #"
-                        + m.runId()
-                        + " ("
-                        + recipe.architecture()
-                        + ", "
-                        + recipe.inputSize()
-                        + " px"
-                        + (agentId == null ? "" : ", on this agent")
-                        + ")")
-            .orElse("a rough figure for a 2-core CPU; a GPU agent is much faster");
+                    Text.of(
+                        agentId == null ? "estimate.measured" : "estimate.measuredHere",
+                        "run",
+                        m.runId(),
+                        "architecture",
+                        recipe.architecture(),
+                        "size",
+                        recipe.inputSize()))
+            .orElse(Text.of("estimate.rough"));
     return new Estimate(
         Math.round(rate),
         Math.max(0.01, Math.round(epochSeconds * 100) / 100.0),
         Math.round(epochSeconds * recipe.epochs()),
+        basis.english(),
         basis);
   }
 }

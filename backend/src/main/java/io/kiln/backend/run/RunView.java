@@ -1,7 +1,10 @@
 package io.kiln.backend.run;
 
+import io.kiln.backend.common.Localizable;
+import io.kiln.core.i18n.Messages;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -50,7 +53,68 @@ public record RunView(
     int checkpointEpoch,
     List<String> requiredLabels,
     Double minDeviceMemoryGb,
-    int priority) {
+    int priority)
+    implements Localizable<RunView> {
+
+  /** The run with Kiln's reasons for adjusting its preset in the reader's language. */
+  @Override
+  public RunView in(Locale locale) {
+    if (adjustments == null) {
+      return this;
+    }
+    RunAdjustments localized =
+        new RunAdjustments(
+            presetId == null
+                ? adjustments.presetName()
+                : Messages.of(locale)
+                    .orElse("preset." + presetId + ".name", adjustments.presetName()),
+            adjustments.applied().stream().map(a -> a.in(locale)).toList(),
+            adjustments.undone().stream().map(a -> a.in(locale)).toList());
+    return new RunView(
+        id,
+        name,
+        datasetId,
+        datasetName,
+        state,
+        recipe,
+        createdAt,
+        createdBy,
+        startedAt,
+        finishedAt,
+        agentId,
+        device,
+        totalEpochs,
+        currentEpoch,
+        stepsPerEpoch,
+        lastStep,
+        bestValAccuracy,
+        failureReason,
+        modelAvailable,
+        onnxAvailable,
+        onnxUnavailableReason,
+        note,
+        evaluation,
+        parentId,
+        suggestionId,
+        autopilot,
+        autopilotChild,
+        autopilotNote,
+        datasetVersion,
+        testAccuracy,
+        presetId,
+        localized,
+        teamId,
+        tags,
+        remarks,
+        review,
+        archivedAt,
+        imagesPerSecond,
+        attempts,
+        checkpointEpoch,
+        requiredLabels,
+        minDeviceMemoryGb,
+        priority);
+  }
 
   /**
    * One time an agent took the run (see RunAttempt); outcome is null while it runs, else succeeded,

@@ -1,5 +1,7 @@
 package io.kiln.core.compare;
 
+import io.kiln.core.i18n.Messages;
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.RecipeField;
 import io.kiln.core.recipe.RecipeFields;
 import java.util.ArrayList;
@@ -45,17 +47,26 @@ public record Comparison(
   public record Recall(String className, List<Double> recall, List<Double> deltaPoints) {}
 
   public static Comparison of(List<ComparedRun> runs) {
+    return of(runs, Messages.ENGLISH);
+  }
+
+  /** The comparison with its field names, explanations and summary in the reader's language. */
+  public static Comparison of(List<ComparedRun> runs, Messages language) {
     if (runs.size() < MIN_RUNS || runs.size() > MAX_RUNS) {
       throw new IllegalArgumentException(
           "compare " + MIN_RUNS + " to " + MAX_RUNS + " runs, not " + runs.size());
     }
-    List<Difference> differences = differences(runs);
+    List<Difference> differences = differences(runs, language);
     List<Result> results = results(runs);
     return new Comparison(
-        List.copyOf(runs), differences, results, recall(runs), summary(runs, results));
+        List.copyOf(runs), differences, results, recall(runs), summary(runs, results, language));
   }
 
   static List<Difference> differences(List<ComparedRun> runs) {
+    return differences(runs, Messages.ENGLISH);
+  }
+
+  static List<Difference> differences(List<ComparedRun> runs, Messages m) {
     Set<String> names = new LinkedHashSet<>();
     RecipeFields.ALL.forEach(f -> names.add(f.name()));
     runs.forEach(r -> names.addAll(r.recipe().keySet()));
@@ -67,8 +78,8 @@ public record Comparison(
         out.add(
             new Difference(
                 name,
-                field == null ? name : field.label(),
-                field == null ? "" : field.help(),
+                field == null ? name : m.orElse("field." + name + ".label", field.label()),
+                field == null ? "" : m.orElse("field." + name + ".help", field.help()),
                 field == null ? List.of() : field.trickIds(),
                 values));
       }
@@ -156,78 +167,104 @@ public record Comparison(
    * overfitting gap 9 -> 3 points." Then which run is best.
    */
   static List<String> summary(List<ComparedRun> runs, List<Result> results) {
+    return summary(runs, results, Messages.ENGLISH);
+  }
+
+  static List<String> summary(List<ComparedRun> runs, List<Result> results, Messages m) {
     ComparedRun base = runs.get(0);
     List<String> out = new ArrayList<>();
     for (int i = 1; i < runs.size(); i++) {
       ComparedRun run = runs.get(i);
       List<String> changes = new ArrayList<>();
-      for (Difference d : differences(List.of(base, run))) {
-        changes.add(change(d.label(), d.values().get(0), d.values().get(1)));
+      for (Difference d : differences(List.of(base, run), m)) {
+        changes.add(change(m, d.label(), d.values().get(0), d.values().get(1)));
       }
       String what =
           changes.isEmpty()
-              ? "used the same recipe"
-              : joined(changes.size() > 3 ? changes.subList(0, 3) : changes)
-                  + (changes.size() > 3 ? " and " + (changes.size() - 3) + " more changes" : "");
+              ? m.template("compare.sameRecipe")
+              : changes.size() > 3
+                  ? m.format(
+                      Text.of(
+                          "compare.moreChanges",
+                          "list",
+                          joined(m, changes.subList(0, 3)),
+                          "n",
+                          changes.size() - 3))
+                  : joined(m, changes);
       List<String> effects = new ArrayList<>();
       Result result = results.get(i);
       String metric =
-          run.testAccuracy() != null && base.testAccuracy() != null
-              ? "test accuracy"
-              : "best validation accuracy";
+          m.template(
+              run.testAccuracy() != null && base.testAccuracy() != null
+                  ? "compare.metric.test"
+                  : "compare.metric.val");
       if (result.testDeltaPoints() != null) {
-        effects.add(metric + " " + signed(result.testDeltaPoints()) + " points");
+        effects.add(
+            m.format(
+                Text.of(
+                    "compare.effect.delta",
+                    "metric",
+                    metric,
+                    "delta",
+                    signed(result.testDeltaPoints()))));
       }
       if (base.lastGap() != null && run.lastGap() != null) {
         effects.add(
-            "overfitting gap "
-                + points(base.lastGap() * 100)
-                + " -> "
-                + points(run.lastGap() * 100)
-                + " points");
+            m.format(
+                Text.of(
+                    "compare.effect.gap",
+                    "from",
+                    points(base.lastGap() * 100),
+                    "to",
+                    points(run.lastGap() * 100))));
       }
       out.add(
-          "#"
-              + run.id()
-              + " "
-              + what
-              + (effects.isEmpty() ? " (no results yet)" : ": " + String.join(", ", effects))
-              + ".");
+          effects.isEmpty()
+              ? m.format(Text.of("compare.sentence.noResults", "id", run.id(), "what", what))
+              : m.format(
+                  Text.of(
+                      "compare.sentence",
+                      "id",
+                      run.id(),
+                      "what",
+                      what,
+                      "effects",
+                      String.join(m.template("compare.join.effects"), effects))));
     }
     for (int i = 0; i < results.size(); i++) {
       if (results.get(i).best()) {
         ComparedRun best = runs.get(i);
-        Double score = score(best);
         out.add(
-            "Best: #"
-                + best.id()
-                + " ("
-                + (best.testAccuracy() != null ? "test accuracy " : "best validation accuracy ")
-                + percent(score)
-                + ").");
+            m.format(
+                Text.of(
+                    "compare.best",
+                    "id",
+                    best.id(),
+                    "metric",
+                    m.template(
+                        best.testAccuracy() != null ? "compare.metric.test" : "compare.metric.val"),
+                    "score",
+                    percent(score(best)))));
         break;
       }
     }
     return out;
   }
 
-  private static String change(String label, Object from, Object to) {
+  private static String change(Messages m, String label, Object from, Object to) {
     String field = label.substring(0, 1).toLowerCase(Locale.ROOT) + label.substring(1);
+    String kind;
     if (isOff(from) && !isOff(to)) {
-      return "added " + field + " " + show(to);
+      kind = "added";
+    } else if (!isOff(from) && isOff(to)) {
+      kind = "removed";
+    } else if (from instanceof Number a && to instanceof Number b) {
+      kind = b.doubleValue() > a.doubleValue() ? "raised" : "lowered";
+    } else {
+      kind = "changed";
     }
-    if (!isOff(from) && isOff(to)) {
-      return "removed " + field;
-    }
-    if (from instanceof Number a && to instanceof Number b) {
-      return (b.doubleValue() > a.doubleValue() ? "raised " : "lowered ")
-          + field
-          + " "
-          + show(from)
-          + " -> "
-          + show(to);
-    }
-    return "changed " + field + " " + show(from) + " -> " + show(to);
+    return m.format(
+        Text.of("compare.change." + kind, "field", field, "from", show(from), "to", show(to)));
   }
 
   private static boolean isOff(Object v) {
@@ -247,12 +284,12 @@ public record Comparison(
     return String.valueOf(v);
   }
 
-  private static String joined(List<String> parts) {
+  private static String joined(Messages m, List<String> parts) {
     if (parts.size() == 1) {
       return parts.get(0);
     }
-    return String.join(", ", parts.subList(0, parts.size() - 1))
-        + " and "
+    return String.join(m.template("compare.join.sep"), parts.subList(0, parts.size() - 1))
+        + m.template("compare.join.last")
         + parts.get(parts.size() - 1);
   }
 

@@ -1,5 +1,6 @@
 package io.kiln.core.data;
 
+import io.kiln.core.i18n.Text;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -33,8 +34,16 @@ public final class ImagePixels {
 
   /** The bytes are not an image a decoder here can read. */
   public static final class UndecodableException extends IOException {
-    public UndecodableException(String message) {
-      super(message);
+    private final transient Text text;
+
+    public UndecodableException(Text text) {
+      super(text.english());
+      this.text = text;
+    }
+
+    /** Why, in every language Kiln speaks. */
+    public Text text() {
+      return text;
     }
   }
 
@@ -55,7 +64,7 @@ public final class ImagePixels {
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
-        throw new UndecodableException("not an image Kiln can read (" + FORMATS + ")");
+        throw new UndecodableException(Text.of("image.unreadable", "formats", FORMATS));
       }
       ImageReader reader = readers.next();
       try {
@@ -63,12 +72,14 @@ public final class ImagePixels {
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > maxPixels) {
           throw new UndecodableException(
-              reader.getWidth(0)
-                  + " x "
-                  + reader.getHeight(0)
-                  + " pixels is more than Kiln decodes ("
-                  + maxPixels / 1_000_000
-                  + " megapixels): make it smaller");
+              Text.of(
+                  "image.tooManyPixels",
+                  "width",
+                  reader.getWidth(0),
+                  "height",
+                  reader.getHeight(0),
+                  "megapixels",
+                  maxPixels / 1_000_000));
         }
         image = reader.read(0);
       } finally {
@@ -77,8 +88,7 @@ public final class ImagePixels {
     } catch (UndecodableException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
-      throw new UndecodableException(
-          "not an image Kiln can read: the data is damaged (" + e.getMessage() + ")");
+      throw new UndecodableException(Text.of("image.damaged", "detail", e.getMessage()));
     }
     return ExifOrientation.upright(image, ExifOrientation.of(bytes));
   }

@@ -1,5 +1,6 @@
 package io.kiln.core.preset;
 
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.FieldError;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeException;
@@ -67,12 +68,7 @@ public final class PresetAdjuster {
           "learningRate",
           scaled,
           "T8",
-          "the batch is "
-              + recipe.batchSize()
-              + " instead of the preset's "
-              + (int) presetBatch
-              + ", so the learning rate scales with it (linear"
-              + " scaling rule)");
+          Text.of("adjust.batchScaling", "batch", recipe.batchSize(), "preset", (int) presetBatch));
     }
     // T13
     double per256 =
@@ -94,10 +90,7 @@ public final class PresetAdjuster {
           "learningRate",
           rate,
           "T13",
-          "only "
-              + facts.trainImages()
-              + " training"
-              + " images on pretrained weights: a small rate (0.001 per 256 images) keeps what the weights already know");
+          Text.of("adjust.smallData", "images", facts.trainImages()));
     }
     // T6
     if (recipe.batchSize() >= LARGE_BATCH
@@ -111,10 +104,7 @@ public final class PresetAdjuster {
           "warmupEpochs",
           warmup,
           "T6",
-          "batch "
-              + recipe.batchSize()
-              + " is large;"
-              + " ramping the rate up over the first epochs keeps the start stable");
+          Text.of("adjust.warmup", "batch", recipe.batchSize()));
     }
     // T10
     boolean large = "resnet-50".equals(recipe.architecture());
@@ -127,7 +117,7 @@ public final class PresetAdjuster {
             "labelSmoothing",
             0.1,
             "T10",
-            "ResNet-50 is large enough to gain from" + " label smoothing 0.1");
+            Text.of("adjust.labelSmoothing"));
       } else if (!large && recipe.labelSmoothing() > 0 && userSet.contains("architecture")) {
         propose(
             proposed,
@@ -136,7 +126,7 @@ public final class PresetAdjuster {
             "labelSmoothing",
             0.0,
             "T10",
-            "label smoothing can hurt small models" + " such as " + recipe.architecture());
+            Text.of("adjust.noLabelSmoothing", "architecture", recipe.architecture()));
       }
     }
     // T17
@@ -151,12 +141,7 @@ public final class PresetAdjuster {
           "milestones",
           scaled,
           "T17",
-          "training is "
-              + recipe.epochs()
-              + " epochs,"
-              + " not "
-              + base.epochs()
-              + ", so the decay points move with it");
+          Text.of("adjust.milestones", "epochs", recipe.epochs(), "preset", base.epochs()));
     }
     if (recipe.epochs() != base.epochs()
         && recipe.warmupEpochs() > 0
@@ -171,11 +156,7 @@ public final class PresetAdjuster {
           "warmupEpochs",
           scaled,
           "T17",
-          "training is "
-              + recipe.epochs()
-              + " epochs, not "
-              + base.epochs()
-              + ", so warmup keeps its share of the schedule");
+          Text.of("adjust.warmupShare", "epochs", recipe.epochs(), "preset", base.epochs()));
     }
     if (recipe.headOnlyEpochs() >= recipe.epochs() && !userSet.contains("headOnlyEpochs")) {
       propose(
@@ -185,7 +166,7 @@ public final class PresetAdjuster {
           "headOnlyEpochs",
           (long) Math.max(0, recipe.epochs() / 4),
           "T17",
-          "the head-only stage must leave epochs that train every layer");
+          Text.of("adjust.headOnly"));
     }
     double warmup =
         ((Number) changes.getOrDefault("warmupEpochs", recipe.warmupEpochs())).doubleValue();
@@ -199,7 +180,7 @@ public final class PresetAdjuster {
           "warmupEpochs",
           (double) Math.max(0, (recipe.epochs() - head) / 4),
           "T17",
-          "warmup must be shorter than the " + (recipe.epochs() - head) + " epochs it belongs to");
+          Text.of("adjust.warmupShorter", "epochs", recipe.epochs() - head));
     }
     return apply(recipe, proposed, undo);
   }
@@ -241,7 +222,7 @@ public final class PresetAdjuster {
       String field,
       Object to,
       String trick,
-      String why) {
+      Text why) {
     Object from = recipe.toMap().get(field);
     if (from.equals(to)
         || (from instanceof Number f
@@ -251,7 +232,7 @@ public final class PresetAdjuster {
     }
     proposed.removeIf(a -> a.field().equals(field));
     changes.put(field, to);
-    proposed.add(new Adjustment(field, from, to, trick, why));
+    proposed.add(new Adjustment(field, from, to, trick, why.english(), why));
   }
 
   private static List<Long> scaleMilestones(
