@@ -746,7 +746,11 @@ class NonProgrammerJourneyTest {
     try (var context = browser.newContext(new Browser.NewContextOptions().setLocale("zh-CN"))) {
       Page zh = context.newPage();
       zh.navigate(app.url());
+      // 0. The server's own errors come in Chinese too.
       zh.getByLabel("用户名").fill("admin");
+      zh.getByLabel("密码").fill("not-the-password");
+      zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("登录")).click();
+      assertThat(zh.getByRole(AriaRole.ALERT).first()).containsText("用户名或密码错误");
       zh.getByLabel("密码").fill(KilnApp.PASSWORD);
       zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("登录")).click();
       assertThat(zh.locator("h1")).hasText("训练");

@@ -190,7 +190,7 @@ class TeamJourneyTest {
     page.waitForSelector("[data-testid=compare-ready]");
     assertThat(page.getByTestId("compare-summary"))
         .containsText("#" + runs.get(1) + " raised weight decay 1e-4 -> 5e-4");
-    assertThat(page.getByTestId("compare-summary")).containsText("added cutMix alpha 1");
+    assertThat(page.getByTestId("compare-summary")).containsText("added CutMix alpha 1");
     assertThat(page.getByTestId("compare-summary")).containsText("Best: #");
     assertThat(page.locator("[data-testid=compare-diff] tr[data-field=weightDecay]"))
         .containsText("(T9)");

@@ -173,7 +173,7 @@ public class AdviceService {
     }
     if (a.appliedRunId != null) {
       throw new ApiException(
-          409, "suggestion " + adviceId + " was already applied as run #" + a.appliedRunId);
+          409, Text.of("error.alreadyApplied", "id", adviceId, "run", a.appliedRunId));
     }
     Recipe recipe =
         runs.recipe(Run.findById(runId)).with(json.readMap(a.patch, "patch of suggestion " + a.id));

@@ -3,6 +3,7 @@ package io.kiln.backend.auth;
 import io.kiln.backend.audit.Audit;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Tokens;
+import io.kiln.core.i18n.Text;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -143,14 +144,15 @@ public class Accounts {
     AppUser user =
         AppUser.byName(username).orElseThrow(() -> ApiException.notFound("user", username));
     if (!PasswordHasher.matches(body.currentPassword(), user.passwordHash)) {
-      throw ApiException.field(400, "the current password is wrong", "currentPassword", "wrong");
-    }
-    if (body.newPassword().length() < MIN_PASSWORD) {
       throw ApiException.field(
           400,
-          "the new password needs at least " + MIN_PASSWORD + " characters",
-          "newPassword",
-          "too short");
+          "currentPassword",
+          Text.of("error.currentPasswordWrong"),
+          Text.of("error.currentPasswordWrong"));
+    }
+    if (body.newPassword().length() < MIN_PASSWORD) {
+      Text tooShort = Text.of("error.passwordTooShort", "min", MIN_PASSWORD);
+      throw ApiException.field(400, "newPassword", tooShort, tooShort);
     }
     user.passwordHash = PasswordHasher.hash(body.newPassword());
     audit.record(username, "password-changed", "user " + username, "changed by the person");

@@ -4,6 +4,7 @@ import io.kiln.backend.audit.Audit;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.common.Tokens;
+import io.kiln.core.i18n.Text;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -49,7 +50,7 @@ public class AuthService {
     Duration wait = max(byName.wait(userKey, now), byAddress.wait(address, now));
     if (!wait.isZero()) {
       long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-      throw new ApiException(429, "too many failed logins: try again in " + seconds + " s")
+      throw new ApiException(429, Text.of("error.tooManyLogins", "seconds", seconds))
           .retryAfter(seconds);
     }
     // An unknown name costs one hash too, so the answer's timing does not tell which names exist.
@@ -61,11 +62,11 @@ public class AuthService {
       byName.failed(userKey, now);
       byAddress.failed(address, now);
       audit.recordAlone(userKey, "login-failed", null, "wrong username or password");
-      throw new ApiException(401, "wrong username or password");
+      throw new ApiException(401, Text.of("error.wrongLogin"));
     }
     if (found.get().disabled) {
       audit.recordAlone(userKey, "login-failed", null, "the account is disabled");
-      throw new ApiException(403, "this account is disabled: ask an admin to enable it");
+      throw new ApiException(403, Text.of("error.accountDisabled"));
     }
     byName.succeeded(userKey);
     byAddress.succeeded(address);

@@ -1,5 +1,6 @@
 package io.kiln.backend.common;
 
+import io.kiln.core.i18n.Messages;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.FieldError;
 import java.util.List;
@@ -48,8 +49,11 @@ public class ApiException extends RuntimeException {
     return new ApiException(status, message, List.of(new FieldError(field, problem)));
   }
 
+  /** "run 7 does not exist", in every language Kiln speaks for the things it knows by name. */
   public static ApiException notFound(String what, Object id) {
-    return new ApiException(404, what + " " + id + " does not exist");
+    String key = "thing." + what.replace(' ', '-');
+    Object thing = Messages.ENGLISH.has(key) ? Text.of(key) : what;
+    return new ApiException(404, Text.of("error.notFound", "what", thing, "id", id));
   }
 
   public static ApiException badRequest(String message) {

@@ -112,8 +112,10 @@ class AdviceTest {
       Api.cancelQueuedRuns();
       long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a1"), "epochs", 8));
       claim(agent, runId);
-      try (LiveClient browser = new LiveClient(base, runId, -1)) {
+      try (LiveClient browser = new LiveClient(base, runId, -1);
+          LiveClient chinese = new LiveClient(base, runId, -1, Api.token(), "zh-CN")) {
         browser.next("snapshot");
+        chinese.next("snapshot");
         for (int e = 0; e < OVERFITTING.length; e++) {
           epoch(agent, runId, e + 1, OVERFITTING[e][0], OVERFITTING[e][1]);
         }
@@ -125,7 +127,27 @@ class AdviceTest {
             "A1",
             pushed.path("suggestions").get(0).path("ruleId").asText(),
             "pushed over the run's socket");
+        assertEquals("Overfitting", pushed.path("suggestions").get(0).path("title").asText());
+        // The same push reaches a viewer who reads Chinese in Chinese (issue 14).
+        JsonNode inChinese = chinese.next("suggestions");
+        while (inChinese.path("suggestions").size() == 0) {
+          inChinese = chinese.next("suggestions");
+        }
+        assertEquals("过拟合", inChinese.path("suggestions").get(0).path("title").asText());
+        assertTrue(
+            inChinese
+                .path("suggestions")
+                .get(0)
+                .path("explanation")
+                .asText()
+                .startsWith("模型在死记训练图片"),
+            inChinese.toPrettyString());
       }
+      Api.as()
+          .header("Accept-Language", "zh-CN")
+          .get("/api/runs/" + runId + "/suggestions")
+          .then()
+          .body("[0].title", org.hamcrest.Matchers.equalTo("过拟合"));
       JsonPath list = awaitSuggestions(runId, j -> j.getList("ruleId").contains("A1"));
       assertEquals(
           List.of("A1"), list.getList("ruleId"), "one suggestion per rule, never repeated");

@@ -62,7 +62,7 @@ class CompareTest {
     assertEquals(
         "#"
             + second
-            + " raised weight decay 1e-4 -> 3e-4 and added cutMix alpha 1: test accuracy +3.0"
+            + " raised weight decay 1e-4 -> 3e-4 and added CutMix alpha 1: test accuracy +3.0"
             + " points, overfitting gap 19 -> 3 points.",
         view.getString("comparison.summary[0]"));
     assertTrue(view.getBoolean("comparison.results[1].best"));

@@ -21,13 +21,19 @@ public final class LiveClient implements AutoCloseable {
 
   /** Watches as the person with this session token. */
   public LiveClient(URI base, long runId, long afterSeq, String token) {
+    this(base, runId, afterSeq, token, null);
+  }
+
+  /** Watches in a language ({@code zh-CN}), as the run page asks with {@code ?lang=}. */
+  public LiveClient(URI base, long runId, long afterSeq, String token, String lang) {
     URI ws =
         URI.create(
             base.toString().replaceFirst("^http", "ws")
                 + "ws/runs/"
                 + runId
                 + "?afterSeq="
-                + afterSeq);
+                + afterSeq
+                + (lang == null ? "" : "&lang=" + lang));
     socket =
         HttpClient.newHttpClient()
             .newWebSocketBuilder()

@@ -252,7 +252,12 @@ public record Comparison(
   }
 
   private static String change(Messages m, String label, Object from, Object to) {
-    String field = label.substring(0, 1).toLowerCase(Locale.ROOT) + label.substring(1);
+    // "Weight decay" reads "weight decay" inside a sentence; a name such as "CutMix" stays as is.
+    String firstWord = label.split(" ", 2)[0];
+    String field =
+        firstWord.substring(1).equals(firstWord.substring(1).toLowerCase(Locale.ROOT))
+            ? label.substring(0, 1).toLowerCase(Locale.ROOT) + label.substring(1)
+            : label;
     String kind;
     if (isOff(from) && !isOff(to)) {
       kind = "added";

@@ -51,7 +51,7 @@ class ComparisonTest {
                 run(3, Map.of(), 0.90, 0.09, Map.of()),
                 run(12, Map.of("weightDecay", 3e-4, "cutmixAlpha", 1.0), 0.918, 0.03, Map.of())));
     assertEquals(
-        "#12 raised weight decay 1e-4 -> 3e-4 and added cutMix alpha 1: test accuracy +1.8 points,"
+        "#12 raised weight decay 1e-4 -> 3e-4 and added CutMix alpha 1: test accuracy +1.8 points,"
             + " overfitting gap 9 -> 3 points.",
         c.summary().get(0));
     assertEquals("Best: #12 (test accuracy 91.8%).", c.summary().get(1));
@@ -59,6 +59,18 @@ class ComparisonTest {
     assertFalse(c.results().get(0).best());
     assertNull(c.results().get(0).testDeltaPoints());
     assertEquals(1.8, c.results().get(1).testDeltaPoints(), 1e-9);
+    // The same comparison for a reader of Chinese: sentences and field names from the bundle.
+    Comparison zh =
+        Comparison.of(
+            List.of(
+                run(3, Map.of(), 0.90, 0.09, Map.of()),
+                run(12, Map.of("weightDecay", 3e-4, "cutmixAlpha", 1.0), 0.918, 0.03, Map.of())),
+            io.kiln.core.i18n.Messages.SIMPLIFIED_CHINESE);
+    assertEquals(
+        "#12 把 权重衰减 从 1e-4 提高到 3e-4，并加入了 CutMix alpha 1：测试准确率 +1.8 个百分点，过拟合差距 9 -> 3 个百分点。",
+        zh.summary().get(0));
+    assertEquals("最好：#12（测试准确率 91.8%）。", zh.summary().get(1));
+    assertEquals("权重衰减", zh.differences().get(0).label());
   }
 
   @Test
