@@ -113,7 +113,10 @@ public class DatasetService {
     } catch (ArchiveRefused refused) {
       List<Finding> findings =
           refused.findings().isEmpty()
-              ? List.of(Finding.refusal(refused.kind(), refused.getMessage()))
+              ? List.of(
+                  refused.text() != null
+                      ? Finding.refusal(refused.kind(), refused.text())
+                      : Finding.refusal(refused.kind(), refused.getMessage()))
               : refused.findings();
       ApiException error =
           refused.text() != null

@@ -81,6 +81,15 @@ class LanguagesTest {
         .statusCode(400)
         .body("error", equalTo("压缩包里只有一个类别（“cats”）；分类器至少需要两个类别文件夹"))
         .body("findings.find { it.kind == 'single-class' }.action", equalTo("拒绝了这个数据集"));
+    Api.as()
+        .header("Accept-Language", CHINESE)
+        .multiPart("file", "notes.zip", "just text".getBytes(), "application/zip")
+        .post("/api/datasets")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("不是 .zip 或 .tar.gz 压缩包"))
+        .body("findings[0].kind", equalTo("not-an-archive"))
+        .body("findings[0].advice", equalTo("修正压缩包后重新上传"));
     long id = Api.uploadValid("languages-findings");
     Api.as()
         .header("Accept-Language", CHINESE)

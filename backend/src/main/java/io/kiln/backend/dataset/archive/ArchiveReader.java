@@ -37,7 +37,7 @@ public interface ArchiveReader extends AutoCloseable {
       read = in.readNBytes(magic, 0, 4);
     }
     if (read == 0) {
-      throw new ArchiveRefused("empty-upload", "the uploaded file is empty");
+      throw ArchiveRefused.of("empty-upload");
     }
     if (read >= 4 && magic[0] == 'P' && magic[1] == 'K' && (magic[2] == 3 || magic[2] == 5)) {
       return new ZipReader(upload);
@@ -45,8 +45,6 @@ public interface ArchiveReader extends AutoCloseable {
     if (read >= 2 && (magic[0] & 0xff) == 0x1f && (magic[1] & 0xff) == 0x8b) {
       return new TarGzReader(upload);
     }
-    throw new ArchiveRefused(
-        "not-an-archive",
-        "the file is not a .zip or .tar.gz archive: compress the dataset folder as a zip (or tar.gz) and upload that");
+    throw ArchiveRefused.of("not-an-archive");
   }
 }

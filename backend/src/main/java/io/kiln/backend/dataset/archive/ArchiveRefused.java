@@ -28,6 +28,16 @@ public class ArchiveRefused extends RuntimeException {
     this.text = message;
   }
 
+  /** A refusal whose sentence is {@code refused.<kind>} with these arguments. */
+  public static ArchiveRefused of(String kind, Object... namesAndValues) {
+    return new ArchiveRefused(kind, Text.of("refused." + kind, namesAndValues), List.of());
+  }
+
+  /** A refusal of this kind with its own sentence. */
+  public static ArchiveRefused of(String kind, Text message) {
+    return new ArchiveRefused(kind, message, List.of());
+  }
+
   /** The sentence as a message, or null where it is English only. */
   public Text text() {
     return text;

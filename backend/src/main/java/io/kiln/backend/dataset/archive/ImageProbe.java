@@ -39,15 +39,14 @@ final class ImageProbe {
         reader.setInput(in, true, true);
         long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
         if (pixels > maxPixels) {
-          throw new ArchiveRefused(
+          throw ArchiveRefused.of(
               "image-bomb",
-              "an image claims "
-                  + reader.getWidth(0)
-                  + " x "
-                  + reader.getHeight(0)
-                  + " pixels, more than the limit of "
-                  + maxPixels
-                  + "; Kiln does not decode it");
+              "width",
+              reader.getWidth(0),
+              "height",
+              reader.getHeight(0),
+              "max",
+              maxPixels);
         }
         BufferedImage image = reader.read(0);
         int channels = image.getColorModel().getNumComponents();

@@ -31,37 +31,24 @@ final class Names {
     String printable = printable(name);
     String unified = name.replace('\\', '/');
     if (unified.startsWith("/") || unified.matches("^[A-Za-z]:.*")) {
-      throw new ArchiveRefused(
-          "absolute-path",
-          "'"
-              + printable
-              + "' is an absolute path; every file must lie"
-              + " inside the dataset folder");
+      throw ArchiveRefused.of("absolute-path", "name", printable);
     }
     for (String segment : unified.split("/")) {
       if (segment.equals("..")) {
-        throw new ArchiveRefused(
-            "path-escape",
-            "'" + printable + "' points outside the archive (..); such paths" + " are refused");
+        throw ArchiveRefused.of("path-escape", "name", printable);
       }
     }
     if (name.length() > MAX_PATH
         || List.of(unified.split("/")).stream().anyMatch(s -> s.length() > MAX_SEGMENT)) {
-      throw new ArchiveRefused(
+      throw ArchiveRefused.of(
           "name-too-long",
-          "'"
-              + printable.substring(0, Math.min(60, printable.length()))
-              + "...' is too long: folder and file names may have at most "
-              + MAX_SEGMENT
-              + " characters");
+          "name",
+          printable.substring(0, Math.min(60, printable.length())),
+          "max",
+          MAX_SEGMENT);
     }
     if (name.chars().anyMatch(Names::isControl)) {
-      throw new ArchiveRefused(
-          "control-characters",
-          "'"
-              + printable
-              + "' contains control or direction-changing"
-              + " characters; rename it with plain letters, digits, spaces, dashes and dots");
+      throw ArchiveRefused.of("control-characters", "name", printable);
     }
   }
 

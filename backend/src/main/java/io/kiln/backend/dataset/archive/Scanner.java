@@ -97,28 +97,12 @@ final class Scanner {
 
   private void accept(ArchiveEntry entry) {
     if (++entries > limits.maxEntries()) {
-      throw new ArchiveRefused(
-          "too-many-entries",
-          "the archive has more than "
-              + limits.maxEntries()
-              + " files and folders, the limit for one dataset");
+      throw ArchiveRefused.of("too-many-entries", "max", limits.maxEntries());
     }
     Names.check(entry.name());
     switch (entry.kind()) {
-      case LINK ->
-          throw new ArchiveRefused(
-              "link",
-              "'"
-                  + Names.printable(entry.name())
-                  + "' is a link; archives"
-                  + " with symbolic or hard links are refused (they can point outside the dataset)");
-      case OTHER ->
-          throw new ArchiveRefused(
-              "special-file",
-              "'"
-                  + Names.printable(entry.name())
-                  + "' is a device,"
-                  + " pipe or other special file; a dataset holds only folders and images");
+      case LINK -> throw ArchiveRefused.of("link", "name", Names.printable(entry.name()));
+      case OTHER -> throw ArchiveRefused.of("special-file", "name", Names.printable(entry.name()));
       case DIR ->
           folders.add(
               entry.name().endsWith("/")
@@ -138,11 +122,7 @@ final class Scanner {
       size += n;
       uncompressed += n;
       if (uncompressed > limits.maxUncompressedBytes()) {
-        throw new ArchiveRefused(
-            "too-large",
-            "the archive unpacks to more than "
-                + megabytes(limits.maxUncompressedBytes())
-                + ", the limit for one dataset");
+        throw ArchiveRefused.of("too-large", "max", megabytes(limits.maxUncompressedBytes()));
       }
       double ratio =
           reader.streamed()
@@ -150,23 +130,20 @@ final class Scanner {
               : (double) size / Math.max(1, entry.compressedSize());
       long judged = reader.streamed() ? uncompressed : size;
       if (judged > ImportLimits.RATIO_GRACE_BYTES && ratio > limits.maxCompressionRatio()) {
-        throw new ArchiveRefused(
+        throw ArchiveRefused.of(
             "compression-bomb",
-            "'"
-                + Names.printable(entry.name())
-                + "' unpacks to more than "
-                + (int) limits.maxCompressionRatio()
-                + " times its compressed size; this looks like a zip bomb and is"
-                + " refused");
+            "name",
+            Names.printable(entry.name()),
+            "ratio",
+            (int) limits.maxCompressionRatio());
       }
       if (size > limits.maxImageBytes()) {
-        throw new ArchiveRefused(
+        throw ArchiveRefused.of(
             "image-too-large",
-            "'"
-                + Names.printable(entry.name())
-                + "' is larger than "
-                + megabytes(limits.maxImageBytes())
-                + ", the limit for one image");
+            "name",
+            Names.printable(entry.name()),
+            "max",
+            megabytes(limits.maxImageBytes()));
       }
       out.write(buffer, 0, n);
     }
@@ -252,13 +229,7 @@ final class Scanner {
     long splits =
         tops.stream().filter(t -> SPLIT_FOLDERS.contains(t.toLowerCase(Locale.ROOT))).count();
     if (splits > 0 && splits < tops.size()) {
-      throw new ArchiveRefused(
-          "mixed-layout",
-          "the archive mixes split folders (train/val/test) with other"
-              + " folders at the top level ("
-              + String.join(", ", tops)
-              + "); use either class folders, or"
-              + " train/, val/ and test/ each holding class folders");
+      throw ArchiveRefused.of("mixed-layout", "folders", String.join(", ", tops));
     }
     return splits > 0;
   }
@@ -269,12 +240,7 @@ final class Scanner {
   }
 
   private static ArchiveRefused nested(String name) {
-    return new ArchiveRefused(
-        "nested-archive",
-        "'"
-            + Names.printable(name)
-            + "' is an archive inside the archive;"
-            + " unpack it and put its images in class folders instead");
+    return ArchiveRefused.of("nested-archive", "name", Names.printable(name));
   }
 
   private static Probed join(Future<Probed> probe) throws IOException {

@@ -1,5 +1,7 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.i18n.Text;
+
 /**
  * How the images are divided into train, validation and test (T16).
  *
@@ -12,26 +14,16 @@ public record SplitOptions(String mode, int valPercent, int testPercent, long se
 
   public SplitOptions {
     if (mode != null && !mode.equals("auto") && !mode.equals("archive")) {
-      throw new ArchiveRefused(
-          "bad-split",
-          "split must be 'auto' (Kiln splits the images) or 'archive' (use the"
-              + " archive's train/val/test folders), not '"
-              + Names.printable(mode)
-              + "'");
+      throw ArchiveRefused.of(
+          "bad-split", Text.of("refused.bad-split.mode", "mode", Names.printable(mode)));
     }
     if (valPercent < 1
         || valPercent > 50
         || testPercent < 0
         || testPercent > 50
         || valPercent + testPercent > 60) {
-      throw new ArchiveRefused(
-          "bad-split",
-          "the validation share must be 1-50 %, the test share 0-50 %, and"
-              + " together at most 60 %; got "
-              + valPercent
-              + " % and "
-              + testPercent
-              + " %");
+      throw ArchiveRefused.of(
+          "bad-split", Text.of("refused.bad-split.shares", "val", valPercent, "test", testPercent));
     }
   }
 }

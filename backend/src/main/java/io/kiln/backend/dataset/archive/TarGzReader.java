@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.i18n.Text;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -46,23 +47,17 @@ final class TarGzReader implements ArchiveReader {
                         ? ArchiveEntry.Kind.OTHER
                         : ArchiveEntry.Kind.FILE;
         if (kind == ArchiveEntry.Kind.FILE && !seen.add(entry.getName())) {
-          throw new ArchiveRefused(
-              "duplicate-entry",
-              "the archive holds '"
-                  + Names.printable(entry.getName())
-                  + "' twice; such archives are refused because which copy counts is ambiguous");
+          throw ArchiveRefused.of("duplicate-entry", "name", Names.printable(entry.getName()));
         }
         visitor.visit(
             new ArchiveEntry(entry.getName(), kind, -1),
             kind == ArchiveEntry.Kind.FILE ? tar : InputStream.nullInputStream());
       }
     } catch (EOFException e) {
-      throw new ArchiveRefused(
-          "corrupt-archive",
-          "the archive ends too early; if the upload was interrupted, upload it again");
+      throw ArchiveRefused.of("corrupt-archive", Text.of("refused.corrupt-archive.early"));
     } catch (IOException e) {
-      throw new ArchiveRefused(
-          "corrupt-archive", "the tar.gz archive is damaged (" + e.getMessage() + ")");
+      throw ArchiveRefused.of(
+          "corrupt-archive", Text.of("refused.corrupt-archive.tar", "detail", e.getMessage()));
     }
   }
 

@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.i18n.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
@@ -18,11 +19,8 @@ final class ZipReader implements ArchiveReader {
     try {
       this.zip = ZipFile.builder().setPath(upload).get();
     } catch (IOException e) {
-      throw new ArchiveRefused(
-          "corrupt-archive",
-          "the zip archive is incomplete or damaged ("
-              + e.getMessage()
-              + "); if the upload was interrupted, upload it again");
+      throw ArchiveRefused.of(
+          "corrupt-archive", Text.of("refused.corrupt-archive.zip", "detail", e.getMessage()));
     }
   }
 
@@ -32,11 +30,7 @@ final class ZipReader implements ArchiveReader {
     Set<String> seen = new HashSet<>();
     for (ZipArchiveEntry entry : entries) {
       if (!seen.add(entry.getName())) {
-        throw new ArchiveRefused(
-            "duplicate-entry",
-            "the archive lists '"
-                + Names.printable(entry.getName())
-                + "' twice; such archives are refused because which copy counts is ambiguous");
+        throw ArchiveRefused.of("duplicate-entry", "name", Names.printable(entry.getName()));
       }
     }
     for (ZipArchiveEntry entry : entries) {
@@ -50,18 +44,11 @@ final class ZipReader implements ArchiveReader {
         continue;
       }
       if (entry.getGeneralPurposeBit().usesEncryption()) {
-        throw new ArchiveRefused(
-            "encrypted",
-            "'"
-                + Names.printable(entry.getName())
-                + "' is encrypted; upload the dataset without a password");
+        throw ArchiveRefused.of("encrypted", "name", Names.printable(entry.getName()));
       }
       if (!zip.canReadEntryData(entry)) {
-        throw new ArchiveRefused(
-            "unsupported-compression",
-            "'"
-                + Names.printable(entry.getName())
-                + "' uses a compression method Kiln cannot read; re-create the zip with the standard (deflate) method");
+        throw ArchiveRefused.of(
+            "unsupported-compression", "name", Names.printable(entry.getName()));
       }
       try (InputStream in = zip.getInputStream(entry)) {
         visitor.visit(described, in);
