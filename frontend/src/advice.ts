@@ -1,9 +1,15 @@
-import { t } from './i18n';
+import { t, type MessageKey } from './i18n';
 import { codeLink, codeList, withCodes } from './glossary';
 import { evidenceSentence, fieldLabel } from './evidence';
 import { api, ApiError, type Run, type Suggestion } from './api';
 import { formatPercent, h } from './dom';
 import { mayChange } from './session';
+
+/** Why the first suggestion is the one to try first, by rule (the order is core's Diagnosis). */
+const FIRST_BECAUSE: Record<string, MessageKey> = {
+  A4: 'advice.first.A4', A3: 'advice.first.A3', A9: 'advice.first.A9', A8: 'advice.first.A8', A1: 'advice.first.A1',
+  A2: 'advice.first.A2', A7: 'advice.first.A7', A5: 'advice.first.A5', A6: 'advice.first.A6',
+};
 
 /** The suggestions panel: each rule that fired, why, what it would change, and "Apply as new run". */
 export function suggestionsView(run: Run, suggestions: Suggestion[]): HTMLElement {
@@ -12,10 +18,11 @@ export function suggestionsView(run: Run, suggestions: Suggestion[]): HTMLElemen
       h('p', { class: 'hint' }, t('advice.none')));
   }
   return h('section', { class: 'card suggestions', 'data-testid': 'suggestions' }, h('h2', {}, t('advice.title')),
-    ...suggestions.map((s) => card(run, s)));
+    ...suggestions.map((s, i) => card(run, s, i === 0 && s.active)));
 }
 
-function card(run: Run, s: Suggestion): HTMLElement {
+/** One suggestion; the first that holds says it is the one to try first, and why (issue 15). */
+function card(run: Run, s: Suggestion, first: boolean): HTMLElement {
   const error = h('p', { class: 'error', role: 'alert' });
   const changes = h('ul', { class: 'patch' }, ...Object.entries(s.patch).map(([field, to]) =>
     h('li', { title: field }, h('strong', {}, fieldLabel(field)), `: ${show(run.recipe[field])} → ${show(to)}`)));
@@ -42,9 +49,13 @@ function card(run: Run, s: Suggestion): HTMLElement {
     });
     actions.append(apply);
   }
-  return h('article', { class: `suggestion severity-${s.severity}${s.active ? '' : ' inactive'}`, 'data-rule': s.ruleId },
+  const firstNote = first && FIRST_BECAUSE[s.ruleId]
+    ? h('p', { class: 'try-first', 'data-testid': 'try-first' }, h('strong', {}, t('advice.tryFirst')), ' ', t(FIRST_BECAUSE[s.ruleId]))
+    : null;
+  return h('article', { class: `suggestion severity-${s.severity}${s.active ? '' : ' inactive'}${first ? ' first' : ''}`, 'data-rule': s.ruleId },
     h('h3', {}, h('span', { class: 'badge' }, codeLink(s.ruleId)), ` ${s.title}`,
       s.active ? '' : h('span', { class: 'hint' }, ` ${t('advice.gone')}`)),
+    firstNote,
     h('p', {}, ...withCodes(s.explanation)), h('p', { class: 'tricks' }, t('advice.tricks'), ...codeList(s.trickIds)),
     h('p', {}, t('advice.changes')), changes, evidence, actions, error);
 }

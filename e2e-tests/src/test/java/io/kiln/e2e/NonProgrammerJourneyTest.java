@@ -373,6 +373,10 @@ class NonProgrammerJourneyTest {
             new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
                 .setTimeout(60_000));
     assertThat(advice).containsText("Learning rate: 10 → 1");
+    // One diagnosis: the blow-up alone, said to be the one to try first and why (issue 15).
+    assertThat(page.locator("article.suggestion:not(.inactive)")).hasCount(1);
+    assertThat(advice.getByTestId("try-first"))
+        .containsText("nothing else can be judged until it trains stably");
     // Evidence in words, the raw numbers folded away (issue 14).
     assertThat(advice.getByTestId("evidence")).containsText("loss");
     page.screenshot(

@@ -13,6 +13,7 @@ import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
 import io.kiln.core.advisor.Advisor;
+import io.kiln.core.advisor.Diagnosis;
 import io.kiln.core.advisor.RunContext;
 import io.kiln.core.advisor.RunHistory;
 import io.kiln.core.advisor.Suggestion;
@@ -144,14 +145,14 @@ public class AdviceService {
     }
   }
 
-  /** A run's suggestions: the ones that hold first, most severe first. */
+  /** A run's suggestions: the ones that hold first, in order of cause (the first to try first). */
   @Transactional
   public List<AdviceView> list(long runId) {
     return Advice.<Advice>list("runId", Sort.ascending("id"), runId).stream()
         .map(this::view)
         .sorted(
             Comparator.comparing((AdviceView v) -> !v.active())
-                .thenComparing(v -> Suggestion.rank(v.severity())))
+                .thenComparing(v -> Diagnosis.priority(v.ruleId())))
         .toList();
   }
 

@@ -1,12 +1,12 @@
 package io.kiln.core.advisor;
 
-import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * Reads a run and returns the tuning suggestions that hold now, most severe first. Only suggestions
- * with a recipe change are returned: each can be applied as a new run in one click.
+ * Reads a run and returns the tuning suggestions that hold now, as one diagnosis in order of cause
+ * ({@link Diagnosis}). Only suggestions with a recipe change are returned: each can be applied as a
+ * new run in one click.
  */
 public final class Advisor {
   private static final List<Rule> RULES =
@@ -27,13 +27,14 @@ public final class Advisor {
     this.thresholds = thresholds;
   }
 
+  /** The suggestions that hold now: one diagnosis, the one to try first at the head. */
   public List<Suggestion> evaluate(RunHistory history, RunContext context) {
-    return RULES.stream()
-        .map(rule -> rule.evaluate(history, context, thresholds))
-        .flatMap(Optional::stream)
-        .filter(s -> !s.patch().isEmpty())
-        .sorted(Comparator.comparingInt(Suggestion::rank))
-        .toList();
+    return Diagnosis.of(
+        RULES.stream()
+            .map(rule -> rule.evaluate(history, context, thresholds))
+            .flatMap(Optional::stream)
+            .filter(s -> !s.patch().isEmpty())
+            .toList());
   }
 
   /** The rule IDs, A1 to A9. */
