@@ -181,8 +181,7 @@ class AdviceTest {
               .body("suggestionId", equalTo((int) suggestionId))
               .body("state", equalTo("queued"))
               .body("recipe.epochs", equalTo(8))
-              .body("recipe.cutmixAlpha", equalTo(1.0f))
-              .body("recipe.earlyStopping", equalTo(true))
+              .body("recipe.horizontalFlip", equalTo(true))
               .extract()
               .jsonPath();
       assertEquals(3.0e-4, child.getDouble("recipe.weightDecay"), 1e-12, "the patch is applied");

@@ -8,6 +8,9 @@ import java.util.Optional;
 
 /** A8: the batch size differs from the preset's but the learning rate was left as it was. */
 final class BatchScalingRule implements Rule {
+  /** Updates per epoch below which a batch is too large for the dataset. */
+  static final int MIN_STEPS = 10;
+
   @Override
   public String id() {
     return "A8";
@@ -24,21 +27,43 @@ final class BatchScalingRule implements Rule {
       return Optional.empty();
     }
     double factor = r.batchSize() / (double) ref.batchSize();
-    Patch patch = new Patch(r).scaleLearningRate(factor);
-    if (r.batchSize() >= 512 && r.warmupEpochs() == 0) {
-      patch.set("warmupEpochs", Math.min(5.0, r.fullEpochs() / 2.0));
+    // On a small dataset a large batch leaves too few updates per epoch for any rate to work
+    // (bench/advice-efficacy: 4 steps an epoch, scaling the rate made it worse): go back to the
+    // reference batch instead (when that one gives enough updates).
+    long steps = c.trainImages() / Math.max(1, r.batchSize());
+    boolean fewSteps =
+        steps < MIN_STEPS
+            && ref.batchSize() < r.batchSize()
+            && c.trainImages() / Math.max(1, ref.batchSize()) >= MIN_STEPS;
+    Patch patch =
+        fewSteps
+            ? new Patch(r).set("batchSize", (long) ref.batchSize())
+            : new Patch(r).scaleLearningRate(factor);
+    if (!fewSteps && r.batchSize() >= 512 && r.warmupEpochs() == 0) {
+      patch.set("warmupEpochs", Math.min(5.0, Math.max(1.0, r.fullEpochs() / 4.0)));
     }
     Text explanation =
-        Text.of(
-            r.batchSize() >= 512 ? "advice.A8.explanation.large" : "advice.A8.explanation",
-            "batch",
-            r.batchSize(),
-            "reference",
-            ref.batchSize(),
-            "rate",
-            r.learningRate(),
-            "factor",
-            Texts.number(factor, 3));
+        fewSteps
+            ? Text.of(
+                "advice.A8.explanation.fewSteps",
+                "batch",
+                r.batchSize(),
+                "reference",
+                ref.batchSize(),
+                "steps",
+                steps,
+                "images",
+                c.trainImages())
+            : Text.of(
+                r.batchSize() >= 512 ? "advice.A8.explanation.large" : "advice.A8.explanation",
+                "batch",
+                r.batchSize(),
+                "reference",
+                ref.batchSize(),
+                "rate",
+                r.learningRate(),
+                "factor",
+                Texts.number(factor, 3));
     return Optional.of(
         new Suggestion(
             id(),

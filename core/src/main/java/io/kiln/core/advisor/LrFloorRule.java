@@ -24,7 +24,10 @@ final class LrFloorRule implements Rule {
     EpochPoint last = h.fromEnd(0);
     double start = r.effectiveLearningRate();
     boolean improving = last.valAccuracy() - h.fromEnd(1).valAccuracy() > 0.002;
-    if (last.lr() >= t.floorRatio() * start || !improving) {
+    // Or the rate decayed so early that a run with room to learn stopped learning
+    // (bench/advice-efficacy, "decayed-too-early": flat at a tiny rate, training accuracy low).
+    boolean starved = h.finished() && last.trainAccuracy() < t.underfitAccuracy();
+    if (last.lr() >= t.floorRatio() * start || !(improving || starved)) {
       return Optional.empty();
     }
     double floor = start / 100;

@@ -8,6 +8,9 @@ import java.util.Optional;
 
 /** A2: training accuracy below validation, or both low and still rising when training ended. */
 final class UnderfittingRule implements Rule {
+  /** An SGD rate per 256 images below this is far below the usual 0.1 (T2, T8). */
+  static final double LOW_RATE_PER_256 = 0.005;
+
   @Override
   public String id() {
     return "A2";
@@ -15,7 +18,9 @@ final class UnderfittingRule implements Rule {
 
   @Override
   public Optional<Suggestion> evaluate(RunHistory h, RunContext c, Thresholds t) {
-    if (h.epochCount() < t.minEpochs()) {
+    // A finished run shorter than the usual evidence window is judged on its last two epochs: a
+    // 2-epoch run still climbing wants more epochs (bench/advice-efficacy, "too-few-epochs").
+    if (h.epochCount() < (h.finished() ? 2 : t.minEpochs())) {
       return Optional.empty();
     }
     EpochPoint last = h.fromEnd(0);
@@ -31,7 +36,9 @@ final class UnderfittingRule implements Rule {
       return Optional.empty();
     }
     var r = c.recipe();
-    Patch patch = new Patch(r).set("weightDecay", r.weightDecay() / 3);
+    // A weight decay far above the usual 1e-4 goes back to it; a usual one is divided by 3 (T9).
+    Patch patch =
+        new Patch(r).set("weightDecay", r.weightDecay() > 1e-3 ? 1e-4 : r.weightDecay() / 3);
     if (r.cutmixAlpha() > 0) {
       patch.set("cutmixAlpha", 0.0);
     }
@@ -45,7 +52,13 @@ final class UnderfittingRule implements Rule {
       patch.set("labelSmoothing", 0.0);
     }
     if (lowAndRising) {
-      patch.set("epochs", (long) Math.min(1000, Math.ceil(r.epochs() * 1.5)));
+      patch.set(
+          "epochs", (long) Math.min(1000, Math.max(Math.ceil(r.epochs() * 1.5), r.epochs() + 3)));
+      // A rate far below the usual one is the likelier cause (T2): raise it 10x.
+      if (r.effectiveLearningRate() * 256.0 / r.batchSize() < LOW_RATE_PER_256
+          && "sgd".equals(r.optimizer())) {
+        patch.scaleLearningRate(10);
+      }
     }
     Text explanation =
         trainBelowVal

@@ -189,9 +189,23 @@ class AdvisorTest {
   @Test
   void patchesCarryTheDocumentedChanges() {
     assertEquals(
-        Map.of("weightDecay", 3e-4, "cutmixAlpha", 1.0, "earlyStopping", true),
+        Map.of("weightDecay", 3e-4, "horizontalFlip", true),
         only("overfitting").patch(),
-        "A1: weight decay 1e-4 -> 3e-4, CutMix on, early stopping (T9, T12, T15)");
+        "A1: weight decay 1e-4 -> 3e-4 and flips (T9, T12); no crops for a small net, no CutMix"
+            + " on a 5-epoch run, no early stopping when the best epoch is kept anyway");
+    Scenario overfitting =
+        scenarios().stream().filter(x -> x.name().equals("overfitting")).findFirst().orElseThrow();
+    Recipe longNoBest =
+        DEFAULTS.with(Map.of("epochs", 40, "restoreBest", false, "weightDecay", 0.0));
+    Map<String, Object> patch =
+        ADVISOR
+            .evaluate(overfitting.history(), new RunContext(longNoBest, DEFAULTS, 20_000, 10))
+            .get(0)
+            .patch();
+    assertEquals(5e-4, patch.get("weightDecay"), "A1: from none to the classic 5e-4, not 1e-4");
+    assertEquals(1.0, patch.get("cutmixAlpha"), "A1: CutMix on a long run over many images");
+    assertEquals(
+        true, patch.get("earlyStopping"), "A1: early stopping when nothing keeps the best");
     assertEquals(
         1e-4,
         only("not learning").patch().get("weightDecay"),

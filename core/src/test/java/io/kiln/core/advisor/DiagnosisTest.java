@@ -26,6 +26,7 @@ class DiagnosisTest {
         Arguments.of("A8 A3", "A3 A8"),
         Arguments.of("A2 A1", "A1"),
         Arguments.of("A6 A1 A8", "A8 A1 A6"),
+        Arguments.of("A1 A7", "A7 A1"),
         Arguments.of("A5 A7 A9", "A9 A7 A5"),
         Arguments.of("A6 A2 A5", "A2 A5 A6"),
         Arguments.of("", ""));
