@@ -625,7 +625,7 @@ export function getCurrentTeam(): number | null {
 
 /** Headers every API call carries: the current team, when one is chosen. */
 /** Headers every request carries: the team acted for, and the person's language (the server writes its sentences in it). */
-export function teamHeaders(): Record<string, string> {
+export function requestHeaders(): Record<string, string> {
   const language = { 'Accept-Language': lang() === 'zh-CN' ? 'zh-CN,zh;q=0.9,en;q=0.5' : 'en' };
   return currentTeam === null ? language : { ...language, 'Kiln-Team': String(currentTeam) };
 }
@@ -659,7 +659,7 @@ export interface Revoked {
 }
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
-  const init: RequestInit = { method, credentials: 'same-origin', headers: { ...teamHeaders() } };
+  const init: RequestInit = { method, credentials: 'same-origin', headers: { ...requestHeaders() } };
   if (body !== undefined) {
     init.body = JSON.stringify(body);
     (init.headers as Record<string, string>)['Content-Type'] = 'application/json';
@@ -705,7 +705,7 @@ export const api = {
     form.append('file', file);
     if (name) form.append('name', name);
     const response = await fetch('/api/backbones', { method: 'POST', body: form, credentials: 'same-origin',
-      headers: teamHeaders() });
+      headers: requestHeaders() });
     const data = await response.json().catch(() => undefined);
     if (!response.ok) throw new ApiError(response.status, data?.error ?? `upload failed (HTTP ${response.status})`);
     return data as Backbone;
@@ -749,7 +749,7 @@ export const api = {
     const form = new FormData();
     for (const file of files) form.append('file', file, file.name);
     const response = await fetch(`/api/runs/${runId}/predict?top=${top}`, { method: 'POST', body: form,
-      credentials: 'same-origin', headers: teamHeaders() });
+      credentials: 'same-origin', headers: requestHeaders() });
     const data = await response.json().catch(() => undefined);
     if (!response.ok) {
       throw new ApiError(response.status, data?.error ?? `prediction failed (HTTP ${response.status})`);
@@ -778,7 +778,7 @@ export function uploadDataset(file: File, options: UploadOptions, onProgress: (f
     }
     const xhr = new XMLHttpRequest();
     xhr.open('POST', '/api/datasets');
-    for (const [name, value] of Object.entries(teamHeaders())) xhr.setRequestHeader(name, value);
+    for (const [name, value] of Object.entries(requestHeaders())) xhr.setRequestHeader(name, value);
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };

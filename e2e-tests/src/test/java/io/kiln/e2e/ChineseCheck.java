@@ -172,12 +172,6 @@ final class ChineseCheck {
           + "  if (box.width === 0 && box.height === 0 && !el.closest('details')) continue;"
           + "  out.push(text); } return out; }";
 
-  static final String AXE =
-      "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-          + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-          + ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)"
-          + ".map(n => n.target.join(' ')).join(' | '))";
-
   private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z0-9']{2,}");
 
   /** Words of three or more Latin letters. */

@@ -608,57 +608,19 @@ class NonProgrammerJourneyTest {
   @Test
   @Order(10)
   void everyPageFitsAPhoneAndPassesAxe() throws Exception {
-    JsonNode runs = readJson(page.request().get(app.url() + "api/runs").text());
-    long runId = runs.path(0).path("id").asLong();
-    long datasetId = runs.path(0).path("datasetId").asLong();
-    long agentId =
-        readJson(page.request().get(app.url() + "api/agents").text()).path(0).path("id").asLong();
     List<String> pages =
-        List.of(
-            "#/runs",
-            "#/runs/" + runId,
-            "#/runs/" + runId + "/predict",
-            "#/datasets",
-            "#/datasets/" + datasetId,
-            "#/presets",
-            "#/runs/new?dataset=" + datasetId,
-            "#/runs/custom",
-            "#/compare?runs=" + runs.path(0).path("id") + "," + runs.path(1).path("id"),
-            "#/agents",
-            "#/agents/" + agentId,
-            "#/users",
-            "#/audit",
-            "#/account");
-    String axe = Files.readString(Path.of("../frontend/node_modules/axe-core/axe.min.js"));
-    Path shots = Files.createDirectories(SHOTS.resolve("pages"));
+        PageTour.pages(
+            readJson(page.request().get(app.url() + "api/runs").text()),
+            readJson(page.request().get(app.url() + "api/agents").text()));
     List<String> problems = new java.util.ArrayList<>();
     for (int width : new int[] {360, 1280}) {
       page.setViewportSize(width, 800);
       for (String hash : pages) {
-        page.navigate(app.url() + hash);
-        page.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
-        page.waitForTimeout(300);
-        Number scroll = (Number) page.evaluate("() => document.documentElement.scrollWidth");
-        if (scroll.intValue() > width) {
-          problems.add(hash + " at " + width + " px is " + scroll + " px wide");
-        }
-        String name = hash.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
-        page.screenshot(
-            new Page.ScreenshotOptions()
-                .setPath(shots.resolve(name + "-" + width + ".png"))
-                .setFullPage(true));
+        PageTour.open(page, app.url(), hash);
+        java.util.Optional.ofNullable(PageTour.tooWide(page, hash, width)).ifPresent(problems::add);
+        PageTour.screenshot(page, SHOTS.resolve("pages"), "", hash, width);
         if (width == 1280) {
-          if (page.evaluate("() => typeof window.axe") instanceof String type
-              && type.equals("undefined")) {
-            page.addScriptTag(new Page.AddScriptTagOptions().setContent(axe));
-          }
-          Object found =
-              page.evaluate(
-                  "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
-                      + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
-                      + ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)"
-                      + ".map(n => n.target.join(' ')).join(' | '))");
-          for (Object violation : (List<?>) found) {
+          for (Object violation : PageTour.axeViolations(page)) {
             problems.add(hash + ": " + violation);
           }
         }
@@ -669,9 +631,8 @@ class NonProgrammerJourneyTest {
   }
 
   /**
-   * A browser asking for zh-CN gets Chinese (the pages translated so far: header, login, account,
-   * glossary and the tooltips of every trick and rule code); the header's switch goes back to
-   * English and is remembered for the person.
+   * A browser asking for zh-CN gets Chinese (login, header, run table, run page, wizard, presets,
+   * datasets, glossary); the header's switch goes back to English and is remembered for the person.
    */
   @Test
   @Order(11)
@@ -691,17 +652,13 @@ class NonProgrammerJourneyTest {
       assertThat(zh.locator("h1")).hasText("训练");
       assertThat(zh.locator("table.runs")).containsText("已完成");
       assertThat(zh.getByTestId("run-count")).containsText("共");
-      Path shots = Files.createDirectories(SHOTS.resolve("pages"));
+      // (Each page's screenshot in Chinese at both widths:
+      // everyPageReadsInChineseExceptPeoplesOwnWords.)
       for (int width : new int[] {360, 1280}) {
         zh.setViewportSize(width, 800);
         for (String hash : List.of("#/runs", "#/runs/1", "#/datasets", "#/glossary", "#/account")) {
           zh.navigate(app.url() + hash);
           assertThat(zh.locator("h1")).not().isEmpty();
-          String name = hash.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
-          zh.screenshot(
-              new Page.ScreenshotOptions()
-                  .setPath(shots.resolve("zh-CN-" + name + "-" + width + ".png"))
-                  .setFullPage(true));
         }
       }
       assertThat(zh.locator("h1")).hasText("你的账户");
@@ -830,11 +787,6 @@ class NonProgrammerJourneyTest {
   @Test
   @Order(11)
   void everyPageReadsInChineseExceptPeoplesOwnWords() throws Exception {
-    JsonNode runs = readJson(page.request().get(app.url() + "api/runs").text());
-    long runId = runs.path(0).path("id").asLong();
-    long datasetId = runs.path(0).path("datasetId").asLong();
-    long agentId =
-        readJson(page.request().get(app.url() + "api/agents").text()).path(0).path("id").asLong();
     java.util.Set<String> words = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     words.addAll(ChineseCheck.KEPT_AS_IS);
     for (String path :
@@ -852,48 +804,19 @@ class NonProgrammerJourneyTest {
                 .text()),
         words);
     List<String> pages =
-        List.of(
-            "#/runs",
-            "#/runs/" + runId,
-            "#/runs/" + runId + "/predict",
-            "#/datasets",
-            "#/datasets/" + datasetId,
-            "#/presets",
-            "#/runs/new?dataset=" + datasetId,
-            "#/runs/custom",
-            "#/compare?runs=" + runs.path(0).path("id") + "," + runs.path(1).path("id"),
-            "#/agents",
-            "#/agents/" + agentId,
-            "#/users",
-            "#/audit",
-            "#/account",
-            "#/glossary");
-    String axe = Files.readString(Path.of("../frontend/node_modules/axe-core/axe.min.js"));
-    Path shots = Files.createDirectories(SHOTS.resolve("pages"));
+        PageTour.pages(
+            readJson(page.request().get(app.url() + "api/runs").text()),
+            readJson(page.request().get(app.url() + "api/agents").text()));
     List<String> problems = new java.util.ArrayList<>();
     int keptEnglish = 0;
     try (var context = browser.newContext(new Browser.NewContextOptions().setLocale("zh-CN"))) {
-      Page zh = context.newPage();
-      zh.navigate(app.url());
-      zh.getByLabel("用户名").fill("admin");
-      zh.getByLabel("密码").fill(KilnApp.PASSWORD);
-      zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("登录")).click();
-      assertThat(zh.locator("#nav")).containsText("训练");
+      Page zh = PageTour.loginInChinese(context, app.url());
       for (int width : new int[] {360, 1280}) {
         zh.setViewportSize(width, 800);
         for (String hash : pages) {
-          zh.navigate(app.url() + hash);
-          zh.waitForLoadState(com.microsoft.playwright.options.LoadState.NETWORKIDLE);
-          zh.waitForTimeout(300);
-          String name = hash.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
-          zh.screenshot(
-              new Page.ScreenshotOptions()
-                  .setPath(shots.resolve("zh-CN-" + name + "-" + width + ".png"))
-                  .setFullPage(true));
-          Number scroll = (Number) zh.evaluate("() => document.documentElement.scrollWidth");
-          if (scroll.intValue() > width) {
-            problems.add(hash + " at " + width + " px is " + scroll + " px wide");
-          }
+          PageTour.open(zh, app.url(), hash);
+          PageTour.screenshot(zh, SHOTS.resolve("pages"), "zh-CN-", hash, width);
+          java.util.Optional.ofNullable(PageTour.tooWide(zh, hash, width)).ifPresent(problems::add);
           if (width == 1280) {
             for (Object text : (List<?>) zh.evaluate(ChineseCheck.VISIBLE_TEXT)) {
               for (String word : ChineseCheck.englishWords((String) text)) {
@@ -906,11 +829,7 @@ class NonProgrammerJourneyTest {
                 ((Number) zh.evaluate("() => document.querySelectorAll('#app [lang=en]').length"))
                     .intValue();
           } else {
-            if (zh.evaluate("() => typeof window.axe") instanceof String type
-                && type.equals("undefined")) {
-              zh.addScriptTag(new Page.AddScriptTagOptions().setContent(axe));
-            }
-            for (Object violation : (List<?>) zh.evaluate(ChineseCheck.AXE)) {
+            for (Object violation : PageTour.axeViolations(zh)) {
               problems.add(hash + " (zh-CN, 360 px): " + violation);
             }
           }

@@ -208,22 +208,9 @@ public class AdviceService {
         a.updatedAt,
         a.appliedRunId,
         Text.of("advice." + a.ruleId + ".title"),
-        a.explanationText == null ? null : readText(json.readMap(a.explanationText, "text")));
-  }
-
-  /** A message read back from its JSON: nested messages are objects with a key. */
-  @SuppressWarnings("unchecked")
-  static Text readText(Map<String, Object> map) {
-    Map<String, Object> args = new java.util.LinkedHashMap<>();
-    ((Map<String, Object>) map.getOrDefault("args", Map.of()))
-        .forEach(
-            (name, value) ->
-                args.put(
-                    name,
-                    value instanceof Map<?, ?> nested && nested.containsKey("key")
-                        ? readText((Map<String, Object>) nested)
-                        : String.valueOf(value)));
-    return new Text(String.valueOf(map.get("key")), args);
+        a.explanationText == null
+            ? null
+            : json.read(a.explanationText, Text.class, "explanation of suggestion " + a.id));
   }
 
   static Thresholds thresholds(KilnConfig.Advisor c) {

@@ -5,6 +5,7 @@ import io.kiln.core.recipe.FieldError;
 import jakarta.ws.rs.core.HttpHeaders;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Supplier;
 
 /**
  * The language a reply is written in: the first of the request's {@code Accept-Language} that Kiln
@@ -14,30 +15,28 @@ public final class Languages {
   private Languages() {}
 
   public static Locale of(HttpHeaders headers) {
-    if (headers == null) {
-      return Locale.ENGLISH;
-    }
+    return headers == null ? Locale.ENGLISH : of(headers::getAcceptableLanguages);
+  }
+
+  /** The language of a request's reply (a malformed Accept-Language reads as English). */
+  public static Locale of(Supplier<List<Locale>> acceptableLanguages) {
     try {
-      return of(headers.getAcceptableLanguages());
+      return of(acceptableLanguages.get());
     } catch (RuntimeException malformed) {
-      return Locale.ENGLISH; // a malformed Accept-Language is not worth refusing the request for
+      return Locale.ENGLISH; // not worth refusing the request for
     }
   }
 
   /** The first of the languages asked for (best first) that Kiln speaks, else English. */
   public static Locale of(List<Locale> asked) {
-    try {
-      for (Locale l : asked) {
-        String language = l.getLanguage();
-        if ("zh".equals(language)) {
-          return Messages.CHINESE;
-        }
-        if ("en".equals(language)) {
-          return Locale.ENGLISH;
-        }
+    for (Locale l : asked) {
+      String language = l.getLanguage();
+      if ("zh".equals(language)) {
+        return Messages.CHINESE;
       }
-    } catch (RuntimeException malformed) {
-      // A malformed Accept-Language is not worth refusing the request for.
+      if ("en".equals(language)) {
+        return Locale.ENGLISH;
+      }
     }
     return Locale.ENGLISH;
   }

@@ -22,7 +22,7 @@ public class LocalizingFilter implements ContainerResponseFilter {
             && list.get(0) instanceof Localizable<?>)) {
       return;
     }
-    Locale locale = Languages.of(request.getAcceptableLanguages());
+    Locale locale = Languages.of(request::getAcceptableLanguages);
     if (Locale.ENGLISH.equals(locale)) {
       return;
     }

@@ -113,16 +113,9 @@ public class DatasetService {
     } catch (ArchiveRefused refused) {
       List<Finding> findings =
           refused.findings().isEmpty()
-              ? List.of(
-                  refused.text() != null
-                      ? Finding.refusal(refused.kind(), refused.text())
-                      : Finding.refusal(refused.kind(), refused.getMessage()))
+              ? List.of(Finding.refusal(refused.kind(), refused.text()))
               : refused.findings();
-      ApiException error =
-          refused.text() != null
-              ? new ApiException(400, refused.text())
-              : ApiException.badRequest(refused.getMessage());
-      throw error.withFindings(findings);
+      throw new ApiException(400, refused.text()).withFindings(findings);
     }
   }
 

@@ -70,13 +70,6 @@ public class LiveHub {
     if (set == null || set.isEmpty()) {
       return;
     }
-    // Runs and suggestions are written in each viewer's language (encoded once per language);
-    // metric points, the bulk of the traffic, once for all.
-    Map<Locale, String> texts = new HashMap<>();
-    Function<Viewer, String> textFor =
-        message.worded()
-            ? v -> texts.computeIfAbsent(v.locale(), l -> encode(message.in(l)))
-            : v -> texts.computeIfAbsent(Locale.ROOT, l -> encode(message));
     // One task per event loop writes to all of its sockets: a thousand viewers cost a handful of
     // thread hand-offs instead of a thousand (measured by bench/live-latency).
     Map<Context, List<Viewer>> byLoop = new HashMap<>();
@@ -87,15 +80,32 @@ public class LiveHub {
         byLoop.computeIfAbsent(viewer.context(), k -> new ArrayList<>()).add(viewer);
       }
     }
+    Function<Viewer, String> textFor = texts(message, byLoop.values());
     byLoop.forEach(
         (loop, viewers) -> {
           if (loop == null) {
             viewers.forEach(v -> v.push(seq, textFor.apply(v)));
           } else {
-            Map<Viewer, String> each = new HashMap<>();
-            viewers.forEach(v -> each.put(v, textFor.apply(v)));
-            loop.runOnContext(ignored -> each.forEach((v, text) -> v.push(seq, text)));
+            loop.runOnContext(ignored -> viewers.forEach(v -> v.push(seq, textFor.apply(v))));
           }
         });
+  }
+
+  /**
+   * The message as each viewer reads it: metric points, the bulk of the traffic, encoded once for
+   * all; runs and suggestions once per language among the viewers. The texts are all made here,
+   * before any event loop reads them.
+   */
+  private Function<Viewer, String> texts(
+      LiveMessage message, java.util.Collection<List<Viewer>> viewers) {
+    if (!message.worded()) {
+      String text = encode(message);
+      return v -> text;
+    }
+    Map<Locale, String> byLanguage = new HashMap<>();
+    viewers.forEach(
+        group ->
+            group.forEach(v -> byLanguage.computeIfAbsent(v.locale(), l -> encode(message.in(l)))));
+    return v -> byLanguage.get(v.locale());
   }
 }

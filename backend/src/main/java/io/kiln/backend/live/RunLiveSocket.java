@@ -4,11 +4,11 @@ import io.kiln.backend.advice.AdviceService;
 import io.kiln.backend.advice.AdviceView;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.Languages;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
-import io.kiln.core.i18n.Messages;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.vertx.core.Vertx;
@@ -69,8 +69,9 @@ public class RunLiveSocket {
       return;
     }
     Caller caller = Caller.of(identity, null);
+    String lang = ctx.request().getParam("lang");
     Locale locale =
-        "zh-CN".equals(ctx.request().getParam("lang")) ? Messages.CHINESE : Locale.ENGLISH;
+        lang == null ? Locale.ENGLISH : Languages.of(List.of(Locale.forLanguageTag(lang)));
     io.vertx.core.Future<io.vertx.core.http.ServerWebSocket> upgraded;
     try {
       upgraded = ctx.request().toWebSocket();

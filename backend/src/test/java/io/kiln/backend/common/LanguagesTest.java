@@ -68,6 +68,13 @@ class LanguagesTest {
         .body("find { it.id == 'balanced' }.name", equalTo("均衡"))
         .body("find { it.id == 'balanced' }.fields.optimizer", equalTo("sgd"));
     Api.as().get("/api/presets/balanced").then().body("name", equalTo("Balanced"));
+    // A malformed Accept-Language is read as English, not refused.
+    Api.as()
+        .header("Accept-Language", "zh-CN;q=not-a-number")
+        .get("/api/presets/balanced")
+        .then()
+        .statusCode(200)
+        .body("name", equalTo("Balanced"));
   }
 
   @Test

@@ -6,17 +6,18 @@ import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The server's sentences in each language Kiln speaks: {@code messages.properties} (English) and
  * {@code messages_zh_CN.properties} (Simplified Chinese) next to this class, UTF-8, with {@code
- * {name}} placeholders. The browser reads the same two files (frontend/src/i18n.ts), so a key sent
- * in an API reply renders the same on both sides.
+ * {name}} placeholders. The backend writes its replies with them (Accept-Language); the browser's
+ * own words are in frontend/src/messages/.
  */
 public final class Messages {
   public static final Locale CHINESE = Locale.SIMPLIFIED_CHINESE;
@@ -90,8 +91,8 @@ public final class Messages {
   }
 
   /** The placeholders of a key's template in this language, sorted. */
-  public java.util.SortedSet<String> placeholders(String key) {
-    var names = new java.util.TreeSet<String>();
+  public SortedSet<String> placeholders(String key) {
+    var names = new TreeSet<String>();
     Matcher m = PLACEHOLDER.matcher(template(key));
     while (m.find()) {
       names.add(m.group(1));
@@ -110,10 +111,5 @@ public final class Messages {
       throw new UncheckedIOException(e);
     }
     return new Messages(p, fallback);
-  }
-
-  /** The keys and templates, for tests. */
-  Map<Object, Object> entries() {
-    return Map.copyOf(texts);
   }
 }

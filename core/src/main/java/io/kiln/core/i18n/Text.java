@@ -1,18 +1,36 @@
 package io.kiln.core.i18n;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 
 /**
  * A sentence for people, as a message key and its named arguments, so each reader gets it in their
- * language: the server writes it in English (or the request's language) and sends the key and
- * arguments along, and the browser renders them from the same bundles. An argument may itself be a
- * {@code Text} (a clause inside a sentence).
+ * language: the server keeps it (with a suggestion, a finding, an adjustment) and writes it in the
+ * language each reply asks for. An argument is text, or itself a {@code Text} (a clause inside a
+ * sentence).
  */
 public record Text(String key, Map<String, Object> args) {
+  /**
+   * Arguments are kept as text or as nested texts; a nested text read back from JSON (a map with a
+   * {@code key}) becomes a {@code Text} again, so a stored sentence renders as it was written.
+   */
   public Text {
-    args = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(args));
+    Map<String, Object> kept = new LinkedHashMap<>();
+    if (args != null) {
+      args.forEach((name, value) -> kept.put(name, argument(value)));
+    }
+    args = Collections.unmodifiableMap(kept);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Object argument(Object value) {
+    if (value instanceof Map<?, ?> nested && nested.get("key") instanceof String key) {
+      Object inner = nested.get("args");
+      return new Text(key, inner instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of());
+    }
+    return value instanceof Text ? value : String.valueOf(value);
   }
 
   /** A text from its key and alternating argument names and values. */
@@ -22,8 +40,7 @@ public record Text(String key, Map<String, Object> args) {
     }
     Map<String, Object> args = new LinkedHashMap<>();
     for (int i = 0; i < namesAndValues.length; i += 2) {
-      Object value = namesAndValues[i + 1];
-      args.put((String) namesAndValues[i], value instanceof Text ? value : String.valueOf(value));
+      args.put((String) namesAndValues[i], namesAndValues[i + 1]);
     }
     return new Text(key, args);
   }

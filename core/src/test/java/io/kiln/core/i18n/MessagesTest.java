@@ -83,6 +83,34 @@ class MessagesTest {
     assertEquals(text.english(), text.in(Locale.FRENCH), "other languages read English");
   }
 
+  /** A stored sentence read back from JSON (nested clauses as maps) renders as it was written. */
+  @Test
+  void aTextReadBackFromJsonKeepsItsNestedClauses() {
+    Text stored =
+        new Text(
+            "advice.A3.explanation",
+            java.util.Map.of(
+                "epochs", "4",
+                "accuracy", "10",
+                "chance", "10",
+                "cause",
+                    java.util.Map.of(
+                        "key", "advice.A3.cause.rateHigh", "args", java.util.Map.of())));
+    Text written =
+        Text.of(
+            "advice.A3.explanation",
+            "epochs",
+            4,
+            "accuracy",
+            "10",
+            "chance",
+            "10",
+            "cause",
+            Text.of("advice.A3.cause.rateHigh"));
+    assertEquals(written.english(), stored.english());
+    assertEquals(written.in(Messages.CHINESE), stored.in(Messages.CHINESE));
+  }
+
   @Test
   void anUnknownKeyShowsItselfRatherThanNothing() {
     assertEquals("no.such.key", Text.of("no.such.key").english());

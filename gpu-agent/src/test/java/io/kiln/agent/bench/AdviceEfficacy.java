@@ -220,6 +220,12 @@ public final class AdviceEfficacy {
     Map<String, Object> out = new HashMap<>();
     for (String pair : override.split(",")) {
       String[] kv = pair.split("=", 2);
+      if (kv.length != 2) {
+        throw new IllegalArgumentException(
+            "kiln.patch: '"
+                + pair
+                + "' is not field=value (e.g. weightDecay=5e-4,horizontalFlip=true)");
+      }
       Object value =
           kv[1].equals("true") || kv[1].equals("false")
               ? (Object) Boolean.valueOf(kv[1])

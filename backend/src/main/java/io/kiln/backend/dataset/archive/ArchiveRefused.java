@@ -9,17 +9,6 @@ public class ArchiveRefused extends RuntimeException {
   private final List<Finding> findings;
   private final Text text;
 
-  public ArchiveRefused(String kind, String message) {
-    this(kind, message, List.of());
-  }
-
-  public ArchiveRefused(String kind, String message, List<Finding> findings) {
-    super(message);
-    this.kind = kind;
-    this.findings = List.copyOf(findings);
-    this.text = null;
-  }
-
   /** A refusal in every language Kiln speaks. */
   public ArchiveRefused(String kind, Text message, List<Finding> findings) {
     super(message.english());
@@ -38,7 +27,7 @@ public class ArchiveRefused extends RuntimeException {
     return new ArchiveRefused(kind, message, List.of());
   }
 
-  /** The sentence as a message, or null where it is English only. */
+  /** The sentence as a message (its English is {@link #getMessage()}). */
   public Text text() {
     return text;
   }

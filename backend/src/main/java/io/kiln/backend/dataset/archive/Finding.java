@@ -30,17 +30,6 @@ public record Finding(
     implements Localizable<Finding> {
   public static final int MAX_FILES = 20;
 
-  public static Finding of(
-      String kind,
-      String severity,
-      String message,
-      List<String> files,
-      String action,
-      String advice) {
-    return new Finding(
-        kind, severity, message, firstFiles(files), files.size(), action, advice, null);
-  }
-
   /** A finding in every language, from its sentences' messages. */
   public static Finding of(
       String kind, String severity, Text message, List<String> files, Text action, Text advice) {
@@ -79,21 +68,6 @@ public record Finding(
         List.of(),
         Text.of("finding.refused.action"),
         Text.of("finding.refused.advice"));
-  }
-
-  /** A refusal whose sentence is English only. */
-  public static Finding refusal(String kind, String message) {
-    Finding f = refusal(kind, Text.of("finding.refused.action"));
-    return new Finding(
-        kind,
-        "error",
-        message,
-        List.of(),
-        0,
-        f.action(),
-        f.advice(),
-        List.of(
-            Text.of("finding.untranslated", "text", message), f.texts().get(1), f.texts().get(2)));
   }
 
   @Override

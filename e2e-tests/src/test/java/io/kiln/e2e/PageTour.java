@@ -1,0 +1,102 @@
+package io.kiln.e2e;
+
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.microsoft.playwright.BrowserContext;
+import com.microsoft.playwright.Page;
+import com.microsoft.playwright.options.AriaRole;
+import com.microsoft.playwright.options.LoadState;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * Every page of the journey, and what the page checks do on each: open it, say whether it is wider
+ * than the window, take its screenshot, run axe-core on it (issue 14).
+ */
+final class PageTour {
+  /** axe-core from the frontend's devDependencies: the serious and critical violations. */
+  private static final String AXE_RUN =
+      "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+          + ".filter(v => v.impact === 'serious' || v.impact === 'critical')"
+          + ".map(v => v.id + ' (' + v.impact + '): ' + v.nodes.slice(0, 3)"
+          + ".map(n => n.target.join(' ')).join(' | '))";
+
+  private PageTour() {}
+
+  /**
+   * The pages, for the journey's runs, dataset and agent (runs and agents as the API lists them).
+   */
+  static List<String> pages(JsonNode runs, JsonNode agents) {
+    long runId = runs.path(0).path("id").asLong();
+    long datasetId = runs.path(0).path("datasetId").asLong();
+    long agentId = agents.path(0).path("id").asLong();
+    return List.of(
+        "#/runs",
+        "#/runs/" + runId,
+        "#/runs/" + runId + "/predict",
+        "#/datasets",
+        "#/datasets/" + datasetId,
+        "#/presets",
+        "#/runs/new?dataset=" + datasetId,
+        "#/runs/custom",
+        "#/compare?runs=" + runs.path(0).path("id") + "," + runs.path(1).path("id"),
+        "#/agents",
+        "#/agents/" + agentId,
+        "#/users",
+        "#/audit",
+        "#/account",
+        "#/glossary");
+  }
+
+  /** Opens the page and waits until it has loaded what it asks for. */
+  static void open(Page page, String base, String hash) {
+    page.navigate(base + hash);
+    page.waitForLoadState(LoadState.NETWORKIDLE);
+    page.waitForTimeout(300);
+  }
+
+  /** A problem line when the page is wider than the window, else null. */
+  static String tooWide(Page page, String hash, int width) {
+    Number scroll = (Number) page.evaluate("() => document.documentElement.scrollWidth");
+    return scroll.intValue() > width
+        ? hash + " at " + width + " px is " + scroll + " px wide"
+        : null;
+  }
+
+  /** A full-page screenshot named after the page and width, e.g. {@code zh-CN-runs-360.png}. */
+  static void screenshot(Page page, Path dir, String prefix, String hash, int width)
+      throws IOException {
+    String name = hash.replaceAll("[^A-Za-z0-9]+", "-").replaceAll("^-|-$", "");
+    Files.createDirectories(dir);
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(dir.resolve(prefix + name + "-" + width + ".png"))
+            .setFullPage(true));
+  }
+
+  /** axe-core's serious and critical violations on the open page. */
+  static List<?> axeViolations(Page page) throws IOException {
+    if (page.evaluate("() => typeof window.axe") instanceof String type
+        && type.equals("undefined")) {
+      page.addScriptTag(
+          new Page.AddScriptTagOptions()
+              .setContent(
+                  Files.readString(Path.of("../frontend/node_modules/axe-core/axe.min.js"))));
+    }
+    return (List<?>) page.evaluate(AXE_RUN);
+  }
+
+  /** Logs in as the admin on a page of a zh-CN browser, through the Chinese login form. */
+  static Page loginInChinese(BrowserContext context, String base) {
+    Page zh = context.newPage();
+    zh.navigate(base);
+    zh.getByLabel("用户名").fill("admin");
+    zh.getByLabel("密码").fill(KilnApp.PASSWORD);
+    zh.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("登录")).click();
+    assertThat(zh.locator("#nav")).containsText("训练");
+    return zh;
+  }
+}
