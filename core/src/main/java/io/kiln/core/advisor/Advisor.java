@@ -5,8 +5,8 @@ import java.util.Optional;
 
 /**
  * Reads a run and returns the tuning suggestions that hold now, as one diagnosis in order of cause
- * ({@link Diagnosis}). Only suggestions with a recipe change are returned: each can be applied as a
- * new run in one click.
+ * ({@link Diagnosis}), less what the run's family already tried ({@link Lineage}). Only suggestions
+ * with a recipe change are returned: each can be applied as a new run in one click.
  */
 public final class Advisor {
   private static final List<Rule> RULES =
@@ -29,12 +29,17 @@ public final class Advisor {
 
   /** The suggestions that hold now: one diagnosis, the one to try first at the head. */
   public List<Suggestion> evaluate(RunHistory history, RunContext context) {
-    return Diagnosis.of(
-        RULES.stream()
-            .map(rule -> rule.evaluate(history, context, thresholds))
-            .flatMap(Optional::stream)
-            .filter(s -> !s.patch().isEmpty())
-            .toList());
+    // The diagnosis reads the curves first (what they say is true whatever was tried); the lineage
+    // then removes the changes the family already tried.
+    return Lineage.screen(
+        Diagnosis.of(
+            RULES.stream()
+                .map(rule -> rule.evaluate(history, context, thresholds))
+                .flatMap(Optional::stream)
+                .filter(s -> !s.patch().isEmpty())
+                .toList()),
+        context.recipe(),
+        context.tried());
   }
 
   /** The rule IDs, A1 to A9. */
