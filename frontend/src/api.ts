@@ -498,6 +498,34 @@ export interface AuditEntry {
 }
 
 /** A tuning suggestion of rule A1-A9 (TRAINING-TRICKS.md) with the recipe patch that applies it. */
+/** An autopilot series told as one story (issue 15): its start, each follow-up run, the best so far. */
+export interface AutopilotStory {
+  startRunId: number;
+  startBestValAccuracy: number | null;
+  bestRunId: number;
+  followUpsAllowed: number;
+  steps: AutopilotStep[];
+}
+
+/** One follow-up run of an autopilot series: what it changed and what that gained. */
+export interface AutopilotStep {
+  runId: number;
+  parentId: number;
+  ruleId: string | null;
+  changes: FieldChange[];
+  state: string;
+  bestValAccuracy: number | null;
+  gain: number | null;
+  kept: boolean;
+}
+
+/** One recipe field a follow-up run changed, from its parent's value to its own. */
+export interface FieldChange {
+  field: string;
+  from: unknown;
+  to: unknown;
+}
+
 export interface Suggestion {
   id: number;
   runId: number;
@@ -713,6 +741,7 @@ export const api = {
   recipeFields: () => request<RecipeField[]>('GET', '/api/recipe/fields'),
   createRun: (body: RunRequest) => request<Run>('POST', '/api/runs', body),
   suggestions: (id: number) => request<Suggestion[]>('GET', `/api/runs/${id}/suggestions`),
+  autopilotStory: (runId: number) => request<AutopilotStory>('GET', `/api/runs/${runId}/autopilot`),
   applySuggestion: (runId: number, suggestionId: number) =>
     request<Run>('POST', `/api/runs/${runId}/suggestions/${suggestionId}/apply`),
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),

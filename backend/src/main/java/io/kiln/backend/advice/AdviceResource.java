@@ -51,6 +51,6 @@ public class AdviceResource {
   public RunView apply(@PathParam("id") long runId, @PathParam("suggestionId") long suggestionId) {
     Caller caller = callers.current();
     runs.mayChange(runId, caller, "apply a suggestion of run " + runId);
-    return advice.apply(runId, suggestionId, caller.name(), false);
+    return advice.apply(runId, suggestionId, caller.name(), null);
   }
 }

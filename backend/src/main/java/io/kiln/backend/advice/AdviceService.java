@@ -52,7 +52,7 @@ public class AdviceService {
   private final Advisor advisor;
   private final PresetPlanner planner;
   private final HistoryCache histories = new HistoryCache();
-
+  private final RunFamily family;
   private final Audit audit;
 
   AdviceService(
@@ -64,7 +64,9 @@ public class AdviceService {
       Event<AdviceEvents> changed,
       KilnConfig config,
       PresetPlanner planner,
+      RunFamily family,
       Audit audit) {
+    this.family = family;
     this.audit = audit;
     this.planner = planner;
     this.json = json;
@@ -96,7 +98,8 @@ public class AdviceService {
     int classes = datasets.classCounts(run.dataset).size();
     int trainImages = datasets.trainImages(run.dataset, recipe.validationFraction());
     RunContext context =
-        new RunContext(recipe, planner.reference(run.presetId), trainImages, classes);
+        new RunContext(
+            recipe, planner.reference(run.presetId), trainImages, classes, family.tried(run));
     boolean finished = run.currentEpoch >= run.totalEpochs || run.note != null;
     RunHistory history = histories.update(runId, after -> metrics.list(runId, after), finished);
     if (run.state.terminal()) {
@@ -163,9 +166,15 @@ public class AdviceService {
     return a == null ? null : a.title + " (" + a.ruleId + ")";
   }
 
-  /** Queues the child run that applies suggestion {@code adviceId} of run {@code runId}. */
+  /**
+   * Queues the child run that applies suggestion {@code adviceId} of run {@code runId}.
+   *
+   * @param followUps for the autopilot, the follow-up runs it may still start after this child;
+   *     null when a person applies it
+   */
   @Transactional
-  public RunView apply(long runId, long adviceId, String user, boolean byAutopilot) {
+  public RunView apply(long runId, long adviceId, String user, Integer followUps) {
+    boolean byAutopilot = followUps != null;
     RunService.find(runId);
     // Locked until commit: a second apply of the same suggestion waits, then sees it applied (409).
     Advice a = Advice.findById(adviceId, LockModeType.PESSIMISTIC_WRITE);
@@ -180,7 +189,12 @@ public class AdviceService {
         runs.recipe(Run.findById(runId)).with(json.readMap(a.patch, "patch of suggestion " + a.id));
     RunView child =
         runService.createDerived(
-            runId, recipe, a.id, a.title + " fix (" + a.ruleId + ")", user, byAutopilot);
+            runId,
+            recipe,
+            a.id,
+            a.title + " fix (" + a.ruleId + ")",
+            user,
+            byAutopilot ? followUps : null);
     a.appliedRunId = child.id();
     a.updatedAt = Instant.now();
     audit.record(

@@ -15,8 +15,9 @@ import org.jboss.logging.Logger;
 /**
  * When the advisor looks at a run: at queueing (rules about the recipe alone, A8, A9), after every
  * epoch, at the first non-finite step loss (divergence, A4 — at once, not at the epoch's end), and
- * when the run ends (then the autopilot may act). Evaluations run one at a time off the ingesting
- * thread, so agents are never slowed by the advisor.
+ * when the run ends (then the autopilot may act, on a success or a follow-up run's failure).
+ * Evaluations run one at a time off the ingesting thread, so agents are never slowed by the
+ * advisor.
  */
 @ApplicationScoped
 class AdviceTrigger {
@@ -52,18 +53,18 @@ class AdviceTrigger {
   void onRun(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Changed event) {
     String state = event.run().state();
     if ("succeeded".equals(state) || "failed".equals(state)) {
-      submit(event.run().id(), "succeeded".equals(state));
+      submit(event.run().id(), true);
     }
   }
 
-  private void submit(long runId, boolean succeeded) {
+  private void submit(long runId, boolean ended) {
     worker.submit(
         () -> {
           try {
             advice.evaluate(runId);
-            if (succeeded) {
+            if (ended) {
               // The run row may be updated concurrently (late reports, sweeper): retry a lost race.
-              Conflicts.retry(() -> autopilot.afterSuccess(runId));
+              Conflicts.retry(() -> autopilot.afterEnd(runId));
             }
           } catch (RuntimeException e) {
             LOG.warnf(e, "advisor on run %d failed", runId);

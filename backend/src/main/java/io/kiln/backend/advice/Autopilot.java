@@ -1,82 +1,184 @@
 package io.kiln.backend.advice;
 
 import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
+import io.kiln.core.advisor.Climb;
+import io.kiln.core.advisor.Tried;
 import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The opt-in autopilot: when a run that still has follow-up runs to spend succeeds, it applies the
- * run's top suggestion as a new run, and stops when the last change did not beat its parent. What
- * it did is written on the run in plain words.
+ * The opt-in autopilot climbs ({@link Climb}): when a run of its series ends, it applies the run's
+ * first suggestion if the run beat its parent, or steps back and applies the parent's next one if
+ * it did not (the parent's advice read again, so what just failed is not offered again), until its
+ * follow-up runs are spent or nothing is left to try. What it did is written on the run in plain
+ * words; the whole series is told by {@link AutopilotStory}.
  */
 @ApplicationScoped
 class Autopilot {
   private final AdviceService advice;
   private final RunService runs;
+  private final RunFamily family;
+  private final RunMapper mapper;
 
-  Autopilot(AdviceService advice, RunService runs) {
+  Autopilot(AdviceService advice, RunService runs, RunFamily family, RunMapper mapper) {
     this.advice = advice;
     this.runs = runs;
+    this.family = family;
+    this.mapper = mapper;
   }
 
+  /** The series {@code runId} belongs to, from the run that started it. */
   @Transactional
-  void afterSuccess(long runId) {
-    Run run = Run.findById(runId);
-    if (run == null || run.state != RunState.SUCCEEDED || run.autopilotNote != null) {
-      return;
+  AutopilotStory story(long runId) {
+    Run start = family.seriesStart(RunService.find(runId));
+    List<Run> series = family.series(start);
+    Map<Long, Run> byId = new HashMap<>();
+    byId.put(start.id, start);
+    series.forEach(r -> byId.put(r.id, r));
+    Run best = start;
+    List<AutopilotStory.AutopilotStep> steps = new ArrayList<>();
+    for (Run run : series) {
+      Run parent = byId.get(run.parentId);
+      Double gain =
+          RunFamily.judged(run) && RunFamily.judged(parent)
+              ? run.bestValAccuracy - parent.bestValAccuracy
+              : null;
+      if (RunFamily.judged(run)
+          && (!RunFamily.judged(best) || run.bestValAccuracy > best.bestValAccuracy)) {
+        best = run;
+      }
+      Advice applied = run.suggestionId == null ? null : Advice.findById(run.suggestionId);
+      steps.add(
+          new AutopilotStory.AutopilotStep(
+              run.id,
+              parent.id,
+              applied == null ? null : applied.ruleId,
+              changes(parent, run),
+              run.state.name().toLowerCase(Locale.ROOT),
+              run.bestValAccuracy,
+              gain,
+              gain != null && gain > 0));
     }
-    if (run.autopilotChild && run.parentId != null) {
-      Run parent = Run.findById(run.parentId);
-      if (parent != null && !better(run, parent)) {
-        runs.noteAutopilot(
-            runId,
-            String.format(
-                Locale.ROOT,
-                "Autopilot stopped: the change tried in this run did not"
-                    + " help (best validation accuracy %s here, %s in run #%d). The best run of this series is #%d.",
-                percent(run.bestValAccuracy),
-                percent(parent.bestValAccuracy),
-                parent.id,
-                parent.id));
-        return;
+    return new AutopilotStory(start.id, start.bestValAccuracy, best.id, start.autopilot, steps);
+  }
+
+  private List<AutopilotStory.FieldChange> changes(Run parent, Run child) {
+    Map<String, Object> before = mapper.recipeMap(parent);
+    List<AutopilotStory.FieldChange> out = new ArrayList<>();
+    for (var e : mapper.recipeMap(child).entrySet()) {
+      Object was = before.get(e.getKey());
+      if (!Tried.same(was, e.getValue())) {
+        out.add(new AutopilotStory.FieldChange(e.getKey(), was, e.getValue()));
       }
     }
-    if (run.autopilot <= 0) {
-      return;
-    }
-    List<AdviceView> open =
-        advice.list(runId).stream().filter(a -> a.active() && a.appliedRunId() == null).toList();
-    if (open.isEmpty()) {
-      runs.noteAutopilot(runId, "Autopilot finished: Kiln has no further suggestion for this run.");
-      return;
-    }
-    AdviceView top = open.get(0);
-    RunView child = advice.apply(runId, top.id(), run.createdBy, true);
-    runs.noteAutopilot(
-        runId,
-        String.format(
-            Locale.ROOT,
-            "Autopilot applied \"%s\" (%s): %s, as run #%d (%d more" + " follow-up run%s allowed).",
-            top.title(),
-            top.ruleId(),
-            describe(top.patch()),
-            child.id(),
-            child.autopilot(),
-            child.autopilot() == 1 ? "" : "s"));
+    return out;
   }
 
-  private static boolean better(Run run, Run parent) {
-    if (run.bestValAccuracy == null) {
-      return false;
+  /** Acts once on a run that ended (succeeded or failed); a run with a note was already handled. */
+  @Transactional
+  void afterEnd(long runId) {
+    Run run = Run.findById(runId);
+    if (run == null || run.autopilotNote != null) {
+      return;
     }
-    return parent.bestValAccuracy == null || run.bestValAccuracy > parent.bestValAccuracy;
+    boolean startsSeries = !run.autopilotChild || run.parentId == null;
+    if (startsSeries && (run.autopilot <= 0 || run.state != RunState.SUCCEEDED)) {
+      return;
+    }
+    if (!startsSeries && run.state != RunState.SUCCEEDED && run.state != RunState.FAILED) {
+      return;
+    }
+    Run parent = startsSeries ? null : Run.findById(run.parentId);
+    double score = run.state == RunState.SUCCEEDED ? best(run) : Double.NaN;
+    double parentScore = parent == null ? Double.NaN : best(parent);
+    List<AdviceView> open = run.state == RunState.SUCCEEDED ? open(run.id) : List.of();
+    boolean stepBack = parent != null && !(score > parentScore);
+    if (stepBack && run.autopilot > 0) {
+      // Read the parent's advice again: the change that just failed is now in its lineage.
+      advice.evaluate(parent.id);
+    }
+    List<AdviceView> parentOpen = stepBack ? open(parent.id) : List.of();
+    Climb.Decision decision =
+        Climb.next(
+            score,
+            parentScore,
+            startsSeries,
+            run.autopilot,
+            !open.isEmpty(),
+            !parentOpen.isEmpty());
+    String outcome =
+        startsSeries || parent == null
+            ? ""
+            : decision.improved()
+                ? String.format(
+                    Locale.ROOT,
+                    "This change helped: best validation accuracy %s here, %s in run #%d. ",
+                    percent(run.bestValAccuracy),
+                    percent(parent.bestValAccuracy),
+                    parent.id)
+                : String.format(
+                    Locale.ROOT,
+                    "This change did not help: best validation accuracy %s here, %s in run #%d. ",
+                    percent(run.state == RunState.SUCCEEDED ? run.bestValAccuracy : null),
+                    percent(parent.bestValAccuracy),
+                    parent.id);
+    Run best = decision.improved() ? run : parent;
+    String note =
+        switch (decision.move()) {
+          case EXTEND -> outcome + applied(run, open.get(0), run.autopilot - 1);
+          case BACK_TO_PARENT ->
+              outcome
+                  + "Autopilot went back to run #"
+                  + parent.id
+                  + " and "
+                  + applied(parent, parentOpen.get(0), run.autopilot - 1);
+          case STOP_BUDGET ->
+              outcome
+                  + String.format(
+                      Locale.ROOT,
+                      "Autopilot finished: it used all its follow-up runs. The best run of this"
+                          + " series is #%d.",
+                      best.id);
+          case STOP_NOTHING_LEFT ->
+              outcome
+                  + String.format(
+                      Locale.ROOT,
+                      "Autopilot finished: Kiln has no further suggestion to try. The best run of"
+                          + " this series is #%d.",
+                      best.id);
+        };
+    runs.noteAutopilot(runId, note);
+  }
+
+  private String applied(Run from, AdviceView suggestion, int followUps) {
+    RunView child = advice.apply(from.id, suggestion.id(), from.createdBy, followUps);
+    return String.format(
+        Locale.ROOT,
+        "Autopilot applied \"%s\" (%s): %s, as run #%d (%d more follow-up run%s allowed).",
+        suggestion.title(),
+        suggestion.ruleId(),
+        describe(suggestion.patch()),
+        child.id(),
+        child.autopilot(),
+        child.autopilot() == 1 ? "" : "s");
+  }
+
+  private List<AdviceView> open(long runId) {
+    return advice.list(runId).stream().filter(a -> a.active() && a.appliedRunId() == null).toList();
+  }
+
+  private static double best(Run run) {
+    return run.bestValAccuracy == null ? Double.NaN : run.bestValAccuracy;
   }
 
   private static String percent(Double value) {

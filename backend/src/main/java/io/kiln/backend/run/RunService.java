@@ -115,7 +115,8 @@ public class RunService {
   /**
    * Queues a run derived from {@code parent} by applying one of its suggestions.
    *
-   * @param byAutopilot true when the autopilot, not a person, applies it
+   * @param autopilotFollowUps when the autopilot applies it, the follow-up runs it may still start
+   *     after this one; null when a person does
    */
   @Transactional
   public RunView createDerived(
@@ -124,14 +125,14 @@ public class RunService {
       long suggestionId,
       String title,
       String user,
-      boolean byAutopilot) {
+      Integer autopilotFollowUps) {
     Run parent = find(parentId);
     Run run = newRun(parent.dataset, recipe, trimmed("#" + parent.id + " + " + title), user, null);
     run.parentId = parent.id;
     run.presetId = parent.presetId;
     run.suggestionId = suggestionId;
-    run.autopilotChild = byAutopilot;
-    run.autopilot = byAutopilot ? Math.max(0, parent.autopilot - 1) : 0;
+    run.autopilotChild = autopilotFollowUps != null;
+    run.autopilot = autopilotFollowUps == null ? 0 : Math.max(0, autopilotFollowUps);
     run.requiredLabels = parent.requiredLabels;
     run.minDeviceMemoryBytes = parent.minDeviceMemoryBytes;
     run.priority = parent.priority;

@@ -231,8 +231,14 @@ class AdviceTest {
     Api.cancelQueuedRuns();
   }
 
+  /**
+   * The autopilot climbs (issue 15): its first follow-up run (A8's higher rate) does not help, so
+   * it steps back to the parent, whose advice no longer offers that rate, and applies the next
+   * suggestion (A1); that one helps and spends the last follow-up run. The series reads as one
+   * story.
+   */
   @Test
-  void theAutopilotAppliesTheTopSuggestionAndStopsWhenItDoesNotHelp() throws Exception {
+  void theAutopilotStepsBackFromAChangeThatDidNotHelpAndTriesTheNext() throws Exception {
     try (TestAgent agent = TestAgent.connect(base, "advice-autopilot")) {
       Api.cancelQueuedRuns();
       Api.as()
@@ -244,39 +250,87 @@ class AdviceTest {
           .body("fields[0].field", equalTo("autopilot"));
       long runId =
           Api.createRun(
-              Map.of("datasetId", Api.uploadValid("autopilot"), "epochs", 4, "autopilot", 2));
+              Map.of(
+                  "datasetId",
+                  Api.uploadValid("autopilot"),
+                  "epochs",
+                  4,
+                  "batchSize",
+                  256,
+                  "autopilot",
+                  2));
       BackendMessage.RunAssignment parent = claim(agent, runId);
       for (int e = 0; e < OVERFITTING.length; e++) {
         epoch(agent, runId, e + 1, OVERFITTING[e][0], OVERFITTING[e][1]);
       }
-      awaitSuggestions(runId, j -> j.getList("ruleId").contains("A1"));
+      awaitSuggestions(runId, j -> j.getList("ruleId").containsAll(List.of("A8", "A1")));
       succeed(agent, parent);
-      long childId =
-          awaitSuggestions(runId, j -> j.get("[0].appliedRunId") != null)
-              .getLong("[0].appliedRunId");
+      JsonPath first = awaitSuggestions(runId, j -> j.get("[0].appliedRunId") != null);
+      assertEquals("A8", first.getString("[0].ruleId"), "A8 ranks first: a setup mistake");
+      long firstTry = first.getLong("[0].appliedRunId");
       Api.as()
-          .get("/api/runs/" + runId)
-          .then()
-          .body("autopilotNote", containsString("as run #" + childId));
-      Api.as()
-          .get("/api/runs/" + childId)
+          .get("/api/runs/" + firstTry)
           .then()
           .body("autopilotChild", equalTo(true))
           .body("autopilot", equalTo(1))
-          .body("parentId", equalTo((int) runId));
+          .body("parentId", equalTo((int) runId))
+          .body("recipe.learningRate", equalTo(0.2f));
 
-      BackendMessage.RunAssignment child = claim(agent, childId);
-      epoch(agent, childId, 1, 0.70, 0.70);
-      succeed(agent, child);
-      for (int i = 0; i < 100; i++) {
-        String note = Api.as().get("/api/runs/" + childId).then().extract().path("autopilotNote");
-        if (note != null) {
-          assertTrue(note.contains("did not help") && note.contains("#" + runId), note);
-          return;
-        }
-        Thread.sleep(100);
-      }
-      throw new AssertionError("the autopilot never judged the child run");
+      BackendMessage.RunAssignment failed = claim(agent, firstTry);
+      epoch(agent, firstTry, 1, 0.70, 0.70);
+      succeed(agent, failed);
+      String note = awaitNote(firstTry);
+      assertTrue(
+          note.contains("did not help") && note.contains("went back to run #" + runId), note);
+      JsonPath again =
+          awaitSuggestions(
+              runId,
+              j ->
+                  j.getList("appliedRunId").stream().filter(java.util.Objects::nonNull).count()
+                      == 2);
+      int a1 = again.getList("ruleId").indexOf("A1");
+      long secondTry = again.getLong("[" + a1 + "].appliedRunId");
+      assertEquals(
+          false,
+          again.getBoolean("[" + again.getList("ruleId").indexOf("A8") + "].active"),
+          "the rate that did not help is not offered again");
+      Api.as()
+          .get("/api/runs/" + secondTry)
+          .then()
+          .body("parentId", equalTo((int) runId))
+          .body("autopilot", equalTo(0));
+
+      BackendMessage.RunAssignment helped = claim(agent, secondTry);
+      epoch(agent, secondTry, 1, 0.86, 0.85);
+      succeed(agent, helped);
+      note = awaitNote(secondTry);
+      assertTrue(note.contains("helped") && note.contains("used all its follow-up runs"), note);
+
+      JsonPath story =
+          Api.as()
+              .get("/api/runs/" + firstTry + "/autopilot")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath();
+      assertEquals(runId, story.getLong("startRunId"));
+      assertEquals(secondTry, story.getLong("bestRunId"));
+      assertEquals(List.of("A8", "A1"), story.getList("steps.ruleId"));
+      assertEquals(List.of(false, true), story.getList("steps.kept"));
+      assertEquals(-0.10, story.getDouble("steps[0].gain"), 1e-9);
+      assertEquals(0.05, story.getDouble("steps[1].gain"), 1e-9);
+      assertTrue(story.getList("steps[1].changes.field").contains("weightDecay"), story.prettify());
     }
+  }
+
+  private static String awaitNote(long runId) throws InterruptedException {
+    for (int i = 0; i < 100; i++) {
+      String note = Api.as().get("/api/runs/" + runId).then().extract().path("autopilotNote");
+      if (note != null) {
+        return note;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the autopilot never judged run " + runId);
   }
 }

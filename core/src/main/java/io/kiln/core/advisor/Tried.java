@@ -39,7 +39,7 @@ public record Tried(long runId, Map<String, Object> from, Map<String, Object> to
   }
 
   /** Equal values; numbers compare by value (a patch's 256.0 is a recipe's 256). */
-  static boolean same(Object a, Object b) {
+  public static boolean same(Object a, Object b) {
     if (a instanceof Number x && b instanceof Number y) {
       return Double.compare(x.doubleValue(), y.doubleValue()) == 0;
     }
