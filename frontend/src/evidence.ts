@@ -39,6 +39,11 @@ const PHRASES: Record<string, (v: unknown, all: Record<string, unknown>) => stri
   learningRate: (v) => t('evidence.learningRate', { v: num(v) }),
   trainImages: (v) => t('evidence.trainImages', { v: String(v) }),
   suggested: (v) => t('evidence.suggested', { v: num(v) }),
+  notRepeated: (v) => t('evidence.notRepeated', {
+    items: (Array.isArray(v) ? v as { field: string; run: number; helped: boolean }[] : [])
+      .map((x) => t(x.helped ? 'evidence.notUndone' : 'evidence.triedInVain', { field: fieldLabel(x.field), run: x.run }))
+      .join(t('evidence.separator')),
+  }),
 };
 
 export function evidenceSentence(evidence: Record<string, unknown>): string {

@@ -7,6 +7,7 @@ import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
 import { lineageView, suggestionsView } from '../advice';
+import { autopilotStoryView } from '../autopilot';
 import type { Suggestion } from '../api';
 import { reviewView } from '../review';
 import { mayChange } from '../session';
@@ -145,6 +146,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     else if (r.autopilot > 0) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' },
       t('run.autopilotOn', { runs: plural('run.moreRuns', r.autopilot) })));
     showLineage(r);
+    showStory(r);
     const key = JSON.stringify([r.state, r.review, r.tags, r.remarks, r.archivedAt]);
     if (key !== reviewKey) {
       reviewKey = key;
@@ -196,8 +198,33 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     }
   }
 
+  // The autopilot's series, read again whenever this run's state or the autopilot's note changes.
+  const story = h('div', {});
+  let storyFor = '';
+  async function showStory(r: Run) {
+    const key = `${r.id}/${r.state}/${r.autopilotNote}/${lang()}`;
+    if ((r.autopilot === 0 && !r.autopilotChild) || key === storyFor) return;
+    storyFor = key;
+    try {
+      const told = await api.autopilotStory(r.id);
+      const view = autopilotStoryView(told, r.id);
+      story.replaceChildren(...(view ? [view] : []));
+      // Follow-up runs train elsewhere: look again while one is unfinished and this page is open.
+      if (told.steps.some((s) => s.gain === null && s.state !== 'failed' && s.state !== 'cancelled')) {
+        setTimeout(() => {
+          if (story.isConnected && run) {
+            storyFor = '';
+            showStory(run);
+          }
+        }, 10_000);
+      }
+    } catch {
+      storyFor = '';
+    }
+  }
+
   mount(root, h('div', { class: 'title-row' }, title, state), connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), modelUse, attemptsView, review, lineage, advice,
+    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), modelUse, attemptsView, review, lineage, story, advice,
     h('section', { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, `${t('run.smoothing')} `), smoothing),
       accuracy.element, epochLoss.element, lr.element, speed.element),

@@ -402,6 +402,54 @@ class NonProgrammerJourneyTest {
     assertThat(page.getByTestId("evaluation")).containsText("Confusion matrix");
   }
 
+  /**
+   * The autopilot on a run that blows up: it applies A4 by itself once the run has failed, the
+   * follow-up run trains, and its page tells the series as one story (issue 15).
+   */
+  @Test
+  @Order(7)
+  void theAutopilotFixesADivergedRunAndTellsTheStory() {
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true))
+        .click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New run")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form"))
+        .click();
+    exactLabel("Learning rate").fill("10");
+    exactLabel("Epochs").fill("2");
+    exactLabel("Batch size").fill("32");
+    exactLabel("Autopilot follow-up runs").fill("1");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    String start = page.url().replaceAll(".*/", "");
+    assertThat(page.getByTestId("autopilot"))
+        .containsText(
+            "Autopilot applied",
+            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                .setTimeout(120_000));
+    Locator story = page.getByTestId("autopilot-story");
+    assertThat(story).containsText("Learning rate 10 → 1");
+    story.locator("li a").first().click();
+    assertThat(page.getByTestId("run-state"))
+        .hasText(
+            "succeeded",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                .setTimeout(180_000));
+    String child = page.url().replaceAll(".*/", "");
+    assertThat(page.getByTestId("autopilot")).containsText("used all its follow-up runs");
+    story = page.getByTestId("autopilot-story");
+    assertThat(story).containsText("1 of 1 follow-up runs so far, starting from run #" + start);
+    // Whether the start failed outright or trained at chance level, the fix is kept.
+    assertThat(story)
+        .containsText(
+            Pattern.compile("it helped and is kept|it trained where its parent could not"));
+    assertThat(story).containsText("Learning rate 10 → 1");
+    assertThat(story.getByTestId("story-best")).containsText("Best so far: run #" + child);
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("5-autopilot-story.png"))
+            .setFullPage(true));
+  }
+
   @Test
   @Order(8)
   void aNewcomerImportsTheSampleAndLaunchesFromTheWizard() {

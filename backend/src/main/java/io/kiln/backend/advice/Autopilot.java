@@ -67,7 +67,7 @@ class Autopilot {
               run.state.name().toLowerCase(Locale.ROOT),
               run.bestValAccuracy,
               gain,
-              gain != null && gain > 0));
+              RunFamily.judged(run) && (gain == null || gain > 0)));
     }
     return new AutopilotStory(start.id, start.bestValAccuracy, best.id, start.autopilot, steps);
   }
@@ -92,16 +92,16 @@ class Autopilot {
       return;
     }
     boolean startsSeries = !run.autopilotChild || run.parentId == null;
-    if (startsSeries && (run.autopilot <= 0 || run.state != RunState.SUCCEEDED)) {
-      return;
-    }
-    if (!startsSeries && run.state != RunState.SUCCEEDED && run.state != RunState.FAILED) {
+    // A run that failed counts too: a diverged start is what A4 fixes, a failed follow-up run is
+    // a change that did not help.
+    boolean ended = run.state == RunState.SUCCEEDED || run.state == RunState.FAILED;
+    if (!ended || (startsSeries && run.autopilot <= 0)) {
       return;
     }
     Run parent = startsSeries ? null : Run.findById(run.parentId);
     double score = run.state == RunState.SUCCEEDED ? best(run) : Double.NaN;
     double parentScore = parent == null ? Double.NaN : best(parent);
-    List<AdviceView> open = run.state == RunState.SUCCEEDED ? open(run.id) : List.of();
+    List<AdviceView> open = open(run.id);
     boolean stepBack = parent != null && !(score > parentScore);
     if (stepBack && run.autopilot > 0) {
       // Read the parent's advice again: the change that just failed is now in its lineage.

@@ -331,11 +331,15 @@ public class RunService {
   }
 
   /**
-   * Writes what the autopilot did or decided after this run (plain words, shown on the run page).
+   * Writes what the autopilot did or decided after this run (plain words, shown on the run page and
+   * pushed to its viewers).
    */
   @Transactional
   public void noteAutopilot(long runId, String note) {
-    find(runId).autopilotNote = note;
+    Run run = find(runId);
+    run.autopilotNote = note;
+    // Open pages of the run show it at once.
+    changed.fire(new RunEvents.Changed(mapper.view(run)));
   }
 
   /** The stored model archive of a finished run. */
