@@ -23,22 +23,32 @@ final class BatchScalingRule implements Rule {
     boolean sameRate =
         Math.abs(r.effectiveLearningRate() - ref.effectiveLearningRate())
             < 1e-12 + 1e-9 * ref.effectiveLearningRate();
-    if (r.batchSize() == ref.batchSize() || !sameRate || "linear".equals(r.lrScaling())) {
-      return Optional.empty();
-    }
-    double factor = r.batchSize() / (double) ref.batchSize();
+    boolean linear = "linear".equals(r.lrScaling());
     // On a small dataset a large batch leaves too few updates per epoch for any rate to work
     // (bench/advice-efficacy: 4 steps an epoch, scaling the rate made it worse): go back to the
-    // reference batch instead (when that one gives enough updates).
+    // reference batch instead (when that one gives enough updates), whatever the rate. The
+    // autopilot's climb from a diverged large batch showed it: A4 lowered the rate, and nothing
+    // else
+    // fixed the 3 updates an epoch, so this no longer waits for an unchanged rate.
     long steps = c.trainImages() / Math.max(1, r.batchSize());
     boolean fewSteps =
         steps < MIN_STEPS
             && ref.batchSize() < r.batchSize()
             && c.trainImages() / Math.max(1, ref.batchSize()) >= MIN_STEPS;
-    Patch patch =
-        fewSteps
-            ? new Patch(r).set("batchSize", (long) ref.batchSize())
-            : new Patch(r).scaleLearningRate(factor);
+    if (r.batchSize() == ref.batchSize() || (!fewSteps && (!sameRate || linear))) {
+      return Optional.empty();
+    }
+    double factor = r.batchSize() / (double) ref.batchSize();
+    Patch patch = new Patch(r);
+    if (!fewSteps) {
+      patch.scaleLearningRate(factor);
+    } else {
+      patch.set("batchSize", (long) ref.batchSize());
+      if (!sameRate && !linear) {
+        // The person's rate per image is kept: the same rate on a smaller batch would be larger.
+        patch.scaleLearningRate(1 / factor);
+      }
+    }
     if (!fewSteps && r.batchSize() >= 512 && r.warmupEpochs() == 0) {
       patch.set("warmupEpochs", Math.min(5.0, Math.max(1.0, r.fullEpochs() / 4.0)));
     }

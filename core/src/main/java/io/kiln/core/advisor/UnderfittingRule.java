@@ -45,7 +45,11 @@ final class UnderfittingRule implements Rule {
     if (r.mixupAlpha() > 0) {
       patch.set("mixupAlpha", 0.0);
     }
-    if (r.randomResizedCrop() && r.cropScaleMin() < 0.35) {
+    // Small networks want gentle augmentation (T11): crops go; a large one keeps milder crops.
+    // (bench/autopilot-climb: milder crops on the small CNN still left it 6 points short.)
+    if (r.randomResizedCrop() && !Patch.largeModel(r)) {
+      patch.set("randomResizedCrop", false);
+    } else if (r.randomResizedCrop() && r.cropScaleMin() < 0.35) {
       patch.set("cropScaleMin", 0.35);
     }
     if (r.labelSmoothing() > 0) {
@@ -54,10 +58,18 @@ final class UnderfittingRule implements Rule {
     if (lowAndRising) {
       patch.set(
           "epochs", (long) Math.min(1000, Math.max(Math.ceil(r.epochs() * 1.5), r.epochs() + 3)));
-      // A rate far below the usual one is the likelier cause (T2): raise it 10x.
-      if (r.effectiveLearningRate() * 256.0 / r.batchSize() < LOW_RATE_PER_256
-          && "sgd".equals(r.optimizer())) {
-        patch.scaleLearningRate(10);
+      // A rate far below the usual one is the likelier cause (T2): raise it up to 10x, toward the
+      // reference rate (bench/autopilot-climb: one 10x raise from 0.0003 still left the run at a
+      // fifteenth of the usual rate, and three follow-up runs 7 points short).
+      double usual = c.reference().effectiveLearningRate();
+      boolean farBelowUsual =
+          r.optimizer().equals(c.reference().optimizer()) && r.effectiveLearningRate() < usual / 4;
+      boolean farBelowSgd =
+          r.effectiveLearningRate() * 256.0 / r.batchSize() < LOW_RATE_PER_256
+              && "sgd".equals(r.optimizer());
+      if (farBelowUsual || farBelowSgd) {
+        double factor = farBelowUsual ? Math.min(10, usual / r.effectiveLearningRate()) : 10;
+        patch.scaleLearningRate(factor);
       }
     }
     Text explanation =

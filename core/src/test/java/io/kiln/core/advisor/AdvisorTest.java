@@ -163,6 +163,33 @@ class AdvisorTest {
             new RunContext(pretrainedSmall, DEFAULTS, 500, 10)));
   }
 
+  /**
+   * A batch that leaves under 10 updates an epoch goes back to the reference batch even when the
+   * rate was changed too, keeping the rate per image (bench/autopilot-climb: after A4 lowered a
+   * diverging rate at batch 1024 on 3,000 images, nothing else fixed the 3 updates an epoch).
+   */
+  @Test
+  void aBatchLeavingTooFewUpdatesGoesBackEvenWithAChangedRate() {
+    double[] val = {0.20, 0.25, 0.28, 0.30, 0.33, 0.35};
+    Recipe huge = DEFAULTS.with(Map.of("batchSize", 1024, "learningRate", 0.16));
+    List<Suggestion> advice =
+        new Advisor(Thresholds.defaults())
+            .evaluate(
+                curves(val, val, cosine(0.16, 0.0016), true),
+                new RunContext(huge, DEFAULTS, 3000, 10));
+    Suggestion a8 = advice.stream().filter(x -> x.ruleId().equals("A8")).findFirst().orElseThrow();
+    assertEquals(64L, a8.patch().get("batchSize"));
+    assertEquals(0.01, a8.patch().get("learningRate"), "0.16 x 64/1024: the same rate per image");
+    // With enough updates an epoch, a changed rate is the person's choice: A8 stays silent.
+    assertTrue(
+        new Advisor(Thresholds.defaults())
+                .evaluate(
+                    curves(val, val, cosine(0.16, 0.0016), true),
+                    new RunContext(huge, DEFAULTS, 60_000, 10))
+                .stream()
+                .noneMatch(x -> x.ruleId().equals("A8")));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("scenarios")
   void eachRuleFiresOnItsPatternAndNoOther(Scenario s) {
