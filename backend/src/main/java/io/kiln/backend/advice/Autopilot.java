@@ -1,16 +1,12 @@
 package io.kiln.backend.advice;
 
 import io.kiln.backend.run.Run;
-import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
 import io.kiln.core.advisor.Climb;
-import io.kiln.core.advisor.Tried;
 import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,67 +17,16 @@ import java.util.stream.Collectors;
  * first suggestion if the run beat its parent, or steps back and applies the parent's next one if
  * it did not (the parent's advice read again, so what just failed is not offered again), until its
  * follow-up runs are spent or nothing is left to try. What it did is written on the run in plain
- * words; the whole series is told by {@link AutopilotStory}.
+ * words; the whole series is told by {@link SeriesStory}.
  */
 @ApplicationScoped
 class Autopilot {
   private final AdviceService advice;
   private final RunService runs;
-  private final RunFamily family;
-  private final RunMapper mapper;
 
-  Autopilot(AdviceService advice, RunService runs, RunFamily family, RunMapper mapper) {
+  Autopilot(AdviceService advice, RunService runs) {
     this.advice = advice;
     this.runs = runs;
-    this.family = family;
-    this.mapper = mapper;
-  }
-
-  /** The series {@code runId} belongs to, from the run that started it. */
-  @Transactional
-  AutopilotStory story(long runId) {
-    Run start = family.seriesStart(RunService.find(runId));
-    List<Run> series = family.series(start);
-    Map<Long, Run> byId = new HashMap<>();
-    byId.put(start.id, start);
-    series.forEach(r -> byId.put(r.id, r));
-    Run best = start;
-    List<AutopilotStory.AutopilotStep> steps = new ArrayList<>();
-    for (Run run : series) {
-      Run parent = byId.get(run.parentId);
-      Double gain =
-          RunFamily.judged(run) && RunFamily.judged(parent)
-              ? run.bestValAccuracy - parent.bestValAccuracy
-              : null;
-      if (RunFamily.judged(run)
-          && (!RunFamily.judged(best) || run.bestValAccuracy > best.bestValAccuracy)) {
-        best = run;
-      }
-      Advice applied = run.suggestionId == null ? null : Advice.findById(run.suggestionId);
-      steps.add(
-          new AutopilotStory.AutopilotStep(
-              run.id,
-              parent.id,
-              applied == null ? null : applied.ruleId,
-              changes(parent, run),
-              run.state.name().toLowerCase(Locale.ROOT),
-              run.bestValAccuracy,
-              gain,
-              RunFamily.judged(run) && (gain == null || gain > 0)));
-    }
-    return new AutopilotStory(start.id, start.bestValAccuracy, best.id, start.autopilot, steps);
-  }
-
-  private List<AutopilotStory.FieldChange> changes(Run parent, Run child) {
-    Map<String, Object> before = mapper.recipeMap(parent);
-    List<AutopilotStory.FieldChange> out = new ArrayList<>();
-    for (var e : mapper.recipeMap(child).entrySet()) {
-      Object was = before.get(e.getKey());
-      if (!Tried.same(was, e.getValue())) {
-        out.add(new AutopilotStory.FieldChange(e.getKey(), was, e.getValue()));
-      }
-    }
-    return out;
   }
 
   /** Acts once on a run that ended (succeeded or failed); a run with a note was already handled. */
@@ -91,18 +36,18 @@ class Autopilot {
     if (run == null || run.autopilotNote != null) {
       return;
     }
-    boolean startsSeries = !run.autopilotChild || run.parentId == null;
+    Run parent = run.autopilotChild && run.parentId != null ? Run.findById(run.parentId) : null;
+    boolean startsSeries = parent == null;
     // A run that failed counts too: a diverged start is what A4 fixes, a failed follow-up run is
     // a change that did not help.
     boolean ended = run.state == RunState.SUCCEEDED || run.state == RunState.FAILED;
     if (!ended || (startsSeries && run.autopilot <= 0)) {
       return;
     }
-    Run parent = startsSeries ? null : Run.findById(run.parentId);
     double score = run.state == RunState.SUCCEEDED ? best(run) : Double.NaN;
     double parentScore = parent == null ? Double.NaN : best(parent);
     List<AdviceView> open = open(run.id);
-    boolean stepBack = parent != null && !(score > parentScore);
+    boolean stepBack = parent != null && !Climb.beats(score, parentScore);
     if (stepBack && run.autopilot > 0) {
       // Read the parent's advice again: the change that just failed is now in its lineage.
       advice.evaluate(parent.id);
@@ -117,7 +62,7 @@ class Autopilot {
             !open.isEmpty(),
             !parentOpen.isEmpty());
     String outcome =
-        startsSeries || parent == null
+        startsSeries
             ? ""
             : decision.improved()
                 ? String.format(

@@ -12,12 +12,12 @@ import jakarta.ws.rs.PathParam;
 @Path("/api/runs/{id}/autopilot")
 @RolesAllowed(AppUser.USER)
 public class AutopilotResource {
-  private final Autopilot autopilot;
+  private final SeriesStory stories;
   private final Callers callers;
   private final RunService runs;
 
-  AutopilotResource(Autopilot autopilot, Callers callers, RunService runs) {
-    this.autopilot = autopilot;
+  AutopilotResource(SeriesStory stories, Callers callers, RunService runs) {
+    this.stories = stories;
     this.callers = callers;
     this.runs = runs;
   }
@@ -26,6 +26,6 @@ public class AutopilotResource {
   @GET
   public AutopilotStory story(@PathParam("id") long runId) {
     runs.visible(runId, callers.current());
-    return autopilot.story(runId);
+    return stories.of(runId);
   }
 }

@@ -44,7 +44,7 @@ public final class Climb {
       int followUpsLeft,
       boolean finishedHasOpen,
       boolean parentHasOpen) {
-    boolean improved = startsSeries || (!Double.isNaN(finished) && !(finished <= parent));
+    boolean improved = startsSeries || beats(finished, parent);
     if (followUpsLeft <= 0) {
       return new Decision(Move.STOP_BUDGET, improved);
     }
@@ -52,5 +52,13 @@ public final class Climb {
       return new Decision(finishedHasOpen ? Move.EXTEND : Move.STOP_NOTHING_LEFT, true);
     }
     return new Decision(parentHasOpen ? Move.BACK_TO_PARENT : Move.STOP_NOTHING_LEFT, false);
+  }
+
+  /**
+   * Whether a finished run beat its parent: it has a score and the parent has none (it failed or
+   * never finished an epoch) or a lower one.
+   */
+  public static boolean beats(double finished, double parent) {
+    return !Double.isNaN(finished) && !(finished <= parent);
   }
 }
