@@ -4,13 +4,12 @@ import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunService;
 import io.kiln.backend.run.RunView;
 import io.kiln.core.advisor.Climb;
+import io.kiln.core.i18n.Text;
+import io.kiln.core.i18n.Texts;
 import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * The opt-in autopilot climbs ({@link Climb}): when a run of its series ends, it applies the run's
@@ -61,61 +60,46 @@ class Autopilot {
             run.autopilot,
             !open.isEmpty(),
             !parentOpen.isEmpty());
-    String outcome =
+    Text outcome =
         startsSeries
-            ? ""
-            : decision.improved()
-                ? String.format(
-                    Locale.ROOT,
-                    "This change helped: best validation accuracy %s here, %s in run #%d. ",
-                    percent(run.bestValAccuracy),
-                    percent(parent.bestValAccuracy),
-                    parent.id)
-                : String.format(
-                    Locale.ROOT,
-                    "This change did not help: best validation accuracy %s here, %s in run #%d. ",
-                    percent(run.state == RunState.SUCCEEDED ? run.bestValAccuracy : null),
-                    percent(parent.bestValAccuracy),
-                    parent.id);
+            ? null
+            : Text.of(
+                decision.improved() ? "autopilot.helped" : "autopilot.didNotHelp",
+                "here",
+                percent(run.state == RunState.SUCCEEDED ? run.bestValAccuracy : null),
+                "there",
+                percent(parent.bestValAccuracy),
+                "parent",
+                parent.id);
     Run best = decision.improved() ? run : parent;
-    String note =
+    Text action =
         switch (decision.move()) {
-          case EXTEND -> outcome + applied(run, open.get(0), run.autopilot - 1);
+          case EXTEND -> applied("autopilot.applied", run, open.get(0), run.autopilot - 1);
           case BACK_TO_PARENT ->
-              outcome
-                  + "Autopilot went back to run #"
-                  + parent.id
-                  + " and "
-                  + applied(parent, parentOpen.get(0), run.autopilot - 1);
-          case STOP_BUDGET ->
-              outcome
-                  + String.format(
-                      Locale.ROOT,
-                      "Autopilot finished: it used all its follow-up runs. The best run of this"
-                          + " series is #%d.",
-                      best.id);
-          case STOP_NOTHING_LEFT ->
-              outcome
-                  + String.format(
-                      Locale.ROOT,
-                      "Autopilot finished: Kiln has no further suggestion to try. The best run of"
-                          + " this series is #%d.",
-                      best.id);
+              applied("autopilot.wentBack", parent, parentOpen.get(0), run.autopilot - 1);
+          case STOP_BUDGET -> Text.of("autopilot.budget", "best", best.id);
+          case STOP_NOTHING_LEFT -> Text.of("autopilot.nothingLeft", "best", best.id);
         };
-    runs.noteAutopilot(runId, note);
+    runs.noteAutopilot(
+        runId,
+        outcome == null ? action : Text.of("autopilot.note", "outcome", outcome, "action", action));
   }
 
-  private String applied(Run from, AdviceView suggestion, int followUps) {
+  /** Applies a suggestion of {@code from} as the next run of the series; what was done. */
+  private Text applied(String key, Run from, AdviceView suggestion, int followUps) {
     RunView child = advice.apply(from.id, suggestion.id(), from.createdBy, followUps);
-    return String.format(
-        Locale.ROOT,
-        "Autopilot applied \"%s\" (%s): %s, as run #%d (%d more follow-up run%s allowed).",
-        suggestion.title(),
+    return Text.of(
+        key,
+        "parent",
+        from.id,
+        "title",
+        Text.of("advice." + suggestion.ruleId() + ".title"),
+        "rule",
         suggestion.ruleId(),
-        describe(suggestion.patch()),
+        "child",
         child.id(),
-        child.autopilot(),
-        child.autopilot() == 1 ? "" : "s");
+        "left",
+        child.autopilot());
   }
 
   private List<AdviceView> open(long runId) {
@@ -126,13 +110,7 @@ class Autopilot {
     return run.bestValAccuracy == null ? Double.NaN : run.bestValAccuracy;
   }
 
-  private static String percent(Double value) {
-    return value == null ? "none" : String.format(Locale.ROOT, "%.1f%%", value * 100);
-  }
-
-  static String describe(Map<String, Object> patch) {
-    return patch.entrySet().stream()
-        .map(e -> e.getKey() + " -> " + e.getValue())
-        .collect(Collectors.joining(", "));
+  private static Object percent(Double value) {
+    return value == null ? Text.of("autopilot.noScore") : Texts.percent(value, 1) + "%";
   }
 }

@@ -118,6 +118,10 @@ public class Run extends PanacheEntityBase {
   @Column(name = "autopilot_note", length = 4000)
   public String autopilotNote;
 
+  /** The same as a message key and arguments (JSON), for other languages; null on older rows. */
+  @Column(name = "autopilot_note_text", length = 4000)
+  public String autopilotNoteText;
+
   /** The preset the run was launched from, if any (e.g. {@code balanced}, {@code custom-3}). */
   @Column(name = "preset_id")
   public String presetId;

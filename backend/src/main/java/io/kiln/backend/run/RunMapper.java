@@ -1,6 +1,7 @@
 package io.kiln.backend.run;
 
 import io.kiln.backend.common.Json;
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
 import io.kiln.core.run.Placement;
@@ -65,7 +66,10 @@ public class RunMapper {
         run.checkpointEpoch,
         Placement.split(run.requiredLabels),
         run.minDeviceMemoryBytes == 0 ? null : run.minDeviceMemoryBytes / (double) (1L << 30),
-        run.priority);
+        run.priority,
+        run.autopilotNoteText == null
+            ? null
+            : json.read(run.autopilotNoteText, Text.class, "autopilot note of run " + run.id));
   }
 
   RunAdjustments adjustments(Run run) {

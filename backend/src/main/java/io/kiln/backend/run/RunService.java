@@ -7,6 +7,7 @@ import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.preset.PresetPlanner;
+import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
 import io.kiln.core.run.Placement;
@@ -335,9 +336,10 @@ public class RunService {
    * pushed to its viewers).
    */
   @Transactional
-  public void noteAutopilot(long runId, String note) {
+  public void noteAutopilot(long runId, Text note) {
     Run run = find(runId);
-    run.autopilotNote = note;
+    run.autopilotNote = note.english();
+    run.autopilotNoteText = mapper.json(note);
     // Open pages of the run show it at once.
     changed.fire(new RunEvents.Changed(mapper.view(run)));
   }

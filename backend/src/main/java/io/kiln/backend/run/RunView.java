@@ -1,11 +1,14 @@
 package io.kiln.backend.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kiln.backend.common.Localizable;
 import io.kiln.core.i18n.Messages;
+import io.kiln.core.i18n.Text;
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A run as the REST API and the live socket show it; state is lower case (queued, running, ...).
@@ -53,23 +56,29 @@ public record RunView(
     int checkpointEpoch,
     List<String> requiredLabels,
     Double minDeviceMemoryGb,
-    int priority)
+    int priority,
+    @JsonIgnore @Schema(hidden = true) Text autopilotNoteText)
     implements Localizable<RunView> {
 
-  /** The run with Kiln's reasons for adjusting its preset in the reader's language. */
+  /**
+   * The run with Kiln's reasons for adjusting its preset and the autopilot's note in the reader's
+   * language.
+   */
   @Override
   public RunView in(Locale locale) {
-    if (adjustments == null) {
+    if (adjustments == null && autopilotNoteText == null) {
       return this;
     }
     RunAdjustments localized =
-        new RunAdjustments(
-            presetId == null
-                ? adjustments.presetName()
-                : Messages.of(locale)
-                    .orElse("preset." + presetId + ".name", adjustments.presetName()),
-            adjustments.applied().stream().map(a -> a.in(locale)).toList(),
-            adjustments.undone().stream().map(a -> a.in(locale)).toList());
+        adjustments == null
+            ? null
+            : new RunAdjustments(
+                presetId == null
+                    ? adjustments.presetName()
+                    : Messages.of(locale)
+                        .orElse("preset." + presetId + ".name", adjustments.presetName()),
+                adjustments.applied().stream().map(a -> a.in(locale)).toList(),
+                adjustments.undone().stream().map(a -> a.in(locale)).toList());
     return new RunView(
         id,
         name,
@@ -98,7 +107,7 @@ public record RunView(
         suggestionId,
         autopilot,
         autopilotChild,
-        autopilotNote,
+        autopilotNoteText == null ? autopilotNote : autopilotNoteText.in(locale),
         datasetVersion,
         testAccuracy,
         presetId,
@@ -113,7 +122,8 @@ public record RunView(
         checkpointEpoch,
         requiredLabels,
         minDeviceMemoryGb,
-        priority);
+        priority,
+        autopilotNoteText);
   }
 
   /**

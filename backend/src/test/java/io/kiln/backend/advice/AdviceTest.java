@@ -305,6 +305,19 @@ class AdviceTest {
       succeed(agent, helped);
       note = awaitNote(secondTry);
       assertTrue(note.contains("helped") && note.contains("used all its follow-up runs"), note);
+      // The note is stored as a message: a Chinese reader gets it in Chinese.
+      String chinese =
+          Api.as()
+              .header("Accept-Language", "zh-CN")
+              .get("/api/runs/" + firstTry)
+              .then()
+              .extract()
+              .path("autopilotNote");
+      assertTrue(
+          chinese.contains("这个修改没有帮助")
+              && chinese.contains("退回到训练 #" + runId)
+              && chinese.contains("A1"),
+          chinese);
 
       JsonPath story =
           Api.as()
