@@ -355,16 +355,7 @@ class NonProgrammerJourneyTest {
   @Test
   @Order(7)
   void aDivergingRunGetsALiveSuggestionAppliedInOneClick() {
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true))
-        .click();
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New run")).click();
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form"))
-        .click();
-    exactLabel("Learning rate").fill("10");
-    exactLabel("Epochs").fill("3");
-    exactLabel("Batch size").fill("32");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
-    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    launchDivergingRun(3, 0);
     String parentUrl = page.url();
     Locator advice = page.locator("[data-rule=A4]");
     assertThat(advice)
@@ -409,17 +400,7 @@ class NonProgrammerJourneyTest {
   @Test
   @Order(7)
   void theAutopilotFixesADivergedRunAndTellsTheStory() {
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true))
-        .click();
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New run")).click();
-    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form"))
-        .click();
-    exactLabel("Learning rate").fill("10");
-    exactLabel("Epochs").fill("2");
-    exactLabel("Batch size").fill("32");
-    exactLabel("Autopilot follow-up runs").fill("1");
-    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
-    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    launchDivergingRun(2, 1);
     String start = page.url().replaceAll(".*/", "");
     assertThat(page.getByTestId("autopilot"))
         .containsText(
@@ -938,6 +919,23 @@ class NonProgrammerJourneyTest {
       p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
       assertFalse(p.isAlive(), "no process left behind: " + p.info().commandLine().orElse("?"));
     }
+  }
+
+  /** From the runs list, the full form: a rate of 10 at batch 32 that blows up, launched. */
+  private static void launchDivergingRun(int epochs, int autopilot) {
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Runs").setExact(true))
+        .click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("New run")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Open the full form"))
+        .click();
+    exactLabel("Learning rate").fill("10");
+    exactLabel("Epochs").fill(Integer.toString(epochs));
+    exactLabel("Batch size").fill("32");
+    if (autopilot > 0) {
+      exactLabel("Autopilot follow-up runs").fill(Integer.toString(autopilot));
+    }
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
   }
 
   private static JsonNode readJson(String text) {
