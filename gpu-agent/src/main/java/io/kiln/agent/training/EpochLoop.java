@@ -2,7 +2,6 @@ package io.kiln.agent.training;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -82,62 +81,45 @@ final class EpochLoop {
       int epoch, BatchPipeline.Epoch batches, long firstStep, LongToDoubleFunction learningRate) {
     long start = System.nanoTime();
     long step = firstStep;
-    double lossSum = 0;
-    long correct = 0;
     long seen = 0;
-    double windowLoss = 0;
     int windowBatches = 0;
     long windowImages = 0;
     long windowStart = start;
+    float lastLr = Float.NaN;
     // PyTorch's grad mode is per thread and on by default in a new thread; a collector restores
     // whatever it found. Off outside the collector, so the optimizer may update weights in place.
     JniUtils.setGradMode(false);
-    try (batches) {
+    // The loss and the right answers stay on the device and are read once per report (and at the
+    // epoch's end), not every step: on a GPU each read waits for the device to finish.
+    try (batches;
+        Tally tally = new Tally(trainer.getManager(), devices[0])) {
       while (batches.hasNext()) {
         HostBatch batch = batches.next();
         checkCancelled();
         float lr = (float) learningRate.applyAsDouble(step);
         optimizer.setLearningRate(lr);
+        lastLr = lr;
         boolean report = (step + 1) % reportEvery == 0;
-        float loss;
-        long batchCorrect;
         double gradNorm = Double.NaN;
+        float windowMean = Float.NaN;
         try (NDManager scope = trainer.getManager().newSubManager()) {
           NDArray x = scope.create(batch.data(), new Shape(batch.size()).addAll(imageShape));
           NDArray y = scope.create(batch.targets(), new Shape(batch.size(), classes));
-          int[] predicted;
+          NDArray labels = scope.create(batch.labels());
           try (GradientCollector collector = trainer.newGradientCollector()) {
-            NDList logits = new NDList();
-            NDArray lossValue = null;
-            List<NDList[]> shards = shards(x, y);
+            List<NDList[]> shards = shards(x, y, labels);
             for (NDList[] shard : shards) {
               NDArray out = trainer.forward(shard[0]).singletonOrThrow();
               NDArray shardLoss =
                   trainer.getLoss().evaluate(shard[1], new NDList(out)).div(shards.size());
               collector.backward(shardLoss);
-              logits.add(out.toDevice(Device.cpu(), false));
-              lossValue =
-                  lossValue == null
-                      ? shardLoss.toDevice(Device.cpu(), false)
-                      : lossValue.add(shardLoss.toDevice(Device.cpu(), false));
+              NDArray right = out.argMax(1).toType(DataType.INT32, false).eq(shard[2].get(0));
+              tally.add(shardLoss, right.sum(), batch.size());
             }
-            loss = lossValue.getFloat();
-            predicted =
-                NDArrays.concat(logits).argMax(1).toType(DataType.INT32, false).toIntArray();
           }
-          if (!Float.isFinite(loss)) {
-            // Divergence (A4): report the bad value so the curve shows it, then stop.
-            sink.report(
-                MetricKind.STEP,
-                epoch,
-                step + 1,
-                MetricValues.of().put(Metric.LOSS, loss).put(Metric.LR, lr).asMap());
-            throw new IllegalStateException(
-                "training diverged: loss became "
-                    + loss
-                    + " at step "
-                    + (step + 1)
-                    + " (try a learning rate 10x lower, warmup or gradient clipping; A4)");
+          if (report) {
+            windowMean = tally.windowLoss(windowBatches + 1);
+            checkFinite(windowMean, epoch, step + 1, lr);
           }
           if (clipNorm > 0 || report) {
             List<NDArray> grads = GradientClipping.gradients(parameters, scope);
@@ -148,41 +130,37 @@ final class EpochLoop {
           }
           trainer.step();
           zeroGradients();
-          batchCorrect = 0;
-          for (int i = 0; i < predicted.length; i++) {
-            batchCorrect += predicted[i] == batch.labels()[i] ? 1 : 0;
-          }
         }
         int n = batch.size();
         step++;
-        lossSum += loss * n;
-        correct += batchCorrect;
         seen += n;
-        windowLoss += loss;
         windowBatches++;
         windowImages += n;
         if (report) {
           double seconds = Math.max(1e-9, (System.nanoTime() - windowStart) / 1e9);
           MetricValues values =
               MetricValues.of()
-                  .put(Metric.LOSS, windowLoss / windowBatches)
+                  .put(Metric.LOSS, windowMean)
                   .put(Metric.LR, lr)
                   .put(Metric.IMAGES_PER_SECOND, windowImages / seconds)
                   .putIfFinite(Metric.GRAD_NORM, gradNorm);
           sink.report(MetricKind.STEP, epoch, step, values.asMap());
-          windowLoss = 0;
+          tally.newWindow();
           windowBatches = 0;
           windowImages = 0;
           windowStart = System.nanoTime();
         }
       }
+      double lossSum = tally.epochLoss();
+      // A blow-up after the epoch's last report is caught here.
+      checkFinite((float) lossSum, epoch, step, lastLr);
+      return new TrainStats(
+          lossSum / Math.max(1, seen),
+          tally.epochCorrect() / (double) Math.max(1, seen),
+          seen,
+          step - firstStep,
+          System.nanoTime() - start);
     }
-    return new TrainStats(
-        lossSum / Math.max(1, seen),
-        correct / (double) Math.max(1, seen),
-        seen,
-        step - firstStep,
-        System.nanoTime() - start);
   }
 
   /**
@@ -228,13 +206,16 @@ final class EpochLoop {
   }
 
   /**
-   * One (inputs, targets) pair per device: the batch split data-parallel, or whole on one device.
+   * One (inputs, targets, labels) triple per device: the batch split data-parallel, or whole on one
+   * device.
    */
-  private List<NDList[]> shards(NDArray x, NDArray y) {
+  private List<NDList[]> shards(NDArray x, NDArray y, NDArray labels) {
     if (devices.length == 1) {
       return List.<NDList[]>of(
           new NDList[] {
-            new NDList(x.toDevice(devices[0], false)), new NDList(y.toDevice(devices[0], false))
+            new NDList(x.toDevice(devices[0], false)),
+            new NDList(y.toDevice(devices[0], false)),
+            new NDList(labels.toDevice(devices[0], false))
           });
     }
     long n = x.getShape().get(0);
@@ -243,10 +224,12 @@ final class EpochLoop {
       long from = n * d / devices.length;
       long to = n * (d + 1) / devices.length;
       if (to > from) {
+        String range = from + ":" + to;
         out.add(
             new NDList[] {
-              new NDList(x.get(from + ":" + to).toDevice(devices[d], false)),
-              new NDList(y.get(from + ":" + to).toDevice(devices[d], false))
+              new NDList(x.get(range).toDevice(devices[d], false)),
+              new NDList(y.get(range).toDevice(devices[d], false)),
+              new NDList(labels.get(range).toDevice(devices[d], false))
             });
       }
     }
@@ -270,6 +253,24 @@ final class EpochLoop {
         JniUtils.zeroGrad((PtNDArray) array);
       }
     }
+  }
+
+  /** Divergence (A4): the bad value is reported so the curve shows it, then training stops. */
+  private void checkFinite(float loss, int epoch, long step, float lr) {
+    if (Float.isFinite(loss)) {
+      return;
+    }
+    sink.report(
+        MetricKind.STEP,
+        epoch,
+        step,
+        MetricValues.of().put(Metric.LOSS, loss).put(Metric.LR, lr).asMap());
+    throw new IllegalStateException(
+        "training diverged: loss became "
+            + loss
+            + " by step "
+            + step
+            + " (try a learning rate 10x lower, warmup or gradient clipping; A4)");
   }
 
   private void checkCancelled() {
