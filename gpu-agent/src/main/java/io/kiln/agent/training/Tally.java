@@ -35,7 +35,9 @@ final class Tally implements AutoCloseable {
    * @param images the step's batch size (the loss is a mean over it)
    */
   void add(NDArray loss, NDArray right, int images) {
-    NDArray here = loss.toDevice(device, false);
+    // Detached: the sums must not join the autograd graph, or every step's graph (activations
+    // included) would stay alive through them until the epoch ends.
+    NDArray here = loss.stopGradient().toDevice(device, false);
     windowLoss.addi(here);
     epochLoss.addi(here.mul(images));
     epochCorrect.addi(right.toDevice(device, false).toType(DataType.INT64, false));
