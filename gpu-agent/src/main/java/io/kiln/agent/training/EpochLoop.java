@@ -24,8 +24,9 @@ import java.util.function.LongToDoubleFunction;
 
 /**
  * The mechanics of one epoch: a training pass (forward, soft-target loss, backward, optional
- * global-norm clipping, update) with step reports, and a validation pass. The caller decides the
- * learning rate of every step and what happens between epochs.
+ * global-norm clipping, update) with step reports, and a validation pass. The training pass keeps
+ * its loss and right answers on the device ({@link Tally}) and reads them once per report. The
+ * caller decides the learning rate of every step and what happens between epochs.
  */
 final class EpochLoop {
   /** What a training pass measured. */
