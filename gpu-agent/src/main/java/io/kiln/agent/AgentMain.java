@@ -109,6 +109,12 @@ public final class AgentMain {
             + server
             + ", devices "
             + Devices.describe());
+    String tunables = System.getenv().getOrDefault("GLIBC_TUNABLES", "");
+    if (!tunables.contains("glibc.malloc.mmap_threshold")) {
+      LOG.info(
+          "GLIBC_TUNABLES sets no fixed malloc thresholds: CPU training spends more time in page"
+              + " faults (see deploy/README.md, 'Remote GPU agents')");
+    }
     loop.start();
     loop.awaitStop();
   }

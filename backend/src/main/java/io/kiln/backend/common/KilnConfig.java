@@ -178,9 +178,12 @@ public interface KilnConfig {
     /**
      * JVM options for the agent. The serial collector runs on the allocating thread, so on a CPU
      * agent no collector threads compete with PyTorch's (measured: about 15% more images/s on 2
-     * cores).
+     * cores). The heap's ceiling is half the machine's memory rather than a fixed size: the serial
+     * collector commits only what the run's decoded images and batches need (the agent's
+     * MemoryBudget checks them against the ceiling before a run starts), and a big dataset on a big
+     * machine is not refused for a number picked for a laptop.
      */
-    @WithDefault("-Xmx3g -XX:+UseSerialGC")
+    @WithDefault("-XX:MaxRAMPercentage=50 -XX:+UseSerialGC")
     String jvmOptions();
   }
 }

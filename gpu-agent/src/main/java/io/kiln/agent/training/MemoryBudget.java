@@ -77,7 +77,7 @@ public final class MemoryBudget {
             Locale.ROOT,
             "this recipe needs about %s of memory on the agent (%d images at %d px: %s; batches of"
                 + " %d in flight: %s) but the agent has %s free; choose %s, or give the agent more"
-                + " memory (-Xmx)",
+                + " memory (-XX:MaxRAMPercentage or -Xmx)",
             gb(decoded + batches),
             images,
             size,
