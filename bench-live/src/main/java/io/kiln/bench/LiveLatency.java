@@ -69,6 +69,8 @@ public final class LiveLatency {
           viewers.awaitAll(30_000);
           kilnP99 = print("kiln", n, viewers, backend.cpuPercent(), backend.rssMegabytes());
         }
+        // What the backend itself measured on the way (over this count and the ones before it).
+        rest.timers("kiln_agent_report", "kiln_live").forEach(t -> System.out.println("  " + t));
       }
     }
     try (BareFanout bare = new BareFanout(vertx)) {

@@ -10,6 +10,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -80,6 +81,41 @@ final class Rest {
     body.put("datasetId", datasetId);
     body.put("name", name);
     return post("/api/runs", body).path("id").asLong();
+  }
+
+  /**
+   * The backend's own p50 and p99 of each Micrometer timer whose Prometheus name starts with one of
+   * {@code prefixes}, in milliseconds, as "name p50=.. p99=.." lines.
+   */
+  List<String> timers(String... prefixes) throws Exception {
+    HttpResponse<String> response =
+        http.send(
+            HttpRequest.newBuilder(URI.create(base + "/q/metrics"))
+                .header("Authorization", "Bearer " + token)
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
+    Map<String, Map<String, Double>> byName = new java.util.TreeMap<>();
+    for (String line : response.body().split("\n")) {
+      int q = line.indexOf("_seconds{quantile=\"");
+      if (q < 0 || java.util.Arrays.stream(prefixes).noneMatch(line::startsWith)) {
+        continue;
+      }
+      String quantile = line.substring(q + 19, line.indexOf('"', q + 19));
+      double seconds = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+      byName
+          .computeIfAbsent(line.substring(0, q), k -> new java.util.TreeMap<>())
+          .put(quantile, seconds * 1000);
+    }
+    List<String> out = new java.util.ArrayList<>();
+    byName.forEach(
+        (name, quantiles) ->
+            out.add(
+                String.format(
+                    "%-28s p50 %8.2f ms   p99 %8.2f ms",
+                    name,
+                    quantiles.getOrDefault("0.5", Double.NaN),
+                    quantiles.getOrDefault("0.99", Double.NaN))));
+    return out;
   }
 
   private JsonNode post(String path, Object body) throws Exception {

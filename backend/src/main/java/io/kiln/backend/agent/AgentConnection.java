@@ -11,8 +11,14 @@ final class AgentConnection {
   final ServerWebSocket socket;
   final SerialExecutor tasks;
 
+  /**
+   * A text as it arrived: decoded on arrival (null where it does not decode; the handler answers
+   * that), and when ({@link System#nanoTime}), for the delivery timers.
+   */
+  record Inbound(String text, io.kiln.core.protocol.AgentMessage message, long arrivedNanos) {}
+
   /** Texts received and not handled yet, oldest first; drained by {@link #tasks}. */
-  final java.util.Queue<String> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
+  final java.util.Queue<Inbound> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
   private final ProtocolCodec codec;
   volatile boolean greeted;

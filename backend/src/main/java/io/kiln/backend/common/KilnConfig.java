@@ -45,6 +45,19 @@ public interface KilnConfig {
 
   Predict predict();
 
+  Live live();
+
+  /** The run pages' live socket. */
+  interface Live {
+    /**
+     * Whether a point from the agent holding its run goes to the viewers as it arrives (true) or
+     * only after its commit (false). Either way the agent is acknowledged only after the commit;
+     * true keeps the database's commit off the path to the viewers (bench/live-latency).
+     */
+    @WithDefault("true")
+    boolean publishOnArrival();
+  }
+
   /** Predictions (issue 13): the exported ONNX model runs in the backend. */
   interface Predict {
     /** Models kept open in ONNX Runtime, the most recently used. */

@@ -2,8 +2,13 @@ package io.kiln.backend.live;
 
 import io.kiln.backend.advice.AdviceEvents;
 import io.kiln.backend.common.Json;
+import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.metrics.MetricArrived;
 import io.kiln.backend.metrics.MetricEvents;
+import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.RunEvents;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -15,20 +20,37 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Fans committed run changes and metric points out to every browser watching that run. Messages:
- * {@code snapshot} (run, points and suggestions so far), {@code metric} (one point), {@code run}
+ * Fans run changes and metric points out to every browser watching that run. Messages: {@code
+ * snapshot} (run, points and suggestions so far), {@code metric} (one point), {@code run}
  * (state/progress), {@code suggestions} (the run's suggestions whenever they change).
+ *
+ * <p>A point from the agent that holds its run goes out as it arrives ({@link MetricArrived}),
+ * while it is stored: the database's commit is not on the path to the viewers, and the agent is
+ * still acknowledged only after the commit, so nothing it sent is lost. Every other point, and any
+ * that arrival did not publish (see {@link RunLine}), goes out after its commit. Run changes and
+ * suggestions go out after their commit.
  */
 @ApplicationScoped
 public class LiveHub {
   private final Map<Long, Set<Viewer>> viewers = new ConcurrentHashMap<>();
+  private final Map<Long, RunLine> lines = new ConcurrentHashMap<>();
   private final Json json;
+  private final Timer fanout;
+  private final boolean publishOnArrival;
 
-  LiveHub(Json json) {
+  LiveHub(Json json, MeterRegistry registry, KilnConfig config) {
     this.json = json;
+    this.publishOnArrival = config.live().publishOnArrival();
+    this.fanout =
+        Timer.builder("kiln.live.fanout")
+            .description(
+                "From a committed change to its text handed to the last socket of an event loop")
+            .publishPercentiles(0.5, 0.99)
+            .register(registry);
   }
 
   void add(long runId, Viewer viewer) {
@@ -49,8 +71,15 @@ public class LiveHub {
     return set == null ? 0 : set.size();
   }
 
-  void onMetric(@Observes(during = TransactionPhase.AFTER_SUCCESS) MetricEvents event) {
-    publish(event.runId(), event.point().seq(), new LiveMessage.Metric(event.point()));
+  void onArrived(@Observes MetricArrived event) {
+    RunLine line = lines.get(event.runId());
+    if (publishOnArrival && line != null && line.takesArrival(event.point().seq())) {
+      publishPoint(event.runId(), event.point());
+    }
+  }
+
+  void onStored(@Observes(during = TransactionPhase.AFTER_SUCCESS) MetricEvents.Stored stored) {
+    stored.points().forEach(event -> publishPoint(event.runId(), event.point()));
   }
 
   void onAdvice(@Observes(during = TransactionPhase.AFTER_SUCCESS) AdviceEvents event) {
@@ -58,7 +87,29 @@ public class LiveHub {
   }
 
   void onRun(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Changed event) {
+    String state = event.run().state();
+    lines
+        .computeIfAbsent(event.run().id(), k -> new RunLine())
+        .state("assigned".equals(state) || "running".equals(state));
     publish(event.run().id(), -1, new LiveMessage.Run(event.run()));
+  }
+
+  /** The points published lately, for a viewer that goes live now. */
+  List<RunLine.Sent> recent(long runId) {
+    RunLine line = lines.get(runId);
+    return line == null ? List.of() : line.recent();
+  }
+
+  /** Publishes a point once: the first of its arrival and its commit to get here. */
+  private void publishPoint(long runId, MetricView point) {
+    RunLine line = lines.computeIfAbsent(runId, k -> new RunLine());
+    String text = encode(new LiveMessage.Metric(point));
+    // Under the line's lock, so two paths cannot hand points to the event loops out of order.
+    synchronized (line) {
+      if (line.claim(point.seq(), text)) {
+        dispatch(runId, point.seq(), null, text);
+      }
+    }
   }
 
   String encode(LiveMessage message) {
@@ -66,10 +117,18 @@ public class LiveHub {
   }
 
   private void publish(long runId, long seq, LiveMessage message) {
+    dispatch(runId, seq, message, null);
+  }
+
+  /**
+   * @param text the message already encoded, or null to encode {@code message} for the viewers
+   */
+  private void dispatch(long runId, long seq, LiveMessage message, String text) {
     Set<Viewer> set = viewers.get(runId);
     if (set == null || set.isEmpty()) {
       return;
     }
+    long start = System.nanoTime();
     // One task per event loop writes to all of its sockets: a thousand viewers cost a handful of
     // thread hand-offs instead of a thousand (measured by bench/live-latency).
     Map<Context, List<Viewer>> byLoop = new HashMap<>();
@@ -80,13 +139,18 @@ public class LiveHub {
         byLoop.computeIfAbsent(viewer.context(), k -> new ArrayList<>()).add(viewer);
       }
     }
-    Function<Viewer, String> textFor = texts(message, byLoop.values());
+    Function<Viewer, String> textFor = text != null ? v -> text : texts(message, byLoop.values());
     byLoop.forEach(
         (loop, viewers) -> {
+          Runnable writes =
+              () -> {
+                viewers.forEach(v -> v.push(seq, textFor.apply(v)));
+                fanout.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+              };
           if (loop == null) {
-            viewers.forEach(v -> v.push(seq, textFor.apply(v)));
+            writes.run();
           } else {
-            loop.runOnContext(ignored -> viewers.forEach(v -> v.push(seq, textFor.apply(v))));
+            loop.runOnContext(ignored -> writes.run());
           }
         });
   }

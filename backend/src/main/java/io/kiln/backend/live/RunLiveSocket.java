@@ -97,7 +97,8 @@ public class RunLiveSocket {
                               hub.encode(
                                   new LiveMessage.Snapshot(s.run(), s.metrics(), s.suggestions())
                                       .in(locale)),
-                              s.maxSeq());
+                              s.maxSeq(),
+                              hub.recent(runId));
                         } else {
                           String message =
                               result.cause() instanceof ApiException api

@@ -48,12 +48,26 @@ final class Viewer {
     }
   }
 
-  /** Sends the snapshot, then everything held back that it does not already contain. */
-  synchronized void goLive(String snapshot, long snapshotMaxSeq) {
+  /**
+   * Sends the snapshot, then the points published lately that it lacks (published on arrival, not
+   * yet committed when it was read), then everything held back that it does not already contain.
+   */
+  synchronized void goLive(String snapshot, long snapshotMaxSeq, List<RunLine.Sent> recent) {
     write(snapshot);
+    long last = snapshotMaxSeq;
+    long firstHeld = held.stream().mapToLong(Pending::seq).filter(s -> s >= 0).min().orElse(-1);
+    for (RunLine.Sent sent : recent) {
+      if (sent.seq() > last && (firstHeld < 0 || sent.seq() < firstHeld)) {
+        write(sent.text());
+        last = sent.seq();
+      }
+    }
     for (Pending p : held) {
-      if (p.seq() < 0 || p.seq() > snapshotMaxSeq) {
+      if (p.seq() < 0) {
         write(p.json());
+      } else if (p.seq() > last) {
+        write(p.json());
+        last = p.seq();
       }
     }
     held.clear();

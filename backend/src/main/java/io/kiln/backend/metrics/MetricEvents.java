@@ -1,4 +1,15 @@
 package io.kiln.backend.metrics;
 
-/** Fired inside the ingesting transaction, observed after commit to push points to viewers. */
-public record MetricEvents(long runId, MetricView point) {}
+import java.util.List;
+
+/**
+ * One stored point, fired inside the ingesting transaction (the advisor observes it after commit).
+ */
+public record MetricEvents(long runId, MetricView point) {
+  /**
+   * Every point a transaction stored, in the order reported, fired once after the single points:
+   * observers after commit see them in order (the transaction manager does not promise to call one
+   * event's observers per point in the order they were fired).
+   */
+  public record Stored(List<MetricEvents> points) {}
+}

@@ -38,10 +38,12 @@ public class MetricService implements RunSequence {
       new TypeReference<>() {};
   private final Json json;
   private final Event<MetricEvents> stored;
+  private final Event<MetricEvents.Stored> storedTogether;
 
-  MetricService(Json json, Event<MetricEvents> stored) {
+  MetricService(Json json, Event<MetricEvents> stored, Event<MetricEvents.Stored> storedTogether) {
     this.json = json;
     this.stored = stored;
+    this.storedTogether = storedTogether;
   }
 
   /**
@@ -97,11 +99,17 @@ public class MetricService implements RunSequence {
                 insert.executeBatch();
               }
             });
+    List<MetricEvents> events = new ArrayList<>();
     for (int i = 0; i < reports.size(); i++) {
       Optional<MetricView> view = views.get(i);
       if (view.isPresent()) {
-        stored.fire(new MetricEvents(reports.get(i).runId(), view.get()));
+        MetricEvents event = new MetricEvents(reports.get(i).runId(), view.get());
+        stored.fire(event);
+        events.add(event);
       }
+    }
+    if (!events.isEmpty()) {
+      storedTogether.fire(new MetricEvents.Stored(List.copyOf(events)));
     }
     return views;
   }
