@@ -23,7 +23,18 @@ public final class LiveLatency {
 
   private LiveLatency() {}
 
-  public static void main(String[] args) throws Exception {
+  public static void main(String[] args) {
+    try {
+      run(args);
+      System.exit(0);
+    } catch (Exception | AssertionError e) {
+      // Vert.x's threads would keep a failed benchmark alive for good: say why and end.
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void run(String[] args) throws Exception {
     URI base = URI.create(args[0]);
     ProcessMeter backend = new ProcessMeter(Long.parseLong(args[1]));
     int[] counts =
