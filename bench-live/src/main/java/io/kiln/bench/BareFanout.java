@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The ceiling: a bare Vert.x WebSocket server that forwards every message from {@code /agent} to
  * every socket on {@code /view} with nothing in between (no auth, no database, no JSON work),
- * writing from each socket's own event loop as Kiln's hub does.
+ * writing from each socket's own event loop as Kiln's hub does. bench/live-latency runs it in a JVM
+ * of its own, as Kiln's backend runs in its own ({@link #main}), so neither shares a JVM with the
+ * viewers.
  */
 final class BareFanout implements AutoCloseable {
   private record View(ServerWebSocket socket, Context context) {}
@@ -51,6 +53,14 @@ final class BareFanout implements AutoCloseable {
     }
     byLoop.forEach(
         (loop, sockets) -> loop.runOnContext(x -> sockets.forEach(s -> s.writeTextMessage(text))));
+  }
+
+  /** Serves on a free port until killed; prints {@code BARE_PORT=<port>} once listening. */
+  public static void main(String[] args) throws Exception {
+    BareFanout bare = new BareFanout(Vertx.vertx());
+    System.out.println("BARE_PORT=" + bare.port());
+    System.out.flush();
+    Thread.currentThread().join();
   }
 
   int port() {

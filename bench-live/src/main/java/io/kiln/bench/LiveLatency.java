@@ -9,12 +9,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * live-latency: from an agent's metric report to a browser viewer receiving it, through Kiln (agent
  * socket, ingestion into the database, fan-out on the run's socket) with 1, 100 and 1,000 viewers
- * of one run; then the same fan-out through a bare Vert.x WebSocket server in this JVM, the
- * ceiling. Prints p50/p99 per viewer count, the backend's CPU and memory, and a RESULT line for p99
- * at the largest count.
+ * of one run; then the same fan-out through a bare Vert.x WebSocket server (in a JVM of its own
+ * when the script starts one, as Kiln's backend has), the ceiling. Prints p50/p99 per viewer count,
+ * the backend's CPU and memory, and a RESULT line for p99 at the largest count.
  *
  * <p>Usage: LiveLatency http://127.0.0.1:PORT BACKEND_PID ADMIN_PASSWORD [viewer counts, e.g.
- * 1,100,1000]
+ * 1,100,1000] [BARE_PORT BARE_PID: a bare fan-out already running in its own JVM]
  */
 public final class LiveLatency {
   static final int REPORTS = Integer.getInteger("reports", 100);
@@ -84,21 +84,34 @@ public final class LiveLatency {
         rest.timers("kiln_agent_report", "kiln_live").forEach(t -> System.out.println("  " + t));
       }
     }
-    try (BareFanout bare = new BareFanout(vertx)) {
+    // The bare server's own JVM when the script started one (args: port, pid), else this one.
+    boolean ownJvm = args.length > 5;
+    int barePort;
+    BareFanout inThisJvm = null;
+    if (ownJvm) {
+      barePort = Integer.parseInt(args[4]);
+    } else {
+      inThisJvm = new BareFanout(vertx);
+      barePort = inThisJvm.port();
+    }
+    ProcessMeter bareMeter = ownJvm ? new ProcessMeter(Long.parseLong(args[5])) : null;
+    try {
       WebSocket sender =
           vertx
               .createWebSocketClient()
               .connect(
                   new WebSocketConnectOptions()
                       .setHost("127.0.0.1")
-                      .setPort(bare.port())
+                      .setPort(barePort)
                       .setURI("/agent"))
               .toCompletionStage()
               .toCompletableFuture()
               .get(10, TimeUnit.SECONDS);
       for (int n : counts) {
-        try (Viewers viewers =
-            Viewers.connect(vertx, bare.port(), "/view", null, n, REPORTS, false)) {
+        try (Viewers viewers = Viewers.connect(vertx, barePort, "/view", null, n, REPORTS, false)) {
+          if (bareMeter != null) {
+            bareMeter.start();
+          }
           for (int i = 1; i <= REPORTS; i++) {
             // The same message shape Kiln pushes, built per report as Kiln does.
             sender.writeTextMessage(
@@ -117,10 +130,17 @@ public final class LiveLatency {
             Thread.sleep(INTERVAL_MS);
           }
           viewers.awaitAll(30_000);
-          bareP99 = print("bare", n, viewers, Double.NaN, -1);
+          bareP99 =
+              bareMeter == null
+                  ? print("bare", n, viewers, Double.NaN, -1)
+                  : print("bare", n, viewers, bareMeter.cpuPercent(), bareMeter.rssMegabytes());
         }
       }
       sender.close();
+    } finally {
+      if (inThisJvm != null) {
+        inThisJvm.close();
+      }
     }
     vertx.close();
     int largest = counts[counts.length - 1];
