@@ -129,7 +129,17 @@ public class AgentSocket {
         && connection.greeted
         && Objects.equals(connection.currentRunId, report.runId())
         && EventCheck.check(report).isEmpty()) {
-      arrived.fire(MetricArrived.of(report));
+      try {
+        arrived.fire(MetricArrived.of(report));
+      } catch (RuntimeException e) {
+        // Showing it early is a courtesy; storing it (next, on the queue) must happen regardless.
+        LOG.warnf(
+            e,
+            "agent %d: point %d of run %d not shown on arrival",
+            connection.agentId,
+            report.seq(),
+            report.runId());
+      }
     }
   }
 
