@@ -1,5 +1,6 @@
 package io.kiln.backend.agent;
 
+import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.ProtocolCodec;
 import io.vertx.core.http.ServerWebSocket;
@@ -15,7 +16,7 @@ final class AgentConnection {
    * A text as it arrived: decoded on arrival (null where it does not decode; the handler answers
    * that), and when ({@link System#nanoTime}), for the delivery timers.
    */
-  record Inbound(String text, io.kiln.core.protocol.AgentMessage message, long arrivedNanos) {}
+  record Inbound(String text, AgentMessage message, long arrivedNanos) {}
 
   /** Texts received and not handled yet, oldest first; drained by {@link #tasks}. */
   final java.util.Queue<Inbound> inbox = new java.util.concurrent.ConcurrentLinkedQueue<>();

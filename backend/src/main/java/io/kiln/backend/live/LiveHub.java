@@ -53,8 +53,17 @@ public class LiveHub {
             .register(registry);
   }
 
-  void add(long runId, Viewer viewer) {
-    viewers.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(viewer);
+  /**
+   * Registers a viewer. Returns the points published before it, which it will not be sent: its
+   * snapshot, read from the database afterwards, lacks those not committed yet. Under the run
+   * line's lock, so every point is either in this list or sent to the viewer.
+   */
+  List<RunLine.Sent> add(long runId, Viewer viewer) {
+    RunLine line = lines.computeIfAbsent(runId, k -> new RunLine());
+    synchronized (line) {
+      viewers.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(viewer);
+      return line.recent();
+    }
   }
 
   void remove(long runId, Viewer viewer) {
@@ -74,12 +83,12 @@ public class LiveHub {
   void onArrived(@Observes MetricArrived event) {
     RunLine line = lines.get(event.runId());
     if (publishOnArrival && line != null && line.takesArrival(event.point().seq())) {
-      publishPoint(event.runId(), event.point());
+      publishPoint(event.runId(), event.point(), false);
     }
   }
 
   void onStored(@Observes(during = TransactionPhase.AFTER_SUCCESS) MetricEvents.Stored stored) {
-    stored.points().forEach(event -> publishPoint(event.runId(), event.point()));
+    stored.points().forEach(event -> publishPoint(event.runId(), event.point(), true));
   }
 
   void onAdvice(@Observes(during = TransactionPhase.AFTER_SUCCESS) AdviceEvents event) {
@@ -94,18 +103,19 @@ public class LiveHub {
     publish(event.run().id(), -1, new LiveMessage.Run(event.run()));
   }
 
-  /** The points published lately, for a viewer that goes live now. */
-  List<RunLine.Sent> recent(long runId) {
-    RunLine line = lines.get(runId);
-    return line == null ? List.of() : line.recent();
-  }
-
-  /** Publishes a point once: the first of its arrival and its commit to get here. */
-  private void publishPoint(long runId, MetricView point) {
+  /**
+   * Publishes a point once: the first of its arrival and its commit to get here.
+   *
+   * @param committed whether it comes from its commit (else from its arrival)
+   */
+  private void publishPoint(long runId, MetricView point, boolean committed) {
     RunLine line = lines.computeIfAbsent(runId, k -> new RunLine());
     String text = encode(new LiveMessage.Metric(point));
     // Under the line's lock, so two paths cannot hand points to the event loops out of order.
     synchronized (line) {
+      if (committed) {
+        line.committed(point.seq());
+      }
       if (line.claim(point.seq(), text)) {
         dispatch(runId, point.seq(), null, text);
       }

@@ -85,7 +85,7 @@ public class RunLiveSocket {
         .onSuccess(
             socket -> {
               Viewer viewer = new Viewer(socket, Vertx.currentContext(), locale);
-              hub.add(runId, viewer);
+              List<RunLine.Sent> before = hub.add(runId, viewer);
               socket.closeHandler(v -> hub.remove(runId, viewer));
               vertx
                   .executeBlocking(() -> snapshot(runId, afterSeq, caller), false)
@@ -98,7 +98,7 @@ public class RunLiveSocket {
                                   new LiveMessage.Snapshot(s.run(), s.metrics(), s.suggestions())
                                       .in(locale)),
                               s.maxSeq(),
-                              hub.recent(runId));
+                              before);
                         } else {
                           String message =
                               result.cause() instanceof ApiException api

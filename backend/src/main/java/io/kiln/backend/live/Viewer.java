@@ -49,15 +49,17 @@ final class Viewer {
   }
 
   /**
-   * Sends the snapshot, then the points published lately that it lacks (published on arrival, not
-   * yet committed when it was read), then everything held back that it does not already contain.
+   * Sends the snapshot, then the points published before this viewer registered that it lacks (out
+   * on arrival, not yet committed when it was read), then everything held back since that it does
+   * not already contain.
+   *
+   * @param before the points published before this viewer registered ({@link LiveHub#add})
    */
-  synchronized void goLive(String snapshot, long snapshotMaxSeq, List<RunLine.Sent> recent) {
+  synchronized void goLive(String snapshot, long snapshotMaxSeq, List<RunLine.Sent> before) {
     write(snapshot);
     long last = snapshotMaxSeq;
-    long firstHeld = held.stream().mapToLong(Pending::seq).filter(s -> s >= 0).min().orElse(-1);
-    for (RunLine.Sent sent : recent) {
-      if (sent.seq() > last && (firstHeld < 0 || sent.seq() < firstHeld)) {
+    for (RunLine.Sent sent : before) {
+      if (sent.seq() > last) {
         write(sent.text());
         last = sent.seq();
       }

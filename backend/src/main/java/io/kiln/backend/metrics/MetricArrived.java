@@ -1,7 +1,6 @@
 package io.kiln.backend.metrics;
 
 import io.kiln.core.protocol.AgentMessage.MetricReport;
-import java.util.LinkedHashMap;
 
 /**
  * A valid metric report from the agent that holds its run, as it arrives, before it is stored
@@ -10,14 +9,6 @@ import java.util.LinkedHashMap;
  */
 public record MetricArrived(long runId, MetricView point) {
   public static MetricArrived of(MetricReport report) {
-    return new MetricArrived(
-        report.runId(),
-        new MetricView(
-            report.seq(),
-            report.kind(),
-            report.epoch(),
-            report.step(),
-            new LinkedHashMap<>(report.values()),
-            report.timestampMillis()));
+    return new MetricArrived(report.runId(), MetricView.of(report));
   }
 }

@@ -65,15 +65,7 @@ public class MetricService implements RunSequence {
         continue;
       }
       fresh.add(report);
-      views.add(
-          Optional.of(
-              new MetricView(
-                  report.seq(),
-                  report.kind(),
-                  report.epoch(),
-                  report.step(),
-                  new LinkedHashMap<>(report.values()),
-                  report.timestampMillis())));
+      views.add(Optional.of(MetricView.of(report)));
     }
     MetricPoint.getEntityManager()
         .unwrap(Session.class)

@@ -35,6 +35,8 @@ class LiveDeliveryTest {
   /** How long the test holds the run's row, keeping the next report's transaction from ending. */
   private static final long HOLD_MS = 700;
 
+  private static final Map<String, Object> RECIPE = Map.of("epochs", 1, "batchSize", 4);
+
   @TestHTTPResource("/")
   URI base;
 
@@ -42,17 +44,8 @@ class LiveDeliveryTest {
   void aPointReachesViewersBeforeItsCommitAndIsAcknowledgedOnlyAfterIt() throws Exception {
     TestAgent.SERIAL.lock();
     try (TestAgent agent = TestAgent.connect(base, "live-delivery")) {
-      Api.cancelQueuedRuns();
-      long runId =
-          Api.createRun(
-              Map.of("datasetId", Api.uploadValid("live-delivery"), "epochs", 1, "batchSize", 4));
-      agent.expect(BackendMessage.WorkAvailable.class);
-      agent.send(new AgentMessage.ClaimRun());
-      assertEquals(runId, agent.expect(BackendMessage.RunAssignment.class).runId());
-      try (LiveClient browser = new LiveClient(base, runId, -1)) {
-        browser.next("snapshot");
-        agent.send(new AgentMessage.RunStarted(runId, 0, "cpu()", 1, 3));
-        agent.expect(BackendMessage.Ack.class);
+      long runId = agent.claimNewRun("live-delivery", RECIPE).runId();
+      try (LiveClient browser = watchStarted(agent, runId)) {
         agent.send(step(runId, 1));
         assertEquals(1, agent.expect(BackendMessage.Ack.class).seq());
         assertEquals(1, browser.next("metric").path("point").path("seq").asLong());
@@ -125,17 +118,8 @@ class LiveDeliveryTest {
   void pointsStoredTogetherReachViewersInOrder() throws Exception {
     TestAgent.SERIAL.lock();
     try (TestAgent agent = TestAgent.connect(base, "live-order")) {
-      Api.cancelQueuedRuns();
-      long runId =
-          Api.createRun(
-              Map.of("datasetId", Api.uploadValid("live-order"), "epochs", 1, "batchSize", 4));
-      agent.expect(BackendMessage.WorkAvailable.class);
-      agent.send(new AgentMessage.ClaimRun());
-      assertEquals(runId, agent.expect(BackendMessage.RunAssignment.class).runId());
-      try (LiveClient browser = new LiveClient(base, runId, -1)) {
-        browser.next("snapshot");
-        agent.send(new AgentMessage.RunStarted(runId, 0, "cpu()", 1, 3));
-        agent.expect(BackendMessage.Ack.class);
+      long runId = agent.claimNewRun("live-order", RECIPE).runId();
+      try (LiveClient browser = watchStarted(agent, runId)) {
         for (long seq = 1; seq <= 6; seq++) {
           agent.send(step(runId, seq));
         }
@@ -149,6 +133,15 @@ class LiveDeliveryTest {
     } finally {
       TestAgent.SERIAL.unlock();
     }
+  }
+
+  /** A browser watching the run, which the agent has then started (its start takes seq 0). */
+  private LiveClient watchStarted(TestAgent agent, long runId) throws InterruptedException {
+    LiveClient browser = new LiveClient(base, runId, -1);
+    browser.next("snapshot");
+    agent.send(new AgentMessage.RunStarted(runId, 0, "cpu()", 1, 3));
+    agent.expect(BackendMessage.Ack.class);
+    return browser;
   }
 
   private static AgentMessage.MetricReport step(long runId, long seq) {

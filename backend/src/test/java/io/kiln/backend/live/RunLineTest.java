@@ -33,6 +33,22 @@ class RunLineTest {
   }
 
   @Test
+  void arrivalsPauseWhileAllKeptTextsWaitForTheirCommit() {
+    RunLine line = new RunLine();
+    line.committed(0);
+    line.claim(0, "p0");
+    for (int seq = 1; seq <= RunLine.RECENT; seq++) {
+      assertTrue(line.takesArrival(seq));
+      line.claim(seq, "p" + seq);
+    }
+    assertFalse(
+        line.takesArrival(RunLine.RECENT + 1),
+        "one more would push an uncommitted point out of what joiners are given");
+    line.committed(1);
+    assertTrue(line.takesArrival(RunLine.RECENT + 1));
+  }
+
+  @Test
   void keepsOnlyTheLatestTextsForJoiners() {
     RunLine line = new RunLine();
     for (int seq = 0; seq < RunLine.RECENT + 10; seq++) {

@@ -67,6 +67,24 @@ public final class TestAgent implements AutoCloseable {
             .join();
   }
 
+  /**
+   * Queues a run with these recipe fields on a fresh valid dataset named {@code name} (other queued
+   * runs cancelled) and claims it as this agent. The caller holds {@link #SERIAL}.
+   */
+  public BackendMessage.RunAssignment claimNewRun(String name, java.util.Map<String, ?> fields)
+      throws InterruptedException {
+    Api.cancelQueuedRuns();
+    java.util.Map<String, Object> body = new java.util.HashMap<>(fields);
+    body.put("datasetId", Api.uploadValid(name));
+    long id = Api.createRun(body);
+    send(new AgentMessage.ClaimRun());
+    BackendMessage.RunAssignment assignment = expect(BackendMessage.RunAssignment.class);
+    if (assignment.runId() != id) {
+      throw new AssertionError("claimed run " + assignment.runId() + ", expected " + id);
+    }
+    return assignment;
+  }
+
   public synchronized void send(AgentMessage message) {
     socket.sendText(codec.encode(message), true).join();
   }
