@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -49,7 +48,7 @@ final class EpochLoop {
   private final int reportEvery;
   private final double clipNorm;
   private final int classes;
-  private final Shape imageShape;
+  private final DeviceStaging staging;
 
   EpochLoop(
       Trainer trainer,
@@ -61,7 +60,7 @@ final class EpochLoop {
       int reportEvery,
       double clipNorm,
       int classes,
-      Shape imageShape) {
+      DeviceStaging staging) {
     this.trainer = trainer;
     this.optimizer = optimizer;
     this.parameters = parameters;
@@ -71,7 +70,7 @@ final class EpochLoop {
     this.reportEvery = Math.max(1, reportEvery);
     this.clipNorm = clipNorm;
     this.classes = classes;
-    this.imageShape = imageShape;
+    this.staging = staging;
   }
 
   /**
@@ -92,23 +91,21 @@ final class EpochLoop {
     JniUtils.setGradMode(false);
     // The loss and the right answers stay on the device and are read once per report (and at the
     // epoch's end), not every step: on a GPU each read waits for the device to finish.
-    try (batches;
+    try (DeviceStaging.Staged staged = staging.over(batches);
         Tally tally = new Tally(trainer.getManager(), devices[0])) {
-      while (batches.hasNext()) {
-        HostBatch batch = batches.next();
-        checkCancelled();
+      while (staged.hasNext()) {
+        DeviceStaging.DeviceBatch batch = staged.next();
+        checkCancelled(batch);
         float lr = (float) learningRate.applyAsDouble(step);
         optimizer.setLearningRate(lr);
         lastLr = lr;
         boolean report = (step + 1) % reportEvery == 0;
         double gradNorm = Double.NaN;
         float windowMean = Float.NaN;
-        try (NDManager scope = trainer.getManager().newSubManager()) {
-          NDArray x = scope.create(batch.data(), new Shape(batch.size()).addAll(imageShape));
-          NDArray y = scope.create(batch.targets(), new Shape(batch.size(), classes));
-          NDArray labels = scope.create(batch.labels());
+        try (batch;
+            NDManager scope = trainer.getManager().newSubManager()) {
           try (GradientCollector collector = trainer.newGradientCollector()) {
-            List<NDList[]> shards = shards(x, y, labels);
+            List<NDList[]> shards = shards(batch.x(), batch.y(), batch.labels());
             for (NDList[] shard : shards) {
               NDArray out = trainer.forward(shard[0]).singletonOrThrow();
               NDArray shardLoss =
@@ -172,18 +169,19 @@ final class EpochLoop {
     double lossSum = 0;
     long correct = 0;
     long seen = 0;
-    try (batches) {
-      while (batches.hasNext()) {
-        HostBatch batch = batches.next();
-        checkCancelled();
-        try (NDManager scope = trainer.getManager().newSubManager()) {
-          NDArray x = scope.create(batch.data(), new Shape(batch.size()).addAll(imageShape));
-          NDArray y = scope.create(batch.targets(), new Shape(batch.size(), classes));
+    try (DeviceStaging.Staged staged = staging.over(batches)) {
+      while (staged.hasNext()) {
+        DeviceStaging.DeviceBatch staging = staged.next();
+        checkCancelled(staging);
+        HostBatch batch = staging.host();
+        try (staging;
+            NDManager scope = trainer.getManager().newSubManager()) {
           NDArray logits =
               trainer
-                  .evaluate(new NDList(x.toDevice(devices[0], false)))
+                  .evaluate(new NDList(staging.x().toDevice(devices[0], false)))
                   .singletonOrThrow()
                   .toDevice(Device.cpu(), false);
+          NDArray y = staging.y().toDevice(Device.cpu(), false);
           lossSum +=
               trainer.getLoss().evaluate(new NDList(y), new NDList(logits)).getFloat()
                   * batch.size();
@@ -274,8 +272,10 @@ final class EpochLoop {
             + " (try a learning rate 10x lower, warmup or gradient clipping; A4)");
   }
 
-  private void checkCancelled() {
+  /** Stops the pass when the run was cancelled, closing the batch it was about to use. */
+  private void checkCancelled(DeviceStaging.DeviceBatch batch) {
     if (cancelled.getAsBoolean()) {
+      batch.close();
       throw new TrainingCancelledException();
     }
   }

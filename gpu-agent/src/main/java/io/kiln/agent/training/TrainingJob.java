@@ -109,7 +109,15 @@ public final class TrainingJob {
       KilnNet net = freshNet.get();
       model.setBlock(net);
       KilnOptimizer optimizer = new KilnOptimizer(recipe);
-      try (Trainer trainer = model.newTrainer(trainingConfig(optimizer, devices))) {
+      try (Trainer trainer = model.newTrainer(trainingConfig(optimizer, devices));
+          DeviceStaging staging =
+              new DeviceStaging(
+                  trainer.getManager(),
+                  // Several devices: a step splits the batch from the host.
+                  devices.length == 1 ? devices[0] : Device.cpu(),
+                  imageShape,
+                  classes,
+                  devices[0].isGpu())) {
         trainer.initialize(new Shape(1).addAll(imageShape));
         if (initialWeights != null && !onBackbone) {
           InitialWeights.load(net, initialWeights, recipe, images, manager);
@@ -144,7 +152,7 @@ public final class TrainingJob {
                     stepReportInterval,
                     recipe.gradientClipNorm(),
                     classes,
-                    imageShape),
+                    staging),
                 new BatchPipeline(
                     images,
                     new Augmenter(recipe, normalization, true),
