@@ -4,8 +4,10 @@ Same network as Kiln's small-cnn (three 3x3 conv + batch norm + ReLU blocks of 3
 2x2 max pooling, global average pooling, one linear layer), SGD with momentum 0.9, weight decay
 1e-4, batch 128, the same thread count. Like Kiln's loop it reads the loss and counts correct
 predictions every batch. "augmented" adds what a PyTorch user would write for random resized crop
-+ horizontal flip (torchvision transforms in a DataLoader worker, one worker like Kiln's one
-augmentation thread) and CutMix on the batch.
++ horizontal flip (torchvision's RandomResizedCrop and RandomHorizontalFlip, written out here so
+both peers run the same code: the official CPU wheel comes without torchvision, and the image's
+torchvision wheels need CUDA; in a DataLoader worker, one worker like Kiln's one augmentation
+thread) and CutMix on the batch.
 
 Usage: python3 train_throughput_reference.py plain|augmented images epochs threads
 Prints REFERENCE_IMAGES_PER_SECOND=<mean over epochs after the first>.
@@ -50,17 +52,37 @@ model = nn.Sequential(block(1, 32), nn.MaxPool2d(2), block(32, 64), nn.MaxPool2d
 optimizer = torch.optim.SGD(model.parameters(), lr=0.05, momentum=0.9, weight_decay=1e-4)
 
 
+def random_resized_crop(img, size=28, scale=(0.08, 1.0), ratio=(3 / 4, 4 / 3)):
+    """torchvision.transforms.RandomResizedCrop on a CHW tensor (bilinear, antialias=False)."""
+    _, height, width = img.shape
+    area = height * width
+    log_ratio = (math.log(ratio[0]), math.log(ratio[1]))
+    top, left, h, w = 0, 0, height, width
+    for _ in range(10):
+        target = area * torch.empty(1).uniform_(scale[0], scale[1]).item()
+        aspect = math.exp(torch.empty(1).uniform_(log_ratio[0], log_ratio[1]).item())
+        cw, ch = int(round(math.sqrt(target * aspect))), int(round(math.sqrt(target / aspect)))
+        if 0 < cw <= width and 0 < ch <= height:
+            top = torch.randint(0, height - ch + 1, size=(1,)).item()
+            left = torch.randint(0, width - cw + 1, size=(1,)).item()
+            h, w = ch, cw
+            break
+    crop = img[None, :, top:top + h, left:left + w]
+    return F.interpolate(crop, size=(size, size), mode="bilinear", align_corners=False, antialias=False)[0]
+
+
 class Augmented(torch.utils.data.Dataset):
     def __init__(self, x, y):
-        import torchvision.transforms as T
         self.x, self.y = x, y
-        self.transform = T.Compose([T.RandomResizedCrop(28, antialias=False), T.RandomHorizontalFlip()])
 
     def __len__(self):
         return len(self.y)
 
     def __getitem__(self, i):
-        return self.transform(self.x[i]), self.y[i]
+        img = random_resized_crop(self.x[i])
+        if torch.rand(1).item() < 0.5:
+            img = img.flip(-1)
+        return img, self.y[i]
 
 
 def batches():
