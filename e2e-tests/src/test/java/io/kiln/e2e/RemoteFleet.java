@@ -62,6 +62,25 @@ final class RemoteFleet implements AutoCloseable {
     backendEnv.putAll(env);
   }
 
+  /**
+   * Another backend replica on the database a first fleet set up: its first start does not empty
+   * the database.
+   */
+  RemoteFleet sharingDatabase() {
+    starts = Math.max(starts, 1);
+    return this;
+  }
+
+  /** The admin's session token on this backend. */
+  String token() {
+    return token;
+  }
+
+  /** Posts and expects 200 (an action on something that exists, e.g. cancel). */
+  JsonNode act(String path) throws Exception {
+    return send(authorized(path).POST(HttpRequest.BodyPublishers.noBody()).build(), 200);
+  }
+
   /** Starts the backend (H2 in the work folder) and logs in as the admin. */
   Process startBackend(String log) throws Exception {
     ProcessBuilder builder =
@@ -142,6 +161,15 @@ final class RemoteFleet implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
+  }
+
+  /** Enrolls an agent named {@code name} through the API; returns its credential. */
+  String enroll(String name) throws Exception {
+    String enrollment = post("/api/agents/enrollment-tokens", "").path("token").asText();
+    return post(
+            "/api/agents/enroll", "{\"token\":\"" + enrollment + "\",\"name\":\"" + name + "\"}")
+        .path("credential")
+        .asText();
   }
 
   /** Enrolls and starts an agent process named {@code name}, logging to {@code <name>.log}. */

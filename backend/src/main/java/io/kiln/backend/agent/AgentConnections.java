@@ -1,5 +1,8 @@
 package io.kiln.backend.agent;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kiln.backend.cluster.ClusterBus;
+import io.kiln.backend.cluster.ClusterMessage;
 import io.kiln.backend.run.RunEvents;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.ProtocolCodec;
@@ -15,10 +18,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import org.jboss.logging.Logger;
 
-/** The agents connected right now; pushes work notices and cancellations to them. */
+/**
+ * The agents connected right now; pushes work notices and cancellations to them. With several
+ * backend replicas an agent is connected to one of them: notices, cancellations and revocations
+ * committed on another reach it through the {@link ClusterBus}.
+ */
 @ApplicationScoped
 public class AgentConnections {
   private static final Logger LOG = Logger.getLogger(AgentConnections.class);
+  static final String WORK = "agents.work";
+  static final String CANCEL = "agents.cancel";
+  static final String REVOKED = "agents.revoked";
+  private final ClusterBus bus;
   private final Map<Long, AgentConnection> byAgent = new ConcurrentHashMap<>();
   private final ExecutorService pool =
       Executors.newFixedThreadPool(
@@ -29,6 +40,10 @@ public class AgentConnections {
             return t;
           });
   private final ProtocolCodec codec = new ProtocolCodec();
+
+  AgentConnections(ClusterBus bus) {
+    this.bus = bus;
+  }
 
   AgentConnection open(long agentId, ServerWebSocket socket) {
     AgentConnection connection = new AgentConnection(agentId, socket, pool, codec);
@@ -57,8 +72,13 @@ public class AgentConnections {
     return byAgent.values();
   }
 
-  /** Drops a revoked agent's connection at once. */
+  /** Drops a revoked agent's connection at once, on whichever replica holds it. */
   void disconnect(long agentId, String reason) {
+    disconnectHere(agentId, reason);
+    bus.publish(REVOKED, bus.body().put("agent", agentId).put("reason", reason));
+  }
+
+  private void disconnectHere(long agentId, String reason) {
     AgentConnection c = byAgent.remove(agentId);
     if (c != null) {
       c.send(new BackendMessage.Rejected(reason));
@@ -67,6 +87,10 @@ public class AgentConnections {
   }
 
   void onQueued(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Queued event) {
+    offerWork();
+  }
+
+  private void offerWork() {
     for (AgentConnection c : byAgent.values()) {
       if (c.idle()) {
         c.send(new BackendMessage.WorkAvailable());
@@ -84,9 +108,30 @@ public class AgentConnections {
 
   void onCancel(
       @Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.CancelRequested event) {
-    AgentConnection c = byAgent.get(event.agentId());
-    if (c != null) {
-      c.send(new BackendMessage.CancelRun(event.runId()));
+    cancel(event.agentId(), event.runId());
+  }
+
+  /**
+   * In the queuing transaction: idle agents on the other replicas hear of the work at its commit.
+   */
+  void tellReplicasQueued(@Observes RunEvents.Queued event) {
+    bus.publish(WORK, bus.body().put("run", event.runId()));
+  }
+
+  /** In the cancelling transaction: the replica holding the agent tells it at the commit. */
+  void tellReplicasCancel(@Observes RunEvents.CancelRequested event) {
+    bus.publish(CANCEL, bus.body().put("run", event.runId()).put("agent", event.agentId()));
+  }
+
+  void onReplica(@Observes ClusterMessage message) {
+    JsonNode body = message.body();
+    switch (message.topic()) {
+      case WORK -> offerWork();
+      case CANCEL -> cancel(body.path("agent").asLong(), body.path("run").asLong());
+      case REVOKED -> disconnectHere(body.path("agent").asLong(), body.path("reason").asText());
+      default -> {
+        // another feature's topic
+      }
     }
   }
 

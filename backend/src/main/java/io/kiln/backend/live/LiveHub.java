@@ -1,12 +1,14 @@
 package io.kiln.backend.live;
 
 import io.kiln.backend.advice.AdviceEvents;
+import io.kiln.backend.advice.AdviceView;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.metrics.MetricArrived;
 import io.kiln.backend.metrics.MetricEvents;
 import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.RunEvents;
+import io.kiln.backend.run.RunView;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.core.Context;
@@ -96,11 +98,34 @@ public class LiveHub {
   }
 
   void onRun(@Observes(during = TransactionPhase.AFTER_SUCCESS) RunEvents.Changed event) {
-    String state = event.run().state();
+    showRun(event.run());
+  }
+
+  /** A run's new state or progress, committed here or by another replica. */
+  void showRun(RunView run) {
+    String state = run.state();
     lines
-        .computeIfAbsent(event.run().id(), k -> new RunLine())
+        .computeIfAbsent(run.id(), k -> new RunLine())
         .state("assigned".equals(state) || "running".equals(state));
-    publish(event.run().id(), -1, new LiveMessage.Run(event.run()));
+    publish(run.id(), -1, new LiveMessage.Run(run));
+  }
+
+  /** A run's suggestions as another replica committed them. */
+  void showSuggestions(long runId, List<AdviceView> suggestions) {
+    publish(runId, -1, new LiveMessage.Suggestions(suggestions));
+  }
+
+  /** A point another replica committed. */
+  void publishCommitted(long runId, MetricView point) {
+    publishPoint(runId, point, true);
+  }
+
+  /**
+   * Closes every viewer's socket as a restarting server would (1012): each browser reconnects with
+   * the last point it has and catches up from the database.
+   */
+  void reconnectAll() {
+    viewers.forEach((runId, set) -> set.forEach(Viewer::reconnect));
   }
 
   /**

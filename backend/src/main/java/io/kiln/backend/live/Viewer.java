@@ -80,6 +80,18 @@ final class Viewer {
     return socket.isClosed();
   }
 
+  /** Asks the browser to reconnect (1012, service restart): it resumes from its last point. */
+  void reconnect() {
+    if (socket.isClosed()) {
+      return;
+    }
+    if (context == null) {
+      socket.close((short) 1012, "reconnect to catch up");
+    } else {
+      context.runOnContext(v -> socket.close((short) 1012, "reconnect to catch up"));
+    }
+  }
+
   private void write(String json) {
     if (!socket.isClosed()) {
       socket.writeTextMessage(json);
