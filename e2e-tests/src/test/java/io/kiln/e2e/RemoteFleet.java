@@ -174,6 +174,11 @@ final class RemoteFleet implements AutoCloseable {
 
   /** Enrolls and starts an agent process named {@code name}, logging to {@code <name>.log}. */
   Process startAgent(String name) throws Exception {
+    return startAgent(name, "http://127.0.0.1:" + port);
+  }
+
+  /** The same, given the backend addresses the agent is started with ({@code --server}). */
+  Process startAgent(String name, String servers) throws Exception {
     String enrollment = post("/api/agents/enrollment-tokens", "").path("token").asText();
     return track(
         new ProcessBuilder(
@@ -181,7 +186,7 @@ final class RemoteFleet implements AutoCloseable {
                 "-jar",
                 root.resolve("gpu-agent/target/kiln-agent.jar").toString(),
                 "--server",
-                "http://127.0.0.1:" + port,
+                servers,
                 "--token",
                 enrollment,
                 "--name",

@@ -11,6 +11,7 @@ import io.kiln.core.protocol.BackendMessage;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,6 +92,57 @@ class TwoReplicasTest {
         }
         assertEquals(1, assigned, "the run went to exactly one agent");
       }
+    }
+  }
+
+  /**
+   * A real agent, given both replicas' addresses, trains on A; A is killed with SIGKILL mid-run.
+   * The agent moves to B, resends what A had not acknowledged and finishes the same attempt there:
+   * every epoch once, one unbroken sequence of points, no requeue.
+   */
+  @Test
+  void aReplicaKilledMidRunLosesNothing() throws Exception {
+    assumeTrue(RemoteFleet.postgresAvailable(), "no PostgreSQL at " + RemoteFleet.PG_URL);
+    int epochs = 4;
+    try (RemoteFleet a = new RemoteFleet("failover-a", Map.of(), "postgresql");
+        RemoteFleet b = new RemoteFleet("failover-b", Map.of(), "postgresql").sharingDatabase()) {
+      a.startBackend("backend.log");
+      b.startBackend("backend.log");
+      a.startAgent("failover", "http://127.0.0.1:" + a.port + ",http://127.0.0.1:" + b.port);
+      a.agentId("failover");
+      long dataset =
+          a.upload(FashionMnist.writeZip(a.work.resolve("data.zip"), 120)).path("id").asLong();
+      long runId =
+          a.post(
+                  "/api/runs",
+                  "{\"datasetId\":" + dataset + ",\"epochs\":" + epochs + ",\"batchSize\":32}")
+              .path("id")
+              .asLong();
+      a.awaitRun(runId, r -> r.path("lastStep").asLong() >= 5, Duration.ofSeconds(120));
+      a.backend.destroyForcibly();
+      assertTrue(a.backend.waitFor(10, TimeUnit.SECONDS));
+
+      JsonNode run =
+          b.awaitRun(
+              runId,
+              r -> r.path("state").asText().matches("succeeded|failed|cancelled"),
+              Duration.ofSeconds(240));
+      assertEquals("succeeded", run.path("state").asText(), run + "\n" + a.log("failover"));
+      assertEquals(1, b.get("/api/runs/" + runId + "/attempts").size(), "never requeued");
+      List<Integer> seen = new ArrayList<>();
+      long lastSeq = -1;
+      for (JsonNode point : b.get("/api/runs/" + runId + "/metrics")) {
+        long seq = point.path("seq").asLong();
+        assertTrue(lastSeq < 0 || seq == lastSeq + 1, "no point lost: " + lastSeq + " then " + seq);
+        lastSeq = seq;
+        if ("epoch".equals(point.path("kind").asText())) {
+          seen.add(point.path("epoch").asInt());
+        }
+      }
+      assertEquals(List.of(1, 2, 3, 4), seen, "every epoch once");
+      assertTrue(
+          a.log("failover").contains("trying the next backend replica"),
+          "the agent moved to B: " + a.log("failover"));
     }
   }
 

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -37,7 +38,8 @@ public final class AgentMain {
               + " [--labels LIST] [--work-dir DIR]",
           "",
           "Trains Kiln's runs on this machine's devices (GPUs when DJL finds CUDA, else the CPU).",
-          "  --server URL     the Kiln address, e.g. https://kiln.example.com (or KILN_SERVER)",
+          "  --server URL     the Kiln address, e.g. https://kiln.example.com (or KILN_SERVER);",
+          "                   several replicas' addresses separated by commas are tried in turn",
           "  --token TOKEN    a one-time enrollment token from the Agents page (or"
               + " KILN_ENROLLMENT_TOKEN);",
           "                   needed only the first time: the credential is kept in the work"
@@ -62,6 +64,23 @@ public final class AgentMain {
     }
   }
 
+  /**
+   * The backend's address, or several replicas' separated by commas (tried in turn when one cannot
+   * be reached; behind a load balancer, give its one address).
+   */
+  static List<URI> servers(String option) {
+    List<URI> servers = new java.util.ArrayList<>();
+    for (String part : option.split(",")) {
+      if (!part.isBlank()) {
+        servers.add(URI.create(withSlash(part.trim())));
+      }
+    }
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("--server names no address");
+    }
+    return servers;
+  }
+
   /** The message on one line, at most 300 characters. */
   static String oneLine(String message) {
     String line = message == null ? "failed" : message.replaceAll("\\s+", " ").trim();
@@ -71,7 +90,8 @@ public final class AgentMain {
   private static void run(String[] args) throws Exception {
     System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tT %4$s [agent] %5$s%6$s%n");
     Map<String, String> options = parse(args);
-    URI server = URI.create(withSlash(required(options, "server", "KILN_SERVER")));
+    List<URI> servers = servers(required(options, "server", "KILN_SERVER"));
+    URI server = servers.get(0);
     Path workDir =
         Path.of(options.getOrDefault("work-dir", System.getProperty("user.home") + "/.kiln-agent"));
     String name = options.getOrDefault("name", InetAddress.getLocalHost().getHostName());
@@ -83,7 +103,7 @@ public final class AgentMain {
     Devices.configureThreads();
     AgentLoop loop =
         new AgentLoop(
-            new WebSocketBackendClient(server, credential),
+            new WebSocketBackendClient(servers, credential),
             workDir,
             VERSION,
             InetAddress.getLocalHost().getHostName(),
@@ -106,7 +126,7 @@ public final class AgentMain {
         "Kiln agent "
             + VERSION
             + " starting; server "
-            + server
+            + servers.stream().map(URI::toString).collect(java.util.stream.Collectors.joining(", "))
             + ", devices "
             + Devices.describe());
     String tunables = System.getenv().getOrDefault("GLIBC_TUNABLES", "");

@@ -31,4 +31,14 @@ class AgentMainTest {
     assertEquals(301, AgentMain.oneLine("x".repeat(500)).length());
     assertEquals("failed", AgentMain.oneLine(null));
   }
+
+  @Test
+  void severalReplicasAddressesAreTriedInTurn() {
+    assertEquals(
+        java.util.List.of(
+            java.net.URI.create("http://a:8080/"), java.net.URI.create("https://b.example.com/k/")),
+        AgentMain.servers("http://a:8080, https://b.example.com/k/"));
+    org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> AgentMain.servers(" , "));
+  }
 }

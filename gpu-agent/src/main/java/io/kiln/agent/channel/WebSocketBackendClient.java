@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,12 +25,15 @@ import java.util.logging.Logger;
 
 /**
  * {@link BackendClient} over the JDK's HTTP client: one WebSocket for messages, plain HTTP for
- * files.
+ * files. Given several backend replicas' addresses (no load balancer in front of them), it moves to
+ * the next one whenever the current one cannot be reached, and files go to the one it is connected
+ * to.
  */
 public final class WebSocketBackendClient implements BackendClient {
   private static final Logger LOG = Logger.getLogger(WebSocketBackendClient.class.getName());
   private static final long MAX_BACKOFF_MS = 10_000;
-  private final URI server;
+  private final List<URI> servers;
+  private volatile int current;
   private final String credential;
   private final HttpClient http =
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -46,15 +50,29 @@ public final class WebSocketBackendClient implements BackendClient {
   private long backoffMs = 500;
 
   public WebSocketBackendClient(URI server, String credential) {
-    this.server = server;
+    this(List.of(server), credential);
+  }
+
+  /**
+   * @param servers the backend replicas, tried in turn from the first
+   */
+  public WebSocketBackendClient(List<URI> servers, String credential) {
+    if (servers.isEmpty()) {
+      throw new IllegalArgumentException("no backend address");
+    }
+    this.servers = List.copyOf(servers);
     this.credential = credential;
+  }
+
+  private URI server() {
+    return servers.get(current);
   }
 
   @Override
   public void connect(Listener listener) {
     URI target =
         URI.create(
-            server
+            server()
                 .resolve(Protocol.AGENT_PATH.substring(1))
                 .toString()
                 .replaceFirst("^http", "ws"));
@@ -66,6 +84,10 @@ public final class WebSocketBackendClient implements BackendClient {
             (socket, error) -> {
               if (error != null) {
                 LOG.warning("cannot reach " + target + ": " + rootMessage(error));
+                if (servers.size() > 1) {
+                  current = (current + 1) % servers.size();
+                  LOG.warning("trying the next backend replica, " + server());
+                }
                 retry(listener);
               }
             });
@@ -148,7 +170,7 @@ public final class WebSocketBackendClient implements BackendClient {
   }
 
   private HttpRequest.Builder authorized(String path) {
-    return HttpRequest.newBuilder(server.resolve(path.startsWith("/") ? path.substring(1) : path))
+    return HttpRequest.newBuilder(server().resolve(path.startsWith("/") ? path.substring(1) : path))
         .header("Authorization", "Bearer " + credential)
         .timeout(Duration.ofMinutes(30));
   }
