@@ -1,4 +1,4 @@
--- Several backend replicas (issue 17): a periodic task runs once across them. The replica whose
+-- Several backend replicas (issue 17). A periodic task runs once across them. The replica whose
 -- update moves a task's due time forward runs it; the others find it not due yet.
 create table scheduled_task (
   name varchar(64) primary key,
@@ -6,3 +6,6 @@ create table scheduled_task (
   due_at bigint not null
 );
 insert into scheduled_task (name, due_at) values ('lease-sweep', 0);
+
+-- The checkpoint's SHA-256: an agent may download it from object storage directly, and checks it.
+alter table run add column checkpoint_sha256 varchar(64);

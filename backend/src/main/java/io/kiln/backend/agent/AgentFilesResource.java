@@ -8,6 +8,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -25,6 +26,12 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 @Path("/api/agent/runs/{id}")
 @RolesAllowed(TokenIdentityProvider.AGENT_ROLE)
 public class AgentFilesResource {
+  /** The header an agent sends when it follows a download to the object store itself. */
+  public static final String REDIRECT = "X-Kiln-Redirect";
+
+  /** The header that carries a download's SHA-256 (hex). */
+  public static final String SHA256 = "X-Kiln-Sha256";
+
   private final RunFiles files;
   private final RunCheckpoints checkpoints;
   private final SecurityIdentity identity;
@@ -73,12 +80,22 @@ public class AgentFilesResource {
     return Response.noContent().build();
   }
 
-  /** The run's last checkpoint, for the attempt that resumes it. */
+  /**
+   * The run's last checkpoint, for the attempt that resumes it, with its SHA-256 in {@value
+   * #SHA256}. An agent that sends {@value #REDIRECT}: {@code accepted} is sent, where the store has
+   * them, to an address of the object store (307) to download it from without the backend.
+   */
   @GET
   @Path("/checkpoint")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
-  public Response checkpoint(@PathParam("id") long runId) {
-    return Response.ok(checkpoints.open(agentId(), runId), MediaType.APPLICATION_OCTET_STREAM)
+  @APIResponse(responseCode = "307", description = "download it from this object-store address")
+  public Response checkpoint(@PathParam("id") long runId, @HeaderParam(REDIRECT) String redirect) {
+    RunCheckpoints.Download download = checkpoints.open(agentId(), runId);
+    Response.ResponseBuilder response =
+        "accepted".equals(redirect) && download.url().isPresent()
+            ? Response.temporaryRedirect(download.url().get())
+            : Response.ok(download.open().get(), MediaType.APPLICATION_OCTET_STREAM);
+    return (download.sha256() == null ? response : response.header(SHA256, download.sha256()))
         .build();
   }
 

@@ -47,6 +47,51 @@ public interface KilnConfig {
 
   Live live();
 
+  Storage storage();
+
+  /**
+   * Where datasets' files, checkpoints and models are kept: {@code files} under the data directory
+   * (one backend), or {@code s3} in an S3-compatible bucket (AWS S3, MinIO, Ceph) that several
+   * backend replicas share.
+   */
+  interface Storage {
+    @WithDefault("files")
+    String kind();
+
+    S3 s3();
+
+    /** The bucket's settings when {@code kind=s3} (env: KILN_STORAGE_S3_BUCKET, ...). */
+    interface S3 {
+      /** The bucket; it must exist. */
+      Optional<String> bucket();
+
+      /** Another S3 API than AWS's (MinIO, Ceph): e.g. http://minio:9000. */
+      Optional<String> endpoint();
+
+      @WithDefault("us-east-1")
+      String region();
+
+      /** Access key; without it the SDK's default chain (environment, profile, IAM role). */
+      Optional<String> accessKey();
+
+      Optional<String> secretKey();
+
+      /** Keys start with this (e.g. kiln/), so one bucket may hold several installations. */
+      @WithDefault("")
+      String prefix();
+
+      /**
+       * Bucket in the path (http://host/bucket/key), as MinIO and Ceph expect; AWS takes either.
+       */
+      @WithDefault("true")
+      boolean pathStyle();
+
+      /** Uploads go up in parts of this many MiB, one part in memory at a time (at least 5). */
+      @WithDefault("8")
+      int partMib();
+    }
+  }
+
   /** The run pages' live socket. */
   interface Live {
     /**

@@ -181,6 +181,10 @@ public class Run extends PanacheEntityBase {
   @Column(name = "checkpoint_key")
   public String checkpointKey;
 
+  /** SHA-256 of that checkpoint as stored (hex), so the agent that downloads it can check it. */
+  @Column(name = "checkpoint_sha256")
+  public String checkpointSha256;
+
   /** Sequence numbers below this were spent by earlier attempts and are never reused. */
   @Column(name = "seq_floor", nullable = false)
   public long seqFloor;

@@ -10,6 +10,14 @@ import jakarta.enterprise.event.TransactionPhase;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -40,16 +48,28 @@ public class RunCheckpoints {
     return "checkpoints/run-" + runId;
   }
 
+  /**
+   * Where an agent gets a run's checkpoint: from the store directly ({@code url}, when it has
+   * addresses that need no credentials) or through the backend ({@code open}); {@code sha256}
+   * checks it either way.
+   */
+  public record Download(Optional<URI> url, String sha256, Supplier<InputStream> open) {}
+
+  /** How long a direct download address stays valid. */
+  private static final Duration URL_VALID = Duration.ofMinutes(15);
+
   /** Stores the checkpoint taken after {@code epoch}, then records it on the run. */
   public void store(long agentId, long runId, int epoch, InputStream body) {
     int previous =
         QuarkusTransaction.requiringNew().call(() -> accepting(agentId, runId, epoch)).intValue();
     String key = key(runId, epoch);
-    try {
-      store.put(key, body);
+    MessageDigest digest = sha256();
+    try (InputStream hashed = new DigestInputStream(body, digest)) {
+      store.put(key, hashed);
     } catch (IOException e) {
       throw new UncheckedIOException("could not store the checkpoint of run " + runId, e);
     }
+    String sha256 = HexFormat.of().formatHex(digest.digest());
     Conflicts.retry(
         () ->
             QuarkusTransaction.requiringNew()
@@ -59,6 +79,7 @@ public class RunCheckpoints {
                       if (epoch >= run.checkpointEpoch) {
                         run.checkpointEpoch = epoch;
                         run.checkpointKey = key;
+                        run.checkpointSha256 = sha256;
                       }
                     }));
     if (previous > 0 && previous != epoch) {
@@ -67,21 +88,37 @@ public class RunCheckpoints {
   }
 
   /** The stored checkpoint of a run the agent holds. */
-  public InputStream open(long agentId, long runId) {
-    String key =
+  public Download open(long agentId, long runId) {
+    Run run =
         QuarkusTransaction.requiringNew()
             .call(
                 () -> {
-                  Run run = accepted(agentId, runId);
-                  if (run.checkpointKey == null) {
+                  Run held = accepted(agentId, runId);
+                  if (held.checkpointKey == null) {
                     throw ApiException.notFound("checkpoint of run", runId);
                   }
-                  return run.checkpointKey;
+                  return held;
                 });
+    String key = run.checkpointKey;
+    return new Download(
+        store.downloadUrl(key, URL_VALID),
+        run.checkpointSha256,
+        () -> {
+          try {
+            return store
+                .open(key)
+                .orElseThrow(() -> ApiException.notFound("checkpoint of run", runId));
+          } catch (IOException e) {
+            throw new UncheckedIOException("could not read the checkpoint of run " + runId, e);
+          }
+        });
+  }
+
+  private static MessageDigest sha256() {
     try {
-      return store.open(key).orElseThrow(() -> ApiException.notFound("checkpoint of run", runId));
-    } catch (IOException e) {
-      throw new UncheckedIOException("could not read the checkpoint of run " + runId, e);
+      return MessageDigest.getInstance("SHA-256");
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 

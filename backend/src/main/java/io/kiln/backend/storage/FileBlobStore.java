@@ -1,7 +1,6 @@
 package io.kiln.backend.storage;
 
 import io.kiln.backend.common.DataDirectory;
-import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.channels.FileChannel;
@@ -20,14 +19,13 @@ import java.util.stream.Stream;
  * Objects as private files under {@code <data-dir>/blobs}: written to a temporary file, flushed to
  * disk, then renamed over the old one.
  */
-@ApplicationScoped
 public class FileBlobStore implements BlobStore {
   private static final Pattern KEY =
       Pattern.compile("[a-z0-9][a-z0-9._-]*(/[a-z0-9][a-z0-9._-]*)*");
   private final Path root;
 
-  FileBlobStore(DataDirectory dirs) {
-    this.root = dirs.root().resolve("blobs");
+  FileBlobStore(Path root) {
+    this.root = root;
   }
 
   @Override
@@ -81,9 +79,14 @@ public class FileBlobStore implements BlobStore {
   }
 
   private Path path(String key) {
+    return root.resolve(checked(key));
+  }
+
+  /** The key when it is one (lower-case names separated by slashes), else an error naming it. */
+  static String checked(String key) {
     if (key == null || !KEY.matcher(key).matches() || key.contains("..")) {
       throw new IllegalArgumentException("not a storage key: " + key);
     }
-    return root.resolve(key);
+    return key;
   }
 }
