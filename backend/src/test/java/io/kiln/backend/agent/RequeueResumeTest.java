@@ -35,15 +35,16 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 class RequeueResumeTest {
+  // RequeueResumeOnS3Test runs all of this again with checkpoints in object storage.
   @TestHTTPResource("/")
   URI base;
 
   @Inject RunLeases leases;
   @Inject BlobStore blobs;
 
-  private long seq;
+  long seq;
 
-  private void epoch(TestAgent agent, long runId, int epoch, boolean complete) throws Exception {
+  void epoch(TestAgent agent, long runId, int epoch, boolean complete) throws Exception {
     for (int step = 1; step <= 3; step++) {
       agent.send(
           new AgentMessage.MetricReport(
@@ -73,7 +74,7 @@ class RequeueResumeTest {
     }
   }
 
-  private static int putCheckpoint(TestAgent agent, long runId, int epoch, byte[] bytes) {
+  static int putCheckpoint(TestAgent agent, long runId, int epoch, byte[] bytes) {
     return given()
         .header("Authorization", "Bearer " + agent.credential)
         .contentType("application/octet-stream")

@@ -32,6 +32,13 @@ import java.util.logging.Logger;
 public final class WebSocketBackendClient implements BackendClient {
   private static final Logger LOG = Logger.getLogger(WebSocketBackendClient.class.getName());
   private static final long MAX_BACKOFF_MS = 10_000;
+
+  /** Sent with downloads: the agent follows the backend to an object store's address itself. */
+  static final String REDIRECT = "X-Kiln-Redirect";
+
+  /** A download's SHA-256 (hex), when the backend knows it. */
+  static final String SHA256 = "X-Kiln-Sha256";
+
   private final List<URI> servers;
   private volatile int current;
   private final String credential;
@@ -131,18 +138,49 @@ public final class WebSocketBackendClient implements BackendClient {
     }
   }
 
+  /**
+   * Downloads {@code path} to {@code target}. The backend may send it to an object store's address
+   * (307, to be fetched without Kiln's credential); a SHA-256 the backend gives is checked, and a
+   * download that does not match it is refused and removed.
+   */
   @Override
   public void download(String path, Path target) throws IOException {
-    HttpRequest request = authorized(path).GET().build();
+    HttpRequest request = authorized(path).header(REDIRECT, "accepted").GET().build();
     Path part = target.resolveSibling(target.getFileName() + ".part");
     HttpResponse<Path> response = exchange(request, HttpResponse.BodyHandlers.ofFile(part));
+    String sha256 = response.headers().firstValue(SHA256).orElse(null);
+    if (response.statusCode() == 307) {
+      URI store = URI.create(response.headers().firstValue("Location").orElseThrow());
+      response =
+          exchange(
+              HttpRequest.newBuilder(store).timeout(Duration.ofMinutes(30)).GET().build(),
+              HttpResponse.BodyHandlers.ofFile(part));
+    }
     if (response.statusCode() != 200) {
       String body = Files.readString(part);
       Files.deleteIfExists(part);
       throw new BackendRefusedException(
           "download of " + path + " failed: HTTP " + response.statusCode() + " " + body);
     }
+    if (sha256 != null && !sha256.equalsIgnoreCase(sha256(part))) {
+      Files.deleteIfExists(part);
+      throw new IOException(
+          "download of " + path + " is corrupt: its SHA-256 is not the " + sha256 + " announced");
+    }
     Files.move(part, target, StandardCopyOption.REPLACE_EXISTING);
+  }
+
+  static String sha256(Path file) throws IOException {
+    try (var in = Files.newInputStream(file)) {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   @Override
