@@ -4,6 +4,7 @@ import io.kiln.backend.auth.TokenIdentityProvider;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.run.RunCheckpoints;
 import io.kiln.backend.run.RunFiles;
+import io.kiln.backend.storage.StoredFiles;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
@@ -36,7 +37,11 @@ public class AgentFilesResource {
   private final RunCheckpoints checkpoints;
   private final SecurityIdentity identity;
 
-  AgentFilesResource(RunFiles files, RunCheckpoints checkpoints, SecurityIdentity identity) {
+  private final StoredFiles stored;
+
+  AgentFilesResource(
+      RunFiles files, RunCheckpoints checkpoints, SecurityIdentity identity, StoredFiles stored) {
+    this.stored = stored;
     this.files = files;
     this.checkpoints = checkpoints;
     this.identity = identity;
@@ -45,15 +50,27 @@ public class AgentFilesResource {
   @GET
   @Path("/dataset")
   @Produces("application/zip")
-  public Response dataset(@PathParam("id") long runId) {
-    return Response.ok(files.datasetArchive(agentId(), runId).toFile(), "application/zip").build();
+  public Response dataset(@PathParam("id") long runId, @HeaderParam(REDIRECT) String redirect) {
+    return stored(files.datasetKey(agentId(), runId), redirect);
   }
 
   @GET
   @Path("/initial-weights")
   @Produces("application/zip")
-  public Response initialWeights(@PathParam("id") long runId) {
-    return Response.ok(files.initialWeights(agentId(), runId).toFile(), "application/zip").build();
+  public Response initialWeights(
+      @PathParam("id") long runId, @HeaderParam(REDIRECT) String redirect) {
+    return stored(files.initialWeightsKey(agentId(), runId), redirect);
+  }
+
+  /** A stored file: from the object store directly when the agent follows (307), else from here. */
+  private Response stored(String key, String redirect) {
+    if ("accepted".equals(redirect)) {
+      java.util.Optional<java.net.URI> url = stored.downloadUrl(key);
+      if (url.isPresent()) {
+        return Response.temporaryRedirect(url.get()).build();
+      }
+    }
+    return Response.ok(stored.local(key).toFile(), "application/zip").build();
   }
 
   @PUT

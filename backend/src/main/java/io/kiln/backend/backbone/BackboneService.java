@@ -4,6 +4,7 @@ import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
+import io.kiln.backend.storage.StoredFiles;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +17,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.List;
+import java.util.UUID;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
 
@@ -26,7 +28,10 @@ public class BackboneService {
 
   private final Audit audit;
 
-  BackboneService(DataDirectory dirs, Audit audit) {
+  private final StoredFiles files;
+
+  BackboneService(DataDirectory dirs, Audit audit, StoredFiles files) {
+    this.files = files;
     this.dirs = dirs;
     this.audit = audit;
   }
@@ -35,29 +40,28 @@ public class BackboneService {
   public BackboneView create(String name, Path upload, Caller caller) {
     checkTorchScript(upload);
     Backbone backbone = new Backbone();
-    Path[] stored = new Path[1];
+    // Kept under a key of its own before the transaction (an upload to object storage may take
+    // longer than a transaction may), removed again if the transaction fails.
+    String key = "backbones/" + UUID.randomUUID() + ".pt";
+    Path copy = copy(upload, dirs.uploads().resolve("backbone-" + UUID.randomUUID() + ".pt"));
+    files.keep(copy, key);
     try {
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
                 backbone.name = name;
-                backbone.filePath = "pending";
+                backbone.filePath = key;
                 backbone.createdAt = Instant.now();
                 backbone.createdBy = caller.name();
                 backbone.teamId = caller.teamForNew();
                 backbone.sizeBytes = size(upload);
                 backbone.persist();
-                backbone.filePath =
-                    dirs.root()
-                        .relativize(dirs.backbones().resolve(backbone.id + ".pt"))
-                        .toString();
-                stored[0] = copy(upload, dirs.root().resolve(backbone.filePath));
               });
     } catch (RuntimeException e) {
-      if (stored[0] != null) {
-        stored[0].toFile().delete();
-      }
+      files.delete(key);
       throw e;
+    } finally {
+      copy.toFile().delete();
     }
     audit.recordAlone(caller.name(), "backbone-uploaded", "backbone " + backbone.id, name);
     return view(backbone);
@@ -81,7 +85,7 @@ public class BackboneService {
     if (backbone == null) {
       throw ApiException.notFound("backbone", id);
     }
-    return dirs.root().resolve(backbone.filePath);
+    return files.local(backbone.filePath);
   }
 
   /** A TorchScript file is a zip holding {@code <name>/data.pkl} and {@code <name>/code/...}. */

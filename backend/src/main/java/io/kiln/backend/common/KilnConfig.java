@@ -58,6 +58,13 @@ public interface KilnConfig {
     @WithDefault("files")
     String kind();
 
+    /**
+     * With {@code s3}: how many MiB of datasets and models each backend keeps as local copies for
+     * its readers (thumbnails, predictions); the copies used longest ago go first.
+     */
+    @WithDefault("4096")
+    long cacheMib();
+
     S3 s3();
 
     /** The bucket's settings when {@code kind=s3} (env: KILN_STORAGE_S3_BUCKET, ...). */

@@ -13,6 +13,7 @@ import io.kiln.backend.dataset.archive.Finding;
 import io.kiln.backend.dataset.archive.ImportLimits;
 import io.kiln.backend.dataset.archive.ImportResult;
 import io.kiln.backend.dataset.archive.SplitOptions;
+import io.kiln.backend.storage.StoredFiles;
 import io.kiln.core.data.StratifiedSplit;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.panache.common.Sort;
@@ -22,8 +23,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,9 +43,11 @@ public class DatasetService {
   private final ImportLimits limits;
 
   private final Audit audit;
+  private final StoredFiles files;
 
-  DatasetService(DataDirectory dirs, Json json, KilnConfig config, Audit audit) {
+  DatasetService(DataDirectory dirs, Json json, KilnConfig config, Audit audit, StoredFiles files) {
     this.audit = audit;
+    this.files = files;
     this.dirs = dirs;
     this.json = json;
     KilnConfig.Datasets d = config.datasets();
@@ -119,13 +122,26 @@ public class DatasetService {
     }
   }
 
+  /**
+   * Keeps the archives (under keys of their own, before the transaction: an upload to object
+   * storage may take longer than a transaction may), then records the dataset; on failure the kept
+   * archives are removed again.
+   */
   private void store(Dataset dataset, Dataset base, Path canonical, Path thumbs) {
-    Path[] moved = new Path[2];
+    String tag = UUID.randomUUID().toString();
+    String archiveKey = "datasets/" + tag + ".zip";
+    String thumbnailsKey = "datasets/" + tag + "-thumbnails.zip";
+    List<String> kept = new ArrayList<>();
     try {
+      files.keep(canonical, archiveKey);
+      kept.add(archiveKey);
+      files.keep(thumbs, thumbnailsKey);
+      kept.add(thumbnailsKey);
       QuarkusTransaction.requiringNew()
           .run(
               () -> {
-                dataset.archivePath = "pending";
+                dataset.archivePath = archiveKey;
+                dataset.thumbnailsPath = thumbnailsKey;
                 if (base != null) {
                   dataset.lineageId = base.lineageId;
                   dataset.version =
@@ -141,17 +157,9 @@ public class DatasetService {
                 if (base == null) {
                   dataset.lineageId = dataset.id;
                 }
-                dataset.archivePath = "datasets/" + dataset.id + ".zip";
-                dataset.thumbnailsPath = "datasets/" + dataset.id + "-thumbnails.zip";
-                moved[0] = move(canonical, dirs.root().resolve(dataset.archivePath));
-                moved[1] = move(thumbs, dirs.root().resolve(dataset.thumbnailsPath));
               });
     } catch (RuntimeException e) {
-      for (Path path : moved) {
-        if (path != null) {
-          deleteQuietly(path);
-        }
-      }
+      kept.forEach(files::delete);
       if (base != null && isConstraintViolation(e)) {
         throw new ApiException(
             409,
@@ -226,13 +234,14 @@ public class DatasetService {
     return dataset;
   }
 
+  /** A local copy of the dataset's archive (see {@link StoredFiles#local}). */
   public Path archive(Dataset dataset) {
-    return dirs.root().resolve(dataset.archivePath);
+    return files.local(dataset.archivePath);
   }
 
   /** The thumbnails archive, or null for a dataset imported before thumbnails existed. */
   public Path thumbnails(Dataset dataset) {
-    return dataset.thumbnailsPath == null ? null : dirs.root().resolve(dataset.thumbnailsPath);
+    return dataset.thumbnailsPath == null ? null : files.local(dataset.thumbnailsPath);
   }
 
   public LinkedHashMap<String, Integer> classCounts(Dataset dataset) {
@@ -289,15 +298,6 @@ public class DatasetService {
           cls, result.splitCounts().values().stream().mapToInt(m -> m.getOrDefault(cls, 0)).sum());
     }
     return totals;
-  }
-
-  private static Path move(Path from, Path to) {
-    try {
-      DataDirectory.privateFolder(to.getParent());
-      return DataDirectory.privateFile(Files.move(from, to, StandardCopyOption.ATOMIC_MOVE));
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot store the dataset archive", e);
-    }
   }
 
   static void deleteQuietly(Path path) {

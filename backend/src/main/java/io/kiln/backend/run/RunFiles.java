@@ -5,6 +5,7 @@ import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.Json;
+import io.kiln.backend.storage.StoredFiles;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -28,7 +29,10 @@ public class RunFiles {
 
   private final Json json;
 
-  RunFiles(RunLeases leases, RunMapper mapper, DataDirectory dirs, Json json) {
+  private final StoredFiles files;
+
+  RunFiles(RunLeases leases, RunMapper mapper, DataDirectory dirs, Json json, StoredFiles files) {
+    this.files = files;
     this.leases = leases;
     this.mapper = mapper;
     this.dirs = dirs;
@@ -38,19 +42,18 @@ public class RunFiles {
   /** Streams the model to disk first, then records it, so a half-sent model is never referenced. */
   public void storeModel(long agentId, long runId, InputStream body) {
     QuarkusTransaction.requiringNew().run(() -> requireHeld(agentId, runId));
-    Path temp = dirs.models().resolve(runId + ".zip.part");
+    Path temp =
+        dirs.uploads().resolve("model-" + runId + "-" + java.util.UUID.randomUUID() + ".zip");
     ModelExport export;
     try {
       Files.copy(body, temp, StandardCopyOption.REPLACE_EXISTING);
       export = ModelExport.of(temp, json.mapper());
       DataDirectory.privateFile(temp);
-      Files.move(
-          temp,
-          dirs.models().resolve(runId + ".zip"),
-          StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
+      files.keep(temp, modelKey(runId));
     } catch (IOException e) {
       throw new UncheckedIOException("could not store the model of run " + runId, e);
+    } finally {
+      temp.toFile().delete();
     }
     // A heartbeat or a metric batch may update the run at the same moment: try again, do not fail.
     Conflicts.retry(
@@ -59,37 +62,42 @@ public class RunFiles {
                 .run(
                     () -> {
                       Run run = requireHeld(agentId, runId);
-                      run.modelPath = "models/" + runId + ".zip";
+                      run.modelPath = modelKey(runId);
                       run.modelOnnx = export.onnx();
                       run.onnxNote = export.reason();
                     }));
   }
 
-  /** The dataset archive of a run this agent holds. */
+  static String modelKey(long runId) {
+    return "models/" + runId + ".zip";
+  }
+
+  /** The storage key of the dataset archive of a run this agent holds. */
   @Transactional
-  public Path datasetArchive(long agentId, long runId) {
-    return dirs.root().resolve(requireHeld(agentId, runId).dataset.archivePath);
+  public String datasetKey(long agentId, long runId) {
+    return requireHeld(agentId, runId).dataset.archivePath;
   }
 
   /**
-   * The starting weights (T13): the finished parent run's model archive, or the uploaded backbone.
+   * The storage key of the starting weights (T13): the finished parent run's model archive, or the
+   * uploaded backbone.
    */
   @Transactional
-  public Path initialWeights(long agentId, long runId) {
+  public String initialWeightsKey(long agentId, long runId) {
     Recipe recipe = mapper.recipe(requireHeld(agentId, runId));
     if ("backbone".equals(recipe.initialWeights())) {
       Backbone backbone = Backbone.findById(recipe.backboneId());
       if (backbone == null) {
         throw ApiException.notFound("backbone", recipe.backboneId());
       }
-      return dirs.root().resolve(backbone.filePath);
+      return backbone.filePath;
     }
     long parentId = recipe.initialRunId();
     Run parent = Run.findById(parentId);
     if (parent == null || parent.modelPath == null) {
       throw ApiException.notFound("model of run", parentId);
     }
-    return dirs.root().resolve(parent.modelPath);
+    return parent.modelPath;
   }
 
   private Run requireHeld(long agentId, long runId) {

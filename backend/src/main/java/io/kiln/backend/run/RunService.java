@@ -4,9 +4,9 @@ import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
-import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.preset.PresetPlanner;
+import io.kiln.backend.storage.StoredFiles;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
@@ -33,7 +33,7 @@ public class RunService {
   public static final int MAX_AUTOPILOT = 10;
 
   private final RunMapper mapper;
-  private final DataDirectory dirs;
+  private final StoredFiles files;
   private final Event<RunEvents.Changed> changed;
   private final Event<RunEvents.Queued> queued;
   private final Event<RunEvents.CancelRequested> cancelRequested;
@@ -42,7 +42,7 @@ public class RunService {
 
   RunService(
       RunMapper mapper,
-      DataDirectory dirs,
+      StoredFiles files,
       Event<RunEvents.Changed> changed,
       Event<RunEvents.Queued> queued,
       Event<RunEvents.CancelRequested> cancelRequested,
@@ -51,7 +51,7 @@ public class RunService {
     this.presets = presets;
     this.audit = audit;
     this.mapper = mapper;
-    this.dirs = dirs;
+    this.files = files;
     this.changed = changed;
     this.queued = queued;
     this.cancelRequested = cancelRequested;
@@ -352,12 +352,12 @@ public class RunService {
       throw new ApiException(
           404, "run " + id + " has no model yet (it is " + run.state.name().toLowerCase() + ")");
     }
-    return dirs.root().resolve(run.modelPath);
+    return files.local(run.modelPath);
   }
 
-  /** Where a run's stored model archive is (the run must have one). */
+  /** A local copy of a run's stored model archive (the run must have one). */
   public Path modelFile(Run run) {
-    return dirs.root().resolve(run.modelPath);
+    return files.local(run.modelPath);
   }
 
   public static Run find(long id) {
