@@ -568,6 +568,8 @@ export interface PendingToken {
   createdAt: string;
   createdBy: string;
   expiresAt: string;
+  /** Enrollments left (1 for a one-time token). */
+  usesLeft: number;
 }
 
 /** One agent in detail (GET /api/agents/{id}): its recent attempts at runs, newest first. */
@@ -679,6 +681,14 @@ export interface EnrollmentToken {
   expiresAt: string;
   /** kiln.public-url when configured: the address agents should use. */
   serverUrl: string | null;
+  /** How many agents may enroll with it. */
+  uses: number;
+}
+
+/** A new enrollment token (POST /api/agents/enrollment-tokens; nothing: one agent). */
+export interface TokenRequest {
+  uses: number | null;
+  hours: number | null;
 }
 
 export interface Revoked {
@@ -747,7 +757,7 @@ export const api = {
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
   runAttempts: (id: number) => request<RunAttempt[]>('GET', `/api/runs/${id}/attempts`),
   agents: () => request<Agent[]>('GET', '/api/agents'),
-  enrollmentToken: () => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens'),
+  enrollmentToken: (body?: TokenRequest) => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens', body),
   pendingTokens: () => request<PendingToken[]>('GET', '/api/agents/enrollment-tokens'),
   revokeToken: (id: number) => request<void>('DELETE', `/api/agents/enrollment-tokens?id=${id}`),
   agent: (id: number) => request<AgentDetail>('GET', `/api/agents/${id}`),

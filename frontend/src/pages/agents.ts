@@ -25,7 +25,10 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
         error.textContent = err instanceof ApiError ? err.message : String(err);
       }
     });
-    return h('li', {}, `${t('agents.tokenLine', { id: token.id, by: token.createdBy, until: formatDateTime(token.expiresAt) })} `, revoke);
+    const line = token.usesLeft > 1
+      ? t('agents.tokenLineShared', { id: token.id, by: token.createdBy, left: token.usesLeft, until: formatDateTime(token.expiresAt) })
+      : t('agents.tokenLine', { id: token.id, by: token.createdBy, until: formatDateTime(token.expiresAt) });
+    return h('li', {}, `${line} `, revoke);
   }
 
   async function refresh() {
@@ -77,9 +80,12 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
   }
 
   const create = h('button', {}, t('agents.createToken'));
+  const uses = h('input', { type: 'number', min: '1', max: '10000', value: '1', id: 'token-uses', 'data-testid': 'token-uses' }) as HTMLInputElement;
+  const usesField = h('label', { for: 'token-uses', class: 'inline' }, t('agents.tokenUses'), ' ', uses);
   create.addEventListener('click', async () => {
     try {
-      const token = await api.enrollmentToken();
+      const count = Number(uses.value) || 1;
+      const token = await api.enrollmentToken(count > 1 ? { uses: count, hours: null } : undefined);
       // The documented command (deploy/README.md), with the configured public address when there is one.
       const command = `java -XX:+UseSerialGC -jar kiln-agent.jar --server ${token.serverUrl ?? location.origin} --token ${token.token} --name my-gpu`;
       const copy = h('button', { class: 'secondary', 'data-testid': 'copy-command' }, t('keys.copy')) as HTMLButtonElement;
@@ -93,13 +99,15 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
       });
       await refresh();
       tokenBox.replaceChildren(
-        h('p', {}, t('agents.tokenIntro', { until: formatDateTime(token.expiresAt) })),
+        h('p', {}, token.uses > 1
+          ? t('agents.tokenIntroShared', { uses: token.uses, until: formatDateTime(token.expiresAt) })
+          : t('agents.tokenIntro', { until: formatDateTime(token.expiresAt) })),
         h('pre', { 'data-testid': 'agent-command', tabindex: 0, 'aria-label': t('agents.command') }, command), copy);
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
     }
   });
-  mount(root, h('h1', {}, t('agents.title')), h('section', { class: 'card' }, create, tokenBox, error, pending), list);
+  mount(root, h('h1', {}, t('agents.title')), h('section', { class: 'card' }, usesField, ' ', create, tokenBox, error, pending), list);
   await refresh();
   const timer = setInterval(() => refresh().catch(() => undefined), 5000);
   return () => clearInterval(timer);

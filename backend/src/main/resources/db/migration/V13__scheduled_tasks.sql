@@ -9,3 +9,6 @@ insert into scheduled_task (name, due_at) values ('lease-sweep', 0);
 
 -- The checkpoint's SHA-256: an agent may download it from object storage directly, and checks it.
 alter table run add column checkpoint_sha256 varchar(64);
+
+-- An enrollment token may be for several agents (a Kubernetes Deployment's pods share one).
+alter table enrollment_token add column uses_left integer not null default 1;

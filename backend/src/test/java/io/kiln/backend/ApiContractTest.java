@@ -81,6 +81,7 @@ class ApiContractTest {
           Map.entry("Session", "Session"),
           Map.entry("Availability", "SampleAvailability"),
           Map.entry("EnrollmentTokenView", "EnrollmentToken"),
+          Map.entry("TokenRequest", "TokenRequest"),
           Map.entry("Revoked", "Revoked"),
           Map.entry("DeviceInfo", "Device"),
           Map.entry("FieldError", "FieldError"),

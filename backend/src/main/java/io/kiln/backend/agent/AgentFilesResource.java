@@ -18,6 +18,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.io.InputStream;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /**
@@ -105,6 +106,10 @@ public class AgentFilesResource {
   @GET
   @Path("/checkpoint")
   @Produces(MediaType.APPLICATION_OCTET_STREAM)
+  @APIResponse(
+      responseCode = "200",
+      description = "the checkpoint",
+      content = @Content(mediaType = MediaType.APPLICATION_OCTET_STREAM))
   @APIResponse(responseCode = "307", description = "download it from this object-store address")
   public Response checkpoint(@PathParam("id") long runId, @HeaderParam(REDIRECT) String redirect) {
     RunCheckpoints.Download download = checkpoints.open(agentId(), runId);

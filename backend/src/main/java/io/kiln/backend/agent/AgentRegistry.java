@@ -45,20 +45,37 @@ public class AgentRegistry implements AgentCredentials {
     this.leases = leases;
   }
 
-  /** A new one-time enrollment token; only its digest is stored. */
+  /** A new enrollment token (one-time unless asked otherwise); only its digest is stored. */
   @Transactional
-  public AgentReplies.EnrollmentTokenView createEnrollmentToken(String admin) {
+  public AgentReplies.EnrollmentTokenView createEnrollmentToken(
+      String admin, AgentReplies.TokenRequest request) {
+    int uses = request.uses() == null ? 1 : request.uses();
+    if (uses < 1 || uses > 10_000) {
+      throw ApiException.field(400, "uses must be between 1 and 10000", "uses", "out of range");
+    }
+    if (request.hours() != null && (request.hours() < 1 || request.hours() > 24 * 365)) {
+      throw ApiException.field(
+          400, "hours must be between 1 and 8760 (a year)", "hours", "out of range");
+    }
     String token = Tokens.newToken(ENROLLMENT_PREFIX);
     EnrollmentToken row = new EnrollmentToken();
     row.tokenHash = Tokens.digest(token);
     row.createdAt = Instant.now();
     row.createdBy = admin;
     row.expiresAt =
-        row.createdAt.plus(Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
+        row.createdAt.plus(
+            request.hours() != null
+                ? Duration.ofHours(request.hours())
+                : Duration.ofMinutes(config.agents().enrollmentTokenMinutes()));
+    row.usesLeft = uses;
     row.persist();
-    audit.record(admin, "enrollment-token-created", null, "expires " + row.expiresAt);
+    audit.record(
+        admin,
+        "enrollment-token-created",
+        null,
+        "expires " + row.expiresAt + (uses > 1 ? ", for " + uses + " agents" : ""));
     return new AgentReplies.EnrollmentTokenView(
-        token, row.expiresAt, config.publicUrl().filter(u -> !u.isBlank()).orElse(null));
+        token, row.expiresAt, config.publicUrl().filter(u -> !u.isBlank()).orElse(null), uses);
   }
 
   /** Exchanges an unused, unexpired token for a new agent and its credential. */
@@ -67,8 +84,10 @@ public class AgentRegistry implements AgentCredentials {
     if (token == null || token.isBlank()) {
       throw ApiException.badRequest("an enrollment token is required");
     }
+    // Locked: two agents enrolling with a token for several at once must each use one up.
     EnrollmentToken row =
         EnrollmentToken.<EnrollmentToken>find("tokenHash", Tokens.digest(token.trim()))
+            .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
             .firstResultOptional()
             .orElseThrow(() -> new ApiException(401, "unknown enrollment token"));
     if (row.usedAt != null) {
@@ -85,7 +104,10 @@ public class AgentRegistry implements AgentCredentials {
     agent.labels = Placement.join(checkedLabels(labels));
     agent.createdAt = Instant.now();
     agent.persist();
-    row.usedAt = agent.createdAt;
+    row.usesLeft = Math.max(0, row.usesLeft - 1);
+    if (row.usesLeft == 0) {
+      row.usedAt = agent.createdAt;
+    }
     row.agentId = agent.id;
     audit.record(
         "agent:" + agent.id,
@@ -160,7 +182,10 @@ public class AgentRegistry implements AgentCredentials {
     return EnrollmentToken.<EnrollmentToken>list(
             "usedAt is null and expiresAt > ?1", Sort.ascending("id"), Instant.now())
         .stream()
-        .map(t -> new AgentReplies.PendingToken(t.id, t.createdAt, t.createdBy, t.expiresAt))
+        .map(
+            t ->
+                new AgentReplies.PendingToken(
+                    t.id, t.createdAt, t.createdBy, t.expiresAt, t.usesLeft))
         .toList();
   }
 

@@ -7,6 +7,7 @@ import io.kiln.core.run.Placement;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -14,9 +15,11 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirements;
 import org.jboss.resteasy.reactive.ResponseStatus;
@@ -28,12 +31,15 @@ public class AgentResource {
   private final AgentConnections connections;
   private final SecurityIdentity identity;
   private final RunService runs;
+  private final com.fasterxml.jackson.databind.ObjectMapper mapper;
 
   AgentResource(
       AgentRegistry registry,
       AgentConnections connections,
       SecurityIdentity identity,
-      RunService runs) {
+      RunService runs,
+      com.fasterxml.jackson.databind.ObjectMapper mapper) {
+    this.mapper = mapper;
     this.registry = registry;
     this.connections = connections;
     this.identity = identity;
@@ -51,8 +57,25 @@ public class AgentResource {
               mediaType = "application/json",
               schema = @Schema(implementation = AgentReplies.EnrollmentTokenView.class)))
   @ResponseStatus(201)
-  public AgentReplies.EnrollmentTokenView createToken() {
-    return registry.createEnrollmentToken(identity.getPrincipal().getName());
+  @Consumes(MediaType.WILDCARD)
+  @RequestBody(
+      required = false,
+      content =
+          @Content(
+              mediaType = "application/json",
+              schema = @Schema(implementation = AgentReplies.TokenRequest.class)))
+  public AgentReplies.EnrollmentTokenView createToken(String body) {
+    AgentReplies.TokenRequest request = AgentReplies.TokenRequest.ONE_AGENT;
+    if (body != null && !body.isBlank()) {
+      try {
+        request = mapper.readValue(body, AgentReplies.TokenRequest.class);
+      } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        throw ApiException.badRequest(
+            "send nothing (a token for one agent) or {\"uses\": 5, \"hours\": 72}: "
+                + e.getOriginalMessage());
+      }
+    }
+    return registry.createEnrollmentToken(identity.getPrincipal().getName(), request);
   }
 
   /** Public: the enrollment token itself is the authorization. */

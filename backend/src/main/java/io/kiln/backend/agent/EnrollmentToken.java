@@ -10,7 +10,9 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * A one-time secret an admin hands to a new agent; it is exchanged for the agent's own credential.
+ * A secret an admin hands to new agents; each exchanges it for its own credential. One-time by
+ * default; a token for several agents (a Kubernetes Deployment's pods) is used up after {@link
+ * #usesLeft} enrollments.
  */
 @Entity
 @Table(name = "enrollment_token")
@@ -33,6 +35,10 @@ public class EnrollmentToken extends PanacheEntityBase {
 
   @Column(name = "used_at")
   public Instant usedAt;
+
+  /** How many more agents may enroll with it (1 for a one-time token). */
+  @Column(name = "uses_left", nullable = false)
+  public int usesLeft = 1;
 
   @Column(name = "agent_id")
   public Long agentId;

@@ -120,7 +120,10 @@ public class LocalAgentLauncher {
             .environment()
             .put(
                 "KILN_ENROLLMENT_TOKEN",
-                registry.createEnrollmentToken("local-agent-launcher").token());
+                registry
+                    .createEnrollmentToken(
+                        "local-agent-launcher", AgentReplies.TokenRequest.ONE_AGENT)
+                    .token());
       }
       process = builder.start();
       LOG.infof("started the local agent (pid %d)", process.pid());

@@ -84,8 +84,7 @@ public interface KilnConfig {
       Optional<String> secretKey();
 
       /** Keys start with this (e.g. kiln/), so one bucket may hold several installations. */
-      @WithDefault("")
-      String prefix();
+      Optional<String> prefix();
 
       /**
        * Bucket in the path (http://host/bucket/key), as MinIO and Ceph expect; AWS takes either.

@@ -53,7 +53,7 @@ public final class S3BlobStore implements BlobStore, AutoCloseable {
                 () ->
                     new IllegalStateException(
                         "kiln.storage.kind=s3 needs a bucket: set KILN_STORAGE_S3_BUCKET"));
-    this.prefix = config.prefix();
+    this.prefix = config.prefix().orElse("");
     this.partBytes = Math.max(MIN_PART, config.partMib() << 20);
     AwsCredentialsProvider credentials =
         config.accessKey().isPresent()

@@ -91,6 +91,48 @@ class FleetManagementTest {
     }
   }
 
+  /** Issue 17: a Kubernetes Deployment's pods start with one token, each enrolling once. */
+  @Test
+  void aTokenForSeveralAgentsEnrollsThatManyAndNoMore() {
+    String token =
+        Api.as()
+            .contentType("application/json")
+            .body("{\"uses\": 2, \"hours\": 72}")
+            .post("/api/agents/enrollment-tokens")
+            .then()
+            .statusCode(201)
+            .body("uses", org.hamcrest.Matchers.equalTo(2))
+            .extract()
+            .path("token");
+    java.util.Set<Integer> agents = new java.util.HashSet<>();
+    for (String pod : new String[] {"pod-a", "pod-b"}) {
+      agents.add(
+          io.restassured.RestAssured.given()
+              .contentType("application/json")
+              .body(Map.of("token", token, "name", pod))
+              .post("/api/agents/enroll")
+              .then()
+              .statusCode(201)
+              .extract()
+              .path("agentId"));
+    }
+    assertEquals(2, agents.size(), "each pod is an agent of its own");
+    io.restassured.RestAssured.given()
+        .contentType("application/json")
+        .body(Map.of("token", token, "name", "pod-c"))
+        .post("/api/agents/enroll")
+        .then()
+        .statusCode(401)
+        .body("error", org.hamcrest.Matchers.containsString("already used"));
+    Api.as()
+        .contentType("application/json")
+        .body("{\"uses\": 0}")
+        .post("/api/agents/enrollment-tokens")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", org.hamcrest.Matchers.equalTo("uses"));
+  }
+
   @Test
   void pendingTokensAreListedAndWithdrawnAndAnAgentShowsItsDetail() throws Exception {
     Api.as().post("/api/agents/enrollment-tokens").then().statusCode(201);

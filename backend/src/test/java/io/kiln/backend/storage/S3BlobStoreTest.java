@@ -159,8 +159,8 @@ class S3BlobStoreTest {
       }
 
       @Override
-      public String prefix() {
-        return prefix;
+      public Optional<String> prefix() {
+        return Optional.of(prefix);
       }
 
       @Override
