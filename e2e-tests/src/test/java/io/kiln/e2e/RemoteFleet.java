@@ -42,6 +42,7 @@ final class RemoteFleet implements AutoCloseable {
 
   private final String database;
   private int starts;
+  private Path data;
 
   RemoteFleet(String name, Map<String, String> env) throws IOException {
     this(name, env, "h2");
@@ -60,6 +61,18 @@ final class RemoteFleet implements AutoCloseable {
       port = socket.getLocalPort();
     }
     backendEnv.putAll(env);
+    data = work.resolve("data");
+  }
+
+  /** Starts the backend on another installation's data directory (as after a move). */
+  RemoteFleet usingData(Path dir) {
+    data = dir;
+    return this;
+  }
+
+  /** The backend's data directory. */
+  Path data() {
+    return data;
   }
 
   /**
@@ -123,7 +136,7 @@ final class RemoteFleet implements AutoCloseable {
                 "QUARKUS_HTTP_PORT",
                 Integer.toString(port),
                 "KILN_DATA_DIR",
-                work.resolve("data").toString(),
+                data.toString(),
                 "KILN_ADMIN_PASSWORD",
                 "pw"));
     backend = track(builder.start());
