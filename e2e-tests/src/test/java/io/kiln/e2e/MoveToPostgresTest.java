@@ -8,6 +8,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,8 +53,7 @@ class MoveToPostgresTest {
         Path data = h2.data();
         // The first start made the admin on PostgreSQL: copy into a database with rows is refused.
         assertEquals(1, copy(h2, data), "refused: the target has rows");
-        emptyTables(pg);
-        assertEquals(0, copy(h2, data), "copied");
+        assertEquals(0, copy(h2, data, "--empty-target-first"), "copied");
 
         pg.startBackend("backend.log");
         assertEquals(datasetId, pg.get("/api/datasets/" + datasetId).path("id").asLong());
@@ -68,11 +69,12 @@ class MoveToPostgresTest {
     }
   }
 
-  /** Runs CopyDatabase as its README says; returns its exit status. */
-  private static int copy(RemoteFleet fleet, Path data) throws Exception {
+  /** Runs CopyDatabase as deploy/README.md says; returns its exit status. */
+  private static int copy(RemoteFleet fleet, Path data, String... options) throws Exception {
     Path app = fleet.root.resolve("backend/target/quarkus-app-postgresql");
-    Process p =
-        new ProcessBuilder(
+    List<String> command =
+        new ArrayList<>(
+            List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp",
                 app.resolve("lib/main") + "/*:" + app.resolve("app") + "/*",
@@ -80,26 +82,14 @@ class MoveToPostgresTest {
                 data.toString(),
                 RemoteFleet.PG_URL,
                 "kiln",
-                "kiln")
+                "kiln"));
+    command.addAll(List.of(options));
+    Process p =
+        new ProcessBuilder(command)
             .redirectErrorStream(true)
             .redirectOutput(fleet.work.resolve("copy-" + System.nanoTime() + ".log").toFile())
             .start();
     assertTrue(p.waitFor(120, TimeUnit.SECONDS));
     return p.exitValue();
-  }
-
-  /** Empties every Kiln table of the PostgreSQL database (what the first start wrote). */
-  private static void emptyTables(RemoteFleet fleet) throws Exception {
-    try (var c = java.sql.DriverManager.getConnection(RemoteFleet.PG_URL, "kiln", "kiln");
-        var s = c.createStatement();
-        var rs =
-            c.createStatement()
-                .executeQuery(
-                    "select string_agg(table_name, ', ') from information_schema.tables"
-                        + " where table_schema = 'public' and table_type = 'BASE TABLE'"
-                        + " and table_name <> 'flyway_schema_history'")) {
-      rs.next();
-      s.execute("truncate " + rs.getString(1) + " cascade");
-    }
   }
 }
