@@ -46,10 +46,22 @@ class TwoReplicasTest {
       long runId =
           a.post("/api/runs", "{\"datasetId\":" + dataset + ",\"epochs\":1}").path("id").asLong();
       assertEquals(runId, b.get("/api/runs/" + runId).path("id").asLong(), "B sees A's run");
+      assertEquals(
+          200,
+          java.net.http.HttpClient.newHttpClient()
+              .send(
+                  java.net.http.HttpRequest.newBuilder(
+                          URI.create("http://127.0.0.1:" + b.port + "/api/runs/" + runId))
+                      .header("Authorization", "Bearer " + a.token())
+                      .build(),
+                  java.net.http.HttpResponse.BodyHandlers.discarding())
+              .statusCode(),
+          "a session made on A works on B");
 
       try (ProtocolAgent agent = new ProtocolAgent(a, a.enroll("on-a"));
-          Watcher onB = new Watcher(b, runId);
-          Watcher onA = new Watcher(a, runId)) {
+          // The session made by logging in on A, used on B: no sticky sessions needed.
+          Watcher onB = new Watcher(b, a.token(), runId);
+          Watcher onA = new Watcher(a, a.token(), runId)) {
         agent.send(new AgentMessage.ClaimRun());
         BackendMessage.RunAssignment assignment = agent.expect(BackendMessage.RunAssignment.class);
         assertEquals(runId, assignment.runId());
@@ -163,11 +175,11 @@ class TwoReplicasTest {
     private final WebSocket socket;
     private String lastRunState;
 
-    Watcher(RemoteFleet replica, long runId) throws Exception {
+    Watcher(RemoteFleet replica, String session, long runId) throws Exception {
       socket =
           HttpClient.newHttpClient()
               .newWebSocketBuilder()
-              .header("Authorization", "Bearer " + replica.token())
+              .header("Authorization", "Bearer " + session)
               .buildAsync(
                   URI.create(
                       "ws://127.0.0.1:" + replica.port + "/ws/runs/" + runId + "?afterSeq=-1"),

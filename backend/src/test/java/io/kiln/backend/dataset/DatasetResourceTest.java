@@ -87,7 +87,7 @@ class DatasetResourceTest {
         .statusCode(200)
         .body("versions.version", equalTo(List.of(1)));
     Api.as().get("/api/datasets").then().statusCode(200).body("id", hasItem((int) id));
-    try (ZipFile canonical = new ZipFile(Path.of(dataDir, "datasets", id + ".zip").toFile())) {
+    try (ZipFile canonical = new ZipFile(archive(id).toFile())) {
       assertTrue(
           canonical.getEntry("kiln-dataset.json") != null,
           "the manifest tells agents about the splits");
@@ -297,7 +297,7 @@ class DatasetResourceTest {
   @Test
   void changesCreateVersionsAndRunsRecordTheirVersion() throws IOException {
     long v1 = Api.uploadValid("versioned");
-    Path v1Archive = Path.of(dataDir, "datasets", v1 + ".zip");
+    Path v1Archive = archive(v1);
     byte[] before = Files.readAllBytes(v1Archive);
     JsonPath v2 =
         Api.as()
@@ -438,8 +438,16 @@ class DatasetResourceTest {
         .statusCode(401);
   }
 
+  /** Where the dataset's archive is stored (its key under the data directory). */
+  private Path archive(long id) {
+    String key =
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+            .call(() -> Dataset.<Dataset>findById(id).archivePath);
+    return Path.of(dataDir, key);
+  }
+
   private Set<String> names(long id, String prefix) throws IOException {
-    try (ZipFile zip = new ZipFile(Path.of(dataDir, "datasets", id + ".zip").toFile())) {
+    try (ZipFile zip = new ZipFile(archive(id).toFile())) {
       Set<String> names = new TreeSet<>();
       zip.stream()
           .map(java.util.zip.ZipEntry::getName)

@@ -75,6 +75,39 @@ class S3BlobStoreTest {
     assertEquals(size, Files.size(server.file("install-1/" + key)));
   }
 
+  /**
+   * An object larger than the whole heap goes up and comes back: run in a JVM with a 96 MiB heap,
+   * 256 MiB pass through, never more than one part (5 MiB here) in memory at a time.
+   */
+  @Test
+  void anObjectLargerThanTheHeapStreamsThrough() throws Exception {
+    long size = 256L << 20;
+    Process p =
+        new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx96m",
+                "-XX:+UseSerialGC",
+                "-cp",
+                System.getProperty("java.class.path"),
+                StreamThroughSmallHeap.class.getName(),
+                dir.resolve("heap-s3").toString(),
+                Long.toString(size))
+            .redirectErrorStream(true)
+            .start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile(
+                "STORED=(\\d+) READ=(\\d+) MAX_HEAP=(\\d+) PEAK_HEAP_USED=(\\d+)")
+            .matcher(out);
+    assertTrue(m.find(), out);
+    assertEquals(size, Long.parseLong(m.group(1)));
+    assertEquals(size, Long.parseLong(m.group(2)));
+    long maxHeap = Long.parseLong(m.group(3));
+    assertTrue(size > 2 * maxHeap, "the object is larger than the heap: " + out);
+    System.out.println("larger-than-heap upload: " + out.trim());
+  }
+
   @Test
   void anUploadThatFailsHalfWayLeavesNothing() throws IOException {
     String key = "models/run-9.zip";
