@@ -12,3 +12,7 @@ alter table run add column checkpoint_sha256 varchar(64);
 
 -- An enrollment token may be for several agents (a Kubernetes Deployment's pods share one).
 alter table enrollment_token add column uses_left integer not null default 1;
+
+-- Kubernetes mode: an agent started as a Job for one run takes that run and no other.
+alter table enrollment_token add column run_id bigint;
+alter table agent add column bound_run_id bigint;

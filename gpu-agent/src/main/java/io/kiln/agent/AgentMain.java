@@ -48,6 +48,8 @@ public final class AgentMain {
           "  --labels LIST    labels given at enrollment, e.g. gpu=a100,zone=eu (an admin can"
               + " change them)",
           "  --work-dir DIR   credential, outbox and downloads (default: ~/.kiln-agent)",
+          "  --once           take one run, then stop (an agent started for one run, e.g. a",
+          "                   Kubernetes Job)",
           "  --help           this text");
 
   public static void main(String[] args) throws Exception {
@@ -108,6 +110,9 @@ public final class AgentMain {
             VERSION,
             InetAddress.getLocalHost().getHostName(),
             Devices.describe());
+    if (options.containsKey("once")) {
+      loop.exitAfterOneRun();
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(loop::stop, "kiln-agent-shutdown"));
     if (options.containsKey("exit-with-parent")) {
       ProcessHandle.current()

@@ -54,4 +54,11 @@ public class Agent extends PanacheEntityBase {
   /** A drained agent finishes what it runs and claims nothing new. */
   @Column(nullable = false)
   public boolean drained;
+
+  /**
+   * The one run this agent may take, for an agent started for it (a Kubernetes Job); null for an
+   * agent that takes any run it matches.
+   */
+  @Column(name = "bound_run_id")
+  public Long boundRunId;
 }

@@ -103,6 +103,7 @@ public class AgentRegistry implements AgentCredentials {
     agent.credentialHash = Tokens.digest(credential);
     agent.labels = Placement.join(checkedLabels(labels));
     agent.createdAt = Instant.now();
+    agent.boundRunId = row.runId;
     agent.persist();
     row.usesLeft = Math.max(0, row.usesLeft - 1);
     if (row.usesLeft == 0) {
@@ -173,7 +174,30 @@ public class AgentRegistry implements AgentCredentials {
             .max()
             // an agent that does not report memory is not kept from runs that ask for some
             .orElse(Long.MAX_VALUE);
-    return new RunLeases.Claimant(agentId, Placement.split(agent.labels), memory);
+    return new RunLeases.Claimant(agentId, Placement.split(agent.labels), memory, agent.boundRunId);
+  }
+
+  /**
+   * A one-time token for an agent started for one run (a Kubernetes Job): the agent it enrolls
+   * takes that run and no other. Returns the token.
+   */
+  @Transactional
+  public String createRunToken(long runId, Duration valid) {
+    String token = Tokens.newToken(ENROLLMENT_PREFIX);
+    EnrollmentToken row = new EnrollmentToken();
+    row.tokenHash = Tokens.digest(token);
+    row.createdAt = Instant.now();
+    row.createdBy = "kubernetes-launcher";
+    row.expiresAt = row.createdAt.plus(valid);
+    row.runId = runId;
+    row.persist();
+    return token;
+  }
+
+  /** The agents that were started for this run (each enrolled with a token made for it). */
+  @Transactional
+  public List<Long> agentsBoundTo(long runId) {
+    return Agent.<Agent>list("boundRunId", runId).stream().map(a -> a.id).toList();
   }
 
   /** Enrollment tokens that can still be used, oldest first. */

@@ -40,6 +40,10 @@ public class EnrollmentToken extends PanacheEntityBase {
   @Column(name = "uses_left", nullable = false)
   public int usesLeft = 1;
 
+  /** The run the agent enrolled with it may take, and no other (a token made for one Job). */
+  @Column(name = "run_id")
+  public Long runId;
+
   @Column(name = "agent_id")
   public Long agentId;
 }

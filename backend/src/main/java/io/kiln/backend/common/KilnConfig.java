@@ -49,6 +49,56 @@ public interface KilnConfig {
 
   Storage storage();
 
+  Kubernetes kubernetes();
+
+  /**
+   * Kubernetes mode: the backend starts one Job per queued run (an agent pod that takes exactly
+   * that run and exits), so the cluster's scheduler places the GPU work, queues it while the
+   * cluster is full and lets GPU nodes scale to zero. Off by default; long-lived agents work either
+   * way.
+   */
+  interface Kubernetes {
+    @WithDefault("false")
+    boolean enabled();
+
+    /** The agent pods' image (deploy/docker/agent.Dockerfile). */
+    @WithDefault("kiln-agent:latest")
+    String agentImage();
+
+    /** Where the agent pods reach the backend: its Service's address inside the cluster. */
+    @WithDefault("http://kiln-backend:8080")
+    String serverUrl();
+
+    /** The Jobs' namespace; without it the backend's own (in the cluster) or the kubeconfig's. */
+    Optional<String> namespace();
+
+    /** The API server; without it the client's own discovery (in-cluster account, kubeconfig). */
+    Optional<String> masterUrl();
+
+    /** GPUs each run's pod asks for ({@code nvidia.com/gpu}). */
+    @WithDefault("1")
+    int gpus();
+
+    /** Memory each run's pod asks for, in GiB (the decoded images, the model, the JVM). */
+    @WithDefault("16")
+    int memoryGib();
+
+    /** Node labels the pods must match, e.g. {@code nvidia.com/gpu.present=true}. */
+    Optional<String> nodeSelector();
+
+    /** At most this many run Jobs at once (the rest of the queue waits in Kiln's queue). */
+    @WithDefault("20")
+    int maxJobs();
+
+    /** How long Kubernetes keeps a finished Job before removing it. */
+    @WithDefault("600")
+    int keepFinishedSeconds();
+
+    /** How often the backend looks at the queue and the Jobs. */
+    @WithDefault("5s")
+    String every();
+  }
+
   /**
    * Where datasets' files, checkpoints and models are kept: {@code files} under the data directory
    * (one backend), or {@code s3} in an S3-compatible bucket (AWS S3, MinIO, Ceph) that several

@@ -45,11 +45,14 @@ public class RunLeases {
    */
   @Transactional
   public Optional<Run> claim(long agentId) {
-    return claim(new Claimant(agentId, List.of(), Long.MAX_VALUE));
+    return claim(new Claimant(agentId, List.of(), Long.MAX_VALUE, null));
   }
 
-  /** Who asks for work: only runs whose placement it matches are handed to it. */
-  public record Claimant(long agentId, List<String> labels, long deviceMemoryBytes) {}
+  /**
+   * Who asks for work: only runs whose placement it matches are handed to it, and only {@code
+   * onlyRun} when it was started for that run (a Kubernetes Job's agent).
+   */
+  public record Claimant(long agentId, List<String> labels, long deviceMemoryBytes, Long onlyRun) {}
 
   @Transactional
   public Optional<Run> claim(Claimant claimant) {
@@ -108,6 +111,7 @@ public class RunLeases {
         .getResultList()
         .forEach(row -> busy.put((Long) row[0], (Long) row[1]));
     return queued.stream()
+        .filter(row -> claimant.onlyRun() == null || claimant.onlyRun().equals(row[0]))
         .filter(
             row ->
                 new Placement(Placement.split((String) row[3]), (Long) row[4])

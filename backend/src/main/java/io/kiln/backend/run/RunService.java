@@ -282,6 +282,31 @@ public class RunService {
         a.resumedFromEpoch);
   }
 
+  /** The queued runs' ids in the order agents would take them (priority, then oldest). */
+  @Transactional
+  public List<Long> queuedIds(int limit) {
+    return Run.getEntityManager()
+        .createQuery(
+            "select r.id from Run r where r.state = :queued order by r.priority desc, r.id",
+            Long.class)
+        .setParameter("queued", RunState.QUEUED)
+        .setMaxResults(limit)
+        .getResultList();
+  }
+
+  /**
+   * Each run's state ({@code queued}, {@code running}, ...); runs that do not exist are left out.
+   */
+  @Transactional
+  public java.util.Map<Long, String> states(java.util.Collection<Long> ids) {
+    java.util.Map<Long, String> states = new java.util.HashMap<>();
+    if (!ids.isEmpty()) {
+      Run.<Run>list("id in ?1", ids)
+          .forEach(r -> states.put(r.id, r.state.name().toLowerCase(java.util.Locale.ROOT)));
+    }
+    return states;
+  }
+
   @Transactional
   public RunView get(long id) {
     return mapper.view(find(id));

@@ -140,7 +140,26 @@ public final class TestAgent implements AutoCloseable {
   }
 
   public static TestAgent connect(URI base, String name) throws InterruptedException {
-    var body = enroll(name);
+    return connectWith(base, enroll(name));
+  }
+
+  /** Enrolls with a given token (e.g. one made for a Kubernetes Job), connects and says hello. */
+  public static TestAgent connectWithToken(URI base, String token, String name)
+      throws InterruptedException {
+    return connectWith(
+        base,
+        io.restassured.RestAssured.given()
+            .contentType(io.restassured.http.ContentType.JSON)
+            .body(java.util.Map.of("token", token, "name", name))
+            .post("/api/agents/enroll")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath());
+  }
+
+  private static TestAgent connectWith(URI base, io.restassured.path.json.JsonPath body)
+      throws InterruptedException {
     TestAgent agent = new TestAgent(base, body.getLong("agentId"), body.getString("credential"));
     agent.send(
         new io.kiln.core.protocol.AgentMessage.Hello(

@@ -53,6 +53,8 @@ public final class AgentLoop implements BackendClient.Listener {
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile RunExecution current;
+  private volatile boolean once;
+  private volatile boolean tookRun;
   private boolean heartbeating;
   private long beats;
 
@@ -81,6 +83,14 @@ public final class AgentLoop implements BackendClient.Listener {
 
   public void start() {
     backend.connect(this);
+  }
+
+  /**
+   * Takes one run and stops once it has ended and its reports are acknowledged, or at once when the
+   * backend has no work for it (an agent started for one run, as a Kubernetes Job).
+   */
+  public void exitAfterOneRun() {
+    once = true;
   }
 
   /** Blocks until the backend rejects this agent or {@link #stop()} is called. */
@@ -149,12 +159,22 @@ public final class AgentLoop implements BackendClient.Listener {
     return new MessageDispatch<AgentLoop, BackendMessage>(BackendMessage.class)
         .on(BackendMessage.Welcome.class, AgentLoop::welcome)
         .on(BackendMessage.WorkAvailable.class, (loop, m) -> loop.claimIfIdle())
-        .on(BackendMessage.NoWork.class, (loop, m) -> {})
+        .on(BackendMessage.NoWork.class, (loop, m) -> loop.noWork())
         .on(BackendMessage.RunAssignment.class, AgentLoop::accept)
         .on(BackendMessage.CancelRun.class, AgentLoop::cancel)
         .on(BackendMessage.Ack.class, (loop, ack) -> loop.outbox.ack(ack.runId(), ack.seq()))
         .on(BackendMessage.EventRejected.class, AgentLoop::eventRejected)
         .on(BackendMessage.Rejected.class, AgentLoop::rejected);
+  }
+
+  private void noWork() {
+    if (once && current == null) {
+      LOG.info(
+          tookRun
+              ? "the run has ended; this agent was started for one run and stops"
+              : "no run for this agent (cancelled or taken already); it stops");
+      new Thread(this::stop, "kiln-agent-stop").start();
+    }
   }
 
   private void welcome(BackendMessage.Welcome welcome) {
@@ -200,6 +220,7 @@ public final class AgentLoop implements BackendClient.Listener {
     }
     RunExecution run = new RunExecution(assignment, backend, outbox, workDir);
     current = run;
+    tookRun = true;
     LOG.info("claimed run " + assignment.runId());
     training.execute(
         () -> {
@@ -207,9 +228,21 @@ public final class AgentLoop implements BackendClient.Listener {
             run.run();
           } finally {
             current = null;
+            if (once) {
+              awaitReportsAcknowledged();
+            }
             events.execute(this::claimIfIdle);
           }
         });
+  }
+
+  /** Before an agent for one run stops, what it reported reaches the backend. */
+  private void awaitReportsAcknowledged() {
+    try {
+      outbox.awaitDrained(60, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   private void claimIfIdle() {

@@ -79,6 +79,25 @@ class AgentLoopTest {
     assertEquals(java.util.Set.of(), AgentLoop.unhandled());
   }
 
+  /** An agent started for one run (a Kubernetes Job, issue 17) trains it, then exits. */
+  @Test
+  void anAgentForOneRunTrainsItThenStops() throws Exception {
+    loop.exitAfterOneRun();
+    backend.reply(assignment(8, 1, 0));
+    assertEquals("SUCCEEDED", backend.expect(AgentMessage.RunFinished.class, 60).outcome());
+    backend.expect(AgentMessage.ClaimRun.class, 30);
+    backend.reply(new BackendMessage.NoWork());
+    java.util.concurrent.CompletableFuture.runAsync(
+            () -> {
+              try {
+                loop.awaitStop();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            })
+        .get(30, java.util.concurrent.TimeUnit.SECONDS);
+  }
+
   @Test
   void trainsAnAssignedRunAndReportsEverythingInSequence() throws Exception {
     backend.reply(assignment(7, 2, 100));
