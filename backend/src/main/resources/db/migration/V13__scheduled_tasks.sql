@@ -16,3 +16,6 @@ alter table enrollment_token add column uses_left integer not null default 1;
 -- Kubernetes mode: an agent started as a Job for one run takes that run and no other.
 alter table enrollment_token add column run_id bigint;
 alter table agent add column bound_run_id bigint;
+
+-- A dataset archive's SHA-256: agents check it after downloading (from the bucket directly, too).
+alter table dataset add column sha256 varchar(64);

@@ -52,7 +52,11 @@ public class AgentFilesResource {
   @Path("/dataset")
   @Produces("application/zip")
   public Response dataset(@PathParam("id") long runId, @HeaderParam(REDIRECT) String redirect) {
-    return stored(files.datasetKey(agentId(), runId), redirect);
+    RunFiles.Stored dataset = files.dataset(agentId(), runId);
+    Response response = stored(dataset.key(), redirect);
+    return dataset.sha256() == null
+        ? response
+        : Response.fromResponse(response).header(SHA256, dataset.sha256()).build();
   }
 
   @GET

@@ -64,4 +64,8 @@ public class Dataset extends PanacheEntityBase {
   /** The team that owns this dataset (and every version of it). */
   @Column(name = "team_id", nullable = false)
   public Long teamId;
+
+  /** SHA-256 of the archive (hex), which agents check after downloading it; null before V13. */
+  @Column(name = "sha256", length = 64)
+  public String sha256;
 }

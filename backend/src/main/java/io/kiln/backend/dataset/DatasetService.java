@@ -133,6 +133,7 @@ public class DatasetService {
     String thumbnailsKey = "datasets/" + tag + "-thumbnails.zip";
     List<String> kept = new ArrayList<>();
     try {
+      String sha256 = sha256(canonical);
       files.keep(canonical, archiveKey);
       kept.add(archiveKey);
       files.keep(thumbs, thumbnailsKey);
@@ -142,6 +143,7 @@ public class DatasetService {
               () -> {
                 dataset.archivePath = archiveKey;
                 dataset.thumbnailsPath = thumbnailsKey;
+                dataset.sha256 = sha256;
                 if (base != null) {
                   dataset.lineageId = base.lineageId;
                   dataset.version =
@@ -298,6 +300,21 @@ public class DatasetService {
           cls, result.splitCounts().values().stream().mapToInt(m -> m.getOrDefault(cls, 0)).sum());
     }
     return totals;
+  }
+
+  private static String sha256(Path file) {
+    try (java.io.InputStream in = Files.newInputStream(file)) {
+      java.security.MessageDigest digest = java.security.MessageDigest.getInstance("SHA-256");
+      byte[] buffer = new byte[1 << 16];
+      for (int n; (n = in.read(buffer)) > 0; ) {
+        digest.update(buffer, 0, n);
+      }
+      return java.util.HexFormat.of().formatHex(digest.digest());
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read the dataset archive", e);
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   static void deleteQuietly(Path path) {

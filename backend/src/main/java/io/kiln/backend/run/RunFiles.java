@@ -72,10 +72,14 @@ public class RunFiles {
     return "models/" + runId + ".zip";
   }
 
-  /** The storage key of the dataset archive of a run this agent holds. */
+  /** A stored file by its key, with its SHA-256 when Kiln knows it. */
+  public record Stored(String key, String sha256) {}
+
+  /** The dataset archive of a run this agent holds. */
   @Transactional
-  public String datasetKey(long agentId, long runId) {
-    return requireHeld(agentId, runId).dataset.archivePath;
+  public Stored dataset(long agentId, long runId) {
+    var dataset = requireHeld(agentId, runId).dataset;
+    return new Stored(dataset.archivePath, dataset.sha256);
   }
 
   /**

@@ -92,6 +92,10 @@ class FilesOnS3Test {
               .extract()
               .asByteArray();
       assertArrayEquals(through, direct.body(), "the same archive either way");
+      String sha256 =
+          java.util.HexFormat.of()
+              .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(through));
+      assertEquals(sha256, redirected.header("X-Kiln-Sha256"), "the agent can check it");
       agent.send(new AgentMessage.RunFinished(runId, a.nextSeq(), "CANCELLED", null));
       agent.expect(BackendMessage.Ack.class);
     } finally {

@@ -54,6 +54,7 @@ public final class AgentLoop implements BackendClient.Listener {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile RunExecution current;
   private volatile boolean once;
+  private volatile DatasetCache datasets;
   private volatile boolean tookRun;
   private boolean heartbeating;
   private long beats;
@@ -70,6 +71,12 @@ public final class AgentLoop implements BackendClient.Listener {
     this.version = version;
     this.hostname = hostname;
     this.devices = List.copyOf(devices);
+    this.datasets = new DatasetCache(workDir.resolve("datasets"), DatasetCache.DEFAULT_BYTES);
+  }
+
+  /** How many MiB of datasets this agent keeps between runs (default 10 GiB). */
+  public void datasetCacheMib(long mib) {
+    datasets = new DatasetCache(workDir.resolve("datasets"), mib << 20);
   }
 
   /** What the Hello reports; empty when the engine cannot say (the agent still trains or fails). */
@@ -218,7 +225,7 @@ public final class AgentLoop implements BackendClient.Listener {
           "ignoring run " + assignment.runId() + ": already training run " + current.runId());
       return;
     }
-    RunExecution run = new RunExecution(assignment, backend, outbox, workDir);
+    RunExecution run = new RunExecution(assignment, backend, outbox, workDir, datasets);
     current = run;
     tookRun = true;
     LOG.info("claimed run " + assignment.runId());

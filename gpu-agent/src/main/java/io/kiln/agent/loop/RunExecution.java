@@ -40,13 +40,20 @@ final class RunExecution implements Runnable {
   private final BackendClient backend;
   private final RunOutbox outbox;
   private final Path runDir;
+  private final DatasetCache datasets;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private volatile boolean agentStopping;
   private Thread transferring;
   private final CheckpointUploads uploads;
   private final AtomicLong seq;
 
-  RunExecution(RunAssignment assignment, BackendClient backend, RunOutbox outbox, Path workDir) {
+  RunExecution(
+      RunAssignment assignment,
+      BackendClient backend,
+      RunOutbox outbox,
+      Path workDir,
+      DatasetCache datasets) {
+    this.datasets = datasets;
     this.assignment = assignment;
     this.backend = backend;
     this.outbox = outbox;
@@ -90,11 +97,21 @@ final class RunExecution implements Runnable {
       deleteQuietly(runDir);
       Files.createDirectories(runDir);
       Recipe recipe = new RecipeParser(Set.of()).parse(assignment.recipe());
-      Path zip = runDir.resolve("dataset.zip");
-      transfer("download the dataset", () -> backend.download(assignment.datasetPath(), zip));
+      Path[] zip = new Path[1];
+      transfer(
+          "download the dataset",
+          () ->
+              zip[0] =
+                  datasets.get(
+                      assignment.datasetId(),
+                      file -> backend.download(assignment.datasetPath(), file)));
       LabelledImages images =
           ImageArchiveReader.read(
-              zip, assignment.classNames(), recipe.inputSize(), recipe.batchSize(), cancelled::get);
+              zip[0],
+              assignment.classNames(),
+              recipe.inputSize(),
+              recipe.batchSize(),
+              cancelled::get);
       Path checkpoints = runDir.resolve("checkpoints");
       if (assignment.resume()) {
         Path archive = runDir.resolve("checkpoint.zip");
