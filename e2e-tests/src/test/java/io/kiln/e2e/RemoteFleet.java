@@ -57,11 +57,32 @@ final class RemoteFleet implements AutoCloseable {
     work = root.resolve("e2e-tests/target/" + name);
     KilnApp.deleteTree(work);
     Files.createDirectories(work);
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
+    port = freePort();
     backendEnv.putAll(env);
     data = work.resolve("data");
+  }
+
+  /** Ports handed out in this JVM: two fleets made before either starts never share one. */
+  private static final java.util.Set<Integer> HANDED_OUT = new java.util.HashSet<>();
+
+  /**
+   * A free port below Linux's ephemeral range (32768 and up), so that no outgoing connection (to
+   * PostgreSQL, say) takes it between this check and the backend's start.
+   */
+  private static synchronized int freePort() {
+    java.util.Random random = new java.util.Random();
+    while (true) {
+      int candidate = 20_000 + random.nextInt(12_000);
+      if (HANDED_OUT.contains(candidate)) {
+        continue;
+      }
+      try (ServerSocket socket = new ServerSocket(candidate)) {
+        HANDED_OUT.add(candidate);
+        return candidate;
+      } catch (IOException taken) {
+        // in use: try another
+      }
+    }
   }
 
   /** Starts the backend on another installation's data directory (as after a move). */
