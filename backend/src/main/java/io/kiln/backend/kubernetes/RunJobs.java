@@ -66,7 +66,11 @@ final class RunJobs {
   static Long runOf(Job job) {
     String run =
         job.getMetadata().getLabels() == null ? null : job.getMetadata().getLabels().get(RUN);
-    return run == null ? null : Long.valueOf(run);
+    try {
+      return run == null ? null : Long.valueOf(run);
+    } catch (NumberFormatException someoneElses) {
+      return null; // a label Kiln did not write: not one of its Jobs
+    }
   }
 
   /**

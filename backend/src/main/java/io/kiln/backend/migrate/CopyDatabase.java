@@ -43,7 +43,8 @@ public final class CopyDatabase {
               + " rows: --empty-target-first removes them, in the same transaction)");
       System.exit(2);
     }
-    String h2 = "jdbc:h2:file:" + args[0] + "/db/kiln;ACCESS_MODE_DATA=r";
+    // IFEXISTS: a mistyped data directory is an error, not a new empty database copied "fine".
+    String h2 = "jdbc:h2:file:" + args[0] + "/db/kiln;ACCESS_MODE_DATA=r;IFEXISTS=TRUE";
     // The embedded database's own account (application.properties).
     try (Connection from = DriverManager.getConnection(h2, "kiln", "kiln");
         Connection to = DriverManager.getConnection(args[1], args[2], args[3])) {
@@ -51,8 +52,9 @@ public final class CopyDatabase {
         System.out.printf("%-28s %d rows%n", copied.getKey(), copied.getValue());
       }
       System.out.println("done: start Kiln's PostgreSQL build on " + args[1]);
-    } catch (IllegalStateException e) {
-      System.err.println("CopyDatabase: " + e.getMessage());
+    } catch (IllegalStateException | SQLException e) {
+      // Nothing was written: the copy is one transaction, rolled back on any failure.
+      System.err.println("CopyDatabase: " + e.getMessage() + " (nothing was copied)");
       System.exit(1);
     }
   }
