@@ -102,6 +102,14 @@ public final class OnnxGraph {
     return add(node("Relu", List.of(x)));
   }
 
+  /** {@code min(max(x, low), high)}, the bounds as scalar constants (ReLU6 is clip 0..6). */
+  public String clip(String x, float low, float high) {
+    return add(
+        node(
+            "Clip",
+            List.of(x, constant("low", new float[] {low}), constant("high", new float[] {high}))));
+  }
+
   public String maxPool(String x, int kernel, int stride, int pad) {
     Node node = node("MaxPool", List.of(x));
     ints(node, "kernel_shape", kernel, kernel);

@@ -18,21 +18,27 @@ public final class TorchvisionLayout {
   public static final List<String> ARCHITECTURES =
       List.of("resnet-18", "resnet-34", "resnet-50", "mobilenet-v2");
 
-  /** MobileNetV2's inverted residual stages: expansion t, channels c, blocks n, first stride s. */
-  static final int[][] MOBILENET_V2_STAGES = {
-    {1, 16, 1, 1},
-    {6, 24, 2, 2},
-    {6, 32, 3, 2},
-    {6, 64, 4, 2},
-    {6, 96, 3, 1},
-    {6, 160, 3, 2},
-    {6, 320, 1, 1}
-  };
+  /**
+   * One stage of MobileNetV2's inverted residual blocks: each widens by {@code expansion}, the
+   * stage ends with {@code channels}, and its first block has {@code stride}.
+   */
+  public record Stage(int expansion, int channels, int blocks, int stride) {}
+
+  /** MobileNetV2's stages as torchvision (and the paper's table 2) has them. */
+  public static final List<Stage> MOBILENET_V2_STAGES =
+      List.of(
+          new Stage(1, 16, 1, 1),
+          new Stage(6, 24, 2, 2),
+          new Stage(6, 32, 3, 2),
+          new Stage(6, 64, 4, 2),
+          new Stage(6, 96, 3, 1),
+          new Stage(6, 160, 3, 2),
+          new Stage(6, 320, 1, 1));
 
   /** MobileNetV2's stem and final channel counts. */
-  static final int MOBILENET_V2_STEM = 32;
+  public static final int MOBILENET_V2_STEM = 32;
 
-  static final int MOBILENET_V2_LAST = 1280;
+  public static final int MOBILENET_V2_LAST = 1280;
 
   /** What a layer is, which decides its tensors. */
   public enum Kind {
@@ -260,20 +266,20 @@ public final class TorchvisionLayout {
     layers.add(new Layer("features.0.1", Kind.BATCH_NORM, MOBILENET_V2_STEM));
     int in = MOBILENET_V2_STEM;
     int index = 1;
-    for (int[] stage : MOBILENET_V2_STAGES) {
-      for (int i = 0; i < stage[2]; i++) {
+    for (Stage stage : MOBILENET_V2_STAGES) {
+      for (int i = 0; i < stage.blocks(); i++) {
         String block = "features." + index++ + ".conv.";
-        int hidden = Math.round(in * (float) stage[0]);
+        int hidden = Math.round(in * (float) stage.expansion());
         int part = 0;
-        if (stage[0] != 1) {
+        if (stage.expansion() != 1) {
           conv(layers, block + part + ".0", hidden, in, 1, 1);
           layers.add(new Layer(block + part++ + ".1", Kind.BATCH_NORM, hidden));
         }
         conv(layers, block + part + ".0", hidden, hidden, 3, hidden);
         layers.add(new Layer(block + part++ + ".1", Kind.BATCH_NORM, hidden));
-        conv(layers, block + part++, stage[1], hidden, 1, 1);
-        layers.add(new Layer(block + part, Kind.BATCH_NORM, stage[1]));
-        in = stage[1];
+        conv(layers, block + part++, stage.channels(), hidden, 1, 1);
+        layers.add(new Layer(block + part, Kind.BATCH_NORM, stage.channels()));
+        in = stage.channels();
       }
     }
     conv(layers, "features." + index + ".0", MOBILENET_V2_LAST, in, 1, 1);

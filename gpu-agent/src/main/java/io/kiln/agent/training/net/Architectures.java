@@ -6,6 +6,7 @@ import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
+import io.kiln.core.pretrained.TorchvisionLayout;
 import java.util.List;
 
 /**
@@ -28,6 +29,7 @@ public final class Architectures {
         switch (architecture) {
           case "small-cnn" -> smallCnn();
           case "mobilenet" -> mobileNet(inputSize, 0.5f);
+          case "mobilenet-v2" -> mobileNetV2(inputSize);
           case "resnet-18" -> resNet(inputSize, List.of(2, 2, 2, 2), false);
           case "resnet-34" -> resNet(inputSize, List.of(3, 4, 6, 3), false);
           case "resnet-50" -> resNet(inputSize, List.of(3, 4, 6, 3), true);
@@ -108,6 +110,47 @@ public final class Architectures {
       net.add(convBnRelu(channels, 1, 1));
     }
     return net.add(pooled());
+  }
+
+  /**
+   * MobileNetV2 as torchvision defines it (Sandler et al. 2018, T19): inverted residual blocks that
+   * widen 6x with a 1x1 convolution, filter with a depthwise 3x3 and narrow again with a linear
+   * 1x1, ReLU6 activations, a shortcut where shapes allow. Layer for layer the same as
+   * torchvision's {@code mobilenet_v2}, so its ImageNet weights load ({@link TorchvisionWeights}).
+   * Inputs under 64 px keep their resolution in the stem.
+   */
+  static Block mobileNetV2(int inputSize) {
+    int channels = TorchvisionLayout.MOBILENET_V2_STEM;
+    SequentialBlock net =
+        new SequentialBlock()
+            .add(conv(channels, 3, inputSize < SMALL_INPUT ? 1 : 2, 1))
+            .add(batchNorm())
+            .add(Op.relu6());
+    for (TorchvisionLayout.Stage stage : TorchvisionLayout.MOBILENET_V2_STAGES) {
+      for (int i = 0; i < stage.blocks(); i++) {
+        int stride = i == 0 ? stage.stride() : 1;
+        int hidden = Math.round(channels * (float) stage.expansion());
+        SequentialBlock block = new SequentialBlock();
+        if (stage.expansion() != 1) {
+          block.add(conv(hidden, 1, 1, 1)).add(batchNorm()).add(Op.relu6());
+        }
+        block
+            .add(conv(hidden, 3, stride, hidden))
+            .add(batchNorm())
+            .add(Op.relu6())
+            .add(conv(stage.channels(), 1, 1, 1))
+            .add(batchNorm());
+        net.add(
+            stride == 1 && channels == stage.channels()
+                ? new Residual(block, Op.identity())
+                : block);
+        channels = stage.channels();
+      }
+    }
+    return net.add(conv(TorchvisionLayout.MOBILENET_V2_LAST, 1, 1, 1))
+        .add(batchNorm())
+        .add(Op.relu6())
+        .add(pooled());
   }
 
   /** Batch norm's epsilon, stated so that the ONNX export writes the same one. */

@@ -94,6 +94,7 @@ public final class OnnxExport {
     if (block instanceof Op op) {
       return switch (op.kind) {
         case RELU -> graph.relu(x);
+        case RELU6 -> graph.clip(x, 0, 6);
         case MAX_POOL -> graph.maxPool(x, op.kernel, op.stride, op.pad);
         case GLOBAL_AVG_POOL -> graph.globalAveragePool(x);
         case FLATTEN -> graph.flatten(x);

@@ -14,6 +14,7 @@ import java.util.function.Function;
 final class Op extends LambdaBlock {
   enum Kind {
     RELU,
+    RELU6,
     MAX_POOL,
     GLOBAL_AVG_POOL,
     FLATTEN,
@@ -35,6 +36,11 @@ final class Op extends LambdaBlock {
 
   static Op relu() {
     return new Op(Kind.RELU, 0, 0, 0, Activation::relu);
+  }
+
+  /** {@code min(max(x, 0), 6)}: MobileNetV2's activation. */
+  static Op relu6() {
+    return new Op(Kind.RELU6, 0, 0, 0, Activation::relu6);
   }
 
   static Op maxPool(int kernel, int stride, int pad) {
