@@ -24,6 +24,8 @@ export const METRICS = {
   valAccuracy: { scope: 'epoch', unit: 'fraction', better: 'higher', label: 'validation accuracy' },
   seconds: { scope: 'epoch', unit: 'seconds', better: 'lower', label: 'epoch training time' },
   headOnly: { scope: 'epoch', unit: 'flag', better: 'neither', label: 'head-only epoch' },
+  storedFeatures: { scope: 'epoch', unit: 'flag', better: 'neither', label: 'head trained on stored features' },
+  featureSeconds: { scope: 'epoch', unit: 'seconds', better: 'lower', label: 'time to compute the features' },
   lrReduced: { scope: 'epoch', unit: 'factor', better: 'neither', label: 'learning rate reduced to this share' },
   earlyStop: { scope: 'epoch', unit: 'flag', better: 'neither', label: 'stopped early' },
 } as const satisfies Record<string, MetricInfo>;

@@ -48,8 +48,8 @@ public final class AgentMain {
           "  --labels LIST    labels given at enrollment, e.g. gpu=a100,zone=eu (an admin can"
               + " change them)",
           "  --work-dir DIR   credential, outbox and downloads (default: ~/.kiln-agent)",
-          "  --dataset-cache-mib N  datasets kept between runs (default 10240; least recently",
-          "                   used go first)",
+          "  --dataset-cache-mib N  datasets, pretrained weights and stored features kept",
+          "                   between runs (default 10240; least recently used go first)",
           "  --once           take one run, then stop (an agent started for one run, e.g. a",
           "                   Kubernetes Job)",
           "  --help           this text");

@@ -35,6 +35,15 @@ public enum Metric {
   SECONDS("seconds", Scope.EPOCH, Unit.SECONDS, Better.LOWER, "epoch training time"),
   /** 1 when only the new head was trained this epoch (T13, T14), else 0. */
   HEAD_ONLY("headOnly", Scope.EPOCH, Unit.FLAG, Better.NEITHER, "head-only epoch"),
+  /**
+   * Present (1) when this head-only epoch trained on stored features (T14): the starting network's
+   * features computed once, no augmentation.
+   */
+  STORED_FEATURES(
+      "storedFeatures", Scope.EPOCH, Unit.FLAG, Better.NEITHER, "head trained on stored features"),
+  /** Present on the epoch that computed the stored features: the seconds it took. */
+  FEATURE_SECONDS(
+      "featureSeconds", Scope.EPOCH, Unit.SECONDS, Better.LOWER, "time to compute the features"),
   /** Present when ReduceLROnPlateau cut the rate after this epoch: the new scale (T7). */
   LR_REDUCED(
       "lrReduced", Scope.EPOCH, Unit.FACTOR, Better.NEITHER, "learning rate reduced to this share"),

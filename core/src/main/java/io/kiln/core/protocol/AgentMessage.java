@@ -70,12 +70,18 @@ public sealed interface AgentMessage {
    * The run ended on this agent; outcome is SUCCEEDED, FAILED or CANCELLED, reason explains a
    * failure. A failure names its class ({@link io.kiln.core.run.FailureClass#wireName()}:
    * infrastructure, out_of_memory, recipe), which decides whether the run is retried; null counts
-   * as infrastructure.
+   * as infrastructure. A recipe failure may name the recipe {@code field} to change (e.g. {@code
+   * initialRunId} for starting weights that do not fit), else it is null.
    */
-  record RunFinished(long runId, long seq, String outcome, String reason, String failure)
+  record RunFinished(
+      long runId, long seq, String outcome, String reason, String failure, String field)
       implements RunEvent {
     public RunFinished(long runId, long seq, String outcome, String reason) {
-      this(runId, seq, outcome, reason, null);
+      this(runId, seq, outcome, reason, null, null);
+    }
+
+    public RunFinished(long runId, long seq, String outcome, String reason, String failure) {
+      this(runId, seq, outcome, reason, failure, null);
     }
   }
 

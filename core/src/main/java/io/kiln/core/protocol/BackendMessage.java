@@ -22,11 +22,13 @@ public sealed interface BackendMessage {
   /**
    * The agent now holds a lease on this run. The recipe is the flat recipe map (see core's Recipe);
    * the dataset archive is fetched over HTTP from {@code datasetPath}, and {@code nextSeq} is the
-   * first sequence number the agent should use. When the recipe starts from a finished run's
-   * weights (T13), they are fetched from {@code initialWeightsPath}, else it is null. A run that an
-   * earlier attempt checkpointed is resumed from the checkpoint at {@code checkpointPath} (a zip of
-   * the agent's checkpoint directory, null when training starts from scratch); {@code attempt}
-   * counts from 1. The agent uploads its own checkpoint there after every epoch.
+   * first sequence number the agent should use. When the recipe starts from pretrained weights, a
+   * finished run's weights or a backbone (T13), they are fetched from {@code initialWeightsPath},
+   * else it is null; {@code initialWeightsSha256} names pretrained weights' content (the agent
+   * keeps them by it and checks the download against it), null otherwise. A run that an earlier
+   * attempt checkpointed is resumed from the checkpoint at {@code checkpointPath} (a zip of the
+   * agent's checkpoint directory, null when training starts from scratch); {@code attempt} counts
+   * from 1. The agent uploads its own checkpoint there after every epoch.
    */
   record RunAssignment(
       long runId,
@@ -38,6 +40,7 @@ public sealed interface BackendMessage {
       int stepReportInterval,
       long nextSeq,
       String initialWeightsPath,
+      String initialWeightsSha256,
       String checkpointPath,
       boolean resume,
       int attempt)

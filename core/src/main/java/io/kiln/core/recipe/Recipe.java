@@ -288,6 +288,16 @@ public final class Recipe {
     return ((Number) values.get("backboneId")).longValue();
   }
 
+  /** The catalogue id or {@code imported-<id>} of the pretrained weights; empty when none. */
+  public String pretrainedWeights() {
+    return text("pretrainedWeights");
+  }
+
+  /** The head-only stage trains on features computed once (T14). */
+  public boolean storedFeatures() {
+    return flag("storedFeatures");
+  }
+
   public int headOnlyEpochs() {
     return integer("headOnlyEpochs");
   }

@@ -34,11 +34,19 @@ public final class RecipeFields {
               .text(
                   "Network",
                   "small-cnn trains fast on a CPU; ResNet-18/34/50 are stronger and slower; mobilenet is small"
-                      + " and cheap (depthwise separable convolutions); backbone is an uploaded TorchScript network (with"
+                      + " and cheap (depthwise separable convolutions); mobilenet-v2 is torchvision's MobileNetV2,"
+                      + " sized for CPUs and phones; backbone is an uploaded TorchScript network (with"
                       + " starting weights 'backbone'). Start with the smallest net that can work.",
                   "T19",
                   "T20")
-              .choices("small-cnn", "mobilenet", "resnet-18", "resnet-34", "resnet-50", "backbone")
+              .choices(
+                  "small-cnn",
+                  "mobilenet",
+                  "mobilenet-v2",
+                  "resnet-18",
+                  "resnet-34",
+                  "resnet-50",
+                  "backbone")
               .build(),
           RecipeField.of("inputSize", INTEGER, 28L)
               .in(MODEL, false)
@@ -400,9 +408,11 @@ public final class RecipeFields {
               .text(
                   "Normalization",
                   "dataset: subtract the training images' mean and divide by their standard deviation;"
-                      + " minus-one-one: scale pixels to [-1, 1].",
-                  "T12")
-              .choices("dataset", "minus-one-one")
+                      + " minus-one-one: scale pixels to [-1, 1]; imagenet: ImageNet's mean and deviation,"
+                      + " what networks pretrained on ImageNet expect.",
+                  "T12",
+                  "T13")
+              .choices("dataset", "minus-one-one", "imagenet")
               .build(),
           RecipeField.of("validationFraction", NUMBER, 0.2)
               .in(DATA, true)
@@ -470,12 +480,22 @@ public final class RecipeFields {
               .in(FINE_TUNE, true)
               .text(
                   "Starting weights",
-                  "random (He initialization); run: the network of a finished Kiln run with the"
+                  "random (He initialization); pretrained: weights trained on ImageNet (or imported by an"
+                      + " admin), without their classifier; run: the network of a finished Kiln run with the"
                       + " same architecture, without its final classifier; backbone: an uploaded pretrained TorchScript"
                       + " network exported without its classifier, topped with a new one.",
                   "T13",
                   "T18")
-              .choices("random", "run", "backbone")
+              .choices("random", "pretrained", "run", "backbone")
+              .build(),
+          RecipeField.of("pretrainedWeights", TEXT, "")
+              .in(FINE_TUNE, true)
+              .text(
+                  "Pretrained weights",
+                  "With starting weights 'pretrained': which ones, e.g. resnet-18-imagenet (the"
+                      + " catalogue's ImageNet weights for each network) or imported-3 (weights an admin"
+                      + " imported). Their network is the recipe's.",
+                  "T13")
               .build(),
           RecipeField.of("initialRunId", INTEGER, 0L)
               .in(FINE_TUNE, true)
@@ -498,9 +518,18 @@ public final class RecipeFields {
               .text(
                   "Head-only epochs",
                   "Two-stage fine-tune: first train only the new classifier for this many epochs,"
-                      + " then all layers.",
+                      + " then all layers (as many epochs as the recipe has: equal means the head only).",
                   "T14")
               .range(0, 1000)
+              .build(),
+          RecipeField.of("storedFeatures", BOOLEAN, false)
+              .in(FINE_TUNE, true)
+              .text(
+                  "Head on stored features",
+                  "The head-only epochs run on the starting network's features, computed once per"
+                      + " dataset and kept: seconds instead of minutes on a CPU, without augmentation"
+                      + " in that stage.",
+                  "T14")
               .build(),
           RecipeField.of("headLearningRate", NUMBER, 0.01)
               .in(FINE_TUNE, true)

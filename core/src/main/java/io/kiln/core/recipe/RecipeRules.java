@@ -1,6 +1,8 @@
 package io.kiln.core.recipe;
 
 import io.kiln.core.metric.Metric;
+import io.kiln.core.pretrained.PretrainedCatalogue;
+import io.kiln.core.pretrained.TorchvisionLayout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,6 +11,12 @@ import java.util.List;
  * Every message names the field the user has to change.
  */
 final class RecipeRules {
+  /** The name of weights an admin imported: {@code imported-<id>}. */
+  static final String IMPORTED = "imported-[1-9][0-9]{0,15}";
+
+  /** Pretrained networks start with ImageNet's 7x7 stride-2 stem, which needs this much image. */
+  public static final int PRETRAINED_MIN_SIZE = 64;
+
   private RecipeRules() {}
 
   static List<FieldError> check(Recipe r) {
@@ -26,7 +34,7 @@ final class RecipeRules {
   }
 
   private static void schedule(Recipe r, List<FieldError> errors) {
-    if (r.warmupEpochs() >= r.fullEpochs()) {
+    if (r.warmupEpochs() > 0 && r.warmupEpochs() >= r.fullEpochs()) {
       errors.add(
           FieldError.of(
               "warmupEpochs",
@@ -138,8 +146,57 @@ final class RecipeRules {
     if (!r.usesPretrainedWeights() && r.headOnlyEpochs() > 0) {
       errors.add(FieldError.of("headOnlyEpochs", "recipe.headOnlyNeedsWeights"));
     }
-    if (r.headOnlyEpochs() >= r.epochs()) {
+    if (r.headOnlyEpochs() > r.epochs()) {
       errors.add(FieldError.of("headOnlyEpochs", "recipe.headOnlyTooLong", "epochs", r.epochs()));
+    }
+    if (r.storedFeatures() && r.headOnlyEpochs() == 0) {
+      errors.add(FieldError.of("storedFeatures", "recipe.storedFeaturesNeedHead"));
+    }
+    if ("pretrained".equals(r.initialWeights())) {
+      pretrained(r, errors);
+    }
+  }
+
+  /** T13: pretrained weights fill one of the catalogue's networks, at inputs of 64 px and up. */
+  private static void pretrained(Recipe r, List<FieldError> errors) {
+    String weights = r.pretrainedWeights();
+    if (weights.isEmpty()) {
+      errors.add(FieldError.of("pretrainedWeights", "recipe.pretrainedMissing"));
+      return;
+    }
+    var entry = PretrainedCatalogue.find(weights);
+    if (entry.isEmpty() && !weights.matches(IMPORTED)) {
+      errors.add(FieldError.of("pretrainedWeights", "recipe.pretrainedUnknown", "name", weights));
+      return;
+    }
+    if (entry.isPresent() && !entry.get().architecture().equals(r.architecture())) {
+      errors.add(
+          FieldError.of(
+              "architecture",
+              "recipe.pretrainedOtherArchitecture",
+              "weights",
+              weights,
+              "needs",
+              entry.get().architecture()));
+    } else if (!PretrainedCatalogue.pretrainable(r.architecture())) {
+      errors.add(
+          FieldError.of(
+              "architecture",
+              "recipe.pretrainedArchitecture",
+              "architecture",
+              r.architecture(),
+              "choices",
+              TorchvisionLayout.ARCHITECTURES));
+    }
+    if (r.inputSize() < PRETRAINED_MIN_SIZE) {
+      errors.add(
+          FieldError.of(
+              "inputSize",
+              "recipe.pretrainedSize",
+              "min",
+              PRETRAINED_MIN_SIZE,
+              "size",
+              r.inputSize()));
     }
   }
 }

@@ -100,9 +100,68 @@ class RecipeRulesTest {
     refusedOn("initialRunId", Map.of("initialWeights", "run"), "finished run");
     RecipeException e =
         refused(
-            Map.of("initialWeights", "run", "initialRunId", 3, "epochs", 3, "headOnlyEpochs", 3));
+            Map.of("initialWeights", "run", "initialRunId", 3, "epochs", 3, "headOnlyEpochs", 4));
     assertTrue(
         e.errors().stream().anyMatch(f -> f.field().equals("headOnlyEpochs")), e.getMessage());
+    // As many head-only epochs as epochs: the head alone is trained (T14's first stage only).
+    Recipe headOnly =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "initialWeights", "run", "initialRunId", 3, "epochs", 3, "headOnlyEpochs", 3));
+    assertEquals(0, headOnly.fullEpochs());
+    refusedOn(
+        "storedFeatures",
+        Map.of("initialWeights", "run", "initialRunId", 3, "storedFeatures", true),
+        "head-only epochs");
+  }
+
+  @Test
+  void pretrainedWeightsFillTheirOwnNetworkAtSixtyFourPixelsAndUp() {
+    refusedOn(
+        "pretrainedWeights", Map.of("initialWeights", "pretrained"), "name the pretrained weights");
+    refusedOn(
+        "pretrainedWeights",
+        Map.of("initialWeights", "pretrained", "pretrainedWeights", "vgg-16"),
+        "no pretrained weights are called 'vgg-16'");
+    refusedOn(
+        "architecture",
+        Map.of(
+            "initialWeights",
+            "pretrained",
+            "pretrainedWeights",
+            "resnet-18-imagenet",
+            "inputSize",
+            64),
+        "resnet-18-imagenet are weights for resnet-18");
+    refusedOn(
+        "architecture",
+        Map.of("initialWeights", "pretrained", "pretrainedWeights", "imported-4", "inputSize", 64),
+        "not small-cnn");
+    refusedOn(
+        "inputSize",
+        Map.of(
+            "initialWeights",
+            "pretrained",
+            "pretrainedWeights",
+            "resnet-18-imagenet",
+            "architecture",
+            "resnet-18"),
+        "at least 64 px");
+    Recipe ok =
+        Recipe.defaults()
+            .with(
+                Map.of(
+                    "initialWeights", "pretrained",
+                    "pretrainedWeights", "mobilenet-v2-imagenet",
+                    "architecture", "mobilenet-v2",
+                    "inputSize", 96,
+                    "normalization", "imagenet",
+                    "headOnlyEpochs", 5,
+                    "storedFeatures", true));
+    assertTrue(ok.usesPretrainedWeights());
+    assertEquals(
+        "imported-12", ok.with(Map.of("pretrainedWeights", "Imported-12")).pretrainedWeights());
   }
 
   @Test

@@ -54,7 +54,7 @@ public final class AgentLoop implements BackendClient.Listener {
   private final AtomicBoolean stopping = new AtomicBoolean();
   private volatile RunExecution current;
   private volatile boolean once;
-  private volatile DatasetCache datasets;
+  private volatile FileCache files;
   private volatile boolean tookRun;
   private boolean heartbeating;
   private long beats;
@@ -71,12 +71,15 @@ public final class AgentLoop implements BackendClient.Listener {
     this.version = version;
     this.hostname = hostname;
     this.devices = List.copyOf(devices);
-    this.datasets = new DatasetCache(workDir.resolve("datasets"), DatasetCache.DEFAULT_BYTES);
+    this.files = new FileCache(workDir.resolve("datasets"), FileCache.DEFAULT_BYTES);
   }
 
-  /** How many MiB of datasets this agent keeps between runs (default 10 GiB). */
+  /**
+   * How many MiB of datasets, pretrained weights and stored features this agent keeps between runs
+   * (default 10 GiB).
+   */
   public void datasetCacheMib(long mib) {
-    datasets = new DatasetCache(workDir.resolve("datasets"), mib << 20);
+    files = new FileCache(workDir.resolve("datasets"), mib << 20);
   }
 
   /** What the Hello reports; empty when the engine cannot say (the agent still trains or fails). */
@@ -225,7 +228,7 @@ public final class AgentLoop implements BackendClient.Listener {
           "ignoring run " + assignment.runId() + ": already training run " + current.runId());
       return;
     }
-    RunExecution run = new RunExecution(assignment, backend, outbox, workDir, datasets);
+    RunExecution run = new RunExecution(assignment, backend, outbox, workDir, files);
     current = run;
     tookRun = true;
     LOG.info("claimed run " + assignment.runId());

@@ -1,6 +1,7 @@
 package io.kiln.agent.loop;
 
 import io.kiln.agent.training.DatasetException;
+import io.kiln.agent.training.StartingWeightsException;
 import io.kiln.core.recipe.RecipeException;
 import io.kiln.core.run.FailureClass;
 import java.util.Locale;
@@ -25,6 +26,19 @@ final class Failures {
       return FailureClass.RECIPE;
     }
     return FailureClass.INFRASTRUCTURE;
+  }
+
+  /** The recipe field a settings problem names, or null. */
+  static String field(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof StartingWeightsException s) {
+        return s.field();
+      }
+      if (t instanceof RecipeException r && !r.errors().isEmpty()) {
+        return r.errors().get(0).field();
+      }
+    }
+    return null;
   }
 
   /** The words PyTorch and CUDA use when an allocation fails. */

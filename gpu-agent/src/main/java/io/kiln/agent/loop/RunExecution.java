@@ -3,6 +3,7 @@ package io.kiln.agent.loop;
 import io.kiln.agent.channel.BackendClient;
 import io.kiln.agent.training.CheckpointArchive;
 import io.kiln.agent.training.ImageArchiveReader;
+import io.kiln.agent.training.InitialWeights;
 import io.kiln.agent.training.LabelledImages;
 import io.kiln.agent.training.MetricSink;
 import io.kiln.agent.training.TrainingCancelledException;
@@ -40,7 +41,7 @@ final class RunExecution implements Runnable {
   private final BackendClient backend;
   private final RunOutbox outbox;
   private final Path runDir;
-  private final DatasetCache datasets;
+  private final FileCache files;
   private final AtomicBoolean cancelled = new AtomicBoolean();
   private volatile boolean agentStopping;
   private Thread transferring;
@@ -52,8 +53,8 @@ final class RunExecution implements Runnable {
       BackendClient backend,
       RunOutbox outbox,
       Path workDir,
-      DatasetCache datasets) {
-    this.datasets = datasets;
+      FileCache files) {
+    this.files = files;
     this.assignment = assignment;
     this.backend = backend;
     this.outbox = outbox;
@@ -102,15 +103,19 @@ final class RunExecution implements Runnable {
           "download the dataset",
           () ->
               zip[0] =
-                  datasets.get(
+                  files.dataset(
                       assignment.datasetId(),
                       file -> backend.download(assignment.datasetPath(), file)));
+      Path weights = initialWeights();
       LabelledImages images =
           ImageArchiveReader.read(
               zip[0],
               assignment.classNames(),
               recipe.inputSize(),
               recipe.batchSize(),
+              Math.max(
+                  TrainingJob.minChannels(recipe),
+                  weights == null ? 1 : InitialWeights.channelsOf(weights, recipe)),
               cancelled::get);
       Path checkpoints = runDir.resolve("checkpoints");
       if (assignment.resume()) {
@@ -137,12 +142,11 @@ final class RunExecution implements Runnable {
           new TrainingJob(
                   recipe, images, new OutboxSink(), cancelled::get, assignment.stepReportInterval())
               .withCheckpoints(checkpoints);
-      if (assignment.initialWeightsPath() != null) {
-        Path weights = runDir.resolve("initial-model.zip");
-        transfer(
-            "download the starting weights",
-            () -> backend.download(assignment.initialWeightsPath(), weights));
+      if (weights != null) {
         job.withInitialWeights(weights);
+      }
+      if (recipe.storedFeatures()) {
+        job.withFeatureCache(files.place(featureKey(recipe, images)));
       }
       TrainingResult result = job.run(runDir);
       uploads.awaitIdle(CheckpointUploads.UPLOAD_PATIENCE);
@@ -172,10 +176,55 @@ final class RunExecution implements Runnable {
       FailureClass failure = Failures.classify(e);
       String reason = Failures.describe(e);
       LOG.warning("run " + runId + ": failed (" + failure.wireName() + "): " + reason);
-      finish("FAILED", reason, failure);
+      finish("FAILED", reason, failure, Failures.field(e));
     } finally {
       uploads.close();
       deleteQuietly(runDir);
+    }
+  }
+
+  /**
+   * The starting weights (T13), or null: pretrained weights kept by their SHA-256 between runs
+   * (checked against it when downloaded), a run's model or a backbone fetched for this run.
+   */
+  private Path initialWeights() throws IOException, InterruptedException {
+    String path = assignment.initialWeightsPath();
+    if (path == null) {
+      return null;
+    }
+    String sha256 = assignment.initialWeightsSha256();
+    Path[] file = new Path[1];
+    if (sha256 != null && sha256.matches("[0-9a-f]{64}")) {
+      transfer(
+          "download the pretrained weights",
+          () -> file[0] = files.get("weights-" + sha256 + ".pth", f -> backend.download(path, f)));
+    } else {
+      file[0] = runDir.resolve("initial-model.zip");
+      transfer("download the starting weights", () -> backend.download(path, file[0]));
+    }
+    return file[0];
+  }
+
+  /** Stored features depend on the images, the weights, the size, channels and normalization. */
+  private String featureKey(Recipe recipe, LabelledImages images) {
+    String identity =
+        String.join(
+            "|",
+            Long.toString(assignment.datasetId()),
+            assignment.initialWeightsSha256() != null
+                ? assignment.initialWeightsSha256()
+                : String.valueOf(assignment.initialWeightsPath()),
+            recipe.architecture(),
+            Integer.toString(images.size()),
+            Integer.toString(images.channels()),
+            recipe.normalization());
+    try {
+      byte[] digest =
+          java.security.MessageDigest.getInstance("SHA-256")
+              .digest(identity.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return "features-" + java.util.HexFormat.of().formatHex(digest, 0, 16) + ".bin";
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
     }
   }
 
@@ -200,13 +249,18 @@ final class RunExecution implements Runnable {
   }
 
   private void finish(String outcome, String reason, FailureClass failure) {
+    finish(outcome, reason, failure, null);
+  }
+
+  private void finish(String outcome, String reason, FailureClass failure, String field) {
     outbox.send(
         new AgentMessage.RunFinished(
             assignment.runId(),
             seq.getAndIncrement(),
             outcome,
             reason,
-            failure == null ? null : failure.wireName()));
+            failure == null ? null : failure.wireName(),
+            field));
   }
 
   /**

@@ -19,7 +19,8 @@ import java.util.zip.ZipFile;
  * image keeps its split), or the older {@code class/file}, resizing every image to the recipe's
  * input size (T17: every input has the model's shape).
  *
- * <p>Grayscale datasets stay single-channel; any colour image makes the whole dataset RGB.
+ * <p>Grayscale datasets stay single-channel; any colour image makes the whole dataset RGB, and so
+ * does a network that takes colour (pretrained weights, T13): gray images repeat on all three.
  */
 public final class ImageArchiveReader {
   static final String MANIFEST = "kiln-dataset.json";
@@ -29,19 +30,25 @@ public final class ImageArchiveReader {
 
   public static LabelledImages read(Path zip, List<String> classNames, int size)
       throws IOException {
-    return read(zip, classNames, size, 0, () -> false);
+    return read(zip, classNames, size, 0, 1, () -> false);
   }
 
   /**
    * Decodes every image, checking {@code cancelled} between images. With a {@code batchSize} (above
    * 0) it first checks that the images and the batches fit in memory ({@link MemoryBudget}).
    *
+   * @param minChannels 3 when the network takes colour whatever the images are, else 1
    * @throws MemoryBudget.TooBigException when they cannot fit
    * @throws DatasetException when the archive holds something that cannot be trained on
    * @throws TrainingCancelledException when cancelled
    */
   public static LabelledImages read(
-      Path zip, List<String> classNames, int size, int batchSize, BooleanSupplier cancelled)
+      Path zip,
+      List<String> classNames,
+      int size,
+      int batchSize,
+      int minChannels,
+      BooleanSupplier cancelled)
       throws IOException {
     List<BufferedImage> images = new ArrayList<>();
     List<Integer> labels = new ArrayList<>();
@@ -56,7 +63,7 @@ public final class ImageArchiveReader {
       if (batchSize > 0) {
         // Before decoding: even single-channel, do the images and batches fit?
         long count = entries.stream().filter(e -> !e.isDirectory()).count();
-        MemoryBudget.check(count, 1, size, batchSize, MemoryBudget.available());
+        MemoryBudget.check(count, minChannels, size, batchSize, MemoryBudget.available());
       }
       for (ZipEntry entry : entries) {
         if (entry.isDirectory() || entry.getName().equals(MANIFEST)) {
@@ -97,7 +104,7 @@ public final class ImageArchiveReader {
     if (images.isEmpty()) {
       throw new DatasetException("the dataset archive holds no images");
     }
-    int channels = color ? 3 : 1;
+    int channels = Math.max(color ? 3 : 1, minChannels);
     float[][] pixels = new float[images.size()][];
     for (int i = 0; i < pixels.length; i++) {
       pixels[i] = ImagePixels.toChw(images.get(i), channels);

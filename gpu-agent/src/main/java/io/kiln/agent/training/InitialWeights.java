@@ -20,10 +20,36 @@ import java.util.zip.ZipFile;
  * loaded, the old classifier is not (its shape is tied to the old classes), so the new head starts
  * from random weights.
  */
-final class InitialWeights {
+public final class InitialWeights {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private InitialWeights() {}
+
+  /**
+   * The channels the starting weights take, so the images are read to fit them: 3 for pretrained
+   * weights, the starting run's own for a run's model (a colour-trained run starts a gray dataset
+   * with its images repeated on three channels), 1 (the images decide) for a backbone.
+   */
+  public static int channelsOf(Path file, Recipe recipe) throws IOException {
+    if ("pretrained".equals(recipe.initialWeights())) {
+      return io.kiln.core.pretrained.PretrainedCatalogue.CHANNELS;
+    }
+    if (!"run".equals(recipe.initialWeights())) {
+      return 1;
+    }
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      ZipEntry metaEntry = zip.getEntry(ModelArchive.META);
+      if (metaEntry == null) {
+        return 1;
+      }
+      try (InputStream in = zip.getInputStream(metaEntry)) {
+        Object shape = JSON.readValue(in, Map.class).get("inputShape");
+        return shape instanceof List<?> list && !list.isEmpty()
+            ? ((Number) list.get(0)).intValue()
+            : 1;
+      }
+    }
+  }
 
   static void load(
       KilnNet net, Path archive, Recipe recipe, LabelledImages images, NDManager manager)
@@ -32,7 +58,8 @@ final class InitialWeights {
       ZipEntry metaEntry = zip.getEntry(ModelArchive.META);
       ZipEntry features = zip.getEntry(ModelArchive.FEATURES);
       if (metaEntry == null || features == null) {
-        throw new IOException(
+        throw new StartingWeightsException(
+            "initialRunId",
             "the starting run's model has no separate feature weights (it was saved by an older"
                 + " Kiln); pick a run trained with this version");
       }
@@ -42,7 +69,8 @@ final class InitialWeights {
       }
       Object architecture = ((Map<?, ?>) meta.get("recipe")).get("architecture");
       if (!recipe.architecture().equals(architecture)) {
-        throw new IOException(
+        throw new StartingWeightsException(
+            "initialRunId",
             "the starting run used architecture "
                 + architecture
                 + ", this recipe uses "
@@ -50,25 +78,41 @@ final class InitialWeights {
       }
       List<?> shape = (List<?>) meta.get("inputShape");
       if (((Number) shape.get(0)).intValue() != images.channels()) {
-        throw new IOException(
+        throw new StartingWeightsException(
+            "initialRunId",
             "the starting run was trained on "
-                + shape.get(0)
-                + "-channel images, this dataset has "
-                + images.channels());
+                + (((Number) shape.get(0)).intValue() == 1 ? "gray" : "colour")
+                + " images and this dataset has "
+                + (images.channels() == 1 ? "gray" : "colour")
+                + " ones: start from a run trained on "
+                + (images.channels() == 1 ? "gray" : "colour")
+                + " images, or from pretrained weights");
       }
       Path tmp = Files.createTempFile("kiln-features", ".params");
       try {
         try (InputStream in = zip.getInputStream(features)) {
           Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
         }
-        Checkpoint.readParameters(
-            net.features(),
-            () ->
-                Architectures.build(
-                        recipe.architecture(), images.classNames().size(), images.size())
-                    .features(),
-            manager,
-            tmp);
+        try {
+          Checkpoint.readParameters(
+              net.features(),
+              () ->
+                  Architectures.build(
+                          recipe.architecture(), images.classNames().size(), images.size())
+                      .features(),
+              manager,
+              tmp);
+        } catch (IOException e) {
+          throw new StartingWeightsException(
+              "inputSize",
+              "the starting run's network was built for "
+                  + shape.get(1)
+                  + " px images and does not fit one for "
+                  + images.size()
+                  + " px (networks below 64 px start differently): use "
+                  + shape.get(1)
+                  + " px");
+        }
       } finally {
         Files.deleteIfExists(tmp);
       }

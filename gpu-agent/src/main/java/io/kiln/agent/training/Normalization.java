@@ -1,21 +1,52 @@
 package io.kiln.agent.training;
 
+import io.kiln.core.pretrained.PretrainedCatalogue;
 import io.kiln.core.recipe.Recipe;
 
 /**
  * Per-channel mean and standard deviation applied to every input (T12): the training split's own
- * statistics (fitted on training images only so validation stays unseen), or 0.5 and 0.5, which
- * maps pixels to [-1, 1].
+ * statistics (fitted on training images only so validation stays unseen), 0.5 and 0.5, which maps
+ * pixels to [-1, 1], or ImageNet's, which networks pretrained on ImageNet expect (T13).
  */
 public record Normalization(float[] mean, float[] std) {
 
   public static Normalization forRecipe(Recipe recipe, LabelledImages images, int[] trainIndices) {
+    if ("imagenet".equals(recipe.normalization())) {
+      return imagenet(images.channels());
+    }
     if ("minus-one-one".equals(recipe.normalization())) {
       float[] half = new float[images.channels()];
       java.util.Arrays.fill(half, 0.5f);
       return new Normalization(half, half.clone());
     }
     return fit(images, trainIndices);
+  }
+
+  /** ImageNet's statistics; one channel gets the average of the three (gray is R = G = B). */
+  static Normalization imagenet(int channels) {
+    if (channels == 3) {
+      return new Normalization(
+          PretrainedCatalogue.IMAGENET_MEAN.clone(), PretrainedCatalogue.IMAGENET_STD.clone());
+    }
+    float mean = 0;
+    float std = 0;
+    for (int c = 0; c < 3; c++) {
+      mean += PretrainedCatalogue.IMAGENET_MEAN[c] / 3;
+      std += PretrainedCatalogue.IMAGENET_STD[c] / 3;
+    }
+    float[] m = new float[channels];
+    float[] s = new float[channels];
+    java.util.Arrays.fill(m, mean);
+    java.util.Arrays.fill(s, std);
+    return new Normalization(m, s);
+  }
+
+  /** No change: for inputs that are already features (the head on stored features, T14). */
+  static Normalization identity(int channels) {
+    float[] m = new float[channels];
+    float[] s = new float[channels];
+    java.util.Arrays.fill(s, 1f);
+    return new Normalization(m, s);
   }
 
   public static Normalization fit(LabelledImages images, int[] indices) {

@@ -15,8 +15,12 @@ import io.kiln.agent.training.data.EpochPlan;
 import io.kiln.agent.training.data.Mixer;
 import io.kiln.agent.training.net.Architectures;
 import io.kiln.agent.training.net.KilnNet;
+import io.kiln.agent.training.net.TorchvisionWeights;
 import io.kiln.agent.training.optim.KilnOptimizer;
 import io.kiln.core.data.StratifiedSplit;
+import io.kiln.core.pretrained.PretrainedCatalogue;
+import io.kiln.core.pretrained.StateDict;
+import io.kiln.core.pretrained.TorchvisionLayout;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.training.MetricWatch;
 import io.kiln.core.training.PlateauReducer;
@@ -47,6 +51,7 @@ public final class TrainingJob {
   private final int stepReportInterval;
   private Path checkpointDir;
   private Path initialWeights;
+  private Path featureCache;
 
   public TrainingJob(
       Recipe recipe,
@@ -70,12 +75,27 @@ public final class TrainingJob {
   }
 
   /**
-   * Starts from pretrained weights (T13): the features of a finished run's model archive, or, for
-   * architecture "backbone", the uploaded TorchScript backbone file.
+   * Starts from pretrained weights (T13): a torchvision state dict (starting weights "pretrained"),
+   * the features of a finished run's model archive, or, for architecture "backbone", the uploaded
+   * TorchScript backbone file.
    */
-  public TrainingJob withInitialWeights(Path modelArchive) {
-    this.initialWeights = modelArchive;
+  public TrainingJob withInitialWeights(Path file) {
+    this.initialWeights = file;
     return this;
+  }
+
+  /**
+   * Keeps the stored features of the head-only stage (T14) in this file between runs; the caller
+   * names it by everything they depend on (dataset, weights, size, normalization).
+   */
+  public TrainingJob withFeatureCache(Path file) {
+    this.featureCache = file;
+    return this;
+  }
+
+  /** The channels the network takes: colour for ImageNet weights, whatever the images are. */
+  public static int minChannels(Recipe recipe) {
+    return "pretrained".equals(recipe.initialWeights()) ? PretrainedCatalogue.CHANNELS : 1;
   }
 
   /** Trains, then writes the model archive into {@code outputDir}. */
@@ -120,7 +140,11 @@ public final class TrainingJob {
                   devices[0].isGpu())) {
         trainer.initialize(new Shape(1).addAll(imageShape));
         if (initialWeights != null && !onBackbone) {
-          InitialWeights.load(net, initialWeights, recipe, images, manager);
+          if ("pretrained".equals(recipe.initialWeights())) {
+            loadPretrained(net, manager);
+          } else {
+            InitialWeights.load(net, initialWeights, recipe, images, manager);
+          }
         }
         MemoryBudget.checkDevice(
             net.getParameters().values().stream().mapToLong(p -> p.getArray().size()).sum(),
@@ -167,7 +191,10 @@ public final class TrainingJob {
                     workers,
                     4,
                     recipe.seed()),
-                stepsPerEpoch);
+                stepsPerEpoch,
+                storedFeatures(net, normalization, trainer, optimizer, devices, classes),
+                manager,
+                devices[0]);
         String stopReason = null;
         while (progress.epoch() < recipe.epochs() && stopReason == null) {
           TrainingStages.EpochOutcome outcome = stages.epoch(progress);
@@ -194,6 +221,68 @@ public final class TrainingJob {
         backbones.close();
       }
     }
+  }
+
+  /** ImageNet (or imported) weights in torchvision's layout, without their classifier (T13). */
+  private void loadPretrained(KilnNet net, NDManager manager) {
+    try (StateDict dict = StateDict.open(initialWeights)) {
+      TorchvisionLayout.Fit fit = TorchvisionLayout.fit(dict.shapes());
+      if (!fit.fits()) {
+        throw new IOException(fit.problem());
+      }
+      if (!fit.architecture().equals(recipe.architecture())) {
+        throw new IOException(
+            "they are weights for "
+                + fit.architecture()
+                + " and this recipe trains a "
+                + recipe.architecture());
+      }
+      TorchvisionWeights.load(net, recipe.architecture(), dict, false, manager);
+    } catch (IOException e) {
+      throw new StartingWeightsException(
+          "pretrainedWeights",
+          "the pretrained weights "
+              + recipe.pretrainedWeights()
+              + " do not fit: "
+              + e.getMessage());
+    }
+  }
+
+  /** The head-only stage on stored features, where the recipe asks for it (T14). */
+  private StoredFeatures storedFeatures(
+      KilnNet net,
+      Normalization normalization,
+      Trainer trainer,
+      KilnOptimizer optimizer,
+      Device[] devices,
+      int classes) {
+    if (!recipe.storedFeatures() || recipe.headOnlyEpochs() == 0 || initialWeights == null) {
+      return null;
+    }
+    return new StoredFeatures(
+        net,
+        images,
+        normalization,
+        recipe,
+        featureCache,
+        cancelled,
+        shape ->
+            new EpochLoop(
+                trainer,
+                optimizer,
+                List.copyOf(net.getParameters().values()),
+                devices,
+                sink,
+                cancelled,
+                stepReportInterval,
+                recipe.gradientClipNorm(),
+                classes,
+                new DeviceStaging(
+                    trainer.getManager(),
+                    devices.length == 1 ? devices[0] : Device.cpu(),
+                    shape,
+                    classes,
+                    false)));
   }
 
   private static DefaultTrainingConfig trainingConfig(KilnOptimizer optimizer, Device[] devices) {

@@ -1,5 +1,6 @@
 package io.kiln.agent.training;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import io.kiln.agent.training.data.BatchPipeline;
 import io.kiln.agent.training.data.EpochPlan;
@@ -37,6 +38,9 @@ final class TrainingStages {
   private final List<int[]> valBatches;
   private final LearningRateSchedule schedule;
   private final long headSteps;
+  private final StoredFeatures stored;
+  private final NDManager manager;
+  private final Device device;
 
   TrainingStages(
       Recipe recipe,
@@ -50,7 +54,10 @@ final class TrainingStages {
       EpochLoop loop,
       BatchPipeline trainData,
       BatchPipeline valData,
-      int stepsPerEpoch) {
+      int stepsPerEpoch,
+      StoredFeatures stored,
+      NDManager manager,
+      Device device) {
     this.recipe = recipe;
     this.images = images;
     this.sink = sink;
@@ -65,19 +72,29 @@ final class TrainingStages {
     this.valBatches = EpochPlan.validation(split.validation(), recipe.batchSize());
     this.schedule = new LearningRateSchedule(recipe, stepsPerEpoch);
     this.headSteps = (long) recipe.headOnlyEpochs() * stepsPerEpoch;
+    this.stored = stored;
+    this.manager = manager;
+    this.device = device;
   }
 
   /** Where training stands after an epoch, and why it stops early (null while it goes on). */
   record EpochOutcome(Progress progress, String stopReason) {}
 
   /**
-   * One epoch: train (head only during the first {@code headOnlyEpochs}, T13/T14), validate, let
-   * the plateau rule (T7) and early stopping (T15) decide, checkpoint, and report the epoch point.
+   * One epoch: train (head only during the first {@code headOnlyEpochs}, T13/T14, on stored
+   * features where the recipe asks), validate, let the plateau rule (T7) and early stopping (T15)
+   * decide, checkpoint, and report the epoch point.
    */
   EpochOutcome epoch(Progress progress) throws IOException {
     int epoch = progress.epoch() + 1;
     boolean headOnly = epoch <= recipe.headOnlyEpochs();
+    boolean onFeatures = headOnly && stored != null;
     net.freezeFeatures(headOnly);
+    double featureSeconds = onFeatures ? stored.prepare(manager, device) : 0;
+    net.takeStoredFeatures(onFeatures);
+    EpochLoop loop = onFeatures ? stored.loop() : this.loop;
+    BatchPipeline trainData = onFeatures ? stored.train() : this.trainData;
+    BatchPipeline valData = onFeatures ? stored.validation() : this.valData;
     PlateauReducer plateau = progress.plateau();
     EpochLoop.TrainStats train =
         loop.train(
@@ -100,7 +117,14 @@ final class TrainingStages {
                     : schedule.at(step - headSteps, plateau.scale()));
     EpochLoop.ValStats val =
         loop.validate(valData.epoch(valBatches, epoch, false), null, images.ids());
+    net.takeStoredFeatures(false);
     MetricValues values = epochValues(train, val, optimizer.learningRate(), headOnly);
+    if (onFeatures) {
+      values.put(Metric.STORED_FEATURES, 1.0);
+    }
+    if (featureSeconds > 0) {
+      values.put(Metric.FEATURE_SECONDS, featureSeconds);
+    }
     MetricWatch best = progress.best().observe(epoch, val.of(recipe.earlyStoppingMetric()));
     PlateauReducer nextPlateau =
         "plateau".equals(recipe.schedule()) && !headOnly
@@ -152,8 +176,19 @@ final class TrainingStages {
             && checkpoint != null
             && bestEpoch != progress.epoch()
             && checkpoint.loadBest(net, manager);
+    // A model that ended in the head-only stage is scored on its stored features: the same
+    // numbers as through the frozen network, in a fraction of the time.
+    boolean onFeatures = stored != null && progress.epoch() <= recipe.headOnlyEpochs();
+    if (onFeatures) {
+      stored.prepare(manager, device);
+    }
+    net.takeStoredFeatures(onFeatures);
+    Evaluation evaluation =
+        onFeatures
+            ? finalEvaluation(stored.loop(), stored.validation(), split.test())
+            : finalEvaluation(loop, valData, split.test());
+    net.takeStoredFeatures(false);
     net.freezeFeatures(false);
-    Evaluation evaluation = finalEvaluation(valData, split.test());
     Map<String, Object> report = evaluation.toMap();
     report.put("epoch", restored ? bestEpoch : progress.epoch());
     report.put("bestEpoch", bestEpoch);
@@ -168,7 +203,7 @@ final class TrainingStages {
    * The final model scored once on the held-out test split when there is one (T16: a lucky
    * validation spike is not quality), with its validation accuracy beside it; else on validation.
    */
-  private Evaluation finalEvaluation(BatchPipeline data, int[] test) {
+  private Evaluation finalEvaluation(EpochLoop loop, BatchPipeline data, int[] test) {
     if (test.length == 0) {
       Evaluation evaluation = new Evaluation(images.classNames());
       loop.validate(data.epoch(valBatches, 0, false), evaluation, images.ids());

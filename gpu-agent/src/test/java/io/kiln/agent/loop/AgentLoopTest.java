@@ -69,6 +69,7 @@ class AgentLoopTest {
         2,
         nextSeq,
         null,
+        null,
         "/checkpoint/" + runId,
         resume,
         resume ? 2 : 1);
@@ -176,6 +177,7 @@ class AgentLoopTest {
             0,
             null,
             null,
+            null,
             false,
             1));
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
@@ -269,6 +271,7 @@ class AgentLoopTest {
             SyntheticImages.CLASSES,
             1,
             0,
+            null,
             null,
             "/checkpoint/16",
             false,

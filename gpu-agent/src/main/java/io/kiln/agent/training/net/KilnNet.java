@@ -23,6 +23,7 @@ public final class KilnNet extends AbstractBlock {
   private final Block features;
   private final Block head;
   private boolean featuresFrozen;
+  private boolean storedFeatureInput;
 
   public KilnNet(Block features, Block head) {
     super(VERSION);
@@ -57,12 +58,23 @@ public final class KilnNet extends AbstractBlock {
     }
   }
 
+  /**
+   * While on, inputs are the feature extractor's outputs ({@code [N, features]}), computed once and
+   * stored (T14: the head trains on them in seconds); they go straight to the head.
+   */
+  public void takeStoredFeatures(boolean on) {
+    storedFeatureInput = on;
+  }
+
   @Override
   protected NDList forwardInternal(
       ParameterStore parameterStore,
       NDList inputs,
       boolean training,
       PairList<String, Object> params) {
+    if (storedFeatureInput) {
+      return head.forward(parameterStore, inputs, training, params);
+    }
     NDList featureMaps =
         features.forward(parameterStore, inputs, training && !featuresFrozen, params);
     if (training && featuresFrozen) {
