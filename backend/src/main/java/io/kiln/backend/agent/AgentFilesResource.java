@@ -64,7 +64,11 @@ public class AgentFilesResource {
   @Produces("application/zip")
   public Response initialWeights(
       @PathParam("id") long runId, @HeaderParam(REDIRECT) String redirect) {
-    return stored(files.initialWeightsKey(agentId(), runId), redirect);
+    RunFiles.Stored weights = files.initialWeights(agentId(), runId);
+    Response response = stored(weights.key(), redirect);
+    return weights.sha256() == null
+        ? response
+        : Response.fromResponse(response).header(SHA256, weights.sha256()).build();
   }
 
   /** A stored file: from the object store directly when the agent follows (307), else from here. */

@@ -4,6 +4,7 @@ import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunFiles;
 import io.kiln.backend.run.RunLeases;
 import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunReports;
@@ -43,6 +44,7 @@ class AgentMessageHandler {
   private final DatasetService datasets;
   private final RunMapper runs;
   private final KilnConfig config;
+  private final RunFiles runFiles;
   private final MessageDispatch<AgentConnection, AgentMessage> dispatch;
 
   AgentMessageHandler(
@@ -53,7 +55,9 @@ class AgentMessageHandler {
       MetricService metrics,
       DatasetService datasets,
       RunMapper runs,
-      KilnConfig config) {
+      KilnConfig config,
+      RunFiles runFiles) {
+    this.runFiles = runFiles;
     this.registry = registry;
     this.leases = leases;
     this.reports = reports;
@@ -235,6 +239,7 @@ class AgentMessageHandler {
                   interval,
                   Math.max(metrics.nextSeq(run.id), run.seqFloor),
                   recipe.usesPretrainedWeights() ? base + "/initial-weights" : null,
+                  runFiles.pretrainedSha256(recipe),
                   base + "/checkpoint",
                   run.checkpointKey != null,
                   run.attempts);

@@ -27,6 +27,8 @@ public class Audit {
           "logout",
           "dataset-uploaded",
           "backbone-uploaded",
+          "pretrained-fetched",
+          "pretrained-imported",
           "run-launched",
           "run-cancelled",
           "suggestion-applied",

@@ -51,6 +51,26 @@ public interface KilnConfig {
 
   Kubernetes kubernetes();
 
+  Pretrained pretrained();
+
+  /**
+   * Where the catalogue's ImageNet weights come from (T13): torchvision's download folder by
+   * default, or a mirror that serves the same file names (for clusters without internet).
+   */
+  interface Pretrained {
+    /** The folder's address; each catalogue file is this plus its file name. */
+    @WithDefault("https://download.pytorch.org/models/")
+    String source();
+
+    /** Ask the source at start whether it has each file, so the wizard knows what can be had. */
+    @WithDefault("true")
+    boolean probe();
+
+    /** How long a connection to the source may take to open (and a HEAD request to answer). */
+    @WithDefault("10")
+    int timeoutSeconds();
+  }
+
   /**
    * Kubernetes mode: the backend starts one Job per queued run (an agent pod that takes exactly
    * that run and exits), so the cluster's scheduler places the GPU work, queues it while the

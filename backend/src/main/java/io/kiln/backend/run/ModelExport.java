@@ -15,7 +15,11 @@ import java.util.zip.ZipFile;
  * @param onnx true when the archive holds the ONNX model
  * @param reason why there is none (null when there is)
  */
-public record ModelExport(boolean onnx, String reason) {
+public record ModelExport(boolean onnx, String reason, Integer channels) {
+  public ModelExport(boolean onnx, String reason) {
+    this(onnx, reason, null);
+  }
+
   /** The metadata file the agent writes into every model archive. */
   static final String META = "kiln-model.json";
 
@@ -58,12 +62,14 @@ public record ModelExport(boolean onnx, String reason) {
       if (meta == null) {
         return new ModelExport(false, "the model archive is not a Kiln model");
       }
+      JsonNode shape = meta.path("inputShape");
+      Integer channels = shape.isArray() && shape.size() > 0 ? shape.get(0).asInt() : null;
       String file = meta.path("onnx").path("file").asText("");
       if (!file.isEmpty() && zip.getEntry(file) != null) {
-        return new ModelExport(true, null);
+        return new ModelExport(true, null, channels);
       }
       String reason = meta.path("onnxUnavailable").asText("");
-      return new ModelExport(false, reason.isEmpty() ? TOO_OLD : reason);
+      return new ModelExport(false, reason.isEmpty() ? TOO_OLD : reason, channels);
     } catch (IOException e) {
       return new ModelExport(false, "the model archive cannot be read: " + e.getMessage());
     }

@@ -87,6 +87,14 @@ public class Run extends PanacheEntityBase {
   @Column(name = "onnx_note")
   public String onnxNote;
 
+  /** The channels the model takes (1 gray, 3 colour); null for models stored before V14. */
+  @Column(name = "model_channels")
+  public Integer modelChannels;
+
+  /** The recipe field a settings failure names (what to change), else null. */
+  @Column(name = "failure_field")
+  public String failureField;
+
   /**
    * The final model's evaluation JSON (confusion matrix, per-class precision/recall), once
    * reported.

@@ -5,7 +5,10 @@ import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.Json;
+import io.kiln.backend.pretrained.PretrainedService;
 import io.kiln.backend.storage.StoredFiles;
+import io.kiln.core.pretrained.CatalogueEntry;
+import io.kiln.core.pretrained.PretrainedCatalogue;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,7 +34,16 @@ public class RunFiles {
 
   private final StoredFiles files;
 
-  RunFiles(RunLeases leases, RunMapper mapper, DataDirectory dirs, Json json, StoredFiles files) {
+  private final PretrainedService pretrained;
+
+  RunFiles(
+      RunLeases leases,
+      RunMapper mapper,
+      DataDirectory dirs,
+      Json json,
+      StoredFiles files,
+      PretrainedService pretrained) {
+    this.pretrained = pretrained;
     this.files = files;
     this.leases = leases;
     this.mapper = mapper;
@@ -65,6 +77,7 @@ public class RunFiles {
                       run.modelPath = modelKey(runId);
                       run.modelOnnx = export.onnx();
                       run.onnxNote = export.reason();
+                      run.modelChannels = export.channels();
                     }));
   }
 
@@ -83,11 +96,38 @@ public class RunFiles {
   }
 
   /**
-   * The storage key of the starting weights (T13): the finished parent run's model archive, or the
-   * uploaded backbone.
+   * The starting weights (T13): pretrained weights (fetched from their source first when the
+   * catalogue's are not stored yet), the finished parent run's model archive, or the uploaded
+   * backbone; with the SHA-256 where Kiln knows it.
    */
-  @Transactional
-  public String initialWeightsKey(long agentId, long runId) {
+  public Stored initialWeights(long agentId, long runId) {
+    Recipe recipe =
+        QuarkusTransaction.requiringNew().call(() -> mapper.recipe(requireHeld(agentId, runId)));
+    if ("pretrained".equals(recipe.initialWeights())) {
+      PretrainedService.Stored stored = pretrained.file(recipe.pretrainedWeights());
+      return new Stored(stored.fileKey(), stored.sha256());
+    }
+    return QuarkusTransaction.requiringNew()
+        .call(() -> new Stored(initialWeightsKey(agentId, runId), null));
+  }
+
+  /**
+   * The SHA-256 of a recipe's pretrained weights (the catalogue's, before they are even stored), so
+   * the agent keeps them by content; null for other starting weights.
+   */
+  public String pretrainedSha256(Recipe recipe) {
+    if (!"pretrained".equals(recipe.initialWeights())) {
+      return null;
+    }
+    String stored = pretrained.sha256(recipe.pretrainedWeights());
+    return stored != null
+        ? stored
+        : PretrainedCatalogue.find(recipe.pretrainedWeights())
+            .map(CatalogueEntry::sha256)
+            .orElse(null);
+  }
+
+  private String initialWeightsKey(long agentId, long runId) {
     Recipe recipe = mapper.recipe(requireHeld(agentId, runId));
     if ("backbone".equals(recipe.initialWeights())) {
       Backbone backbone = Backbone.findById(recipe.backboneId());

@@ -5,6 +5,7 @@ import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
 import io.kiln.core.run.Placement;
+import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +40,7 @@ public class RunMapper {
         run.lastStep,
         run.bestValAccuracy,
         run.failureReason,
+        run.state == RunState.FAILED ? run.failureField : null,
         run.modelPath != null,
         run.modelOnnx,
         ModelExport.unavailableReason(run),

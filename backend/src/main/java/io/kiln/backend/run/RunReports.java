@@ -115,6 +115,9 @@ public class RunReports {
     if (outcome == RunState.FAILED) {
       FailureClass failure =
           FailureClass.fromWire(event.failure()).orElse(FailureClass.INFRASTRUCTURE);
+      if (failure == FailureClass.RECIPE && event.field() != null) {
+        run.failureField = event.field().length() > 64 ? null : event.field();
+      }
       retries.failed(run, failure, event.reason() == null ? "the agent failed" : event.reason());
       return;
     }

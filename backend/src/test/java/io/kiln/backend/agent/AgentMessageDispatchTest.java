@@ -13,7 +13,7 @@ class AgentMessageDispatchTest {
   @Test
   void everyPermittedAgentMessageHasAHandler() {
     AgentMessageHandler handler =
-        new AgentMessageHandler(null, null, null, null, null, null, null, null);
+        new AgentMessageHandler(null, null, null, null, null, null, null, null, null);
     assertEquals(Set.of(), handler.unhandled());
   }
 }

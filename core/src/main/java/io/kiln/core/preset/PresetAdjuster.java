@@ -24,9 +24,12 @@ import java.util.TreeSet;
  *   <li>T6: a large batch (512 or more) without warmup gets warmup epochs;
  *   <li>T13: a small dataset (under 1,000 training images) on pretrained weights trains at about
  *       0.001 per 256 images, so the pretrained weights are not destroyed;
+ *   <li>T13: pretrained weights get ImageNet's normalization; with little data on a CPU agent only
+ *       the head trains, on stored features (T14: seconds, not minutes);
  *   <li>T10: label smoothing is for large models (ResNet-50), off for small ones;
- *   <li>T17: the schedule spans the real training length: milestones follow a changed epoch count,
- *       warmup and the head-only stage stay shorter than training.
+ *   <li>T17: the image size fits the photos (and the machine, {@link ImageSize}); the schedule
+ *       spans the real training length: milestones follow a changed epoch count, warmup and the
+ *       head-only stage stay within training.
  * </ul>
  */
 public final class PresetAdjuster {
@@ -91,6 +94,49 @@ public final class PresetAdjuster {
           rate,
           "T13",
           Text.of("adjust.smallData", "images", facts.trainImages()));
+    }
+    // T13, T14
+    boolean pretrained = "pretrained".equals(recipe.initialWeights());
+    if (pretrained
+        && !"imagenet".equals(recipe.normalization())
+        && !userSet.contains("normalization")) {
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "normalization",
+          "imagenet",
+          "T13",
+          Text.of("adjust.imagenetNormalization"));
+    }
+    if (pretrained
+        && !facts.gpu()
+        && facts.trainImages() < DatasetFacts.SMALL
+        && recipe.headOnlyEpochs() < recipe.epochs()
+        && !userSet.contains("headOnlyEpochs")
+        && !userSet.contains("epochs")) {
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "headOnlyEpochs",
+          (long) recipe.epochs(),
+          "T14",
+          Text.of("adjust.headOnlyOnCpu", "images", facts.trainImages()));
+      if (!userSet.contains("storedFeatures")) {
+        propose(
+            proposed,
+            changes,
+            recipe,
+            "storedFeatures",
+            true,
+            "T14",
+            Text.of("adjust.storedFeatures"));
+      }
+    }
+    // T17: the size of the photos, within what the machine trains in reasonable time
+    if (facts.typicalSide() > 0 && !userSet.contains("inputSize")) {
+      fitSize(recipe, facts, pretrained, changes, proposed);
     }
     // T6
     if (recipe.batchSize() >= LARGE_BATCH
@@ -158,7 +204,7 @@ public final class PresetAdjuster {
           "T17",
           Text.of("adjust.warmupShare", "epochs", recipe.epochs(), "preset", base.epochs()));
     }
-    if (recipe.headOnlyEpochs() >= recipe.epochs() && !userSet.contains("headOnlyEpochs")) {
+    if (recipe.headOnlyEpochs() > recipe.epochs() && !userSet.contains("headOnlyEpochs")) {
       propose(
           proposed,
           changes,
@@ -183,6 +229,51 @@ public final class PresetAdjuster {
           Text.of("adjust.warmupShorter", "epochs", recipe.epochs() - head));
     }
     return apply(recipe, proposed, undo);
+  }
+
+  private static void fitSize(
+      Recipe recipe,
+      DatasetFacts facts,
+      boolean pretrained,
+      Map<String, Object> changes,
+      List<Adjustment> proposed) {
+    int head =
+        ((Number) changes.getOrDefault("headOnlyEpochs", recipe.headOnlyEpochs())).intValue();
+    boolean stored = (Boolean) changes.getOrDefault("storedFeatures", recipe.storedFeatures());
+    double trained = (double) facts.trainImages() * (recipe.epochs() - (stored ? head : 0));
+    double forward = stored && head > 0 ? facts.images() : 0;
+    ImageSize.Fit fit =
+        ImageSize.fit(
+            recipe.architecture(),
+            facts.typicalSide(),
+            pretrained,
+            facts.images(),
+            trained,
+            forward,
+            pretrained ? 3 : facts.channels(),
+            facts.gpu());
+    String why =
+        switch (fit.reason()) {
+          case PHOTOS -> "adjust.inputSize.photos";
+          case TIME -> "adjust.inputSize.time";
+          case MEMORY -> "adjust.inputSize.memory";
+          case PRETRAINED_MINIMUM -> "adjust.inputSize.pretrained";
+        };
+    propose(
+        proposed,
+        changes,
+        recipe,
+        "inputSize",
+        (long) fit.size(),
+        "T17",
+        Text.of(
+            why,
+            "side",
+            facts.typicalSide(),
+            "size",
+            fit.size(),
+            "machine",
+            facts.gpu() ? "GPU" : "CPU"));
   }
 
   private static Result apply(Recipe recipe, List<Adjustment> proposed, Set<String> undo) {

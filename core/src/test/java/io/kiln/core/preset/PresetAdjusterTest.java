@@ -49,7 +49,9 @@ class PresetAdjusterTest {
     assertTrue((Double) small.get("weightDecay") <= 4e-5, "T9 small nets");
     Map<String, Object> fineTune = BuiltInPresets.find("small-data").orElseThrow().fields();
     assertEquals(0.001, fineTune.get("learningRate"), "T13");
-    assertEquals(3L, fineTune.get("headOnlyEpochs"), "T14");
+    assertEquals(5L, fineTune.get("headOnlyEpochs"), "T14");
+    assertEquals("pretrained", fineTune.get("initialWeights"), "T13: ImageNet weights");
+    assertEquals("imagenet", fineTune.get("normalization"));
     assertEquals("adam", BuiltInPresets.find("quick-look").orElseThrow().fields().get("optimizer"));
   }
 
@@ -170,5 +172,80 @@ class PresetAdjusterTest {
     assertEquals(null, PresetRules.checkCard("Mine", "ok"));
     assertThrows(RecipeException.class, () -> PresetRules.recipeOf(Map.of("learningRate", -1)));
     assertThrows(RecipeException.class, () -> PresetRules.recipeOf(Map.of("nonsense", 1)));
+  }
+
+  private static final DatasetFacts PHOTOS_ON_CPU = new DatasetFacts(96, 3, 120, 3, 120, false);
+
+  @Test
+  void t17EveryPresetTrainsAtTheSizeOfThePhotos() {
+    for (String id : List.of("quick-look", "balanced", "best-accuracy", "small-model")) {
+      PresetAdjuster.Result r =
+          PresetAdjuster.adjust(
+              BuiltInPresets.find(id).orElseThrow(), Map.of(), PHOTOS_ON_CPU, Set.of());
+      assertEquals(112, r.recipe().inputSize(), id + ": photos of 120 px train at 112");
+      Adjustment size =
+          r.applied().stream().filter(a -> a.field().equals("inputSize")).findFirst().orElseThrow();
+      assertEquals("T17", size.trickId());
+      assertEquals("the photos are about 120 px: trained at 112 px", size.why());
+    }
+    // Fashion-MNIST's 28 px digits-like images keep the presets' 28 px: nothing to adjust.
+    DatasetFacts mnist = new DatasetFacts(2000, 10, 2500, 1, 28, false);
+    assertTrue(
+        PresetAdjuster.adjust(
+                BuiltInPresets.find("quick-look").orElseThrow(), Map.of(), mnist, Set.of())
+            .applied()
+            .isEmpty());
+    // A size the person typed stays.
+    assertEquals(
+        64,
+        PresetAdjuster.adjust(
+                BuiltInPresets.find("balanced").orElseThrow(),
+                Map.of("inputSize", 64L),
+                PHOTOS_ON_CPU,
+                Set.of())
+            .recipe()
+            .inputSize());
+  }
+
+  @Test
+  void t17ManyLargePhotosOnACpuTrainSmallerThanTheyAre() {
+    DatasetFacts many = new DatasetFacts(4_000, 10, 5_000, 3, 400, false);
+    PresetAdjuster.Result r =
+        PresetAdjuster.adjust(
+            BuiltInPresets.find("best-accuracy").orElseThrow(), Map.of(), many, Set.of());
+    assertTrue(r.recipe().inputSize() < 224, "a CPU cannot train 30 epochs of 4,000 at 224 px");
+    DatasetFacts onGpu = new DatasetFacts(4_000, 10, 5_000, 3, 400, true);
+    assertTrue(
+        PresetAdjuster.adjust(
+                    BuiltInPresets.find("best-accuracy").orElseThrow(), Map.of(), onGpu, Set.of())
+                .recipe()
+                .inputSize()
+            > r.recipe().inputSize(),
+        "a GPU affords more pixels");
+  }
+
+  @Test
+  void t13PretrainedPhotosOnACpuTrainTheHeadAloneOnStoredFeatures() {
+    PresetAdjuster.Result r =
+        PresetAdjuster.adjust(
+            BuiltInPresets.find("small-data").orElseThrow(), Map.of(), PHOTOS_ON_CPU, Set.of());
+    assertEquals(r.recipe().epochs(), r.recipe().headOnlyEpochs(), "the head alone on a CPU");
+    assertTrue(r.recipe().storedFeatures());
+    assertEquals("imagenet", r.recipe().normalization());
+    assertEquals(112, r.recipe().inputSize(), "fitted to the photos, at least 64");
+    DatasetFacts gpu = new DatasetFacts(96, 3, 120, 3, 120, true);
+    PresetAdjuster.Result onGpu =
+        PresetAdjuster.adjust(
+            BuiltInPresets.find("small-data").orElseThrow(), Map.of(), gpu, Set.of());
+    assertEquals(5, onGpu.recipe().headOnlyEpochs(), "a GPU fine-tunes every layer after the head");
+    // Small images are enlarged to the 64 px a pretrained network needs.
+    DatasetFacts icons = new DatasetFacts(300, 3, 400, 3, 32, false);
+    PresetAdjuster.Result enlarged =
+        PresetAdjuster.adjust(
+            BuiltInPresets.find("small-data").orElseThrow(), Map.of(), icons, Set.of());
+    assertEquals(64, enlarged.recipe().inputSize());
+    assertTrue(
+        enlarged.applied().stream()
+            .anyMatch(a -> a.why().contains("pretrained networks need at least 64 px")));
   }
 }
