@@ -42,6 +42,8 @@ export interface DatasetStatistics {
   maxWidth: number;
   minHeight: number;
   maxHeight: number;
+  /** The median of the images' shorter sides (0 for datasets imported before it was measured). */
+  medianShortSide: number;
 }
 
 /** How a dataset's splits were made (empty for datasets imported before splits existed). */
@@ -247,6 +249,8 @@ export interface Run {
   lastStep: number;
   bestValAccuracy: number | null;
   failureReason: string | null;
+  /** The recipe field a settings failure names (what to change), else null. */
+  failureField: string | null;
   modelAvailable: boolean;
   /** The model holds an ONNX export: it answers predictions and runs outside Kiln. */
   onnxAvailable: boolean;
@@ -603,6 +607,52 @@ export interface AgentLabels {
   labels: string[];
 }
 
+/** Pretrained weights a run can start from (T13): the catalogue's ImageNet weights or an admin's. */
+export interface PretrainedView {
+  key: string;
+  name: string;
+  architecture: string;
+  origin: 'catalogue' | 'imported';
+  status: 'stored' | 'downloadable' | 'unavailable';
+  detail: string;
+  url: string | null;
+  sha256: string;
+  sizeBytes: number;
+  imagenetTop1: number | null;
+  teamId: number | null;
+  createdBy: string | null;
+  createdAt: string | null;
+}
+
+/** What a dataset can start from, and the wizard's default (GET /api/presets/starting-points). */
+export interface StartingPointsView {
+  photos: boolean;
+  typicalSide: number;
+  colour: boolean;
+  gpu: boolean;
+  options: StartOption[];
+  recommended: StartRecommendation;
+}
+
+/** A starting point: pretrained weights, a finished run or a backbone, usable or not (with why). */
+export interface StartOption {
+  kind: 'pretrained' | 'run' | 'backbone';
+  id: string;
+  name: string;
+  architecture: string;
+  usable: boolean;
+  whyNot: string | null;
+  fields: Record<string, unknown>;
+}
+
+/** The wizard's default goal, preset (null: the goal's first) and starting-weight fields, with why. */
+export interface StartRecommendation {
+  goal: 'fast' | 'accuracy' | 'small-data';
+  presetId: string | null;
+  fields: Record<string, unknown>;
+  note: string | null;
+}
+
 /** An uploaded pretrained TorchScript backbone (T13). */
 export interface Backbone {
   id: number;
@@ -738,6 +788,24 @@ export const api = {
   runs: () => request<Run[]>('GET', '/api/runs'),
   run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
   backbones: () => request<Backbone[]>('GET', '/api/backbones'),
+  startingPoints: (datasetId: number) =>
+    request<StartingPointsView>('GET', `/api/presets/starting-points?datasetId=${datasetId}`),
+  pretrained: () => request<PretrainedView[]>('GET', '/api/pretrained'),
+  checkPretrained: () => request<PretrainedView[]>('POST', '/api/pretrained/check'),
+  fetchPretrained: (key: string) => request<PretrainedView>('POST', `/api/pretrained/${key}/fetch`),
+  importPretrained: async (file: File, name: string, teamId: number | null): Promise<PretrainedView> => {
+    const form = new FormData();
+    form.append('file', file);
+    if (name) form.append('name', name);
+    if (teamId !== null) form.append('teamId', String(teamId));
+    const response = await fetch('/api/pretrained', { method: 'POST', body: form, credentials: 'same-origin',
+      headers: requestHeaders() });
+    const data = await response.json().catch(() => undefined);
+    if (!response.ok) {
+      throw new ApiError(response.status, data?.error ?? `upload failed (HTTP ${response.status})`, data?.fields ?? []);
+    }
+    return data as PretrainedView;
+  },
   uploadBackbone: async (file: File, name: string): Promise<Backbone> => {
     const form = new FormData();
     form.append('file', file);

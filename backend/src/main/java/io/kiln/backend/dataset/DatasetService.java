@@ -262,6 +262,21 @@ public class DatasetService {
         : StratifiedSplit.approximateTrainCount(dataset.imageCount, validationFraction);
   }
 
+  /**
+   * What the images are like, for fitting a recipe to them (T17): colour or gray, and their typical
+   * shorter side (0 when unknown).
+   */
+  public record Images(int count, boolean colour, int typicalSide) {}
+
+  public Images images(Dataset dataset) {
+    ImportResult details = details(dataset);
+    if (details == null || details.statistics() == null) {
+      return new Images(dataset.imageCount, false, 0);
+    }
+    return new Images(
+        dataset.imageCount, details.statistics().colour(), details.statistics().typicalSide());
+  }
+
   ImportResult details(Dataset dataset) {
     return json.read(dataset.details, ImportResult.class, "details of dataset " + dataset.id);
   }

@@ -1,17 +1,24 @@
 package io.kiln.backend.preset;
 
 import io.kiln.backend.auth.Caller;
+import io.kiln.backend.backbone.BackboneService;
+import io.kiln.backend.backbone.BackboneView;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.dataset.DatasetService;
+import io.kiln.backend.pretrained.PretrainedService;
+import io.kiln.backend.pretrained.PretrainedView;
 import io.kiln.core.preset.Adjustment;
 import io.kiln.core.preset.DatasetFacts;
 import io.kiln.core.preset.Preset;
 import io.kiln.core.preset.PresetAdjuster;
 import io.kiln.core.preset.PresetRules;
+import io.kiln.core.preset.StartingPoints;
+import io.kiln.core.pretrained.PretrainedCatalogue;
 import io.kiln.core.recipe.Recipe;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,11 +32,26 @@ public class PresetPlanner {
   private final PresetService presets;
   private final DatasetService datasets;
   private final ThroughputEstimate estimates;
+  private final Machines machines;
+  private final StartingRuns runs;
+  private final PretrainedService pretrained;
+  private final BackboneService backbones;
 
-  PresetPlanner(PresetService presets, DatasetService datasets, ThroughputEstimate estimates) {
+  PresetPlanner(
+      PresetService presets,
+      DatasetService datasets,
+      ThroughputEstimate estimates,
+      Machines machines,
+      StartingRuns runs,
+      PretrainedService pretrained,
+      BackboneService backbones) {
     this.presets = presets;
     this.datasets = datasets;
     this.estimates = estimates;
+    this.machines = machines;
+    this.runs = runs;
+    this.pretrained = pretrained;
+    this.backbones = backbones;
   }
 
   /**
@@ -50,10 +72,77 @@ public class PresetPlanner {
       Set<String> undo,
       Caller caller) {
     Preset preset = presets.resolve(presetId, caller);
-    int trainImages = datasets.trainImages(dataset, Recipe.defaults().validationFraction());
-    DatasetFacts facts = new DatasetFacts(trainImages, datasets.classCounts(dataset).size());
-    PresetAdjuster.Result result = PresetAdjuster.adjust(preset, overrides, facts, undo);
+    PresetAdjuster.Result result = PresetAdjuster.adjust(preset, overrides, facts(dataset), undo);
     return new Plan(preset.id(), preset.name(), result.recipe(), result.applied(), result.undone());
+  }
+
+  /**
+   * What the rules know of a dataset and the machine that will train it (any agent that is up: a
+   * run goes to the next free one, so the preview and the launch see the same).
+   */
+  DatasetFacts facts(Dataset dataset) {
+    int trainImages = datasets.trainImages(dataset, Recipe.defaults().validationFraction());
+    DatasetService.Images images = datasets.images(dataset);
+    return new DatasetFacts(
+        trainImages,
+        datasets.classCounts(dataset).size(),
+        images.count(),
+        images.colour() ? 3 : 1,
+        images.typicalSide(),
+        machines.gpu(null));
+  }
+
+  /**
+   * The starting points this dataset can use and the wizard's default (T13): pretrained weights
+   * (with whether they can be had), finished runs and uploaded backbones, each usable or not with
+   * the reason.
+   */
+  public StartingPointsView startingPoints(long datasetId, Caller caller) {
+    Dataset dataset = visibleDataset(datasetId, caller);
+    DatasetFacts facts = facts(dataset);
+    List<StartingPoints.Candidate> candidates = new ArrayList<>();
+    for (PretrainedView w : pretrained.list(caller)) {
+      candidates.add(
+          new StartingPoints.Candidate(
+              StartingPoints.Kind.PRETRAINED,
+              w.key(),
+              w.name(),
+              w.architecture(),
+              PretrainedCatalogue.CHANNELS,
+              0,
+              "imagenet",
+              "catalogue".equals(w.origin()),
+              w.usable() ? null : w.detail()));
+    }
+    candidates.addAll(runs.finished(caller));
+    for (BackboneView b : backbones.list(caller)) {
+      candidates.add(
+          new StartingPoints.Candidate(
+              StartingPoints.Kind.BACKBONE,
+              Long.toString(b.id()),
+              b.name(),
+              "backbone",
+              0,
+              0,
+              null,
+              false,
+              null));
+    }
+    List<StartingPoints.Option> options = StartingPoints.judge(candidates, facts);
+    return StartingPointsView.of(facts, options, StartingPoints.recommend(options, facts));
+  }
+
+  private static Dataset visibleDataset(Long id, Caller caller) {
+    return QuarkusTransaction.requiringNew()
+        .call(
+            () -> {
+              Dataset d = id == null ? null : Dataset.findById(id);
+              if (d == null || !caller.sees(d.teamId)) {
+                throw ApiException.field(
+                    400, "dataset " + id + " does not exist", "datasetId", "no such dataset");
+              }
+              return d;
+            });
   }
 
   /**
@@ -89,20 +178,7 @@ public class PresetPlanner {
                 }
               });
     }
-    Dataset dataset =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  Dataset d = Dataset.findById(request.datasetId());
-                  if (d == null || !caller.sees(d.teamId)) {
-                    throw ApiException.field(
-                        400,
-                        "dataset " + request.datasetId() + " does not exist",
-                        "datasetId",
-                        "no such dataset");
-                  }
-                  return d;
-                });
+    Dataset dataset = visibleDataset(request.datasetId(), caller);
     Set<String> undo =
         request.undoAdjustments() == null ? Set.of() : Set.copyOf(request.undoAdjustments());
     Plan plan = plan(id, overrides, dataset, undo, caller);

@@ -2,6 +2,7 @@ package io.kiln.backend.preset;
 
 import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.auth.Callers;
+import io.kiln.backend.common.ApiException;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -9,6 +10,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
 import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -77,6 +79,19 @@ public class PresetResource {
    * "undoAdjustments": ["learningRate"], "agentId": 2}. Returns the recipe, the adjustments with
    * their reasons, and an estimate of the time per epoch.
    */
+  /**
+   * What a dataset can start from (pretrained weights, finished runs, backbones; each usable or
+   * not, with why) and the wizard's default goal, preset and starting weights (T13).
+   */
+  @GET
+  @Path("/starting-points")
+  public StartingPointsView startingPoints(@QueryParam("datasetId") Long datasetId) {
+    if (datasetId == null) {
+      throw ApiException.field(400, "datasetId is required", "datasetId", "is required");
+    }
+    return planner.startingPoints(datasetId, callers.current());
+  }
+
   @POST
   @Path("/{id}/preview")
   public PresetRequests.PresetPreview preview(

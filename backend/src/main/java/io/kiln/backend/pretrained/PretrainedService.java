@@ -85,7 +85,7 @@ public class PretrainedService {
   /** Asks the source for every catalogue file that is not stored yet. */
   public void probe() {
     for (CatalogueEntry entry : PretrainedCatalogue.ALL) {
-      if (stored(entry.id()).isPresent()) {
+      if (QuarkusTransaction.requiringNew().call(() -> stored(entry.id()).isPresent())) {
         continue;
       }
       try {
@@ -113,13 +113,16 @@ public class PretrainedService {
               }
               PretrainedWeights.<PretrainedWeights>find("catalogueId is null", Sort.ascending("id"))
                   .stream()
-                  .filter(w -> w.teamId == null || caller.sees(w.teamId))
+                  .filter(w -> w.teamId == null || caller == null || caller.sees(w.teamId))
                   .forEach(w -> views.add(importedView(w)));
             });
     return views;
   }
 
-  /** The weights named {@code key} as the caller may start from them; 400 naming the field. */
+  /**
+   * The weights named {@code key} as the caller may start from them ({@code caller} null: anyone,
+   * for runs Kiln derives itself); 400 naming the field.
+   */
   public PretrainedView resolve(String key, Caller caller) {
     return list(caller).stream()
         .filter(v -> v.key().equals(key))

@@ -5,7 +5,10 @@ import io.kiln.backend.auth.Caller;
 import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.dataset.Dataset;
+import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.preset.PresetPlanner;
+import io.kiln.backend.pretrained.PretrainedService;
+import io.kiln.backend.pretrained.PretrainedView;
 import io.kiln.backend.storage.StoredFiles;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
@@ -39,6 +42,9 @@ public class RunService {
   private final Event<RunEvents.CancelRequested> cancelRequested;
   private final PresetPlanner presets;
   private final Audit audit;
+  private final PretrainedService pretrained;
+  private final RunStarts starts;
+  private final DatasetService datasets;
 
   RunService(
       RunMapper mapper,
@@ -47,7 +53,13 @@ public class RunService {
       Event<RunEvents.Queued> queued,
       Event<RunEvents.CancelRequested> cancelRequested,
       PresetPlanner presets,
-      Audit audit) {
+      Audit audit,
+      PretrainedService pretrained,
+      RunStarts starts,
+      DatasetService datasets) {
+    this.datasets = datasets;
+    this.pretrained = pretrained;
+    this.starts = starts;
     this.presets = presets;
     this.audit = audit;
     this.mapper = mapper;
@@ -142,8 +154,10 @@ public class RunService {
 
   /** {@code caller}: the person launching it, whose teams bound what it may start from. */
   private Run newRun(Dataset dataset, Recipe recipe, String name, String user, Caller caller) {
-    if ("run".equals(recipe.initialWeights())) {
-      checkStartingRun(recipe, caller);
+    if ("pretrained".equals(recipe.initialWeights())) {
+      checkPretrained(recipe, caller);
+    } else if ("run".equals(recipe.initialWeights())) {
+      checkStartingRun(recipe, dataset, caller);
     } else if ("backbone".equals(recipe.initialWeights())
         && !visibleBackbone(recipe.backboneId(), caller)) {
       throw ApiException.field(
@@ -176,8 +190,32 @@ public class RunService {
     return name.length() > 200 ? name.substring(0, 200) : name;
   }
 
-  /** T13: the starting weights must come from a finished run of the same architecture. */
-  private void checkStartingRun(Recipe recipe, Caller caller) {
+  /**
+   * T13: the pretrained weights exist for the caller, fill the recipe's network, and can be had
+   * (stored, or their source answers).
+   */
+  private void checkPretrained(Recipe recipe, Caller caller) {
+    PretrainedView weights = pretrained.resolve(recipe.pretrainedWeights(), caller);
+    if (!weights.architecture().equals(recipe.architecture())) {
+      String problem =
+          weights.key() + " are weights for " + weights.architecture() + ": choose that network";
+      throw ApiException.field(400, "architecture: " + problem, "architecture", problem);
+    }
+    if (!weights.usable()) {
+      throw ApiException.field(
+          400,
+          "pretrainedWeights: " + weights.name() + " are " + weights.detail(),
+          "pretrainedWeights",
+          weights.detail());
+    }
+  }
+
+  /**
+   * T13: the starting weights must come from a finished run of the same architecture, trained on
+   * images the new ones can be given (colour weights take gray images, not the other way round),
+   * and for a ResNet on the same side of 64 px (its first layer differs below).
+   */
+  private void checkStartingRun(Recipe recipe, Dataset dataset, Caller caller) {
     Run parent = Run.findById(recipe.initialRunId());
     String problem = null;
     if (parent == null || (caller != null && !caller.sees(parent.teamId))) {
@@ -198,6 +236,23 @@ public class RunService {
               + ", this recipe a "
               + recipe.architecture()
               + "; starting weights need the same architecture";
+    } else if (starts.channels(parent, mapper.recipe(parent)) == 1
+        && datasets.images(dataset).colour()) {
+      problem =
+          "run "
+              + parent.id
+              + " was trained on gray images and this dataset has colour ones: start from pretrained"
+              + " weights or a run trained on colour images";
+    } else if (recipe.architecture().startsWith("resnet")
+        && (mapper.recipe(parent).inputSize() < 64) != (recipe.inputSize() < 64)) {
+      problem =
+          "run "
+              + parent.id
+              + " was trained at "
+              + mapper.recipe(parent).inputSize()
+              + " px, and a ResNet's first layer differs below 64 px: train at "
+              + mapper.recipe(parent).inputSize()
+              + " px";
     }
     if (problem != null) {
       throw ApiException.field(400, "initialRunId: " + problem, "initialRunId", problem);

@@ -90,6 +90,11 @@ public final class DatasetImporter {
         kept.stream().mapToInt(Scanned::width).min().orElse(0),
         kept.stream().mapToInt(Scanned::width).max().orElse(0),
         kept.stream().mapToInt(Scanned::height).min().orElse(0),
-        kept.stream().mapToInt(Scanned::height).max().orElse(0));
+        kept.stream().mapToInt(Scanned::height).max().orElse(0),
+        median(kept.stream().mapToInt(s -> Math.min(s.width(), s.height())).sorted().toArray()));
+  }
+
+  private static int median(int[] sorted) {
+    return sorted.length == 0 ? 0 : sorted[sorted.length / 2];
   }
 }
