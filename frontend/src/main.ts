@@ -16,6 +16,7 @@ import { datasetsPage } from './pages/datasets';
 import { loginPage } from './pages/login';
 import { newRunPage } from './pages/newRun';
 import { presetsPage } from './pages/presets';
+import { pretrainedPage } from './pages/pretrained';
 import { glossaryPage } from './glossary';
 import { predictPage } from './pages/predict';
 import { runPage } from './pages/runPage';
@@ -61,6 +62,8 @@ async function route() {
       await datasetPage(view, Number(path.split('/')[2]));
     } else if (path === '/presets') {
       await presetsPage(view);
+    } else if (path === '/pretrained') {
+      await pretrainedPage(view);
     } else if (path === '/runs/new') {
       await newRunPage(view, query);
     } else if (path === '/runs/custom') {
@@ -109,7 +112,8 @@ function renderNav(path: string) {
   });
   const admin = me.role === 'admin';
   nav.replaceChildren(link('#/runs', t('nav.runs')), link('#/datasets', t('nav.datasets')), link('#/presets', t('nav.presets')),
-    ...(admin ? [link('#/agents', t('nav.agents')), link('#/users', t('nav.users')), link('#/audit', t('nav.audit'))] : []),
+    ...(admin ? [link('#/pretrained', t('nav.pretrained')), link('#/agents', t('nav.agents')), link('#/users', t('nav.users')),
+      link('#/audit', t('nav.audit'))] : []),
     link('#/glossary', t('nav.glossary')), teamPicker(me),
     h('a', { class: 'who', href: '#/account', title: t('nav.account', { role: me.role }) }, `${me.displayName} (${me.role})`),
     languagePicker(me.username), logout);

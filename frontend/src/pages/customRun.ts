@@ -2,7 +2,7 @@ import { t } from '../i18n';
 import { api, ApiError, type RunRequest } from '../api';
 import { placementFields } from '../placement';
 import { h, mount } from '../dom';
-import { read, row, showFieldErrors, type Input } from '../recipeForm';
+import { read, row, show, showFieldErrors, type Input } from '../recipeForm';
 
 /**
  * The launch form, generated from the recipe catalogue (GET /api/recipe/fields): the few fields a
@@ -46,6 +46,20 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
       ? t('custom.linear', { lr, batch, actual: +(lr * batch / 256).toPrecision(4) })
       : t('custom.actual', { lr });
   };
+  // "Change it and launch again" from a run that could not start: its recipe, the field to change
+  // marked with the reason.
+  const from = query.get('from') ? await api.run(Number(query.get('from'))).catch(() => null) : null;
+  if (from) {
+    dataset.value = String(from.datasetId);
+    for (const f of fields) show(f, inputs.get(f.name)!, from.recipe[f.name]);
+    const field = query.get('field');
+    if (field && inputs.has(field)) {
+      showFieldErrors(form, inputs, [{ field, message: t('custom.changeThis', { reason: from.failureReason ?? '' }) }]);
+      const details = inputs.get(field)!.closest('details');
+      if (details) (details as HTMLDetailsElement).open = true;
+      queueMicrotask(() => inputs.get(field)!.focus());
+    }
+  }
   for (const name of ['learningRate', 'batchSize', 'lrScaling']) inputs.get(name)!.addEventListener('input', showEffectiveRate);
   showEffectiveRate();
 

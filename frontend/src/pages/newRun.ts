@@ -1,5 +1,6 @@
 import { codeList, withCodes } from '../glossary';
-import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview, type RunRequest } from '../api';
+import { api, ApiError, type Adjustment, type Dataset, type Preset, type PresetPreview, type RunRequest,
+  type StartingPointsView, type StartOption } from '../api';
 import { placementFields } from '../placement';
 import { formatDuration, h, mount } from '../dom';
 import { formatNumber, t, type MessageKey } from '../i18n';
@@ -22,8 +23,8 @@ const BASIC = ['epochs', 'batchSize', 'learningRate', 'inputSize'];
  * adjustments Kiln made for this dataset, each undoable, and a time estimate), then launch.
  */
 export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
-  const [datasets, presets, fields, backbones, runs, agents] = await Promise.all([api.datasets(), api.presets(),
-    api.recipeFields(), api.backbones(), api.runs(), api.agents().catch(() => [])]);
+  const [datasets, presets, fields, agents] = await Promise.all([api.datasets(), api.presets(),
+    api.recipeFields(), api.agents().catch(() => [])]);
   if (datasets.length === 0) {
     mount(root, h('h1', {}, t('wizard.title')), h('p', { class: 'card' }, t('wizard.noDataset'),
       h('a', { href: '#/datasets' }, t('wizard.goToDatasets')), '.'));
@@ -35,17 +36,20 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   let dataset: Dataset = datasets.find((d) => String(d.id) === query.get('dataset')) ?? datasets[0];
   let preset: Preset | null = null;
   let preview: PresetPreview | null = null;
+  // What this dataset can start from, and the server's default for it (T13).
+  let starts: StartingPointsView = await api.startingPoints(dataset.id);
 
   const datasetSelect = h('select', { id: 'wizard-dataset', 'aria-label': t('wizard.dataset') },
     ...datasets.map((d) => h('option', { value: d.id, selected: d.id === dataset.id },
       t('wizard.datasetOption', { name: d.name, version: d.version, images: d.imageCount, classes: d.classNames.length })))) as HTMLSelectElement;
   const datasetInfo = h('p', { class: 'hint' });
+  const startNote = h('p', { class: 'note', 'data-testid': 'start-note' });
   const trainImages = () => Object.values(dataset.splitCounts.train ?? {}).reduce((a, b) => a + b, 0);
   const goalList = h('div', { class: 'choices', role: 'radiogroup', 'aria-label': t('wizard.goal') });
   const presetList = h('div', { class: 'choices presets', role: 'radiogroup', 'aria-label': t('wizard.preset') });
   const review = h('section', { class: 'card', 'aria-label': t('wizard.review'), 'data-testid': 'review' });
   const error = h('div', { class: 'error', role: 'alert', 'data-testid': 'launch-error' });
-  let goal: Goal = trainImages() < 1000 ? 'small-data' : 'fast';
+  let goal: Goal = starts.recommended.goal;
 
   const renderGoals = () => goalList.replaceChildren(...GOALS.map((g) => choice('goal', g.id, g.id === goal,
     h('strong', {}, t(`goal.${g.id}.title` as MessageKey)), h('span', { class: 'hint' }, t(`goal.${g.id}.text` as MessageKey)), () => {
@@ -54,7 +58,9 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     })));
   const renderPresets = (pickFirst: boolean) => {
     const ordered = [...presets.filter((p) => p.goal === goal), ...presets.filter((p) => p.goal !== goal)];
-    if (pickFirst || !preset) choosePreset(ordered[0]);
+    const recommended = goal === starts.recommended.goal && starts.recommended.presetId
+      ? presets.find((p) => p.id === starts.recommended.presetId) : undefined;
+    if (pickFirst || !preset) choosePreset(recommended ?? ordered[0]);
     presetList.replaceChildren(...ordered.map((p) => choice('preset', p.id, p.id === preset?.id,
       h('strong', {}, p.name + (p.builtIn ? '' : t('wizard.teamPreset'))),
       h('span', {}, t('wizard.whenCost', { when: p.whenToUse, cost: p.cost })),
@@ -72,22 +78,28 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     void refresh();
   };
   /**
-   * A pretrained preset needs weights to start from (T13): an uploaded backbone where the preset
-   * asks for one and there is one, else the newest finished run, so the preview is valid at once
-   * and "Start from" shows what will be used.
+   * A preset that starts from earlier weights (T13) gets ones this dataset can use: the server's
+   * recommendation where it is that preset, else the first usable option of the kind it asks for
+   * (pretrained weights, then a finished run, then a backbone), so the preview is valid at once and
+   * "Start from" shows what will be used.
    */
   const startingWeightsDefaults = () => {
     const weights = preset?.fields.initialWeights;
-    if (weights !== 'backbone' && weights !== 'run') return;
-    const finished = runs.filter((r) => r.state === 'succeeded');
-    if (weights === 'backbone' && backbones.length) {
-      overrides.set('backboneId', backbones[0].id);
-    } else if (finished.length) {
-      overrides.set('initialWeights', 'run').set('initialRunId', finished[0].id)
-        .set('architecture', finished[0].recipe.architecture);
-    } else if (backbones.length) {
-      overrides.set('initialWeights', 'backbone').set('architecture', 'backbone').set('backboneId', backbones[0].id);
+    if (weights !== 'backbone' && weights !== 'run' && weights !== 'pretrained') return;
+    if (preset?.id === starts.recommended.presetId && Object.keys(starts.recommended.fields).length) {
+      for (const [k, v] of Object.entries(starts.recommended.fields)) overrides.set(k, v);
+      return;
     }
+    const usable = starts.options.filter((o) => o.usable);
+    const pick = usable.find((o) => o.kind === weights) ?? usable.find((o) => o.kind === 'pretrained')
+      ?? usable.find((o) => o.kind === 'run') ?? usable[0];
+    if (pick) startFrom(pick);
+  };
+  const startFrom = (option: StartOption) => {
+    for (const key of ['backboneId', 'initialRunId', 'initialWeights', 'architecture', 'pretrainedWeights']) {
+      overrides.delete(key);
+    }
+    for (const [k, v] of Object.entries(option.fields)) overrides.set(k, v);
   };
 
   const inputs = new Map<string, Input>();
@@ -169,30 +181,27 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
 
   function renderWeights() {
     const needs = preview?.recipe.initialWeights ?? preset?.fields.initialWeights;
-    if (needs !== 'backbone' && needs !== 'run') {
+    if (needs !== 'backbone' && needs !== 'run' && needs !== 'pretrained') {
       weights.replaceChildren();
       return;
     }
-    const finished = runs.filter((r) => r.state === 'succeeded');
+    const usable = starts.options.filter((o) => o.usable);
+    const unusable = starts.options.filter((o) => !o.usable);
+    const chosen = (o: StartOption) => Object.entries(o.fields).every(([k, v]) => overrides.get(k) === v);
     const select = h('select', { id: 'wizard-weights', 'aria-label': t('wizard.startFrom') },
-      ...backbones.map((b) => h('option', { value: `backbone:${b.id}`, selected: needs === 'backbone' && overrides.get('backboneId') === b.id },
-        `uploaded backbone #${b.id} ${b.name}`)),
-      ...finished.map((r) => h('option', { value: `run:${r.id}`, selected: needs === 'run' && overrides.get('initialRunId') === r.id },
-        `run #${r.id} ${r.name} (${r.recipe.architecture})`))) as HTMLSelectElement;
+      ...usable.map((o) => h('option', { value: `${o.kind}:${o.id}`, selected: chosen(o) },
+        t(`wizard.start.${o.kind}` as MessageKey, { name: o.name, architecture: o.architecture })))) as HTMLSelectElement;
     select.addEventListener('change', () => {
-      const [kind, id] = select.value.split(':');
-      for (const key of ['backboneId', 'initialRunId', 'initialWeights', 'architecture']) overrides.delete(key);
-      if (kind === 'backbone') {
-        overrides.set('initialWeights', 'backbone').set('architecture', 'backbone').set('backboneId', Number(id));
-      } else {
-        const run = finished.find((r) => r.id === Number(id))!;
-        overrides.set('initialWeights', 'run').set('initialRunId', run.id).set('architecture', run.recipe.architecture);
-      }
+      const option = usable.find((o) => `${o.kind}:${o.id}` === select.value);
+      if (option) startFrom(option);
       void refresh();
     });
     weights.replaceChildren(h('label', { for: 'wizard-weights' }, t('wizard.startFromLabel')),
-      backbones.length + finished.length ? select
-        : h('p', { class: 'warning' }, t('wizard.noWeights')));
+      usable.length ? select : h('p', { class: 'warning' }, t('wizard.noWeights'), ' ',
+        h('a', { href: '#/pretrained' }, t('wizard.pretrainedPage'))),
+      ...(unusable.length ? [h('details', { 'data-testid': 'not-offered' },
+        h('summary', {}, t('wizard.notOffered', { count: unusable.length })),
+        h('ul', {}, ...unusable.map((o) => h('li', {}, `${o.name}: ${o.whyNot}`))))] : []));
   }
 
   /** Field errors next to their fields, once; the rest (and a pointer to them) under Launch. */
@@ -226,14 +235,19 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     }
   });
 
-  datasetSelect.addEventListener('change', () => {
+  datasetSelect.addEventListener('change', async () => {
     dataset = datasets.find((d) => d.id === Number(datasetSelect.value))!;
+    starts = await api.startingPoints(dataset.id);
+    goal = starts.recommended.goal;
     describeDataset();
-    void refresh();
+    renderGoals();
+    renderPresets(true);
   });
   const describeDataset = () => {
     datasetInfo.textContent = t('wizard.datasetInfo', { images: trainImages(), classes: dataset.classNames.length,
       warnings: dataset.findings.filter((f) => f.severity === 'warning').length });
+    startNote.textContent = starts.recommended.note ?? '';
+    startNote.hidden = !starts.recommended.note;
   };
   describeDataset();
   renderGoals();
@@ -247,7 +261,8 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   mount(root, h('h1', {}, t('wizard.title')),
     h('p', { class: 'hint' }, t('wizard.intro'),
       h('a', { href: `#/runs/custom?dataset=${dataset.id}` }, t('wizard.fullForm')), '.'),
-    h('section', { class: 'card', 'aria-label': t('wizard.step.dataset') }, h('h2', {}, t('wizard.step.dataset')), datasetSelect, datasetInfo),
+    h('section', { class: 'card', 'aria-label': t('wizard.step.dataset') }, h('h2', {}, t('wizard.step.dataset')), datasetSelect,
+      datasetInfo, startNote),
     h('section', { class: 'card', 'aria-label': t('wizard.step.goal') }, h('h2', {}, t('wizard.step.goal')), goalList),
     h('section', { class: 'card', 'aria-label': t('wizard.step.preset') }, h('h2', {}, t('wizard.step.preset')), presetList),
     review);

@@ -23,7 +23,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const progressText = h('p', { 'data-testid': 'progress' }, '');
   const facts = h('dl', { class: 'facts' });
   let presets: Preset[] = [];
-  const message = h('p', { class: 'error', role: 'alert' });
+  const message = h('div', { class: 'error', role: 'alert', 'data-testid': 'run-message' });
+  let pretrainedNames = new Map<string, string>();
   const actions = h('div', { class: 'actions' });
   const report = h('div', {});
   const advice = h('div', {});
@@ -122,7 +123,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ? t('run.requeued', { where: r.checkpointEpoch ? t('run.requeuedAfter', { epoch: r.checkpointEpoch }) : t('run.requeuedStart') })
       : t('run.waiting'))
       : t('run.progress', { epoch, epochs: r.totalEpochs, step, total: total ? t('run.progressTotal', { total }) : '',
-        elapsed: formatDuration(elapsed), left: isFinite(eta) ? t('run.progressLeft', { left: formatDuration(eta) }) : '' });
+        elapsed: formatDuration(elapsed), left: isFinite(eta) ? t('run.progressLeft', { left: formatDuration(eta) }) : '' })
+        + stageText(r, epoch);
     facts.replaceChildren(
       ...fact(t('run.fact.dataset'), h('a', { href: `#/datasets/${r.datasetId}` }, t('run.fact.datasetVersion', { name: r.datasetName, version: r.datasetVersion }))),
       ...fact(t('run.fact.bestVal'), formatPercent(r.bestValAccuracy)),
@@ -131,6 +133,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       ...(r.adjustments ? fact(t('run.fact.preset'), adjustmentsView(r, presets.find((p) => p.id === r.presetId))) : []),
       ...fact(t('run.fact.device'), plainDevice(r.device)),
       ...fact(t('run.fact.throughput'), throughput ? t('run.fact.throughputValue', { value: formatNumber(throughput) }) : '—'),
+      ...fact(t('run.fact.start'), h('span', { 'data-testid': 'run-start' }, startLine(r))),
       ...fact(t('run.fact.recipe'), t('run.recipeLine', { architecture: String(r.recipe.architecture), optimizer: String(r.recipe.optimizer),
         lr: String(r.recipe.learningRate), schedule: String(r.recipe.schedule), batch: String(r.recipe.batchSize),
         wd: String(r.recipe.weightDecay) })),
@@ -139,7 +142,14 @@ export function runPage(root: HTMLElement, runId: number): () => void {
           r.minDeviceMemoryGb !== null ? t('run.atLeast', { gb: r.minDeviceMemoryGb }) : '',
           r.priority !== 0 ? t('run.priority', { n: r.priority }) : ''].filter((x) => x).join(' · ')) : []),
       ...(r.note ? fact(t('run.fact.note'), r.note) : []));
-    message.textContent = r.failureReason && r.state !== 'succeeded' ? r.failureReason : '';
+    message.replaceChildren(...(r.failureReason && r.state !== 'succeeded' ? [r.failureReason] : []));
+    if (r.state === 'failed' && r.failureField) {
+      // A settings problem: say so, and open the form with that field marked.
+      const label = fieldLabel(r.failureField);
+      message.append(h('p', { class: 'hint', 'data-testid': 'settings-problem' }, t('run.settingsProblem', { field: label }), ' ',
+        h('a', { class: 'button', href: `#/runs/custom?from=${r.id}&field=${encodeURIComponent(r.failureField)}`,
+          'data-testid': 'change-field' }, t('run.changeField', { field: label }))));
+    }
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
     advice.replaceChildren(suggestionsView(r, suggestions));
     if (r.autopilotNote) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote));
@@ -235,6 +245,40 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     presets = list;
     if (run) render(run);
   }).catch(() => { /* the preset line stays without them */ });
+  // The names of pretrained weights, for the "Starts from" line.
+  api.pretrained().then((list) => {
+    pretrainedNames = new Map(list.map((w) => [w.key, w.name]));
+    if (run) render(run);
+  }).catch(() => { /* the key is shown instead */ });
+
+  /** Which stage of a two-stage fine-tune (T14) the run is in, while it trains. */
+  function stageText(r: Run, epoch: number): string {
+    const head = Number(r.recipe.headOnlyEpochs);
+    if (head === 0 || TERMINAL.includes(r.state) || r.state === 'queued') return '';
+    if (head >= r.totalEpochs) return ` · ${t(r.recipe.storedFeatures ? 'run.stage.headOnlyStored' : 'run.stage.headOnly')}`;
+    return ` · ${epoch <= head
+      ? t(r.recipe.storedFeatures ? 'run.stage.headStored' : 'run.stage.head')
+      : t('run.stage.all')}`;
+  }
+
+  /**
+   * Where the weights started (T13), at what size, and the stages (T14): e.g. "ResNet-18, ImageNet
+   * at 112 px; the head alone, on stored features".
+   */
+  function startLine(r: Run): string {
+    const recipe = r.recipe;
+    const weights = String(recipe.initialWeights);
+    const from = weights === 'pretrained'
+      ? t('run.start.pretrained', { name: pretrainedNames.get(String(recipe.pretrainedWeights)) ?? String(recipe.pretrainedWeights) })
+      : weights === 'run' ? t('run.start.run', { id: String(recipe.initialRunId) })
+        : weights === 'backbone' ? t('run.start.backbone', { id: String(recipe.backboneId) }) : t('run.start.random');
+    const head = Number(recipe.headOnlyEpochs);
+    const stages = head === 0 ? '' : head >= Number(recipe.epochs)
+      ? t(recipe.storedFeatures ? 'run.start.headOnlyStored' : 'run.start.headOnly')
+      : t(recipe.storedFeatures ? 'run.start.headFirstStored' : 'run.start.headFirst', { epochs: head });
+    return [t('run.start.size', { from, size: String(recipe.inputSize) }), stages].filter((x) => x).join('; ');
+  }
+
   // Suggestions name recipe fields by their labels once the catalogue is loaded.
   labelsReady().then(() => {
     if (run) render(run);

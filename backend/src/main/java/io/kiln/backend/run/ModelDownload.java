@@ -3,7 +3,10 @@ package io.kiln.backend.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.Json;
+import io.kiln.backend.pretrained.PretrainedService;
+import io.kiln.backend.pretrained.PretrainedView;
 import io.kiln.core.model.ModelCard;
+import io.kiln.core.recipe.Recipe;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -29,8 +32,10 @@ public class ModelDownload {
   private final RunService runs;
   private final RunMapper mapper;
   private final Json json;
+  private final PretrainedService pretrained;
 
-  ModelDownload(RunService runs, RunMapper mapper, Json json) {
+  ModelDownload(RunService runs, RunMapper mapper, Json json, PretrainedService pretrained) {
+    this.pretrained = pretrained;
     this.runs = runs;
     this.mapper = mapper;
     this.json = json;
@@ -106,8 +111,33 @@ public class ModelDownload {
                 doubles(meta.path("mean")),
                 doubles(meta.path("std")),
                 run.finishedAt == null ? null : run.finishedAt.toString(),
-                run.modelOnnx ? null : ModelExport.unavailableReason(run)));
+                run.modelOnnx ? null : ModelExport.unavailableReason(run),
+                startingWeights(mapper.recipe(run)),
+                meta.path("pytorch").path("file").asText(null)));
     return new Download(archive, card);
+  }
+
+  /** Where training started, for the card (T13): which weights, with their source. */
+  private String startingWeights(Recipe recipe) {
+    return switch (recipe.initialWeights()) {
+      case "pretrained" -> {
+        try {
+          PretrainedView w = pretrained.resolve(recipe.pretrainedWeights(), null);
+          yield w.name()
+              + " ("
+              + w.key()
+              + (w.url() == null ? ", imported" : ", " + w.url())
+              + ", SHA-256 "
+              + w.sha256()
+              + ")";
+        } catch (RuntimeException gone) {
+          yield "pretrained weights " + recipe.pretrainedWeights();
+        }
+      }
+      case "run" -> "the network of Kiln run " + recipe.initialRunId();
+      case "backbone" -> "uploaded TorchScript backbone " + recipe.backboneId();
+      default -> null;
+    };
   }
 
   private static List<Double> doubles(JsonNode array) {

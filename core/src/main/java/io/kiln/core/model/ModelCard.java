@@ -24,6 +24,8 @@ public final class ModelCard {
    * @param evaluatedSplit "test" or "validation": where {@code perClass} was measured
    * @param channels 1 (grayscale) or 3 (RGB)
    * @param onnxUnavailable why the model has no ONNX export, or null when it has one
+   * @param startingWeights where training started, in a sentence (T13)
+   * @param pytorchFile the torchvision state dict in the download ({@code model.pth}), or null
    */
   public record Facts(
       long runId,
@@ -42,7 +44,14 @@ public final class ModelCard {
       List<Double> mean,
       List<Double> std,
       String trainedAt,
-      String onnxUnavailable) {}
+      String onnxUnavailable,
+      String startingWeights,
+      String pytorchFile) {}
+
+  /** torchvision's function for a Kiln architecture (resnet-18 is {@code resnet18}). */
+  static String torchvisionName(String architecture) {
+    return architecture.replace("-v2", "_v2").replace("-", "");
+  }
 
   public static String markdown(Facts f) {
     StringBuilder md = new StringBuilder();
@@ -59,8 +68,16 @@ public final class ModelCard {
         .append(", version ")
         .append(f.datasetVersion())
         .append('\n');
-    md.append("- Trained: ")
-        .append(f.trainedAt() == null ? "unknown" : f.trainedAt())
+    md.append("- Trained: ").append(f.trainedAt() == null ? "unknown" : f.trainedAt()).append('\n');
+    md.append("- Started from: ")
+        .append(f.startingWeights() == null ? "random weights (from scratch)" : f.startingWeights())
+        .append('\n');
+    md.append("- Image size: ")
+        .append(f.size())
+        .append(" x ")
+        .append(f.size())
+        .append(" pixels, ")
+        .append(f.channels() == 1 ? "gray" : "colour (R, G, B)")
         .append("\n\n");
 
     md.append("## How well it does\n\n");
@@ -165,6 +182,20 @@ public final class ModelCard {
           .append(" inside the model). Outputs `logits` and `probabilities` (softmax), both (N, ")
           .append(f.classNames().size())
           .append(").\n");
+    }
+    if (f.pytorchFile() != null) {
+      md.append("- `")
+          .append(f.pytorchFile())
+          .append("`: the same weights as a PyTorch state dict in torchvision's layout: `model =")
+          .append(" torchvision.models.")
+          .append(torchvisionName(f.architecture()))
+          .append("(num_classes=")
+          .append(f.classNames().size())
+          .append("); model.load_state_dict(torch.load(\"")
+          .append(f.pytorchFile())
+          .append(
+              "\"))`, then normalize as in step 6. Kiln's Pretrained weights page imports it as")
+          .append(" a starting point for other datasets (T13).\n");
     }
     md.append(
         "- `kiln-model.json`: class names, input shape, normalization and the full recipe.\n\n");

@@ -14,6 +14,12 @@ import java.util.Map;
  * loading it.
  */
 public final class TorchvisionLayout {
+  /**
+   * Kiln's networks have torchvision's layers from this input size on (below it their stem keeps
+   * the resolution with a 3x3 convolution instead of ImageNet's 7x7 stride-2 one).
+   */
+  public static final int MIN_SIZE = 64;
+
   /** The architectures a torchvision state dict can fill. */
   public static final List<String> ARCHITECTURES =
       List.of("resnet-18", "resnet-34", "resnet-50", "mobilenet-v2");

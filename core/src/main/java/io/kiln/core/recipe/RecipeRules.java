@@ -15,7 +15,7 @@ final class RecipeRules {
   static final String IMPORTED = "imported-[1-9][0-9]{0,15}";
 
   /** Pretrained networks start with ImageNet's 7x7 stride-2 stem, which needs this much image. */
-  public static final int PRETRAINED_MIN_SIZE = 64;
+  static final int PRETRAINED_MIN_SIZE = TorchvisionLayout.MIN_SIZE;
 
   private RecipeRules() {}
 

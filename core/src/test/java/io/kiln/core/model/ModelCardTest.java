@@ -72,6 +72,44 @@ class ModelCardTest {
         List.of(0.2861),
         List.of(0.353),
         "2026-11-30T00:00:00Z",
-        onnxUnavailable);
+        onnxUnavailable,
+        null,
+        null);
+  }
+
+  @Test
+  void aPretrainedRunSaysWhichWeightsAndSizeAndOffersItsStateDict() {
+    ModelCard.Facts f = facts(null);
+    String md =
+        ModelCard.markdown(
+            new ModelCard.Facts(
+                f.runId(),
+                f.runName(),
+                f.datasetName(),
+                f.datasetVersion(),
+                f.classNames(),
+                "resnet-18",
+                f.recipe(),
+                f.bestValAccuracy(),
+                f.testAccuracy(),
+                f.evaluatedSplit(),
+                f.perClass(),
+                3,
+                112,
+                List.of(0.485, 0.456, 0.406),
+                List.of(0.229, 0.224, 0.225),
+                f.trainedAt(),
+                null,
+                "ResNet-18, ImageNet (resnet-18-imagenet)",
+                "model.pth"));
+    assertTrue(md.contains("- Started from: ResNet-18, ImageNet (resnet-18-imagenet)\n"), md);
+    assertTrue(md.contains("- Image size: 112 x 112 pixels, colour (R, G, B)\n"), md);
+    assertTrue(
+        md.contains(
+            "model = torchvision.models.resnet18(num_classes=2);"
+                + " model.load_state_dict(torch.load(\"model.pth\"))"),
+        md);
+    assertTrue(facts(null).toString().length() > 0);
+    assertTrue(ModelCard.markdown(facts(null)).contains("- Started from: random weights"));
   }
 }

@@ -1,11 +1,13 @@
 package io.kiln.agent.loop;
 
 import io.kiln.agent.channel.BackendClient;
+import io.kiln.agent.channel.BackendRefusedException;
 import io.kiln.agent.training.CheckpointArchive;
 import io.kiln.agent.training.ImageArchiveReader;
 import io.kiln.agent.training.InitialWeights;
 import io.kiln.agent.training.LabelledImages;
 import io.kiln.agent.training.MetricSink;
+import io.kiln.agent.training.StartingWeightsException;
 import io.kiln.agent.training.TrainingCancelledException;
 import io.kiln.agent.training.TrainingJob;
 import io.kiln.agent.training.TrainingResult;
@@ -195,9 +197,17 @@ final class RunExecution implements Runnable {
     String sha256 = assignment.initialWeightsSha256();
     Path[] file = new Path[1];
     if (sha256 != null && sha256.matches("[0-9a-f]{64}")) {
-      transfer(
-          "download the pretrained weights",
-          () -> file[0] = files.get("weights-" + sha256 + ".pth", f -> backend.download(path, f)));
+      try {
+        transfer(
+            "download the pretrained weights",
+            () ->
+                file[0] = files.get("weights-" + sha256 + ".pth", f -> backend.download(path, f)));
+      } catch (BackendRefusedException e) {
+        // The backend cannot have them (its source is unreachable, the file is gone): a setting
+        // to change, not this machine's fault.
+        throw new StartingWeightsException(
+            "pretrainedWeights", "the pretrained weights cannot be had: " + e.getMessage());
+      }
     } else {
       file[0] = runDir.resolve("initial-model.zip");
       transfer("download the starting weights", () -> backend.download(path, file[0]));

@@ -4,7 +4,10 @@ import ai.djl.Model;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.agent.training.net.KilnNet;
 import io.kiln.agent.training.net.OnnxExport;
+import io.kiln.agent.training.net.TorchvisionWeights;
 import io.kiln.core.onnx.OnnxGraph;
+import io.kiln.core.pretrained.StateDictWriter;
+import io.kiln.core.pretrained.TorchvisionLayout;
 import io.kiln.core.recipe.Recipe;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -27,6 +30,7 @@ final class ModelArchive {
   static final String META = "kiln-model.json";
   static final String FEATURES = "features.params";
   static final String ONNX = "model.onnx";
+  static final String PYTORCH = "model.pth";
 
   private ModelArchive() {}
 
@@ -51,6 +55,7 @@ final class ModelArchive {
     meta.put("std", norm.std());
     meta.put("recipe", recipe.toMap());
     byte[] onnx = onnx(net, recipe, images, norm, meta);
+    stateDict(net, recipe, images, paramsDir, meta);
     Path archive = outputDir.resolve("model.zip");
     try (OutputStream out = Files.newOutputStream(archive);
         ZipOutputStream zip = new ZipOutputStream(out);
@@ -72,6 +77,24 @@ final class ModelArchive {
       zip.closeEntry();
     }
     return archive;
+  }
+
+  /**
+   * The weights as a torchvision state dict ({@value #PYTORCH}), for colour networks of
+   * torchvision's layout (ResNets and MobileNetV2 at 64 px and more): PyTorch loads them into
+   * {@code torchvision.models.<name>(num_classes=N)}, and Kiln imports them as a starting point.
+   */
+  private static void stateDict(
+      KilnNet net, Recipe recipe, LabelledImages images, Path dir, Map<String, Object> meta)
+      throws IOException {
+    if (!TorchvisionLayout.ARCHITECTURES.contains(recipe.architecture())
+        || images.channels() != 3
+        || images.size() < TorchvisionLayout.MIN_SIZE) {
+      return;
+    }
+    StateDictWriter.write(
+        dir.resolve(PYTORCH), TorchvisionWeights.export(net, recipe.architecture()));
+    meta.put("pytorch", Map.of("file", PYTORCH, "layout", "torchvision"));
   }
 
   /** The ONNX export, described in {@code meta}; null (with the reason in meta) when impossible. */

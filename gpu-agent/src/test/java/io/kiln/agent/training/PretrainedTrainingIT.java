@@ -123,6 +123,13 @@ class PretrainedTrainingIT {
       assertEquals("[3,64,64]", meta.get("inputShape").toString());
       assertEquals(0.485, meta.get("mean").get(0).asDouble(), 1e-6, "ImageNet normalization");
       assertNotNull(model.getEntry("model.onnx"), "a pretrained run exports to ONNX");
+      assertEquals("model.pth", meta.path("pytorch").path("file").asText());
+      // ... and to a torchvision state dict that PyTorch loads strictly into torchvision's network.
+      Path pth = out.resolve("exported.pth");
+      try (var in = model.getInputStream(model.getEntry("model.pth"))) {
+        Files.copy(in, pth);
+      }
+      PretrainedParityIT.python("sums", "resnet-18", pth.toString(), "3");
     }
 
     // The next run on the same data and weights reads the kept features: nothing to compute.
