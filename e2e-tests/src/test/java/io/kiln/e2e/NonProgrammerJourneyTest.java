@@ -634,8 +634,175 @@ class NonProgrammerJourneyTest {
    * the page itself, and axe-core finds no serious or critical accessibility violation. Screenshots
    * of each page at both widths go to target/screenshots/pages.
    */
+  /**
+   * Issue 29, where no pretrained weights can be had (this machine has no internet): a person's own
+   * colour photos, uploaded in the browser, train from scratch with the wizard's defaults, fitted
+   * to the photos, and reach 90 % on an easy colour task.
+   */
   @Test
   @Order(10)
+  void yourOwnPhotosTrainWithTheWizardsDefaultsFromScratch() throws Exception {
+    Path photos =
+        io.kiln.fixtures.PhotoLikeImages.writeZip(
+            Path.of("target/my-photos.zip"),
+            new io.kiln.fixtures.PhotoLikeImages.Spec(
+                io.kiln.fixtures.PhotoLikeImages.Task.COLOUR, 3, 80, 120, 200, 29));
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
+    page.getByLabel("Archive (.zip or .tar.gz)").setInputFiles(photos);
+    page.getByLabel("Name").fill("My photos");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Upload").setExact(true))
+        .click();
+    page.waitForURL(Pattern.compile(".*#/datasets/\\d+$"));
+    assertThat(page.locator("main")).containsText("240 images in 3 classes");
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this version"))
+        .click();
+    // Nothing pretrained on this machine: from scratch, saying why, at a size fitted to the photos.
+    assertThat(page.getByTestId("start-note"))
+        .containsText("No pretrained weights can be had on this server yet");
+    assertTrue(page.locator("#goal-fast").isChecked(), "the goal falls back to a fast one");
+    assertTrue(page.locator("#preset-balanced").isChecked());
+    Locator review = page.getByTestId("review");
+    assertThat(review.locator("[data-testid=adjustments] li[data-field=inputSize]"))
+        .containsText("the photos are about");
+    assertThat(review.locator("[data-testid=adjustments] li[data-field=batchSize]"))
+        .containsText("training images: batches of");
+    assertThat(page.getByTestId("launch-error")).isEmpty();
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("29-photos-wizard.png"))
+            .setFullPage(true));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    assertThat(page.getByTestId("run-start"))
+        .containsText("random weights (from scratch), images at");
+    assertThat(page.getByTestId("run-state"))
+        .hasText(
+            "succeeded",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                .setTimeout(300_000));
+    JsonNode run =
+        readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
+    double test = run.path("testAccuracy").asDouble();
+    System.out.printf(
+        "METRIC photos from scratch: test accuracy %.3f on %d images at %d px%n",
+        test,
+        run.path("evaluation").path("testImages").asInt(),
+        run.path("recipe").path("inputSize").asInt());
+    assertTrue(test >= 0.9, "an easy colour task from scratch reaches 90 %: " + test);
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("29-photos-run.png")).setFullPage(true));
+  }
+
+  /**
+   * Issue 29, after an admin imports pretrained weights (a torchvision state dict the test makes):
+   * the wizard's default starts the photos from them, the run page and the model card say which
+   * weights and size, and the model predicts and leaves Kiln as ONNX and as a state dict.
+   */
+  @Test
+  @Order(11)
+  void afterAnImportPhotosStartFromPretrainedWeights() throws Exception {
+    Path weights = Path.of("target/our-resnet18.pth").toAbsolutePath();
+    Process python =
+        new ProcessBuilder(
+                "/usr/bin/python3",
+                Path.of("../core/src/test/resources/torchvision_fixture.py").toString(),
+                "save",
+                "resnet-18",
+                weights.toString(),
+                "zip",
+                "1000",
+                "4")
+            .inheritIO()
+            .start();
+    assertEquals(0, python.waitFor(), "torchvision saved the weights");
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Pretrained")).click();
+    Locator catalogue = page.locator("[data-testid=pretrained-row][data-key=resnet-18-imagenet]");
+    assertThat(catalogue).containsText("ResNet-18, ImageNet");
+    page.getByLabel("Weights file (.pth)").setInputFiles(weights);
+    page.getByLabel("Name (for weights that are not the catalogue's)").fill("ResNet-18 (our own)");
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Import")).click();
+    assertThat(page.getByRole(AriaRole.STATUS))
+        .containsText(
+            "Stored ResNet-18 (our own) as imported-",
+            new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
+                .setTimeout(60_000));
+    page.screenshot(
+        new Page.ScreenshotOptions().setPath(SHOTS.resolve("29-pretrained.png")).setFullPage(true));
+
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Datasets")).click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("My photos")).first().click();
+    page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Train on this version"))
+        .click();
+    assertThat(page.getByTestId("start-note"))
+        .containsText("Your photos start from ResNet-18 (our own)");
+    assertTrue(page.locator("#goal-small-data").isChecked());
+    assertTrue(page.locator("#preset-small-data").isChecked());
+    assertThat(page.locator("#wizard-weights")).containsText("ResNet-18 (our own)");
+    // The Fashion-MNIST runs took gray images: not offered to colour photos, and said why.
+    assertThat(page.getByTestId("not-offered")).containsText("trained on gray images");
+    Locator review = page.getByTestId("review");
+    assertThat(review.locator("[data-testid=adjustments] li[data-field=headOnlyEpochs]"))
+        .containsText("the head alone trains");
+    assertThat(page.getByTestId("launch-error")).isEmpty();
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("29-pretrained-wizard.png"))
+            .setFullPage(true));
+    page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training")).click();
+    page.waitForURL(Pattern.compile(".*#/runs/\\d+$"));
+    assertThat(page.getByTestId("run-start")).containsText("ResNet-18 (our own), images at");
+    assertThat(page.getByTestId("run-start"))
+        .containsText("the head alone trains, on stored features");
+    assertThat(page.getByTestId("run-state"))
+        .hasText(
+            "succeeded",
+            new com.microsoft.playwright.assertions.LocatorAssertions.HasTextOptions()
+                .setTimeout(300_000));
+    String api = page.url().replaceFirst("#/runs/", "api/runs/");
+    JsonNode run = readJson(page.request().get(api).text());
+    int size = run.path("recipe").path("inputSize").asInt();
+    System.out.printf(
+        "METRIC photos from imported weights: test accuracy %.3f at %d px%n",
+        run.path("testAccuracy").asDouble(), size);
+    assertTrue(run.path("onnxAvailable").asBoolean(), "a pretrained run exports to ONNX");
+    // The model card says which weights and size; the download holds ONNX and the state dict.
+    byte[] download = page.request().get(api + "/model").body();
+    String card = null;
+    java.util.Set<String> entries = new java.util.HashSet<>();
+    try (java.util.zip.ZipInputStream zip =
+        new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(download))) {
+      for (java.util.zip.ZipEntry e; (e = zip.getNextEntry()) != null; ) {
+        entries.add(e.getName());
+        if (e.getName().equals("MODEL.md")) {
+          card = new String(zip.readAllBytes(), StandardCharsets.UTF_8);
+        }
+      }
+    }
+    assertTrue(
+        entries.containsAll(List.of("model.onnx", "model.pth", "MODEL.md")), entries.toString());
+    assertTrue(card.contains("- Started from: ResNet-18 (our own) (imported-"), card);
+    assertTrue(card.contains("- Image size: " + size + " x " + size + " pixels, colour"), card);
+    // Its predict page answers for photos.
+    page.getByTestId("try-model").click();
+    page.waitForURL(Pattern.compile(".*/predict$"));
+    byte[] red =
+        io.kiln.fixtures.PhotoLikeImages.jpeg(
+            io.kiln.fixtures.PhotoLikeImages.image(
+                io.kiln.fixtures.PhotoLikeImages.Task.COLOUR, 0, 180, 140, new java.util.Random(5)),
+            0.9f);
+    page.getByTestId("predict-files")
+        .setInputFiles(
+            new com.microsoft.playwright.options.FilePayload("red.jpg", "image/jpeg", red));
+    assertThat(page.getByTestId("prediction")).hasCount(1);
+    assertThat(page.getByTestId("prediction").first()).containsText("%");
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("29-pretrained-predict.png"))
+            .setFullPage(true));
+  }
+
+  @Test
+  @Order(12)
   void everyPageFitsAPhoneAndPassesAxe() throws Exception {
     List<String> pages =
         PageTour.pages(
@@ -664,7 +831,7 @@ class NonProgrammerJourneyTest {
    * datasets, glossary); the header's switch goes back to English and is remembered for the person.
    */
   @Test
-  @Order(11)
+  @Order(13)
   void aChineseBrowserGetsChineseAndCanSwitch() throws Exception {
     try (var context = browser.newContext(new Browser.NewContextOptions().setLocale("zh-CN"))) {
       Page zh = context.newPage();
@@ -723,7 +890,7 @@ class NonProgrammerJourneyTest {
    * answers on the predict page, with a file it cannot read explained in Chinese (issue 14).
    */
   @Test
-  @Order(11)
+  @Order(13)
   void aChinesePersonUploadsLaunchesReadsAndPredicts() throws Exception {
     JsonNode datasets = readJson(page.request().get(app.url() + "api/datasets").text());
     long datasetId = -1;
@@ -814,7 +981,7 @@ class NonProgrammerJourneyTest {
    * marked lang="en" is English on purpose (server words not translated yet) and is counted.
    */
   @Test
-  @Order(11)
+  @Order(13)
   void everyPageReadsInChineseExceptPeoplesOwnWords() throws Exception {
     java.util.Set<String> words = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     words.addAll(ChineseCheck.KEPT_AS_IS);
@@ -871,7 +1038,7 @@ class NonProgrammerJourneyTest {
   }
 
   @Test
-  @Order(12)
+  @Order(14)
   void anAdminSeesTheLocalAgentOnline() {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Agents")).click();
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
@@ -910,7 +1077,7 @@ class NonProgrammerJourneyTest {
   }
 
   @Test
-  @Order(13)
+  @Order(15)
   void stopsCleanlyOnSigtermWithItsAgent() throws Exception {
     List<ProcessHandle> javas = app.javaProcesses();
     assertEquals(2, javas.size(), "backend and local agent are running");

@@ -40,6 +40,7 @@ final class PageTour {
         "#/datasets",
         "#/datasets/" + datasetId,
         "#/presets",
+        "#/pretrained",
         "#/runs/new?dataset=" + datasetId,
         "#/runs/custom",
         "#/compare?runs=" + runs.path(0).path("id") + "," + runs.path(1).path("id"),

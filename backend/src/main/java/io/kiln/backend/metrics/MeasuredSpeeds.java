@@ -41,7 +41,12 @@ class MeasuredSpeeds implements ThroughputHistory {
             .list();
     for (Run run : finished) {
       Recipe past = runs.recipe(run);
-      if (past.architecture().equals(architecture) && past.inputSize() == inputSize) {
+      // A run that trained only the head on stored features measured a matrix product, not the
+      // network.
+      boolean headOnStoredFeatures = past.storedFeatures() && past.fullEpochs() == 0;
+      if (past.architecture().equals(architecture)
+          && past.inputSize() == inputSize
+          && !headOnStoredFeatures) {
         Optional<Double> rate =
             metrics.lastEpochValue(run.id, Metric.IMAGES_PER_SECOND).filter(r -> r > 0);
         if (rate.isPresent()) {

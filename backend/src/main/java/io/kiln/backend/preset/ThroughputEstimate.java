@@ -1,50 +1,46 @@
 package io.kiln.backend.preset;
 
 import io.kiln.core.i18n.Text;
+import io.kiln.core.preset.ImageSize;
+import io.kiln.core.preset.NetworkCost;
 import io.kiln.core.recipe.Recipe;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.Map;
 import java.util.Optional;
 
 /**
- * How long an epoch will take: measured by earlier runs of the same network and image size (on the
- * chosen agent when one is named), else a rough figure for a 2-core CPU.
+ * How long training will take: measured by earlier runs of the same network and image size (on the
+ * chosen agent when one is named), else a rough figure from the network's cost per image ({@link
+ * NetworkCost}) on the fleet's machines (a 2-core CPU, or a GPU where every agent has one). A
+ * head-only stage on stored features costs one forward pass over the images (T14), not epochs.
  */
 @ApplicationScoped
 public class ThroughputEstimate {
-  /** Images per second at 28 x 28 pixels on 2 CPU cores (measured with the agent, batch 64). */
-  private static final Map<String, Double> CPU_28PX =
-      Map.of(
-          "small-cnn",
-          1500.0,
-          "mobilenet",
-          700.0,
-          "resnet-18",
-          120.0,
-          "resnet-34",
-          60.0,
-          "resnet-50",
-          30.0,
-          "backbone",
-          300.0);
-
   private final ThroughputHistory history;
+  private final Machines machines;
 
-  ThroughputEstimate(ThroughputHistory history) {
+  ThroughputEstimate(ThroughputHistory history, Machines machines) {
     this.history = history;
+    this.machines = machines;
   }
 
   public Estimate estimate(Recipe recipe, int trainImages, int evalImages, Long agentId) {
     Optional<ThroughputHistory.Measured> measured =
         history.latest(recipe.architecture(), recipe.inputSize(), agentId);
+    double speed =
+        machines.gpu(agentId) ? ImageSize.GPU_MACS_PER_SECOND : ImageSize.CPU_MACS_PER_SECOND;
     double rate =
         measured
             .map(ThroughputHistory.Measured::imagesPerSecond)
             .orElseGet(
-                () ->
-                    CPU_28PX.getOrDefault(recipe.architecture(), 300.0)
-                        * Math.pow(28.0 / recipe.inputSize(), 2));
+                () -> speed / NetworkCost.training(recipe.architecture(), recipe.inputSize()));
     double epochSeconds = trainImages / rate + evalImages / (3 * rate);
+    boolean stored = recipe.storedFeatures() && recipe.headOnlyEpochs() > 0;
+    // Stored features: one forward pass (a third of a training step) over every image, then the
+    // head's epochs cost next to nothing.
+    double totalSeconds =
+        stored
+            ? (trainImages + evalImages) / (3 * rate) + recipe.fullEpochs() * epochSeconds
+            : epochSeconds * recipe.epochs();
     Text basis =
         measured
             .map(
@@ -60,8 +56,8 @@ public class ThroughputEstimate {
             .orElse(Text.of("estimate.rough"));
     return new Estimate(
         Math.round(rate),
-        Math.max(0.01, Math.round(epochSeconds * 100) / 100.0),
-        Math.round(epochSeconds * recipe.epochs()),
+        Math.max(0.01, Math.round(totalSeconds / Math.max(1, recipe.epochs()) * 100) / 100.0),
+        Math.round(totalSeconds),
         basis.english(),
         basis);
   }

@@ -39,6 +39,18 @@ public final class PresetAdjuster {
   /** The small-dataset fine-tuning rate per 256 images (T13). */
   public static final double SMALL_DATA_RATE = 0.001;
 
+  /** A small dataset's epoch has at least this many updates: its batch shrinks to allow it (T8). */
+  public static final int MIN_STEPS_PER_EPOCH = 8;
+
+  /** The smallest batch the rule above goes to (batch norm needs a few images per batch). */
+  public static final int MIN_BATCH = 8;
+
+  /** A small dataset trains for at least this many updates in all: its epochs are short (T17). */
+  public static final int MIN_UPDATES = 300;
+
+  /** The most epochs the rule above asks for. */
+  public static final int MAX_EPOCHS_FOR_UPDATES = 100;
+
   private static final RecipeParser FIELDS = new RecipeParser(Set.of());
 
   private PresetAdjuster() {}
@@ -95,6 +107,12 @@ public final class PresetAdjuster {
           "T13",
           Text.of("adjust.smallData", "images", facts.trainImages()));
     }
+    // T8, T17: a small dataset gets a batch that makes several updates an epoch, and enough epochs
+    // to make a few hundred updates in all (a quick look of 3 epochs at batch 64 on 96 photos is 6
+    // updates: a coin toss, not an answer).
+    if (facts.trainImages() < DatasetFacts.SMALL) {
+      smallData(recipe, facts, userSet, changes, proposed);
+    }
     // T13, T14
     boolean pretrained = "pretrained".equals(recipe.initialWeights());
     if (pretrained
@@ -112,7 +130,7 @@ public final class PresetAdjuster {
     if (pretrained
         && !facts.gpu()
         && facts.trainImages() < DatasetFacts.SMALL
-        && recipe.headOnlyEpochs() < recipe.epochs()
+        && recipe.headOnlyEpochs() < epochsNow(recipe, changes)
         && !userSet.contains("headOnlyEpochs")
         && !userSet.contains("epochs")) {
       propose(
@@ -120,7 +138,7 @@ public final class PresetAdjuster {
           changes,
           recipe,
           "headOnlyEpochs",
-          (long) recipe.epochs(),
+          (long) epochsNow(recipe, changes),
           "T14",
           Text.of("adjust.headOnlyOnCpu", "images", facts.trainImages()));
       if (!userSet.contains("storedFeatures")) {
@@ -231,6 +249,69 @@ public final class PresetAdjuster {
     return apply(recipe, proposed, undo);
   }
 
+  private static void smallData(
+      Recipe recipe,
+      DatasetFacts facts,
+      Set<String> userSet,
+      Map<String, Object> changes,
+      List<Adjustment> proposed) {
+    int images = Math.max(1, facts.trainImages());
+    int batch = recipe.batchSize();
+    if (!userSet.contains("batchSize")) {
+      int fits = Integer.highestOneBit(Math.max(1, images / MIN_STEPS_PER_EPOCH));
+      int smaller = Math.max(MIN_BATCH, fits);
+      if (smaller < batch) {
+        propose(
+            proposed,
+            changes,
+            recipe,
+            "batchSize",
+            (long) smaller,
+            "T8",
+            Text.of("adjust.smallBatch", "images", images, "batch", smaller));
+        // SGD's rate follows its batch (T8); an adaptive optimizer's step does not scale so.
+        if (!"linear".equals(recipe.lrScaling())
+            && "sgd".equals(recipe.optimizer())
+            && !userSet.contains("learningRate")) {
+          propose(
+              proposed,
+              changes,
+              recipe,
+              "learningRate",
+              round(recipe.learningRate() * smaller / batch),
+              "T8",
+              Text.of("adjust.batchScaling", "batch", smaller, "preset", batch));
+        }
+        batch = smaller;
+      }
+    }
+    if (!userSet.contains("epochs")) {
+      int steps = images > batch ? images / batch : 1;
+      int needed =
+          Math.min(
+              MAX_EPOCHS_FOR_UPDATES, (MIN_UPDATES + steps - 1) / steps + recipe.headOnlyEpochs());
+      if (needed > recipe.epochs()) {
+        propose(
+            proposed,
+            changes,
+            recipe,
+            "epochs",
+            (long) needed,
+            "T17",
+            Text.of(
+                "adjust.enoughUpdates",
+                "images",
+                images,
+                "updates",
+                (long) (needed - recipe.headOnlyEpochs()) * steps));
+      }
+    }
+  }
+
+  private static int epochsNow(Recipe recipe, Map<String, Object> changes) {
+    return ((Number) changes.getOrDefault("epochs", recipe.epochs())).intValue();
+  }
+
   private static void fitSize(
       Recipe recipe,
       DatasetFacts facts,
@@ -240,7 +321,8 @@ public final class PresetAdjuster {
     int head =
         ((Number) changes.getOrDefault("headOnlyEpochs", recipe.headOnlyEpochs())).intValue();
     boolean stored = (Boolean) changes.getOrDefault("storedFeatures", recipe.storedFeatures());
-    double trained = (double) facts.trainImages() * (recipe.epochs() - (stored ? head : 0));
+    double trained =
+        (double) facts.trainImages() * (epochsNow(recipe, changes) - (stored ? head : 0));
     double forward = stored && head > 0 ? facts.images() : 0;
     ImageSize.Fit fit =
         ImageSize.fit(
