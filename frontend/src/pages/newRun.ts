@@ -96,7 +96,9 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     if (pick) startFrom(pick);
   };
   const startFrom = (option: StartOption) => {
-    for (const key of ['backboneId', 'initialRunId', 'initialWeights', 'architecture', 'pretrainedWeights']) {
+    // A start brings its network (and a run its size and normalization): the previous start's go.
+    for (const key of ['backboneId', 'initialRunId', 'initialWeights', 'architecture', 'pretrainedWeights',
+      'inputSize', 'normalization']) {
       overrides.delete(key);
     }
     for (const [k, v] of Object.entries(option.fields)) overrides.set(k, v);

@@ -989,6 +989,12 @@ class NonProgrammerJourneyTest {
         List.of("api/runs", "api/datasets", "api/agents", "api/users", "api/teams")) {
       ChineseCheck.collectWords(readJson(page.request().get(app.url() + path).text()), words);
     }
+    // Weights an admin imported carry the admin's name for them.
+    for (JsonNode w : readJson(page.request().get(app.url() + "api/pretrained").text())) {
+      if (w.path("origin").asText().equals("imported")) {
+        ChineseCheck.collectWords(w, words);
+      }
+    }
     // A team's own presets are its words; the built-in ones must come back in Chinese.
     ChineseCheck.collectWords(
         readJson(

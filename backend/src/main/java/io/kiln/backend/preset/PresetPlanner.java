@@ -112,7 +112,7 @@ public class PresetPlanner {
               0,
               "imagenet",
               "catalogue".equals(w.origin()),
-              w.usable() ? null : w.detail()));
+              w.usable() ? null : w.detailText()));
     }
     candidates.addAll(runs.finished(caller));
     for (BackboneView b : backbones.list(caller)) {

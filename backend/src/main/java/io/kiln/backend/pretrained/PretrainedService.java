@@ -6,6 +6,7 @@ import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.storage.StoredFiles;
+import io.kiln.core.i18n.Text;
 import io.kiln.core.pretrained.CatalogueEntry;
 import io.kiln.core.pretrained.PretrainedCatalogue;
 import io.kiln.core.pretrained.StateDict;
@@ -59,11 +60,11 @@ public class PretrainedService {
   private final WeightsDownload download;
 
   /** The last answer of the source per catalogue entry: null when it has the file, else why not. */
-  private final Map<String, String> sourceProblems = new ConcurrentHashMap<>();
+  private final Map<String, Text> sourceProblems = new ConcurrentHashMap<>();
 
   private final Map<String, Object> fetchLocks = new ConcurrentHashMap<>();
 
-  private static final String NOT_ASKED = "not asked yet";
+  private static final Text NOT_ASKED = Text.of("pretrained.notAsked");
 
   PretrainedService(KilnConfig config, StoredFiles files, DataDirectory dirs, Audit audit) {
     this.config = config;
@@ -92,7 +93,7 @@ public class PretrainedService {
         download.probe(url(entry));
         sourceProblems.remove(entry.id());
       } catch (WeightsDownload.FailedException e) {
-        sourceProblems.put(entry.id(), e.getMessage());
+        sourceProblems.put(entry.id(), e.text);
       }
     }
     LOG.infof(
@@ -183,8 +184,8 @@ public class PretrainedService {
       try {
         download.fetch(url(entry), entry.sha256(), entry.bytes(), temp);
       } catch (WeightsDownload.FailedException e) {
-        sourceProblems.put(entry.id(), e.getMessage());
-        throw new ApiException(409, unavailableDetail(entry, e.getMessage()));
+        sourceProblems.put(entry.id(), e.text);
+        throw new ApiException(409, unavailableDetail(entry, e.text));
       }
       sourceProblems.remove(entry.id());
       PretrainedWeights weights =
@@ -392,88 +393,59 @@ public class PretrainedService {
   }
 
   private PretrainedView catalogueView(CatalogueEntry entry, PretrainedWeights stored) {
-    String problem = sourceProblems.get(entry.id());
-    if (NOT_ASKED.equals(problem) && stored == null) {
-      return view(
-          entry,
-          PretrainedView.UNAVAILABLE,
-          "Kiln has not asked "
-              + config.pretrained().source()
-              + " for it yet: an admin checks on"
-              + " the Pretrained weights page");
-    }
+    Text problem = sourceProblems.get(entry.id());
     String status =
         stored != null
             ? PretrainedView.STORED
             : problem == null ? PretrainedView.DOWNLOADABLE : PretrainedView.UNAVAILABLE;
-    String detail =
+    Text detail =
         stored != null
             ? (PretrainedWeights.FETCHED.equals(stored.source)
-                ? "fetched from " + url(entry)
-                : "imported by " + stored.createdBy)
+                ? Text.of("pretrained.detail.fetched", "url", url(entry))
+                : Text.of("pretrained.detail.imported", "who", stored.createdBy))
             : problem == null
-                ? "downloaded from " + url(entry) + " when first used"
-                : unavailableDetail(entry, problem);
-    PretrainedView view = view(entry, status, detail);
-    return stored == null
-        ? view
-        : new PretrainedView(
-            view.key(),
-            view.name(),
-            view.architecture(),
-            view.origin(),
-            view.status(),
-            view.detail(),
-            view.url(),
-            view.sha256(),
-            view.sizeBytes(),
-            view.imagenetTop1(),
-            null,
-            stored.createdBy,
-            stored.createdAt);
-  }
-
-  private PretrainedView view(CatalogueEntry entry, String status, String detail) {
+                ? Text.of("pretrained.detail.onFirstUse", "url", url(entry))
+                : problem == NOT_ASKED
+                    ? Text.of("pretrained.detail.notAsked", "source", config.pretrained().source())
+                    : unavailableDetail(entry, problem);
     return new PretrainedView(
         entry.id(),
         entry.title(),
         entry.architecture(),
         "catalogue",
         status,
-        detail,
+        detail.english(),
         url(entry).toString(),
         entry.sha256(),
         entry.bytes(),
         entry.imagenetTop1(),
         null,
-        null,
-        null);
+        stored == null ? null : stored.createdBy,
+        stored == null ? null : stored.createdAt,
+        detail);
   }
 
-  private String unavailableDetail(CatalogueEntry entry, String problem) {
-    return "not on this server, and its source cannot provide it ("
-        + problem
-        + "). An admin can download "
-        + entry.fileName()
-        + " on a machine with internet and import it on the Pretrained weights page, or point"
-        + " KILN_PRETRAINED_SOURCE at a mirror with the same file names";
+  private static Text unavailableDetail(CatalogueEntry entry, Text problem) {
+    return Text.of("pretrained.detail.unavailable", "problem", problem, "file", entry.fileName());
   }
 
   private static PretrainedView importedView(PretrainedWeights w) {
+    Text detail = Text.of("pretrained.detail.imported", "who", w.createdBy);
     return new PretrainedView(
         w.key(),
         w.name,
         w.architecture,
         "imported",
         PretrainedView.STORED,
-        "imported by " + w.createdBy,
+        detail.english(),
         null,
         w.sha256,
         w.sizeBytes,
         null,
         w.teamId,
         w.createdBy,
-        w.createdAt);
+        w.createdAt,
+        detail);
   }
 
   static String sha256(Path file) throws IOException {

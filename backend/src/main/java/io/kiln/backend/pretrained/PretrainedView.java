@@ -1,6 +1,11 @@
 package io.kiln.backend.pretrained;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.kiln.backend.common.Localizable;
+import io.kiln.core.i18n.Text;
 import java.time.Instant;
+import java.util.Locale;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * Pretrained weights a run can start from (T13), as the API and the pages show them.
@@ -27,10 +32,34 @@ public record PretrainedView(
     Double imagenetTop1,
     Long teamId,
     String createdBy,
-    Instant createdAt) {
+    Instant createdAt,
+    @JsonIgnore @Schema(hidden = true) Text detailText)
+    implements Localizable<PretrainedView> {
   public static final String STORED = "stored";
   public static final String DOWNLOADABLE = "downloadable";
   public static final String UNAVAILABLE = "unavailable";
+
+  /** The view with its detail in the reader's language. */
+  @Override
+  public PretrainedView in(Locale locale) {
+    return detailText == null
+        ? this
+        : new PretrainedView(
+            key,
+            name,
+            architecture,
+            origin,
+            status,
+            detailText.in(locale),
+            url,
+            sha256,
+            sizeBytes,
+            imagenetTop1,
+            teamId,
+            createdBy,
+            createdAt,
+            detailText);
+  }
 
   /** Whether a run can start from them now. */
   public boolean usable() {

@@ -1,5 +1,6 @@
 package io.kiln.backend.pretrained;
 
+import io.kiln.core.i18n.Text;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,10 +26,13 @@ import java.util.HexFormat;
  * catalogue's. Every failure is one sentence a person can act on.
  */
 final class WeightsDownload {
-  /** The fetch failed; the message says why in plain words. */
+  /** The fetch failed; the text says why in plain words, in every language Kiln speaks. */
   static final class FailedException extends IOException {
-    FailedException(String message) {
-      super(message);
+    final Text text;
+
+    FailedException(Text text) {
+      super(text.english());
+      this.text = text;
     }
   }
 
@@ -54,13 +58,16 @@ final class WeightsDownload {
     try {
       HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
       if (response.statusCode() != 200) {
-        throw new FailedException(url + " answered HTTP " + response.statusCode());
+        throw new FailedException(
+            Text.of("download.status", "url", url, "status", response.statusCode()));
       }
+    } catch (FailedException e) {
+      throw e;
     } catch (IOException e) {
       throw new FailedException(reason(url, e));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      throw new FailedException("interrupted while asking " + url);
+      throw new FailedException(Text.of("download.interrupted", "url", url));
     }
   }
 
@@ -77,7 +84,8 @@ final class WeightsDownload {
           http.send(request, HttpResponse.BodyHandlers.ofInputStream());
       try (InputStream in = response.body()) {
         if (response.statusCode() != 200) {
-          throw new FailedException(url + " answered HTTP " + response.statusCode());
+          throw new FailedException(
+              Text.of("download.status", "url", url, "status", response.statusCode()));
         }
         MessageDigest digest = MessageDigest.getInstance("SHA-256");
         long total = 0;
@@ -86,8 +94,7 @@ final class WeightsDownload {
           for (int n; (n = in.read(buffer)) > 0; ) {
             total += n;
             if (total > bytes) {
-              throw new FailedException(
-                  url + " sent more than the " + bytes + " bytes the catalogue names");
+              throw new FailedException(Text.of("download.tooLarge", "url", url, "bytes", bytes));
             }
             digest.update(buffer, 0, n);
             out.write(buffer, 0, n);
@@ -96,12 +103,7 @@ final class WeightsDownload {
         String found = HexFormat.of().formatHex(digest.digest());
         if (!found.equalsIgnoreCase(sha256)) {
           throw new FailedException(
-              url
-                  + " sent a file whose SHA-256 is "
-                  + found
-                  + ", not the catalogue's "
-                  + sha256
-                  + " (a different or damaged file)");
+              Text.of("download.wrongSha", "url", url, "found", found, "expected", sha256));
         }
       }
     } catch (FailedException e) {
@@ -113,28 +115,29 @@ final class WeightsDownload {
     } catch (InterruptedException e) {
       deleteQuietly(target);
       Thread.currentThread().interrupt();
-      throw new FailedException("interrupted while downloading " + url);
+      throw new FailedException(Text.of("download.interrupted", "url", url));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }
   }
 
   /** Why a request failed, in words: no such host, refused, timed out, or the error itself. */
-  static String reason(URI url, IOException e) {
+  static Text reason(URI url, IOException e) {
     if (e instanceof UnknownHostException || e.getCause() instanceof UnknownHostException) {
-      return "could not find " + url.getHost() + " (no network, or no name server reaches it)";
+      return Text.of("download.noHost", "host", url.getHost());
     }
     if (e instanceof HttpConnectTimeoutException || e instanceof HttpTimeoutException) {
-      return url.getHost() + " did not answer in time";
+      return Text.of("download.timeout", "host", url.getHost());
     }
     if (e instanceof ConnectException || e.getCause() instanceof ConnectException) {
-      return "could not connect to " + url.getHost() + ":" + port(url) + " (connection refused)";
+      return Text.of("download.refused", "host", url.getHost(), "port", port(url));
     }
-    return "could not download "
-        + url
-        + ": "
-        + e.getClass().getSimpleName()
-        + (e.getMessage() == null ? "" : " " + e.getMessage());
+    return Text.of(
+        "download.failed",
+        "url",
+        url,
+        "error",
+        e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage()));
   }
 
   private static int port(URI url) {

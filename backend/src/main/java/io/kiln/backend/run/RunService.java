@@ -204,9 +204,14 @@ public class RunService {
     if (!weights.usable()) {
       throw ApiException.field(
           400,
-          "pretrainedWeights: " + weights.name() + " are " + weights.detail(),
           "pretrainedWeights",
-          weights.detail());
+          Text.of(
+              "error.pretrainedUnavailable",
+              "name",
+              weights.name(),
+              "detail",
+              weights.detailText()),
+          weights.detailText());
     }
   }
 

@@ -304,6 +304,20 @@ public final class PresetAdjuster {
                 images,
                 "updates",
                 (long) (needed - recipe.headOnlyEpochs()) * steps));
+        // T15: patience is counted in epochs; shorter epochs get more of them, or a small, noisy
+        // validation split stops training at its first stumble.
+        if (recipe.earlyStopping() && !userSet.contains("earlyStoppingPatience")) {
+          long patience =
+              Math.round(recipe.earlyStoppingPatience() * (double) needed / recipe.epochs());
+          propose(
+              proposed,
+              changes,
+              recipe,
+              "earlyStoppingPatience",
+              Math.min(patience, 1000L),
+              "T15",
+              Text.of("adjust.patience", "epochs", needed, "preset", recipe.epochs()));
+        }
       }
     }
   }

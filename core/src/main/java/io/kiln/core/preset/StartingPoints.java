@@ -42,7 +42,7 @@ public final class StartingPoints {
       int inputSize,
       String normalization,
       boolean catalogue,
-      String unavailable) {}
+      Text unavailable) {}
 
   /** A candidate judged for one dataset: usable, or the reason it is not offered. */
   public record Option(Candidate candidate, Text notUsable) {
@@ -81,8 +81,7 @@ public final class StartingPoints {
 
   private static Text problem(Candidate c, DatasetFacts facts) {
     return switch (c.kind()) {
-      case PRETRAINED ->
-          c.unavailable() == null ? null : Text.of("start.unavailable", "detail", c.unavailable());
+      case PRETRAINED -> c.unavailable();
       case RUN -> {
         if ("backbone".equals(c.architecture())) {
           yield Text.of("start.backboneRun");
@@ -117,13 +116,13 @@ public final class StartingPoints {
         return new Recommendation(
             "small-data", FINE_TUNE_PRESET, fields, Text.of("start.pretrained", "name", c.name()));
       }
-      String why =
+      Text why =
           options.stream()
               .filter(o -> o.candidate().kind() == Kind.PRETRAINED)
               .filter(o -> PretrainedCatalogue.DEFAULT_ID.equals(o.candidate().id()))
               .map(o -> o.candidate().unavailable())
               .findFirst()
-              .orElse("no pretrained weights are known");
+              .orElse(Text.of("start.noneKnown"));
       return new Recommendation(
           "fast", SCRATCH_PRESET, Map.of(), Text.of("start.noPretrained", "detail", why));
     }

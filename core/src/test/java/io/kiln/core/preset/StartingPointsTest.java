@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiln.core.i18n.Text;
 import io.kiln.core.preset.StartingPoints.Candidate;
 import io.kiln.core.preset.StartingPoints.Kind;
 import java.util.List;
@@ -16,7 +17,16 @@ class StartingPointsTest {
   static final DatasetFacts DIGITS = new DatasetFacts(400, 10, 500, 1, 28, false);
 
   static Candidate catalogue(String id, String arch, String unavailable) {
-    return new Candidate(Kind.PRETRAINED, id, id, arch, 3, 0, null, true, unavailable);
+    return new Candidate(
+        Kind.PRETRAINED,
+        id,
+        id,
+        arch,
+        3,
+        0,
+        null,
+        true,
+        unavailable == null ? null : Text.of("start.unavailable", "detail", unavailable));
   }
 
   static Candidate run(long id, int channels) {

@@ -166,17 +166,7 @@ public final class TrainingJob {
                 checkpoint,
                 split,
                 classes,
-                new EpochLoop(
-                    trainer,
-                    optimizer,
-                    List.copyOf(net.getParameters().values()),
-                    devices,
-                    sink,
-                    cancelled,
-                    stepReportInterval,
-                    recipe.gradientClipNorm(),
-                    classes,
-                    staging),
+                epochLoop(trainer, optimizer, net, devices, classes, staging),
                 new BatchPipeline(
                     images,
                     new Augmenter(recipe, normalization, true),
@@ -267,15 +257,11 @@ public final class TrainingJob {
         featureCache,
         cancelled,
         shape ->
-            new EpochLoop(
+            epochLoop(
                 trainer,
                 optimizer,
-                List.copyOf(net.getParameters().values()),
+                net,
                 devices,
-                sink,
-                cancelled,
-                stepReportInterval,
-                recipe.gradientClipNorm(),
                 classes,
                 new DeviceStaging(
                     trainer.getManager(),
@@ -283,6 +269,27 @@ public final class TrainingJob {
                     shape,
                     classes,
                     false)));
+  }
+
+  /** The epoch mechanics over batches staged by {@code staging} (images, or stored features). */
+  private EpochLoop epochLoop(
+      Trainer trainer,
+      KilnOptimizer optimizer,
+      KilnNet net,
+      Device[] devices,
+      int classes,
+      DeviceStaging staging) {
+    return new EpochLoop(
+        trainer,
+        optimizer,
+        List.copyOf(net.getParameters().values()),
+        devices,
+        sink,
+        cancelled,
+        stepReportInterval,
+        recipe.gradientClipNorm(),
+        classes,
+        staging);
   }
 
   private static DefaultTrainingConfig trainingConfig(KilnOptimizer optimizer, Device[] devices) {
