@@ -113,6 +113,7 @@ function delta(points: number | null): HTMLElement | string {
 
 function show(v: unknown): string {
   if (typeof v === 'number') return String(+v.toPrecision(4));
+  if (typeof v === 'boolean') return t(v ? 'story.on' : 'story.off');
   if (v === null || v === undefined) return '—';
   return typeof v === 'string' ? v : JSON.stringify(v);
 }

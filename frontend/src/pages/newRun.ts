@@ -154,9 +154,13 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       }
       renderAdjustments(preview.adjustments, preview.undone);
       const e = preview.estimate;
-      estimate.textContent = t('wizard.estimate', { perEpoch: formatDuration(e.secondsPerEpoch),
-        speed: formatNumber(e.imagesPerSecond), total: formatDuration(e.totalSeconds), epochs: String(preview.recipe.epochs),
-        basis: e.basis });
+      const r = preview.recipe;
+      // The head alone on stored features: one pass over the photos, then moments per epoch (T14).
+      estimate.textContent = r.storedFeatures && Number(r.headOnlyEpochs) >= Number(r.epochs)
+        ? t('wizard.estimateHeadOnly', { total: formatDuration(e.totalSeconds), epochs: String(r.epochs), basis: e.basis })
+        : t('wizard.estimate', { perEpoch: formatDuration(e.secondsPerEpoch),
+          speed: formatNumber(e.imagesPerSecond), total: formatDuration(e.totalSeconds), epochs: String(r.epochs),
+          basis: e.basis });
     } catch (err) {
       if (mine !== asked) return;
       preview = null;

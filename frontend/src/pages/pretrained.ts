@@ -19,34 +19,32 @@ export async function pretrainedPage(root: HTMLElement) {
     status.textContent = err instanceof ApiError ? err.message : String(err);
   };
 
+  /** One card per weights file: cards read on a phone as on a desk, and never break a word. */
   function table(weights: PretrainedView[]): HTMLElement {
-    return h('table', { class: 'runs' },
-      h('thead', {}, h('tr', {}, h('th', {}, t('pretrained.name')), h('th', {}, t('pretrained.network')),
-        h('th', {}, t('pretrained.status')), h('th', {}, t('pretrained.imagenet')), h('th', {}, t('pretrained.size')),
-        ...(admin ? [h('th', {}, '')] : []))),
-      h('tbody', {}, ...weights.map((w) => {
-        const fetch = h('button', { type: 'button', class: 'small', 'data-testid': `fetch-${w.key}` }, t('pretrained.fetch'));
-        fetch.addEventListener('click', async () => {
-          fetch.setAttribute('disabled', '');
-          status.className = 'status';
-          status.textContent = t('pretrained.fetching', { name: w.name });
-          try {
-            await api.fetchPretrained(w.key);
-            status.textContent = t('pretrained.fetched', { name: w.name });
-          } catch (err) {
-            fail(err);
-          }
-          show(await api.pretrained());
-        });
-        return h('tr', { 'data-testid': 'pretrained-row', 'data-key': w.key },
-          h('td', {}, h('strong', {}, w.name), h('br', {}), h('code', {}, w.key)),
-          h('td', {}, w.architecture),
-          h('td', {}, h('span', { class: `badge weights-${w.status}` }, t(`pretrained.status.${w.status}` as MessageKey)),
-            h('p', { class: 'hint' }, w.detail)),
-          h('td', {}, w.imagenetTop1 === null ? '—' : `${w.imagenetTop1.toFixed(1)} %`),
-          h('td', {}, `${formatNumber(Math.round(w.sizeBytes / 1e6))} MB`),
-          ...(admin ? [h('td', {}, w.origin === 'catalogue' && w.status !== 'stored' ? fetch : '')] : []));
-      })));
+    return h('div', { class: 'weights-list' }, ...weights.map((w) => {
+      const fetch = h('button', { type: 'button', class: 'small', 'data-testid': `fetch-${w.key}` }, t('pretrained.fetch'));
+      fetch.addEventListener('click', async () => {
+        fetch.setAttribute('disabled', '');
+        status.className = 'status';
+        status.textContent = t('pretrained.fetching', { name: w.name });
+        try {
+          await api.fetchPretrained(w.key);
+          status.textContent = t('pretrained.fetched', { name: w.name });
+        } catch (err) {
+          fail(err);
+        }
+        show(await api.pretrained());
+      });
+      return h('article', { class: 'card weights', 'data-testid': 'pretrained-row', 'data-key': w.key },
+        h('h2', {}, w.name, ' ', h('span', { class: `badge weights-${w.status}` }, t(`pretrained.status.${w.status}` as MessageKey))),
+        h('p', { class: 'hint' }, w.detail),
+        h('dl', { class: 'facts' },
+          h('dt', {}, t('pretrained.key')), h('dd', {}, h('code', {}, w.key)),
+          h('dt', {}, t('pretrained.network')), h('dd', {}, w.architecture),
+          ...(w.imagenetTop1 === null ? [] : [h('dt', {}, t('pretrained.imagenet')), h('dd', {}, `${w.imagenetTop1.toFixed(1)} %`)]),
+          h('dt', {}, t('pretrained.size')), h('dd', {}, `${formatNumber(Math.round(w.sizeBytes / 1e6))} MB`)),
+        ...(admin && w.origin === 'catalogue' && w.status !== 'stored' ? [fetch] : []));
+    }));
   }
 
   const file = h('input', { id: 'pretrained-file', type: 'file', accept: '.pth,.pt,.bin' }) as HTMLInputElement;
@@ -97,6 +95,6 @@ export async function pretrainedPage(root: HTMLElement) {
   show(await api.pretrained());
   mount(root, h('h1', {}, t('pretrained.title')),
     h('p', { class: 'hint' }, t('pretrained.intro'), ' ', ...codeList(['T13', 'T14'])),
-    h('section', { class: 'card' }, ...(admin ? [check] : []), status, list),
+    ...(admin ? [check] : []), status, list,
     admin ? form : null);
 }

@@ -183,10 +183,18 @@ final class ChineseCheck {
 
   private static final Pattern WORD = Pattern.compile("[A-Za-z][A-Za-z0-9']{2,}");
 
-  /** Words of three or more Latin letters. */
+  /**
+   * Addresses, host and file names and setting names (https://..., download.pytorch.org,
+   * resnet18-f37072fd.pth, KILN_PRETRAINED_SOURCE) are names, kept as they are in every language.
+   */
+  private static final Pattern NAMES =
+      Pattern.compile(
+          "https?://\\S+|[A-Za-z0-9_-]+(?:\\.[A-Za-z0-9_-]+)+(?:/\\S*)?|[A-Z]+(?:_[A-Z]+)+");
+
+  /** Words of three or more Latin letters, outside addresses and file and setting names. */
   static List<String> englishWords(String text) {
     List<String> words = new ArrayList<>();
-    Matcher m = WORD.matcher(text);
+    Matcher m = WORD.matcher(NAMES.matcher(text).replaceAll(" "));
     while (m.find()) {
       if (!m.group().matches("[TA][0-9]+")) { // trick and rule codes, links to the glossary
         words.add(m.group());

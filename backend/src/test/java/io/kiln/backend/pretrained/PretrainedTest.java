@@ -106,7 +106,7 @@ class PretrainedTest {
             .getString("detail")
             .contains("could not connect to 127.0.0.1:29321 (connection refused)"),
         entry.getString("detail"));
-    assertTrue(entry.getString("detail").contains("import it on the Pretrained weights page"));
+    assertTrue(entry.getString("detail").contains("import it on the Pretrained page"));
     assertEquals("http://127.0.0.1:29321/models/resnet18-f37072fd.pth", entry.getString("url"));
     assertEquals(
         "f37072fd47e89c5e827621c5baffa7500819f7896bbacec160b1a16c560e07ec",

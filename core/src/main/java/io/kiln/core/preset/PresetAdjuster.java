@@ -1,6 +1,7 @@
 package io.kiln.core.preset;
 
 import io.kiln.core.i18n.Text;
+import io.kiln.core.metric.Metric;
 import io.kiln.core.recipe.FieldError;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeException;
@@ -112,6 +113,7 @@ public final class PresetAdjuster {
     // updates: a coin toss, not an answer).
     if (facts.trainImages() < DatasetFacts.SMALL) {
       smallData(recipe, facts, userSet, changes, proposed);
+      watchLoss(recipe, userSet, changes, proposed);
     }
     // T13, T14
     boolean pretrained = "pretrained".equals(recipe.initialWeights());
@@ -319,6 +321,27 @@ public final class PresetAdjuster {
               Text.of("adjust.patience", "epochs", needed, "preset", recipe.epochs()));
         }
       }
+    }
+  }
+
+  /**
+   * T15, T16: on a small dataset's validation split accuracy moves in steps of several points and
+   * soon ties at its best (24 images: 4 points a step), so early stopping and the kept epoch would
+   * go by the first lucky epoch; validation loss keeps telling a better model from a worse.
+   */
+  private static void watchLoss(
+      Recipe recipe, Set<String> userSet, Map<String, Object> changes, List<Adjustment> proposed) {
+    if (recipe.earlyStopping()
+        && Metric.VAL_ACCURACY.key().equals(recipe.earlyStoppingMetric())
+        && !userSet.contains("earlyStoppingMetric")) {
+      propose(
+          proposed,
+          changes,
+          recipe,
+          "earlyStoppingMetric",
+          Metric.VAL_LOSS.key(),
+          "T15",
+          Text.of("adjust.watchLoss"));
     }
   }
 

@@ -114,7 +114,10 @@ public final class StartingPoints {
         fields.put("pretrainedWeights", c.id());
         fields.put("architecture", c.architecture());
         return new Recommendation(
-            "small-data", FINE_TUNE_PRESET, fields, Text.of("start.pretrained", "name", c.name()));
+            "small-data",
+            FINE_TUNE_PRESET,
+            fields,
+            Text.of(c.catalogue() ? "start.pretrained" : "start.imported", "name", c.name()));
       }
       Text why =
           options.stream()

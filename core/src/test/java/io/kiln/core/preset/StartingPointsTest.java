@@ -90,8 +90,8 @@ class StartingPointsTest {
     assertEquals("balanced", r.presetId());
     assertEquals(Map.of(), r.fields());
     assertEquals(
-        "No pretrained weights can be had on this server yet (could not find"
-            + " download.pytorch.org). These photos train from scratch meanwhile, at a size fitted to"
+        "No pretrained weights can be had on this server yet: could not find"
+            + " download.pytorch.org. Meanwhile these photos train from scratch, at a size fitted to"
             + " them.",
         r.note().english());
   }
