@@ -153,17 +153,75 @@ final class TrainingStages {
               + " epochs (T15)";
       values.put(Metric.EARLY_STOP, 1.0);
     }
-    if (checkpoint != null) {
-      if (best.lastWasBest(epoch)) {
+    // A head epoch on stored features takes moments and changes only the head, while writing
+    // and uploading the whole network takes seconds: the stage keeps its best head in memory and
+    // checkpoints at its end (or every minute), so resuming repeats a few cheap epochs at most.
+    boolean lastOfStage =
+        epoch == recipe.headOnlyEpochs() || epoch == recipe.epochs() || stopReason != null;
+    boolean write =
+        checkpoint != null
+            && (!onFeatures
+                || lastOfStage
+                || System.nanoTime() - lastCheckpoint > CHECKPOINT_EVERY_NANOS);
+    if (best.lastWasBest(epoch)) {
+      if (onFeatures) {
+        bestHead = headValues();
+      } else if (checkpoint != null) {
         checkpoint.saveBest(net);
+        bestHead = null;
+      }
+    }
+    if (write) {
+      if (bestHead != null) {
+        writeBestHead();
       }
       checkpoint.save(net, optimizer, next);
+      lastCheckpoint = System.nanoTime();
     }
     sink.report(MetricKind.EPOCH, epoch, next.step(), values.asMap());
-    if (checkpoint != null) {
+    if (write) {
       sink.checkpointed(epoch, checkpoint.dir());
     }
     return new EpochOutcome(next, stopReason);
+  }
+
+  /** How often a stage of stored features checkpoints at the least. */
+  static final long CHECKPOINT_EVERY_NANOS = 60_000_000_000L;
+
+  private long lastCheckpoint = System.nanoTime();
+
+  /** The best head of the stored-features stage, not yet written with the best parameters. */
+  private float[][] bestHead;
+
+  private float[][] headValues() {
+    List<ai.djl.nn.Parameter> parameters = List.copyOf(net.head().getParameters().values());
+    float[][] values = new float[parameters.size()][];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = parameters.get(i).getArray().toFloatArray();
+    }
+    return values;
+  }
+
+  private void setHead(float[][] values) {
+    List<ai.djl.nn.Parameter> parameters = List.copyOf(net.head().getParameters().values());
+    try (NDManager scope = manager.newSubManager()) {
+      for (int i = 0; i < values.length; i++) {
+        ai.djl.ndarray.NDArray target = parameters.get(i).getArray();
+        scope
+            .create(values[i], target.getShape())
+            .toDevice(target.getDevice(), false)
+            .copyTo(target);
+      }
+    }
+  }
+
+  /** Writes the best parameters: the network with its best head, the current head put back. */
+  private void writeBestHead() throws IOException {
+    float[][] current = headValues();
+    setHead(bestHead);
+    checkpoint.saveBest(net);
+    setHead(current);
+    bestHead = null;
   }
 
   /**
@@ -171,11 +229,15 @@ final class TrainingStages {
    */
   Evaluation finish(Progress progress, String stopReason, NDManager manager) throws IOException {
     int bestEpoch = progress.best().bestEpoch();
-    boolean restored =
-        recipe.restoreBest()
-            && checkpoint != null
-            && bestEpoch != progress.epoch()
-            && checkpoint.loadBest(net, manager);
+    boolean restored = false;
+    if (recipe.restoreBest() && bestEpoch != progress.epoch()) {
+      if (bestHead != null) {
+        setHead(bestHead);
+        restored = true;
+      } else {
+        restored = checkpoint != null && checkpoint.loadBest(net, manager);
+      }
+    }
     // A model that ended in the head-only stage is scored on its stored features: the same
     // numbers as through the frozen network, in a fraction of the time.
     boolean onFeatures = stored != null && progress.epoch() <= recipe.headOnlyEpochs();

@@ -165,6 +165,38 @@ class PretrainedTrainingIT {
   }
 
   @Test
+  void headEpochsOnStoredFeaturesCheckpointAtTheStagesEndNotEveryEpoch(@TempDir Path out)
+      throws Exception {
+    Recipe recipe = recipe(Map.of("storedFeatures", true, "epochs", 5, "headOnlyEpochs", 4));
+    List<Integer> checkpointed = new ArrayList<>();
+    List<Integer> epochs = new ArrayList<>();
+    MetricSink sink =
+        new MetricSink() {
+          @Override
+          public void report(String kind, int epoch, long step, Map<String, Double> values) {
+            if (MetricKind.EPOCH.equals(kind)) {
+              epochs.add(epoch);
+            }
+          }
+
+          @Override
+          public void checkpointed(int epoch, Path dir) {
+            checkpointed.add(epoch);
+          }
+        };
+    new TrainingJob(recipe, images(recipe), sink, () -> false, 100)
+        .withInitialWeights(resnet18)
+        .withCheckpoints(out.resolve("checkpoints"))
+        .run(out);
+    assertEquals(List.of(1, 2, 3, 4, 5), epochs);
+    assertEquals(
+        List.of(4, 5),
+        checkpointed,
+        "the head stage's end and every epoch of all layers, not each head epoch");
+    assertTrue(Files.exists(out.resolve("checkpoints").resolve("best.params")));
+  }
+
+  @Test
   void weightsOfAnotherNetworkFailAsASettingsProblemNamingTheField(@TempDir Path out)
       throws Exception {
     Path resnet34 = dir.resolve("resnet34.pth");
