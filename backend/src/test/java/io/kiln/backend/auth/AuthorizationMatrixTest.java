@@ -39,7 +39,7 @@ class AuthorizationMatrixTest {
 
   /** Admin-only operations (path prefixes; the teams list is every person's). */
   private static final List<String> ADMIN_ONLY =
-      List.of("/api/users", "/api/audit", "/api/agents", "POST /api/teams");
+      List.of("/api/users", "/api/audit", "/api/agents", "POST /api/teams", "POST /api/pretrained");
 
   /** Operations on a team object that a member who did not create it may use (reads aside). */
   private static final Set<String> MEMBERS_MAY =
