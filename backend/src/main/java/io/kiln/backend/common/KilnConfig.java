@@ -33,6 +33,12 @@ public interface KilnConfig {
   @WithDefault("1")
   int loginBackoffSeconds();
 
+  /**
+   * Memory that decoding images may hold at once, shared by uploads, thumbnails and predictions
+   * (issue 30); a quarter of the heap when unset.
+   */
+  Optional<io.quarkus.runtime.configuration.MemorySize> decodeMemory();
+
   Agents agents();
 
   Runs runs();
@@ -200,6 +206,17 @@ public interface KilnConfig {
     /** Pixels one image may claim before it is decoded. */
     @WithDefault("50000000")
     long maxPixels();
+
+    /** Pixels one request may decode; the images after that are answered with a note. */
+    @WithDefault("500000000")
+    long maxRequestPixels();
+
+    /**
+     * Pixels each API key or person may have decoded per minute (a bucket that refills at this
+     * rate); beyond it, 429 with Retry-After.
+     */
+    @WithDefault("6000000000")
+    long pixelsPerMinute();
   }
 
   /** What one uploaded dataset may unpack to (zip bombs, T16); see ImportLimits. */

@@ -5,6 +5,7 @@ import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
+import io.kiln.backend.common.DecodeMemory;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.dataset.archive.ArchiveRefused;
@@ -44,8 +45,16 @@ public class DatasetService {
 
   private final Audit audit;
   private final StoredFiles files;
+  private final DecodeMemory decoding;
 
-  DatasetService(DataDirectory dirs, Json json, KilnConfig config, Audit audit, StoredFiles files) {
+  DatasetService(
+      DataDirectory dirs,
+      Json json,
+      KilnConfig config,
+      Audit audit,
+      StoredFiles files,
+      DecodeMemory decoding) {
+    this.decoding = decoding;
     this.audit = audit;
     this.files = files;
     this.dirs = dirs;
@@ -112,7 +121,8 @@ public class DatasetService {
   private ImportResult importArchive(Path upload, SplitOptions split, Path canonical, Path thumbs)
       throws IOException {
     try {
-      return DatasetImporter.importArchive(upload, limits, split, canonical, thumbs);
+      return DatasetImporter.importArchive(
+          upload, limits, decoding.budget(), split, canonical, thumbs);
     } catch (ArchiveRefused refused) {
       List<Finding> findings =
           refused.findings().isEmpty()

@@ -3,10 +3,10 @@ package io.kiln.backend.predict;
 import io.kiln.backend.auth.ApiKeys;
 import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.auth.Callers;
+import io.kiln.backend.common.QueryNumbers;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -45,7 +45,7 @@ public class PredictResource {
   public PredictionService.PredictionResult predict(
       @PathParam("id") long id,
       @RestForm("file") List<FileUpload> files,
-      @QueryParam("top") @DefaultValue("5") int top) {
+      @QueryParam("top") String top) {
     var key = ApiKeys.holder(identity).orElse(null);
     var asker = new PredictionService.Asker(key == null ? callers.current() : null, key);
     List<Uploads.Upload> uploads =
@@ -54,7 +54,7 @@ public class PredictResource {
             : files.stream()
                 .map(f -> new Uploads.Upload(f.fileName(), f.uploadedFile(), f.size()))
                 .toList();
-    return predictions.predict(id, uploads, top, asker);
+    return predictions.predict(id, uploads, QueryNumbers.integer(top, "top", 5), asker);
   }
 
   /** The run's prediction requests: totals and the most recent ones (for the run page's chart). */

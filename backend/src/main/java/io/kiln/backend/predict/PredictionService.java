@@ -8,11 +8,13 @@ import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kiln.backend.auth.ApiKeys;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.DecodeMemory;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.backend.common.Localizable;
 import io.kiln.backend.run.ModelExport;
 import io.kiln.backend.run.Run;
 import io.kiln.backend.run.RunService;
+import io.kiln.core.data.DecodeBudget;
 import io.kiln.core.data.ImagePixels;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.predict.TopClasses;
@@ -22,6 +24,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.nio.FloatBuffer;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,14 +47,28 @@ public class PredictionService {
   private final RunService runs;
   private final ModelSessions sessions;
   private final PredictionLogs logs;
+
+  /** How long an image waits for memory to decode in before its request is told to come back. */
+  static final Duration DECODE_WAIT = Duration.ofSeconds(20);
+
   private final Uploads.Limits limits;
   private final long maxPixels;
+  private final long maxRequestPixels;
+  private final PixelAllowance allowance;
+  private final DecodeBudget budget;
 
   PredictionService(
-      RunService runs, ModelSessions sessions, PredictionLogs logs, KilnConfig config) {
+      RunService runs,
+      ModelSessions sessions,
+      PredictionLogs logs,
+      KilnConfig config,
+      DecodeMemory decoding) {
     this.runs = runs;
     this.sessions = sessions;
     this.logs = logs;
+    this.budget = decoding.budget();
+    this.maxRequestPixels = config.predict().maxRequestPixels();
+    this.allowance = new PixelAllowance(config.predict().pixelsPerMinute());
     this.limits =
         new Uploads.Limits(
             config.predict().maxImageBytes(),
@@ -116,17 +133,31 @@ public class PredictionService {
           400, "send one or more images (or a .zip) as form field 'file'", "file", "no file");
     }
     Path archive = modelOf(runId, asker);
-    List<Uploads.Item> items;
-    try {
-      items = Uploads.items(uploads, limits);
-    } catch (IOException e) {
-      throw new ApiException(400, "the upload could not be read: " + e.getMessage());
+    String caller =
+        asker.key() != null ? "key:" + asker.key().keyId() : "person:" + asker.person().name();
+    Duration wait = allowance.wait(caller, Instant.now());
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      throw new ApiException(
+              429,
+              Text.of(
+                  "predict.pixelAllowance",
+                  "megapixels",
+                  allowance.perMinute() / 1_000_000,
+                  "seconds",
+                  seconds))
+          .retryAfter(seconds);
     }
     List<Prediction> predictions;
     ModelSessions.Model model;
-    try (ModelSessions.Lease lease = sessions.acquire(runId, archive)) {
+    try (Uploads batch = Uploads.of(uploads, limits);
+        ModelSessions.Lease lease = sessions.acquire(runId, archive)) {
       model = lease.model();
-      predictions = answer(model, items, Math.min(top, model.classNames().size()));
+      predictions = answer(model, batch, Math.min(top, model.classNames().size()), caller);
+    } catch (DecodeBudget.BusyException e) {
+      throw new ApiException(429, e.text()).retryAfter(e.retryAfterSeconds());
+    } catch (IOException e) {
+      throw new ApiException(400, "the upload could not be read: " + e.getMessage());
     }
     double millis = (System.nanoTime() - start) / 1e6;
     log(runId, predictions, millis, asker);
@@ -191,21 +222,49 @@ public class PredictionService {
     return new ModelRef(run.teamId, runs.modelFile(run));
   }
 
-  private List<Prediction> answer(ModelSessions.Model model, List<Uploads.Item> items, int top) {
+  /**
+   * Each image read, decoded (subsampled for the model's size, within the decode budget) and
+   * predicted in chunks; a request stops decoding once it has decoded {@code maxRequestPixels}, and
+   * every image decoded is charged to the caller's pixel allowance.
+   */
+  private List<Prediction> answer(ModelSessions.Model model, Uploads batch, int top, String caller)
+      throws DecodeBudget.BusyException {
+    List<Uploads.Item> items = batch.items();
     Prediction[] out = new Prediction[items.size()];
     List<Integer> pending = new ArrayList<>();
     List<float[]> pixels = new ArrayList<>();
+    long decoded = 0;
     for (int i = 0; i < items.size(); i++) {
       Uploads.Item item = items.get(i);
       if (item.problem() != null) {
         out[i] = Prediction.failed(item.name(), item.problem());
         continue;
       }
-      try {
-        pixels.add(ImagePixels.of(item.bytes(), model.channels(), model.size(), maxPixels));
+      if (decoded >= maxRequestPixels) {
+        out[i] =
+            Prediction.failed(
+                item.name(),
+                Text.of("predict.requestPixels", "megapixels", maxRequestPixels / 1_000_000));
+        continue;
+      }
+      try (DecodeBudget.Lease lease = budget.lease()) {
+        lease.growTo(Math.max(0, Math.min(item.size(), limits.maxBytes())), DECODE_WAIT);
+        byte[] bytes = batch.read(item);
+        lease.growTo(bytes.length, DECODE_WAIT);
+        ImagePixels.Decoded image =
+            ImagePixels.read(bytes, maxPixels, model.size(), lease, DECODE_WAIT);
+        long claimed = (long) image.width() * image.height();
+        decoded += claimed;
+        allowance.charge(caller, claimed, Instant.now());
+        pixels.add(
+            ImagePixels.toChw(ImagePixels.resize(image.image(), model.size()), model.channels()));
         pending.add(i);
+      } catch (Uploads.Unreadable e) {
+        out[i] = Prediction.failed(item.name(), e.text());
       } catch (ImagePixels.UndecodableException e) {
         out[i] = Prediction.failed(item.name(), e.text());
+      } catch (DecodeBudget.BusyException e) {
+        throw e;
       } catch (IOException e) {
         out[i] = Prediction.failed(item.name(), Text.of("image.damaged", "detail", e.getMessage()));
       }

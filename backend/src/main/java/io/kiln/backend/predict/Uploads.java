@@ -1,6 +1,7 @@
 package io.kiln.backend.predict;
 
 import io.kiln.core.i18n.Text;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -14,132 +15,177 @@ import java.util.zip.ZipFile;
 
 /**
  * The images of a prediction request: each uploaded file, and each file inside an uploaded {@code
- * .zip}, read in memory up to a size limit. A file that cannot be read becomes an item with its
- * problem, so the rest of the batch still gets answers.
+ * .zip}. Nothing is read when the request is listed: each image is read when its turn comes, so a
+ * request holds one image's bytes at a time, not all of them. A file that cannot be read becomes an
+ * item with its problem, so the rest of the batch still gets answers.
  */
-final class Uploads {
-  private Uploads() {}
-
+final class Uploads implements AutoCloseable {
   /** An uploaded file as the request delivered it. */
   record Upload(String name, Path file, long size) {}
 
-  /** One image to predict: its bytes, or the problem that stops it. */
-  record Item(String name, byte[] bytes, Text problem) {
+  /**
+   * One image to predict: where its bytes are and the size it claims (-1 where a zip does not say),
+   * or the problem that stops it.
+   */
+  record Item(String name, Source source, long size, Text problem) {
     static Item failed(String name, Text problem) {
-      return new Item(name, null, problem);
+      return new Item(name, null, 0, problem);
     }
   }
 
   /** What one request may hold: bytes per image, images, and bytes of all images together. */
   record Limits(long maxBytes, int maxImages, long maxTotalBytes) {}
 
-  /**
-   * Items beyond {@code maxImages}, or once the images read reach {@code maxTotalBytes}, are
-   * refused with a note and not read.
-   */
-  static List<Item> items(List<Upload> uploads, Limits limits) throws IOException {
-    Budget budget = new Budget(limits);
-    for (Upload upload : uploads) {
-      if (isZip(upload)) {
-        unzip(upload, budget);
-      } else {
-        budget.add(upload.name(), upload.size(), () -> Files.newInputStream(upload.file()));
-      }
-    }
-    return budget.items;
-  }
+  /** An image that cannot be read, with why. */
+  static final class Unreadable extends Exception {
+    private final transient Text text;
 
-  /** The items so far and what they used of the limits. */
-  private static final class Budget {
-    final Limits limits;
-    final List<Item> items = new ArrayList<>();
-    long bytes;
-    int images;
-
-    Budget(Limits limits) {
-      this.limits = limits;
+    Unreadable(Text text) {
+      super(text.english());
+      this.text = text;
     }
 
-    /** True once nothing more can be read: no images or bytes left. */
-    boolean full() {
-      return images >= limits.maxImages() || bytes >= limits.maxTotalBytes();
-    }
-
-    void add(String name, long size, Source source) throws IOException {
-      if (images >= limits.maxImages()) {
-        items.add(Item.failed(name, Text.of("predict.tooManyImages", "max", limits.maxImages())));
-        return;
-      }
-      if (bytes + Math.max(0, size) > limits.maxTotalBytes()) {
-        items.add(
-            Item.failed(
-                name, Text.of("predict.tooManyBytes", "mb", limits.maxTotalBytes() / 1_000_000)));
-        return;
-      }
-      Item item = read(name, size, limits.maxBytes(), source);
-      images++;
-      bytes += item.bytes() == null ? 0 : item.bytes().length;
-      items.add(item);
+    Text text() {
+      return text;
     }
   }
 
-  /**
-   * A zip's files, each as an item while the budget lasts; the files left over once it is spent are
-   * one item that counts them (a zip of a million files does not answer a million lines).
-   */
-  private static void unzip(Upload upload, Budget budget) throws IOException {
-    try (ZipFile zip = new ZipFile(upload.file().toFile())) {
-      int leftOver = 0;
-      for (ZipEntry entry : Collections.list(zip.entries())) {
-        String path = entry.getName();
-        String base = path.substring(path.lastIndexOf('/') + 1);
-        if (entry.isDirectory() || path.startsWith("__MACOSX/") || base.startsWith(".")) {
-          continue;
-        }
-        if (budget.full()) {
-          leftOver++;
-          continue;
-        }
-        budget.add(upload.name() + "/" + path, entry.getSize(), () -> zip.getInputStream(entry));
-      }
-      if (leftOver > 0) {
-        budget.items.add(
-            Item.failed(
-                upload.name(),
-                Text.of(
-                    "predict.leftOver",
-                    "n",
-                    leftOver,
-                    "max",
-                    budget.limits.maxImages(),
-                    "mb",
-                    budget.limits.maxTotalBytes() / 1_000_000)));
-      }
-    } catch (java.util.zip.ZipException e) {
-      budget.items.add(
-          Item.failed(upload.name(), Text.of("predict.damagedZip", "detail", e.getMessage())));
-    }
-  }
-
-  private interface Source {
+  interface Source {
     InputStream open() throws IOException;
   }
 
-  private static Item read(String name, long size, long maxBytes, Source source)
-      throws IOException {
-    if (size > maxBytes) {
-      return Item.failed(name, tooLarge(size, maxBytes));
-    }
-    try (InputStream in = source.open()) {
-      byte[] bytes = in.readNBytes((int) maxBytes + 1);
-      if (bytes.length > maxBytes) {
-        return Item.failed(name, tooLarge(bytes.length, maxBytes));
+  private final Limits limits;
+  private final List<Item> items = new ArrayList<>();
+  private final List<ZipFile> zips = new ArrayList<>();
+  private long listedBytes;
+  private long readBytes;
+
+  private Uploads(Limits limits) {
+    this.limits = limits;
+  }
+
+  /**
+   * Lists the request's images. Items beyond {@code maxImages}, or once the sizes listed reach
+   * {@code maxTotalBytes}, are refused with a note.
+   */
+  static Uploads of(List<Upload> uploads, Limits limits) throws IOException {
+    Uploads batch = new Uploads(limits);
+    try {
+      for (Upload upload : uploads) {
+        if (isZip(upload)) {
+          batch.unzip(upload);
+        } else {
+          batch.add(upload.name(), upload.size(), () -> Files.newInputStream(upload.file()));
+        }
       }
-      if (bytes.length == 0) {
-        return Item.failed(name, Text.of("predict.empty"));
-      }
-      return new Item(name, bytes, null);
+    } catch (IOException | RuntimeException e) {
+      batch.close();
+      throw e;
     }
+    return batch;
+  }
+
+  List<Item> items() {
+    return items;
+  }
+
+  /** True once nothing more can be listed: no images or bytes left. */
+  private boolean full() {
+    return items.size() >= limits.maxImages() || listedBytes >= limits.maxTotalBytes();
+  }
+
+  private void add(String name, long size, Source source) {
+    if (items.size() >= limits.maxImages()) {
+      items.add(Item.failed(name, Text.of("predict.tooManyImages", "max", limits.maxImages())));
+      return;
+    }
+    if (size > limits.maxBytes()) {
+      items.add(Item.failed(name, tooLarge(size, limits.maxBytes())));
+      return;
+    }
+    if (listedBytes + Math.max(0, size) > limits.maxTotalBytes()) {
+      items.add(Item.failed(name, tooManyBytes()));
+      return;
+    }
+    listedBytes += Math.max(0, size);
+    items.add(new Item(name, source, size, null));
+  }
+
+  /**
+   * A zip's files, each as an item while the limits last; the files left over once they are spent
+   * are one item that counts them (a zip of a million files does not answer a million lines).
+   */
+  private void unzip(Upload upload) throws IOException {
+    ZipFile zip;
+    try {
+      zip = new ZipFile(upload.file().toFile());
+    } catch (java.util.zip.ZipException e) {
+      items.add(
+          Item.failed(upload.name(), Text.of("predict.damagedZip", "detail", e.getMessage())));
+      return;
+    }
+    zips.add(zip);
+    int leftOver = 0;
+    for (ZipEntry entry : Collections.list(zip.entries())) {
+      String path = entry.getName();
+      String base = path.substring(path.lastIndexOf('/') + 1);
+      if (entry.isDirectory() || path.startsWith("__MACOSX/") || base.startsWith(".")) {
+        continue;
+      }
+      if (full()) {
+        leftOver++;
+        continue;
+      }
+      add(upload.name() + "/" + path, entry.getSize(), () -> zip.getInputStream(entry));
+    }
+    if (leftOver > 0) {
+      items.add(
+          Item.failed(
+              upload.name(),
+              Text.of(
+                  "predict.leftOver",
+                  "n",
+                  leftOver,
+                  "max",
+                  limits.maxImages(),
+                  "mb",
+                  limits.maxTotalBytes() / 1_000_000)));
+    }
+  }
+
+  /**
+   * The bytes of one item, read now. Counted as they arrive (a zip's sizes can lie): more than one
+   * image may have, or more than the request may hold, is refused before it is all in memory. (A
+   * compression ratio proves nothing here: an uncompressed BMP of one colour zips a thousandfold.)
+   */
+  byte[] read(Item item) throws Unreadable {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    byte[] buffer = new byte[1 << 16];
+    long size = 0;
+    try (InputStream in = item.source().open()) {
+      int n;
+      while ((n = in.read(buffer)) > 0) {
+        size += n;
+        if (size > limits.maxBytes()) {
+          throw new Unreadable(tooLarge(Math.max(size, item.size()), limits.maxBytes()));
+        }
+        if (readBytes + size > limits.maxTotalBytes()) {
+          throw new Unreadable(tooManyBytes());
+        }
+        out.write(buffer, 0, n);
+      }
+    } catch (IOException e) {
+      throw new Unreadable(Text.of("image.damaged", "detail", e.getMessage()));
+    }
+    if (size == 0) {
+      throw new Unreadable(Text.of("predict.empty"));
+    }
+    readBytes += size;
+    return out.toByteArray();
+  }
+
+  private Text tooManyBytes() {
+    return Text.of("predict.tooManyBytes", "mb", limits.maxTotalBytes() / 1_000_000);
   }
 
   private static Text tooLarge(long size, long maxBytes) {
@@ -152,7 +198,7 @@ final class Uploads {
   }
 
   private static boolean isZip(Upload upload) {
-    if (upload.name().toLowerCase(Locale.ROOT).endsWith(".zip")) {
+    if (upload.name() != null && upload.name().toLowerCase(Locale.ROOT).endsWith(".zip")) {
       return true;
     }
     try (InputStream in = Files.newInputStream(upload.file())) {
@@ -164,6 +210,17 @@ final class Uploads {
           && magic[3] == 4;
     } catch (IOException e) {
       return false;
+    }
+  }
+
+  @Override
+  public void close() {
+    for (ZipFile zip : zips) {
+      try {
+        zip.close();
+      } catch (IOException e) {
+        // The request is answered; a zip that will not close is only a temporary file.
+      }
     }
   }
 }

@@ -36,6 +36,7 @@ public final class DatasetImportBench {
           DatasetImporter.importArchive(
               zip,
               limits,
+              new io.kiln.core.data.DecodeBudget(io.kiln.core.data.DecodeBudget.quarterOfHeap()),
               SplitOptions.DEFAULT,
               work.resolve("canonical.zip"),
               work.resolve("thumbnails.zip"));

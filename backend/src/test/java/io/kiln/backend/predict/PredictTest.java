@@ -5,26 +5,36 @@ import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiln.backend.common.DecodeMemory;
 import io.kiln.backend.support.Api;
 import io.kiln.backend.support.People;
 import io.kiln.backend.support.TestAgent;
 import io.kiln.core.onnx.OnnxGraph;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
+import io.kiln.fixtures.HostileImages;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
 import java.awt.Color;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
+import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +48,8 @@ import org.junit.jupiter.api.Test;
 class PredictTest {
   @TestHTTPResource("/")
   URI base;
+
+  @Inject DecodeMemory decoding;
 
   long runId;
 
@@ -250,6 +262,88 @@ class PredictTest {
     } finally {
       TestAgent.SERIAL.unlock();
     }
+  }
+
+  @Test
+  void hugePicturesAreReadSubsampledWithinTheDecodeBudgetAndARequestStopsAtItsPixels()
+      throws Exception {
+    // 16 megapixels of 16-bit RGBA: 128 MB decoded whole, four times the tests' 32 MB budget.
+    byte[] huge = HostileImages.uniformPng16(4000, 4000, 65535, 65535, 65535, 65535);
+    assertTrue(huge.length < 200_000, "small on disk: " + huge.length);
+    List<CompletableFuture<JsonPath>> answers = new ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      answers.add(
+          CompletableFuture.supplyAsync(
+              () ->
+                  Api.as()
+                      .multiPart("file", "a.png", huge, "image/png")
+                      .multiPart("file", "b.png", huge, "image/png")
+                      .post("/api/runs/" + runId + "/predict")
+                      .then()
+                      .statusCode(200)
+                      .extract()
+                      .jsonPath()));
+    }
+    for (CompletableFuture<JsonPath> answer : answers) {
+      JsonPath json = answer.get(120, TimeUnit.SECONDS);
+      assertEquals("bright", json.getString("predictions[0].top[0].name"));
+      assertEquals("bright", json.getString("predictions[1].top[0].name"));
+    }
+    assertEquals(decoding.budget().bytes(), decoding.budget().available(), "all given back");
+    // A request decodes at most 40 megapixels (the tests' limit): the rest get a note.
+    JsonPath limited =
+        Api.as()
+            .multiPart("file", "1.png", huge, "image/png")
+            .multiPart("file", "2.png", huge, "image/png")
+            .multiPart("file", "3.png", huge, "image/png")
+            .multiPart("file", "4.png", huge, "image/png")
+            .post("/api/runs/" + runId + "/predict")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals(
+        Arrays.asList(null, null, null), limited.getList("predictions.error").subList(0, 3));
+    assertTrue(
+        limited.getString("predictions[3].error").contains("may decode 40 megapixels"),
+        limited.getString("predictions[3].error"));
+    // A TIFF reader here decodes the whole picture: 4 megapixels cost 48 MB, past the budget, so
+    // it is refused naming the limit, and the rest of the batch is answered.
+    BufferedImage big = new BufferedImage(2000, 2000, BufferedImage.TYPE_INT_RGB);
+    ByteArrayOutputStream tiff = new ByteArrayOutputStream();
+    ImageWriter writer = ImageIO.getImageWritersByFormatName("tiff").next();
+    ImageWriteParam param = writer.getDefaultWriteParam();
+    param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+    param.setCompressionType("Deflate");
+    try (var out = ImageIO.createImageOutputStream(tiff)) {
+      writer.setOutput(out);
+      writer.write(null, new IIOImage(big, null, null), param);
+    }
+    writer.dispose();
+    JsonPath refused =
+        Api.as()
+            .multiPart("file", "big.tiff", tiff.toByteArray(), "image/tiff")
+            .multiPart("file", "white.png", png(Color.WHITE), "image/png")
+            .post("/api/runs/" + runId + "/predict")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertTrue(
+        refused.getString("predictions[0].error").contains("(32 MB)"),
+        refused.getString("predictions[0].error"));
+    assertEquals("bright", refused.getString("predictions[1].top[0].name"));
+  }
+
+  @Test
+  void topThatIsNotANumberIsA400NamingIt() {
+    Api.as()
+        .multiPart("file", "white.png", new byte[] {1}, "image/png")
+        .queryParam("top", "abc")
+        .post("/api/runs/" + runId + "/predict")
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", org.hamcrest.Matchers.equalTo("top"));
   }
 
   /** A run that an agent finished with this ONNX model (or none) in its archive. */

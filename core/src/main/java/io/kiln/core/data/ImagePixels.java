@@ -6,8 +6,10 @@ import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReadParam;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
@@ -33,7 +35,7 @@ public final class ImagePixels {
   private ImagePixels() {}
 
   /** The bytes are not an image a decoder here can read. */
-  public static final class UndecodableException extends IOException {
+  public static class UndecodableException extends IOException {
     private final transient Text text;
 
     public UndecodableException(Text text) {
@@ -60,7 +62,72 @@ public final class ImagePixels {
    * than {@code maxPixels}, so an image bomb never takes the memory it asks for.
    */
   public static BufferedImage decode(byte[] bytes, long maxPixels) throws IOException {
+    return read(bytes, maxPixels, 0, DecodeBudget.unlimited(), Duration.ZERO).image();
+  }
+
+  /** The header claims more pixels than the caller decodes. */
+  public static final class TooManyPixelsException extends UndecodableException {
+    private final int width;
+    private final int height;
+
+    TooManyPixelsException(int width, int height, long maxPixels) {
+      super(
+          Text.of(
+              "image.tooManyPixels",
+              "width",
+              width,
+              "height",
+              height,
+              "megapixels",
+              maxPixels / 1_000_000));
+      this.width = width;
+      this.height = height;
+    }
+
+    public int width() {
+      return width;
+    }
+
+    public int height() {
+      return height;
+    }
+  }
+
+  /**
+   * A decoded image, upright, with the size of the encoded picture (upright too): the image itself
+   * is smaller where it was read subsampled.
+   */
+  public record Decoded(BufferedImage image, int width, int height) {}
+
+  /** The formats whose readers here subsample while reading (others decode whole, then drop). */
+  private static final java.util.Set<String> SUBSAMPLING_READERS =
+      java.util.Set.of("png", "jpeg", "jpg", "gif", "bmp");
+
+  /**
+   * Decodes no more pixels than the use needs: every {@code step}-th row and column, the largest
+   * step that keeps at least {@code 2 x keepSide} pixels each way ({@code keepSide} 0: every
+   * pixel). Training and predictions read alike, so a model sees at prediction time what it saw in
+   * training. The decode takes its cost from {@code budget} first (waiting at most {@code wait}):
+   * an image is never decoded where the budget cannot hold it.
+   */
+  public static Decoded read(
+      byte[] bytes, long maxPixels, int keepSide, DecodeBudget budget, Duration wait)
+      throws IOException {
+    try (DecodeBudget.Lease lease = budget.lease()) {
+      return read(bytes, maxPixels, keepSide, lease, wait);
+    }
+  }
+
+  /**
+   * The same, growing a lease that already holds what the caller keeps (the file's bytes) by the
+   * decode's cost; the lease keeps the whole until the caller closes it.
+   */
+  public static Decoded read(
+      byte[] bytes, long maxPixels, int keepSide, DecodeBudget.Lease lease, Duration wait)
+      throws IOException {
     BufferedImage image;
+    int width;
+    int height;
     try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
@@ -69,28 +136,75 @@ public final class ImagePixels {
       ImageReader reader = readers.next();
       try {
         reader.setInput(in, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > maxPixels) {
-          throw new UndecodableException(
-              Text.of(
-                  "image.tooManyPixels",
-                  "width",
-                  reader.getWidth(0),
-                  "height",
-                  reader.getHeight(0),
-                  "megapixels",
-                  maxPixels / 1_000_000));
+        width = reader.getWidth(0);
+        height = reader.getHeight(0);
+        if ((long) width * height > maxPixels) {
+          throw new TooManyPixelsException(width, height, maxPixels);
         }
-        image = reader.read(0);
+        int stepX = step(width, keepSide);
+        int stepY = step(height, keepSide);
+        ImageReadParam param = reader.getDefaultReadParam();
+        param.setSourceSubsampling(stepX, stepY, 0, 0);
+        String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
+        long cost = cost(bytes, width, height, stepX, stepY, SUBSAMPLING_READERS.contains(format));
+        lease.growTo(lease.bytes() + cost, wait);
+        image = reader.read(0, param);
+        image = ExifOrientation.upright(image, ExifOrientation.of(bytes));
       } finally {
         reader.dispose();
       }
-    } catch (UndecodableException e) {
+    } catch (UndecodableException | DecodeBudget.BusyException e) {
       throw e;
     } catch (IOException | RuntimeException e) {
       throw new UndecodableException(Text.of("image.damaged", "detail", e.getMessage()));
     }
-    return ExifOrientation.upright(image, ExifOrientation.of(bytes));
+    boolean turned = ExifOrientation.of(bytes) >= 5;
+    return new Decoded(image, turned ? height : width, turned ? width : height);
+  }
+
+  private static int step(int side, int keepSide) {
+    return keepSide <= 0 ? 1 : Math.max(1, side / (2 * keepSide));
+  }
+
+  /**
+   * The memory a decode holds at its peak, in bytes: the decoded pixels (up to 8 bytes each, for
+   * 16-bit RGBA) and their upright copy, the reader's rows, the stream's copy of the file, and a
+   * progressive JPEG's coefficients for the whole picture (libjpeg keeps them until the last scan).
+   * A reader that cannot subsample as it reads is charged for the whole picture.
+   */
+  static long cost(
+      byte[] bytes, int width, int height, int stepX, int stepY, boolean subsamplesWhileReading) {
+    long source = (long) width * height;
+    long kept = subsamplesWhileReading ? ceilDiv(width, stepX) * ceilDiv(height, stepY) : source;
+    long coefficients = progressiveJpeg(bytes) ? source * 6 : 0;
+    return kept * 12 + (long) width * 16 + bytes.length + coefficients;
+  }
+
+  private static long ceilDiv(int a, int b) {
+    return (a + b - 1) / b;
+  }
+
+  /** True for a JPEG whose frame is progressive (SOF2, SOF6, SOF10 or SOF14). */
+  static boolean progressiveJpeg(byte[] b) {
+    if (b.length < 4 || (b[0] & 0xff) != 0xff || (b[1] & 0xff) != 0xd8) {
+      return false;
+    }
+    int pos = 2;
+    while (pos + 4 <= b.length && (b[pos] & 0xff) == 0xff) {
+      int marker = b[pos + 1] & 0xff;
+      if (marker == 0xc2 || marker == 0xc6 || marker == 0xca || marker == 0xce) {
+        return true;
+      }
+      if (marker == 0xda) {
+        return false;
+      }
+      int length = ((b[pos + 2] & 0xff) << 8) | (b[pos + 3] & 0xff);
+      if (length < 2) {
+        return false;
+      }
+      pos += 2 + length;
+    }
+    return false;
   }
 
   /** True for an image with colour components (a grey JPEG or PNG is not). */
@@ -133,6 +247,13 @@ public final class ImagePixels {
   /** Everything at once: the input a model of {@code channels x size x size} takes. */
   public static float[] of(byte[] bytes, int channels, int size, long maxPixels)
       throws IOException {
-    return toChw(resize(decode(bytes, maxPixels), size), channels);
+    return of(bytes, channels, size, maxPixels, DecodeBudget.unlimited(), Duration.ZERO);
+  }
+
+  /** The same within a decode budget: read subsampled for {@code size} (as training reads). */
+  public static float[] of(
+      byte[] bytes, int channels, int size, long maxPixels, DecodeBudget budget, Duration wait)
+      throws IOException {
+    return toChw(resize(read(bytes, maxPixels, size, budget, wait).image(), size), channels);
   }
 }

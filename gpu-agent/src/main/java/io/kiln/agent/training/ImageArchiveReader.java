@@ -1,10 +1,12 @@
 package io.kiln.agent.training;
 
+import io.kiln.core.data.DecodeBudget;
 import io.kiln.core.data.ImagePixels;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -87,8 +89,16 @@ public final class ImageArchiveReader {
           byte[] bytes = in.readAllBytes();
           BufferedImage image;
           try {
-            // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does.
-            image = ImagePixels.decode(bytes);
+            // Upright as a photo viewer shows it (EXIF orientation), as the dataset's gallery does,
+            // and read subsampled for the size as the backend reads a photo to predict.
+            image =
+                ImagePixels.read(
+                        bytes,
+                        ImagePixels.MAX_PIXELS,
+                        size,
+                        DecodeBudget.unlimited(),
+                        Duration.ZERO)
+                    .image();
           } catch (ImagePixels.UndecodableException e) {
             throw new DatasetException("cannot decode image '" + name + "': " + e.getMessage());
           }

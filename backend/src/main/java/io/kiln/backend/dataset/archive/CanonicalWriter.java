@@ -1,17 +1,18 @@
 package io.kiln.backend.dataset.archive;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.kiln.core.data.ExifOrientation;
+import io.kiln.core.data.DecodeBudget;
+import io.kiln.core.data.ImagePixels;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
 import java.io.BufferedOutputStream;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -44,7 +45,8 @@ final class CanonicalWriter {
       Validation.Plan plan,
       Map<String, Object> manifest,
       Path canonical,
-      Path thumbnails)
+      Path thumbnails,
+      DecodeBudget budget)
       throws IOException {
     Map<String, Scanned> byRawName = new HashMap<>();
     plan.kept().forEach(s -> byRawName.put(s.rawName(), s));
@@ -76,7 +78,7 @@ final class CanonicalWriter {
             zip.closeEntry();
             if (thumbed.contains(kept.canonicalName())) {
               thumbs.putNextEntry(new ZipEntry(kept.canonicalName()));
-              thumbs.write(thumbnail(bytes, kept.exifOrientation()));
+              thumbs.write(thumbnail(bytes, budget));
               thumbs.closeEntry();
             }
           });
@@ -115,9 +117,11 @@ final class CanonicalWriter {
     return gallery;
   }
 
-  private static byte[] thumbnail(byte[] bytes, int orientation) throws IOException {
+  /** Read subsampled (a thumbnail needs few pixels) and upright, within the decode budget. */
+  private static byte[] thumbnail(byte[] bytes, DecodeBudget budget) throws IOException {
     BufferedImage source =
-        ExifOrientation.upright(ImageIO.read(new ByteArrayInputStream(bytes)), orientation);
+        ImagePixels.read(bytes, Long.MAX_VALUE, THUMBNAIL_SIZE, budget, Duration.ofMinutes(10))
+            .image();
     double scale =
         Math.min(1.0, (double) THUMBNAIL_SIZE / Math.max(source.getWidth(), source.getHeight()));
     int w = Math.max(1, (int) Math.round(source.getWidth() * scale));

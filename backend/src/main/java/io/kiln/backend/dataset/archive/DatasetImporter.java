@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.data.DecodeBudget;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -10,17 +11,22 @@ import java.util.stream.Collectors;
 
 /**
  * Turns an uploaded .zip or .tar.gz into a validated canonical dataset archive in two streaming
- * passes over the upload: scan (limits, names, decode, hash), then write (kept images only). Throws
- * {@link ArchiveRefused} for anything that cannot become a dataset; the caller deletes the output
- * files then.
+ * passes over the upload: scan (limits, names, decode, hash), then write (kept images only), every
+ * decode within the process's {@link DecodeBudget}. Throws {@link ArchiveRefused} for anything that
+ * cannot become a dataset; the caller deletes the output files then.
  */
 public final class DatasetImporter {
   private DatasetImporter() {}
 
   public static ImportResult importArchive(
-      Path upload, ImportLimits limits, SplitOptions split, Path canonical, Path thumbnails)
+      Path upload,
+      ImportLimits limits,
+      DecodeBudget budget,
+      SplitOptions split,
+      Path canonical,
+      Path thumbnails)
       throws IOException {
-    Scan scan = Scanner.scan(upload, limits);
+    Scan scan = Scanner.scan(upload, limits, budget);
     Validation.Plan plan = Validation.plan(scan, split, limits);
     Map<String, Map<String, Integer>> counts = counts(plan);
     Map<String, Object> manifest = new LinkedHashMap<>();
@@ -28,7 +34,7 @@ public final class DatasetImporter {
     manifest.put("classes", plan.classNames());
     manifest.put("splits", counts);
     Map<String, List<String>> gallery =
-        CanonicalWriter.write(upload, plan, manifest, canonical, thumbnails);
+        CanonicalWriter.write(upload, plan, manifest, canonical, thumbnails, budget);
     return new ImportResult(
         plan.classNames(),
         counts,

@@ -1,18 +1,15 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.data.DecodeBudget;
 import io.kiln.core.data.ExifOrientation;
-import java.awt.image.BufferedImage;
-import java.io.ByteArrayInputStream;
+import io.kiln.core.data.ImagePixels;
 import java.io.IOException;
-import java.util.Iterator;
-import javax.imageio.ImageIO;
-import javax.imageio.ImageReader;
-import javax.imageio.stream.ImageInputStream;
-import javax.imageio.stream.MemoryCacheImageInputStream;
+import java.time.Duration;
 
 /**
  * Decodes one image completely (a truncated or corrupt file fails here, not in the middle of
- * training) after checking its header's pixel count, so an image bomb is never decoded.
+ * training) after checking its header's pixel count, so an image bomb is never decoded, and within
+ * the process's decode budget.
  */
 final class ImageProbe {
   private ImageProbe() {}
@@ -24,47 +21,33 @@ final class ImageProbe {
     }
   }
 
-  static Result probe(byte[] bytes, long maxPixels) {
+  /**
+   * The side an image is read for when it is checked: every row is still decoded (a corrupt or
+   * truncated file fails), but only every few pixels kept, so a 100-megapixel photo costs a few MB.
+   */
+  static final int CHECK_SIDE = 128;
+
+  /** How long a check waits for other decodes to give back their memory (uploads are slow). */
+  private static final Duration WAIT = Duration.ofMinutes(10);
+
+  static Result probe(byte[] bytes, long maxPixels, DecodeBudget budget) {
     if (truncated(bytes)) {
       return Result.bad("truncated");
     }
-    // A memory-backed stream: ImageIO's default for a plain stream is a temporary file per image.
-    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
-      if (!readers.hasNext()) {
-        return Result.bad("undecodable");
-      }
-      ImageReader reader = readers.next();
-      try {
-        reader.setInput(in, true, true);
-        long pixels = (long) reader.getWidth(0) * reader.getHeight(0);
-        if (pixels > maxPixels) {
-          throw ArchiveRefused.of(
-              "image-bomb",
-              "width",
-              reader.getWidth(0),
-              "height",
-              reader.getHeight(0),
-              "max",
-              maxPixels);
-        }
-        BufferedImage image = reader.read(0);
-        int channels = image.getColorModel().getNumComponents();
-        int orientation = ExifOrientation.of(bytes);
-        boolean turned = orientation >= 5;
-        return new Result(
-            turned ? image.getHeight() : image.getWidth(),
-            turned ? image.getWidth() : image.getHeight(),
-            channels,
-            orientation,
-            null);
-      } finally {
-        reader.dispose();
-      }
+    try {
+      ImagePixels.Decoded decoded = ImagePixels.read(bytes, maxPixels, CHECK_SIDE, budget, WAIT);
+      return new Result(
+          decoded.width(),
+          decoded.height(),
+          decoded.image().getColorModel().getNumComponents(),
+          ExifOrientation.of(bytes),
+          null);
+    } catch (ImagePixels.TooManyPixelsException e) {
+      throw ArchiveRefused.of(
+          "image-bomb", "width", e.width(), "height", e.height(), "max", maxPixels);
+    } catch (DecodeBudget.TooLargeException e) {
+      return Result.bad("too-costly");
     } catch (IOException | RuntimeException e) {
-      if (e instanceof ArchiveRefused refused) {
-        throw refused;
-      }
       return Result.bad("undecodable");
     }
   }

@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.data.DecodeBudget;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,6 +26,7 @@ import java.util.concurrent.Future;
 final class Scanner {
   private static final Set<String> SPLIT_FOLDERS = Set.of("train", "val", "validation", "test");
   private final ImportLimits limits;
+  private final DecodeBudget budget;
   private final List<String> litter = new ArrayList<>();
   private final List<String> notImages = new ArrayList<>();
   private final List<String> folders = new ArrayList<>();
@@ -33,14 +35,15 @@ final class Scanner {
   private long entries;
   private long uncompressed;
 
-  private Scanner(ImportLimits limits) {
+  private Scanner(ImportLimits limits, DecodeBudget budget) {
     this.limits = limits;
+    this.budget = budget;
   }
 
   private record Probed(String hash, ImageProbe.Result result) {}
 
-  static Scan scan(Path upload, ImportLimits limits) throws IOException {
-    return new Scanner(limits).run(upload);
+  static Scan scan(Path upload, ImportLimits limits, DecodeBudget budget) throws IOException {
+    return new Scanner(limits, budget).run(upload);
   }
 
   private Scan run(Path upload) throws IOException {
@@ -67,12 +70,14 @@ final class Scanner {
             }
             if (Names.isLitter(name)) {
               litter.add(name);
+              skip(entry, content, reader);
             } else if (Names.isArchiveName(name)) {
               throw nested(name);
             } else if (!Names.isImageName(name)) {
               notImages.add(name);
+              skip(entry, content, reader);
             } else {
-              byte[] bytes = read(entry, content, reader);
+              byte[] bytes = read(entry, content, reader, true);
               if (Names.looksLikeArchive(bytes)) {
                 throw nested(name);
               }
@@ -81,7 +86,8 @@ final class Scanner {
                   pool.submit(
                       () ->
                           new Probed(
-                              sha256(bytes), ImageProbe.probe(bytes, limits.maxImagePixels())));
+                              sha256(bytes),
+                              ImageProbe.probe(bytes, limits.maxImagePixels(), budget)));
               probes.add(probe);
               inFlight.add(probe);
               while (inFlight.size() > 4 * threads) {
@@ -112,8 +118,19 @@ final class Scanner {
     }
   }
 
-  /** Reads one image, counting every byte against the limits as it arrives: headers can lie. */
-  private byte[] read(ArchiveEntry entry, InputStream in, ArchiveReader reader) throws IOException {
+  /**
+   * A file that is not kept still unpacks in a streamed archive (a tar's members are read in
+   * order): it counts against the limits like an image, so a bomb cannot hide in a .txt.
+   */
+  private void skip(ArchiveEntry entry, InputStream in, ArchiveReader reader) throws IOException {
+    if (reader.streamed()) {
+      read(entry, in, reader, false);
+    }
+  }
+
+  /** Reads one file, counting every byte against the limits as it arrives: headers can lie. */
+  private byte[] read(ArchiveEntry entry, InputStream in, ArchiveReader reader, boolean keep)
+      throws IOException {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     byte[] buffer = new byte[1 << 16];
     long size = 0;
@@ -145,7 +162,9 @@ final class Scanner {
             "max",
             megabytes(limits.maxImageBytes()));
       }
-      out.write(buffer, 0, n);
+      if (keep) {
+        out.write(buffer, 0, n);
+      }
     }
     return out.toByteArray();
   }

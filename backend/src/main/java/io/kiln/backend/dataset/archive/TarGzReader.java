@@ -35,12 +35,14 @@ final class TarGzReader implements ArchiveReader {
     try {
       TarArchiveEntry entry;
       while ((entry = tar.getNextEntry()) != null) {
+        // A sparse member claims holes the reader would fill with zeros: refused as special.
         ArchiveEntry.Kind kind =
             entry.isSymbolicLink() || entry.isLink()
                 ? ArchiveEntry.Kind.LINK
                 : entry.isDirectory()
                     ? ArchiveEntry.Kind.DIR
-                    : entry.isFIFO()
+                    : entry.isSparse()
+                            || entry.isFIFO()
                             || entry.isCharacterDevice()
                             || entry.isBlockDevice()
                             || !entry.isFile()

@@ -62,6 +62,7 @@ final class Validation {
     }
     skipped(names(scan.images(), s -> "truncated".equals(s.problem())), "truncated", "warning");
     skipped(names(scan.images(), s -> "undecodable".equals(s.problem())), "undecodable", "warning");
+    skipped(names(scan.images(), s -> "too-costly".equals(s.problem())), "too-costly", "warning");
     images = duplicates(images);
     boolean archiveSplits =
         options.mode() == null ? scan.hasSplitFolders() : options.mode().equals("archive");
