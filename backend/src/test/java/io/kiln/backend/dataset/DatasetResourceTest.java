@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kiln.backend.support.Api;
 import io.kiln.backend.support.TestArchives;
 import io.kiln.backend.support.TestZips;
+import io.kiln.fixtures.HostileImages;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -28,6 +29,8 @@ import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 class DatasetResourceTest {
+  @jakarta.inject.Inject io.kiln.backend.common.DecodeMemory decoding;
+
   @ConfigProperty(name = "kiln.data-dir")
   String dataDir;
 
@@ -136,6 +139,24 @@ class DatasetResourceTest {
         .then()
         .statusCode(400)
         .body("error", containsString("2 HEIC photo(s) are in a format Kiln cannot read yet"));
+  }
+
+  /**
+   * Issue 30: a 64-megapixel 16-bit PNG is 512 MB decoded whole, 16 times the tests' decode budget;
+   * it is checked and thumbnailed read subsampled, within the budget, and kept at its real size.
+   */
+  @Test
+  void aHugePictureIsCheckedWithinTheDecodeBudget() throws Exception {
+    byte[] huge = HostileImages.uniformPng16(8000, 8000, 40000, 20000, 10000, 65535);
+    TestZips zip = TestZips.create().images("cats", 3).images("dogs", 3);
+    zip.file("cats/0-huge.png", huge);
+    Api.upload(zip.bytes(), "huge.zip")
+        .then()
+        .statusCode(201)
+        .body("classCounts.cats", equalTo(4))
+        .body("statistics.maxWidth", equalTo(8000))
+        .body("statistics.channels.'4'", equalTo(1));
+    assertEquals(decoding.budget().bytes(), decoding.budget().available(), "all given back");
   }
 
   private static byte[] resource(String name) throws IOException {

@@ -237,6 +237,15 @@ class HostileArchivesTest {
             TestArchives.create().images("cats", 5).images("dogs", 1).zip(),
             "too-few-images",
             "class 'dogs' has only one image"),
+        tar(
+            "a text file that is a bomb counts like an image (issue 30)",
+            TestArchives.create()
+                .images("cats", 3)
+                .images("dogs", 3)
+                .file("cats/notes.txt", new byte[30 << 20])
+                .tarGz(),
+            "compression-bomb",
+            "'cats/notes.txt' unpacks to more than 200 times"),
         zip(
             "every image undecodable",
             TestArchives.create()
