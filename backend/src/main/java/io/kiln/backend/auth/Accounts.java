@@ -19,8 +19,10 @@ public class Accounts {
   private static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,39}");
   static final int MIN_PASSWORD = 10;
   private final Audit audit;
+  private final AuthService auth;
 
-  Accounts(Audit audit) {
+  Accounts(Audit audit, AuthService auth) {
+    this.auth = auth;
     this.audit = audit;
   }
 
@@ -143,6 +145,7 @@ public class Accounts {
     }
     AppUser user =
         AppUser.byName(username).orElseThrow(() -> ApiException.notFound("user", username));
+    LoginThrottle.Key attempt = auth.passwordAttempt(username);
     if (!PasswordHasher.matches(body.currentPassword(), user.passwordHash)) {
       throw ApiException.field(
           400,
@@ -154,6 +157,7 @@ public class Accounts {
       Text tooShort = Text.of("error.passwordTooShort", "min", MIN_PASSWORD);
       throw ApiException.field(400, "newPassword", tooShort, tooShort);
     }
+    auth.passwordRight(attempt);
     user.passwordHash = PasswordHasher.hash(body.newPassword());
     audit.record(username, "password-changed", "user " + username, "changed by the person");
   }

@@ -21,24 +21,31 @@ public class AuthService {
   static final String SESSION_PREFIX = "ks_";
   private static final String DUMMY = PasswordHasher.hash("no such user");
   private final KilnConfig config;
-  private final LoginThrottle byName;
-  private final LoginThrottle byAddress;
+
+  /** Failures free for one name from one address, and for one name from everywhere together. */
+  static final int FREE_AT_ADDRESS = 5;
+
+  static final int FREE_FOR_NAME = 50;
+  private final LoginThrottle throttle;
 
   private final Audit audit;
 
   AuthService(KilnConfig config, Audit audit) {
     this.config = config;
     this.audit = audit;
-    Duration first = Duration.ofSeconds(config.loginBackoffSeconds());
-    this.byName = new LoginThrottle(5, first);
-    this.byAddress = new LoginThrottle(20, first);
+    this.throttle =
+        new LoginThrottle(FREE_AT_ADDRESS, Duration.ofSeconds(config.loginBackoffSeconds()));
   }
 
   /**
-   * A new session for valid credentials; the same vague error for a wrong name or password. After 5
-   * failures for a name, or 20 from one address, each further failure doubles the wait before the
-   * next attempt (from {@code kiln.login-backoff-seconds}, 1 s, up to 15 min): a 429 with {@code
-   * Retry-After} until then.
+   * A new session for valid credentials; the same vague error for a wrong name or password or a
+   * disabled account. After 5 failures for a name from one address, or 50 for a name from anywhere,
+   * each further failure doubles the wait before the next attempt (from {@code
+   * kiln.login-backoff-seconds}, 1 s, up to 15 min): a 429 with {@code Retry-After} until then. The
+   * attempt is counted before the password is checked, so simultaneous attempts cannot race past
+   * the count; a name tried from one address never slows the same name from another, nor another
+   * name from the same address (where every client may share the proxy's address unless {@code
+   * quarkus.http.proxy} trusts its forwarded header).
    */
   @Transactional
   public LoginResult login(String username, String password, String address) {
@@ -46,30 +53,26 @@ public class AuthService {
       throw ApiException.badRequest("username and password are required");
     }
     String userKey = username.trim().toLowerCase(Locale.ROOT);
-    Instant now = Instant.now();
-    Duration wait = max(byName.wait(userKey, now), byAddress.wait(address, now));
-    if (!wait.isZero()) {
-      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
-      throw new ApiException(429, Text.of("error.tooManyLogins", "seconds", seconds))
-          .retryAfter(seconds);
-    }
+    LoginThrottle.Key[] keys = {
+      new LoginThrottle.Key("login:" + userKey + "@" + address, FREE_AT_ADDRESS),
+      new LoginThrottle.Key("login:" + userKey, FREE_FOR_NAME)
+    };
+    refuseWhileWaiting(throttle.attempt(Instant.now(), keys));
     // An unknown name costs one hash too, so the answer's timing does not tell which names exist.
     Optional<AppUser> named = AppUser.byName(username.trim());
     boolean matches =
         PasswordHasher.matches(password, named.map(u -> u.passwordHash).orElse(DUMMY));
     Optional<AppUser> found = named.filter(u -> matches);
     if (found.isEmpty()) {
-      byName.failed(userKey, now);
-      byAddress.failed(address, now);
       audit.recordAlone(userKey, "login-failed", null, "wrong username or password");
       throw new ApiException(401, Text.of("error.wrongLogin"));
     }
     if (found.get().disabled) {
+      // The same answer as a wrong password: a right one must not tell that it is right.
       audit.recordAlone(userKey, "login-failed", null, "the account is disabled");
-      throw new ApiException(403, Text.of("error.accountDisabled"));
+      throw new ApiException(401, Text.of("error.wrongLogin"));
     }
-    byName.succeeded(userKey);
-    byAddress.succeeded(address);
+    throttle.succeeded(keys);
     AppUser user = found.get();
     String token = Tokens.newToken(SESSION_PREFIX);
     UserSession session = new UserSession();
@@ -152,8 +155,28 @@ public class AuthService {
         new AdminCreated(configured.isPresent() ? Optional.empty() : Optional.of(password)));
   }
 
-  private static Duration max(Duration a, Duration b) {
-    return a.compareTo(b) >= 0 ? a : b;
+  /**
+   * Counts one attempt to change {@code username}'s password with its current one: throttled like a
+   * login (5 free failures, then a doubling wait), so a stolen session cannot guess the password.
+   * Returns the key to clear when the current password was right.
+   */
+  LoginThrottle.Key passwordAttempt(String username) {
+    LoginThrottle.Key key =
+        new LoginThrottle.Key("password:" + username.toLowerCase(Locale.ROOT), FREE_AT_ADDRESS);
+    refuseWhileWaiting(throttle.attempt(Instant.now(), key));
+    return key;
+  }
+
+  void passwordRight(LoginThrottle.Key key) {
+    throttle.succeeded(key);
+  }
+
+  private static void refuseWhileWaiting(Duration wait) {
+    if (!wait.isZero()) {
+      long seconds = Math.max(1, (wait.toMillis() + 999) / 1000);
+      throw new ApiException(429, Text.of("error.tooManyLogins", "seconds", seconds))
+          .retryAfter(seconds);
+    }
   }
 
   /** What a successful login returns. */

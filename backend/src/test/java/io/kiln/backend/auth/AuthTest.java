@@ -6,11 +6,21 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 import static org.hamcrest.Matchers.startsWith;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.kiln.backend.support.Api;
+import io.kiln.backend.support.People;
+import io.kiln.backend.support.People.Person;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
@@ -69,6 +79,85 @@ class AuthTest {
         .header("Retry-After", "60")
         .body("error", containsString("too many failed logins"));
     Api.as().get("/api/auth/me").then().statusCode(200);
+  }
+
+  /**
+   * Issue 30: 14 simultaneous wrong guesses for one name are not all checked: each attempt is
+   * counted before its password is, so 5 free ones and the one that starts the wait are checked and
+   * the rest are told to wait.
+   */
+  @Test
+  void simultaneousGuessesCannotRaceTheCount() throws Exception {
+    Person target = People.create("member", 1L);
+    List<CompletableFuture<Integer>> guesses = new ArrayList<>();
+    CountDownLatch go = new CountDownLatch(1);
+    for (int i = 0; i < 14; i++) {
+      String guess = "guess-" + i;
+      guesses.add(
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  go.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                }
+                return login(target.username(), guess, "203.0.113.9").statusCode();
+              },
+              Executors.newCachedThreadPool()));
+    }
+    go.countDown();
+    List<Integer> statuses = new ArrayList<>();
+    for (CompletableFuture<Integer> guess : guesses) {
+      statuses.add(guess.get(60, TimeUnit.SECONDS));
+    }
+    assertEquals(6, Collections.frequency(statuses, 401), statuses.toString());
+    assertEquals(8, Collections.frequency(statuses, 429), statuses.toString());
+    login(target.username(), target.password(), "203.0.113.9").then().statusCode(429);
+    // The owner, from their own address, is not locked out by the guesses from another.
+    login(target.username(), target.password(), "198.51.100.7").then().statusCode(200);
+  }
+
+  /** Failures for many names from one address do not lock out a right password from it. */
+  @Test
+  void manyNamesFailingFromOneAddressDoNotLockOutAnotherName() {
+    for (int i = 0; i < 25; i++) {
+      login("sprayed-" + i + "-" + System.nanoTime(), "wrong-password", "192.0.2.44")
+          .then()
+          .statusCode(401);
+    }
+    login("admin", Api.ADMIN_PASSWORD, "192.0.2.44").then().statusCode(200);
+  }
+
+  @Test
+  void aPasswordChangeIsThrottledLikeALogin() {
+    Person person = People.create("member", 1L);
+    for (int i = 0; i < 6; i++) {
+      person
+          .as()
+          .contentType(ContentType.JSON)
+          .body(Map.of("currentPassword", "wrong-" + i, "newPassword", "a-long-new-password"))
+          .post("/api/auth/password")
+          .then()
+          .statusCode(400);
+    }
+    person
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("currentPassword", person.password(), "newPassword", "a-long-new-password"))
+        .post("/api/auth/password")
+        .then()
+        .statusCode(429)
+        .header("Retry-After", notNullValue());
+  }
+
+  /** A login from {@code address}, which the test profile trusts the loopback proxy to forward. */
+  private static io.restassured.response.Response login(
+      String username, String password, String address) {
+    return given()
+        .contentType(ContentType.JSON)
+        .header("X-Forwarded-For", address)
+        .body(Map.of("username", username, "password", password))
+        .post("/api/auth/login");
   }
 
   @Test

@@ -272,8 +272,8 @@ class TeamsAndRolesTest {
         .body(Map.of("username", gone.username(), "password", gone.password()))
         .post("/api/auth/login")
         .then()
-        .statusCode(403)
-        .body("error", containsString("disabled"));
+        .statusCode(401)
+        .body("error", equalTo("wrong username or password"));
     Api.as()
         .contentType(ContentType.JSON)
         .body(Map.of("disabled", false))
