@@ -112,6 +112,7 @@ public class Accounts {
     if (body.teamIds() != null) {
       user.teams = teams(body.teamIds(), user.role);
     }
+    requireTeam(user.teams, user.role);
     if (body.disabled() != null) {
       if (body.disabled() && user.username.equals(admin)) {
         throw ApiException.field(
@@ -214,11 +215,16 @@ public class Accounts {
       }
       teams.add(team);
     }
+    requireTeam(teams, role);
+    return teams;
+  }
+
+  /** Only an admin may be in no team: a member's or lead's work must belong to one of theirs. */
+  private static void requireTeam(Set<Team> teams, String role) {
     if (teams.isEmpty() && !role.equals(AppUser.ADMIN)) {
       throw ApiException.field(
           400, "a member or lead needs at least one team", "teamIds", "at least one team");
     }
-    return teams;
   }
 
   private static String displayName(String given, String username) {

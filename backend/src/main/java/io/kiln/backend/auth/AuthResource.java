@@ -129,7 +129,7 @@ public class AuthResource {
         caller.role(),
         identity.getRoles(),
         accounts.teams(caller),
-        caller.teamForNew());
+        caller.homeTeam());
   }
 
   /** A person changes their own password (the current one is required). */

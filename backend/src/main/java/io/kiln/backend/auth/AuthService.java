@@ -117,15 +117,18 @@ public class AuthService {
 
   private static Person person(AppUser user) {
     Set<Long> teams = user.teams.stream().map(t -> t.id).collect(Collectors.toSet());
+    // An admin in no team creates in the first team; anyone else in none creates nowhere.
     long first =
         teams.stream()
             .min(Long::compare)
             .orElseGet(
                 () ->
-                    Team.<Team>findAll(Sort.ascending("id"))
-                        .firstResultOptional()
-                        .map(t -> t.id)
-                        .orElse(0L));
+                    AppUser.ADMIN.equals(user.role)
+                        ? Team.<Team>findAll(Sort.ascending("id"))
+                            .firstResultOptional()
+                            .map(t -> t.id)
+                            .orElse(Caller.NO_TEAM)
+                        : Caller.NO_TEAM);
     return new Person(user.username, user.role, teams, first);
   }
 

@@ -1,6 +1,7 @@
 package io.kiln.backend.auth;
 
 import io.kiln.backend.common.ApiException;
+import io.kiln.core.i18n.Text;
 import io.quarkus.security.identity.SecurityIdentity;
 import java.util.Optional;
 import java.util.Set;
@@ -24,6 +25,9 @@ public final class Caller {
   static final String TEAMS = "kiln.teams";
   static final String DEFAULT_TEAM = "kiln.defaultTeam";
   static final String ROLE = "kiln.role";
+
+  /** The default team of a person in no team: they may read nothing and create nothing. */
+  static final long NO_TEAM = 0;
 
   private final String name;
   private final String role;
@@ -99,8 +103,19 @@ public final class Caller {
     return isAdmin() ? Optional.empty() : Optional.of(teams);
   }
 
-  /** The team a new object goes to: the chosen one, else the caller's first team. */
+  /**
+   * The team a new object goes to: the chosen one, else the caller's first team; 403 for a person
+   * in no team (only an admin can be, and an admin's work goes to the first team).
+   */
   public long teamForNew() {
+    if (chosenTeam == null && defaultTeam == NO_TEAM) {
+      throw new ApiException(403, Text.of("error.noTeam", "user", name));
+    }
+    return chosenTeam != null ? chosenTeam : defaultTeam;
+  }
+
+  /** The team the pages preselect: {@link #teamForNew}, or {@value #NO_TEAM} for none. */
+  public long homeTeam() {
     return chosenTeam != null ? chosenTeam : defaultTeam;
   }
 

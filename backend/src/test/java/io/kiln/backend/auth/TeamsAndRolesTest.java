@@ -12,6 +12,8 @@ import io.kiln.backend.support.Api;
 import io.kiln.backend.support.LiveClient;
 import io.kiln.backend.support.People;
 import io.kiln.backend.support.People.Person;
+import io.kiln.backend.support.TestZips;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -253,6 +255,55 @@ class TeamsAndRolesTest {
         .body("id", hasItem((int) inAudio))
         .body("id", not(hasItem((int) dataset)));
     member.as().header("Kiln-Team", audio).get("/api/datasets").then().statusCode(404);
+  }
+
+  @Test
+  void onlyAnAdminMayBeInNoTeamAndATeamlessPersonCreatesNothing() {
+    Person admin = People.create("admin");
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("role", "member"))
+        .put("/api/users/" + admin.id())
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("teamIds"));
+    Api.as()
+        .get("/api/users")
+        .then()
+        .body("find { it.id == " + admin.id() + " }.role", equalTo("admin"));
+    Person stranded = People.create("member", vision);
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("teamIds", List.of()))
+        .put("/api/users/" + stranded.id())
+        .then()
+        .statusCode(400)
+        .body("fields[0].field", equalTo("teamIds"));
+
+    // A member left in no team by an older Kiln: creating anything names the problem, and nothing
+    // lands in the Default team.
+    QuarkusTransaction.requiringNew()
+        .run(() -> AppUser.<AppUser>findById(stranded.id()).teams.clear());
+    stranded
+        .as()
+        .multiPart(
+            "file",
+            "cats.zip",
+            TestZips.create().images("a", 6).images("b", 6).bytes(),
+            "application/zip")
+        .post("/api/datasets")
+        .then()
+        .statusCode(403)
+        .body("error", containsString("is in no team yet"));
+    stranded
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("name", "stranded", "basedOn", "balanced"))
+        .post("/api/presets")
+        .then()
+        .statusCode(403);
+    stranded.as().get("/api/auth/me").then().statusCode(200).body("teams", equalTo(List.of()));
+    Api.as().get("/api/presets").then().body("name", not(hasItem("stranded")));
   }
 
   @Test
