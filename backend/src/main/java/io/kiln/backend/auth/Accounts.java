@@ -6,6 +6,7 @@ import io.kiln.backend.common.Tokens;
 import io.kiln.core.i18n.Text;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.HashSet;
@@ -20,10 +21,12 @@ public class Accounts {
   static final int MIN_PASSWORD = 10;
   private final Audit audit;
   private final AuthService auth;
+  private final Event<AuthorityChanged> authorityChanged;
 
-  Accounts(Audit audit, AuthService auth) {
+  Accounts(Audit audit, AuthService auth, Event<AuthorityChanged> authorityChanged) {
     this.auth = auth;
     this.audit = audit;
+    this.authorityChanged = authorityChanged;
   }
 
   /** A team as the API shows it. */
@@ -124,6 +127,7 @@ public class Accounts {
       }
     }
     audit.record(admin, "user-changed", "user " + user.username, describe(body));
+    authorityChanged.fire(new AuthorityChanged(user.username));
     return view(user);
   }
 
@@ -135,6 +139,7 @@ public class Accounts {
     user.passwordHash = PasswordHasher.hash(password);
     UserSession.delete("user", user);
     audit.record(admin, "password-changed", "user " + user.username, "reset by an admin");
+    authorityChanged.fire(new AuthorityChanged(user.username));
     return new UserWithPassword(view(user), password);
   }
 

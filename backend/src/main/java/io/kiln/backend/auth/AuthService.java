@@ -7,6 +7,7 @@ import io.kiln.backend.common.Tokens;
 import io.kiln.core.i18n.Text;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,9 +31,12 @@ public class AuthService {
 
   private final Audit audit;
 
-  AuthService(KilnConfig config, Audit audit) {
+  private final Event<AuthorityChanged> authorityChanged;
+
+  AuthService(KilnConfig config, Audit audit, Event<AuthorityChanged> authorityChanged) {
     this.config = config;
     this.audit = audit;
+    this.authorityChanged = authorityChanged;
     this.throttle =
         new LoginThrottle(FREE_AT_ADDRESS, Duration.ofSeconds(config.loginBackoffSeconds()));
   }
@@ -98,6 +102,7 @@ public class AuthService {
             s -> {
               audit.record(s.user.username, "logout", null, null);
               s.delete();
+              authorityChanged.fire(new AuthorityChanged(s.user.username));
             });
   }
 

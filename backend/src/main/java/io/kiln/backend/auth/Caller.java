@@ -70,6 +70,11 @@ public final class Caller {
     return caller;
   }
 
+  /** A person's caller without a chosen team. */
+  static Caller of(AuthService.Person person) {
+    return new Caller(person.username(), person.role(), person.teams(), person.defaultTeam(), null);
+  }
+
   public String name() {
     return name;
   }

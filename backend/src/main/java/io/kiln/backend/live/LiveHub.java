@@ -77,6 +77,13 @@ public class LiveHub {
         });
   }
 
+  /** Every viewer connected here, by run: a copy. */
+  Map<Long, List<Viewer>> viewers() {
+    Map<Long, List<Viewer>> copy = new HashMap<>();
+    viewers.forEach((runId, set) -> copy.put(runId, List.copyOf(set)));
+    return copy;
+  }
+
   public int viewerCount(long runId) {
     Set<Viewer> set = viewers.get(runId);
     return set == null ? 0 : set.size();

@@ -3,6 +3,7 @@ package io.kiln.backend.live;
 import io.kiln.backend.advice.AdviceService;
 import io.kiln.backend.advice.AdviceView;
 import io.kiln.backend.auth.Caller;
+import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Languages;
 import io.kiln.backend.metrics.MetricService;
@@ -69,6 +70,7 @@ public class RunLiveSocket {
       return;
     }
     Caller caller = Caller.of(identity, null);
+    String session = Callers.token(ctx);
     String lang = ctx.request().getParam("lang");
     Locale locale =
         lang == null ? Locale.ENGLISH : Languages.of(List.of(Locale.forLanguageTag(lang)));
@@ -84,7 +86,7 @@ public class RunLiveSocket {
     upgraded
         .onSuccess(
             socket -> {
-              Viewer viewer = new Viewer(socket, Vertx.currentContext(), locale);
+              Viewer viewer = new Viewer(socket, Vertx.currentContext(), locale, session);
               List<RunLine.Sent> before = hub.add(runId, viewer);
               socket.closeHandler(v -> hub.remove(runId, viewer));
               vertx

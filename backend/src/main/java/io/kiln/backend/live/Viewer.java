@@ -14,19 +14,27 @@ final class Viewer {
   private final ServerWebSocket socket;
   private final Context context;
   private final Locale locale;
+  private final String session;
   private final List<Pending> held = new ArrayList<>();
   private boolean live;
+  private boolean closing;
 
   private record Pending(long seq, String json) {}
 
   /**
    * @param context the event loop that owns the socket (where writes to it are cheapest)
    * @param locale the language the viewer reads suggestions in
+   * @param session the session token it connected with, checked again when authority changes
    */
-  Viewer(ServerWebSocket socket, Context context, Locale locale) {
+  Viewer(ServerWebSocket socket, Context context, Locale locale, String session) {
     this.socket = socket;
     this.context = context;
     this.locale = locale;
+    this.session = session;
+  }
+
+  String session() {
+    return session;
   }
 
   Locale locale() {
@@ -76,24 +84,45 @@ final class Viewer {
     live = true;
   }
 
-  boolean closed() {
-    return socket.isClosed();
+  synchronized boolean closed() {
+    return closing || socket.isClosed();
   }
 
   /** Asks the browser to reconnect (1012, service restart): it resumes from its last point. */
   void reconnect() {
-    if (socket.isClosed()) {
-      return;
-    }
+    end(null, 1012, "reconnect to catch up");
+  }
+
+  /**
+   * Sends this error message and closes the socket with {@code code}: the browser shows the message
+   * and does not reconnect. Nothing else is written to it from now on.
+   */
+  void refuse(String error, int code, String reason) {
+    end(error, code, reason);
+  }
+
+  private synchronized void end(String last, int code, String reason) {
+    closing = true;
+    live = true;
+    held.clear();
+    Runnable close =
+        () -> {
+          if (!socket.isClosed()) {
+            if (last != null) {
+              socket.writeTextMessage(last);
+            }
+            socket.close((short) code, reason);
+          }
+        };
     if (context == null) {
-      socket.close((short) 1012, "reconnect to catch up");
+      close.run();
     } else {
-      context.runOnContext(v -> socket.close((short) 1012, "reconnect to catch up"));
+      context.runOnContext(v -> close.run());
     }
   }
 
   private void write(String json) {
-    if (!socket.isClosed()) {
+    if (!closing && !socket.isClosed()) {
       socket.writeTextMessage(json);
     }
   }

@@ -1,11 +1,13 @@
 package io.kiln.backend.auth;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.backend.support.Api;
@@ -304,6 +306,52 @@ class TeamsAndRolesTest {
         .statusCode(403);
     stranded.as().get("/api/auth/me").then().statusCode(200).body("teams", equalTo(List.of()));
     Api.as().get("/api/presets").then().body("name", not(hasItem("stranded")));
+  }
+
+  @Test
+  void anOpenRunSocketFollowsItsPersonsAuthority() throws Exception {
+    long run = People.run(member, People.dataset(member, "watched-cats"));
+    Person moved = People.create("member", vision);
+    Person loggedOut = People.create("member", vision);
+    Person disabled = People.create("member", vision);
+    try (LiveClient stays = new LiveClient(base, run, -1, colleague.token());
+        LiveClient movedOut = new LiveClient(base, run, -1, moved.token());
+        LiveClient gone = new LiveClient(base, run, -1, loggedOut.token());
+        LiveClient locked = new LiveClient(base, run, -1, disabled.token())) {
+      for (LiveClient watcher : List.of(stays, movedOut, gone, locked)) {
+        watcher.next("snapshot");
+      }
+      Api.as()
+          .contentType(ContentType.JSON)
+          .body(Map.of("teamIds", List.of(audio)))
+          .put("/api/users/" + moved.id())
+          .then()
+          .statusCode(200);
+      assertEquals(
+          "You may no longer see this run: your teams or role changed.",
+          movedOut.next("error").path("error").asText());
+      assertEquals(4403, movedOut.closeCode());
+
+      loggedOut.as().post("/api/auth/logout").then().statusCode(204);
+      assertThat(gone.next("error").path("error").asText(), containsString("session has ended"));
+      assertEquals(4401, gone.closeCode());
+
+      Api.as()
+          .contentType(ContentType.JSON)
+          .body(Map.of("disabled", true))
+          .put("/api/users/" + disabled.id())
+          .then()
+          .statusCode(200);
+      assertEquals(4401, locked.closeCode());
+
+      member.as().post("/api/runs/" + run + "/cancel").then().statusCode(200);
+      assertEquals("cancelled", stays.next("run").path("run").path("state").asText());
+      for (LiveClient refused : List.of(movedOut, gone, locked)) {
+        assertTrue(
+            refused.drain().stream().noneMatch(m -> m.path("type").asText().equals("run")),
+            "nothing reaches a socket after it was refused");
+      }
+    }
   }
 
   @Test

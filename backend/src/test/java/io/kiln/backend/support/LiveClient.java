@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 public final class LiveClient implements AutoCloseable {
   private final BlockingQueue<JsonNode> inbox = new LinkedBlockingQueue<>();
   private final WebSocket socket;
+  private final CompletableFuture<Integer> closedWith = new CompletableFuture<>();
 
   public LiveClient(URI base, long runId, long afterSeq) {
     this(base, runId, afterSeq, Api.token());
@@ -58,6 +60,13 @@ public final class LiveClient implements AutoCloseable {
                     webSocket.request(1);
                     return null;
                   }
+
+                  @Override
+                  public CompletionStage<?> onClose(
+                      WebSocket webSocket, int statusCode, String reason) {
+                    closedWith.complete(statusCode);
+                    return null;
+                  }
                 })
             .join();
   }
@@ -72,6 +81,11 @@ public final class LiveClient implements AutoCloseable {
       }
     }
     throw new AssertionError("no '" + type + "' message within 10 s");
+  }
+
+  /** The status code the server closed the socket with (waits up to 10 s). */
+  public int closeCode() throws Exception {
+    return closedWith.get(10, TimeUnit.SECONDS);
   }
 
   /** Everything received so far, without waiting. */
