@@ -9,6 +9,8 @@ export function h(tag: string, attrs: Attrs = {}, ...children: (Node | string | 
     if (value === undefined || value === false) continue;
     if (typeof value === 'function') el.addEventListener(key.replace(/^on/, '').toLowerCase(), value);
     else if (value === true) el.setAttribute(key, '');
+    // Through the CSSOM: the Content-Security-Policy (style-src 'self') refuses style attributes.
+    else if (key === 'style') el.style.cssText = String(value);
     else el.setAttribute(key, String(value));
   }
   for (const child of children) {

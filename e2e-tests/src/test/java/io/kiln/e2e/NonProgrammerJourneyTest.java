@@ -809,6 +809,15 @@ class NonProgrammerJourneyTest {
             readJson(page.request().get(app.url() + "api/runs").text()),
             readJson(page.request().get(app.url() + "api/agents").text()));
     List<String> problems = new java.util.ArrayList<>();
+    // Every page works under Kiln's Content-Security-Policy (issue 30): the browser reports each
+    // script, style or connection it refused on the console.
+    java.util.function.Consumer<com.microsoft.playwright.ConsoleMessage> refusals =
+        m -> {
+          if (m.text().contains("Content Security Policy")) {
+            problems.add(page.url() + ": " + m.text());
+          }
+        };
+    page.onConsoleMessage(refusals);
     for (int width : new int[] {360, 1280}) {
       page.setViewportSize(width, 800);
       for (String hash : pages) {
@@ -822,8 +831,10 @@ class NonProgrammerJourneyTest {
         }
       }
     }
+    page.offConsoleMessage(refusals);
     page.setViewportSize(1280, 1000);
-    assertEquals(List.of(), problems, "pages that do not fit or that axe-core faults");
+    assertEquals(
+        List.of(), problems, "pages that do not fit, that axe-core faults or that the CSP breaks");
   }
 
   /**
