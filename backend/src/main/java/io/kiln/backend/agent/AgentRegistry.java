@@ -7,6 +7,7 @@ import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.common.ShownText;
 import io.kiln.backend.common.Tokens;
 import io.kiln.backend.run.RunLeases;
 import io.kiln.core.protocol.AgentMessage.DeviceInfo;
@@ -99,7 +100,7 @@ public class AgentRegistry implements AgentCredentials {
     }
     String credential = Tokens.newToken(CREDENTIAL_PREFIX);
     Agent agent = new Agent();
-    agent.name = name == null || name.isBlank() ? "agent" : name.trim();
+    agent.name = name == null || name.isBlank() ? "agent" : ShownText.name("name", name.trim());
     agent.credentialHash = Tokens.digest(credential);
     agent.labels = Placement.join(checkedLabels(labels));
     agent.createdAt = Instant.now();

@@ -2,6 +2,7 @@ package io.kiln.backend.auth;
 
 import io.kiln.backend.audit.Audit;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.ShownText;
 import io.kiln.backend.common.Tokens;
 import io.kiln.core.i18n.Text;
 import io.quarkus.panache.common.Sort;
@@ -178,7 +179,8 @@ public class Accounts {
 
   @Transactional
   public TeamView createTeam(NewTeam body, String admin) {
-    String name = body == null || body.name() == null ? "" : body.name().trim();
+    String name =
+        ShownText.name("name", body == null || body.name() == null ? "" : body.name().trim());
     if (name.isEmpty() || name.length() > 100) {
       throw ApiException.field(
           400, "a team needs a name of 1-100 characters", "name", "1-100 characters");
@@ -233,7 +235,8 @@ public class Accounts {
   }
 
   private static String displayName(String given, String username) {
-    String name = given == null || given.isBlank() ? username : given.trim();
+    String name =
+        ShownText.name("displayName", given == null || given.isBlank() ? username : given.trim());
     if (name.length() > 200) {
       throw ApiException.field(
           400, "displayName is longer than 200 characters", "displayName", "too long");

@@ -2,6 +2,7 @@ package io.kiln.backend.auth;
 
 import io.kiln.backend.audit.Audit;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.ShownText;
 import io.kiln.backend.common.Tokens;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.runtime.QuarkusPrincipal;
@@ -60,7 +61,8 @@ public class ApiKeys {
 
   @Transactional
   public CreatedApiKey create(NewApiKey body, Caller caller) {
-    String name = body == null || body.name() == null ? "" : body.name().strip();
+    String name =
+        ShownText.name("name", body == null || body.name() == null ? "" : body.name().strip());
     if (name.isEmpty() || name.length() > MAX_NAME) {
       throw ApiException.field(
           400, "name the key (1 to 100 characters)", "name", "1 to 100 characters");

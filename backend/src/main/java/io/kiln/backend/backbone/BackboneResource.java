@@ -3,6 +3,8 @@ package io.kiln.backend.backbone;
 import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.ShownText;
+import io.kiln.core.text.HiddenCharacters;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -46,8 +48,10 @@ public class BackboneResource {
     }
     String label =
         name != null && !name.isBlank()
-            ? name.trim()
-            : file.fileName() == null ? "backbone" : file.fileName().replaceAll(".*[/\\\\]", "");
+            ? ShownText.name("name", name.trim())
+            : file.fileName() == null
+                ? "backbone"
+                : HiddenCharacters.removed(file.fileName().replaceAll(".*[/\\\\]", ""));
     if (label.length() > 200) {
       throw ApiException.badRequest("the backbone name is longer than 200 characters");
     }

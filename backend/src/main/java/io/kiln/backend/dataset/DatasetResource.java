@@ -3,8 +3,10 @@ package io.kiln.backend.dataset;
 import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.ShownText;
 import io.kiln.backend.dataset.archive.ArchiveRefused;
 import io.kiln.backend.dataset.archive.SplitOptions;
+import io.kiln.core.text.HiddenCharacters;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -72,8 +74,8 @@ public class DatasetResource {
     }
     String datasetName =
         name != null && !name.isBlank()
-            ? name.trim()
-            : versionOf != null ? null : baseName(file.fileName());
+            ? ShownText.name("name", name.trim())
+            : versionOf != null ? null : HiddenCharacters.removed(baseName(file.fileName()));
     if (datasetName != null && datasetName.length() > 200) {
       throw ApiException.badRequest("the dataset name is longer than 200 characters");
     }

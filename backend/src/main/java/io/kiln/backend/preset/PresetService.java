@@ -4,6 +4,7 @@ import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Json;
+import io.kiln.backend.common.ShownText;
 import io.kiln.core.i18n.Messages;
 import io.kiln.core.preset.BuiltInPresets;
 import io.kiln.core.preset.Preset;
@@ -124,6 +125,8 @@ public class PresetService {
       throw ApiException.field(
           400, problem, problem.substring(0, colon), problem.substring(colon + 2));
     }
+    ShownText.name("name", body.name());
+    ShownText.text("description", description);
     if (body.fields() == null) {
       throw ApiException.field(
           400,

@@ -5,6 +5,7 @@ import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.DataDirectory;
 import io.kiln.backend.common.KilnConfig;
+import io.kiln.backend.common.ShownText;
 import io.kiln.backend.storage.StoredFiles;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.pretrained.CatalogueEntry;
@@ -261,7 +262,7 @@ public class PretrainedService {
           400, "teamId: team " + teamId + " does not exist", "teamId", "no such team");
     }
     String architecture = architectureOf(upload);
-    String label = name == null || name.isBlank() ? null : name.trim();
+    String label = name == null || name.isBlank() ? null : ShownText.name("name", name.trim());
     if (label == null) {
       throw ApiException.field(
           400,

@@ -3,6 +3,7 @@ package io.kiln.backend.run;
 import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.ShownText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
@@ -55,7 +56,7 @@ public class RunReviews {
           409,
           "run " + id + " is still " + run.state.name().toLowerCase() + ": review it when it ends");
     }
-    String comment = body.comment() == null ? "" : body.comment().trim();
+    String comment = ShownText.text("comment", body.comment() == null ? "" : body.comment().trim());
     if (comment.length() > 4000) {
       throw ApiException.field(
           400, "comment is longer than 4000 characters", "comment", "too long");

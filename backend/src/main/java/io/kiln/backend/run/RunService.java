@@ -4,6 +4,7 @@ import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.backbone.Backbone;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.ShownText;
 import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.preset.PresetPlanner;
@@ -456,7 +457,7 @@ public class RunService {
   private static String nameFor(
       String requested, Dataset dataset, Recipe recipe, PresetPlanner.Plan plan) {
     if (requested != null && !requested.isBlank()) {
-      return trimmed(requested.trim());
+      return trimmed(ShownText.name("name", requested.trim()));
     }
     if (plan != null) {
       return trimmed(

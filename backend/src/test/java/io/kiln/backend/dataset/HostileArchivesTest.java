@@ -161,17 +161,27 @@ class HostileArchivesTest {
             "control character",
             TestArchives.create().images("cats", 3).file("cats/bell\u0007.png", png(2)).zip(),
             "control-characters",
-            "'cats/bell?.png' contains control"),
+            "'cats/bell?.png' contains a control"),
         zip(
             "newline in class",
             TestArchives.create().images("cats", 3).images("do\ngs", 3).zip(),
             "control-characters",
-            "contains control"),
+            "contains a control"),
         zip(
             "direction override",
             TestArchives.create().images("cats", 3).file("cats/gnp.\u202Eexe.png", png(3)).zip(),
             "control-characters",
             "direction-changing"),
+        zip(
+            "zero-width space in a class folder",
+            TestArchives.create().images("cats", 3).images("ca\u200Bts", 3).zip(),
+            "control-characters",
+            "'ca?ts/"),
+        zip(
+            "byte-order mark in a class folder",
+            TestArchives.create().images("dogs", 3).images("\uFEFFcats", 3).zip(),
+            "control-characters",
+            "invisible"),
         tar(
             "name too long",
             TestArchives.create()

@@ -1,5 +1,6 @@
 package io.kiln.backend.dataset.archive;
 
+import io.kiln.core.text.HiddenCharacters;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -23,9 +24,9 @@ final class Names {
 
   /**
    * Refuses names that escape the root, are absolute, are too long, or hold characters that cannot
-   * be shown safely (control and direction-changing ones). Everything else is people's words
-   * ({@code salt & pepper}, quotes, {@code <}, {@code >}, backticks): the pages show names as text,
-   * never as markup.
+   * be shown safely (control, direction-changing and invisible ones: {@link HiddenCharacters}).
+   * Everything else is people's words ({@code salt & pepper}, quotes, {@code <}, {@code >},
+   * backticks): the pages show names as text, never as markup.
    */
   static void check(String name) {
     String printable = printable(name);
@@ -47,26 +48,14 @@ final class Names {
           "max",
           MAX_SEGMENT);
     }
-    if (name.chars().anyMatch(Names::isControl)) {
+    if (HiddenCharacters.first(name) != null) {
       throw ArchiveRefused.of("control-characters", "name", printable);
     }
   }
 
-  /** The name with control characters shown as '?', safe to put in a message. */
+  /** The name with hidden characters shown as '?', safe to put in a message. */
   static String printable(String name) {
-    StringBuilder out = new StringBuilder();
-    name.codePoints().forEach(c -> out.appendCodePoint(isControl(c) ? '?' : c));
-    return out.toString();
-  }
-
-  private static boolean isControl(int c) {
-    return c < 0x20
-        || c == 0x7f
-        || (c >= 0x80 && c < 0xa0)
-        || (c >= 0x202a && c <= 0x202e)
-        || (c >= 0x2066 && c <= 0x2069)
-        || c == 0x200e
-        || c == 0x200f;
+    return HiddenCharacters.printable(name);
   }
 
   /** Hidden files and folders (.DS_Store, ._x, .git/) and other operating-system leftovers. */
