@@ -53,24 +53,43 @@ public final class ModelCard {
     return architecture.replace("-v2", "_v2").replace("-", "");
   }
 
+  /**
+   * A name people gave (a run, a dataset, a class folder, imported weights) as literal Markdown
+   * text: its punctuation escaped so it cannot become a link, an image, HTML, a heading or a table
+   * cell of its own, and line breaks as spaces. Only what Markdown reads mid-line is escaped, so
+   * the file stays readable as plain text.
+   */
+  static String text(String name) {
+    return name == null
+        ? ""
+        : name.replaceAll("[\\r\\n]+", " ").replaceAll("[\\\\`*_\\[\\]<>|#]", "\\\\$0");
+  }
+
   public static String markdown(Facts f) {
     StringBuilder md = new StringBuilder();
-    md.append("# ").append(f.runName()).append(" (Kiln run ").append(f.runId()).append(")\n\n");
+    md.append("# ")
+        .append(text(f.runName()))
+        .append(" (Kiln run ")
+        .append(f.runId())
+        .append(")\n\n");
     md.append("An image classifier for ")
         .append(f.classNames().size())
         .append(" classes: ")
-        .append(String.join(", ", f.classNames()))
+        .append(String.join(", ", f.classNames().stream().map(ModelCard::text).toList()))
         .append(".\n\n");
 
     md.append("## Data\n\n");
     md.append("- Dataset: ")
-        .append(f.datasetName())
+        .append(text(f.datasetName()))
         .append(", version ")
         .append(f.datasetVersion())
         .append('\n');
     md.append("- Trained: ").append(f.trainedAt() == null ? "unknown" : f.trainedAt()).append('\n');
     md.append("- Started from: ")
-        .append(f.startingWeights() == null ? "random weights (from scratch)" : f.startingWeights())
+        .append(
+            f.startingWeights() == null
+                ? "random weights (from scratch)"
+                : text(f.startingWeights()))
         .append('\n');
     md.append("- Image size: ")
         .append(f.size())
@@ -94,7 +113,7 @@ public final class ModelCard {
       md.append("| class | precision | recall | images |\n|---|---|---|---|\n");
       for (ClassScore c : f.perClass()) {
         md.append("| ")
-            .append(c.name())
+            .append(text(c.name()))
             .append(" | ")
             .append(percent(c.precision()))
             .append(" | ")

@@ -48,6 +48,44 @@ class ModelCardTest {
         md);
   }
 
+  @Test
+  void namesPeopleGaveStayTextAndCannotBecomeLinksHtmlOrTableCells() {
+    ModelCard.Facts f = facts(null);
+    String md =
+        ModelCard.markdown(
+            new ModelCard.Facts(
+                f.runId(),
+                "# [click](http://evil.example) <img src=x onerror=alert(1)>",
+                "pets | *bold*",
+                f.datasetVersion(),
+                List.of("a|b", "c_d"),
+                f.architecture(),
+                f.recipe(),
+                f.bestValAccuracy(),
+                f.testAccuracy(),
+                f.evaluatedSplit(),
+                List.of(
+                    new ModelCard.ClassScore("a|b", 0.5, 0.5, 1),
+                    new ModelCard.ClassScore("c_d", 0.5, 0.5, 1)),
+                f.channels(),
+                f.size(),
+                f.mean(),
+                f.std(),
+                f.trainedAt(),
+                null,
+                "weights `x`\nline",
+                null));
+    assertTrue(
+        md.startsWith(
+            "# \\# \\[click\\](http://evil.example) \\<img src=x onerror=alert(1)\\> (Kiln run 7)"),
+        md);
+    assertTrue(md.contains("- Dataset: pets \\| \\*bold\\*, version 2"), md);
+    assertTrue(md.contains("2 classes: a\\|b, c\\_d."), md);
+    assertTrue(md.contains("| a\\|b | 50.0% | 50.0% | 1 |"), md);
+    assertTrue(md.contains("- Started from: weights \\`x\\` line\n"), md);
+    assertTrue(md.contains("classes = [\"a|b\", \"c_d\"]"), md);
+  }
+
   private static ModelCard.Facts facts(String onnxUnavailable) {
     Map<String, Object> recipe = new LinkedHashMap<>();
     recipe.put("architecture", "small-cnn");
