@@ -134,6 +134,22 @@ public class ErrorMappers {
       LOG.debug("the client closed the connection mid-request", e);
       return reply(400, "the connection closed before the request was complete", List.of());
     }
+    if (causedBy(e, "Connection terminated parsing multipart")) {
+      // The parts never reached their closing boundary: a body that is not the multipart its
+      // Content-Type announced, or an upload cut short.
+      return reply(
+          400,
+          "malformed request: the multipart body does not match its boundary or ends early",
+          List.of());
+    }
+    if (diskFull(e)) {
+      LOG.error("the data directory's disk is full", e);
+      return reply(
+          507,
+          "the server's disk is full, so nothing was stored: an admin must free space (or grow the"
+              + " volume), then try again",
+          List.of());
+    }
     LOG.error("unexpected error", e);
     return reply(500, "internal error: " + e.getClass().getSimpleName(), List.of());
   }
@@ -142,6 +158,23 @@ public class ErrorMappers {
   private static boolean clientWentAway(Throwable e) {
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t.getClass().getSimpleName().equals("HttpClosedException")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Linux's ENOSPC and EDQUOT, as the JDK words them. */
+  static boolean diskFull(Throwable e) {
+    return causedBy(e, "No space left on device") || causedBy(e, "Disk quota exceeded");
+  }
+
+  /** Whether an IOException with these words in its message is among the causes. */
+  private static boolean causedBy(Throwable e, String words) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof java.io.IOException
+          && t.getMessage() != null
+          && t.getMessage().contains(words)) {
         return true;
       }
     }

@@ -14,7 +14,8 @@ import java.util.Set;
 /**
  * Refuses cross-site requests a browser sends with the session cookie: every request that changes
  * something (POST, PUT, PATCH, DELETE) and every WebSocket upgrade whose {@code Origin} is not
- * Kiln's own ({@code kiln.public-url}, or the address the request was sent to when that is unset)
+ * Kiln's own ({@code kiln.public-url}, or the address the request was sent to when that is unset:
+ * behind a TLS proxy set the former, or let {@code quarkus.http.proxy} trust the proxy's headers)
  * gets 403. Clients that are not browsers send no {@code Origin} and are not affected; the cookie
  * is also SameSite=Strict, so this is the second wall.
  */
@@ -60,12 +61,9 @@ public class OriginCheck {
     if (host == null) {
       return false;
     }
-    String scheme = request.isSSL() ? "https" : "http";
-    String forwarded = request.getHeader("X-Forwarded-Proto");
-    return given.equals(scheme + "://" + host.toLowerCase(Locale.ROOT))
-        || (forwarded != null
-            && given.equals(
-                forwarded.toLowerCase(Locale.ROOT) + "://" + host.toLowerCase(Locale.ROOT)));
+    // The scheme the request came in with: X-Forwarded-Proto counts only from a proxy that
+    // quarkus.http.proxy trusts (it then rewrites the scheme), never from the client itself.
+    return given.equals(request.scheme() + "://" + host.toLowerCase(Locale.ROOT));
   }
 
   private static String printable(String text) {

@@ -1,5 +1,6 @@
 package io.kiln.core.recipe;
 
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -158,11 +159,28 @@ public final class RecipeParser {
     }
   }
 
+  /**
+   * A whole number as a long, or null for anything else. Exact for integers however written ({@code
+   * 9000000000000000}, {@code 9e15}); one too large for a long is clamped, so the range check names
+   * the field's range instead of calling it "not whole".
+   */
   private static Long wholeNumber(Object raw) {
-    if (raw instanceof Number n
-        && n.doubleValue() == Math.rint(n.doubleValue())
-        && Math.abs(n.doubleValue()) < 9.0e15) {
-      return n.longValue();
+    if (raw instanceof Long
+        || raw instanceof Integer
+        || raw instanceof Short
+        || raw instanceof Byte) {
+      return ((Number) raw).longValue();
+    }
+    if (raw instanceof BigInteger big) {
+      return big.bitLength() < 64
+          ? big.longValue()
+          : big.signum() > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+    }
+    if (raw instanceof Number n) {
+      double d = n.doubleValue();
+      if (Double.isFinite(d) && d == Math.rint(d)) {
+        return Math.abs(d) < 0x1p63 ? (long) d : d > 0 ? Long.MAX_VALUE : Long.MIN_VALUE;
+      }
     }
     return null;
   }

@@ -57,6 +57,23 @@ class RecipeParserTest {
   }
 
   @Test
+  void seedsUpToTheirCataloguedMaximumAreAcceptedHoweverWritten() {
+    assertEquals(9_000_000_000_000_000L, parser.parse(Map.of("seed", 9.0e15)).seed());
+    assertEquals(
+        9_000_000_000_000_000L, parser.parse(Map.of("seed", 9_000_000_000_000_000L)).seed());
+    for (Object tooLarge :
+        List.<Object>of(
+            9_007_199_254_740_992L, 1e19, java.math.BigInteger.TEN.pow(30), Long.MAX_VALUE)) {
+      RecipeException e =
+          assertThrows(RecipeException.class, () -> parser.parse(Map.of("seed", tooLarge)));
+      assertEquals("recipe.outOfRange", e.errors().get(0).text().key(), tooLarge.toString());
+    }
+    RecipeException fraction =
+        assertThrows(RecipeException.class, () -> parser.parse(Map.of("seed", 1.5)));
+    assertEquals("recipe.notWhole", fraction.errors().get(0).text().key());
+  }
+
+  @Test
   void unknownOptimizerIsRejectedWithTheChoices() {
     RecipeException e =
         assertThrows(RecipeException.class, () -> parser.parse(Map.of("optimizer", "lion")));
