@@ -137,6 +137,26 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
   const autopilot = h('input', { id: 'wizard-autopilot', type: 'number', min: 0, max: 10, value: '0' }) as HTMLInputElement;
   const placement = placementFields('wizard');
   const launch = h('button', { type: 'button' }, t('wizard.launch')) as HTMLButtonElement;
+  // A run estimated at more than a day launches only once the person says they expect that.
+  const longRunAgreed = h('input', { type: 'checkbox', id: 'wizard-long-run', 'data-testid': 'long-run-confirm' }) as HTMLInputElement;
+  const longRunAgreement = h('label', { for: longRunAgreed.id });
+  const longRunText = h('p', {});
+  const longRun = h('div', { class: 'warning', role: 'alert', 'data-testid': 'long-run', hidden: true },
+    longRunText, h('div', { class: 'field check' }, longRunAgreed, longRunAgreement));
+  const DAY_SECONDS = 86400;
+  const canLaunch = () => { launch.disabled = !longRun.hidden && !longRunAgreed.checked; };
+  longRunAgreed.addEventListener('change', canLaunch);
+  function showLongRun(totalSeconds: number | null) {
+    const long = totalSeconds !== null && totalSeconds > DAY_SECONDS;
+    if (long) {
+      const total = formatDuration(totalSeconds);
+      longRunText.textContent = t('wizard.longRun', { total });
+      longRunAgreement.textContent = t('wizard.longRunConfirm', { total });
+    }
+    if (long === longRun.hidden) longRunAgreed.checked = false;
+    longRun.hidden = !long;
+    canLaunch();
+  }
 
   let asked = 0;
   async function refresh() {
@@ -161,10 +181,12 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
         : t('wizard.estimate', { perEpoch: formatDuration(e.secondsPerEpoch),
           speed: formatNumber(e.imagesPerSecond), total: formatDuration(e.totalSeconds), epochs: String(r.epochs),
           basis: e.basis });
+      showLongRun(e.totalSeconds);
     } catch (err) {
       if (mine !== asked) return;
       preview = null;
       estimate.textContent = t('wizard.noEstimate');
+      showLongRun(null);
       showError(err);
     }
     renderWeights();
@@ -237,7 +259,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       location.hash = `#/runs/${run.id}`;
     } catch (err) {
       showError(err);
-      launch.disabled = false;
+      canLaunch();
     }
   });
 

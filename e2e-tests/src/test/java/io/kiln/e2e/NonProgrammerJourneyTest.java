@@ -495,9 +495,23 @@ class NonProgrammerJourneyTest {
     adjustment = review.locator("[data-testid=adjustments] li[data-field=learningRate]");
     adjustment.getByRole(AriaRole.BUTTON, new Locator.GetByRoleOptions().setName("Redo")).click();
     assertThat(exactLabel("Learning rate")).hasValue("0.002");
+    // A recipe estimated at more than a day launches only once the person says they expect it
+    // (issue 30).
+    Locator launch =
+        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Launch training"));
+    exactLabel("Image size (pixels)").fill("1024");
+    exactLabel("Epochs").fill("1000");
+    exactLabel("Epochs").press("Tab");
+    assertThat(review.getByTestId("long-run")).containsText("more than a day");
+    assertThat(launch).isDisabled();
+    page.getByTestId("long-run-confirm").check();
+    assertThat(launch).isEnabled();
+    exactLabel("Image size (pixels)").fill("28");
     exactLabel("Epochs").fill("2");
     exactLabel("Epochs").press("Tab");
     assertThat(review.getByTestId("estimate")).containsText("for 2 epochs");
+    assertThat(review.getByTestId("long-run")).isHidden();
+    assertThat(launch).isEnabled();
     // An admin sees the agents and can ask for the estimate on one of them.
     page.getByLabel("Estimate the time on")
         .selectOption(new com.microsoft.playwright.options.SelectOption().setIndex(1));
