@@ -150,7 +150,7 @@ public final class PredictLatency {
     return (System.nanoTime() - start) / 1e6;
   }
 
-  private static void waitSucceeded(String base, String token, long run) throws Exception {
+  static void waitSucceeded(String base, String token, long run) throws Exception {
     long deadline = System.currentTimeMillis() + 600_000;
     while (System.currentTimeMillis() < deadline) {
       JsonNode view = JSON.readTree(get(base + "/api/runs/" + run, token));
@@ -198,7 +198,7 @@ public final class PredictLatency {
   }
 
   /** A colour noise picture twice the model's size, as a photo would need resizing. */
-  private static byte[] photo(int side) throws Exception {
+  static byte[] photo(int side) throws Exception {
     BufferedImage image = new BufferedImage(side, side, BufferedImage.TYPE_INT_RGB);
     Random random = new Random(1);
     for (int y = 0; y < side; y++) {
@@ -211,7 +211,7 @@ public final class PredictLatency {
     return out.toByteArray();
   }
 
-  private static double percentile(double[] values, double q) {
+  static double percentile(double[] values, double q) {
     double[] sorted = values.clone();
     Arrays.sort(sorted);
     return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)];

@@ -26,8 +26,17 @@ final class ProcessMeter {
   }
 
   long rssMegabytes() throws Exception {
+    return status("VmRSS:");
+  }
+
+  /** The most resident memory the process has had since it started (the kernel's high mark). */
+  long peakRssMegabytes() throws Exception {
+    return status("VmHWM:");
+  }
+
+  private long status(String field) throws Exception {
     for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-      if (line.startsWith("VmRSS:")) {
+      if (line.startsWith(field)) {
         return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
       }
     }

@@ -217,6 +217,14 @@ public interface KilnConfig {
      */
     @WithDefault("6000000000")
     long pixelsPerMinute();
+
+    /**
+     * Prediction requests one caller (an API key, or a person) may have in progress at once; one
+     * more is answered 429 with Retry-After, so no caller can keep every core busy (several images
+     * go in one request).
+     */
+    @WithDefault("2")
+    int requestsAtOnce();
   }
 
   /** What one uploaded dataset may unpack to (zip bombs, T16); see ImportLimits. */

@@ -55,6 +55,7 @@ public class PredictionService {
   private final long maxPixels;
   private final long maxRequestPixels;
   private final PixelAllowance allowance;
+  private final InFlight inFlight;
   private final DecodeBudget budget;
 
   PredictionService(
@@ -69,6 +70,7 @@ public class PredictionService {
     this.budget = decoding.budget();
     this.maxRequestPixels = config.predict().maxRequestPixels();
     this.allowance = new PixelAllowance(config.predict().pixelsPerMinute());
+    this.inFlight = new InFlight(config.predict().requestsAtOnce());
     this.limits =
         new Uploads.Limits(
             config.predict().maxImageBytes(),
@@ -148,9 +150,14 @@ public class PredictionService {
                   seconds))
           .retryAfter(seconds);
     }
+    if (!inFlight.enter(caller)) {
+      throw new ApiException(429, Text.of("predict.tooManyAtOnce", "count", inFlight.perCaller()))
+          .retryAfter(1);
+    }
     List<Prediction> predictions;
     ModelSessions.Model model;
-    try (Uploads batch = Uploads.of(uploads, limits);
+    try (InFlight.Slot slot = inFlight.slot(caller);
+        Uploads batch = Uploads.of(uploads, limits);
         ModelSessions.Lease lease = sessions.acquire(runId, archive)) {
       model = lease.model();
       predictions = answer(model, batch, Math.min(top, model.classNames().size()), caller);

@@ -15,16 +15,34 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DecodeBudget {
   private static final long UNIT = 1024;
+
+  /**
+   * Source pixels from which a decode is heavy on the processor: reading even subsampled, a reader
+   * inflates every row of the file (a 49-megapixel PNG is about a second of one core).
+   */
+  public static final long HEAVY_PIXELS = 4_000_000;
+
   private final long bytes;
   private final Semaphore units;
+  private final Semaphore heavyLanes;
 
-  /** A budget of {@code bytes} (at least 1 MiB). */
+  /**
+   * A budget of {@code bytes} (at least 1 MiB), with one core fewer than this machine has (at least
+   * one) for heavy decodes: the rest stays free for everything else.
+   */
   public DecodeBudget(long bytes) {
-    this.bytes = Math.max(1L << 20, bytes);
-    this.units = new Semaphore((int) Math.min(Integer.MAX_VALUE, this.bytes / UNIT), true);
+    this(bytes, Math.max(1, Runtime.getRuntime().availableProcessors() - 1));
   }
 
-  private static final DecodeBudget UNLIMITED = new DecodeBudget((long) Integer.MAX_VALUE * UNIT);
+  /** A budget of {@code bytes} with {@code heavyLanes} heavy decodes at once. */
+  public DecodeBudget(long bytes, int heavyLanes) {
+    this.bytes = Math.max(1L << 20, bytes);
+    this.units = new Semaphore((int) Math.min(Integer.MAX_VALUE, this.bytes / UNIT), true);
+    this.heavyLanes = new Semaphore(Math.max(1, heavyLanes), true);
+  }
+
+  private static final DecodeBudget UNLIMITED =
+      new DecodeBudget((long) Integer.MAX_VALUE * UNIT, Integer.MAX_VALUE);
 
   /** A budget no single process could exhaust: for a training agent, whose memory is its own. */
   public static DecodeBudget unlimited() {
@@ -72,6 +90,12 @@ public final class DecodeBudget {
     }
   }
 
+  /** A heavy decode's place, given back on close. */
+  public interface Lane extends AutoCloseable {
+    @Override
+    void close();
+  }
+
   /** A share of the budget, given back on close. */
   public final class Lease implements AutoCloseable {
     private int held;
@@ -97,6 +121,26 @@ public final class DecodeBudget {
       close();
       acquire(wanted, wait);
       held = wanted;
+    }
+
+    /**
+     * A lane for decoding a picture of {@code sourcePixels}: a heavy one ({@link #HEAVY_PIXELS})
+     * waits at most {@code wait} for one of the few heavy lanes, so heavy decodes never take every
+     * core; a lighter one goes at once. Close it when the decode is done.
+     */
+    public Lane lane(long sourcePixels, Duration wait) throws BusyException {
+      if (sourcePixels < HEAVY_PIXELS) {
+        return () -> {};
+      }
+      try {
+        if (!heavyLanes.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+          throw new BusyException(Math.max(1, wait.toSeconds()));
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new BusyException(1);
+      }
+      return heavyLanes::release;
     }
 
     /** Bytes this lease holds. */

@@ -148,7 +148,9 @@ public final class ImagePixels {
         String format = reader.getFormatName().toLowerCase(java.util.Locale.ROOT);
         long cost = cost(bytes, width, height, stepX, stepY, SUBSAMPLING_READERS.contains(format));
         lease.growTo(lease.bytes() + cost, wait);
-        image = reader.read(0, param);
+        try (DecodeBudget.Lane lane = lease.lane((long) width * height, wait)) {
+          image = reader.read(0, param);
+        }
         image = ExifOrientation.upright(image, ExifOrientation.of(bytes));
       } finally {
         reader.dispose();

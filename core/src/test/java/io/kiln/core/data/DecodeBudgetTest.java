@@ -45,4 +45,21 @@ class DecodeBudgetTest {
     budget.take(MIB, Duration.ZERO).close();
     assertEquals(8 * MIB, budget.available());
   }
+
+  @Test
+  void heavyDecodesTakeOneOfTheirFewLanesAndLightOnesNever() throws Exception {
+    DecodeBudget budget = new DecodeBudget(8 * MIB, 1);
+    try (DecodeBudget.Lease first = budget.lease();
+        DecodeBudget.Lease second = budget.lease();
+        DecodeBudget.Lane heavy = first.lane(DecodeBudget.HEAVY_PIXELS, Duration.ZERO)) {
+      assertThrows(
+          DecodeBudget.BusyException.class,
+          () -> second.lane(49_000_000, Duration.ofMillis(20)),
+          "the only heavy lane is taken");
+      second.lane(28 * 28, Duration.ZERO).close();
+    }
+    try (DecodeBudget.Lease again = budget.lease()) {
+      again.lane(49_000_000, Duration.ZERO).close();
+    }
+  }
 }
