@@ -52,8 +52,4 @@ final class InFlight {
       counts.computeIfPresent(caller, (k, n) -> n <= 1 ? null : n - 1);
     }
   }
-
-  int inProgress(String caller) {
-    return counts.getOrDefault(caller, 0);
-  }
 }

@@ -40,7 +40,11 @@ class DeploymentFilesTest {
           "QUARKUS_DATASOURCE_JDBC_URL",
           "QUARKUS_DATASOURCE_USERNAME",
           "QUARKUS_DATASOURCE_PASSWORD",
-          "QUARKUS_HTTP_PORT");
+          "QUARKUS_HTTP_PORT",
+          // The proxy the ingress is: its X-Forwarded-For is the client's address (issue 30).
+          "QUARKUS_HTTP_PROXY_PROXY_ADDRESS_FORWARDING",
+          "QUARKUS_HTTP_PROXY_ALLOW_X_FORWARDED",
+          "QUARKUS_HTTP_PROXY_TRUSTED_PROXIES");
 
   /** What the agent reads from its environment (AgentMain, the JVM and glibc). */
   private static final Set<String> AGENT =
