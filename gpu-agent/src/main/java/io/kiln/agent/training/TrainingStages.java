@@ -166,9 +166,12 @@ final class TrainingStages {
     if (best.lastWasBest(epoch)) {
       if (onFeatures) {
         bestHead = headValues();
-      } else if (checkpoint != null) {
-        checkpoint.saveBest(net);
+      } else {
+        // The features have trained since any head kept in memory: it no longer fits them.
         bestHead = null;
+        if (checkpoint != null) {
+          checkpoint.saveBest(net);
+        }
       }
     }
     if (write) {
@@ -231,7 +234,9 @@ final class TrainingStages {
     int bestEpoch = progress.best().bestEpoch();
     boolean restored = false;
     if (recipe.restoreBest() && bestEpoch != progress.epoch()) {
-      if (bestHead != null) {
+      // A head kept in memory fits only the features it trained on: those of the stage that
+      // ended the run. Without a checkpoint, a best head of an earlier stage is not restored.
+      if (bestHead != null && progress.epoch() <= recipe.headOnlyEpochs()) {
         setHead(bestHead);
         restored = true;
       } else {

@@ -51,13 +51,22 @@ public final class TransferEfficacy {
     int pretrainEpochs = Integer.parseInt(env("BENCH_PRETRAIN_EPOCHS", "2"));
     int pretrainImages = Integer.parseInt(env("BENCH_PRETRAIN_IMAGES", "30000"));
     int seeds = Integer.parseInt(env("BENCH_SEEDS", "2"));
-    List<Integer> perClass = List.of(10, 50, 100);
+    List<Integer> perClass =
+        java.util.Arrays.stream(env("BENCH_PER_CLASS", "10,50,100").split(","))
+            .map(String::trim)
+            .map(Integer::valueOf)
+            .toList();
+    // BENCH_ONLY: train only the recipes whose name holds this text (e.g. "GPU default").
+    String only = env("BENCH_ONLY", "");
     Path dir = Files.createTempDirectory("kiln-transfer");
     IdxImages train = IdxImages.read(IdxImages.FASHION_MNIST, "train", 60_000);
     IdxImages test = IdxImages.read(IdxImages.FASHION_MNIST, "t10k", 10_000);
 
     long start = System.nanoTime();
-    Path weights = pretrain(train, pretrainImages, pretrainEpochs, dir);
+    // BENCH_WEIGHTS: a model.pth an earlier run pretrained, instead of pretraining again.
+    String given = env("BENCH_WEIGHTS", "");
+    Path weights =
+        given.isEmpty() ? pretrain(train, pretrainImages, pretrainEpochs, dir) : Path.of(given);
     System.out.printf(
         "pretrained ResNet-18 on classes 0-4 (%d images, %d epochs, %d px) in %.0f s%n",
         pretrainImages, pretrainEpochs, SIZE, (System.nanoTime() - start) / 1e9);
@@ -86,25 +95,21 @@ public final class TransferEfficacy {
                     BuiltInPresets.find("balanced").orElseThrow(), Map.of(), cpu, Set.of())
                 .recipe()
                 .with(Map.of("inputSize", SIZE));
-        record(
-            table,
-            "pretrained, head only (CPU default)",
-            n,
-            seed,
-            train(onCpu, images, weights, dir));
-        record(
-            table,
+        Map<String, java.util.concurrent.Callable<Double>> recipes =
+            new java.util.LinkedHashMap<>();
+        recipes.put(
+            "pretrained, head only (CPU default)", () -> train(onCpu, images, weights, dir));
+        recipes.put(
             "pretrained, head then all layers (GPU default)",
-            n,
-            seed,
-            train(onGpu, images, weights, dir));
-        record(table, "scratch, same recipe", n, seed, train(scratch, images, null, dir));
-        record(
-            table,
-            "scratch, wizard default (Balanced)",
-            n,
-            seed,
-            train(wizardScratch, images, null, dir));
+            () -> train(onGpu, images, weights, dir));
+        recipes.put("scratch, same recipe", () -> train(scratch, images, null, dir));
+        recipes.put(
+            "scratch, wizard default (Balanced)", () -> train(wizardScratch, images, null, dir));
+        for (var recipe : recipes.entrySet()) {
+          if (recipe.getKey().contains(only)) {
+            record(table, recipe.getKey(), n, seed, recipe.getValue().call());
+          }
+        }
       }
     }
     System.out.println();
@@ -147,7 +152,10 @@ public final class TransferEfficacy {
 
   private static double train(Recipe recipe, LabelledImages images, Path weights, Path dir)
       throws Exception {
-    TrainingJob job = new TrainingJob(recipe, images, (k, e, s, v) -> {}, () -> false, 1000);
+    // With checkpoints, as the agent trains: the best epoch is kept across the stages (T15).
+    TrainingJob job =
+        new TrainingJob(recipe, images, (k, e, s, v) -> {}, () -> false, 1000)
+            .withCheckpoints(Files.createTempDirectory(dir, "checkpoints"));
     if (weights != null) {
       job.withInitialWeights(weights);
     }
