@@ -160,11 +160,11 @@ public class Accounts {
           Text.of("error.currentPasswordWrong"),
           Text.of("error.currentPasswordWrong"));
     }
+    auth.passwordRight(attempt);
     if (body.newPassword().length() < MIN_PASSWORD) {
       Text tooShort = Text.of("error.passwordTooShort", "min", MIN_PASSWORD);
       throw ApiException.field(400, "newPassword", tooShort, tooShort);
     }
-    auth.passwordRight(attempt);
     user.passwordHash = PasswordHasher.hash(body.newPassword());
     audit.record(username, "password-changed", "user " + username, "changed by the person");
   }

@@ -316,6 +316,7 @@ class PretrainedTest {
       // The agent finds the weights do not fit after all: a settings failure, not retried, with
       // the field to change on the run.
       agent.send(new AgentMessage.RunStarted(runId, assignment.nextSeq(), "cpu()", 3, 3));
+      agent.expect(BackendMessage.Ack.class);
       agent.send(
           new AgentMessage.RunFinished(
               runId,
