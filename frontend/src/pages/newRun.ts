@@ -285,7 +285,7 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
     h('h3', {}, t('wizard.mainSettings')), basicRows, advanced,
     h('label', { for: 'wizard-name' }, t('wizard.runName')), runName,
     h('label', { for: 'wizard-autopilot' }, t('wizard.autopilot')), autopilot,
-    placement.element, launch, error);
+    placement.element, longRun, launch, error);
   mount(root, h('h1', {}, t('wizard.title')),
     h('p', { class: 'hint' }, t('wizard.intro'),
       h('a', { href: `#/runs/custom?dataset=${dataset.id}` }, t('wizard.fullForm')), '.'),
