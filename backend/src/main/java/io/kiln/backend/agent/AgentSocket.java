@@ -2,6 +2,7 @@ package io.kiln.backend.agent;
 
 import io.kiln.backend.auth.TokenIdentityProvider;
 import io.kiln.backend.common.Conflicts;
+import io.kiln.backend.common.RouteErrors;
 import io.kiln.backend.metrics.MetricArrived;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
@@ -73,11 +74,7 @@ public class AgentSocket {
   private void upgrade(RoutingContext ctx) {
     Long agentId = agentId(ctx);
     if (agentId == null) {
-      ctx.response()
-          .setStatusCode(401)
-          .putHeader("Content-Type", "application/json")
-          .end(
-              "{\"status\":401,\"error\":\"an agent credential is required (Authorization: Bearer ka_...)\"}");
+      RouteErrors.end(ctx, 401, "an agent credential is required (Authorization: Bearer ka_...)");
       return;
     }
     ctx.request()

@@ -1,5 +1,6 @@
 package io.kiln.backend.auth;
 
+import io.kiln.backend.common.RouteErrors;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.RoutingContext;
@@ -43,10 +44,8 @@ class LoginBodyLimit {
   }
 
   private static void refuse(RoutingContext ctx, int status, String message) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .putHeader("Connection", "close")
-        .end("{\"status\":" + status + ",\"error\":\"" + message + "\"}");
+    // The body is never read: the connection cannot carry another request after it.
+    ctx.response().putHeader("Connection", "close");
+    RouteErrors.end(ctx, status, message);
   }
 }

@@ -26,13 +26,12 @@ class MultipartBoundaryCheck {
     if (type != null
         && type.trim().toLowerCase(Locale.ROOT).startsWith("multipart/")
         && !hasBoundary(type)) {
-      ctx.response()
-          .setStatusCode(400)
-          .putHeader("Content-Type", "application/json")
-          .putHeader("Connection", "close")
-          .end(
-              "{\"status\":400,\"error\":\"malformed request: a multipart body needs a boundary of"
-                  + " 1 to 70 characters in its Content-Type\"}");
+      ctx.response().putHeader("Connection", "close");
+      RouteErrors.end(
+          ctx,
+          400,
+          "malformed request: a multipart body needs a boundary of 1 to 70 characters in its"
+              + " Content-Type");
       return;
     }
     ctx.next();

@@ -40,13 +40,12 @@ public class OriginCheck {
     if ((upgrade || CHANGING.contains(request.method()))
         && origin != null
         && !allowed(origin, request)) {
-      ctx.response()
-          .setStatusCode(403)
-          .putHeader("Content-Type", "application/json")
-          .end(
-              "{\"status\":403,\"error\":\"cross-site request refused: Origin "
-                  + printable(origin)
-                  + " is not this Kiln's address\"}");
+      RouteErrors.end(
+          ctx,
+          403,
+          "cross-site request refused: Origin "
+              + printable(origin)
+              + " is not this Kiln's address");
       return;
     }
     ctx.next();
@@ -67,7 +66,7 @@ public class OriginCheck {
   }
 
   private static String printable(String text) {
-    return text.replaceAll("[^\\x20-\\x7e]", "?").replace("\\", "\\\\").replace("\"", "\\\"");
+    return text.replaceAll("[^\\x20-\\x7e]", "?");
   }
 
   /** scheme://host[:port] of a URL, lower case, without a default port. */

@@ -6,6 +6,7 @@ import io.kiln.backend.auth.Caller;
 import io.kiln.backend.auth.Callers;
 import io.kiln.backend.common.ApiException;
 import io.kiln.backend.common.Languages;
+import io.kiln.backend.common.RouteErrors;
 import io.kiln.backend.metrics.MetricService;
 import io.kiln.backend.metrics.MetricView;
 import io.kiln.backend.run.RunService;
@@ -130,9 +131,6 @@ public class RunLiveSocket {
   }
 
   private static void reject(RoutingContext ctx, int status, String message) {
-    ctx.response()
-        .setStatusCode(status)
-        .putHeader("Content-Type", "application/json")
-        .end("{\"status\":" + status + ",\"error\":\"" + message + "\"}");
+    RouteErrors.end(ctx, status, message);
   }
 }

@@ -66,12 +66,7 @@ class AuthorizationMatrixTest {
     Person member = People.create("member", teamA);
     Person outsider = People.create("member", teamB);
     Person disabled = People.create("member", teamA);
-    Api.as()
-        .contentType(ContentType.JSON)
-        .body(Map.of("disabled", true))
-        .put("/api/users/" + disabled.id())
-        .then()
-        .statusCode(200);
+    People.disable(disabled, true);
     long dataset = People.dataset(lead, "matrix");
     long run = People.run(lead, dataset);
     lead.as().post("/api/runs/" + run + "/cancel").then().statusCode(200);

@@ -336,12 +336,7 @@ class TeamsAndRolesTest {
       assertThat(gone.next("error").path("error").asText(), containsString("session has ended"));
       assertEquals(4401, gone.closeCode());
 
-      Api.as()
-          .contentType(ContentType.JSON)
-          .body(Map.of("disabled", true))
-          .put("/api/users/" + disabled.id())
-          .then()
-          .statusCode(200);
+      People.disable(disabled, true);
       assertEquals(4401, locked.closeCode());
 
       member.as().post("/api/runs/" + run + "/cancel").then().statusCode(200);
@@ -357,14 +352,7 @@ class TeamsAndRolesTest {
   @Test
   void disabledPeopleAreLockedOutAndPasswordsChange() {
     Person gone = People.create("member", vision);
-    long id = gone.id();
-    Api.as()
-        .contentType(ContentType.JSON)
-        .body(Map.of("disabled", true))
-        .put("/api/users/" + id)
-        .then()
-        .statusCode(200)
-        .body("disabled", equalTo(true));
+    People.disable(gone, true);
     gone.as().get("/api/runs").then().statusCode(401);
     given()
         .contentType(ContentType.JSON)
@@ -373,36 +361,14 @@ class TeamsAndRolesTest {
         .then()
         .statusCode(401)
         .body("error", equalTo("wrong username or password"));
-    Api.as()
-        .contentType(ContentType.JSON)
-        .body(Map.of("disabled", false))
-        .put("/api/users/" + id)
-        .then()
-        .statusCode(200);
+    People.disable(gone, false);
 
     Person person = People.create("member", vision);
-    person
-        .as()
-        .contentType(ContentType.JSON)
-        .body(Map.of("currentPassword", "wrong", "newPassword", "a-long-new-password"))
-        .post("/api/auth/password")
-        .then()
+    People.changePassword(person, "wrong", "a-long-new-password")
         .statusCode(400)
         .body("fields[0].field", equalTo("currentPassword"));
-    person
-        .as()
-        .contentType(ContentType.JSON)
-        .body(Map.of("currentPassword", person.password(), "newPassword", "short"))
-        .post("/api/auth/password")
-        .then()
-        .statusCode(400);
-    person
-        .as()
-        .contentType(ContentType.JSON)
-        .body(Map.of("currentPassword", person.password(), "newPassword", "a-long-new-password"))
-        .post("/api/auth/password")
-        .then()
-        .statusCode(204);
+    People.changePassword(person, person.password(), "short").statusCode(400);
+    People.changePassword(person, person.password(), "a-long-new-password").statusCode(204);
     People.login(person.username(), "a-long-new-password");
 
     Api.as()

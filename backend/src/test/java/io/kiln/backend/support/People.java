@@ -60,6 +60,28 @@ public final class People {
     return new Person(created.getLong("user.id"), username, password, login(username, password));
   }
 
+  /** The admin disables (true) or enables (false) this account. */
+  public static void disable(Person person, boolean disabled) {
+    Api.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("disabled", disabled))
+        .put("/api/users/" + person.id())
+        .then()
+        .statusCode(200)
+        .body("disabled", org.hamcrest.Matchers.equalTo(disabled));
+  }
+
+  /** This person asks to change their own password. */
+  public static io.restassured.response.ValidatableResponse changePassword(
+      Person person, String current, String next) {
+    return person
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("currentPassword", current, "newPassword", next))
+        .post("/api/auth/password")
+        .then();
+  }
+
   public static String login(String username, String password) {
     return given()
         .contentType(ContentType.JSON)
