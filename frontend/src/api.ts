@@ -1,154 +1,56 @@
+// Typed access to the Kiln REST API. The types come from the server's OpenAPI document
+// (frontend/openapi.json, which the backend's ApiContractTest keeps equal to the served one):
+// `npm run api` generates src/generated/openapi.ts before every build, so a field the server renames
+// or drops fails the build where the browser reads it.
 import { lang } from './i18n';
-// Typed access to the Kiln REST API. Types mirror the backend's views (RunView, DatasetView, ...).
 import type { MetricName } from './metrics';
+import type { components } from './generated/openapi';
+
+type Schemas = components['schemas'];
 
 /** Something validation noticed about a dataset: what it is, what Kiln did, what the user can do. */
-export interface Finding {
-  kind: string;
-  severity: 'info' | 'warning' | 'error';
-  message: string;
-  files: string[];
-  fileCount: number;
-  action: string;
-  advice: string;
-}
+export type Finding = Schemas['Finding'];
 
 /** One immutable version of a dataset, with its splits (train / val / test), findings and statistics. */
-export interface Dataset {
-  id: number;
-  name: string;
-  lineageId: number;
-  version: number;
-  classNames: string[];
-  classCounts: Record<string, number>;
-  imageCount: number;
-  sizeBytes: number;
-  createdAt: string;
-  createdBy: string;
-  splitCounts: Record<string, Record<string, number>>;
-  findings: Finding[];
-  statistics: DatasetStatistics | null;
-  gallery: Record<string, string[]>;
-  split: SplitInfo;
-  versions: VersionRef[];
-}
+export type Dataset = Schemas['DatasetView'];
 
 /** Image sizes and channels over a dataset, and how unbalanced its classes are. */
-export interface DatasetStatistics {
-  imbalanceRatio: number;
-  sizes: Record<string, number>;
-  channels: Record<string, number>;
-  minWidth: number;
-  maxWidth: number;
-  minHeight: number;
-  maxHeight: number;
-  /** The median of the images' shorter sides (0 for datasets imported before it was measured). */
-  medianShortSide: number;
-}
+export type DatasetStatistics = Schemas['Statistics'];
 
 /** How a dataset's splits were made (empty for datasets imported before splits existed). */
-export interface SplitInfo {
-  mode?: string;
-  valPercent?: number;
-  testPercent?: number;
-  seed?: number;
-}
+export type SplitInfo = Schemas['SplitInfo'];
 
 /** Another version of the same dataset. */
-export interface VersionRef {
-  id: number;
-  version: number;
-  createdAt: string;
-  imageCount: number;
-}
+export type VersionRef = Schemas['VersionRef'];
 
 /** A change Kiln made to a preset for a dataset, with the trick that asks for it. */
-export interface Adjustment {
-  field: string;
-  from: unknown;
-  to: unknown;
-  trickId: string;
-  why: string;
-}
+export type Adjustment = Schemas['Adjustment'];
 
 /** A named starting recipe with a plain-language card. */
-export interface Preset {
-  id: string;
-  name: string;
-  description: string;
-  whenToUse: string;
-  cost: string;
-  goal: string;
-  trickIds: string[];
-  fields: Record<string, unknown>;
-  builtIn: boolean;
-  basedOn: string | null;
-  createdBy: string | null;
-  updatedAt: string | null;
-}
+export type Preset = Schemas['PresetView'];
 
 /** How long training will take, and what the figure is based on. */
-export interface Estimate {
-  imagesPerSecond: number;
-  secondsPerEpoch: number;
-  totalSeconds: number;
-  basis: string;
-}
+export type Estimate = Schemas['Estimate'];
 
-export interface PresetPreview {
-  presetId: string;
-  recipe: Recipe;
-  adjustments: Adjustment[];
-  undone: Adjustment[];
-  estimate: Estimate;
-}
+export type PresetPreview = Schemas['PresetPreview'];
 
 /** A launch: the dataset, optionally a preset, and any recipe field at the top level (POST /api/runs). */
-export interface RunRequest {
-  datasetId: number;
-  name?: string;
-  autopilot?: number;
-  presetId?: string;
-  undoAdjustments?: string[];
-  requiredLabels?: string[];
-  minDeviceMemoryGb?: number;
-  priority?: number;
-  [field: string]: unknown;
-}
+export type RunRequest = Schemas['RunRequest'];
 
 /** A custom preset to create or replace. */
-export interface PresetBody {
-  name: string;
-  description?: string;
-  fields: Record<string, unknown>;
-  basedOn?: string;
-}
+export type PresetBody = Schemas['PresetBody'];
 
 /** What to preview: the dataset, the user's own values, the adjustments to undo, whose speed to estimate with. */
-export interface PreviewRequest {
-  datasetId: number;
-  fields?: Record<string, unknown>;
-  undoAdjustments?: string[];
-  agentId?: number;
-}
+export type PreviewRequest = Schemas['PreviewRequest'];
 
 /** A new split of the same images (POST /api/datasets/{id}/versions). */
-export interface ResplitRequest {
-  valPercent?: number;
-  testPercent?: number;
-  seed?: number;
-}
+export type ResplitRequest = Schemas['ResplitRequest'];
 
-export interface SampleRequest {
-  size?: string;
-}
+export type SampleRequest = Schemas['SampleRequest'];
 
-export interface Credentials {
-  username: string;
-  password: string;
-}
+export type Credentials = Schemas['Credentials'];
 
-export type RunState = 'queued' | 'assigned' | 'running' | 'cancelling' | 'succeeded' | 'failed' | 'cancelled';
+export type RunState = Run['state'];
 
 /** The flat recipe: every field of GET /api/recipe/fields (a few are named here for the pages that read them). */
 export interface Recipe {
@@ -161,536 +63,158 @@ export interface Recipe {
   [field: string]: unknown;
 }
 
-/** One recipe field with its explanation and trick IDs (see TRAINING-TRICKS.md). */
-export interface RecipeField {
-  name: string;
-  type: 'text' | 'number' | 'integer' | 'boolean' | 'integer_list';
-  defaultValue: unknown;
-  group: string;
-  label: string;
-  help: string;
-  trickIds: string[];
-  advanced: boolean;
-  choices: string[];
-  min: number | null;
-  max: number | null;
-}
+/** One recipe field with its explanation and trick IDs (see docs/training-tricks.md). */
+export type RecipeField = Schemas['FieldView'];
 
-export interface ClassScore {
-  name: string;
-  precision: number | null;
-  recall: number | null;
-  support: number;
-}
+export type ClassScore = Schemas['ClassScore'];
 
-export interface ConfusionCell {
-  actual: number;
-  predicted: number;
-  imageIds: string[];
-}
+export type ConfusionCell = Schemas['Cell'];
 
-export interface Mistake {
-  imageId: string;
-  actual: string;
-  predicted: string;
-  confidence: number;
-}
+export type Mistake = Schemas['Mistake'];
 
-export interface Evaluation {
-  split: string;
-  accuracy: number;
-  classNames: string[];
-  perClass: ClassScore[];
-  /** The whole matrix, up to 100 classes. */
-  confusion?: number[][];
-  /** Beyond 100 classes instead of the matrix: the most confused pairs, most first. */
-  confusedPairs?: ConfusedPair[];
-  mistakes: Mistake[];
-  cells?: ConfusionCell[];
-  epoch: number;
-  bestEpoch: number;
-  stoppedEarly?: string;
-  testAccuracy?: number;
-  testLoss?: number;
-  testImages?: number;
-  valAccuracy?: number;
-}
+export type Evaluation = Schemas['RunEvaluation'];
 
 /** How many images of one class the model gave to another. */
-export interface ConfusedPair {
-  actual: number;
-  predicted: number;
-  count: number;
-}
+export type ConfusedPair = Schemas['ConfusedPair'];
 
 /** What Kiln changed in the preset a run was launched from, and what the user undid. */
-export interface RunAdjustments {
-  presetName: string;
-  applied: Adjustment[];
-  undone: Adjustment[];
-}
+export type RunAdjustments = Schemas['RunAdjustments'];
 
-export interface Run {
-  id: number;
-  name: string;
-  datasetId: number;
-  datasetName: string;
-  state: RunState;
-  recipe: Recipe;
-  createdAt: string;
-  createdBy: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-  agentId: number | null;
-  device: string | null;
-  totalEpochs: number;
-  currentEpoch: number;
-  stepsPerEpoch: number;
-  lastStep: number;
-  bestValAccuracy: number | null;
-  failureReason: string | null;
-  /** The recipe field a settings failure names (what to change), else null. */
-  failureField: string | null;
-  modelAvailable: boolean;
-  /** The model holds an ONNX export: it answers predictions and runs outside Kiln. */
-  onnxAvailable: boolean;
-  /** Why a model has no ONNX export (e.g. an uploaded TorchScript backbone), else null. */
-  onnxUnavailableReason: string | null;
-  note: string | null;
-  evaluation: Evaluation | null;
-  parentId: number | null;
-  suggestionId: number | null;
-  autopilot: number;
-  autopilotChild: boolean;
-  autopilotNote: string | null;
-  datasetVersion: number;
-  testAccuracy: number | null;
-  presetId: string | null;
-  adjustments: RunAdjustments | null;
-  teamId: number;
-  tags: string[];
-  remarks: string | null;
-  review: RunReview | null;
-  archivedAt: string | null;
-  imagesPerSecond: number | null;
-  /** How many times an agent has taken the run (GET /api/runs/{id}/attempts lists them). */
-  attempts: number;
-  /** The last epoch whose checkpoint is stored (0: none); a requeued run resumes after it. */
-  checkpointEpoch: number;
-  /** Labels the agent that takes the run must carry. */
-  requiredLabels: string[];
-  /** Device memory the agent must have, in GB (null: any). */
-  minDeviceMemoryGb: number | null;
-  /** Higher is handed out first (-10 to 10). */
-  priority: number;
-}
+export type Run = Schemas['RunView'];
 
 /** One time an agent took a run; outcome is null while it runs. */
-export interface RunAttempt {
-  runId: number;
-  number: number;
-  agentId: number | null;
-  startedAt: string;
-  endedAt: string | null;
-  outcome: 'succeeded' | 'failed' | 'cancelled' | 'requeued' | 'retried_smaller' | null;
-  failureClass: 'infrastructure' | 'out_of_memory' | 'recipe' | null;
-  reason: string | null;
-  resumedFromEpoch: number;
-}
+export type RunAttempt = Schemas['Attempt'];
 
 /** One class and the model's probability for it. */
-export interface ClassProbability {
-  name: string;
-  probability: number;
-}
+export type ClassProbability = Schemas['ClassProbability'];
 
 /** One image's answer: the most probable classes, or why it got none. */
-export interface Prediction {
-  file: string;
-  top: ClassProbability[];
-  error: string | null;
-}
+export type Prediction = Schemas['Prediction'];
 
-export interface PredictionResult {
-  runId: number;
-  architecture: string;
-  channels: number;
-  inputSize: number;
-  classNames: string[];
-  predictions: Prediction[];
-  millis: number;
-}
+export type PredictionResult = Schemas['PredictionResult'];
 
-export interface LoggedRequest {
-  at: string;
-  images: number;
-  failed: number;
-  millis: number;
-  by: string;
-}
+export type LoggedRequest = Schemas['LoggedRequest'];
 
-export interface PredictionLogView {
-  requests: number;
-  images: number;
-  failed: number;
-  recent: LoggedRequest[];
-}
+export type PredictionLogView = Schemas['PredictionLogView'];
 
-export interface ApiKeyView {
-  id: number;
-  name: string;
-  hint: string;
-  teamId: number;
-  teamName: string;
-  owner: string;
-  createdAt: string;
-  lastUsedAt: string | null;
-}
+export type ApiKeyView = Schemas['ApiKeyView'];
 
-export interface NewApiKey {
-  name: string;
-  teamId: number | null;
-}
+export type NewApiKey = Schemas['NewApiKey'];
 
 /** A new key: its secret is shown only this once. */
-export interface CreatedApiKey {
-  secret: string;
-  key: ApiKeyView;
-}
+export type CreatedApiKey = Schemas['CreatedApiKey'];
 
 /** A lead's decision on a finished run. */
-export interface RunReview {
-  decision: 'approved' | 'rejected';
-  comment: string;
-  by: string;
-  at: string;
-}
+export type RunReview = Schemas['Review'];
 
 /** What a lead decides (POST /api/runs/{id}/review). */
-export interface ReviewRequest {
-  decision: 'approved' | 'rejected';
-  comment?: string;
-}
+export type ReviewRequest = Schemas['ReviewRequest'];
 
 /** Tags and a note on a run (PUT /api/runs/{id}/annotation); absent fields stay. */
-export interface RunAnnotation {
-  tags?: string[];
-  remarks?: string;
-}
+export type RunAnnotation = Schemas['Annotation'];
 
 /** A recipe field that differs between compared runs: one value per run, with why it matters. */
-export interface RecipeDifference {
-  field: string;
-  label: string;
-  help: string;
-  trickIds: string[];
-  values: unknown[];
-}
+export type RecipeDifference = Schemas['Difference'];
 
 /** One compared run's results; deltas in percentage points against the first run. */
-export interface ComparisonResult {
-  runId: number;
-  bestValAccuracy: number | null;
-  testAccuracy: number | null;
-  durationSeconds: number | null;
-  imagesPerSecond: number | null;
-  gapPoints: number | null;
-  testDeltaPoints: number | null;
-  best: boolean;
-}
+export type ComparisonResult = Schemas['Result'];
 
 /** One class's recall in each compared run, and its change in points against the first. */
-export interface ClassRecall {
-  className: string;
-  recall: (number | null)[];
-  deltaPoints: (number | null)[];
-}
+export type ClassRecall = Schemas['Recall'];
 
 /** What the comparison knows of one run. */
-export interface ComparedRun {
-  id: number;
-  name: string;
-  state: string;
-  parentId: number | null;
-  suggestion: string | null;
-  recipe: Record<string, unknown>;
-  bestValAccuracy: number | null;
-  testAccuracy: number | null;
-  durationSeconds: number | null;
-  imagesPerSecond: number | null;
-  lastGap: number | null;
-  recall: Record<string, number | null> | null;
-}
+export type ComparedRun = Schemas['ComparedRun'];
 
-export interface Comparison {
-  runs: ComparedRun[];
-  differences: RecipeDifference[];
-  results: ComparisonResult[];
-  recall: ClassRecall[];
-  summary: string[];
-}
+export type Comparison = Schemas['Comparison'];
 
 /** A run's curves for the compare charts: every epoch point, every k-th step point (`every`). */
-export interface RunCurves {
-  runId: number;
-  points: MetricPoint[];
-  stepPoints: number;
-  every: number;
-}
+export type RunCurves = Schemas['Curves'];
 
 /** GET /api/compare?runs=3,7,12 */
-export interface CompareView {
-  runs: Run[];
-  comparison: Comparison;
-}
+export type CompareView = Schemas['CompareView'];
 
-export interface Team {
-  id: number;
-  name: string;
-  members: number;
-}
+export type Team = Schemas['TeamView'];
 
-export interface NewTeam {
-  name: string;
-}
+export type NewTeam = Schemas['NewTeam'];
 
 /** An account as admins see it. */
-export interface User {
-  id: number;
-  username: string;
-  displayName: string;
-  role: 'member' | 'lead' | 'admin';
-  disabled: boolean;
-  teams: Team[];
-  createdAt: string;
-}
+export type User = Schemas['UserView'];
 
-export interface NewUser {
-  username: string;
-  displayName?: string;
-  role: string;
-  teamIds: number[];
-}
+export type NewUser = Schemas['NewUser'];
 
-export interface UserChange {
-  displayName?: string;
-  role?: string;
-  teamIds?: number[];
-  disabled?: boolean;
-}
+export type UserChange = Schemas['UserChange'];
 
 /** A new account or a reset: the password is shown only this once. */
-export interface UserWithPassword {
-  user: User;
-  password: string;
-}
+export type UserWithPassword = Schemas['UserWithPassword'];
 
-export interface PasswordChange {
-  currentPassword: string;
-  newPassword: string;
-}
+export type PasswordChange = Schemas['PasswordChange'];
 
 /** One line of the audit log. */
-export interface AuditEntry {
-  id: number;
-  at: string;
-  actor: string;
-  action: string;
-  target: string | null;
-  detail: string | null;
-  address: string | null;
-}
+export type AuditEntry = Schemas['Entry'];
 
-/** A tuning suggestion of rule A1-A9 (TRAINING-TRICKS.md) with the recipe patch that applies it. */
+/** A tuning suggestion of rule A1-A9 (docs/training-tricks.md) with the recipe patch that applies it. */
 /** An autopilot series told as one story (issue 15): its start, each follow-up run, the best so far. */
-export interface AutopilotStory {
-  startRunId: number;
-  startBestValAccuracy: number | null;
-  bestRunId: number;
-  followUpsAllowed: number;
-  steps: AutopilotStep[];
-}
+export type AutopilotStory = Schemas['AutopilotStory'];
 
 /** One follow-up run of an autopilot series: what it changed and what that gained. */
-export interface AutopilotStep {
-  runId: number;
-  parentId: number;
-  ruleId: string | null;
-  changes: FieldChange[];
-  state: string;
-  bestValAccuracy: number | null;
-  gain: number | null;
-  kept: boolean;
-}
+export type AutopilotStep = Schemas['AutopilotStep'];
 
 /** One recipe field a follow-up run changed, from its parent's value to its own. */
-export interface FieldChange {
-  field: string;
-  from: unknown;
-  to: unknown;
-}
+export type FieldChange = Schemas['FieldChange'];
 
-export interface Suggestion {
-  id: number;
-  runId: number;
-  ruleId: string;
-  trickIds: string[];
-  severity: 'high' | 'medium' | 'low';
-  title: string;
-  explanation: string;
-  evidence: Record<string, unknown>;
-  patch: Record<string, unknown>;
-  active: boolean;
-  createdAt: string;
-  updatedAt: string;
-  appliedRunId: number | null;
-}
+export type Suggestion = Schemas['AdviceView'];
 
 /** A point's values by metric name (metrics.ts, from core's Metric): a misspelt name does not compile. */
 export type MetricValues = { [K in MetricName]?: number };
 
-export interface MetricPoint {
-  seq: number;
-  kind: 'step' | 'epoch';
-  epoch: number;
-  step: number;
-  values: MetricValues;
-  at: number;
-}
+export type MetricPoint = Schemas['MetricView'];
 
-export interface Device {
-  id: string;
-  kind: string;
-  name: string;
-  /** Bytes of memory (GPU memory, or the machine's for the CPU), when the agent could tell. */
-  memoryBytes: number | null;
-}
+export type Device = Schemas['DeviceInfo'];
 
 /** An enrollment token that can still be used (GET /api/agents/enrollment-tokens). */
-export interface PendingToken {
-  id: number;
-  createdAt: string;
-  createdBy: string;
-  expiresAt: string;
-  /** Enrollments left (1 for a one-time token). */
-  usesLeft: number;
-}
+export type PendingToken = Schemas['PendingToken'];
 
 /** One agent in detail (GET /api/agents/{id}): its recent attempts at runs, newest first. */
-export interface AgentDetail {
-  agent: Agent;
-  protocolVersion: number;
-  attempts: RunAttempt[];
-}
+export type AgentDetail = Schemas['AgentDetail'];
 
-export interface Agent {
-  id: number;
-  name: string;
-  hostname: string | null;
-  agentVersion: string | null;
-  devices: Device[];
-  createdAt: string;
-  lastSeenAt: string | null;
-  connected: boolean;
-  revoked: boolean;
-  currentRunId: number | null;
-  /** Finishes its run and takes no new one until undrained. */
-  drained: boolean;
-  /** What the agent runs: djl, pytorch, java. */
-  versions: Record<string, string>;
-  /** e.g. gpu=a100: runs that require labels go only to agents that carry them. */
-  labels: string[];
-}
+export type Agent = Schemas['AgentView'];
 
 /** An agent's labels, as an admin sets them (PUT /api/agents/{id}/labels). */
-export interface AgentLabels {
-  labels: string[];
-}
+export type AgentLabels = Schemas['Labels'];
 
 /** Pretrained weights a run can start from (T13): the catalogue's ImageNet weights or an admin's. */
-export interface PretrainedView {
-  key: string;
-  name: string;
-  architecture: string;
-  origin: 'catalogue' | 'imported';
-  status: 'stored' | 'downloadable' | 'unavailable';
-  detail: string;
-  url: string | null;
-  sha256: string;
-  sizeBytes: number;
-  imagenetTop1: number | null;
-  teamId: number | null;
-  createdBy: string | null;
-  createdAt: string | null;
-}
+export type PretrainedView = Schemas['PretrainedView'];
 
 /** What a dataset can start from, and the wizard's default (GET /api/presets/starting-points). */
-export interface StartingPointsView {
-  photos: boolean;
-  typicalSide: number;
-  colour: boolean;
-  gpu: boolean;
-  options: StartOption[];
-  recommended: StartRecommendation;
-}
+export type StartingPointsView = Schemas['StartingPointsView'];
 
 /** A starting point: pretrained weights, a finished run or a backbone, usable or not (with why). */
-export interface StartOption {
-  kind: 'pretrained' | 'run' | 'backbone';
-  id: string;
-  name: string;
-  architecture: string;
-  usable: boolean;
-  whyNot: string | null;
-  fields: Record<string, unknown>;
-}
+export type StartOption = Schemas['StartOption'];
 
 /** The wizard's default goal, preset (null: the goal's first) and starting-weight fields, with why. */
-export interface StartRecommendation {
-  goal: 'fast' | 'accuracy' | 'small-data';
-  presetId: string | null;
-  fields: Record<string, unknown>;
-  note: string | null;
-}
+export type StartRecommendation = Schemas['StartRecommendation'];
 
 /** An uploaded pretrained TorchScript backbone (T13). */
-export interface Backbone {
-  id: number;
-  name: string;
-  sizeBytes: number;
-  createdAt: string;
-  createdBy: string;
-}
+export type Backbone = Schemas['BackboneView'];
 
-export interface FieldError {
-  field: string;
-  message: string;
-}
+export type FieldError = Schemas['FieldError'];
 
 /** An error reply from the API: the sentence to show and, for forms, the fields at fault. */
 export class ApiError extends Error {
-  constructor(public status: number, message: string, public fields: FieldError[] = [],
-    public findings: Finding[] = []) {
+  constructor(
+    public status: number,
+    message: string,
+    public fields: FieldError[] = [],
+    public findings: Finding[] = [],
+  ) {
     super(message);
   }
 }
 
 /** The JSON body of every error reply. */
-export interface ErrorBody {
-  status: number;
-  error: string;
-  fields?: FieldError[];
-  findings?: Finding[];
-}
+export type ErrorBody = Schemas['ErrorBody'];
 
-export interface Me {
-  username: string;
-  displayName: string;
-  role: 'member' | 'lead' | 'admin';
-  roles: string[];
-  teams: Team[];
-  defaultTeamId: number;
-}
+export type Me = Schemas['Me'];
 
 /** The team the person works in now (the header's picker); null: all of their teams. */
 let currentTeam: number | null = null;
@@ -711,40 +235,17 @@ export function requestHeaders(): Record<string, string> {
 }
 
 /** A new session (login): the token is also set as the session cookie. */
-export interface Session {
-  token: string;
-  username: string;
-  role: string;
-  expiresAt: string;
-}
+export type Session = Schemas['Session'];
 
 /** Whether the Fashion-MNIST sample is installed, and its sizes (images in all). */
-export interface SampleAvailability {
-  available: boolean;
-  name: string;
-  description: string;
-  sizes: Record<string, number>;
-}
+export type SampleAvailability = Schemas['Availability'];
 
-export interface EnrollmentToken {
-  token: string;
-  expiresAt: string;
-  /** kiln.public-url when configured: the address agents should use. */
-  serverUrl: string | null;
-  /** How many agents may enroll with it. */
-  uses: number;
-}
+export type EnrollmentToken = Schemas['EnrollmentTokenView'];
 
 /** A new enrollment token (POST /api/agents/enrollment-tokens; nothing: one agent). */
-export interface TokenRequest {
-  uses: number | null;
-  hours: number | null;
-}
+export type TokenRequest = Schemas['TokenRequest'];
 
-export interface Revoked {
-  id: number;
-  revoked: boolean;
-}
+export type Revoked = Schemas['Revoked'];
 
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   const init: RequestInit = { method, credentials: 'same-origin', headers: { ...requestHeaders() } };
@@ -762,34 +263,29 @@ async function request<T>(method: string, path: string, body?: unknown): Promise
     if (response.status === 401 && !path.endsWith('/login')) {
       window.dispatchEvent(new CustomEvent('kiln:unauthorized'));
     }
-    throw new ApiError(response.status, data?.error ?? `HTTP ${response.status}`, data?.fields ?? [],
-      data?.findings ?? []);
+    throw new ApiError(response.status, data?.error ?? `HTTP ${response.status}`, data?.fields ?? [], data?.findings ?? []);
   }
   return data as T;
 }
 
 export const api = {
-  login: (username: string, password: string) =>
-    request<Session>('POST', '/api/auth/login', { username, password } satisfies Credentials),
+  login: (username: string, password: string) => request<Session>('POST', '/api/auth/login', { username, password } satisfies Credentials),
   logout: () => request<void>('POST', '/api/auth/logout'),
   me: () => request<Me>('GET', '/api/auth/me'),
   datasets: () => request<Dataset[]>('GET', '/api/datasets'),
   dataset: (id: number) => request<Dataset>('GET', `/api/datasets/${id}`),
-  resplit: (id: number, body: ResplitRequest) =>
-    request<Dataset>('POST', `/api/datasets/${id}/versions`, body),
+  resplit: (id: number, body: ResplitRequest) => request<Dataset>('POST', `/api/datasets/${id}/versions`, body),
   sample: () => request<SampleAvailability>('GET', '/api/datasets/sample'),
   importSample: (size: string) => request<Dataset>('POST', '/api/datasets/sample', { size } satisfies SampleRequest),
   presets: () => request<Preset[]>('GET', '/api/presets'),
   createPreset: (body: PresetBody) => request<Preset>('POST', '/api/presets', body),
   updatePreset: (id: string, body: PresetBody) => request<Preset>('PUT', `/api/presets/${id}`, body),
   deletePreset: (id: string) => request<void>('DELETE', `/api/presets/${id}`),
-  previewPreset: (id: string, body: PreviewRequest) =>
-    request<PresetPreview>('POST', `/api/presets/${id}/preview`, body),
+  previewPreset: (id: string, body: PreviewRequest) => request<PresetPreview>('POST', `/api/presets/${id}/preview`, body),
   runs: () => request<Run[]>('GET', '/api/runs'),
   run: (id: number) => request<Run>('GET', `/api/runs/${id}`),
   backbones: () => request<Backbone[]>('GET', '/api/backbones'),
-  startingPoints: (datasetId: number) =>
-    request<StartingPointsView>('GET', `/api/presets/starting-points?datasetId=${datasetId}`),
+  startingPoints: (datasetId: number) => request<StartingPointsView>('GET', `/api/presets/starting-points?datasetId=${datasetId}`),
   pretrained: () => request<PretrainedView[]>('GET', '/api/pretrained'),
   checkPretrained: () => request<PretrainedView[]>('POST', '/api/pretrained/check'),
   fetchPretrained: (key: string) => request<PretrainedView>('POST', `/api/pretrained/${key}/fetch`),
@@ -798,8 +294,7 @@ export const api = {
     form.append('file', file);
     if (name) form.append('name', name);
     if (teamId !== null) form.append('teamId', String(teamId));
-    const response = await fetch('/api/pretrained', { method: 'POST', body: form, credentials: 'same-origin',
-      headers: requestHeaders() });
+    const response = await fetch('/api/pretrained', { method: 'POST', body: form, credentials: 'same-origin', headers: requestHeaders() });
     const data = await response.json().catch(() => undefined);
     if (!response.ok) {
       throw new ApiError(response.status, data?.error ?? `upload failed (HTTP ${response.status})`, data?.fields ?? []);
@@ -810,8 +305,7 @@ export const api = {
     const form = new FormData();
     form.append('file', file);
     if (name) form.append('name', name);
-    const response = await fetch('/api/backbones', { method: 'POST', body: form, credentials: 'same-origin',
-      headers: requestHeaders() });
+    const response = await fetch('/api/backbones', { method: 'POST', body: form, credentials: 'same-origin', headers: requestHeaders() });
     const data = await response.json().catch(() => undefined);
     if (!response.ok) throw new ApiError(response.status, data?.error ?? `upload failed (HTTP ${response.status})`);
     return data as Backbone;
@@ -820,8 +314,7 @@ export const api = {
   createRun: (body: RunRequest) => request<Run>('POST', '/api/runs', body),
   suggestions: (id: number) => request<Suggestion[]>('GET', `/api/runs/${id}/suggestions`),
   autopilotStory: (runId: number) => request<AutopilotStory>('GET', `/api/runs/${runId}/autopilot`),
-  applySuggestion: (runId: number, suggestionId: number) =>
-    request<Run>('POST', `/api/runs/${runId}/suggestions/${suggestionId}/apply`),
+  applySuggestion: (runId: number, suggestionId: number) => request<Run>('POST', `/api/runs/${runId}/suggestions/${suggestionId}/apply`),
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
   runAttempts: (id: number) => request<RunAttempt[]>('GET', `/api/runs/${id}/attempts`),
   agents: () => request<Agent[]>('GET', '/api/agents'),
@@ -855,8 +348,12 @@ export const api = {
   predict: async (runId: number, files: File[], top = 5): Promise<PredictionResult> => {
     const form = new FormData();
     for (const file of files) form.append('file', file, file.name);
-    const response = await fetch(`/api/runs/${runId}/predict?top=${top}`, { method: 'POST', body: form,
-      credentials: 'same-origin', headers: requestHeaders() });
+    const response = await fetch(`/api/runs/${runId}/predict?top=${top}`, {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      headers: requestHeaders(),
+    });
     const data = await response.json().catch(() => undefined);
     if (!response.ok) {
       throw new ApiError(response.status, data?.error ?? `prediction failed (HTTP ${response.status})`);
@@ -890,15 +387,14 @@ export function uploadDataset(file: File, options: UploadOptions, onProgress: (f
       if (e.lengthComputable) onProgress(e.loaded / e.total);
     };
     xhr.onload = () => {
-      let data: any;
+      let data: (Dataset & Partial<ErrorBody>) | undefined;
       try {
         data = JSON.parse(xhr.responseText);
       } catch {
         data = undefined;
       }
-      if (xhr.status === 201) resolve(data as Dataset);
-      else reject(new ApiError(xhr.status, data?.error ?? `upload failed (HTTP ${xhr.status})`, data?.fields ?? [],
-        data?.findings ?? []));
+      if (xhr.status === 201 && data) resolve(data);
+      else reject(new ApiError(xhr.status, data?.error ?? `upload failed (HTTP ${xhr.status})`, data?.fields ?? [], data?.findings ?? []));
     };
     xhr.onerror = () => reject(new ApiError(0, 'the upload was interrupted: check the connection and try again'));
     xhr.send(form);

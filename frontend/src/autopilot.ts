@@ -10,25 +10,52 @@ export function autopilotStoryView(story: AutopilotStory, current: number): HTML
   if (story.steps.length === 0) return null;
   const start = story.startBestValAccuracy;
   const best = bestScore(story);
-  return h('section', { class: 'card autopilot-story', 'data-testid': 'autopilot-story' },
+  return h(
+    'section',
+    { class: 'card autopilot-story', 'data-testid': 'autopilot-story' },
     h('h2', {}, t('story.title')),
-    h('p', {}, t('story.start', { used: story.steps.length, allowed: story.followUpsAllowed }), ' ',
-      runLink(story.startRunId, current), t('story.startScore', { score: formatPercent(start) })),
+    h(
+      'p',
+      {},
+      t('story.start', { used: story.steps.length, allowed: story.followUpsAllowed }),
+      ' ',
+      runLink(story.startRunId, current),
+      t('story.startScore', { score: formatPercent(start) }),
+    ),
     h('ol', {}, ...story.steps.map((s) => stepView(s, current))),
-    h('p', { 'data-testid': 'story-best' }, h('strong', {}, t('story.best')), ' ', runLink(story.bestRunId, current),
-      t('story.bestScore', { score: formatPercent(best), gain: best !== null && start !== null ? signed(best - start) : '—' })));
+    h(
+      'p',
+      { 'data-testid': 'story-best' },
+      h('strong', {}, t('story.best')),
+      ' ',
+      runLink(story.bestRunId, current),
+      t('story.bestScore', { score: formatPercent(best), gain: best !== null && start !== null ? signed(best - start) : '—' }),
+    ),
+  );
 }
 
 function stepView(s: AutopilotStep, current: number): HTMLElement {
   const rule = s.ruleId ? [codeLink(s.ruleId), ` ${t(`glossary.${s.ruleId}.name` as MessageKey)}`] : [];
   const outcome = s.kept
-    ? (s.gain === null ? t('story.keptFirst') : t('story.kept', { gain: signed(s.gain) }))
-    : s.gain !== null ? t('story.dropped', { gain: signed(s.gain), parent: s.parentId })
+    ? s.gain === null
+      ? t('story.keptFirst')
+      : t('story.kept', { gain: signed(s.gain) })
+    : s.gain !== null
+      ? t('story.dropped', { gain: signed(s.gain), parent: s.parentId })
       : t(s.state === 'failed' ? 'story.failed' : s.state === 'cancelled' ? 'story.cancelled' : 'story.pending');
-  return h('li', { 'data-run': String(s.runId), class: s.kept ? 'kept' : s.gain === null ? '' : 'dropped' },
-    runLink(s.runId, current), ` ${t('story.from', { parent: s.parentId })} `, ...rule, t('lineage.end'), ' ',
-    s.changes.map(change).join(t('evidence.separator')), t('lineage.end'), ' ',
-    h('span', { class: 'outcome' }, s.bestValAccuracy === null ? '' : `${formatPercent(s.bestValAccuracy)} · `, outcome));
+  return h(
+    'li',
+    { 'data-run': String(s.runId), class: s.kept ? 'kept' : s.gain === null ? '' : 'dropped' },
+    runLink(s.runId, current),
+    ` ${t('story.from', { parent: s.parentId })} `,
+    ...rule,
+    t('lineage.end'),
+    ' ',
+    s.changes.map(change).join(t('evidence.separator')),
+    t('lineage.end'),
+    ' ',
+    h('span', { class: 'outcome' }, s.bestValAccuracy === null ? '' : `${formatPercent(s.bestValAccuracy)} · `, outcome),
+  );
 }
 
 function change(c: FieldChange): string {

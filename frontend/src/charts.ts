@@ -19,12 +19,17 @@ export class LiveChart {
 
   private readonly placeholder: HTMLElement;
 
-  constructor(title: string, testId: string, private xLabel: string, private series: SeriesSpec[],
-      private yRange?: [number, number], emptyText = t('chart.waiting')) {
+  constructor(
+    title: string,
+    testId: string,
+    private xLabel: string,
+    private series: SeriesSpec[],
+    private yRange?: [number, number],
+    emptyText = t('chart.waiting'),
+  ) {
     this.columns = [[], ...series.map(() => [])];
     this.placeholder = h('p', { class: 'hint placeholder' }, emptyText);
-    this.element = h('figure', { class: 'chart', 'data-testid': testId, 'data-points': 0 },
-      h('figcaption', {}, title), this.placeholder);
+    this.element = h('figure', { class: 'chart', 'data-testid': testId, 'data-points': 0 }, h('figcaption', {}, title), this.placeholder);
   }
 
   get points(): number {
@@ -73,15 +78,28 @@ export class LiveChart {
     if (!this.plot) {
       this.placeholder.remove();
       const width = Math.max(280, this.element.clientWidth - 16);
-      this.plot = new uPlot({
-        width,
-        height: 220,
-        title: undefined,
-        scales: { x: { time: false }, y: this.yRange ? { range: this.yRange } : {} },
-        axes: [{ label: axisName(this.xLabel) }, { size: 60, values: (_u, splits) => formatTicks(splits) }],
-        series: [{ label: axisName(this.xLabel) }, ...this.series.map((s) => ({ label: s.label, stroke: s.color, dash: s.dash,
-          width: 2, spanGaps: true, points: { show: this.xLabel === 'epoch' } }))],
-      }, data, this.element);
+      this.plot = new uPlot(
+        {
+          width,
+          height: 220,
+          title: undefined,
+          scales: { x: { time: false }, y: this.yRange ? { range: this.yRange } : {} },
+          axes: [{ label: axisName(this.xLabel) }, { size: 60, values: (_u, splits) => formatTicks(splits) }],
+          series: [
+            { label: axisName(this.xLabel) },
+            ...this.series.map((s) => ({
+              label: s.label,
+              stroke: s.color,
+              dash: s.dash,
+              width: 2,
+              spanGaps: true,
+              points: { show: this.xLabel === 'epoch' },
+            })),
+          ],
+        },
+        data,
+        this.element,
+      );
     } else {
       this.plot.setData(data);
     }

@@ -39,11 +39,12 @@ const PHRASES: Record<string, (v: unknown, all: Record<string, unknown>) => stri
   learningRate: (v) => t('evidence.learningRate', { v: num(v) }),
   trainImages: (v) => t('evidence.trainImages', { v: String(v) }),
   suggested: (v) => t('evidence.suggested', { v: num(v) }),
-  notRepeated: (v) => t('evidence.notRepeated', {
-    items: (Array.isArray(v) ? v as { field: string; run: number; helped: boolean }[] : [])
-      .map((x) => t(x.helped ? 'evidence.notUndone' : 'evidence.triedInVain', { field: fieldLabel(x.field), run: x.run }))
-      .join(t('evidence.separator')),
-  }),
+  notRepeated: (v) =>
+    t('evidence.notRepeated', {
+      items: (Array.isArray(v) ? (v as { field: string; run: number; helped: boolean }[]) : [])
+        .map((x) => t(x.helped ? 'evidence.notUndone' : 'evidence.triedInVain', { field: fieldLabel(x.field), run: x.run }))
+        .join(t('evidence.separator')),
+    }),
 };
 
 export function evidenceSentence(evidence: Record<string, unknown>): string {
@@ -66,9 +67,14 @@ export function fieldLabel(name: string): string {
     labelsLang = lang();
   }
   if (!labels && !loading) {
-    loading = api.recipeFields().then((fields: RecipeField[]) => {
-      labels = Object.fromEntries(fields.map((f) => [f.name, f.label]));
-    }).catch(() => { loading = null; });
+    loading = api
+      .recipeFields()
+      .then((fields: RecipeField[]) => {
+        labels = Object.fromEntries(fields.map((f) => [f.name, f.label]));
+      })
+      .catch(() => {
+        loading = null;
+      });
   }
   return labels?.[name] ?? name;
 }

@@ -1,4 +1,4 @@
-// The training tricks (T1-T20) and diagnosis rules (A1-A9) of TRAINING-TRICKS.md in plain words
+// The training tricks (T1-T20) and diagnosis rules (A1-A9) of docs/training-tricks.md in plain words
 // (messages glossary.*.name and glossary.*.plain): every code on a page is a link to the glossary
 // with the one-sentence explanation as its tooltip.
 import { h } from './dom';
@@ -28,9 +28,19 @@ function words(e: GlossaryEntry): { name: string; plain: string } {
 export function codeLink(id: string): HTMLElement {
   const found = BY_ID.get(id);
   const entry = found ? words(found) : null;
-  return h('a', { class: 'code-link', href: `#/glossary?focus=${id}`, target: '_blank', rel: 'noopener',
-    title: entry ? `${entry.name}: ${entry.plain}` : id, 'aria-label': entry ? `${id}, ${entry.name}` : id,
-    'data-code': id }, id);
+  return h(
+    'a',
+    {
+      class: 'code-link',
+      href: `#/glossary?focus=${id}`,
+      target: '_blank',
+      rel: 'noopener',
+      title: entry ? `${entry.name}: ${entry.plain}` : id,
+      'aria-label': entry ? `${id}, ${entry.name}` : id,
+      'data-code': id,
+    },
+    id,
+  );
 }
 
 /** A text with every trick and rule code in it turned into a glossary link. */
@@ -52,12 +62,25 @@ export function codeList(ids: string[]): (string | HTMLElement)[] {
 }
 
 export function glossaryPage(root: HTMLElement, focus: string | null): void {
-  const section = (title: string, prefix: string) => h('section', { class: 'card' }, h('h2', {}, title),
-    h('dl', { class: 'glossary' }, ...GLOSSARY.filter((e) => e.id.startsWith(prefix)).flatMap((e) => [
-      h('dt', { id: `glossary-${e.id}`, class: e.id === focus ? 'focused' : undefined }, `${e.id} · ${words(e).name}`),
-      h('dd', {}, words(e).plain)])));
-  root.replaceChildren(h('h1', {}, t('glossary.title')),
+  const section = (title: string, prefix: string) =>
+    h(
+      'section',
+      { class: 'card' },
+      h('h2', {}, title),
+      h(
+        'dl',
+        { class: 'glossary' },
+        ...GLOSSARY.filter((e) => e.id.startsWith(prefix)).flatMap((e) => [
+          h('dt', { id: `glossary-${e.id}`, class: e.id === focus ? 'focused' : undefined }, `${e.id} · ${words(e).name}`),
+          h('dd', {}, words(e).plain),
+        ]),
+      ),
+    );
+  root.replaceChildren(
+    h('h1', {}, t('glossary.title')),
     h('p', { class: 'hint' }, t('glossary.intro')),
-    section(t('glossary.tricks'), 'T'), section(t('glossary.rules'), 'A'));
+    section(t('glossary.tricks'), 'T'),
+    section(t('glossary.rules'), 'A'),
+  );
   if (focus) document.getElementById(`glossary-${focus}`)?.scrollIntoView();
 }

@@ -8,7 +8,10 @@ export type Lang = 'en' | 'zh-CN';
 export type MessageKey = keyof typeof en;
 
 const BUNDLES: Record<Lang, Record<string, string>> = { en, 'zh-CN': zhCN };
-export const LANGUAGES: { id: Lang; name: string }[] = [{ id: 'en', name: 'English' }, { id: 'zh-CN', name: '简体中文' }];
+export const LANGUAGES: { id: Lang; name: string }[] = [
+  { id: 'en', name: 'English' },
+  { id: 'zh-CN', name: '简体中文' },
+];
 
 const STORAGE = 'kiln.lang';
 let current: Lang = fromBrowser();

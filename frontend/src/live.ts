@@ -2,37 +2,10 @@
 // has not seen (afterSeq), so a dropped connection loses nothing and duplicates nothing.
 import { lang } from './i18n';
 import type { MetricPoint, Run, Suggestion } from './api';
+import type { components } from './generated/openapi';
 
-/** The messages of /ws/runs/{id}, one interface per backend record (live/LiveMessage.java; checked by a test). */
-export interface LiveSnapshotMessage {
-  type: 'snapshot';
-  run: Run;
-  metrics: MetricPoint[];
-  suggestions: Suggestion[];
-}
-
-export interface LiveMetricMessage {
-  type: 'metric';
-  point: MetricPoint;
-}
-
-export interface LiveRunMessage {
-  type: 'run';
-  run: Run;
-}
-
-export interface LiveSuggestionsMessage {
-  type: 'suggestions';
-  suggestions: Suggestion[];
-}
-
-export interface LiveErrorMessage {
-  type: 'error';
-  error: string;
-}
-
-export type LiveMessage = LiveSnapshotMessage | LiveMetricMessage | LiveRunMessage | LiveSuggestionsMessage
-  | LiveErrorMessage;
+/** A message of /ws/runs/{id}: one schema per backend record (live/LiveMessage.java), from the OpenAPI document. */
+export type LiveMessage = components['schemas']['LiveMessage'];
 
 export interface LiveHandlers {
   run(run: Run): void;
@@ -48,7 +21,10 @@ export class RunLive {
   private closed = false;
   private backoff = 500;
 
-  constructor(private runId: number, private handlers: LiveHandlers) {
+  constructor(
+    private runId: number,
+    private handlers: LiveHandlers,
+  ) {
     this.connect();
   }
 

@@ -101,8 +101,7 @@ function renderNav(path: string) {
     nav.replaceChildren();
     return;
   }
-  const link = (href: string, text: string) =>
-    h('a', { href, 'aria-current': path.startsWith(href.slice(1)) ? 'page' : undefined }, text);
+  const link = (href: string, text: string) => h('a', { href, 'aria-current': path.startsWith(href.slice(1)) ? 'page' : undefined }, text);
   const logout = h('button', { class: 'link' }, t('nav.logout'));
   logout.addEventListener('click', async () => {
     await api.logout();
@@ -111,18 +110,33 @@ function renderNav(path: string) {
     location.hash = '#/login';
   });
   const admin = me.role === 'admin';
-  nav.replaceChildren(link('#/runs', t('nav.runs')), link('#/datasets', t('nav.datasets')), link('#/presets', t('nav.presets')),
-    ...(admin ? [link('#/pretrained', t('nav.pretrained')), link('#/agents', t('nav.agents')), link('#/users', t('nav.users')),
-      link('#/audit', t('nav.audit'))] : []),
-    link('#/glossary', t('nav.glossary')), teamPicker(me),
+  nav.replaceChildren(
+    link('#/runs', t('nav.runs')),
+    link('#/datasets', t('nav.datasets')),
+    link('#/presets', t('nav.presets')),
+    ...(admin
+      ? [
+          link('#/pretrained', t('nav.pretrained')),
+          link('#/agents', t('nav.agents')),
+          link('#/users', t('nav.users')),
+          link('#/audit', t('nav.audit')),
+        ]
+      : []),
+    link('#/glossary', t('nav.glossary')),
+    teamPicker(me),
     h('a', { class: 'who', href: '#/account', title: t('nav.account', { role: me.role }) }, `${me.displayName} (${me.role})`),
-    languagePicker(me.username), logout);
+    languagePicker(me.username),
+    logout,
+  );
 }
 
 /** The header's language switch; the pick is remembered for this person. */
 function languagePicker(username: string): HTMLElement {
-  const select = h('select', { class: 'lang-picker', 'aria-label': t('nav.language'), 'data-testid': 'lang-picker' },
-    ...LANGUAGES.map((l) => h('option', { value: l.id, selected: l.id === lang() }, l.name))) as HTMLSelectElement;
+  const select = h(
+    'select',
+    { class: 'lang-picker', 'aria-label': t('nav.language'), 'data-testid': 'lang-picker' },
+    ...LANGUAGES.map((l) => h('option', { value: l.id, selected: l.id === lang() }, l.name)),
+  ) as HTMLSelectElement;
   select.addEventListener('change', () => {
     setLang(select.value as Lang, username);
     route();
@@ -146,9 +160,12 @@ function teamPicker(person: Me): HTMLElement {
     return h('span', { class: 'team-picker', 'data-testid': 'team' }, person.teams[0]?.name ?? '');
   }
   const current = getCurrentTeam();
-  const select = h('select', { class: 'team-picker', 'aria-label': t('nav.currentTeam'), 'data-testid': 'team-picker' },
+  const select = h(
+    'select',
+    { class: 'team-picker', 'aria-label': t('nav.currentTeam'), 'data-testid': 'team-picker' },
     h('option', { value: '', selected: current === null }, t('nav.allTeams')),
-    ...person.teams.map((t) => h('option', { value: t.id, selected: t.id === current }, t.name))) as HTMLSelectElement;
+    ...person.teams.map((t) => h('option', { value: t.id, selected: t.id === current }, t.name)),
+  ) as HTMLSelectElement;
   select.addEventListener('change', () => {
     const team = select.value ? Number(select.value) : null;
     setCurrentTeam(team);

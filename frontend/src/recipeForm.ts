@@ -10,7 +10,11 @@ export function read(f: RecipeField, input: Input): unknown {
   const raw = input.value.trim();
   if (raw === '') return undefined;
   if (f.type === 'number' || f.type === 'integer') return Number(raw);
-  if (f.type === 'integer_list') return raw.split(/[\s,]+/).filter((s) => s !== '').map(Number);
+  if (f.type === 'integer_list')
+    return raw
+      .split(/[\s,]+/)
+      .filter((s) => s !== '')
+      .map(Number);
   return raw;
 }
 
@@ -29,18 +33,30 @@ export function row(f: RecipeField, inputs: Map<string, Input>): HTMLElement {
   inputs.set(f.name, input as Input);
   // The help and the field's error are tied to the input, so a screen reader reads them with it.
   input.setAttribute('aria-describedby', `${id}-help ${id}-error`);
-  return h('div', { class: f.type === 'boolean' ? 'field check' : 'field' },
-    h('label', { for: id }, f.label), input,
-    h('small', { class: 'hint', id: `${id}-help` }, ...withCodes(`${f.help} `), h('span', { class: 'tricks' }, '(', ...codeList(f.trickIds), ')')),
-    h('small', { class: 'field-error', id: `${id}-error`, 'data-error-for': f.name, role: 'alert' }));
+  return h(
+    'div',
+    { class: f.type === 'boolean' ? 'field check' : 'field' },
+    h('label', { for: id }, f.label),
+    input,
+    h(
+      'small',
+      { class: 'hint', id: `${id}-help` },
+      ...withCodes(`${f.help} `),
+      h('span', { class: 'tricks' }, '(', ...codeList(f.trickIds), ')'),
+    ),
+    h('small', { class: 'field-error', id: `${id}-error`, 'data-error-for': f.name, role: 'alert' }),
+  );
 }
 
 /**
  * Shows each field error once, next to its field (marking the input invalid), and returns the
  * errors that belong to no field on this form.
  */
-export function showFieldErrors(form: HTMLElement, inputs: Map<string, Input>,
-  errors: { field: string; message: string }[]): { field: string; message: string }[] {
+export function showFieldErrors(
+  form: HTMLElement,
+  inputs: Map<string, Input>,
+  errors: { field: string; message: string }[],
+): { field: string; message: string }[] {
   form.querySelectorAll<HTMLElement>('[data-error-for]').forEach((e) => (e.textContent = ''));
   inputs.forEach((input) => input.removeAttribute('aria-invalid'));
   const rest: { field: string; message: string }[] = [];

@@ -10,10 +10,17 @@ export function accountPage(root: HTMLElement): void {
   const current = h('input', { id: 'current-password', type: 'password', autocomplete: 'current-password' }) as HTMLInputElement;
   const next = h('input', { id: 'new-password', type: 'password', autocomplete: 'new-password', minlength: 10 }) as HTMLInputElement;
   const status = h('p', { role: 'status' });
-  const form = h('form', { class: 'card narrow' }, h('h2', {}, t('account.password.title')),
-    h('label', { for: 'current-password' }, t('account.password.current')), current,
-    h('label', { for: 'new-password' }, t('account.password.new')), next,
-    h('button', { type: 'submit' }, t('account.password.submit')), status);
+  const form = h(
+    'form',
+    { class: 'card narrow' },
+    h('h2', {}, t('account.password.title')),
+    h('label', { for: 'current-password' }, t('account.password.current')),
+    current,
+    h('label', { for: 'new-password' }, t('account.password.new')),
+    next,
+    h('button', { type: 'submit' }, t('account.password.submit')),
+    status,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     try {
@@ -26,8 +33,20 @@ export function accountPage(root: HTMLElement): void {
       status.textContent = err instanceof ApiError ? err.message : String(err);
     }
   });
-  mount(root, h('h1', {}, t('account.title')),
-    h('p', {}, t('account.who', { name: me.displayName, username: me.username, role: me.role,
-      teams: me.teams.map((team) => team.name).join(', ') || t('account.noTeam') })),
-    form, apiKeysView());
+  mount(
+    root,
+    h('h1', {}, t('account.title')),
+    h(
+      'p',
+      {},
+      t('account.who', {
+        name: me.displayName,
+        username: me.username,
+        role: me.role,
+        teams: me.teams.map((team) => team.name).join(', ') || t('account.noTeam'),
+      }),
+    ),
+    form,
+    apiKeysView(),
+  );
 }

@@ -25,23 +25,43 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
         error.textContent = err instanceof ApiError ? err.message : String(err);
       }
     });
-    const line = token.usesLeft > 1
-      ? t('agents.tokenLineShared', { id: token.id, by: token.createdBy, left: token.usesLeft, until: formatDateTime(token.expiresAt) })
-      : t('agents.tokenLine', { id: token.id, by: token.createdBy, until: formatDateTime(token.expiresAt) });
+    const line =
+      token.usesLeft > 1
+        ? t('agents.tokenLineShared', { id: token.id, by: token.createdBy, left: token.usesLeft, until: formatDateTime(token.expiresAt) })
+        : t('agents.tokenLine', { id: token.id, by: token.createdBy, until: formatDateTime(token.expiresAt) });
     return h('li', {}, `${line} `, revoke);
   }
 
   async function refresh() {
     const [agents, tokens] = await Promise.all([api.agents(), api.pendingTokens()]);
-    pending.replaceChildren(...(tokens.length
-      ? [h('h2', {}, t('agents.pendingTokens')), h('ul', {}, ...tokens.map(tokenRow))] : []));
-    list.replaceChildren(h('table', { class: 'runs', 'aria-label': t('agents.title') },
-      h('thead', {}, h('tr', {}, ...(['agents.agent', 'agent.host', 'agent.devices', 'agent.status', 'agents.lastSeen', 'agents.labels'] as const).map((k) => h('th', {}, t(k))), h('th', {}, ''))),
-      h('tbody', {}, ...agents.map(row))));
+    pending.replaceChildren(...(tokens.length ? [h('h2', {}, t('agents.pendingTokens')), h('ul', {}, ...tokens.map(tokenRow))] : []));
+    list.replaceChildren(
+      h(
+        'table',
+        { class: 'runs', 'aria-label': t('agents.title') },
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            ...(['agents.agent', 'agent.host', 'agent.devices', 'agent.status', 'agents.lastSeen', 'agents.labels'] as const).map((k) =>
+              h('th', {}, t(k)),
+            ),
+            h('th', {}, ''),
+          ),
+        ),
+        h('tbody', {}, ...agents.map(row)),
+      ),
+    );
   }
 
   function row(a: Agent): HTMLElement {
-    const activity = a.connected ? (a.currentRunId ? t('agents.trainingRun', { id: a.currentRunId }) : t('agents.health.idle')) : t('agents.health.offline');
+    const activity = a.connected
+      ? a.currentRunId
+        ? t('agents.trainingRun', { id: a.currentRunId })
+        : t('agents.health.idle')
+      : t('agents.health.offline');
     const status = a.revoked ? t('agents.health.revoked') : a.drained ? `${t('agents.drained')} · ${activity}` : activity;
     /** A button; its test id comes from the English name ("drain-now"), its words from the bundle. */
     const action = (id: string, label: string, cls: string, ask: string | null, call: () => Promise<unknown>) => {
@@ -59,35 +79,70 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
     };
     const actions = a.drained
       ? [action('undrain', t('agents.undrain'), 'secondary', null, () => api.undrainAgent(a.id))]
-      : [action('drain', t('agents.drain'), 'secondary', null, () => api.drainAgent(a.id, false)),
-        ...(a.currentRunId ? [action('drain-now', t('agents.drainNow'), 'secondary',
-          t('agents.confirmDrainNow', { id: a.currentRunId, name: a.name }),
-          () => api.drainAgent(a.id, true))] : [])];
+      : [
+          action('drain', t('agents.drain'), 'secondary', null, () => api.drainAgent(a.id, false)),
+          ...(a.currentRunId
+            ? [
+                action(
+                  'drain-now',
+                  t('agents.drainNow'),
+                  'secondary',
+                  t('agents.confirmDrainNow', { id: a.currentRunId, name: a.name }),
+                  () => api.drainAgent(a.id, true),
+                ),
+              ]
+            : []),
+        ];
     const label = action('labels', t('agents.labels'), 'secondary', null, async () => {
       const typed = prompt(t('agents.promptLabels', { name: a.name }), a.labels.join(', '));
-      if (typed !== null) await api.labelAgent(a.id, typed.split(',').map((l) => l.trim()).filter((l) => l));
+      if (typed !== null)
+        await api.labelAgent(
+          a.id,
+          typed
+            .split(',')
+            .map((l) => l.trim())
+            .filter((l) => l),
+        );
     });
-    const revoke = action('revoke', t('keys.revoke'), 'danger',
-      t('agents.confirmRevoke', { name: a.name }), () => api.revokeAgent(a.id));
-    return h('tr', {},
+    const revoke = action('revoke', t('keys.revoke'), 'danger', t('agents.confirmRevoke', { name: a.name }), () => api.revokeAgent(a.id));
+    return h(
+      'tr',
+      {},
       h('td', {}, h('a', { href: `#/agents/${a.id}` }, `#${a.id} ${a.name}`)),
       h('td', {}, a.hostname ?? '—'),
       h('td', {}, a.devices.map((d) => `${d.id} (${d.name}${formatMemory(d.memoryBytes)})`).join(', ') || '—'),
-      h('td', {}, h('span', { class: `badge agent-${a.revoked ? 'revoked' : a.connected ? 'online' : 'offline'}`, 'data-testid': `agent-${a.id}-status` }, status)),
+      h(
+        'td',
+        {},
+        h(
+          'span',
+          { class: `badge agent-${a.revoked ? 'revoked' : a.connected ? 'online' : 'offline'}`, 'data-testid': `agent-${a.id}-status` },
+          status,
+        ),
+      ),
       h('td', {}, a.lastSeenAt ? formatDateTime(a.lastSeenAt) : t('agent.never')),
       h('td', { 'data-testid': `agent-${a.id}-labels` }, a.labels.join(', ') || '—'),
-      h('td', { class: 'actions' }, ...actions, label, revoke));
+      h('td', { class: 'actions' }, ...actions, label, revoke),
+    );
   }
 
   const create = h('button', {}, t('agents.createToken'));
-  const uses = h('input', { type: 'number', min: '1', max: '10000', value: '1', id: 'token-uses', 'data-testid': 'token-uses' }) as HTMLInputElement;
+  const uses = h('input', {
+    type: 'number',
+    min: '1',
+    max: '10000',
+    value: '1',
+    id: 'token-uses',
+    'data-testid': 'token-uses',
+  }) as HTMLInputElement;
   const usesField = h('label', { for: 'token-uses', class: 'inline' }, t('agents.tokenUses'), ' ', uses);
   create.addEventListener('click', async () => {
     try {
       const count = Number(uses.value) || 1;
-      const token = await api.enrollmentToken(count > 1 ? { uses: count, hours: null } : undefined);
+      const token = await api.enrollmentToken(count > 1 ? { uses: count } : undefined);
       // The documented command (deploy/README.md), with the configured public address when there is one.
-      const command = `java -XX:+UseSerialGC -jar kiln-agent.jar --server ${token.serverUrl ?? location.origin} --token ${token.token} --name my-gpu`;
+      const server = token.serverUrl ?? location.origin;
+      const command = `java -XX:+UseSerialGC -jar kiln-agent.jar --server ${server} --token ${token.token} --name my-gpu`;
       const copy = h('button', { class: 'secondary', 'data-testid': 'copy-command' }, t('keys.copy')) as HTMLButtonElement;
       copy.addEventListener('click', async () => {
         try {
@@ -99,10 +154,16 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
       });
       await refresh();
       tokenBox.replaceChildren(
-        h('p', {}, token.uses > 1
-          ? t('agents.tokenIntroShared', { uses: token.uses, until: formatDateTime(token.expiresAt) })
-          : t('agents.tokenIntro', { until: formatDateTime(token.expiresAt) })),
-        h('pre', { 'data-testid': 'agent-command', tabindex: 0, 'aria-label': t('agents.command') }, command), copy);
+        h(
+          'p',
+          {},
+          token.uses > 1
+            ? t('agents.tokenIntroShared', { uses: token.uses, until: formatDateTime(token.expiresAt) })
+            : t('agents.tokenIntro', { until: formatDateTime(token.expiresAt) }),
+        ),
+        h('pre', { 'data-testid': 'agent-command', tabindex: 0, 'aria-label': t('agents.command') }, command),
+        copy,
+      );
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
     }

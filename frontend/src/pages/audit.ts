@@ -5,10 +5,23 @@ import { h, mount } from '../dom';
 
 export async function auditPage(root: HTMLElement, query: URLSearchParams): Promise<void> {
   const [actions, entries] = await Promise.all([api.auditActions(), api.audit(query)]);
-  const actor = h('input', { type: 'text', placeholder: t('audit.who'), 'aria-label': t('audit.who'), value: query.get('actor') ?? '' }) as HTMLInputElement;
-  const action = h('select', { 'aria-label': t('audit.action') }, h('option', { value: '' }, t('audit.anyAction')),
-    ...actions.map((a) => h('option', { value: a, selected: a === query.get('action') }, a))) as HTMLSelectElement;
-  const since = h('input', { type: 'date', 'aria-label': t('audit.since'), value: (query.get('since') ?? '').slice(0, 10) }) as HTMLInputElement;
+  const actor = h('input', {
+    type: 'text',
+    placeholder: t('audit.who'),
+    'aria-label': t('audit.who'),
+    value: query.get('actor') ?? '',
+  }) as HTMLInputElement;
+  const action = h(
+    'select',
+    { 'aria-label': t('audit.action') },
+    h('option', { value: '' }, t('audit.anyAction')),
+    ...actions.map((a) => h('option', { value: a, selected: a === query.get('action') }, a)),
+  ) as HTMLSelectElement;
+  const since = h('input', {
+    type: 'date',
+    'aria-label': t('audit.since'),
+    value: (query.get('since') ?? '').slice(0, 10),
+  }) as HTMLInputElement;
   const apply = h('button', {}, t('audit.filter'));
   apply.addEventListener('click', () => {
     const p = new URLSearchParams();
@@ -17,13 +30,42 @@ export async function auditPage(root: HTMLElement, query: URLSearchParams): Prom
     if (since.value) p.set('since', `${since.value}T00:00:00Z`);
     location.hash = `#/audit${p.toString() ? `?${p}` : ''}`;
   });
-  mount(root, h('h1', {}, t('audit.title')),
+  mount(
+    root,
+    h('h1', {}, t('audit.title')),
     h('div', { class: 'filters' }, actor, action, since, apply),
-    h('table', { class: 'runs', 'aria-label': t('audit.title') },
-      h('thead', {}, h('tr', {}, ...(['audit.when', 'audit.who', 'audit.action', 'audit.what', 'audit.details', 'audit.from'] as const).map((k) => h('th', {}, t(k))))),
-      h('tbody', {}, ...entries.map((e) => h('tr', { 'data-action': e.action },
-        h('td', {}, formatDateTime(e.at)), h('td', { translate: 'no' }, e.actor), h('td', { translate: 'no' }, e.action),
-        // Actions and targets are identifiers; details are the server's English log line.
-        h('td', { translate: 'no' }, e.target ?? ''), h('td', { lang: 'en' }, e.detail ?? ''), h('td', {}, e.address ?? ''))))),
-    entries.length ? null : h('p', { class: 'hint' }, t('audit.none')));
+    h(
+      'table',
+      { class: 'runs', 'aria-label': t('audit.title') },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...(['audit.when', 'audit.who', 'audit.action', 'audit.what', 'audit.details', 'audit.from'] as const).map((k) =>
+            h('th', {}, t(k)),
+          ),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        ...entries.map((e) =>
+          h(
+            'tr',
+            { 'data-action': e.action },
+            h('td', {}, formatDateTime(e.at)),
+            h('td', { translate: 'no' }, e.actor),
+            h('td', { translate: 'no' }, e.action),
+            // Actions and targets are identifiers; details are the server's English log line.
+            h('td', { translate: 'no' }, e.target ?? ''),
+            h('td', { lang: 'en' }, e.detail ?? ''),
+            h('td', {}, e.address ?? ''),
+          ),
+        ),
+      ),
+    ),
+    entries.length ? null : h('p', { class: 'hint' }, t('audit.none')),
+  );
 }

@@ -12,39 +12,80 @@ import { read, row, show, showFieldErrors, type Input } from '../recipeForm';
 export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
   const [datasets, fields] = await Promise.all([api.datasets(), api.recipeFields()]);
   if (datasets.length === 0) {
-    mount(root, h('h1', {}, t('custom.title')), h('p', { class: 'card' }, t('custom.uploadFirst'),
-      h('a', { href: '#/datasets' }, t('custom.goToDatasets')), t('lineage.end')));
+    mount(
+      root,
+      h('h1', {}, t('custom.title')),
+      h('p', { class: 'card' }, t('custom.uploadFirst'), h('a', { href: '#/datasets' }, t('custom.goToDatasets')), t('lineage.end')),
+    );
     return;
   }
   const error = h('p', { class: 'error', role: 'alert' });
-  const dataset = h('select', { id: 'field-datasetId', name: 'datasetId' },
-    ...datasets.map((d) => h('option', { value: d.id, selected: String(d.id) === query.get('dataset') },
-      `${d.name} (${d.imageCount} images, ${d.classNames.length} classes)`))) as HTMLSelectElement;
+  const dataset = h(
+    'select',
+    { id: 'field-datasetId', name: 'datasetId' },
+    ...datasets.map((d) =>
+      h(
+        'option',
+        { value: d.id, selected: String(d.id) === query.get('dataset') },
+        `${d.name} (${d.imageCount} images, ${d.classNames.length} classes)`,
+      ),
+    ),
+  ) as HTMLSelectElement;
   const runName = h('input', { id: 'field-name', name: 'name', placeholder: 'optional' }) as HTMLInputElement;
   const inputs = new Map<string, Input>();
   const basic = fields.filter((f) => !f.advanced).map((f) => row(f, inputs));
   const groups = [...new Set(fields.filter((f) => f.advanced).map((f) => f.group))];
-  const advanced = h('details', { 'data-testid': 'advanced' }, h('summary', {}, t('custom.advanced')),
-    ...groups.map((g) => h('fieldset', {}, h('legend', {}, g),
-      ...fields.filter((f) => f.advanced && f.group === g).map((f) => row(f, inputs)))));
+  const advanced = h(
+    'details',
+    { 'data-testid': 'advanced' },
+    h('summary', {}, t('custom.advanced')),
+    ...groups.map((g) =>
+      h('fieldset', {}, h('legend', {}, g), ...fields.filter((f) => f.advanced && f.group === g).map((f) => row(f, inputs))),
+    ),
+  );
   const effective = h('p', { class: 'hint', 'data-testid': 'effective-lr' });
-  const autopilot = h('input', { id: 'field-autopilot', name: 'autopilot', type: 'number', min: 0, max: 10, step: '1', value: '0' }) as HTMLInputElement;
-  const autopilotRow = h('div', { class: 'field' }, h('label', { for: 'field-autopilot' }, t('custom.autopilot')), autopilot,
+  const autopilot = h('input', {
+    id: 'field-autopilot',
+    name: 'autopilot',
+    type: 'number',
+    min: 0,
+    max: 10,
+    step: '1',
+    value: '0',
+  }) as HTMLInputElement;
+  const autopilotRow = h(
+    'div',
+    { class: 'field' },
+    h('label', { for: 'field-autopilot' }, t('custom.autopilot')),
+    autopilot,
     h('small', { class: 'hint' }, t('custom.autopilotHelp')),
-    h('small', { class: 'field-error', 'data-error-for': 'autopilot', role: 'alert' }));
+    h('small', { class: 'field-error', 'data-error-for': 'autopilot', role: 'alert' }),
+  );
   const placement = placementFields('field');
   const submit = h('button', { type: 'submit' }, t('custom.launch')) as HTMLButtonElement;
-  const form = h('form', { class: 'card', 'aria-label': t('custom.newRun') },
-    h('label', { for: 'field-datasetId' }, t('custom.dataset')), dataset,
-    h('label', { for: 'field-name' }, t('custom.runName')), runName,
-    ...basic, effective, autopilotRow, advanced, placement.element, submit, error);
+  const form = h(
+    'form',
+    { class: 'card', 'aria-label': t('custom.newRun') },
+    h('label', { for: 'field-datasetId' }, t('custom.dataset')),
+    dataset,
+    h('label', { for: 'field-name' }, t('custom.runName')),
+    runName,
+    ...basic,
+    effective,
+    autopilotRow,
+    advanced,
+    placement.element,
+    submit,
+    error,
+  );
 
   const showEffectiveRate = () => {
     const lr = Number(inputs.get('learningRate')!.value);
     const batch = Number(inputs.get('batchSize')!.value);
-    effective.textContent = inputs.get('lrScaling')!.value === 'linear'
-      ? t('custom.linear', { lr, batch, actual: +(lr * batch / 256).toPrecision(4) })
-      : t('custom.actual', { lr });
+    effective.textContent =
+      inputs.get('lrScaling')!.value === 'linear'
+        ? t('custom.linear', { lr, batch, actual: +((lr * batch) / 256).toPrecision(4) })
+        : t('custom.actual', { lr });
   };
   // "Change it and launch again" from a run that could not start: its recipe, the field to change
   // marked with the reason.
@@ -87,8 +128,11 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
           const details = slot.textContent ? slot.closest('details') : null;
           if (details) (details as HTMLDetailsElement).open = true;
         }
-        error.textContent = rest.length ? rest.map((f) => `${f.field}: ${f.message}`).join(' ')
-          : err.fields.length ? t('custom.fixFields') : err.message;
+        error.textContent = rest.length
+          ? rest.map((f) => `${f.field}: ${f.message}`).join(' ')
+          : err.fields.length
+            ? t('custom.fixFields')
+            : err.message;
       } else {
         error.textContent = String(err);
       }
@@ -96,7 +140,16 @@ export async function customRunPage(root: HTMLElement, query: URLSearchParams) {
       submit.disabled = false;
     }
   });
-  mount(root, h('h1', {}, t('custom.title')), h('p', { class: 'hint' }, t('custom.preferWizard'),
-    h('a', { href: `#/runs/new${query.get('dataset') ? `?dataset=${query.get('dataset')}` : ''}` }, t('custom.useWizard')), t('lineage.end')), form);
+  mount(
+    root,
+    h('h1', {}, t('custom.title')),
+    h(
+      'p',
+      { class: 'hint' },
+      t('custom.preferWizard'),
+      h('a', { href: `#/runs/new${query.get('dataset') ? `?dataset=${query.get('dataset')}` : ''}` }, t('custom.useWizard')),
+      t('lineage.end'),
+    ),
+    form,
+  );
 }
-

@@ -4,14 +4,31 @@ import { t } from '../i18n';
 
 export function loginPage(root: HTMLElement, onLogin: () => void) {
   const error = h('p', { class: 'error', role: 'alert' });
-  const username = h('input', { id: 'username', name: 'username', autocomplete: 'username', value: 'admin', required: true }) as HTMLInputElement;
-  const password = h('input', { id: 'password', name: 'password', type: 'password', autocomplete: 'current-password', required: true }) as HTMLInputElement;
-  const form = h('form', { class: 'card narrow', 'aria-label': t('login.submit') },
+  const username = h('input', {
+    id: 'username',
+    name: 'username',
+    autocomplete: 'username',
+    value: 'admin',
+    required: true,
+  }) as HTMLInputElement;
+  const password = h('input', {
+    id: 'password',
+    name: 'password',
+    type: 'password',
+    autocomplete: 'current-password',
+    required: true,
+  }) as HTMLInputElement;
+  const form = h(
+    'form',
+    { class: 'card narrow', 'aria-label': t('login.submit') },
     h('h1', {}, t('login.title')),
-    h('label', { for: 'username' }, t('login.username')), username,
-    h('label', { for: 'password' }, t('login.password')), password,
+    h('label', { for: 'username' }, t('login.username')),
+    username,
+    h('label', { for: 'password' }, t('login.password')),
+    password,
     h('button', { type: 'submit' }, t('login.submit')),
-    error);
+    error,
+  );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
     error.textContent = '';

@@ -38,15 +38,37 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   let lineageFor = '';
 
   const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
-  const stepLoss = new LiveChart(t('run.chart.stepLoss'), 'chart-step-loss', 'step',
-    [{ label: t('chart.loss'), color: '#c7d2fe' }, { label: t('chart.smoothed'), color: '#4338ca' }]);
+  const stepLoss = new LiveChart(t('run.chart.stepLoss'), 'chart-step-loss', 'step', [
+    { label: t('chart.loss'), color: '#c7d2fe' },
+    { label: t('chart.smoothed'), color: '#4338ca' },
+  ]);
   const afterEpoch = t('run.chart.afterEpoch');
-  const accuracy = new LiveChart(t('run.chart.accuracy'), 'chart-accuracy', 'epoch',
-    [{ label: t('split.train'), color: '#0ea5e9' }, { label: t('split.val'), color: '#f97316' }], [0, 1], afterEpoch);
-  const epochLoss = new LiveChart(t('run.chart.epochLoss'), 'chart-epoch-loss', 'epoch',
-    [{ label: t('split.train'), color: '#0ea5e9' }, { label: t('split.val'), color: '#f97316' }], undefined, afterEpoch);
+  const accuracy = new LiveChart(
+    t('run.chart.accuracy'),
+    'chart-accuracy',
+    'epoch',
+    [
+      { label: t('split.train'), color: '#0ea5e9' },
+      { label: t('split.val'), color: '#f97316' },
+    ],
+    [0, 1],
+    afterEpoch,
+  );
+  const epochLoss = new LiveChart(
+    t('run.chart.epochLoss'),
+    'chart-epoch-loss',
+    'epoch',
+    [
+      { label: t('split.train'), color: '#0ea5e9' },
+      { label: t('split.val'), color: '#f97316' },
+    ],
+    undefined,
+    afterEpoch,
+  );
   const lr = new LiveChart(t('run.chart.lr'), 'chart-lr', 'step', [{ label: t('run.learningRate'), color: '#16a34a' }]);
-  const speed = new LiveChart(t('run.chart.throughput'), 'chart-throughput', 'step', [{ label: t('chart.imagesPerSecond'), color: '#9333ea' }]);
+  const speed = new LiveChart(t('run.chart.throughput'), 'chart-throughput', 'step', [
+    { label: t('chart.imagesPerSecond'), color: '#9333ea' },
+  ]);
   let ema: number | null = null;
   let run: Run | null = null;
   let throughput: number | null = null;
@@ -57,7 +79,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   smoothing.addEventListener('input', () => {
     const alpha = Number(smoothing.value);
     let s: number | null = null;
-    stepLoss.replaceSeries(1, stepLoss.column(0).map((v) => (v === null ? s : (s = s === null ? v : alpha * s + (1 - alpha) * v))));
+    stepLoss.replaceSeries(
+      1,
+      stepLoss.column(0).map((v) => (v === null ? s : (s = s === null ? v : alpha * s + (1 - alpha) * v))),
+    );
     ema = s;
   });
 
@@ -96,8 +121,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     attemptsKey = key;
     try {
       const list = await api.runAttempts(r.id);
-      attemptsView.replaceChildren(h('h2', {}, t('run.attempts')),
-        h('ol', { class: 'attempts' }, ...list.map(attemptLine)));
+      attemptsView.replaceChildren(h('h2', {}, t('run.attempts')), h('ol', { class: 'attempts' }, ...list.map(attemptLine)));
       attemptsView.hidden = list.length === 0;
     } catch {
       attemptsKey = '';
@@ -119,42 +143,103 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     progressBar.value = r.state === 'succeeded' ? 1 : done;
     const elapsed = r.startedAt ? ((r.finishedAt ? Date.parse(r.finishedAt) : Date.now()) - Date.parse(r.startedAt)) / 1000 : 0;
     const eta = done > 0 && !TERMINAL.includes(r.state) ? (elapsed / done) * (1 - done) : NaN;
-    progressText.textContent = r.state === 'queued' ? (r.attempts > 0
-      ? t('run.requeued', { where: r.checkpointEpoch ? t('run.requeuedAfter', { epoch: r.checkpointEpoch }) : t('run.requeuedStart') })
-      : t('run.waiting'))
-      : t('run.progress', { epoch, epochs: r.totalEpochs, step, total: total ? t('run.progressTotal', { total }) : '',
-        elapsed: formatDuration(elapsed), left: isFinite(eta) ? t('run.progressLeft', { left: formatDuration(eta) }) : '' })
-        + stageText(r, epoch);
+    progressText.textContent =
+      r.state === 'queued'
+        ? r.attempts > 0
+          ? t('run.requeued', { where: r.checkpointEpoch ? t('run.requeuedAfter', { epoch: r.checkpointEpoch }) : t('run.requeuedStart') })
+          : t('run.waiting')
+        : t('run.progress', {
+            epoch,
+            epochs: r.totalEpochs,
+            step,
+            total: total ? t('run.progressTotal', { total }) : '',
+            elapsed: formatDuration(elapsed),
+            left: isFinite(eta) ? t('run.progressLeft', { left: formatDuration(eta) }) : '',
+          }) + stageText(r, epoch);
     facts.replaceChildren(
-      ...fact(t('run.fact.dataset'), h('a', { href: `#/datasets/${r.datasetId}` }, t('run.fact.datasetVersion', { name: r.datasetName, version: r.datasetVersion }))),
+      ...fact(
+        t('run.fact.dataset'),
+        h('a', { href: `#/datasets/${r.datasetId}` }, t('run.fact.datasetVersion', { name: r.datasetName, version: r.datasetVersion })),
+      ),
       ...fact(t('run.fact.bestVal'), formatPercent(r.bestValAccuracy)),
-      ...fact(t('run.fact.test'), r.testAccuracy === null ? (TERMINAL.includes(r.state) ? t('run.fact.noTestSplit')
-        : t('run.fact.testLater')) : h('strong', { 'data-testid': 'test-accuracy' }, formatPercent(r.testAccuracy))),
-      ...(r.adjustments ? fact(t('run.fact.preset'), adjustmentsView(r, presets.find((p) => p.id === r.presetId))) : []),
+      ...fact(
+        t('run.fact.test'),
+        r.testAccuracy === null
+          ? TERMINAL.includes(r.state)
+            ? t('run.fact.noTestSplit')
+            : t('run.fact.testLater')
+          : h('strong', { 'data-testid': 'test-accuracy' }, formatPercent(r.testAccuracy)),
+      ),
+      ...(r.adjustments
+        ? fact(
+            t('run.fact.preset'),
+            adjustmentsView(
+              r,
+              presets.find((p) => p.id === r.presetId),
+            ),
+          )
+        : []),
       ...fact(t('run.fact.device'), plainDevice(r.device)),
       ...fact(t('run.fact.throughput'), throughput ? t('run.fact.throughputValue', { value: formatNumber(throughput) }) : '—'),
       ...fact(t('run.fact.start'), h('span', { 'data-testid': 'run-start' }, startLine(r))),
-      ...fact(t('run.fact.recipe'), t('run.recipeLine', { architecture: String(r.recipe.architecture), optimizer: String(r.recipe.optimizer),
-        lr: String(r.recipe.learningRate), schedule: String(r.recipe.schedule), batch: String(r.recipe.batchSize),
-        wd: String(r.recipe.weightDecay) })),
+      ...fact(
+        t('run.fact.recipe'),
+        t('run.recipeLine', {
+          architecture: String(r.recipe.architecture),
+          optimizer: String(r.recipe.optimizer),
+          lr: String(r.recipe.learningRate),
+          schedule: String(r.recipe.schedule),
+          batch: String(r.recipe.batchSize),
+          wd: String(r.recipe.weightDecay),
+        }),
+      ),
       ...(r.requiredLabels.length || r.minDeviceMemoryGb !== null || r.priority !== 0
-        ? fact(t('run.fact.runsOn'), [r.requiredLabels.length ? t('run.labelled', { labels: r.requiredLabels.join(', ') }) : t('run.anyAgent'),
-          r.minDeviceMemoryGb !== null ? t('run.atLeast', { gb: r.minDeviceMemoryGb }) : '',
-          r.priority !== 0 ? t('run.priority', { n: r.priority }) : ''].filter((x) => x).join(' · ')) : []),
-      ...(r.note ? fact(t('run.fact.note'), r.note) : []));
+        ? fact(
+            t('run.fact.runsOn'),
+            [
+              r.requiredLabels.length ? t('run.labelled', { labels: r.requiredLabels.join(', ') }) : t('run.anyAgent'),
+              r.minDeviceMemoryGb !== null ? t('run.atLeast', { gb: r.minDeviceMemoryGb }) : '',
+              r.priority !== 0 ? t('run.priority', { n: r.priority }) : '',
+            ]
+              .filter((x) => x)
+              .join(' · '),
+          )
+        : []),
+      ...(r.note ? fact(t('run.fact.note'), r.note) : []),
+    );
     message.replaceChildren(...(r.failureReason && r.state !== 'succeeded' ? [r.failureReason] : []));
     if (r.state === 'failed' && r.failureField) {
       // A settings problem: say so, and open the form with that field marked.
       const label = fieldLabel(r.failureField);
-      message.append(h('p', { class: 'hint', 'data-testid': 'settings-problem' }, t('run.settingsProblem', { field: label }), ' ',
-        h('a', { class: 'button', href: `#/runs/custom?from=${r.id}&field=${encodeURIComponent(r.failureField)}`,
-          'data-testid': 'change-field' }, t('run.changeField', { field: label }))));
+      message.append(
+        h(
+          'p',
+          { class: 'hint', 'data-testid': 'settings-problem' },
+          t('run.settingsProblem', { field: label }),
+          ' ',
+          h(
+            'a',
+            {
+              class: 'button',
+              href: `#/runs/custom?from=${r.id}&field=${encodeURIComponent(r.failureField)}`,
+              'data-testid': 'change-field',
+            },
+            t('run.changeField', { field: label }),
+          ),
+        ),
+      );
     }
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
     advice.replaceChildren(suggestionsView(r, suggestions));
     if (r.autopilotNote) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote));
-    else if (r.autopilot > 0) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' },
-      t('run.autopilotOn', { runs: plural('run.moreRuns', r.autopilot) })));
+    else if (r.autopilot > 0)
+      advice.prepend(
+        h(
+          'p',
+          { class: 'card autopilot', 'data-testid': 'autopilot' },
+          t('run.autopilotOn', { runs: plural('run.moreRuns', r.autopilot) }),
+        ),
+      );
     showLineage(r);
     showStory(r);
     const key = JSON.stringify([r.state, r.review, r.tags, r.remarks, r.archivedAt]);
@@ -175,12 +260,19 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       actions.append(cancel);
     }
     if (r.lastStep > 0) {
-      actions.append(h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=csv`, download: '' }, t('run.exportCsv')),
-        h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=json`, download: '' }, t('run.exportJson')));
+      actions.append(
+        h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=csv`, download: '' }, t('run.exportCsv')),
+        h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=json`, download: '' }, t('run.exportJson')),
+      );
     }
     if (r.parentId !== null) {
-      actions.append(h('a', { class: 'button secondary', href: `#/compare?runs=${r.parentId},${r.id}`, 'data-testid': 'compare-parent' },
-        t('run.compareParent')));
+      actions.append(
+        h(
+          'a',
+          { class: 'button secondary', href: `#/compare?runs=${r.parentId},${r.id}`, 'data-testid': 'compare-parent' },
+          t('run.compareParent'),
+        ),
+      );
     }
     if (r.modelAvailable) {
       actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, t('run.download')));
@@ -233,32 +325,56 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     }
   }
 
-  mount(root, h('div', { class: 'title-row' }, title, state), connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions), modelUse, attemptsView, review, lineage, story, advice,
-    h('section', { class: 'charts' },
+  mount(
+    root,
+    h('div', { class: 'title-row' }, title, state),
+    connection,
+    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions),
+    modelUse,
+    attemptsView,
+    review,
+    lineage,
+    story,
+    advice,
+    h(
+      'section',
+      { class: 'charts' },
       h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, `${t('run.smoothing')} `), smoothing),
-      accuracy.element, epochLoss.element, lr.element, speed.element),
-    report);
+      accuracy.element,
+      epochLoss.element,
+      lr.element,
+      speed.element,
+    ),
+    report,
+  );
 
   // The preset's own fields, to tell what the person changed before launch.
-  api.presets().then((list) => {
-    presets = list;
-    if (run) render(run);
-  }).catch(() => { /* the preset line stays without them */ });
+  api
+    .presets()
+    .then((list) => {
+      presets = list;
+      if (run) render(run);
+    })
+    .catch(() => {
+      /* the preset line stays without them */
+    });
   // The names of pretrained weights, for the "Starts from" line.
-  api.pretrained().then((list) => {
-    pretrainedNames = new Map(list.map((w) => [w.key, w.name]));
-    if (run) render(run);
-  }).catch(() => { /* the key is shown instead */ });
+  api
+    .pretrained()
+    .then((list) => {
+      pretrainedNames = new Map(list.map((w) => [w.key, w.name]));
+      if (run) render(run);
+    })
+    .catch(() => {
+      /* the key is shown instead */
+    });
 
   /** Which stage of a two-stage fine-tune (T14) the run is in, while it trains. */
   function stageText(r: Run, epoch: number): string {
     const head = Number(r.recipe.headOnlyEpochs);
     if (head === 0 || TERMINAL.includes(r.state) || r.state === 'queued') return '';
     if (head >= r.totalEpochs) return ` · ${t(r.recipe.storedFeatures ? 'run.stage.headOnlyStored' : 'run.stage.headOnly')}`;
-    return ` · ${epoch <= head
-      ? t(r.recipe.storedFeatures ? 'run.stage.headStored' : 'run.stage.head')
-      : t('run.stage.all')}`;
+    return ` · ${epoch <= head ? t(r.recipe.storedFeatures ? 'run.stage.headStored' : 'run.stage.head') : t('run.stage.all')}`;
   }
 
   /**
@@ -268,14 +384,21 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   function startLine(r: Run): string {
     const recipe = r.recipe;
     const weights = String(recipe.initialWeights);
-    const from = weights === 'pretrained'
-      ? t('run.start.pretrained', { name: pretrainedNames.get(String(recipe.pretrainedWeights)) ?? String(recipe.pretrainedWeights) })
-      : weights === 'run' ? t('run.start.run', { id: String(recipe.initialRunId) })
-        : weights === 'backbone' ? t('run.start.backbone', { id: String(recipe.backboneId) }) : t('run.start.random');
+    const from =
+      weights === 'pretrained'
+        ? t('run.start.pretrained', { name: pretrainedNames.get(String(recipe.pretrainedWeights)) ?? String(recipe.pretrainedWeights) })
+        : weights === 'run'
+          ? t('run.start.run', { id: String(recipe.initialRunId) })
+          : weights === 'backbone'
+            ? t('run.start.backbone', { id: String(recipe.backboneId) })
+            : t('run.start.random');
     const head = Number(recipe.headOnlyEpochs);
-    const stages = head === 0 ? '' : head >= Number(recipe.epochs)
-      ? t(recipe.storedFeatures ? 'run.start.headOnlyStored' : 'run.start.headOnly')
-      : t(recipe.storedFeatures ? 'run.start.headFirstStored' : 'run.start.headFirst', { epochs: head });
+    const stages =
+      head === 0
+        ? ''
+        : head >= Number(recipe.epochs)
+          ? t(recipe.storedFeatures ? 'run.start.headOnlyStored' : 'run.start.headOnly')
+          : t(recipe.storedFeatures ? 'run.start.headFirstStored' : 'run.start.headFirst', { epochs: head });
     return [t('run.start.size', { from, size: String(recipe.inputSize) }), stages].filter((x) => x).join('; ');
   }
 
@@ -321,18 +444,24 @@ function attemptLine(a: RunAttempt): HTMLElement {
   const from = a.resumedFromEpoch > 0 ? t('attempt.resumed', { epoch: a.resumedFromEpoch }) : t('attempt.fromStart');
   const span = `${time(a.startedAt)}${a.endedAt ? `–${time(a.endedAt)}` : t('attempt.running')}`;
   const ending = a.outcome ? (ENDINGS[a.outcome] ? t(ENDINGS[a.outcome]) : a.outcome) : t('attempt.inProgress');
-  const cause = a.failureClass && a.outcome !== 'succeeded'
-    ? ` (${CAUSES[a.failureClass] ? t(CAUSES[a.failureClass]) : a.failureClass})` : '';
-  return h('li', { 'data-outcome': a.outcome ?? 'running' },
-    h('strong', {}, t('attempt.agent', { id: a.agentId ?? '?' })), ` · ${span} · ${from} · ${ending}${cause}`,
-    a.reason && a.outcome !== 'succeeded' ? h('span', { class: 'hint' }, `: ${a.reason}`) : null);
+  const cause =
+    a.failureClass && a.outcome !== 'succeeded' ? ` (${CAUSES[a.failureClass] ? t(CAUSES[a.failureClass]) : a.failureClass})` : '';
+  return h(
+    'li',
+    { 'data-outcome': a.outcome ?? 'running' },
+    h('strong', {}, t('attempt.agent', { id: a.agentId ?? '?' })),
+    ` · ${span} · ${from} · ${ending}${cause}`,
+    a.reason && a.outcome !== 'succeeded' ? h('span', { class: 'hint' }, `: ${a.reason}`) : null,
+  );
 }
 
 /** "cpu()" and "gpu(0)" as people say them. */
 export function plainDevice(device: string | null): string {
   if (!device) return '—';
-  return device.split(/,\s*/).map((d) => d.replace(/^cpu\(\)$/, t('device.cpu'))
-    .replace(/^gpu\((\d+)\)$/, (_m, i) => t('device.gpu', { n: Number(i) + 1 }))).join(', ');
+  return device
+    .split(/,\s*/)
+    .map((d) => d.replace(/^cpu\(\)$/, t('device.cpu')).replace(/^gpu\((\d+)\)$/, (_m, i) => t('device.gpu', { n: Number(i) + 1 })))
+    .join(', ');
 }
 
 function fact(term: string, value: string | HTMLElement): HTMLElement[] {
@@ -348,12 +477,24 @@ function adjustmentsView(r: Run, preset: Preset | undefined): HTMLElement {
   const line = (x: { field: string; from: unknown; to: unknown; trickId: string; why: string }) =>
     h('li', { title: x.field }, `${fieldLabel(x.field)}: ${x.from} → ${x.to} (${x.trickId}): ${x.why}`);
   const adjusted = new Set(a.applied.map((x) => x.field));
-  const changed = preset ? Object.entries(preset.fields)
-    .filter(([k, v]) => !adjusted.has(k) && JSON.stringify(r.recipe[k]) !== JSON.stringify(v)) : [];
-  return h('div', { 'data-testid': 'run-preset' }, a.presetName,
+  const changed = preset
+    ? Object.entries(preset.fields).filter(([k, v]) => !adjusted.has(k) && JSON.stringify(r.recipe[k]) !== JSON.stringify(v))
+    : [];
+  return h(
+    'div',
+    { 'data-testid': 'run-preset' },
+    a.presetName,
     a.applied.length ? h('ul', { class: 'adjustments' }, ...a.applied.map(line)) : null,
-    changed.length ? h('p', { class: 'hint', 'data-testid': 'run-preset-changed' }, t('run.changedBeforeLaunch')
-      + changed.map(([k, v]) => `${fieldLabel(k)} ${JSON.stringify(v)} → ${JSON.stringify(r.recipe[k])}`).join(', '))
-      : !a.applied.length && preset ? t('run.usedAsIs') : null,
-    a.undone.length ? h('p', { class: 'hint' }, t('run.undone', { fields: a.undone.map((x) => fieldLabel(x.field)).join(', ') })) : null);
+    changed.length
+      ? h(
+          'p',
+          { class: 'hint', 'data-testid': 'run-preset-changed' },
+          t('run.changedBeforeLaunch') +
+            changed.map(([k, v]) => `${fieldLabel(k)} ${JSON.stringify(v)} → ${JSON.stringify(r.recipe[k])}`).join(', '),
+        )
+      : !a.applied.length && preset
+        ? t('run.usedAsIs')
+        : null,
+    a.undone.length ? h('p', { class: 'hint' }, t('run.undone', { fields: a.undone.map((x) => fieldLabel(x.field)).join(', ') })) : null,
+  );
 }

@@ -17,17 +17,45 @@ const duration = (r: Run): number | null =>
 
 const COLUMNS: Column[] = [
   { key: 'name', label: 'runs.col.name', value: (r) => r.id, cell: (r) => h('a', { href: `#/runs/${r.id}` }, `#${r.id} ${r.name}`) },
-  { key: 'dataset', label: 'runs.col.dataset', value: (r) => `${r.datasetName} v${r.datasetVersion}`, cell: (r) => `${r.datasetName} · v${r.datasetVersion}` },
-  { key: 'preset', label: 'runs.col.preset', value: (r) => r.adjustments?.presetName ?? r.presetId ?? '', cell: (r) => r.adjustments?.presetName ?? r.presetId ?? '—' },
+  {
+    key: 'dataset',
+    label: 'runs.col.dataset',
+    value: (r) => `${r.datasetName} v${r.datasetVersion}`,
+    cell: (r) => `${r.datasetName} · v${r.datasetVersion}`,
+  },
+  {
+    key: 'preset',
+    label: 'runs.col.preset',
+    value: (r) => r.adjustments?.presetName ?? r.presetId ?? '',
+    cell: (r) => r.adjustments?.presetName ?? r.presetId ?? '—',
+  },
   { key: 'state', label: 'runs.col.state', value: (r) => r.state, cell: (r) => stateBadge(r.state) },
-  { key: 'review', label: 'runs.col.review', value: (r) => r.review?.decision ?? '', cell: (r) => r.review
-    ? h('span', { class: `badge review-${r.review.decision}` }, t(`review.${r.review.decision}` as MessageKey)) : '—' },
+  {
+    key: 'review',
+    label: 'runs.col.review',
+    value: (r) => r.review?.decision ?? '',
+    cell: (r) =>
+      r.review ? h('span', { class: `badge review-${r.review.decision}` }, t(`review.${r.review.decision}` as MessageKey)) : '—',
+  },
   { key: 'creator', label: 'runs.col.creator', value: (r) => r.createdBy, cell: (r) => r.createdBy },
   { key: 'tags', label: 'runs.col.tags', value: (r) => r.tags.join(','), cell: (r) => r.tags.join(', ') },
   { key: 'val', label: 'runs.col.val', value: (r) => r.bestValAccuracy, cell: (r) => formatPercent(r.bestValAccuracy) },
   { key: 'test', label: 'runs.col.test', value: (r) => r.testAccuracy, cell: (r) => formatPercent(r.testAccuracy) },
-  { key: 'duration', label: 'runs.col.duration', value: duration, cell: (r) => { const d = duration(r); return d === null ? '—' : formatDuration(d); } },
-  { key: 'speed', label: 'runs.col.speed', value: (r) => r.imagesPerSecond, cell: (r) => r.imagesPerSecond ? formatNumber(r.imagesPerSecond) : '—' },
+  {
+    key: 'duration',
+    label: 'runs.col.duration',
+    value: duration,
+    cell: (r) => {
+      const d = duration(r);
+      return d === null ? '—' : formatDuration(d);
+    },
+  },
+  {
+    key: 'speed',
+    label: 'runs.col.speed',
+    value: (r) => r.imagesPerSecond,
+    cell: (r) => (r.imagesPerSecond ? formatNumber(r.imagesPerSecond) : '—'),
+  },
   { key: 'created', label: 'runs.col.created', value: (r) => r.createdAt, cell: (r) => formatDateTime(r.createdAt) },
 ];
 
@@ -46,13 +74,35 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
   const selected = new Set<number>();
   let runs: Run[] = await api.runs();
 
-  const search = h('input', { type: 'search', placeholder: t('runs.search'), 'aria-label': t('runs.searchLabel'), value: filter.q }) as HTMLInputElement;
-  const state = h('select', { 'aria-label': t('runs.filterState') }, ...STATES.map((s) =>
-    h('option', { value: s, selected: s === filter.state }, s ? t(`state.${s}` as MessageKey) : t('runs.anyState')))) as HTMLSelectElement;
-  const review = h('select', { 'aria-label': t('runs.filterReview') }, ...['', 'approved', 'rejected', 'none'].map((s) =>
-    h('option', { value: s, selected: s === filter.review }, s === '' ? t('runs.anyReview') : s === 'none' ? t('runs.notReviewed')
-      : t(`review.${s}` as MessageKey)))) as HTMLSelectElement;
-  const tag = h('input', { type: 'text', placeholder: t('runs.tag'), 'aria-label': t('runs.filterTag'), value: filter.tag, size: 10 }) as HTMLInputElement;
+  const search = h('input', {
+    type: 'search',
+    placeholder: t('runs.search'),
+    'aria-label': t('runs.searchLabel'),
+    value: filter.q,
+  }) as HTMLInputElement;
+  const state = h(
+    'select',
+    { 'aria-label': t('runs.filterState') },
+    ...STATES.map((s) => h('option', { value: s, selected: s === filter.state }, s ? t(`state.${s}` as MessageKey) : t('runs.anyState'))),
+  ) as HTMLSelectElement;
+  const review = h(
+    'select',
+    { 'aria-label': t('runs.filterReview') },
+    ...['', 'approved', 'rejected', 'none'].map((s) =>
+      h(
+        'option',
+        { value: s, selected: s === filter.review },
+        s === '' ? t('runs.anyReview') : s === 'none' ? t('runs.notReviewed') : t(`review.${s}` as MessageKey),
+      ),
+    ),
+  ) as HTMLSelectElement;
+  const tag = h('input', {
+    type: 'text',
+    placeholder: t('runs.tag'),
+    'aria-label': t('runs.filterTag'),
+    value: filter.tag,
+    size: 10,
+  }) as HTMLInputElement;
   const archived = h('input', { type: 'checkbox', id: 'show-archived', checked: filter.archived }) as HTMLInputElement;
   const compare = h('button', { 'data-testid': 'compare-selected', disabled: true }, t('runs.compare')) as HTMLButtonElement;
   const count = h('span', { class: 'hint', 'data-testid': 'run-count' });
@@ -95,32 +145,53 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
   }
 
   function renderHead() {
-    head.replaceChildren(h('tr', {}, h('th', {}, h('span', { class: 'sr-only' }, t('runs.select'))),
-      ...COLUMNS.map((c) => {
-        const sorted = filter.sort === c.key;
-        const button = h('button', { class: 'link sort', 'data-sort': c.key }, t(c.label) + (sorted ? (filter.dir === 'asc' ? ' ▲' : ' ▼') : ''));
-        button.addEventListener('click', () => {
-          filter.dir = sorted && filter.dir === 'desc' ? 'asc' : 'desc';
-          filter.sort = c.key;
-          update();
-        });
-        return h('th', { 'aria-sort': sorted ? (filter.dir === 'asc' ? 'ascending' : 'descending') : undefined }, button);
-      })));
+    head.replaceChildren(
+      h(
+        'tr',
+        {},
+        h('th', {}, h('span', { class: 'sr-only' }, t('runs.select'))),
+        ...COLUMNS.map((c) => {
+          const sorted = filter.sort === c.key;
+          const button = h(
+            'button',
+            { class: 'link sort', 'data-sort': c.key },
+            t(c.label) + (sorted ? (filter.dir === 'asc' ? ' ▲' : ' ▼') : ''),
+          );
+          button.addEventListener('click', () => {
+            filter.dir = sorted && filter.dir === 'desc' ? 'asc' : 'desc';
+            filter.sort = c.key;
+            update();
+          });
+          return h('th', { 'aria-sort': sorted ? (filter.dir === 'asc' ? 'ascending' : 'descending') : undefined }, button);
+        }),
+      ),
+    );
   }
 
   function renderBody() {
     const rows = visible();
     count.textContent = t('runs.count', { shown: rows.length, total: runs.length });
-    body.replaceChildren(...rows.map((r) => {
-      const box = h('input', { type: 'checkbox', 'aria-label': t('runs.selectRun', { id: r.id }), checked: selected.has(r.id), 'data-run': r.id }) as HTMLInputElement;
-      box.addEventListener('change', () => {
-        if (box.checked) selected.add(r.id);
-        else selected.delete(r.id);
-        updateCompare();
-      });
-      return h('tr', { class: r.archivedAt ? 'archived' : undefined, 'data-run-id': r.id },
-        h('td', {}, box), ...COLUMNS.map((c) => h('td', { 'data-col': c.key }, c.cell(r))));
-    }));
+    body.replaceChildren(
+      ...rows.map((r) => {
+        const box = h('input', {
+          type: 'checkbox',
+          'aria-label': t('runs.selectRun', { id: r.id }),
+          checked: selected.has(r.id),
+          'data-run': r.id,
+        }) as HTMLInputElement;
+        box.addEventListener('change', () => {
+          if (box.checked) selected.add(r.id);
+          else selected.delete(r.id);
+          updateCompare();
+        });
+        return h(
+          'tr',
+          { class: r.archivedAt ? 'archived' : undefined, 'data-run-id': r.id },
+          h('td', {}, box),
+          ...COLUMNS.map((c) => h('td', { 'data-col': c.key }, c.cell(r))),
+        );
+      }),
+    );
   }
 
   function updateCompare() {
@@ -134,22 +205,58 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
     renderBody();
   }
 
-  search.addEventListener('input', () => { filter.q = search.value; update(); });
-  state.addEventListener('change', () => { filter.state = state.value; update(); });
-  review.addEventListener('change', () => { filter.review = review.value; update(); });
-  tag.addEventListener('input', () => { filter.tag = tag.value; update(); });
-  archived.addEventListener('change', () => { filter.archived = archived.checked; update(); });
+  search.addEventListener('input', () => {
+    filter.q = search.value;
+    update();
+  });
+  state.addEventListener('change', () => {
+    filter.state = state.value;
+    update();
+  });
+  review.addEventListener('change', () => {
+    filter.review = review.value;
+    update();
+  });
+  tag.addEventListener('input', () => {
+    filter.tag = tag.value;
+    update();
+  });
+  archived.addEventListener('change', () => {
+    filter.archived = archived.checked;
+    update();
+  });
   compare.addEventListener('click', () => {
-    const ids = runs.filter((r) => selected.has(r.id)).map((r) => r.id).sort((a, b) => a - b);
+    const ids = runs
+      .filter((r) => selected.has(r.id))
+      .map((r) => r.id)
+      .sort((a, b) => a - b);
     location.hash = `#/compare?runs=${ids.join(',')}`;
   });
 
-  mount(root,
+  mount(
+    root,
     h('div', { class: 'title-row' }, h('h1', {}, t('runs.title')), h('a', { class: 'button', href: '#/runs/new' }, t('runs.new'))),
-    h('div', { class: 'filters' }, search, state, review, tag,
-      h('label', { for: 'show-archived', class: 'inline' }, archived, ` ${t('runs.showArchived')}`), compare, count),
-    runs.length ? table : h('p', { class: 'card' }, `${t('runs.empty')} `, h('a', { href: '#/datasets' }, t('runs.emptyUpload')),
-      ` ${t('runs.emptyLaunch')}`));
+    h(
+      'div',
+      { class: 'filters' },
+      search,
+      state,
+      review,
+      tag,
+      h('label', { for: 'show-archived', class: 'inline' }, archived, ` ${t('runs.showArchived')}`),
+      compare,
+      count,
+    ),
+    runs.length
+      ? table
+      : h(
+          'p',
+          { class: 'card' },
+          `${t('runs.empty')} `,
+          h('a', { href: '#/datasets' }, t('runs.emptyUpload')),
+          ` ${t('runs.emptyLaunch')}`,
+        ),
+  );
   update();
   updateCompare();
 

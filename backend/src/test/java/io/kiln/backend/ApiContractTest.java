@@ -7,13 +7,17 @@ import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.live.LiveMessage;
+import io.kiln.backend.openapi.ResponseShapes;
 import io.kiln.backend.support.Api;
+import io.kiln.core.run.FailureClass;
+import io.kiln.core.run.RunState;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
+import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,21 +25,17 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.Arguments;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The contract with API users and the browser: the OpenAPI document is complete (what a client
  * generator and {@code redocly lint} need: servers, a security scheme and an operationId on every
- * operation, a schema for every JSON body), and the browser's TypeScript types
- * (frontend/src/api.ts, live.ts) name exactly the fields the document gives, nested objects
- * included, so a renamed field breaks the build instead of the page.
+ * operation, a schema for every JSON body), and the browser's TypeScript types are generated from
+ * exactly this document (frontend/openapi.json), so a renamed field breaks the build instead of the
+ * page.
  */
 @QuarkusTest
 class ApiContractTest {
-  private static final Path API_TS = Path.of("../frontend/src/api.ts");
-  private static final Path LIVE_TS = Path.of("../frontend/src/live.ts");
+  private static final Path BROWSER_COPY = Path.of("../frontend/openapi.json");
   private static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch");
   private static JsonNode openApi;
 
@@ -49,130 +49,77 @@ class ApiContractTest {
     }
   }
 
-  /** Each OpenAPI schema and the interface of api.ts that mirrors it. */
-  private static final Map<String, String> MIRRORS =
-      Map.ofEntries(
-          Map.entry("RunView", "Run"),
-          Map.entry("Attempt", "RunAttempt"),
-          Map.entry("PendingToken", "PendingToken"),
-          Map.entry("AgentDetail", "AgentDetail"),
-          Map.entry("Labels", "AgentLabels"),
-          Map.entry("ConfusedPair", "ConfusedPair"),
-          Map.entry("DatasetView", "Dataset"),
-          Map.entry("MetricView", "MetricPoint"),
-          Map.entry("AgentView", "Agent"),
-          Map.entry("FieldView", "RecipeField"),
-          Map.entry("AdviceView", "Suggestion"),
-          Map.entry("AutopilotStory", "AutopilotStory"),
-          Map.entry("AutopilotStep", "AutopilotStep"),
-          Map.entry("FieldChange", "FieldChange"),
-          Map.entry("BackboneView", "Backbone"),
-          Map.entry("PretrainedView", "PretrainedView"),
-          Map.entry("StartingPointsView", "StartingPointsView"),
-          Map.entry("StartOption", "StartOption"),
-          Map.entry("StartRecommendation", "StartRecommendation"),
-          Map.entry("PresetView", "Preset"),
-          Map.entry("Finding", "Finding"),
-          Map.entry("RunEvaluation", "Evaluation"),
-          Map.entry("ClassScore", "ClassScore"),
-          Map.entry("Cell", "ConfusionCell"),
-          Map.entry("Mistake", "Mistake"),
-          Map.entry("RunAdjustments", "RunAdjustments"),
-          Map.entry("Adjustment", "Adjustment"),
-          Map.entry("PresetPreview", "PresetPreview"),
-          Map.entry("Estimate", "Estimate"),
-          Map.entry("Me", "Me"),
-          Map.entry("Session", "Session"),
-          Map.entry("Availability", "SampleAvailability"),
-          Map.entry("EnrollmentTokenView", "EnrollmentToken"),
-          Map.entry("TokenRequest", "TokenRequest"),
-          Map.entry("Revoked", "Revoked"),
-          Map.entry("DeviceInfo", "Device"),
-          Map.entry("FieldError", "FieldError"),
-          Map.entry("ErrorBody", "ErrorBody"),
-          Map.entry("Statistics", "DatasetStatistics"),
-          Map.entry("SplitInfo", "SplitInfo"),
-          Map.entry("VersionRef", "VersionRef"),
-          Map.entry("RunRequest", "RunRequest"),
-          Map.entry("PresetBody", "PresetBody"),
-          Map.entry("PreviewRequest", "PreviewRequest"),
-          Map.entry("ResplitRequest", "ResplitRequest"),
-          Map.entry("SampleRequest", "SampleRequest"),
-          Map.entry("Credentials", "Credentials"),
-          Map.entry("Annotation", "RunAnnotation"),
-          Map.entry("Review", "RunReview"),
-          Map.entry("ReviewRequest", "ReviewRequest"),
-          Map.entry("CompareView", "CompareView"),
-          Map.entry("ComparedRun", "ComparedRun"),
-          Map.entry("Comparison", "Comparison"),
-          Map.entry("Difference", "RecipeDifference"),
-          Map.entry("Result", "ComparisonResult"),
-          Map.entry("Recall", "ClassRecall"),
-          Map.entry("Entry", "AuditEntry"),
-          Map.entry("TeamView", "Team"),
-          Map.entry("NewTeam", "NewTeam"),
-          Map.entry("NewUser", "NewUser"),
-          Map.entry("UserChange", "UserChange"),
-          Map.entry("UserView", "User"),
-          Map.entry("UserWithPassword", "UserWithPassword"),
-          Map.entry("PasswordChange", "PasswordChange"),
-          Map.entry("Curves", "RunCurves"),
-          Map.entry("ClassProbability", "ClassProbability"),
-          Map.entry("Prediction", "Prediction"),
-          Map.entry("PredictionResult", "PredictionResult"),
-          Map.entry("LoggedRequest", "LoggedRequest"),
-          Map.entry("PredictionLogView", "PredictionLogView"),
-          Map.entry("ApiKeyView", "ApiKeyView"),
-          Map.entry("NewApiKey", "NewApiKey"),
-          Map.entry("CreatedApiKey", "CreatedApiKey"));
-
-  /** Schemas the browser never sees: the agent's enrollment, and Instant (a string). */
-  private static final Set<String> NOT_FOR_THE_BROWSER =
-      Set.of("Enrolled", "EnrollRequest", "Instant");
-
-  static Stream<Arguments> mirrors() {
-    return MIRRORS.entrySet().stream()
-        .sorted(Map.Entry.comparingByKey())
-        .map(e -> Arguments.of(e.getKey(), e.getValue()));
-  }
-
-  @ParameterizedTest(name = "{0} = {1}")
-  @MethodSource("mirrors")
-  void typeScriptInterfaceMatchesOpenApiSchema(String schema, String tsInterface) throws Exception {
-    assertEquals(
-        schemaFields(schema),
-        interfaceFields(API_TS, tsInterface),
-        "fields of interface " + tsInterface + " in api.ts");
-  }
-
-  /** A new body type cannot reach the browser untyped: every schema has its mirror in api.ts. */
+  /**
+   * The browser builds its types from frontend/openapi.json (npm run api), so that file must be the
+   * document this server serves: a backend change reaches the browser's build, which fails where a
+   * page reads what is no longer there.
+   */
   @Test
-  void everySchemaHasATypeScriptMirror() {
-    Set<String> unmirrored = new TreeSet<>();
-    openApi.path("components").path("schemas").fieldNames().forEachRemaining(unmirrored::add);
-    unmirrored.removeAll(MIRRORS.keySet());
-    unmirrored.removeAll(NOT_FOR_THE_BROWSER);
-    assertEquals(
-        Set.of(), unmirrored, "schemas without an interface in api.ts (add them to MIRRORS)");
+  void theBrowserBuildsItsTypesFromTheServedDocument() throws Exception {
+    JsonNode committed = new ObjectMapper().readTree(Files.readString(BROWSER_COPY));
+    assertTrue(
+        committed.equals(openApi),
+        "the API changed: run `cp backend/target/openapi.json frontend/openapi.json`, then `npm run"
+            + " build` in frontend/ and fix what its type check finds");
   }
 
-  /** Each live message record and its TypeScript counterpart in live.ts carry the same fields. */
+  /** Enumerations written by hand in @Schema follow the Java enums they name. */
   @Test
-  void theLiveEnvelopeMatchesLiveTs() throws Exception {
-    for (Class<?> type : LiveMessage.class.getPermittedSubclasses()) {
-      Set<String> fields = new TreeSet<>();
-      fields.add("type");
-      for (var component : type.getRecordComponents()) {
-        fields.add(component.getName());
+  void enumeratedStatesAreTheJavaEnums() {
+    assertEquals(
+        Arrays.stream(RunState.values()).map(s -> s.name().toLowerCase(Locale.ROOT)).toList(),
+        enumeration("RunView", "state"));
+    assertEquals(
+        Arrays.stream(FailureClass.values()).map(FailureClass::wireName).toList(),
+        enumeration("Attempt", "failureClass"));
+  }
+
+  /** A view Jackson writes without its nulls is one the document says leaves them out. */
+  @Test
+  void viewsThatOmitNullsAreKnownToTheDocument() throws Exception {
+    Set<String> omitting = new TreeSet<>();
+    try (Stream<Path> files = Files.walk(Path.of("src/main/java"))) {
+      for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+        Matcher m =
+            Pattern.compile(
+                    "@JsonInclude\\(JsonInclude\\.Include\\.NON_NULL\\)\\s+public record (\\w+)")
+                .matcher(Files.readString(file));
+        while (m.find()) {
+          omitting.add(m.group(1));
+        }
       }
-      String tsName = "Live" + type.getSimpleName() + "Message";
-      assertEquals(fields, interfaceFields(LIVE_TS, tsName), "live.ts interface for " + type);
-      String name = type.getAnnotation(JsonTypeName.class).value();
-      assertTrue(
-          Files.readString(LIVE_TS)
-              .contains("export interface " + tsName + " {\n  type: '" + name + "';"),
-          tsName + " has type '" + name + "'");
     }
+    Set<String> known = new TreeSet<>();
+    ResponseShapes.OMITS_NULLS.forEach(type -> known.add(type.getSimpleName()));
+    assertEquals(known, omitting);
+  }
+
+  /** Each live message record is in the document, with its type name and its fields. */
+  @Test
+  void theLiveMessagesAreInTheDocument() {
+    JsonNode union = openApi.path("components").path("schemas").path("LiveMessage").path("oneOf");
+    assertEquals(LiveMessage.class.getPermittedSubclasses().length, union.size());
+    for (Class<?> type : LiveMessage.class.getPermittedSubclasses()) {
+      JsonNode schema =
+          openApi.path("components").path("schemas").path("Live" + type.getSimpleName());
+      assertEquals(
+          type.getAnnotation(JsonTypeName.class).value(),
+          schema.path("properties").path("type").path("enum").path(0).asText());
+      assertEquals(type.getRecordComponents().length + 1, schema.path("required").size());
+    }
+  }
+
+  private static List<String> enumeration(String schema, String property) {
+    List<String> values = new ArrayList<>();
+    openApi
+        .path("components")
+        .path("schemas")
+        .path(schema)
+        .path("properties")
+        .path(property)
+        .path("enum")
+        .forEach(v -> values.add(v.asText()));
+    return values;
   }
 
   @Test
@@ -271,30 +218,5 @@ class ApiContractTest {
       JsonNode security = openApi.path("paths").path(path).path("post").path("security");
       assertTrue(security.isArray() && security.isEmpty(), path + " security: " + security);
     }
-  }
-
-  private static Set<String> schemaFields(String schema) {
-    JsonNode properties =
-        openApi.path("components").path("schemas").path(schema).path("properties");
-    assertTrue(properties.size() > 0, "OpenAPI has schema " + schema);
-    Set<String> expected = new TreeSet<>();
-    properties.fieldNames().forEachRemaining(expected::add);
-    return expected;
-  }
-
-  private static Set<String> interfaceFields(Path file, String name) throws Exception {
-    String source = Files.readString(file);
-    Matcher body =
-        Pattern.compile(
-                "export interface " + name + " (?:extends [\\w, ]+ )?\\{(.*?)\\n\\}",
-                Pattern.DOTALL)
-            .matcher(source);
-    assertTrue(body.find(), file.getFileName() + " declares interface " + name);
-    Set<String> fields = new TreeSet<>();
-    Matcher field = Pattern.compile("^  (\\w+)\\??:", Pattern.MULTILINE).matcher(body.group(1));
-    while (field.find()) {
-      fields.add(field.group(1));
-    }
-    return fields;
   }
 }

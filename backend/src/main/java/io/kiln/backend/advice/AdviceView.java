@@ -22,7 +22,7 @@ public record AdviceView(
     long runId,
     String ruleId,
     List<String> trickIds,
-    String severity,
+    @Schema(enumeration = {"high", "medium", "low"}) String severity,
     String title,
     String explanation,
     Map<String, Object> evidence,
@@ -30,7 +30,7 @@ public record AdviceView(
     boolean active,
     Instant createdAt,
     Instant updatedAt,
-    Long appliedRunId,
+    @Schema(nullable = true) Long appliedRunId,
     @JsonIgnore @Schema(hidden = true) Text titleText,
     @JsonIgnore @Schema(hidden = true) Text explanationText)
     implements Localizable<AdviceView> {

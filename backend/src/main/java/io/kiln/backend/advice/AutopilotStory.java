@@ -1,6 +1,7 @@
 package io.kiln.backend.advice;
 
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * An autopilot series as one story: where it started, each follow-up run with what it changed and
@@ -14,7 +15,7 @@ import java.util.List;
  */
 public record AutopilotStory(
     long startRunId,
-    Double startBestValAccuracy,
+    @Schema(nullable = true) Double startBestValAccuracy,
     long bestRunId,
     int followUpsAllowed,
     List<AutopilotStep> steps) {
@@ -32,11 +33,11 @@ public record AutopilotStory(
   public record AutopilotStep(
       long runId,
       long parentId,
-      String ruleId,
+      @Schema(nullable = true) String ruleId,
       List<FieldChange> changes,
       String state,
-      Double bestValAccuracy,
-      Double gain,
+      @Schema(nullable = true) Double bestValAccuracy,
+      @Schema(nullable = true) Double gain,
       boolean kept) {}
 
   /** One changed recipe field. */

@@ -3,6 +3,7 @@ package io.kiln.backend.agent;
 import io.kiln.backend.run.RunView;
 import java.time.Instant;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** The small replies of the agent endpoints, typed so the OpenAPI document describes them. */
 public final class AgentReplies {
@@ -12,7 +13,8 @@ public final class AgentReplies {
    * A one-time enrollment token, shown once, and when it expires; {@code serverUrl} is the address
    * agents should use ({@code kiln.public-url}), or null when it is not configured.
    */
-  public record EnrollmentTokenView(String token, Instant expiresAt, String serverUrl, int uses) {}
+  public record EnrollmentTokenView(
+      String token, Instant expiresAt, @Schema(nullable = true) String serverUrl, int uses) {}
 
   /**
    * A new enrollment token: for one agent (the default), or for {@code uses} agents that start with

@@ -4,19 +4,20 @@ import io.kiln.core.protocol.AgentMessage.DeviceInfo;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** An agent as admins see it: identity, devices, health. */
 public record AgentView(
     long id,
     String name,
-    String hostname,
-    String agentVersion,
+    @Schema(nullable = true) String hostname,
+    @Schema(nullable = true) String agentVersion,
     List<DeviceInfo> devices,
     Instant createdAt,
-    Instant lastSeenAt,
+    @Schema(nullable = true) Instant lastSeenAt,
     boolean connected,
     boolean revoked,
-    Long currentRunId,
+    @Schema(nullable = true) Long currentRunId,
     boolean drained,
     Map<String, String> versions,
     List<String> labels) {}

@@ -11,6 +11,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The audit log. {@link #record} writes in the caller's transaction, so an action and its line
@@ -58,9 +59,9 @@ public class Audit {
       Instant at,
       String actor,
       String action,
-      String target,
-      String detail,
-      String address) {}
+      @Schema(nullable = true) String target,
+      @Schema(nullable = true) String detail,
+      @Schema(nullable = true) String address) {}
 
   @Transactional
   public void record(String actor, String action, String target, String detail) {

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** Accounts and teams as an admin manages them, and a person's own password. */
 @ApplicationScoped
@@ -38,7 +39,7 @@ public class Accounts {
       long id,
       String username,
       String displayName,
-      String role,
+      @Schema(enumeration = {"member", "lead", "admin"}) String role,
       boolean disabled,
       List<TeamView> teams,
       Instant createdAt) {}

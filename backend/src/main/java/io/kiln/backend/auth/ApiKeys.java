@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * API keys: a person creates one for a team they work in (shown once), lists and revokes them. A
@@ -47,7 +48,7 @@ public class ApiKeys {
       String teamName,
       String owner,
       Instant createdAt,
-      Instant lastUsedAt) {}
+      @Schema(nullable = true) Instant lastUsedAt) {}
 
   /** The new key's secret, shown only this once, and its listing. */
   public record CreatedApiKey(String secret, ApiKeyView key) {}

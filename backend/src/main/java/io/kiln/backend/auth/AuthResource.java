@@ -63,7 +63,7 @@ public class AuthResource {
   public record Me(
       String username,
       String displayName,
-      String role,
+      @Schema(enumeration = {"member", "lead", "admin"}) String role,
       Set<String> roles,
       List<Accounts.TeamView> teams,
       long defaultTeamId) {}

@@ -3,6 +3,7 @@ package io.kiln.backend.common;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.kiln.core.recipe.FieldError;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The JSON body of every error reply: a sentence for people and, for forms, the fields at fault; a
@@ -10,7 +11,11 @@ import java.util.List;
  * dataset).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record ErrorBody(int status, String error, List<FieldError> fields, List<?> findings) {
+public record ErrorBody(
+    int status,
+    String error,
+    @Schema(nullable = true) List<FieldError> fields,
+    @Schema(nullable = true) List<?> findings) {
   public ErrorBody(int status, String error, List<FieldError> fields) {
     this(status, error, fields, null);
   }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * A dataset version as the REST API shows it.
@@ -30,7 +31,7 @@ public record DatasetView(
     String createdBy,
     Map<String, Map<String, Integer>> splitCounts,
     List<Finding> findings,
-    ImportResult.Statistics statistics,
+    @Schema(nullable = true) ImportResult.Statistics statistics,
     Map<String, List<String>> gallery,
     SplitInfo split,
     List<VersionRef> versions)
@@ -59,7 +60,11 @@ public record DatasetView(
 
   /** How the splits were made (all absent for a dataset imported before splits existed). */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  public record SplitInfo(String mode, Integer valPercent, Integer testPercent, Long seed) {}
+  public record SplitInfo(
+      @Schema(nullable = true) String mode,
+      @Schema(nullable = true) Integer valPercent,
+      @Schema(nullable = true) Integer testPercent,
+      @Schema(nullable = true) Long seed) {}
 
   /** Another version of the same dataset. */
   public record VersionRef(long id, int version, Instant createdAt, int imageCount) {}

@@ -10,8 +10,8 @@ import java.util.Locale;
 
 /**
  * Every message the run WebSocket ({@code /ws/runs/{id}}) sends a browser: one record per message,
- * its name in the {@code type} property. The browser's union type in {@code frontend/src/live.ts}
- * is checked against these records by a test.
+ * its name in the {@code type} property. The OpenAPI document describes them (openapi/LiveSchemas),
+ * so the browser's types for them are generated like the REST API's.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 public sealed interface LiveMessage {

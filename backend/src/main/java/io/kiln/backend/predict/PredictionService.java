@@ -90,7 +90,7 @@ public class PredictionService {
   public record Prediction(
       String file,
       List<TopClasses.ClassProbability> top,
-      String error,
+      @Schema(nullable = true) String error,
       @JsonIgnore @Schema(hidden = true) Text errorText) {
     static Prediction failed(String file, Text why) {
       return new Prediction(file, List.of(), why.english(), why);

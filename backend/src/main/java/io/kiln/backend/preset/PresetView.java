@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /** A preset as the REST API shows it: its card, its trick IDs and the recipe fields it sets. */
 public record PresetView(
@@ -18,9 +19,9 @@ public record PresetView(
     List<String> trickIds,
     Map<String, Object> fields,
     boolean builtIn,
-    String basedOn,
-    String createdBy,
-    Instant updatedAt)
+    @Schema(nullable = true) String basedOn,
+    @Schema(nullable = true) String createdBy,
+    @Schema(nullable = true) Instant updatedAt)
     implements Localizable<PresetView> {
 
   /**

@@ -37,12 +37,12 @@ public record StartingPointsView(
    * @param whyNot why it cannot be used (null when it can)
    */
   public record StartOption(
-      String kind,
+      @Schema(enumeration = {"pretrained", "run", "backbone"}) String kind,
       String id,
       String name,
       String architecture,
       boolean usable,
-      String whyNot,
+      @Schema(nullable = true) String whyNot,
       Map<String, Object> fields,
       @JsonIgnore @Schema(hidden = true) Text whyNotText) {}
 
@@ -53,10 +53,10 @@ public record StartingPointsView(
    * @param note why, in a sentence (null when there is nothing to say)
    */
   public record StartRecommendation(
-      String goal,
-      String presetId,
+      @Schema(enumeration = {"fast", "accuracy", "small-data"}) String goal,
+      @Schema(nullable = true) String presetId,
       Map<String, Object> fields,
-      String note,
+      @Schema(nullable = true) String note,
       @JsonIgnore @Schema(hidden = true) Text noteText) {}
 
   static StartingPointsView of(

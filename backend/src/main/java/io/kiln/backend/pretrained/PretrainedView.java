@@ -23,16 +23,16 @@ public record PretrainedView(
     String key,
     String name,
     String architecture,
-    String origin,
-    String status,
+    @Schema(enumeration = {"catalogue", "imported"}) String origin,
+    @Schema(enumeration = {"stored", "downloadable", "unavailable"}) String status,
     String detail,
-    String url,
+    @Schema(nullable = true) String url,
     String sha256,
     long sizeBytes,
-    Double imagenetTop1,
-    Long teamId,
-    String createdBy,
-    Instant createdAt,
+    @Schema(nullable = true) Double imagenetTop1,
+    @Schema(nullable = true) Long teamId,
+    @Schema(nullable = true) String createdBy,
+    @Schema(nullable = true) Instant createdAt,
     @JsonIgnore @Schema(hidden = true) Text detailText)
     implements Localizable<PretrainedView> {
   public static final String STORED = "stored";

@@ -14,6 +14,7 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The recipe catalogue: every field with its default, bounds, explanation and trick IDs, for the
@@ -27,7 +28,7 @@ public class RecipeResource {
   /** One recipe field as the UI needs it. */
   public record FieldView(
       String name,
-      String type,
+      @Schema(enumeration = {"text", "number", "integer", "boolean", "integer_list"}) String type,
       Object defaultValue,
       String group,
       String label,
@@ -35,8 +36,8 @@ public class RecipeResource {
       List<String> trickIds,
       boolean advanced,
       List<String> choices,
-      Double min,
-      Double max) {}
+      @Schema(nullable = true) Double min,
+      @Schema(nullable = true) Double max) {}
 
   @GET
   @Path("/fields")

@@ -2,6 +2,7 @@ package io.kiln.backend.run;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * The final model's evaluation as the agent reported it (RunEvaluated): accuracy on the held-out
@@ -21,20 +22,24 @@ public record RunEvaluation(
     double accuracy,
     List<String> classNames,
     List<ClassScore> perClass,
-    long[][] confusion,
-    List<ConfusedPair> confusedPairs,
-    List<Cell> cells,
+    @Schema(nullable = true) long[][] confusion,
+    @Schema(nullable = true) List<ConfusedPair> confusedPairs,
+    @Schema(nullable = true) List<Cell> cells,
     List<Mistake> mistakes,
-    Integer epoch,
-    Integer bestEpoch,
-    String stoppedEarly,
-    Double testAccuracy,
-    Double testLoss,
-    Integer testImages,
-    Double valAccuracy) {
+    @Schema(nullable = true) Integer epoch,
+    @Schema(nullable = true) Integer bestEpoch,
+    @Schema(nullable = true) String stoppedEarly,
+    @Schema(nullable = true) Double testAccuracy,
+    @Schema(nullable = true) Double testLoss,
+    @Schema(nullable = true) Integer testImages,
+    @Schema(nullable = true) Double valAccuracy) {
 
   /** One class: precision and recall are null when undefined (nothing predicted or no image). */
-  public record ClassScore(String name, Double precision, Double recall, long support) {}
+  public record ClassScore(
+      String name,
+      @Schema(nullable = true) Double precision,
+      @Schema(nullable = true) Double recall,
+      long support) {}
 
   /**
    * One off-diagonal cell of the confusion matrix: how many images of one class went to another.

@@ -13,6 +13,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
 /**
  * What a team says about a run: a lead approves or rejects it with a comment and archives or
@@ -33,7 +34,8 @@ public class RunReviews {
   }
 
   /** A lead's decision: {@code approved} or {@code rejected}, with a comment. */
-  public record ReviewRequest(String decision, String comment) {}
+  public record ReviewRequest(
+      @Schema(enumeration = {"approved", "rejected"}) String decision, String comment) {}
 
   /** Tags (at most 10, each 1-30 letters, digits, spaces or ._+-) and a free-text note. */
   public record Annotation(List<String> tags, String remarks) {}

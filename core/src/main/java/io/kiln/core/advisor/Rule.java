@@ -3,7 +3,8 @@ package io.kiln.core.advisor;
 import java.util.Optional;
 
 /**
- * One diagnosis rule of TRAINING-TRICKS.md (A1-A9): reads a run, says what to change if it fires.
+ * One diagnosis rule of docs/training-tricks.md (A1-A9): reads a run, says what to change if it
+ * fires.
  */
 public interface Rule {
   String id();

@@ -1,5 +1,6 @@
 package io.kiln.core.compare;
 
+import io.kiln.core.contract.MayBeNull;
 import java.util.Map;
 
 /**
@@ -16,7 +17,7 @@ public record ComparedRun(
     String name,
     String state,
     Long parentId,
-    String suggestion,
+    @MayBeNull String suggestion,
     Map<String, Object> recipe,
     Double bestValAccuracy,
     Double testAccuracy,

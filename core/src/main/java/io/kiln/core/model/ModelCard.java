@@ -9,8 +9,8 @@ import java.util.Objects;
 
 /**
  * {@code MODEL.md}, the card that travels with a downloaded model: what it recognizes, the data and
- * recipe it came from (with the trick IDs of TRAINING-TRICKS.md), how well it does per class, what
- * to feed it and how to run it. Plain text: readable in any editor and on any code host.
+ * recipe it came from (with the trick IDs of docs/training-tricks.md), how well it does per class,
+ * what to feed it and how to run it. Plain text: readable in any editor and on any code host.
  */
 public final class ModelCard {
   private ModelCard() {}

@@ -4,7 +4,7 @@ import java.util.List;
 
 /**
  * One field of the flat recipe JSON: its type, default, bounds and the explanation the UI shows
- * next to it, with the IDs of the tricks in TRAINING-TRICKS.md it implements.
+ * next to it, with the IDs of the tricks in docs/training-tricks.md it implements.
  *
  * @param group the form section it belongs to (e.g. "Schedule")
  * @param advanced folded away in the UI unless the user asks for it

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The catalogue of every recipe field, in form order. Defaults follow TRAINING-TRICKS.md: SGD with
- * momentum 0.9 (T1, T2), cosine decay with a floor (T4), weight decay 1e-4 (T9), every augmentation
- * off so a first run is fast (T20), and a held-out validation split (T16).
+ * The catalogue of every recipe field, in form order. Defaults follow docs/training-tricks.md: SGD
+ * with momentum 0.9 (T1, T2), cosine decay with a floor (T4), weight decay 1e-4 (T9), every
+ * augmentation off so a first run is fast (T20), and a held-out validation split (T16).
  */
 public final class RecipeFields {
   private static final String MODEL = "Model";

@@ -290,7 +290,7 @@ final class TrainingStages {
         .with(Metric.VAL_ACCURACY.key(), val.accuracy());
   }
 
-  /** The EPOCH metric point's values (see the README's metric names). */
+  /** The EPOCH metric point's values (names defined in core's metric/Metric). */
   private static MetricValues epochValues(
       EpochLoop.TrainStats train, EpochLoop.ValStats val, double lr, boolean headOnly) {
     double seconds = train.nanos() / 1e9;

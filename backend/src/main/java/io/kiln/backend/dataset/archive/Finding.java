@@ -20,7 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 public record Finding(
     String kind,
-    String severity,
+    @Schema(enumeration = {"info", "warning", "error"}) String severity,
     String message,
     List<String> files,
     int fileCount,

@@ -1,4 +1,4 @@
-package io.kiln.backend.common;
+package io.kiln.backend.openapi;
 
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -7,13 +7,18 @@ import org.eclipse.microprofile.openapi.models.Operation;
 import org.eclipse.microprofile.openapi.models.PathItem;
 
 /**
- * Documents on every operation what {@link ErrorMappers} guarantees: a 4xx reply carries an {@link
- * ErrorBody}. Registered as the OpenAPI filter in application.properties.
+ * Finishes the OpenAPI document that SmallRye builds from the resources (registered in
+ * application.properties): the run WebSocket's messages ({@link LiveSchemas}), which properties a
+ * response always has and which may be null ({@link ResponseShapes}), and on every operation what
+ * {@link io.kiln.backend.common.ErrorMappers} guarantees: a 4xx reply carries an {@link
+ * io.kiln.backend.common.ErrorBody}. The browser's types are generated from the result.
  */
-public class ErrorResponses implements OASFilter {
+public class DocumentFilter implements OASFilter {
   @Override
   public void filterOpenAPI(OpenAPI openApi) {
     hideMessageKeys(openApi);
+    LiveSchemas.add(openApi);
+    ResponseShapes.apply(openApi);
     if (openApi.getPaths() == null) {
       return;
     }
