@@ -52,6 +52,9 @@ export type Credentials = Schemas['Credentials'];
 
 export type RunState = Run['state'];
 
+/** Whether this server offers the agent as one download (kiln-agent.zip), and its size. */
+export type AgentDistribution = Schemas['AgentDownload'];
+
 /** The flat recipe: every field of GET /api/recipe/fields (a few are named here for the pages that read them). */
 export interface Recipe {
   architecture: string;
@@ -318,6 +321,7 @@ export const api = {
   cancelRun: (id: number) => request<Run>('POST', `/api/runs/${id}/cancel`),
   runAttempts: (id: number) => request<RunAttempt[]>('GET', `/api/runs/${id}/attempts`),
   agents: () => request<Agent[]>('GET', '/api/agents'),
+  agentDistribution: () => request<AgentDistribution>('GET', '/api/agents/distribution/about'),
   enrollmentToken: (body?: TokenRequest) => request<EnrollmentToken>('POST', '/api/agents/enrollment-tokens', body),
   pendingTokens: () => request<PendingToken[]>('GET', '/api/agents/enrollment-tokens'),
   revokeToken: (id: number) => request<void>('DELETE', `/api/agents/enrollment-tokens?id=${id}`),

@@ -41,3 +41,47 @@ export function stateBadge(state: string): HTMLElement {
   const key = `state.${state}` as MessageKey;
   return h('span', { class: `badge state-${state}`, 'data-testid': 'run-state', 'data-state': state }, t(key));
 }
+
+/**
+ * A part of a page that is rebuilt only when the data it shows changes: other updates (a metric
+ * point, the clock) leave its nodes alone, so focus, selection and scroll inside it survive.
+ */
+export class Section {
+  private shown: string | null = null;
+
+  constructor(readonly element: HTMLElement = h('div', {})) {}
+
+  /** Rebuilds the section from {@code build} when {@code data} differs from what it shows. */
+  show(data: unknown, build: () => (Node | null)[]): void {
+    const key = JSON.stringify(data);
+    if (key === this.shown) return;
+    this.shown = key;
+    this.element.replaceChildren(...build().filter((n): n is Node => n !== null));
+  }
+
+  /** Forgets what it shows, so the next {@code show} rebuilds (e.g. after the language changed). */
+  invalidate(): void {
+    this.shown = null;
+  }
+}
+
+/**
+ * Gives every body cell of the tables under {@code root} its column's name ({@code data-label}),
+ * now and whenever rows are added, so that on a phone each row is drawn as a card of labelled
+ * values (style.css) instead of a table squeezed a letter wide.
+ */
+export function labelTableCells(root: HTMLElement): void {
+  const label = () => {
+    root.querySelectorAll('table').forEach((table) => {
+      const names = [...table.querySelectorAll('thead th')].map((th) => th.textContent?.trim() ?? '');
+      if (names.length === 0) return;
+      table.querySelectorAll('tbody tr').forEach((row) => {
+        [...row.children].forEach((cell, i) => {
+          if (names[i] && cell.getAttribute('data-label') !== names[i]) cell.setAttribute('data-label', names[i]);
+        });
+      });
+    });
+  };
+  label();
+  new MutationObserver(label).observe(root, { childList: true, subtree: true });
+}

@@ -7,7 +7,7 @@ import { accountPage } from './pages/account';
 import { auditPage } from './pages/audit';
 import { comparePage } from './pages/compare';
 import { usersPage } from './pages/users';
-import { h, mount } from './dom';
+import { h, labelTableCells, mount } from './dom';
 import { agentsPage } from './pages/agents';
 import { agentPage } from './pages/agentPage';
 import { customRunPage } from './pages/customRun';
@@ -23,6 +23,7 @@ import { runPage } from './pages/runPage';
 import { runsPage } from './pages/runs';
 
 const app = document.getElementById('app')!;
+labelTableCells(app);
 const nav = document.getElementById('nav')!;
 let me: Me | null = null;
 let cleanup: (() => void) | void;

@@ -140,9 +140,10 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
     try {
       const count = Number(uses.value) || 1;
       const token = await api.enrollmentToken(count > 1 ? { uses: count } : undefined);
-      // The documented command (deploy/README.md), with the configured public address when there is one.
+      // The documented command (deploy/README.md), run where kiln-agent.zip was unpacked, with the
+      // configured public address when there is one.
       const server = token.serverUrl ?? location.origin;
-      const command = `java -XX:+UseSerialGC -jar kiln-agent.jar --server ${server} --token ${token.token} --name my-gpu`;
+      const command = `java -XX:+UseSerialGC -jar kiln-agent/kiln-agent.jar --server ${server} --token ${token.token} --name my-gpu`;
       const copy = h('button', { class: 'secondary', 'data-testid': 'copy-command' }, t('keys.copy')) as HTMLButtonElement;
       copy.addEventListener('click', async () => {
         try {
@@ -168,7 +169,27 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
       error.textContent = err instanceof ApiError ? err.message : String(err);
     }
   });
-  mount(root, h('h1', {}, t('agents.title')), h('section', { class: 'card' }, usesField, ' ', create, tokenBox, error, pending), list);
+  const download = h('p', { 'data-testid': 'agent-download' });
+  api
+    .agentDistribution()
+    .then((about) =>
+      download.replaceChildren(
+        ...(about.available
+          ? [
+              h('a', { class: 'button secondary', href: '/api/agents/distribution', download: 'kiln-agent.zip' }, t('agents.download')),
+              ' ',
+              h('span', { class: 'hint' }, t('agents.downloadHint', { mb: Math.round(about.sizeBytes / 1e6) })),
+            ]
+          : [h('span', { class: 'hint' }, t('agents.downloadMissing'))]),
+      ),
+    )
+    .catch(() => undefined);
+  mount(
+    root,
+    h('h1', {}, t('agents.title')),
+    h('section', { class: 'card' }, download, usesField, ' ', create, tokenBox, error, pending),
+    list,
+  );
   await refresh();
   const timer = setInterval(() => refresh().catch(() => undefined), 5000);
   return () => clearInterval(timer);

@@ -1,4 +1,4 @@
-import { formatDateTime, t } from '../i18n';
+import { formatDateTime, t, type MessageKey } from '../i18n';
 // The audit log for admins: who did what, filtered by person, action and time; the filter is in the URL.
 import { api } from '../api';
 import { h, mount } from '../dom';
@@ -15,7 +15,7 @@ export async function auditPage(root: HTMLElement, query: URLSearchParams): Prom
     'select',
     { 'aria-label': t('audit.action') },
     h('option', { value: '' }, t('audit.anyAction')),
-    ...actions.map((a) => h('option', { value: a, selected: a === query.get('action') }, a)),
+    ...actions.map((a) => h('option', { value: a, selected: a === query.get('action') }, actionName(a))),
   ) as HTMLSelectElement;
   const since = h('input', {
     type: 'date',
@@ -57,9 +57,9 @@ export async function auditPage(root: HTMLElement, query: URLSearchParams): Prom
             { 'data-action': e.action },
             h('td', {}, formatDateTime(e.at)),
             h('td', { translate: 'no' }, e.actor),
-            h('td', { translate: 'no' }, e.action),
-            // Actions and targets are identifiers; details are the server's English log line.
-            h('td', { translate: 'no' }, e.target ?? ''),
+            h('td', { title: e.action }, actionName(e.action)),
+            // Targets are identifiers (linked where there is a page); details are the server's English log line.
+            h('td', { translate: 'no' }, targetView(e.target)),
             h('td', { lang: 'en' }, e.detail ?? ''),
             h('td', {}, e.address ?? ''),
           ),
@@ -68,4 +68,17 @@ export async function auditPage(root: HTMLElement, query: URLSearchParams): Prom
     ),
     entries.length ? null : h('p', { class: 'hint' }, t('audit.none')),
   );
+}
+
+/** The action in the reader's words ("Launched a run"), or its identifier if it is new to this page. */
+function actionName(action: string): string {
+  const key = `audit.action.${action}` as MessageKey;
+  const name = t(key);
+  return name === key ? action : name;
+}
+
+/** "run 12" and "agent 3" link to their pages; other targets are shown as they are. */
+function targetView(target: string | null): Node | string {
+  const m = /^(run|agent) (\d+)$/.exec(target ?? '');
+  return m ? h('a', { href: `#/${m[1]}s/${m[2]}` }, target!) : (target ?? '');
 }

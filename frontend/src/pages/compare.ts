@@ -1,4 +1,4 @@
-import { formatNumber, t, type MessageKey } from '../i18n';
+import { formatNumber, t } from '../i18n';
 import { codeList } from '../glossary';
 // Compare 2-8 runs (#/compare?runs=3,7,12): curves overlaid per metric (x by epoch, step or wall
 // time; hovering shows every run's value), only the recipe fields that differ with why they matter,
@@ -7,25 +7,13 @@ import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { api, type CompareView, type MetricPoint, type Run } from '../api';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
-import type { MetricName } from '../metrics';
+import { COMPARED } from '../curves';
 
 export const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#be185d', '#4d7c0f'];
 
 type XMode = 'epoch' | 'step' | 'time';
 
-interface ChartSpec {
-  title: MessageKey;
-  metric: MetricName;
-  kind: 'step' | 'epoch';
-  range?: [number, number];
-}
-
-const CHARTS: ChartSpec[] = [
-  { title: 'compare.chart.valAccuracy', metric: 'valAccuracy', kind: 'epoch', range: [0, 1] },
-  { title: 'compare.chart.valLoss', metric: 'valLoss', kind: 'epoch' },
-  { title: 'compare.chart.trainAccuracy', metric: 'trainAccuracy', kind: 'epoch', range: [0, 1] },
-  { title: 'compare.chart.loss', metric: 'loss', kind: 'step' },
-];
+type ChartSpec = (typeof COMPARED)[number];
 
 export async function comparePage(root: HTMLElement, query: URLSearchParams): Promise<void> {
   const ids = (query.get('runs') ?? '')
@@ -94,7 +82,7 @@ export async function comparePage(root: HTMLElement, query: URLSearchParams): Pr
   );
 
   const draw = (mode: XMode) => {
-    charts.replaceChildren(...CHARTS.map((spec) => overlay(spec, view.runs, points, mode)));
+    charts.replaceChildren(...COMPARED.map((spec) => overlay(spec, view.runs, points, mode)));
   };
   axis.addEventListener('change', () => {
     const params = new URLSearchParams(query);

@@ -91,8 +91,10 @@ export function uploadForm(title: string, onDone: (d: Dataset) => void, versionO
     } catch (err) {
       status.textContent = '';
       if (err instanceof ApiError) {
+        // The refusal's sentence once: when a finding says it, the finding (with what to do) is enough.
+        const said = err.findings.some((f) => err.message.includes(f.message) || f.message.includes(err.message));
         error.replaceChildren(
-          h('p', {}, t('upload.refused', { message: err.message })),
+          h('p', {}, said ? t('upload.refusedSeeBelow') : t('upload.refused', { message: err.message })),
           ...(err.findings.length ? [findingsView(err.findings)] : []),
         );
       } else {

@@ -241,13 +241,21 @@ export async function newRunPage(root: HTMLElement, query: URLSearchParams) {
       estimate.textContent =
         r.storedFeatures && Number(r.headOnlyEpochs) >= Number(r.epochs)
           ? t('wizard.estimateHeadOnly', { total: formatDuration(e.totalSeconds), epochs: String(r.epochs), basis: e.basis })
-          : t('wizard.estimate', {
-              perEpoch: formatDuration(e.secondsPerEpoch),
-              speed: formatNumber(e.imagesPerSecond),
-              total: formatDuration(e.totalSeconds),
-              epochs: String(r.epochs),
-              basis: e.basis,
-            });
+          : e.highSeconds !== null
+            ? t('wizard.estimateRough', {
+                perEpoch: formatDuration(e.secondsPerEpoch),
+                total: formatDuration(e.totalSeconds),
+                high: formatDuration(e.highSeconds),
+                epochs: String(r.epochs),
+                basis: e.basis,
+              })
+            : t('wizard.estimate', {
+                perEpoch: formatDuration(e.secondsPerEpoch),
+                speed: formatNumber(e.imagesPerSecond),
+                total: formatDuration(e.totalSeconds),
+                epochs: String(r.epochs),
+                basis: e.basis,
+              });
       showLongRun(e.totalSeconds);
     } catch (err) {
       if (mine !== asked) return;

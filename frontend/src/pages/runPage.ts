@@ -1,9 +1,10 @@
 import { api, ApiError, type MetricPoint, type Preset, type Run, type RunAttempt } from '../api';
 import { LiveChart } from '../charts';
+import { CURVES, rowOf } from '../curves';
 import { modelUseView } from './modelUse';
 import { fieldLabel, labelsReady } from '../evidence';
 import { formatNumber, lang, plural, t, type MessageKey } from '../i18n';
-import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
+import { formatDuration, formatPercent, h, mount, Section, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
 import { lineageView, suggestionsView } from '../advice';
@@ -21,13 +22,15 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const connection = h('span', { class: 'connection', 'data-testid': 'connection' }, 'connecting…');
   const progressBar = h('progress', { max: 1, value: 0, 'aria-label': t('run.progressLabel') }) as HTMLProgressElement;
   const progressText = h('p', { 'data-testid': 'progress' }, '');
-  const facts = h('dl', { class: 'facts' });
+  const facts = new Section(h('dl', { class: 'facts' }));
+  const throughputText = h('span', {}, '—');
   let presets: Preset[] = [];
   const message = h('div', { class: 'error', role: 'alert', 'data-testid': 'run-message' });
+  const failure = new Section(message);
   let pretrainedNames = new Map<string, string>();
-  const actions = h('div', { class: 'actions' });
+  const actions = new Section(h('div', { class: 'actions' }));
   const report = h('div', {});
-  const advice = h('div', {});
+  const advice = new Section();
   const lineage = h('div', {});
   const review = h('div', {});
   const attemptsView = h('section', { class: 'card', 'data-testid': 'attempts', hidden: '' });
@@ -36,39 +39,26 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   let reviewKey = '';
   let suggestions: Suggestion[] = [];
   let lineageFor = '';
+  let labelsLoaded = false;
 
   const smoothing = h('input', { id: 'smoothing', type: 'range', min: 0, max: 0.99, step: 0.01, value: 0.6 }) as HTMLInputElement;
-  const stepLoss = new LiveChart(t('run.chart.stepLoss'), 'chart-step-loss', 'step', [
-    { label: t('chart.loss'), color: '#c7d2fe' },
-    { label: t('chart.smoothed'), color: '#4338ca' },
-  ]);
   const afterEpoch = t('run.chart.afterEpoch');
-  const accuracy = new LiveChart(
-    t('run.chart.accuracy'),
-    'chart-accuracy',
-    'epoch',
-    [
-      { label: t('split.train'), color: '#0ea5e9' },
-      { label: t('split.val'), color: '#f97316' },
-    ],
-    [0, 1],
-    afterEpoch,
-  );
-  const epochLoss = new LiveChart(
-    t('run.chart.epochLoss'),
-    'chart-epoch-loss',
-    'epoch',
-    [
-      { label: t('split.train'), color: '#0ea5e9' },
-      { label: t('split.val'), color: '#f97316' },
-    ],
-    undefined,
-    afterEpoch,
-  );
-  const lr = new LiveChart(t('run.chart.lr'), 'chart-lr', 'step', [{ label: t('run.learningRate'), color: '#16a34a' }]);
-  const speed = new LiveChart(t('run.chart.throughput'), 'chart-throughput', 'step', [
-    { label: t('chart.imagesPerSecond'), color: '#9333ea' },
-  ]);
+  const charts = CURVES.map((spec) => ({
+    spec,
+    chart: new LiveChart(
+      t(spec.title),
+      `chart-${spec.id}`,
+      spec.x,
+      spec.series.map((x) => ({ label: t(x.label), color: x.color })),
+      spec.range,
+      spec.x === 'epoch' ? afterEpoch : undefined,
+    ),
+  }));
+  // The one smoothed series (the step loss), and the raw series it follows.
+  const smoothedChart = charts.find((c) => c.spec.series.some((x) => x.smoothed))!;
+  const smoothedIndex = smoothedChart.spec.series.findIndex((x) => x.smoothed);
+  const smoothedMetric = smoothedChart.spec.series[smoothedIndex].metric;
+  const rawIndex = smoothedChart.spec.series.findIndex((x) => !x.smoothed && x.metric === smoothedMetric);
   let ema: number | null = null;
   let run: Run | null = null;
   let throughput: number | null = null;
@@ -78,30 +68,28 @@ export function runPage(root: HTMLElement, runId: number): () => void {
 
   smoothing.addEventListener('input', () => {
     const alpha = Number(smoothing.value);
-    let s: number | null = null;
-    stepLoss.replaceSeries(
-      1,
-      stepLoss.column(0).map((v) => (v === null ? s : (s = s === null ? v : alpha * s + (1 - alpha) * v))),
+    let m: number | null = null;
+    smoothedChart.chart.replaceSeries(
+      smoothedIndex,
+      smoothedChart.chart.column(rawIndex).map((v) => (v === null ? m : (m = m === null ? v : alpha * m + (1 - alpha) * v))),
     );
-    ema = s;
+    ema = m;
   });
 
   function onMetric(p: MetricPoint) {
     stepSeen = Math.max(stepSeen, p.step);
     epochInProgress = Math.max(epochInProgress, p.epoch);
-    if (p.kind === 'step') {
-      const loss = p.values.loss ?? NaN;
+    const value = p.values[smoothedMetric];
+    if (p.kind === smoothedChart.spec.x && value !== undefined && isFinite(value)) {
       const alpha = Number(smoothing.value);
-      if (isFinite(loss)) ema = ema === null ? loss : alpha * ema + (1 - alpha) * loss;
-      stepLoss.add(p.step, [loss, ema]);
-      lr.add(p.step, [p.values.lr ?? null]);
-      if (p.values.imagesPerSecond) speed.add(p.step, [p.values.imagesPerSecond]);
-      if (p.values.imagesPerSecond) throughput = p.values.imagesPerSecond;
-    } else if (p.kind === 'epoch') {
-      accuracy.add(p.epoch, [p.values.trainAccuracy ?? null, p.values.valAccuracy ?? null]);
-      epochLoss.add(p.epoch, [p.values.trainLoss ?? null, p.values.valLoss ?? null]);
+      ema = ema === null ? value : alpha * ema + (1 - alpha) * value;
     }
-    if (run) render(run);
+    if (p.kind === 'step' && p.values.imagesPerSecond) throughput = p.values.imagesPerSecond;
+    for (const { spec, chart } of charts) {
+      const row = rowOf(spec, p.kind, p.values, ema);
+      if (row) chart.add(spec.x === 'step' ? p.step : p.epoch, row);
+    }
+    if (run) progress(run);
   }
 
   /** A requeued run dropped the points after its checkpoint: the charts drop them too. */
@@ -109,8 +97,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     if (r.state !== 'queued' || r.attempts === 0 || rewoundFor === r.attempts) return;
     rewoundFor = r.attempts;
     const lastStep = r.checkpointEpoch * r.stepsPerEpoch;
-    for (const chart of [stepLoss, lr, speed]) chart.truncateAfter(lastStep);
-    for (const chart of [accuracy, epochLoss]) chart.truncateAfter(r.checkpointEpoch);
+    for (const { spec, chart } of charts) chart.truncateAfter(spec.x === 'step' ? lastStep : r.checkpointEpoch);
     stepSeen = Math.min(stepSeen, lastStep);
     epochInProgress = Math.min(epochInProgress, r.checkpointEpoch);
   }
@@ -128,6 +115,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     }
   }
 
+  /**
+   * The run changed: each section rebuilds only if the part of the run it shows changed, so a
+   * keyboard user on Apply or Cancel keeps focus while points arrive (issue 31).
+   */
   function render(r: Run) {
     run = r;
     rewind(r);
@@ -135,7 +126,28 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     title.textContent = t('run.title', { id: r.id, name: r.name });
     // A finished run is not "live": nothing more will come.
     if (TERMINAL.includes(r.state)) connection.textContent = '';
-    state.replaceChildren(stateBadge(r.state));
+    if (state.firstElementChild?.getAttribute('data-state') !== r.state) state.replaceChildren(stateBadge(r.state));
+    progress(r);
+    showFacts(r);
+    showFailure(r);
+    showAdvice(r);
+    showLineage(r);
+    showStory(r);
+    const key = JSON.stringify([r.state, r.review, r.tags, r.remarks, r.archivedAt]);
+    if (key !== reviewKey) {
+      reviewKey = key;
+      review.replaceChildren(reviewView(r, render));
+    }
+    showActions(r);
+    const useKey = `${r.state}/${r.onnxAvailable}`;
+    if (r.state === 'succeeded' && r.modelAvailable && useKey !== modelUseFor) {
+      modelUseFor = useKey;
+      modelUse.replaceChildren(modelUseView(r));
+    }
+  }
+
+  /** Progress, time and speed: text only, updated with every point and every second. */
+  function progress(r: Run) {
     const total = r.stepsPerEpoch * r.totalEpochs;
     const step = Math.max(r.lastStep, stepSeen);
     const epoch = Math.max(r.currentEpoch, epochInProgress);
@@ -156,7 +168,30 @@ export function runPage(root: HTMLElement, runId: number): () => void {
             elapsed: formatDuration(elapsed),
             left: isFinite(eta) ? t('run.progressLeft', { left: formatDuration(eta) }) : '',
           }) + stageText(r, epoch);
-    facts.replaceChildren(
+    throughputText.textContent = throughput ? t('run.fact.throughputValue', { value: formatNumber(throughput) }) : '—';
+  }
+
+  function showFacts(r: Run) {
+    const shown = [
+      r.datasetId,
+      r.datasetName,
+      r.datasetVersion,
+      r.bestValAccuracy,
+      r.testAccuracy,
+      r.state,
+      r.adjustments,
+      r.presetId,
+      r.device,
+      r.recipe,
+      r.requiredLabels,
+      r.minDeviceMemoryGb,
+      r.priority,
+      r.note,
+      presets.length,
+      [...pretrainedNames],
+      lang(),
+    ];
+    facts.show(shown, () => [
       ...fact(
         t('run.fact.dataset'),
         h('a', { href: `#/datasets/${r.datasetId}` }, t('run.fact.datasetVersion', { name: r.datasetName, version: r.datasetVersion })),
@@ -180,7 +215,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
           )
         : []),
       ...fact(t('run.fact.device'), plainDevice(r.device)),
-      ...fact(t('run.fact.throughput'), throughput ? t('run.fact.throughputValue', { value: formatNumber(throughput) }) : '—'),
+      ...fact(t('run.fact.throughput'), throughputText),
       ...fact(t('run.fact.start'), h('span', { 'data-testid': 'run-start' }, startLine(r))),
       ...fact(
         t('run.fact.recipe'),
@@ -206,12 +241,17 @@ export function runPage(root: HTMLElement, runId: number): () => void {
           )
         : []),
       ...(r.note ? fact(t('run.fact.note'), r.note) : []),
-    );
-    message.replaceChildren(...(r.failureReason && r.state !== 'succeeded' ? [r.failureReason] : []));
-    if (r.state === 'failed' && r.failureField) {
+    ]);
+  }
+
+  function showFailure(r: Run) {
+    failure.show([r.failureReason, r.state, r.failureField, lang()], () => {
+      if (!r.failureReason || r.state === 'succeeded') return [];
+      if (r.state !== 'failed' || !r.failureField) return [document.createTextNode(r.failureReason)];
       // A settings problem: say so, and open the form with that field marked.
       const label = fieldLabel(r.failureField);
-      message.append(
+      return [
+        document.createTextNode(r.failureReason),
         h(
           'p',
           { class: 'hint', 'data-testid': 'settings-problem' },
@@ -227,29 +267,36 @@ export function runPage(root: HTMLElement, runId: number): () => void {
             t('run.changeField', { field: label }),
           ),
         ),
-      );
-    }
+      ];
+    });
+  }
+
+  function showAdvice(r: Run) {
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
-    advice.replaceChildren(suggestionsView(r, suggestions));
-    if (r.autopilotNote) advice.prepend(h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote));
-    else if (r.autopilot > 0)
-      advice.prepend(
-        h(
-          'p',
-          { class: 'card autopilot', 'data-testid': 'autopilot' },
-          t('run.autopilotOn', { runs: plural('run.moreRuns', r.autopilot) }),
-        ),
-      );
-    showLineage(r);
-    showStory(r);
-    const key = JSON.stringify([r.state, r.review, r.tags, r.remarks, r.archivedAt]);
-    if (key !== reviewKey) {
-      reviewKey = key;
-      review.replaceChildren(reviewView(r, render));
-    }
-    actions.replaceChildren();
-    if (!TERMINAL.includes(r.state) && r.state !== 'cancelling' && mayChange(r)) {
-      const cancel = h('button', { class: 'danger' }, t('run.cancel'));
+    const shown = [suggestions, r.id, r.state, r.recipe, r.autopilot, r.autopilotNote, r.teamId, labelsLoaded, lang()];
+    advice.show(shown, () => [
+      r.autopilotNote
+        ? h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote)
+        : r.autopilot > 0
+          ? h(
+              'p',
+              { class: 'card autopilot', 'data-testid': 'autopilot' },
+              t('run.autopilotOn', { runs: plural('run.moreRuns', r.autopilot) }),
+            )
+          : null,
+      suggestionsView(r, suggestions),
+    ]);
+  }
+
+  function showActions(r: Run) {
+    const canCancel = !TERMINAL.includes(r.state) && r.state !== 'cancelling' && mayChange(r);
+    actions.show([r.id, canCancel, r.lastStep > 0, r.parentId, r.modelAvailable, lang()], () => actionButtons(r, canCancel));
+  }
+
+  function actionButtons(r: Run, canCancel: boolean): HTMLElement[] {
+    const buttons: HTMLElement[] = [];
+    if (canCancel) {
+      const cancel = h('button', { class: 'danger', 'data-testid': 'cancel-run' }, t('run.cancel'));
       cancel.addEventListener('click', async () => {
         try {
           render(await api.cancelRun(r.id));
@@ -257,16 +304,16 @@ export function runPage(root: HTMLElement, runId: number): () => void {
           message.textContent = err instanceof ApiError ? err.message : String(err);
         }
       });
-      actions.append(cancel);
+      buttons.push(cancel);
     }
     if (r.lastStep > 0) {
-      actions.append(
+      buttons.push(
         h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=csv`, download: '' }, t('run.exportCsv')),
         h('a', { class: 'button secondary', href: `/api/runs/${r.id}/metrics/export?format=json`, download: '' }, t('run.exportJson')),
       );
     }
     if (r.parentId !== null) {
-      actions.append(
+      buttons.push(
         h(
           'a',
           { class: 'button secondary', href: `#/compare?runs=${r.parentId},${r.id}`, 'data-testid': 'compare-parent' },
@@ -275,13 +322,9 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       );
     }
     if (r.modelAvailable) {
-      actions.append(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, t('run.download')));
+      buttons.push(h('a', { class: 'button', href: `/api/runs/${r.id}/model`, download: '' }, t('run.download')));
     }
-    const useKey = `${r.state}/${r.onnxAvailable}`;
-    if (r.state === 'succeeded' && r.modelAvailable && useKey !== modelUseFor) {
-      modelUseFor = useKey;
-      modelUse.replaceChildren(modelUseView(r));
-    }
+    return buttons;
   }
 
   const modelUse = h('div', {});
@@ -329,21 +372,21 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     root,
     h('div', { class: 'title-row' }, title, state),
     connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts, message, actions),
+    h('section', { class: 'card' }, progressBar, progressText, facts.element, message, actions.element),
     modelUse,
     attemptsView,
     review,
     lineage,
     story,
-    advice,
+    advice.element,
     h(
       'section',
       { class: 'charts' },
-      h('div', {}, stepLoss.element, h('label', { for: 'smoothing' }, `${t('run.smoothing')} `), smoothing),
-      accuracy.element,
-      epochLoss.element,
-      lr.element,
-      speed.element,
+      ...charts.map(({ chart }) =>
+        chart === smoothedChart.chart
+          ? h('div', {}, chart.element, h('label', { for: 'smoothing' }, `${t('run.smoothing')} `), smoothing)
+          : chart.element,
+      ),
     ),
     report,
   );
@@ -404,6 +447,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
 
   // Suggestions name recipe fields by their labels once the catalogue is loaded.
   labelsReady().then(() => {
+    labelsLoaded = true;
     if (run) render(run);
   });
 
@@ -417,7 +461,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     connection: (up) => (connection.textContent = run && TERMINAL.includes(run.state) ? '' : up ? t('run.live') : t('run.reconnecting')),
     error: (m) => (message.textContent = m),
   });
-  const ticker = setInterval(() => run && !TERMINAL.includes(run.state) && render(run), 1000);
+  const ticker = setInterval(() => run && !TERMINAL.includes(run.state) && progress(run), 1000);
   return () => {
     clearInterval(ticker);
     live.close();

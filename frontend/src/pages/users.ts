@@ -101,7 +101,31 @@ export async function usersPage(root: HTMLElement): Promise<void> {
     ) as HTMLSelectElement;
     roleSelect.addEventListener('change', () => api.changeUser(u.id, { role: roleSelect.value }).then(reload, fail));
     const toggle = h('button', { class: u.disabled ? 'secondary' : 'danger' }, u.disabled ? t('users.enable') : t('users.disable'));
-    toggle.addEventListener('click', () => api.changeUser(u.id, { disabled: !u.disabled }).then(reload, fail));
+    toggle.addEventListener('click', () => {
+      if (!u.disabled && !confirm(t('users.confirmDisable', { user: u.username }))) return;
+      api.changeUser(u.id, { disabled: !u.disabled }).then(reload, fail);
+    });
+    // The person's teams, changed in place: a checkbox per team and Save.
+    const boxes = teams.map((team) => ({
+      team,
+      box: h('input', {
+        type: 'checkbox',
+        value: team.id,
+        checked: u.teams.some((mine) => mine.id === team.id),
+        'aria-label': t('users.teamBox', { name: team.name }),
+      }) as HTMLInputElement,
+    }));
+    const saveTeams = h('button', { type: 'button', class: 'secondary' }, t('users.saveTeams'));
+    saveTeams.addEventListener('click', () =>
+      api.changeUser(u.id, { teamIds: boxes.filter((b) => b.box.checked).map((b) => b.team.id) }).then(reload, fail),
+    );
+    const teamCell = h(
+      'details',
+      { 'data-testid': `teams-of-${u.username}` },
+      h('summary', {}, u.teams.map((team) => team.name).join(', ') || '—'),
+      ...boxes.map(({ team, box }) => h('label', { class: 'inline' }, box, ` ${team.name}`)),
+      saveTeams,
+    );
     const reset = h('button', { class: 'secondary' }, t('users.reset'));
     reset.addEventListener('click', async () => {
       try {
@@ -117,7 +141,7 @@ export async function usersPage(root: HTMLElement): Promise<void> {
       h('td', {}, u.username),
       h('td', {}, u.displayName),
       h('td', {}, roleSelect),
-      h('td', {}, u.teams.map((team) => team.name).join(', ') || '—'),
+      h('td', {}, teamCell),
       h('td', {}, u.disabled ? t('users.disabled') : t('users.active')),
       h('td', {}, toggle, ' ', reset),
     );

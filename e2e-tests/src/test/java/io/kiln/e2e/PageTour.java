@@ -67,6 +67,67 @@ final class PageTour {
         : null;
   }
 
+  /**
+   * Text drawn wrongly (issue 31): a word split across two lines ("Revi / ew"), or a text drawn one
+   * character per line (a label squeezed into a column a letter wide). Code, tokens and words
+   * longer than 20 letters may break where they must; Chinese may break between any characters, but
+   * not one per line.
+   */
+  private static final String BROKEN_WORDS =
+      """
+      () => {
+        const problems = [];
+        const root = document.querySelector('#app').parentElement;
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+          const text = node.textContent;
+          const el = node.parentElement;
+          if (!text.trim() || !el || el.closest('code, pre, script, style, svg, .u-legend, [hidden], .sr-only')) continue;
+          if (!el.getClientRects().length) continue;
+          let hidden = false; // visually hidden for screen readers only (a 1 px clipped box)
+          for (let a = el; a && a !== root; a = a.parentElement) {
+            const box = a.getBoundingClientRect();
+            if (box.width <= 1 || box.height <= 1) { hidden = true; break; }
+          }
+          if (hidden) continue;
+          const line = (r) => Math.round(r.top + r.height / 2);
+          const word = /[A-Za-z\u00C0-\u024F0-9]{2,20}/g;
+          let m;
+          while ((m = word.exec(text))) {
+            if (text.length > m.index + m[0].length && /[A-Za-z0-9]/.test(text[m.index + m[0].length])) continue;
+            const range = document.createRange();
+            range.setStart(node, m.index);
+            range.setEnd(node, m.index + m[0].length);
+            const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map(line));
+            if (lines.size > 1) {
+              problems.push('"' + m[0] + '" split across lines in "' + text.trim().slice(0, 60) + '"');
+              break;
+            }
+          }
+          const all = document.createRange();
+          all.selectNodeContents(node);
+          const rects = [...all.getClientRects()].filter((r) => r.width > 0);
+          const em = parseFloat(getComputedStyle(el).fontSize);
+          if (text.trim().length >= 3 && new Set(rects.map(line)).size >= 3 && rects.every((r) => r.width < em * 1.7)) {
+            problems.push('one character per line: "' + text.trim().slice(0, 60) + '"');
+          }
+        }
+        return problems;
+      }
+      """;
+
+  /** Problem lines for every word drawn broken on the open page (see {@link #BROKEN_WORDS}). */
+  static List<String> brokenWords(Page page, String hash, int width) {
+    List<String> problems = new java.util.ArrayList<>();
+    for (Object problem : (List<?>) page.evaluate(BROKEN_WORDS)) {
+      problems.add(hash + " at " + width + " px: " + problem);
+    }
+    return problems;
+  }
+
+  /** The widths every page is tried at: a small phone, a common phone, a laptop. */
+  static final int[] WIDTHS = {360, 390, 1280};
+
   /** A full-page screenshot named after the page and width, e.g. {@code zh-CN-runs-360.png}. */
   static void screenshot(Page page, Path dir, String prefix, String hash, int width)
       throws IOException {

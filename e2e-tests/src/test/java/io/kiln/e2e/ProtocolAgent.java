@@ -69,7 +69,7 @@ final class ProtocolAgent implements AutoCloseable {
     assertEquals(count, acked.size(), "the backend acknowledged every point");
   }
 
-  void send(AgentMessage message) {
+  synchronized void send(AgentMessage message) {
     socket.sendText(codec.encode(message), true).join();
   }
 

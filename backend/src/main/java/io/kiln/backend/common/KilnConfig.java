@@ -324,6 +324,12 @@ public interface KilnConfig {
 
     @WithDefault("60")
     int enrollmentTokenMinutes();
+
+    /**
+     * The folder holding kiln-agent.jar and its lib/ folder, which the Agents page offers as one
+     * download (kiln-agent.zip). Unset: the folder of the local agent's jar, if there is one.
+     */
+    Optional<String> distribution();
   }
 
   /** The agent process the backend starts beside itself, so a newcomer can train at once. */

@@ -287,6 +287,26 @@ public class DatasetService {
         dataset.imageCount, details.statistics().colour(), details.statistics().typicalSide());
   }
 
+  /**
+   * Images per split ("train", "val", "test") of the version's own split, for the model card; empty
+   * for a dataset imported before splits existed (the recipe's validation share split it).
+   */
+  public Map<String, Integer> splitImages(Dataset dataset) {
+    ImportResult details = details(dataset);
+    if (details == null
+        || details.splitCounts() == null
+        || !details.splitCounts().containsKey("val")) {
+      return Map.of();
+    }
+    Map<String, Integer> sizes = new LinkedHashMap<>();
+    details
+        .splitCounts()
+        .forEach(
+            (split, perClass) ->
+                sizes.put(split, perClass.values().stream().mapToInt(Integer::intValue).sum()));
+    return sizes;
+  }
+
   ImportResult details(Dataset dataset) {
     return json.read(dataset.details, ImportResult.class, "details of dataset " + dataset.id);
   }

@@ -15,6 +15,16 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class ThroughputEstimate {
+  /**
+   * Without a measured speed the figure from the network's cost is a range: the slow end is this
+   * many times the cost-based time plus {@link #START_UP_SECONDS}. The first run of a fresh Kiln
+   * (Fashion-MNIST sample, 2-core CPU) was estimated at 4 s from the cost alone and took 45 s.
+   */
+  static final int ROUGH_SPREAD = 4;
+
+  /** Fetching the dataset, decoding it and building the network, before the first step. */
+  static final int START_UP_SECONDS = 30;
+
   private final ThroughputHistory history;
   private final Machines machines;
 
@@ -58,10 +68,13 @@ public class ThroughputEstimate {
                         "size",
                         recipe.inputSize()))
             .orElse(Text.of("estimate.rough"));
+    Long highSeconds =
+        measured.isPresent() ? null : Math.round(totalSeconds * ROUGH_SPREAD + START_UP_SECONDS);
     return new Estimate(
         Math.round(rate),
         Math.max(0.01, Math.round(totalSeconds / Math.max(1, recipe.epochs()) * 100) / 100.0),
         Math.round(totalSeconds),
+        highSeconds,
         basis.english(),
         basis);
   }

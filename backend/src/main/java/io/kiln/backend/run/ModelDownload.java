@@ -3,6 +3,7 @@ package io.kiln.backend.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.Json;
+import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.pretrained.PretrainedService;
 import io.kiln.backend.pretrained.PretrainedView;
 import io.kiln.core.model.ModelCard;
@@ -33,8 +34,15 @@ public class ModelDownload {
   private final RunMapper mapper;
   private final Json json;
   private final PretrainedService pretrained;
+  private final DatasetService datasets;
 
-  ModelDownload(RunService runs, RunMapper mapper, Json json, PretrainedService pretrained) {
+  ModelDownload(
+      RunService runs,
+      RunMapper mapper,
+      Json json,
+      PretrainedService pretrained,
+      DatasetService datasets) {
+    this.datasets = datasets;
     this.pretrained = pretrained;
     this.runs = runs;
     this.mapper = mapper;
@@ -113,7 +121,8 @@ public class ModelDownload {
                 run.finishedAt == null ? null : run.finishedAt.toString(),
                 run.modelOnnx ? null : ModelExport.unavailableReason(run),
                 startingWeights(mapper.recipe(run)),
-                meta.path("pytorch").path("file").asText(null)));
+                meta.path("pytorch").path("file").asText(null),
+                datasets.splitImages(run.dataset)));
     return new Download(archive, card);
   }
 

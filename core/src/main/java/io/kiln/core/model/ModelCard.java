@@ -26,6 +26,8 @@ public final class ModelCard {
    * @param onnxUnavailable why the model has no ONNX export, or null when it has one
    * @param startingWeights where training started, in a sentence (T13)
    * @param pytorchFile the torchvision state dict in the download ({@code model.pth}), or null
+   * @param splitImages images per split ("train", "val", "test") of the dataset version's own
+   *     split; empty when the recipe's validation share made the split
    */
   public record Facts(
       long runId,
@@ -46,7 +48,8 @@ public final class ModelCard {
       String trainedAt,
       String onnxUnavailable,
       String startingWeights,
-      String pytorchFile) {}
+      String pytorchFile,
+      Map<String, Integer> splitImages) {}
 
   /** torchvision's function for a Kiln architecture (resnet-18 is {@code resnet18}). */
   static String torchvisionName(String architecture) {
@@ -84,6 +87,15 @@ public final class ModelCard {
         .append(", version ")
         .append(f.datasetVersion())
         .append('\n');
+    if (!f.splitImages().isEmpty()) {
+      md.append("- Split: ")
+          .append(f.splitImages().getOrDefault("train", 0))
+          .append(" images to train on, ")
+          .append(f.splitImages().getOrDefault("val", 0))
+          .append(" to validate, ")
+          .append(f.splitImages().getOrDefault("test", 0))
+          .append(" to test (the dataset version's own split, T16)\n");
+    }
     md.append("- Trained: ").append(f.trainedAt() == null ? "unknown" : f.trainedAt()).append('\n');
     md.append("- Started from: ")
         .append(
@@ -168,7 +180,9 @@ public final class ModelCard {
     md.append("Architecture: ").append(f.architecture()).append(".\n\n");
     md.append("| setting | value | tricks |\n|---|---|---|\n");
     for (RecipeField field : RecipeFields.ALL) {
-      if (!f.recipe().containsKey(field.name())) {
+      if (!f.recipe().containsKey(field.name())
+          || (field.name().equals("validationFraction") && !f.splitImages().isEmpty())) {
+        // The dataset's own split was used, not the recipe's share (see Data).
         continue;
       }
       Object value = f.recipe().get(field.name());

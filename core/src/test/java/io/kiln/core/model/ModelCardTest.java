@@ -74,7 +74,8 @@ class ModelCardTest {
                 f.trainedAt(),
                 null,
                 "weights `x`\nline",
-                null));
+                null,
+                f.splitImages()));
     assertTrue(
         md.startsWith(
             "# \\# \\[click\\](http://evil.example) \\<img src=x onerror=alert(1)\\> (Kiln run 7)"),
@@ -91,6 +92,7 @@ class ModelCardTest {
     recipe.put("architecture", "small-cnn");
     recipe.put("learningRate", 0.1);
     recipe.put("labelSmoothing", 0.1);
+    recipe.put("validationFraction", 0.2);
     return new ModelCard.Facts(
         7,
         "fashion baseline",
@@ -112,7 +114,8 @@ class ModelCardTest {
         "2026-11-30T00:00:00Z",
         onnxUnavailable,
         null,
-        null);
+        null,
+        Map.of());
   }
 
   @Test
@@ -139,8 +142,12 @@ class ModelCardTest {
                 f.trainedAt(),
                 null,
                 "ResNet-18, ImageNet (resnet-18-imagenet)",
-                "model.pth"));
+                "model.pth",
+                Map.of("train", 80, "val", 10, "test", 10)));
     assertTrue(md.contains("- Started from: ResNet-18, ImageNet (resnet-18-imagenet)\n"), md);
+    // The dataset's own split, not the recipe's unused validation share (issue 31).
+    assertTrue(md.contains("- Split: 80 images to train on, 10 to validate, 10 to test"), md);
+    assertFalse(md.contains("Validation share"), md);
     assertTrue(md.contains("- Image size: 112 x 112 pixels, colour (R, G, B)\n"), md);
     assertTrue(
         md.contains(
