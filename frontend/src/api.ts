@@ -167,7 +167,7 @@ export type FieldChange = Schemas['FieldChange'];
 
 export type Suggestion = Schemas['AdviceView'];
 
-/** A point's values by metric name (metrics.ts, from core's Metric): a misspelt name does not compile. */
+/** A point's values by metric name (core's Metric, from the document): a misspelt name does not compile. */
 export type MetricValues = { [K in MetricName]?: number };
 
 export type MetricPoint = Schemas['MetricView'];

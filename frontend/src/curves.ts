@@ -1,6 +1,6 @@
 // The charts of a run's curves, declared once: the run page draws each chart live, the compare page
 // overlays the runs for every series marked `compare`. A metric value the agent reports (core's
-// Metric, frontend metrics.ts) reaches a chart by an entry here and its words in messages/.
+// Metric, named in the OpenAPI document) reaches a chart by an entry here and its words in messages/.
 import type { MessageKey } from './i18n';
 import type { MetricName } from './metrics';
 

@@ -3,24 +3,9 @@ import './style.css';
 import { api, setCurrentTeam, getCurrentTeam, type Me } from './api';
 import { setMe } from './session';
 import { adoptLanguageOf, lang, LANGUAGES, setLang, t, type Lang } from './i18n';
-import { accountPage } from './pages/account';
-import { auditPage } from './pages/audit';
-import { comparePage } from './pages/compare';
-import { usersPage } from './pages/users';
 import { h, labelTableCells, mount } from './dom';
-import { agentsPage } from './pages/agents';
-import { agentPage } from './pages/agentPage';
-import { customRunPage } from './pages/customRun';
-import { datasetPage } from './pages/datasetPage';
-import { datasetsPage } from './pages/datasets';
 import { loginPage } from './pages/login';
-import { newRunPage } from './pages/newRun';
-import { presetsPage } from './pages/presets';
-import { pretrainedPage } from './pages/pretrained';
-import { glossaryPage } from './glossary';
-import { predictPage } from './pages/predict';
-import { runPage } from './pages/runPage';
-import { runsPage } from './pages/runs';
+import { match } from './routes';
 
 const app = document.getElementById('app')!;
 labelTableCells(app);
@@ -57,38 +42,9 @@ async function route() {
         adopt(me);
         location.hash = '#/runs';
       });
-    } else if (path === '/datasets') {
-      await datasetsPage(view);
-    } else if (/^\/datasets\/\d+$/.test(path)) {
-      await datasetPage(view, Number(path.split('/')[2]));
-    } else if (path === '/presets') {
-      await presetsPage(view);
-    } else if (path === '/pretrained') {
-      await pretrainedPage(view);
-    } else if (path === '/runs/new') {
-      await newRunPage(view, query);
-    } else if (path === '/runs/custom') {
-      await customRunPage(view, query);
-    } else if (/^\/runs\/\d+\/predict$/.test(path)) {
-      await predictPage(view, Number(path.split('/')[2]));
-    } else if (/^\/runs\/\d+$/.test(path)) {
-      done = runPage(view, Number(path.split('/')[2]));
-    } else if (path === '/agents') {
-      done = await agentsPage(view);
-    } else if (/^\/agents\/\d+$/.test(path)) {
-      done = await agentPage(view, Number(path.split('/')[2]));
-    } else if (path === '/compare') {
-      await comparePage(view, query);
-    } else if (path === '/users' && me?.role === 'admin') {
-      await usersPage(view);
-    } else if (path === '/audit' && me?.role === 'admin') {
-      await auditPage(view, query);
-    } else if (path === '/glossary') {
-      glossaryPage(view, query.get('focus'));
-    } else if (path === '/account') {
-      accountPage(view);
     } else {
-      done = await runsPage(view, query);
+      const { route, id } = match(path, me);
+      done = await route.page(view, id, query);
     }
   } catch (err) {
     mount(view, h('p', { class: 'error', role: 'alert' }, err instanceof Error ? err.message : String(err)));

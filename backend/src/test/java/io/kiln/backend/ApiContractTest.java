@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.backend.live.LiveMessage;
 import io.kiln.backend.openapi.ResponseShapes;
 import io.kiln.backend.support.Api;
+import io.kiln.core.metric.Metric;
 import io.kiln.core.run.FailureClass;
 import io.kiln.core.run.RunState;
 import io.quarkus.test.junit.QuarkusTest;
@@ -92,6 +93,21 @@ class ApiContractTest {
     Set<String> known = new TreeSet<>();
     ResponseShapes.OMITS_NULLS.forEach(type -> known.add(type.getSimpleName()));
     assertEquals(known, omitting);
+  }
+
+  /** The browser's metric names are core's Metric, with each one's scope (MetricSchemas). */
+  @Test
+  void theMetricNamesAreCoresMetricContract() {
+    JsonNode schema = openApi.path("components").path("schemas").path("MetricName");
+    List<String> names = new ArrayList<>();
+    schema.path("enum").forEach(n -> names.add(n.asText()));
+    assertEquals(Arrays.stream(Metric.values()).map(Metric::key).toList(), names);
+    for (Metric m : Metric.values()) {
+      assertEquals(
+          m.scope().name().toLowerCase(Locale.ROOT),
+          schema.path("x-kiln-metrics").path(m.key()).path("scope").asText(),
+          m.key());
+    }
   }
 
   /** Each live message record is in the document, with its type name and its fields. */

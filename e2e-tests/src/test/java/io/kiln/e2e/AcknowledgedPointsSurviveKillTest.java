@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
+import io.kiln.fixtures.ProtocolClient;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
@@ -31,25 +32,10 @@ class AcknowledgedPointsSurviveKillTest {
         "no PostgreSQL at " + RemoteFleet.PG_URL + " (bash .ci/postgres.sh starts one)");
     try (RemoteFleet fleet = new RemoteFleet("kill-" + database, Map.of(), database)) {
       fleet.startBackend("backend-1.log");
-      long dataset =
-          fleet
-              .upload(FashionMnist.writeZip(fleet.work.resolve("data.zip"), 5))
-              .path("id")
-              .asLong();
-      long runId =
-          fleet
-              .post("/api/runs", "{\"datasetId\":" + dataset + ",\"epochs\":1}")
-              .path("id")
-              .asLong();
-      String enrollment = fleet.post("/api/agents/enrollment-tokens", "").path("token").asText();
-      String credential =
-          fleet
-              .post(
-                  "/api/agents/enroll", "{\"token\":\"" + enrollment + "\",\"name\":\"kill-test\"}")
-              .path("credential")
-              .asText();
+      long runId = fleet.queueFashionRun(5, 1);
+      String credential = fleet.enroll("kill-test");
 
-      ProtocolAgent agent = new ProtocolAgent(fleet, credential);
+      ProtocolClient agent = fleet.agent(credential);
       agent.send(new AgentMessage.ClaimRun());
       BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
       assertEquals(runId, a.runId());
@@ -62,7 +48,7 @@ class AcknowledgedPointsSurviveKillTest {
       fleet.startBackend("backend-2.log");
       JsonNode stored = fleet.get("/api/runs/" + runId + "/metrics");
       assertEquals(POINTS, stored.size(), "every acknowledged point survived the kill");
-      ProtocolAgent again = new ProtocolAgent(fleet, credential);
+      ProtocolClient again = fleet.agent(credential);
       again.points(runId, first + POINTS - 100, POINTS - 99, 200);
       JsonNode points = fleet.get("/api/runs/" + runId + "/metrics");
       Set<Long> seqs = new HashSet<>();

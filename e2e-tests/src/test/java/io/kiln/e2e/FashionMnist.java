@@ -1,16 +1,14 @@
 package io.kiln.e2e;
 
+import io.kiln.core.data.IdxImages;
 import java.awt.image.BufferedImage;
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.GZIPInputStream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import javax.imageio.ImageIO;
@@ -20,66 +18,45 @@ import javax.imageio.ImageIO;
  * zip.
  */
 final class FashionMnist {
-  static final Path DIR = Path.of("/usr/share/datasets/fashion-mnist");
-  static final List<String> CLASSES =
-      List.of(
-          "t-shirt",
-          "trouser",
-          "pullover",
-          "dress",
-          "coat",
-          "sandal",
-          "shirt",
-          "sneaker",
-          "bag",
-          "ankle-boot");
+  static final List<String> CLASSES = IdxImages.FASHION_CLASSES;
 
   private FashionMnist() {}
 
   /** The {@code index}-th training image of Fashion-MNIST as a PNG. */
   static byte[] png(int index) throws IOException {
-    try (DataInputStream images = idx(DIR.resolve("train-images-idx3-ubyte.gz"), 16)) {
-      byte[] pixels = new byte[28 * 28];
-      for (int i = 0; i <= index; i++) {
-        images.readFully(pixels);
-      }
-      BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-      image.getRaster().setDataElements(0, 0, 28, 28, pixels);
-      java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-      ImageIO.write(image, "png", out);
-      return out.toByteArray();
-    }
+    IdxImages idx = IdxImages.read(IdxImages.FASHION_MNIST, "train", index + 1);
+    java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+    ImageIO.write(gray(idx, index), "png", out);
+    return out.toByteArray();
   }
 
+  /** A folder-per-class zip of the first {@code perClass} training images of every class. */
   static Path writeZip(Path target, int perClass) throws IOException {
-    if (!Files.exists(DIR.resolve("train-images-idx3-ubyte.gz"))) {
-      throw new IllegalStateException(
-          "install the Debian package dataset-fashion-mnist (.ci/run does)");
-    }
+    // The classes are shuffled in the file: 30 a class on average reaches any class's perClass.
+    IdxImages idx =
+        IdxImages.read(IdxImages.FASHION_MNIST, "train", Math.min(60_000, perClass * 30 + 200));
     Map<Integer, Integer> counts = new HashMap<>();
-    try (DataInputStream images = idx(DIR.resolve("train-images-idx3-ubyte.gz"), 16);
-        DataInputStream labels = idx(DIR.resolve("train-labels-idx1-ubyte.gz"), 8);
-        OutputStream out = Files.newOutputStream(target);
+    try (OutputStream out = Files.newOutputStream(target);
         ZipOutputStream zip = new ZipOutputStream(out)) {
-      byte[] pixels = new byte[28 * 28];
-      int total = 0;
-      for (int i = 0; i < 60_000 && total < perClass * CLASSES.size(); i++) {
-        images.readFully(pixels);
-        int label = labels.readUnsignedByte();
+      for (int i = 0; i < idx.count(); i++) {
+        int label = idx.labels()[i];
         int seen = counts.getOrDefault(label, 0);
         if (seen >= perClass) {
           continue;
         }
         counts.put(label, seen + 1);
-        total++;
-        BufferedImage image = new BufferedImage(28, 28, BufferedImage.TYPE_BYTE_GRAY);
-        image.getRaster().setDataElements(0, 0, 28, 28, pixels);
         zip.putNextEntry(new ZipEntry(CLASSES.get(label) + "/" + i + ".png"));
-        ImageIO.write(image, "png", zip);
+        ImageIO.write(gray(idx, i), "png", zip);
         zip.closeEntry();
       }
     }
     return target;
+  }
+
+  private static BufferedImage gray(IdxImages idx, int i) {
+    BufferedImage image = new BufferedImage(idx.cols(), idx.rows(), BufferedImage.TYPE_BYTE_GRAY);
+    image.getRaster().setDataElements(0, 0, idx.cols(), idx.rows(), idx.pixels()[i]);
+    return image;
   }
 
   /**
@@ -111,12 +88,5 @@ final class FashionMnist {
       zip.closeEntry();
     }
     return target;
-  }
-
-  private static DataInputStream idx(Path file, int header) throws IOException {
-    InputStream in = new GZIPInputStream(Files.newInputStream(file), 1 << 16);
-    DataInputStream data = new DataInputStream(in);
-    data.skipNBytes(header);
-    return data;
   }
 }

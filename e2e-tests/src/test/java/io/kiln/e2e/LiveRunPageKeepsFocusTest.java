@@ -1,5 +1,6 @@
 package io.kiln.e2e;
 
+import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.MetricKind;
+import io.kiln.fixtures.ProtocolClient;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -26,23 +28,9 @@ class LiveRunPageKeepsFocusTest {
         Playwright playwright = Playwright.create();
         Browser browser = Chromium.launch(playwright)) {
       fleet.startBackend("backend.log");
-      long dataset =
-          fleet
-              .upload(FashionMnist.writeZip(fleet.work.resolve("data.zip"), 5))
-              .path("id")
-              .asLong();
-      long runId =
-          fleet
-              .post("/api/runs", "{\"datasetId\":" + dataset + ",\"epochs\":20}")
-              .path("id")
-              .asLong();
-      String enrollment = fleet.post("/api/agents/enrollment-tokens", "").path("token").asText();
-      String credential =
-          fleet
-              .post("/api/agents/enroll", "{\"token\":\"" + enrollment + "\",\"name\":\"focus\"}")
-              .path("credential")
-              .asText();
-      try (ProtocolAgent agent = new ProtocolAgent(fleet, credential)) {
+      long runId = fleet.queueFashionRun(5, 20);
+      String credential = fleet.enroll("focus");
+      try (ProtocolClient agent = fleet.agent(credential)) {
         agent.send(new AgentMessage.ClaimRun());
         BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
         // Heartbeats keep the lease while the test drives the page (the fleet's lease is 30 s).
@@ -62,6 +50,8 @@ class LiveRunPageKeepsFocusTest {
         page.getByLabel("Username").fill("admin");
         page.getByLabel("Password").fill("pw");
         page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
+        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Runs")))
+            .isVisible();
         page.navigate(fleet.baseUrl() + "#/runs/" + runId);
         page.setDefaultTimeout(15_000);
         try {

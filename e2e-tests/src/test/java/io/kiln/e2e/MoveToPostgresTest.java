@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
+import io.kiln.fixtures.ProtocolClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +34,7 @@ class MoveToPostgresTest {
           h2.post("/api/runs", "{\"datasetId\":" + datasetId + ",\"epochs\":1}")
               .path("id")
               .asLong();
-      try (ProtocolAgent agent = new ProtocolAgent(h2, h2.enroll("before-the-move"))) {
+      try (ProtocolClient agent = h2.agent(h2.enroll("before-the-move"))) {
         agent.send(new AgentMessage.ClaimRun());
         BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
         agent.send(new AgentMessage.RunStarted(runId, a.nextSeq(), "cpu()", 1, 21));

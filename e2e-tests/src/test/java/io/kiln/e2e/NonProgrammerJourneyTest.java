@@ -1074,7 +1074,7 @@ class NonProgrammerJourneyTest {
 
   @Test
   @Order(14)
-  void anAdminSeesTheLocalAgentOnline() {
+  void anAdminSeesTheLocalAgentOnline() throws Exception {
     page.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Agents")).click();
     Locator agents = page.getByRole(AriaRole.TABLE, new Page.GetByRoleOptions().setName("Agents"));
     assertThat(agents).containsText("local");

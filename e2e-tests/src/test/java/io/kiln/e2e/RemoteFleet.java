@@ -197,6 +197,20 @@ final class RemoteFleet implements AutoCloseable {
     }
   }
 
+  /** Uploads a Fashion-MNIST slice ({@code perClass} images a class) and queues a run on it. */
+  long queueFashionRun(int perClass, int epochs) throws Exception {
+    long dataset =
+        upload(FashionMnist.writeZip(work.resolve("data.zip"), perClass)).path("id").asLong();
+    return post("/api/runs", "{\"datasetId\":" + dataset + ",\"epochs\":" + epochs + "}")
+        .path("id")
+        .asLong();
+  }
+
+  /** A protocol client connected as the agent with this credential, past its hello. */
+  io.kiln.fixtures.ProtocolClient agent(String credential) throws InterruptedException {
+    return new io.kiln.fixtures.ProtocolClient(URI.create(baseUrl()), credential).hello();
+  }
+
   /** Enrolls an agent named {@code name} through the API; returns its credential. */
   String enroll(String name) throws Exception {
     String enrollment = post("/api/agents/enrollment-tokens", "").path("token").asText();

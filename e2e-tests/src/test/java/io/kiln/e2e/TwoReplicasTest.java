@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
+import io.kiln.fixtures.ProtocolClient;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -58,7 +59,7 @@ class TwoReplicasTest {
               .statusCode(),
           "a session made on A works on B");
 
-      try (ProtocolAgent agent = new ProtocolAgent(a, a.enroll("on-a"));
+      try (ProtocolClient agent = a.agent(a.enroll("on-a"));
           // The session made by logging in on A, used on B: no sticky sessions needed.
           Watcher onB = new Watcher(b, a.token(), runId);
           Watcher onA = new Watcher(a, a.token(), runId)) {
@@ -90,12 +91,12 @@ class TwoReplicasTest {
       // One queued run, claimed from both replicas at once: one agent gets it.
       long second =
           b.post("/api/runs", "{\"datasetId\":" + dataset + ",\"epochs\":1}").path("id").asLong();
-      try (ProtocolAgent onA = new ProtocolAgent(a, a.enroll("claims-on-a"));
-          ProtocolAgent onB = new ProtocolAgent(b, b.enroll("claims-on-b"))) {
+      try (ProtocolClient onA = a.agent(a.enroll("claims-on-a"));
+          ProtocolClient onB = b.agent(b.enroll("claims-on-b"))) {
         onA.send(new AgentMessage.ClaimRun());
         onB.send(new AgentMessage.ClaimRun());
         int assigned = 0;
-        for (ProtocolAgent agent : List.of(onA, onB)) {
+        for (ProtocolClient agent : List.of(onA, onB)) {
           BackendMessage answer = claimAnswer(agent);
           if (answer instanceof BackendMessage.RunAssignment run) {
             assertEquals(second, run.runId());
@@ -158,7 +159,7 @@ class TwoReplicasTest {
     }
   }
 
-  private static BackendMessage claimAnswer(ProtocolAgent agent) throws InterruptedException {
+  private static BackendMessage claimAnswer(ProtocolClient agent) throws InterruptedException {
     long deadline = System.currentTimeMillis() + 15_000;
     while (System.currentTimeMillis() < deadline) {
       BackendMessage m = agent.next(100);

@@ -74,7 +74,11 @@ public class AgentRegistry implements AgentCredentials {
         admin,
         "enrollment-token-created",
         null,
-        "expires " + row.expiresAt + (uses > 1 ? ", for " + uses + " agents" : ""));
+        "expires "
+            + java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'")
+                .withZone(java.time.ZoneOffset.UTC)
+                .format(row.expiresAt)
+            + (uses > 1 ? ", for " + uses + " agents" : ""));
     return new AgentReplies.EnrollmentTokenView(
         token, row.expiresAt, config.publicUrl().filter(u -> !u.isBlank()).orElse(null), uses);
   }

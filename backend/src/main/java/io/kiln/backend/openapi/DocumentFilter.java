@@ -8,16 +8,18 @@ import org.eclipse.microprofile.openapi.models.PathItem;
 
 /**
  * Finishes the OpenAPI document that SmallRye builds from the resources (registered in
- * application.properties): the run WebSocket's messages ({@link LiveSchemas}), which properties a
- * response always has and which may be null ({@link ResponseShapes}), and on every operation what
- * {@link io.kiln.backend.common.ErrorMappers} guarantees: a 4xx reply carries an {@link
- * io.kiln.backend.common.ErrorBody}. The browser's types are generated from the result.
+ * application.properties): the run WebSocket's messages ({@link LiveSchemas}), core's metric names
+ * ({@link MetricSchemas}), which properties a response always has and which may be null ({@link
+ * ResponseShapes}), and on every operation what {@link io.kiln.backend.common.ErrorMappers}
+ * guarantees: a 4xx reply carries an {@link io.kiln.backend.common.ErrorBody}. The browser's types
+ * are generated from the result.
  */
 public class DocumentFilter implements OASFilter {
   @Override
   public void filterOpenAPI(OpenAPI openApi) {
     hideMessageKeys(openApi);
     LiveSchemas.add(openApi);
+    MetricSchemas.add(openApi);
     ResponseShapes.apply(openApi);
     if (openApi.getPaths() == null) {
       return;

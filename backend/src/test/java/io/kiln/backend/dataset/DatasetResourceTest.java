@@ -191,7 +191,9 @@ class DatasetResourceTest {
             .file("cats/copy.png", cat0)
             .file("dogs/cat-again.png", cat1)
             .file("cats/color.jpg", TestZips.jpeg(5, 16, 12))
-            .file("cats/sideways.jpg", Exifs.rotated(TestZips.jpeg(6, 12, 16), 6))
+            .file(
+                "cats/sideways.jpg",
+                io.kiln.fixtures.Exif.withOrientation(TestZips.jpeg(6, 12, 16), 6))
             .file("loose.png", TestZips.noise(7, 8, 8))
             .zip();
     JsonPath body = Api.upload(zip, "messy.zip").then().statusCode(201).extract().jsonPath();

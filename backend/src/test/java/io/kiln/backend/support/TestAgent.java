@@ -2,18 +2,12 @@ package io.kiln.backend.support;
 
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
-import io.kiln.core.protocol.ProtocolCodec;
+import io.kiln.fixtures.ProtocolClient;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.WebSocket;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
- * A protocol-speaking client over a real WebSocket, playing the agent's side in backend tests (the
- * real agent trains with DJL and is tested in gpu-agent and e2e-tests).
+ * The agent's side in backend tests: test-fixtures' {@link ProtocolClient}, enrolled through the
+ * API, with helpers to queue and claim runs.
  */
 public final class TestAgent implements AutoCloseable {
   /**
@@ -49,22 +43,14 @@ public final class TestAgent implements AutoCloseable {
   public static final java.util.concurrent.locks.ReentrantLock SERIAL =
       new java.util.concurrent.locks.ReentrantLock();
 
-  private final ProtocolCodec codec = new ProtocolCodec();
-  private final BlockingQueue<BackendMessage> inbox = new LinkedBlockingQueue<>();
-  private final WebSocket socket;
+  private final ProtocolClient client;
   public final long agentId;
   public final String credential;
 
   public TestAgent(URI base, long agentId, String credential) {
     this.agentId = agentId;
     this.credential = credential;
-    URI ws = URI.create(base.toString().replaceFirst("^http", "ws") + "ws/agent");
-    this.socket =
-        HttpClient.newHttpClient()
-            .newWebSocketBuilder()
-            .header("Authorization", "Bearer " + credential)
-            .buildAsync(ws, new Listener())
-            .join();
+    this.client = new ProtocolClient(base, credential);
   }
 
   /**
@@ -85,47 +71,20 @@ public final class TestAgent implements AutoCloseable {
     return assignment;
   }
 
-  public synchronized void send(AgentMessage message) {
-    socket.sendText(codec.encode(message), true).join();
+  public void send(AgentMessage message) {
+    client.send(message);
   }
 
   /** The next message of the given type, skipping others (e.g. a WorkAvailable nudge). */
   public <T extends BackendMessage> T expect(Class<T> type) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      BackendMessage m = inbox.poll(100, TimeUnit.MILLISECONDS);
-      if (type.isInstance(m)) {
-        return type.cast(m);
-      }
-    }
-    throw new AssertionError("no " + type.getSimpleName() + " within 10 s");
+    return client.expect(type);
   }
 
   @Override
   public void close() {
-    socket
-        .sendClose(WebSocket.NORMAL_CLOSURE, "bye")
-        .orTimeout(2, TimeUnit.SECONDS)
-        .exceptionally(e -> null)
-        .join();
+    client.close();
   }
 
-  private final class Listener implements WebSocket.Listener {
-    private final StringBuilder text = new StringBuilder();
-
-    @Override
-    public CompletionStage<?> onText(WebSocket webSocket, CharSequence data, boolean last) {
-      text.append(data);
-      if (last) {
-        inbox.add(codec.decodeBackend(text.toString()));
-        text.setLength(0);
-      }
-      webSocket.request(1);
-      return null;
-    }
-  }
-
-  /** Enrolls a new agent through the API, connects it and completes the hello. */
   /** Enrolls a new agent as an admin would let it: its {@code agentId} and {@code credential}. */
   public static io.restassured.path.json.JsonPath enroll(String name) {
     String token = Api.as().post("/api/agents/enrollment-tokens").then().extract().path("token");
@@ -161,14 +120,7 @@ public final class TestAgent implements AutoCloseable {
   private static TestAgent connectWith(URI base, io.restassured.path.json.JsonPath body)
       throws InterruptedException {
     TestAgent agent = new TestAgent(base, body.getLong("agentId"), body.getString("credential"));
-    agent.send(
-        new io.kiln.core.protocol.AgentMessage.Hello(
-            io.kiln.core.protocol.Protocol.VERSION,
-            "test",
-            "test-host",
-            java.util.List.of(
-                new io.kiln.core.protocol.AgentMessage.DeviceInfo("cpu()", "cpu", "2 cores"))));
-    agent.expect(io.kiln.core.protocol.BackendMessage.Welcome.class);
+    agent.client.hello();
     return agent;
   }
 }

@@ -10,8 +10,8 @@ import java.util.stream.Collectors;
  * Every value a metric point can carry, defined once: the name on the wire, in the database, the
  * CSV export and the browser; which kind of point carries it; its unit; and which way is better.
  * The agent writes these, the backend stores and reads them, the advisor and the estimate use them,
- * and a test checks the browser's copy ({@code frontend/src/metrics.ts}) against this list. Adding
- * a metric is adding a constant here.
+ * and the browser gets them from the OpenAPI document (schema MetricName). Adding a metric is
+ * adding a constant here; charting it is an entry in frontend/src/curves.ts.
  */
 public enum Metric {
   /** Mean training loss over the steps since the last step point. */

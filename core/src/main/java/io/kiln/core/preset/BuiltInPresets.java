@@ -11,7 +11,7 @@ public final class BuiltInPresets {
           new Preset(
               "quick-look",
               "Quick look",
-              "Adam with a fixed learning rate for 3 epochs on the small CNN: a first answer to 'can this be learned?'",
+              "A short first try, 3 epochs on a small network, that answers \"can this be learned at all?\"",
               "first contact with a new dataset, or checking that labels make sense before a long run (T20)",
               "minutes; ends a few points below Balanced, because adaptive optimizers converge fast but end lower (T1)",
               "fast",
@@ -37,8 +37,7 @@ public final class BuiltInPresets {
           new Preset(
               "balanced",
               "Balanced",
-              "SGD with Nesterov momentum 0.9, 0.1 per 256 images, one warmup epoch then cosine decay, flips, weight"
-                  + " decay 1e-4 and early stopping that keeps the best epoch",
+              "A small network trained with care: it warms up, slows down towards the end, also sees mirrored photos, and keeps its best epoch when it stops improving",
               "most datasets, when you want a good model without a long wait",
               "about 10 epochs of the small CNN: a few minutes per 10,000 images on a CPU",
               "fast",
@@ -64,8 +63,7 @@ public final class BuiltInPresets {
           new Preset(
               "best-accuracy",
               "Best accuracy",
-              "ResNet-18, SGD momentum 0.9 at 0.1 per 256 images, 5 warmup epochs then cosine to a floor, random"
-                  + " resized crops, flips and CutMix, weight decay 1e-4, early stopping on the best epoch",
+              "A bigger network (ResNet-18) trained longer on varied crops and blended photos, keeping its best epoch: the most accurate start from scratch, and the slowest",
               "when accuracy matters more than time, and the dataset has thousands of images",
               "the slowest: a larger network for 30 epochs, roughly 10x Balanced's time; a GPU agent helps",
               "accuracy",
@@ -96,9 +94,7 @@ public final class BuiltInPresets {
           new Preset(
               "small-data",
               "Fine-tune a pretrained network",
-              "Starts from ResNet-18's ImageNet weights: the new classifier trains first, on features"
-                  + " computed once, then all layers at 0.001 per 256 images so the pretrained weights"
-                  + " are not destroyed; ImageNet's normalization, flips and crops",
+              "Starts from a network that already learned from a million photos (ResNet-18, ImageNet): it first learns your classes on top, then adjusts the whole network gently, so a few dozen photos a class can be enough",
               "your own photos, above all fewer than about 1,000 of them (T13): the default for photos",
               "seconds for the classifier; every epoch of all layers costs a ResNet-18 pass over the"
                   + " images, minutes on a CPU and seconds on a GPU",
@@ -132,8 +128,7 @@ public final class BuiltInPresets {
           new Preset(
               "large-data",
               "Large dataset",
-              "SGD momentum 0.9 with a larger rate (0.2 per 256 images) and batch 256, 2 warmup epochs then cosine,"
-                  + " weight decay 5e-5, flips and crops",
+              "For many photos: bigger steps and bigger batches so each epoch goes faster, with a warm-up and a gentle end",
               "more than about 100,000 images: plenty of data supports a larger learning rate and less regularization",
               "long epochs; each one sees the whole dataset, so fewer of them (15)",
               "accuracy",
@@ -158,8 +153,7 @@ public final class BuiltInPresets {
           new Preset(
               "small-model",
               "Small model",
-              "MobileNet (depthwise separable, x0.5) with weaker augmentation: crops keep at least 20% of the image,"
-                  + " a narrow stretch range, weight decay 4e-5, no label smoothing and no CutMix or mixup",
+              "A small, fast network (MobileNet at half width) for phones and small devices, with lighter photo variations so it is not overwhelmed",
               "a model that must be small and fast at prediction time (phones, edge devices)",
               "a few points below a ResNet; strong augmentation or heavy regularization would make it underfit",
               "fast",

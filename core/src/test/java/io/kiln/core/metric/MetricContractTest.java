@@ -7,43 +7,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.kiln.core.advisor.EpochPoint;
 import io.kiln.core.advisor.RunHistory;
 import io.kiln.core.protocol.MetricKind;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * The metric contract is defined once (Metric); the browser's copy and the advisor's reading follow
- * it.
+ * The metric contract is defined once (Metric); the advisor's reading follows it, and the browser
+ * takes it from the OpenAPI document (the backend's openapi/MetricSchemas).
  */
 class MetricContractTest {
-  private static final Path METRICS_TS = Path.of("../frontend/src/metrics.ts");
-
-  @Test
-  void theBrowsersTableMatchesTheEnum() throws Exception {
-    Map<String, String> expected = new TreeMap<>();
-    for (Metric m : Metric.values()) {
-      expected.put(
-          m.key(), describe(m.scope().name(), m.unit().name(), m.better().name(), m.label()));
-    }
-    Map<String, String> actual = new TreeMap<>();
-    Matcher row =
-        Pattern.compile(
-                "^  (\\w+): \\{ scope: '(\\w+)', unit: '(\\w+)', better: '(\\w+)', label: '([^']*)' },$",
-                Pattern.MULTILINE)
-            .matcher(Files.readString(METRICS_TS));
-    while (row.find()) {
-      actual.put(row.group(1), describe(row.group(2), row.group(3), row.group(4), row.group(5)));
-    }
-    assertEquals(
-        expected, actual, "frontend/src/metrics.ts must list exactly core's Metric values");
-  }
-
   @Test
   void keysAreUniqueAndLookedUpByName() {
     assertEquals(
@@ -86,9 +58,5 @@ class MetricContractTest {
   void watchedMetricsKnowTheirDirection() {
     assertTrue(io.kiln.core.training.MetricWatch.higherIsBetterFor(Metric.VAL_ACCURACY.key()));
     assertFalse(io.kiln.core.training.MetricWatch.higherIsBetterFor(Metric.VAL_LOSS.key()));
-  }
-
-  private static String describe(String scope, String unit, String better, String label) {
-    return (scope + " " + unit + " " + better).toLowerCase(Locale.ROOT) + " " + label;
   }
 }

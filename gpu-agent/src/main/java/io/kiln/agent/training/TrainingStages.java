@@ -147,7 +147,9 @@ final class TrainingStages {
           "stopped early after epoch "
               + epoch
               + ": "
-              + recipe.earlyStoppingMetric()
+              + Metric.byKey(recipe.earlyStoppingMetric())
+                  .map(Metric::label)
+                  .orElse(recipe.earlyStoppingMetric())
               + " has not improved for "
               + best.badEpochs()
               + " epochs (T15)";

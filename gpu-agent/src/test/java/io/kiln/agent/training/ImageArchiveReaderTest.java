@@ -3,6 +3,7 @@ package io.kiln.agent.training;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiln.fixtures.Exif;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
@@ -53,7 +54,7 @@ class ImageArchiveReaderTest {
       archive.putNextEntry(new ZipEntry("a/plain.jpg"));
       archive.write(jpeg.toByteArray());
       archive.putNextEntry(new ZipEntry("b/rotated.jpg"));
-      archive.write(withOrientation(jpeg.toByteArray(), 6));
+      archive.write(Exif.withOrientation(jpeg.toByteArray(), 6));
       archive.closeEntry();
     }
     LabelledImages images = ImageArchiveReader.read(zip, List.of("a", "b"), 16);
@@ -66,44 +67,5 @@ class ImageArchiveReaderTest {
         rotated[2 * 16 + 8] > 0.8 && rotated[13 * 16 + 8] < 0.2,
         "upright: white top, black bottom");
     assertEquals(3 * plane, rotated.length);
-  }
-
-  /** Inserts an APP1 Exif block with the orientation tag right after the JPEG's start marker. */
-  private static byte[] withOrientation(byte[] jpeg, int orientation) {
-    byte[] tiff = {
-      'M',
-      'M',
-      0,
-      42,
-      0,
-      0,
-      0,
-      8,
-      0,
-      1,
-      0x01,
-      0x12,
-      0,
-      3,
-      0,
-      0,
-      0,
-      1,
-      0,
-      (byte) orientation,
-      0,
-      0,
-      0,
-      0
-    };
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(jpeg, 0, 2);
-    out.writeBytes(
-        new byte[] {
-          (byte) 0xff, (byte) 0xe1, 0, (byte) (2 + 6 + tiff.length), 'E', 'x', 'i', 'f', 0, 0
-        });
-    out.writeBytes(tiff);
-    out.write(jpeg, 2, jpeg.length - 2);
-    return out.toByteArray();
   }
 }
