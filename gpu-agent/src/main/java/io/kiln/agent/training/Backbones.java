@@ -7,7 +7,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Blocks;
 import ai.djl.nn.SequentialBlock;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.pooling.Pool;
 import io.kiln.agent.training.net.KilnNet;
 import java.io.IOException;
@@ -51,7 +50,7 @@ final class Backbones implements AutoCloseable {
                   .add(Pool.globalAvgPool2dBlock())
                   .add(Blocks.batchFlattenBlock())
               : backbone;
-      return new KilnNet(features, Linear.builder().setUnits(classes).build());
+      return KilnNet.withClassifier(features, classes);
     } catch (IOException | MalformedModelException | RuntimeException e) {
       throw new IllegalArgumentException(
           "the backbone could not be loaded as a TorchScript network for "

@@ -4,7 +4,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.SequentialBlock;
 import ai.djl.nn.convolutional.Conv2d;
-import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.BatchNorm;
 import io.kiln.core.pretrained.TorchvisionLayout;
 import java.util.List;
@@ -36,7 +35,7 @@ public final class Architectures {
           default ->
               throw new IllegalArgumentException("unknown architecture '" + architecture + "'");
         };
-    return new KilnNet(features, Linear.builder().setUnits(numClasses).build());
+    return KilnNet.withClassifier(features, numClasses);
   }
 
   /** Three 3x3 conv blocks of 32, 64 and 128 filters with 2x2 max pooling between them. */

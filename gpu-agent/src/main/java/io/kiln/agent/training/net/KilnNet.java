@@ -25,7 +25,16 @@ public final class KilnNet extends AbstractBlock {
   private boolean featuresFrozen;
   private boolean storedFeatureInput;
 
-  public KilnNet(Block features, Block head) {
+  /**
+   * The features under a fresh classifier head, one logit per class: the one place the head is
+   * built (for Kiln's own architectures and for uploaded backbones alike). A change to the head
+   * (e.g. dropout before it) is made here, and in the ONNX exporter if it adds a new block.
+   */
+  public static KilnNet withClassifier(Block features, int classes) {
+    return new KilnNet(features, ai.djl.nn.core.Linear.builder().setUnits(classes).build());
+  }
+
+  private KilnNet(Block features, Block head) {
     super(VERSION);
     this.features = addChildBlock("features", features);
     this.head = addChildBlock("head", head);
