@@ -54,13 +54,7 @@ function card(run: Run, s: Suggestion, first: boolean): HTMLElement {
       'details',
       {},
       h('summary', {}, t('advice.numbers')),
-      h(
-        'code',
-        { class: 'hint' },
-        Object.entries(s.evidence)
-          .map(([k, v]) => `${k} ${show(v)}`)
-          .join(', '),
-      ),
+      h('code', { class: 'hint', 'data-testid': 'evidence-numbers' }, numbers(s.evidence)),
     ),
   );
   const actions = h('div', { class: 'actions' });
@@ -88,7 +82,11 @@ function card(run: Run, s: Suggestion, first: boolean): HTMLElement {
       : null;
   return h(
     'article',
-    { class: `suggestion severity-${s.severity}${s.active ? '' : ' inactive'}${first ? ' first' : ''}`, 'data-rule': s.ruleId },
+    {
+      class: `suggestion severity-${s.severity}${s.active ? '' : ' inactive'}${first ? ' first' : ''}`,
+      'data-rule': s.ruleId,
+      'data-suggestion': s.id,
+    },
     h(
       'h3',
       {},
@@ -105,6 +103,26 @@ function card(run: Run, s: Suggestion, first: boolean): HTMLElement {
     actions,
     error,
   );
+}
+
+function numbers(evidence: Record<string, unknown>): string {
+  return Object.entries(evidence)
+    .map(([k, v]) => `${k} ${show(v)}`)
+    .join(', ');
+}
+
+/**
+ * The parts of a suggestion that change while its rule keeps holding: the evidence, written into
+ * the cards already shown, so a focused Apply button is not rebuilt every epoch.
+ */
+export function updateEvidence(root: HTMLElement, suggestions: Suggestion[]): void {
+  for (const s of suggestions) {
+    const card = root.querySelector(`[data-suggestion="${s.id}"]`);
+    const sentence = card?.querySelector('[data-testid=evidence]');
+    if (sentence) sentence.textContent = t('advice.why') + evidenceSentence(s.evidence);
+    const raw = card?.querySelector('[data-testid=evidence-numbers]');
+    if (raw) raw.textContent = numbers(s.evidence);
+  }
 }
 
 /** Where a run comes from and, once both are done, whether the change helped. */

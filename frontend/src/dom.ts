@@ -55,13 +55,8 @@ export class Section {
   show(data: unknown, build: () => (Node | null)[]): void {
     const key = JSON.stringify(data);
     if (key === this.shown) return;
-    this.shown = key;
     this.element.replaceChildren(...build().filter((n): n is Node => n !== null));
-  }
-
-  /** Forgets what it shows, so the next {@code show} rebuilds (e.g. after the language changed). */
-  invalidate(): void {
-    this.shown = null;
+    this.shown = key; // only once built: a build that throws is tried again next time
   }
 }
 

@@ -140,10 +140,11 @@ export async function agentsPage(root: HTMLElement): Promise<() => void> {
     try {
       const count = Number(uses.value) || 1;
       const token = await api.enrollmentToken(count > 1 ? { uses: count } : undefined);
-      // The documented command (deploy/README.md), run where kiln-agent.zip was unpacked, with the
-      // configured public address when there is one.
+      // deploy/README.md's command (without its optional GLIBC_TUNABLES), run where kiln-agent.zip
+      // was unpacked, with the configured public address when there is one.
       const server = token.serverUrl ?? location.origin;
-      const command = `java -XX:+UseSerialGC -jar kiln-agent/kiln-agent.jar --server ${server} --token ${token.token} --name my-gpu`;
+      const jvm = 'java -XX:+UseSerialGC -XX:MaxRAMPercentage=50';
+      const command = `${jvm} -jar kiln-agent/kiln-agent.jar --server ${server} --token ${token.token} --name my-gpu`;
       const copy = h('button', { class: 'secondary', 'data-testid': 'copy-command' }, t('keys.copy')) as HTMLButtonElement;
       copy.addEventListener('click', async () => {
         try {

@@ -7,7 +7,7 @@ import { formatNumber, lang, plural, t, type MessageKey } from '../i18n';
 import { formatDuration, formatPercent, h, mount, Section, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
-import { lineageView, suggestionsView } from '../advice';
+import { lineageView, suggestionsView, updateEvidence } from '../advice';
 import { autopilotStoryView } from '../autopilot';
 import type { Suggestion } from '../api';
 import { reviewView } from '../review';
@@ -27,6 +27,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   let presets: Preset[] = [];
   const message = h('div', { class: 'error', role: 'alert', 'data-testid': 'run-message' });
   const failure = new Section(message);
+  // Errors of this page's own actions (cancel, the live feed), apart from the run's failure reason.
+  const actionError = h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error' });
   let pretrainedNames = new Map<string, string>();
   const actions = new Section(h('div', { class: 'actions' }));
   const report = h('div', {});
@@ -273,7 +275,9 @@ export function runPage(root: HTMLElement, runId: number): () => void {
 
   function showAdvice(r: Run) {
     if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
-    const shown = [suggestions, r.id, r.state, r.recipe, r.autopilot, r.autopilotNote, r.teamId, labelsLoaded, lang()];
+    // Evidence changes most epochs while a rule holds: it is written into the shown cards instead.
+    const cards = suggestions.map(({ evidence: _evidence, updatedAt: _updatedAt, ...card }) => card);
+    const shown = [cards, r.id, r.state, r.recipe, r.autopilot, r.autopilotNote, r.teamId, labelsLoaded, lang()];
     advice.show(shown, () => [
       r.autopilotNote
         ? h('p', { class: 'card autopilot', 'data-testid': 'autopilot' }, r.autopilotNote)
@@ -286,6 +290,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
           : null,
       suggestionsView(r, suggestions),
     ]);
+    updateEvidence(advice.element, suggestions);
   }
 
   function showActions(r: Run) {
@@ -301,7 +306,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
         try {
           render(await api.cancelRun(r.id));
         } catch (err) {
-          message.textContent = err instanceof ApiError ? err.message : String(err);
+          actionError.textContent = err instanceof ApiError ? err.message : String(err);
         }
       });
       buttons.push(cancel);
@@ -372,7 +377,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     root,
     h('div', { class: 'title-row' }, title, state),
     connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts.element, message, actions.element),
+    h('section', { class: 'card' }, progressBar, progressText, facts.element, message, actionError, actions.element),
     modelUse,
     attemptsView,
     review,
@@ -459,7 +464,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       if (run) render(run);
     },
     connection: (up) => (connection.textContent = run && TERMINAL.includes(run.state) ? '' : up ? t('run.live') : t('run.reconnecting')),
-    error: (m) => (message.textContent = m),
+    error: (m) => (actionError.textContent = m),
   });
   const ticker = setInterval(() => run && !TERMINAL.includes(run.state) && progress(run), 1000);
   return () => {

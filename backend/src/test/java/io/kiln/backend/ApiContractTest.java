@@ -6,10 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.annotation.JsonTypeName;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kiln.backend.auth.AppUser;
 import io.kiln.backend.live.LiveMessage;
 import io.kiln.backend.openapi.ResponseShapes;
 import io.kiln.backend.support.Api;
 import io.kiln.core.metric.Metric;
+import io.kiln.core.protocol.MetricKind;
+import io.kiln.core.recipe.RecipeField;
 import io.kiln.core.run.FailureClass;
 import io.kiln.core.run.RunState;
 import io.quarkus.test.junit.QuarkusTest;
@@ -73,6 +76,14 @@ class ApiContractTest {
     assertEquals(
         Arrays.stream(FailureClass.values()).map(FailureClass::wireName).toList(),
         enumeration("Attempt", "failureClass"));
+    assertEquals(
+        Arrays.stream(RecipeField.Type.values())
+            .map(t -> t.name().toLowerCase(Locale.ROOT))
+            .toList(),
+        enumeration("FieldView", "type"));
+    assertEquals(AppUser.ROLES, enumeration("UserView", "role"));
+    assertEquals(AppUser.ROLES, enumeration("Me", "role"));
+    assertEquals(List.of(MetricKind.STEP, MetricKind.EPOCH), enumeration("MetricView", "kind"));
   }
 
   /** A view Jackson writes without its nulls is one the document says leaves them out. */

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A keyboard user on a live run page keeps the focus while points arrive: an agent (driven step by
- * step over the real protocol) sends four points a second for 10 s, with epochs and a suggestion's
- * worth of change in between, while the Cancel button has the focus (issue 31).
+ * step over the real protocol) sends four points a second for 10 s, with an epoch's point every
+ * tenth step, while the Cancel button has the focus (issue 31).
  */
 class LiveRunPageKeepsFocusTest {
   @Test
@@ -34,7 +34,13 @@ class LiveRunPageKeepsFocusTest {
         agent.send(new AgentMessage.ClaimRun());
         BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
         // Heartbeats keep the lease while the test drives the page (the fleet's lease is 30 s).
-        var beats = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+        var beats =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> {
+                  Thread beat = new Thread(r, "heartbeats");
+                  beat.setDaemon(true);
+                  return beat;
+                });
         beats.scheduleAtFixedRate(
             () -> agent.send(new AgentMessage.Heartbeat(runId)),
             0,

@@ -94,7 +94,9 @@ final class PageTour {
           const word = /[A-Za-z\u00C0-\u024F0-9]{2,20}/g;
           let m;
           while ((m = word.exec(text))) {
-            if (text.length > m.index + m[0].length && /[A-Za-z0-9]/.test(text[m.index + m[0].length])) continue;
+            const before = m.index > 0 ? text[m.index - 1] : ' ';
+            const after = text[m.index + m[0].length] ?? ' ';
+            if (/[A-Za-z0-9]/.test(before) || /[A-Za-z0-9]/.test(after)) continue; // part of a longer word
             const range = document.createRange();
             range.setStart(node, m.index);
             range.setEnd(node, m.index + m[0].length);

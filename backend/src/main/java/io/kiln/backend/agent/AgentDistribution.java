@@ -9,14 +9,17 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.stream.Stream;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.zip.Deflater;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
 /**
- * The agent as one download: kiln-agent.jar and the lib/ folder its manifest names, in a zip with
- * one top folder, so the command the Agents page shows works as copied after {@code unzip}.
+ * The agent as one download: kiln-agent.jar and the libraries its manifest's Class-Path names (the
+ * lib/ folder beside it), in a zip with one top folder, so the command the Agents page shows works
+ * as copied after {@code unzip}.
  */
 @ApplicationScoped
 public class AgentDistribution {
@@ -43,10 +46,11 @@ public class AgentDistribution {
 
   /** Whether this server has the agent's files, and how big the download is. */
   public AgentDownload about() {
-    List<Path> files = files();
-    if (files.isEmpty()) {
-      return new AgentDownload(false, 0);
-    }
+    return about(files());
+  }
+
+  /** What {@link #write} sends for these files (listed once per download). */
+  static AgentDownload about(List<Path> files) {
     long size = 0;
     for (Path file : files) {
       try {
@@ -55,15 +59,15 @@ public class AgentDistribution {
         return new AgentDownload(false, 0);
       }
     }
-    return new AgentDownload(true, size);
+    return new AgentDownload(!files.isEmpty(), size);
   }
 
-  /** Writes the zip; jars are compressed already, so the fastest level is enough. */
-  void write(OutputStream out) throws IOException {
+  /** Writes the zip of these files; jars are compressed already, so the fastest level is enough. */
+  void write(List<Path> files, OutputStream out) throws IOException {
     Path root = folder.orElseThrow();
     try (ZipOutputStream zip = new ZipOutputStream(out)) {
       zip.setLevel(Deflater.BEST_SPEED);
-      for (Path file : files()) {
+      for (Path file : files) {
         zip.putNextEntry(
             new ZipEntry(FOLDER + "/" + root.relativize(file).toString().replace('\\', '/')));
         Files.copy(file, zip);
@@ -72,16 +76,32 @@ public class AgentDistribution {
     }
   }
 
-  /** kiln-agent.jar and lib/*.jar, or nothing when either is missing. */
-  private List<Path> files() {
-    if (folder.isEmpty()
-        || !Files.isRegularFile(folder.get().resolve(JAR))
-        || !Files.isDirectory(folder.get().resolve("lib"))) {
+  /**
+   * kiln-agent.jar and exactly the libraries its manifest's Class-Path names (not whatever else an
+   * old build left in lib/); nothing when the jar or any of them is missing.
+   */
+  List<Path> files() {
+    if (folder.isEmpty() || !Files.isRegularFile(folder.get().resolve(JAR))) {
       return List.of();
     }
-    List<Path> files = new ArrayList<>(List.of(folder.get().resolve(JAR)));
-    try (Stream<Path> lib = Files.list(folder.get().resolve("lib"))) {
-      lib.filter(f -> f.toString().endsWith(".jar")).sorted().forEach(files::add);
+    Path jar = folder.get().resolve(JAR);
+    List<Path> files = new ArrayList<>(List.of(jar));
+    try (JarFile opened = new JarFile(jar.toFile())) {
+      Manifest manifest = opened.getManifest();
+      String classPath =
+          manifest == null
+              ? null
+              : manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+      for (String entry : classPath == null ? new String[0] : classPath.trim().split("\\s+")) {
+        Path library = folder.get().resolve(entry).normalize();
+        if (entry.isEmpty()) {
+          continue;
+        }
+        if (!library.startsWith(folder.get()) || !Files.isRegularFile(library)) {
+          return List.of();
+        }
+        files.add(library);
+      }
     } catch (IOException e) {
       return List.of();
     }

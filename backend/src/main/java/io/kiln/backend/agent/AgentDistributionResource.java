@@ -9,6 +9,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
+import java.util.List;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
@@ -36,10 +37,11 @@ public class AgentDistributionResource {
       description = "kiln-agent.zip: kiln-agent/kiln-agent.jar and kiln-agent/lib/",
       content = @Content(mediaType = "application/zip"))
   public Response download() {
-    if (!distribution.about().available()) {
+    List<java.nio.file.Path> files = distribution.files();
+    if (!AgentDistribution.about(files).available()) {
       throw new ApiException(404, Text.of("error.agentDistributionMissing"));
     }
-    StreamingOutput body = distribution::write;
+    StreamingOutput body = out -> distribution.write(files, out);
     return Response.ok(body, "application/zip")
         .header("Content-Disposition", "attachment; filename=\"kiln-agent.zip\"")
         .build();

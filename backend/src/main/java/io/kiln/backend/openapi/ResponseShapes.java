@@ -10,7 +10,9 @@ import io.kiln.core.predict.TopClasses;
 import io.kiln.core.preset.Adjustment;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.recipe.FieldError;
+import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -95,9 +97,27 @@ public final class ResponseShapes {
     }
     for (RecordComponent component : type.getRecordComponents()) {
       Schema property = schema.getProperties().get(component.getName());
+      if (property == null) {
+        continue;
+      }
+      // A list or map of boxed numbers holds nulls where a value is missing.
+      if (component.getGenericType() instanceof ParameterizedType generic) {
+        Type[] arguments = generic.getActualTypeArguments();
+        Type element = arguments[arguments.length - 1];
+        if (BOXED.contains(element)) {
+          if (property.getItems() != null && !isNullable(property.getItems())) {
+            property.setItems(nullable(property.getItems()));
+          }
+          if (property.getAdditionalPropertiesSchema() != null
+              && !isNullable(property.getAdditionalPropertiesSchema())) {
+            property.setAdditionalPropertiesSchema(
+                nullable(property.getAdditionalPropertiesSchema()));
+          }
+        }
+      }
       boolean mayBeNull =
           component.isAnnotationPresent(MayBeNull.class) || BOXED.contains(component.getType());
-      if (property != null && mayBeNull && !isNullable(property)) {
+      if (mayBeNull && !isNullable(property)) {
         schema.addProperty(component.getName(), nullable(property));
       }
     }

@@ -13,7 +13,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
 import org.junit.jupiter.api.Test;
@@ -42,30 +46,46 @@ class AgentDistributionTest {
         .body("error", containsString("KILN_AGENTS_DISTRIBUTION"));
 
     Files.createDirectories(FOLDER.resolve("lib"));
-    Files.writeString(FOLDER.resolve("kiln-agent.jar"), "agent");
+    Manifest manifest = new Manifest();
+    manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+    manifest.getMainAttributes().put(Attributes.Name.CLASS_PATH, "lib/core.jar");
+    try (JarOutputStream jar =
+        new JarOutputStream(Files.newOutputStream(FOLDER.resolve("kiln-agent.jar")), manifest)) {
+      jar.putNextEntry(new ZipEntry("io/kiln/agent/AgentMain.class"));
+      jar.write(new byte[] {1, 2, 3});
+    }
     Files.writeString(FOLDER.resolve("lib/core.jar"), "core");
-    Files.writeString(FOLDER.resolve("lib/readme.txt"), "not a library");
+    // Left by an older build: the manifest does not name it, so it is not shipped.
+    Files.writeString(FOLDER.resolve("lib/stale.jar"), "old");
+    long size = Files.size(FOLDER.resolve("kiln-agent.jar")) + 4;
     Api.as()
         .get("/api/agents/distribution/about")
         .then()
         .statusCode(200)
         .body("available", equalTo(true))
-        .body("sizeBytes", equalTo(9));
+        .body("sizeBytes", equalTo((int) size));
 
     var response = Api.as().get("/api/agents/distribution");
     response.then().statusCode(200).header("Content-Disposition", containsString("kiln-agent.zip"));
-    Map<String, String> entries = new LinkedHashMap<>();
+    Map<String, byte[]> entries = new LinkedHashMap<>();
     try (ZipInputStream zip =
         new ZipInputStream(new ByteArrayInputStream(response.asByteArray()))) {
       for (ZipEntry e = zip.getNextEntry(); e != null; e = zip.getNextEntry()) {
-        entries.put(e.getName(), new String(zip.readAllBytes(), StandardCharsets.UTF_8));
+        entries.put(e.getName(), zip.readAllBytes());
       }
     }
     assertEquals(
-        Map.of("kiln-agent/kiln-agent.jar", "agent", "kiln-agent/lib/core.jar", "core"), entries);
+        List.of("kiln-agent/kiln-agent.jar", "kiln-agent/lib/core.jar"),
+        List.copyOf(entries.keySet()));
     assertArrayEquals(
-        new String[] {"kiln-agent/kiln-agent.jar", "kiln-agent/lib/core.jar"},
-        entries.keySet().toArray());
+        Files.readAllBytes(FOLDER.resolve("kiln-agent.jar")),
+        entries.get("kiln-agent/kiln-agent.jar"));
+    assertEquals(
+        "core", new String(entries.get("kiln-agent/lib/core.jar"), StandardCharsets.UTF_8));
+
+    // A library the manifest names but lib/ lacks: nothing to offer rather than a broken agent.
+    Files.delete(FOLDER.resolve("lib/core.jar"));
+    Api.as().get("/api/agents/distribution/about").then().body("available", equalTo(false));
   }
 
   @Test

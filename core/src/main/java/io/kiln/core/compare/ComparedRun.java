@@ -24,4 +24,4 @@ public record ComparedRun(
     Double durationSeconds,
     Double imagesPerSecond,
     Double lastGap,
-    Map<String, Double> recall) {}
+    @MayBeNull Map<String, Double> recall) {}
