@@ -112,7 +112,7 @@ export async function usersPage(root: HTMLElement): Promise<void> {
         type: 'checkbox',
         value: team.id,
         checked: u.teams.some((mine) => mine.id === team.id),
-        'aria-label': t('users.teamBox', { name: team.name }),
+        'aria-label': t('users.teamBoxOf', { name: team.name, user: u.username }),
       }) as HTMLInputElement,
     }));
     const saveTeams = h('button', { type: 'button', class: 'secondary' }, t('users.saveTeams'));

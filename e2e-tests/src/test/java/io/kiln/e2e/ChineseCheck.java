@@ -168,7 +168,11 @@ final class ChineseCheck {
               "DJL's",
               "Runtime",
               "alpha",
-              "a100"));
+              "a100",
+              // The agent download's hint names the bundled library, the vendor and a file path.
+              "PyTorch",
+              "NVIDIA",
+              "deploy"));
 
   /** Visible text nodes of the page's content and header, outside code and form values. */
   static final String VISIBLE_TEXT =

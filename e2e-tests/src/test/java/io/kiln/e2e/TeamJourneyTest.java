@@ -106,7 +106,7 @@ class TeamJourneyTest {
     page.locator("#new-username").fill(username);
     page.locator("#new-display-name").fill(name);
     page.locator("#new-role").selectOption(role);
-    page.getByLabel("Team " + team).check();
+    page.getByLabel("Team " + team, new Page.GetByLabelOptions().setExact(true)).check();
     page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Create user")).click();
     assertThat(page.getByTestId("new-password")).containsText("Created " + username);
     passwords.put(username, page.getByTestId("password").textContent().trim());
