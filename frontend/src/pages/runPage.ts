@@ -28,7 +28,11 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const message = h('div', { class: 'error', role: 'alert', 'data-testid': 'run-message' });
   const failure = new Section(message);
   // Errors of this page's own actions (cancel, the live feed), apart from the run's failure reason.
-  const actionError = h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error' });
+  const actionError = h('p', { class: 'error', role: 'alert', 'data-testid': 'action-error', hidden: true });
+  const showActionError = (text: string) => {
+    actionError.textContent = text;
+    actionError.hidden = !text;
+  };
   let pretrainedNames = new Map<string, string>();
   const actions = new Section(h('div', { class: 'actions' }));
   const report = h('div', {});
@@ -306,7 +310,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
         try {
           render(await api.cancelRun(r.id));
         } catch (err) {
-          actionError.textContent = err instanceof ApiError ? err.message : String(err);
+          showActionError(err instanceof ApiError ? err.message : String(err));
         }
       });
       buttons.push(cancel);
@@ -377,7 +381,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     root,
     h('div', { class: 'title-row' }, title, state),
     connection,
-    h('section', { class: 'card' }, progressBar, progressText, facts.element, message, actionError, actions.element),
+    h('section', { class: 'card' }, progressBar, progressText, facts.element, actionError, message, actions.element),
     modelUse,
     attemptsView,
     review,
@@ -464,7 +468,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
       if (run) render(run);
     },
     connection: (up) => (connection.textContent = run && TERMINAL.includes(run.state) ? '' : up ? t('run.live') : t('run.reconnecting')),
-    error: (m) => (actionError.textContent = m),
+    error: (m) => showActionError(m),
   });
   const ticker = setInterval(() => run && !TERMINAL.includes(run.state) && progress(run), 1000);
   return () => {
