@@ -9,7 +9,6 @@ import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Locator;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.options.AriaRole;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,13 +136,7 @@ class AgentKilledRunResumesTest {
         Browser browser = Chromium.launch(playwright)) {
       Page page = browser.newPage();
       page.setDefaultTimeout(30_000);
-      page.navigate(fleet.baseUrl());
-      page.getByLabel("Username").fill("admin");
-      page.getByLabel("Password").fill("pw");
-      page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-      assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Runs")))
-          .isVisible();
-      page.navigate(fleet.baseUrl() + "#/runs/" + runId);
+      fleet.openAsAdmin(page, "#/runs/" + runId);
       Locator attempts = page.getByTestId("attempts");
       assertThat(attempts).containsText("went back to the queue (the machine or the network)");
       assertThat(attempts).containsText("stopped responding");

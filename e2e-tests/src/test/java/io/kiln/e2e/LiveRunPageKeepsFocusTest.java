@@ -1,13 +1,11 @@
 package io.kiln.e2e;
 
-import static com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.microsoft.playwright.Browser;
 import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
-import com.microsoft.playwright.options.AriaRole;
 import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
@@ -52,13 +50,7 @@ class LiveRunPageKeepsFocusTest {
         seq += 5;
 
         Page page = browser.newPage();
-        page.navigate(fleet.baseUrl() + "#/runs/" + runId);
-        page.getByLabel("Username").fill("admin");
-        page.getByLabel("Password").fill("pw");
-        page.getByRole(AriaRole.BUTTON, new Page.GetByRoleOptions().setName("Log in")).click();
-        assertThat(page.getByRole(AriaRole.HEADING, new Page.GetByRoleOptions().setName("Runs")))
-            .isVisible();
-        page.navigate(fleet.baseUrl() + "#/runs/" + runId);
+        fleet.openAsAdmin(page, "#/runs/" + runId);
         page.setDefaultTimeout(15_000);
         try {
           page.locator("[data-testid=cancel-run]").focus();

@@ -206,6 +206,23 @@ final class RemoteFleet implements AutoCloseable {
         .asLong();
   }
 
+  /** Logs the page in as this fleet's admin through the login form, then opens {@code hash}. */
+  void openAsAdmin(com.microsoft.playwright.Page page, String hash) {
+    page.navigate(baseUrl());
+    page.getByLabel("Username").fill("admin");
+    page.getByLabel("Password").fill("pw");
+    page.getByRole(
+            com.microsoft.playwright.options.AriaRole.BUTTON,
+            new com.microsoft.playwright.Page.GetByRoleOptions().setName("Log in"))
+        .click();
+    com.microsoft.playwright.assertions.PlaywrightAssertions.assertThat(
+            page.getByRole(
+                com.microsoft.playwright.options.AriaRole.HEADING,
+                new com.microsoft.playwright.Page.GetByRoleOptions().setName("Runs")))
+        .isVisible();
+    page.navigate(baseUrl() + hash);
+  }
+
   /** A protocol client connected as the agent with this credential, past its hello. */
   io.kiln.fixtures.ProtocolClient agent(String credential) throws InterruptedException {
     return new io.kiln.fixtures.ProtocolClient(URI.create(baseUrl()), credential).hello();

@@ -97,10 +97,6 @@ public final class LiveClient implements AutoCloseable {
 
   @Override
   public void close() {
-    socket
-        .sendClose(WebSocket.NORMAL_CLOSURE, "bye")
-        .orTimeout(2, TimeUnit.SECONDS)
-        .exceptionally(e -> null)
-        .join();
+    io.kiln.fixtures.WebSockets.closeQuietly(socket);
   }
 }
