@@ -97,9 +97,18 @@ public class AdviceService {
     Recipe recipe = runs.recipe(run);
     int classes = datasets.classCounts(run.dataset).size();
     int trainImages = datasets.trainImages(run.dataset, recipe.validationFraction());
+    int validationImages =
+        run.validationImages != null
+            ? run.validationImages
+            : datasets.validationImages(run.dataset, recipe.validationFraction());
     RunContext context =
         new RunContext(
-            recipe, planner.reference(run.presetId), trainImages, classes, family.tried(run));
+            recipe,
+            planner.reference(run.presetId),
+            trainImages,
+            validationImages,
+            classes,
+            family.tried(run));
     boolean finished = run.currentEpoch >= run.totalEpochs || run.note != null;
     RunHistory history = histories.update(runId, after -> metrics.list(runId, after), finished);
     if (run.state.terminal()) {

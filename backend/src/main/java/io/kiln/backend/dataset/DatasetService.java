@@ -273,6 +273,18 @@ public class DatasetService {
   }
 
   /**
+   * Images a run validates on (how sure its accuracy is, T16): the version's validation split; for
+   * an older dataset without splits, the recipe's validation share of it.
+   */
+  public int validationImages(Dataset dataset, double validationFraction) {
+    Integer val = splitImages(dataset).get("val");
+    return val != null
+        ? val
+        : dataset.imageCount
+            - StratifiedSplit.approximateTrainCount(dataset.imageCount, validationFraction);
+  }
+
+  /**
    * What the images are like, for fitting a recipe to them (T17): colour or gray, and their typical
    * shorter side (0 when unknown).
    */

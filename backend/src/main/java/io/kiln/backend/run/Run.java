@@ -173,6 +173,10 @@ public class Run extends PanacheEntityBase {
   @Column(name = "archived_at")
   public Instant archivedAt;
 
+  /** Images in the validation split (T16: how sure its accuracy is); null for older runs. */
+  @Column(name = "validation_images")
+  public Integer validationImages;
+
   /** Training speed of the last epoch (images/s). */
   @Column(name = "images_per_second")
   public Double imagesPerSecond;

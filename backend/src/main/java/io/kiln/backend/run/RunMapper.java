@@ -1,6 +1,7 @@
 package io.kiln.backend.run;
 
 import io.kiln.backend.common.Json;
+import io.kiln.core.advisor.ValidationSplit;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.recipe.Recipe;
 import io.kiln.core.recipe.RecipeParser;
@@ -69,6 +70,9 @@ public class RunMapper {
         Placement.split(run.requiredLabels),
         run.minDeviceMemoryBytes == 0 ? null : run.minDeviceMemoryBytes / (double) (1L << 30),
         run.priority,
+        run.validationImages == null || run.bestValAccuracy == null
+            ? null
+            : ValidationSplit.of(run.validationImages, run.bestValAccuracy),
         run.autopilotNoteText == null
             ? null
             : json.read(run.autopilotNoteText, Text.class, "autopilot note of run " + run.id));

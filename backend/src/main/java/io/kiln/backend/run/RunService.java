@@ -176,6 +176,7 @@ public class RunService {
     run.createdAt = Instant.now();
     run.createdBy = user;
     run.teamId = dataset.teamId;
+    run.validationImages = datasets.validationImages(dataset, recipe.validationFraction());
     return run;
   }
 

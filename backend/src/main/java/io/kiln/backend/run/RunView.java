@@ -2,6 +2,7 @@ package io.kiln.backend.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.kiln.backend.common.Localizable;
+import io.kiln.core.advisor.ValidationSplit;
 import io.kiln.core.i18n.Messages;
 import io.kiln.core.i18n.Text;
 import java.time.Instant;
@@ -68,6 +69,7 @@ public record RunView(
     List<String> requiredLabels,
     @Schema(nullable = true) Double minDeviceMemoryGb,
     int priority,
+    @Schema(nullable = true) ValidationSplit validation,
     @JsonIgnore @Schema(hidden = true) Text autopilotNoteText)
     implements Localizable<RunView> {
 
@@ -135,6 +137,7 @@ public record RunView(
         requiredLabels,
         minDeviceMemoryGb,
         priority,
+        validation,
         autopilotNoteText);
   }
 

@@ -3,7 +3,6 @@ package io.kiln.core.advisor;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.i18n.Texts;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -30,15 +29,22 @@ final class OverfittingRule implements Rule {
     }
     EpochPoint last = h.fromEnd(0);
     EpochPoint earlier = h.fromEnd(n - 1);
+    // A gap inside the noise of the images it is measured on says nothing (T16): on 90 validation
+    // images a 3-point gap is 3 images.
+    double noise = c.gapNoise(last, true);
+    double wide = Math.max(t.overfitGap(), noise);
     boolean gapGrowing =
-        last.gap() >= t.overfitGap()
+        last.gap() >= wide
             && last.gap() - earlier.gap() >= t.gapGrowth()
             && last.gap() >= h.fromEnd(1).gap() - 0.005;
+    // A validation loss that rises while the training loss falls counts when the accuracy gap it
+    // comes with is real.
     boolean valLossRising = true;
     for (int i = 0; i < n - 1; i++) {
       valLossRising &= h.fromEnd(i).valLoss() > h.fromEnd(i + 1).valLoss();
     }
-    valLossRising &= last.trainLoss() < earlier.trainLoss() && last.gap() > 0;
+    valLossRising &=
+        last.trainLoss() < earlier.trainLoss() && last.gap() > 0 && last.gap() >= noise;
     // A gap that is already wide over the last epochs counts too (averaged, as validation accuracy
     // jitters): on a small dataset it stops growing once the training images are learned by heart
     // (bench/advice-efficacy: the growth test alone missed both overfitting scenarios).
@@ -46,7 +52,7 @@ final class OverfittingRule implements Rule {
     for (int i = 0; i < n; i++) {
       meanGap += h.fromEnd(i).gap() / n;
     }
-    boolean gapWide = meanGap >= 2 * t.overfitGap() && last.gap() >= t.overfitGap();
+    boolean gapWide = meanGap >= Math.max(2 * t.overfitGap(), noise) && last.gap() >= wide;
     if (!gapGrowing && !valLossRising && !gapWide) {
       return Optional.empty();
     }
@@ -80,7 +86,7 @@ final class OverfittingRule implements Rule {
         Text.of(
             Patch.largeModel(r) ? "advice.A1.explanation.large" : "advice.A1.explanation",
             "train",
-            Texts.percent(last.trainAccuracy(), 0),
+            Texts.percent(last.fit(), 0),
             "val",
             Texts.percent(last.valAccuracy(), 0));
     return Optional.of(
@@ -90,19 +96,12 @@ final class OverfittingRule implements Rule {
             "medium",
             Text.of("advice.A1.title"),
             explanation,
-            Map.of(
-                "epoch",
-                last.epoch(),
-                "trainAccuracy",
-                last.trainAccuracy(),
-                "valAccuracy",
-                last.valAccuracy(),
-                "gap",
-                last.gap(),
-                "gapEpochsAgo",
-                earlier.gap(),
-                "valLossRising",
-                valLossRising),
+            Evidence.of(last, c)
+                .put("gap", last.gap())
+                .put("gapEpochsAgo", earlier.gap())
+                .put("gapNoise", noise)
+                .put("valLossRising", valLossRising)
+                .build(),
             patch.build()));
   }
 }

@@ -4,7 +4,6 @@ import io.kiln.core.i18n.Text;
 import io.kiln.core.i18n.Texts;
 import io.kiln.core.metric.Metric;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** A5: validation accuracy flat for several epochs while the learning rate is still high. */
@@ -30,7 +29,10 @@ final class PlateauRule implements Rule {
     var r = c.recipe();
     boolean rateHigh = last.lr() >= t.highLrShare() * r.effectiveLearningRate();
     boolean learning = last.valAccuracy() > c.chance() + t.chanceMargin();
-    if (hi - lo > t.plateauDelta() || !learning || !rateHigh) {
+    // A flat band narrower than one validation image cannot be seen (T16): on 90 images, equal
+    // accuracies over a few epochs are as likely a slow climb hidden by rounding.
+    boolean resolved = c.validationImages() <= 0 || 1.0 / c.validationImages() <= t.plateauDelta();
+    if (hi - lo > t.plateauDelta() || !learning || !rateHigh || !resolved) {
       return Optional.empty();
     }
     Patch patch = new Patch(r);
@@ -63,7 +65,13 @@ final class PlateauRule implements Rule {
             "low",
             Text.of("advice.A5.title"),
             explanation,
-            Map.of("epochs", n, "valAccuracyLow", lo, "valAccuracyHigh", hi, "lr", last.lr()),
+            Evidence.empty()
+                .put("epochs", n)
+                .put("valAccuracyLow", lo)
+                .put("valAccuracyHigh", hi)
+                .put("lr", last.lr())
+                .validation(hi, c)
+                .build(),
             patch.build()));
   }
 }

@@ -3,13 +3,17 @@ package io.kiln.core.advisor;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.i18n.Texts;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** A2: training accuracy below validation, or both low and still rising when training ended. */
 final class UnderfittingRule implements Rule {
   /** An SGD rate per 256 images below this is far below the usual 0.1 (T2, T8). */
   static final double LOW_RATE_PER_256 = 0.005;
+
+  /** The fit below validation accuracy by more than a point and more than the noise. */
+  private static boolean below(EpochPoint p, RunContext c) {
+    return -p.gap() > Math.max(0.01, c.gapNoise(p, false));
+  }
 
   @Override
   public String id() {
@@ -26,12 +30,16 @@ final class UnderfittingRule implements Rule {
     EpochPoint last = h.fromEnd(0);
     EpochPoint previous = h.fromEnd(1);
     boolean aboveChance = last.valAccuracy() > c.chance() + t.chanceMargin();
-    boolean trainBelowVal = last.gap() < -0.01 && previous.gap() < -0.01;
+    // Below validation beyond the noise of both measures (T16), two epochs running. The fit is the
+    // clean measure where the agent took one: the training pass's own accuracy sits below
+    // validation in a healthy run under augmentation, mixing or dropout.
+    boolean trainBelowVal = below(last, c) && below(previous, c);
     boolean lowAndRising =
         h.finished()
-            && last.trainAccuracy() < t.underfitAccuracy()
-            && last.valAccuracy() - previous.valAccuracy() > 0.005
-            && last.trainAccuracy() > previous.trainAccuracy();
+            && last.fit() < t.underfitAccuracy()
+            && last.valAccuracy() - previous.valAccuracy()
+                > Math.max(0.005, c.valHalfWidth(last.valAccuracy()) / 2)
+            && last.fit() > previous.fit();
     if (!aboveChance || !(trainBelowVal || lowAndRising)) {
       return Optional.empty();
     }
@@ -77,11 +85,10 @@ final class UnderfittingRule implements Rule {
             ? Text.of(
                 "advice.A2.explanation.trainBelowVal",
                 "train",
-                Texts.percent(last.trainAccuracy(), 0),
+                Texts.percent(last.fit(), 0),
                 "val",
                 Texts.percent(last.valAccuracy(), 0))
-            : Text.of(
-                "advice.A2.explanation.rising", "train", Texts.percent(last.trainAccuracy(), 0));
+            : Text.of("advice.A2.explanation.rising", "train", Texts.percent(last.fit(), 0));
     return Optional.of(
         new Suggestion(
             id(),
@@ -89,15 +96,7 @@ final class UnderfittingRule implements Rule {
             "medium",
             Text.of("advice.A2.title"),
             explanation,
-            Map.of(
-                "epoch",
-                last.epoch(),
-                "trainAccuracy",
-                last.trainAccuracy(),
-                "valAccuracy",
-                last.valAccuracy(),
-                "stillRising",
-                lowAndRising),
+            Evidence.of(last, c).put("stillRising", lowAndRising).build(),
             patch.build()));
   }
 }

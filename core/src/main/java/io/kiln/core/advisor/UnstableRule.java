@@ -3,7 +3,6 @@ package io.kiln.core.advisor;
 import io.kiln.core.i18n.Text;
 import io.kiln.core.i18n.Texts;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /** A7: validation accuracy swings up and down strongly from epoch to epoch. */
@@ -31,7 +30,15 @@ final class UnstableRule implements Rule {
       previousDelta = delta;
     }
     swing /= n - 1;
-    if (signChanges < 2 || swing < t.oscillation()) {
+    // Two measures of the same accuracy on v images differ by chance by up to this much (T16): a
+    // swing of 4 images in 90 is noise, one of 40 in 1,000 is not.
+    double mean = 0;
+    for (int i = 0; i < n; i++) {
+      mean += h.fromEnd(i).valAccuracy() / n;
+    }
+    int v = c.validationImages();
+    double noise = Noise.differenceHalfWidth(mean, v, mean, v);
+    if (signChanges < 2 || swing < Math.max(t.oscillation(), noise)) {
       return Optional.empty();
     }
     var r = c.recipe();
@@ -47,7 +54,13 @@ final class UnstableRule implements Rule {
             "medium",
             Text.of("advice.A7.title"),
             explanation,
-            Map.of("meanSwing", swing, "directionChanges", signChanges, "epochs", n),
+            Evidence.empty()
+                .put("meanSwing", swing)
+                .put("swingNoise", noise)
+                .put("directionChanges", signChanges)
+                .put("epochs", n)
+                .validation(mean, c)
+                .build(),
             patch.build()));
   }
 }

@@ -27,6 +27,16 @@ public enum Metric {
   TRAIN_LOSS("trainLoss", Scope.EPOCH, Unit.LOSS, Better.LOWER, "training loss"),
   /** Share of training images classified correctly during the epoch (under augmentation). */
   TRAIN_ACCURACY("trainAccuracy", Scope.EPOCH, Unit.FRACTION, Better.HIGHER, "training accuracy"),
+  /**
+   * Share of a fixed sample of training images classified correctly at the epoch's end, without
+   * augmentation or mixing: the model's fit, comparable with validation accuracy (A1, A2).
+   */
+  FIT_ACCURACY(
+      "fitAccuracy",
+      Scope.EPOCH,
+      Unit.FRACTION,
+      Better.HIGHER,
+      "training accuracy, measured clean"),
   /** Mean loss on the validation split after the epoch. */
   VAL_LOSS("valLoss", Scope.EPOCH, Unit.LOSS, Better.LOWER, "validation loss"),
   /** Share of validation images classified correctly after the epoch. */

@@ -52,7 +52,7 @@ class AdvisorTest {
   }
 
   static RunContext context(Recipe recipe) {
-    return new RunContext(recipe, DEFAULTS, 4800, 10);
+    return new RunContext(recipe, DEFAULTS, 4800, 1200, 10);
   }
 
   static List<Scenario> scenarios() {
@@ -160,7 +160,7 @@ class AdvisorTest {
             "small fine-tune at a large rate",
             Set.of("A9"),
             curves(healthyTrain, healthyVal, cosine(0.05, 0.0005), true),
-            new RunContext(pretrainedSmall, DEFAULTS, 500, 10)));
+            new RunContext(pretrainedSmall, DEFAULTS, 500, 125, 10)));
   }
 
   /**
@@ -176,7 +176,7 @@ class AdvisorTest {
         new Advisor(Thresholds.defaults())
             .evaluate(
                 curves(val, val, cosine(0.16, 0.0016), true),
-                new RunContext(huge, DEFAULTS, 3000, 10));
+                new RunContext(huge, DEFAULTS, 3000, 750, 10));
     Suggestion a8 = advice.stream().filter(x -> x.ruleId().equals("A8")).findFirst().orElseThrow();
     assertEquals(64L, a8.patch().get("batchSize"));
     assertEquals(0.01, a8.patch().get("learningRate"), "0.16 x 64/1024: the same rate per image");
@@ -185,7 +185,7 @@ class AdvisorTest {
         new Advisor(Thresholds.defaults())
                 .evaluate(
                     curves(val, val, cosine(0.16, 0.0016), true),
-                    new RunContext(huge, DEFAULTS, 60_000, 10))
+                    new RunContext(huge, DEFAULTS, 60_000, 10_000, 10))
                 .stream()
                 .noneMatch(x -> x.ruleId().equals("A8")));
   }
@@ -226,7 +226,8 @@ class AdvisorTest {
         DEFAULTS.with(Map.of("epochs", 40, "restoreBest", false, "weightDecay", 0.0));
     Map<String, Object> patch =
         ADVISOR
-            .evaluate(overfitting.history(), new RunContext(longNoBest, DEFAULTS, 20_000, 10))
+            .evaluate(
+                overfitting.history(), new RunContext(longNoBest, DEFAULTS, 20_000, 5_000, 10))
             .get(0)
             .patch();
     assertEquals(5e-4, patch.get("weightDecay"), "A1: from none to the classic 5e-4, not 1e-4");

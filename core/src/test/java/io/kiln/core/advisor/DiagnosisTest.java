@@ -64,7 +64,7 @@ class DiagnosisTest {
     Recipe recipe = Recipe.defaults().with(Map.of("learningRate", 0.5, "epochs", 4));
     List<Suggestion> shown =
         new Advisor(Thresholds.defaults())
-            .evaluate(history, new RunContext(recipe, Recipe.defaults(), 4800, 10));
+            .evaluate(history, new RunContext(recipe, Recipe.defaults(), 4800, 1200, 10));
     assertEquals(List.of("A4"), shown.stream().map(Suggestion::ruleId).toList());
   }
 

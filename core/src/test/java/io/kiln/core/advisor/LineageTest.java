@@ -26,7 +26,7 @@ class LineageTest {
 
   private static List<Suggestion> advise(Recipe recipe, List<Tried> tried) {
     return new Advisor(Thresholds.defaults())
-        .evaluate(OVERFITTING, new RunContext(recipe, Recipe.defaults(), 4800, 10, tried));
+        .evaluate(OVERFITTING, new RunContext(recipe, Recipe.defaults(), 4800, 1200, 10, tried));
   }
 
   private static Suggestion a1(List<Suggestion> advice) {

@@ -6,6 +6,7 @@ import io.kiln.agent.training.data.BatchPipeline;
 import io.kiln.agent.training.data.EpochPlan;
 import io.kiln.agent.training.net.KilnNet;
 import io.kiln.agent.training.optim.KilnOptimizer;
+import io.kiln.core.advisor.Noise;
 import io.kiln.core.data.StratifiedSplit;
 import io.kiln.core.metric.Metric;
 import io.kiln.core.metric.MetricValues;
@@ -36,6 +37,7 @@ final class TrainingStages {
   private final BatchPipeline trainData;
   private final BatchPipeline valData;
   private final List<int[]> valBatches;
+  private final List<int[]> fitBatches;
   private final LearningRateSchedule schedule;
   private final long headSteps;
   private final StoredFeatures stored;
@@ -70,6 +72,7 @@ final class TrainingStages {
     this.trainData = trainData;
     this.valData = valData;
     this.valBatches = EpochPlan.validation(split.validation(), recipe.batchSize());
+    this.fitBatches = EpochPlan.validation(fitSample(split.train()), recipe.batchSize());
     this.schedule = new LearningRateSchedule(recipe, stepsPerEpoch);
     this.headSteps = (long) recipe.headOnlyEpochs() * stepsPerEpoch;
     this.stored = stored;
@@ -119,6 +122,14 @@ final class TrainingStages {
         loop.validate(valData.epoch(valBatches, epoch, false), null, images.ids());
     net.takeStoredFeatures(false);
     MetricValues values = epochValues(train, val, optimizer.learningRate(), headOnly);
+    // The fit, measured as validation is (no augmentation, no mixing, inference mode) on a fixed
+    // sample of training images, so A1 and A2 compare like with like. Head epochs on stored
+    // features train without augmentation: their training accuracy is already clean.
+    if (!onFeatures && fitBatches.size() > 0) {
+      values.put(
+          Metric.FIT_ACCURACY,
+          loop.validate(valData.epoch(fitBatches, epoch, false), null, images.ids()).accuracy());
+    }
     if (onFeatures) {
       values.put(Metric.STORED_FEATURES, 1.0);
     }
@@ -290,6 +301,19 @@ final class TrainingStages {
         .with("testLoss", scored.loss())
         .with("testImages", test.length)
         .with(Metric.VAL_ACCURACY.key(), val.accuracy());
+  }
+
+  /**
+   * The training images of the clean fit measure: evenly spread over the split, the same each
+   * epoch.
+   */
+  static int[] fitSample(int[] train) {
+    int n = Noise.fitSample(train.length);
+    int[] sample = new int[n];
+    for (int i = 0; i < n; i++) {
+      sample[i] = train[(int) ((long) i * train.length / n)];
+    }
+    return sample;
   }
 
   /** The EPOCH metric point's values (names defined in core's metric/Metric). */

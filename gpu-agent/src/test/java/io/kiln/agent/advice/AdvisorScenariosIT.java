@@ -60,12 +60,9 @@ class AdvisorScenariosIT {
     RunHistory.Builder history = new RunHistory.Builder();
     int[] epochs = {0};
     Set<String> fired = new LinkedHashSet<>();
+    int train = StratifiedSplit.approximateTrainCount(images.count(), recipe.validationFraction());
     RunContext context =
-        new RunContext(
-            recipe,
-            Recipe.defaults(),
-            StratifiedSplit.approximateTrainCount(images.count(), recipe.validationFraction()),
-            10);
+        new RunContext(recipe, Recipe.defaults(), train, images.count() - train, 10);
     MetricSink sink =
         (kind, epoch, step, v) -> {
           history.add(kind, epoch, v);

@@ -151,7 +151,8 @@ public final class AdviceEfficacy {
       List<Suggestion> advice =
           advisor.evaluate(
               parent.history(),
-              new RunContext(parentRecipe, Recipe.defaults(), s.trainImages(), 10));
+              new RunContext(
+                  parentRecipe, Recipe.defaults(), s.trainImages(), VALIDATION_IMAGES, 10));
       if (advice.isEmpty()) {
         rows.add(row(s.name(), "-", "(no advice)", parent.testAccuracy(), Double.NaN, noise));
         continue;

@@ -52,7 +52,12 @@ class AdviceEfficacyTest {
         new Advisor(Thresholds.defaults())
             .evaluate(
                 parent.history(),
-                new RunContext(parentRecipe, Recipe.defaults(), scenario.trainImages(), 10));
+                new RunContext(
+                    parentRecipe,
+                    Recipe.defaults(),
+                    scenario.trainImages(),
+                    AdviceEfficacy.VALIDATION_IMAGES,
+                    10));
     assertFalse(advice.isEmpty(), name + ": no advice");
     assertEquals(rule, advice.get(0).ruleId(), name + ": " + advice);
     AdviceEfficacy.Trained child =

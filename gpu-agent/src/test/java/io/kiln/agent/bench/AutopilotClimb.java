@@ -118,7 +118,13 @@ public final class AutopilotClimb {
           advisor
               .evaluate(
                   from.trained().history(),
-                  new RunContext(from.recipe(), Recipe.defaults(), s.trainImages(), 10, tried))
+                  new RunContext(
+                      from.recipe(),
+                      Recipe.defaults(),
+                      s.trainImages(),
+                      AdviceEfficacy.VALIDATION_IMAGES,
+                      10,
+                      tried))
               .stream()
               .filter(x -> !from.applied().contains(x.ruleId()))
               .toList();
