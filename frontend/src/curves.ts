@@ -42,6 +42,7 @@ export const CURVES: CurveChart[] = [
     series: [
       { metric: 'trainAccuracy', label: 'split.train', color: '#0ea5e9', compare: 'compare.chart.trainAccuracy' },
       { metric: 'valAccuracy', label: 'split.val', color: '#f97316', compare: 'compare.chart.valAccuracy' },
+      { metric: 'fitAccuracy', label: 'split.fit', color: '#1e3a8a' },
     ],
   },
   {

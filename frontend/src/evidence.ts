@@ -10,10 +10,20 @@ const num = (v: unknown) => {
   return Math.abs(n) >= 0.01 || n === 0 ? String(Math.round(n * 10000) / 10000) : n.toExponential(1);
 };
 
+/** How sure a validation accuracy is, where the rule knew the split's size (issue 32, T16). */
+const plusMinus = (all: Record<string, unknown>) =>
+  all.valPlusMinus === undefined ? '' : t('evidence.plusMinus', { v: points(all.valPlusMinus), n: String(all.valImages) });
+
 /** One phrase per evidence name; names not listed here are shown as "name value". */
 const PHRASES: Record<string, (v: unknown, all: Record<string, unknown>) => string | null> = {
   trainAccuracy: (v) => t('evidence.trainAccuracy', { v: pct(v) }),
-  valAccuracy: (v, all) => t('evidence.valAccuracy', { v: pct(v) }) + (all.stillRising === true ? t('evidence.stillRising') : ''),
+  valAccuracy: (v, all) =>
+    t('evidence.valAccuracy', { v: pct(v) }) + plusMinus(all) + (all.stillRising === true ? t('evidence.stillRising') : ''),
+  valImages: () => null,
+  valPlusMinus: () => null,
+  fitAccuracy: (v) => t('evidence.fitAccuracy', { v: pct(v) }),
+  gapNoise: (v) => t('evidence.gapNoise', { v: points(v) }),
+  swingNoise: (v) => t('evidence.swingNoise', { v: points(v) }),
   stillRising: () => null,
   gap: (v) => t('evidence.gap', { v: points(v) }),
   gapEpochsAgo: (v) => t('evidence.gapEarlier', { v: points(v) }),
@@ -22,7 +32,7 @@ const PHRASES: Record<string, (v: unknown, all: Record<string, unknown>) => stri
   epochs: (v) => t('evidence.epochs', { v: String(v) }),
   bestRecentValAccuracy: (v) => t('evidence.bestRecent', { v: pct(v) }),
   chance: (v) => t('evidence.chance', { v: pct(v) }),
-  valAccuracyLow: (v, all) => t('evidence.between', { low: pct(v), high: pct(all.valAccuracyHigh) }),
+  valAccuracyLow: (v, all) => t('evidence.between', { low: pct(v), high: pct(all.valAccuracyHigh) }) + plusMinus(all),
   valAccuracyHigh: () => null,
   lr: (v, all) => t('evidence.lr', { v: num(v) }) + (all.startLr !== undefined ? t('evidence.startedAt', { v: num(all.startLr) }) : ''),
   startLr: () => null,

@@ -11,7 +11,7 @@ describe('the curves a run page draws', () => {
   it('takes each row from the point of its own kind, with the smoothed value beside the raw one', () => {
     expect(rowOf(chart('step-loss'), 'step', { loss: 0.9, lr: 0.1 }, 0.95)).toEqual([0.9, 0.95]);
     expect(rowOf(chart('step-loss'), 'epoch', { loss: 0.9 }, 0.95)).toBeNull();
-    expect(rowOf(chart('accuracy'), 'epoch', { valAccuracy: 0.8 }, null)).toEqual([null, 0.8]);
+    expect(rowOf(chart('accuracy'), 'epoch', { valAccuracy: 0.8, fitAccuracy: 0.9 }, null)).toEqual([null, 0.8, 0.9]);
   });
 
   it('draws the gradient norm, and adds no row where a point lacks every value of a chart', () => {

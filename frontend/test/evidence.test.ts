@@ -19,6 +19,14 @@ describe("a suggestion's evidence in words", () => {
     expect(sentence).not.toMatch(/stillRising|gap 0\.18/);
   });
 
+  it('says how sure a validation accuracy is where the split size is known (issue 32)', () => {
+    setLang('en', null);
+    expect(evidenceSentence({ valAccuracy: 0.956, valImages: 90, valPlusMinus: 0.0426, epoch: 6 })).toBe(
+      'Validation accuracy 95.6 % ± 4.3 points on 90 images, at epoch 6.',
+    );
+    expect(evidenceSentence({ meanSwing: 0.045, swingNoise: 0.06 })).toContain('chance alone explains up to 6.0 points');
+  });
+
   it('writes Chinese for a Chinese reader', () => {
     setLang('zh-CN', null);
     expect(evidenceSentence({ valAccuracy: 0.5, epoch: 2 })).toMatch(/50\.0 %/);

@@ -177,12 +177,33 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     throughputText.textContent = throughput ? t('run.fact.throughputValue', { value: formatNumber(throughput) }) : '—';
   }
 
+  /** The best validation accuracy with how sure it is; a note when the split is too small to judge (T16). */
+  function bestValView(r: Run): string | HTMLElement {
+    const v = r.validation;
+    if (!v) return formatPercent(r.bestValAccuracy);
+    const pm = formatNumber(v.plusMinus * 100, 1);
+    return h(
+      'span',
+      {},
+      t('run.fact.plusMinus', { v: formatPercent(r.bestValAccuracy), pm, n: formatNumber(v.images) }),
+      v.enough
+        ? null
+        : h(
+            'p',
+            { class: 'hint', 'data-testid': 'validation-small' },
+            t('run.validationSmall', { n: formatNumber(v.images), pm, needed: formatNumber(v.imagesNeeded) }),
+            h('a', { href: `#/datasets/${r.datasetId}` }, t('run.validationResplit')),
+          ),
+    );
+  }
+
   function showFacts(r: Run) {
     const shown = [
       r.datasetId,
       r.datasetName,
       r.datasetVersion,
       r.bestValAccuracy,
+      r.validation,
       r.testAccuracy,
       r.state,
       r.adjustments,
@@ -202,7 +223,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
         t('run.fact.dataset'),
         h('a', { href: `#/datasets/${r.datasetId}` }, t('run.fact.datasetVersion', { name: r.datasetName, version: r.datasetVersion })),
       ),
-      ...fact(t('run.fact.bestVal'), formatPercent(r.bestValAccuracy)),
+      ...fact(t('run.fact.bestVal'), bestValView(r)),
       ...fact(
         t('run.fact.test'),
         r.testAccuracy === null
