@@ -110,7 +110,8 @@ class AdviceTest {
       throws Exception {
     try (TestAgent agent = TestAgent.connect(base, "advice-a1")) {
       Api.cancelQueuedRuns();
-      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a1"), "epochs", 8));
+      long runId =
+          Api.createRun(Map.of("datasetId", Api.uploadValid("advice-a1", 500), "epochs", 8));
       claim(agent, runId);
       try (LiveClient browser = new LiveClient(base, runId, -1);
           LiveClient chinese = new LiveClient(base, runId, -1, Api.token(), "zh-CN")) {
@@ -154,6 +155,15 @@ class AdviceTest {
       assertEquals(3.0e-4, list.getDouble("[0].patch.weightDecay"), 1e-12);
       assertEquals(List.of("T9", "T12", "T10", "T15", "T13"), list.getList("[0].trickIds"));
       assertTrue(list.getString("[0].explanation").contains("memorising"));
+      // The evidence says how sure it is: 100 validation images (T16).
+      assertEquals(100, list.getInt("[0].evidence.valImages"));
+      assertTrue(list.getDouble("[0].evidence.gapNoise") < 0.15, list.prettify());
+      Api.as()
+          .get("/api/runs/" + runId)
+          .then()
+          .body("validation.images", equalTo(100))
+          .body("validation.enough", equalTo(false))
+          .body("validation.accuracy", equalTo(0.8f));
       long suggestionId = list.getLong("[0].id");
 
       epoch(agent, runId, 5, 0.97, 0.80);
@@ -196,6 +206,36 @@ class AdviceTest {
       epoch(agent, runId, 6, 0.97, 0.95);
       JsonPath retired = awaitSuggestions(runId, j -> !j.getBoolean("[0].active"));
       assertEquals(child.getLong("id"), retired.getLong("[0].appliedRunId"));
+      Api.cancelQueuedRuns();
+    }
+  }
+
+  /**
+   * The same curves on a split of 2 validation images: a 15-point gap is one image, so Kiln says
+   * nothing about fit and the run says why (issue 32, T16).
+   */
+  @Test
+  void aSplitTooSmallToTellStaysQuietAndSaysSo() throws Exception {
+    try (TestAgent agent = TestAgent.connect(base, "advice-small")) {
+      Api.cancelQueuedRuns();
+      long runId = Api.createRun(Map.of("datasetId", Api.uploadValid("advice-small"), "epochs", 8));
+      claim(agent, runId);
+      for (int e = 0; e < OVERFITTING.length; e++) {
+        epoch(agent, runId, e + 1, OVERFITTING[e][0], OVERFITTING[e][1]);
+      }
+      JsonPath run = Api.as().get("/api/runs/" + runId).then().statusCode(200).extract().jsonPath();
+      for (int i = 0; i < 50 && run.get("validation") == null; i++) {
+        Thread.sleep(100);
+        run = Api.as().get("/api/runs/" + runId).then().extract().jsonPath();
+      }
+      assertEquals(false, run.getBoolean("validation.enough"), run.prettify());
+      assertTrue(run.getInt("validation.imagesNeeded") > 500, run.prettify());
+      // The advice is evaluated after each epoch: the last one has been read by now.
+      Thread.sleep(1000);
+      assertEquals(
+          List.of(),
+          awaitSuggestions(runId, j -> true).getList("ruleId"),
+          "no diagnosis from 2 images");
       Api.cancelQueuedRuns();
     }
   }
@@ -252,7 +292,7 @@ class AdviceTest {
           Api.createRun(
               Map.of(
                   "datasetId",
-                  Api.uploadValid("autopilot"),
+                  Api.uploadValid("autopilot", 500),
                   "epochs",
                   4,
                   "batchSize",
@@ -274,7 +314,8 @@ class AdviceTest {
           .body("autopilotChild", equalTo(true))
           .body("autopilot", equalTo(1))
           .body("parentId", equalTo((int) runId))
-          .body("recipe.learningRate", equalTo(0.2f));
+          // 800 training images give 3 updates an epoch at batch 256: the reference batch (A8).
+          .body("recipe.batchSize", equalTo(64));
 
       BackendMessage.RunAssignment failed = claim(agent, firstTry);
       epoch(agent, firstTry, 1, 0.70, 0.70);
