@@ -34,6 +34,7 @@ const PHRASES: Record<string, (v: unknown, all: Record<string, unknown>) => stri
   chance: (v) => t('evidence.chance', { v: pct(v) }),
   valAccuracyLow: (v, all) => t('evidence.between', { low: pct(v), high: pct(all.valAccuracyHigh) }) + plusMinus(all),
   valAccuracyHigh: () => null,
+  bestBefore: (v) => t('evidence.bestBefore', { v: pct(v) }),
   lr: (v, all) => t('evidence.lr', { v: num(v) }) + (all.startLr !== undefined ? t('evidence.startedAt', { v: num(all.startLr) }) : ''),
   startLr: () => null,
   meanSwing: (v) => t('evidence.swing', { v: points(v) }),

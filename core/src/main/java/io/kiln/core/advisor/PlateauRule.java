@@ -32,7 +32,16 @@ final class PlateauRule implements Rule {
     // A flat band narrower than one validation image cannot be seen (T16): on 90 images, equal
     // accuracies over a few epochs are as likely a slow climb hidden by rounding.
     boolean resolved = c.validationImages() <= 0 || 1.0 / c.validationImages() <= t.plateauDelta();
-    if (hi - lo > t.plateauDelta() || !learning || !rateHigh || !resolved) {
+    boolean flat = hi - lo <= t.plateauDelta() && resolved;
+    // Or no new best for n epochs, as ReduceLROnPlateau's patience counts (T7): a high rate that
+    // never decays leaves the curve jumping around its level (bench/advice-efficacy's
+    // constant-high-rate-plateau: no flat band, no alternation either).
+    double bestBefore = 0;
+    for (int i = n; i < h.epochCount(); i++) {
+      bestBefore = Math.max(bestBefore, h.fromEnd(i).valAccuracy());
+    }
+    boolean stalled = h.epochCount() >= n + 2 && hi <= bestBefore;
+    if (!(flat || stalled) || !learning || !rateHigh) {
       return Optional.empty();
     }
     Patch patch = new Patch(r);
@@ -70,6 +79,7 @@ final class PlateauRule implements Rule {
                 .put("valAccuracyLow", lo)
                 .put("valAccuracyHigh", hi)
                 .put("lr", last.lr())
+                .put("bestBefore", bestBefore)
                 .validation(hi, c)
                 .build(),
             patch.build()));
