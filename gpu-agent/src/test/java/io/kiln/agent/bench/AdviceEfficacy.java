@@ -141,7 +141,7 @@ public final class AdviceEfficacy {
               2000,
               Map.of("optimizer", "rmsprop", "learningRate", 0.5, "epochs", 5)),
           new Scenario(
-              "label-smoothing-far-too-high", 1500, Map.of("labelSmoothing", 0.6, "epochs", 6)),
+              "label-smoothing-far-too-high", 1500, Map.of("labelSmoothing", 0.45, "epochs", 6)),
           new Scenario(
               "batch-8-high-rate",
               1500,

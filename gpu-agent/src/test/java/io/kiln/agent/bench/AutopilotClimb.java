@@ -173,6 +173,7 @@ public final class AutopilotClimb {
             "backboneId",
             "headOnlyEpochs",
             "headLearningRate",
+            "storedFeatures",
             "inputSize",
             "epochs")) {
       fields.remove(own);

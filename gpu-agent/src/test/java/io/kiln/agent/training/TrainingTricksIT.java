@@ -181,11 +181,18 @@ class TrainingTricksIT {
     train(recipe, resumed, dir.resolve("c"), dir.resolve("b-ckpt"), null);
     assertEquals(
         List.of(3, 4), List.copyOf(resumed.epochs.keySet()), "resumes after the last checkpoint");
+    // The clean fit (issue 32): every epoch scores the same training images without CutMix, crops
+    // or flips; under CutMix the training pass's own accuracy is of another task.
+    for (var values : straight.epochs.values()) {
+      double fit = values.get(Metric.FIT_ACCURACY.key());
+      assertTrue(fit >= 0 && fit <= 1, "fit accuracy " + fit);
+    }
     for (int epoch = 3; epoch <= 4; epoch++) {
       for (String metric :
           List.of(
               Metric.TRAIN_LOSS.key(),
               Metric.TRAIN_ACCURACY.key(),
+              Metric.FIT_ACCURACY.key(),
               Metric.VAL_LOSS.key(),
               Metric.VAL_ACCURACY.key(),
               Metric.LR.key())) {
