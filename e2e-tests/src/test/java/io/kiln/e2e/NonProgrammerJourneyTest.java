@@ -531,6 +531,9 @@ class NonProgrammerJourneyTest {
                 .setTimeout(180_000));
     assertThat(page.getByTestId("test-accuracy")).containsText("%");
     assertThat(page.getByTestId("evaluation")).containsText("on the held-out test split");
+    // The best validation accuracy says how sure it is (issue 32, T16).
+    assertThat(page.locator(".facts"))
+        .containsText(Pattern.compile("% ± [0-9.]+ on [0-9,]+ validation images"));
     JsonNode run =
         readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
     assertEquals(

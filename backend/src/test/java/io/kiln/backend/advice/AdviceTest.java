@@ -32,8 +32,11 @@ class AdviceTest {
   @TestHTTPResource("/")
   URI base;
 
-  /** Epoch curves of a run that memorises its training data (A1): the gap grows every epoch. */
-  static final double[][] OVERFITTING = {{0.70, 0.68}, {0.82, 0.76}, {0.90, 0.79}, {0.95, 0.80}};
+  /**
+   * Epoch curves of a run that memorises its training data (A1): the gap grows every epoch and the
+   * validation loss (2.3 x the error here) turns up from its lowest.
+   */
+  static final double[][] OVERFITTING = {{0.70, 0.68}, {0.82, 0.76}, {0.90, 0.79}, {0.95, 0.76}};
 
   private static JsonPath awaitSuggestions(long runId, Predicate<JsonPath> condition)
       throws InterruptedException {
@@ -163,10 +166,10 @@ class AdviceTest {
           .then()
           .body("validation.images", equalTo(100))
           .body("validation.enough", equalTo(false))
-          .body("validation.accuracy", equalTo(0.8f));
+          .body("validation.accuracy", equalTo(0.79f));
       long suggestionId = list.getLong("[0].id");
 
-      epoch(agent, runId, 5, 0.97, 0.80);
+      epoch(agent, runId, 5, 0.97, 0.75);
       JsonPath again =
           awaitSuggestions(runId, j -> j.getDouble("[0].evidence.trainAccuracy") == 0.97);
       assertEquals(List.of("A1"), again.getList("ruleId"), "still one A1, with fresh evidence");
@@ -371,8 +374,8 @@ class AdviceTest {
       assertEquals(secondTry, story.getLong("bestRunId"));
       assertEquals(List.of("A8", "A1"), story.getList("steps.ruleId"));
       assertEquals(List.of(false, true), story.getList("steps.kept"));
-      assertEquals(-0.10, story.getDouble("steps[0].gain"), 1e-9);
-      assertEquals(0.05, story.getDouble("steps[1].gain"), 1e-9);
+      assertEquals(-0.09, story.getDouble("steps[0].gain"), 1e-9);
+      assertEquals(0.06, story.getDouble("steps[1].gain"), 1e-9);
       assertTrue(story.getList("steps[1].changes.field").contains("weightDecay"), story.prettify());
     }
   }

@@ -36,11 +36,6 @@ public record RunContext(
     return 1.0 / Math.max(1, classes);
   }
 
-  /** This context with the noise of its validation split ignored (as if it were endless). */
-  RunContext noiseless() {
-    return new RunContext(recipe, reference, trainImages, 0, classes, tried);
-  }
-
   /** Half the width of the 95 % interval of a validation accuracy. */
   public double valHalfWidth(double accuracy) {
     return Noise.halfWidth(accuracy, validationImages);

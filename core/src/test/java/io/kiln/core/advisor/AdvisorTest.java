@@ -104,6 +104,17 @@ class AdvisorTest {
                     false),
                 new double[] {0.48, 0.55, 0.60, 0.63, 0.65, 0.67}),
             context(heavy)),
+        // A 13-point gap while the validation loss still falls: what 900 images allow, not
+        // memorisation (bench/advice-false-alarms' reference-1000; issue 32).
+        new Scenario(
+            "a wide gap with validation still improving",
+            Set.of(),
+            curves(
+                new double[] {0.31, 0.34, 0.72, 0.78, 0.81, 0.81},
+                new double[] {0.31, 0.34, 0.62, 0.66, 0.665, 0.67},
+                cosine(0.05, 0.0005),
+                false),
+            new RunContext(DEFAULTS, DEFAULTS, 900, 100, 10)),
         // Under CutMix the training pass scores mixed images: its accuracy below validation says
         // nothing without the clean fit measure (issue 32).
         new Scenario(

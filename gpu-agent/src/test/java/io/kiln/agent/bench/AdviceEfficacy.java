@@ -397,16 +397,17 @@ public final class AdviceEfficacy {
         seconds);
     RunHistory curves = history.build(true);
     System.out.println(
-        "    train/clean fit/val accuracy by epoch: "
+        "    train/clean fit/val accuracy (val loss) by epoch: "
             + curves.epochs().stream()
                 .map(
                     p ->
                         String.format(
                             Locale.ROOT,
-                            "%.2f/%.2f/%.2f",
+                            "%.2f/%.2f/%.2f (%.3f)",
                             p.trainAccuracy(),
                             p.fitAccuracy(),
-                            p.valAccuracy()))
+                            p.valAccuracy(),
+                            p.valLoss()))
                 .toList());
     return new Trained(curves, accuracy, result.bestValAccuracy(), seconds);
   }

@@ -61,7 +61,7 @@ public final class AdviceFalseAlarms {
     Devices.configureThreads();
     List<String> only = List.of(args);
     LabelledImages fullPool = FashionMnist.load("train", 6000);
-    LabelledImages fullTest = FashionMnist.load("t10k", 3000);
+    LabelledImages fullTest = FashionMnist.load("t10k", 10_000);
     Advisor advisor = new Advisor(Thresholds.defaults());
     List<String> rows = new ArrayList<>();
     int runs = 0;
