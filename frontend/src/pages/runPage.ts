@@ -183,7 +183,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     if (!v) return formatPercent(r.bestValAccuracy);
     const pm = formatNumber(v.plusMinus * 100, 1);
     return h(
-      'span',
+      'div',
       {},
       t('run.fact.plusMinus', { v: formatPercent(r.bestValAccuracy), pm, n: formatNumber(v.images) }),
       v.enough

@@ -533,7 +533,7 @@ class NonProgrammerJourneyTest {
     assertThat(page.getByTestId("evaluation")).containsText("on the held-out test split");
     // The best validation accuracy says how sure it is (issue 32, T16).
     assertThat(page.locator(".facts"))
-        .containsText(Pattern.compile("% ± [0-9.]+ on [0-9,]+ validation images"));
+        .containsText(Pattern.compile("% ± [0-9.]+ points on [0-9,]+ validation images"));
     JsonNode run =
         readJson(page.request().get(page.url().replaceFirst("#/runs/", "api/runs/")).text());
     assertEquals(

@@ -314,6 +314,23 @@ class AdvisorTest {
         "A6: piecewise decayed too far; cosine keeps the default floor of 1/100 of the start");
   }
 
+  /** 12 validation images of 3 classes cannot tell a slow start from guessing (issue 32). */
+  @Test
+  void notLearningNeedsASplitThatCanTellChance() {
+    Scenario s =
+        scenarios().stream().filter(x -> x.name().equals("not learning")).findFirst().orElseThrow();
+    Recipe r = DEFAULTS.with("weightDecay", 0.5);
+    assertEquals(
+        List.of(),
+        ADVISOR.evaluate(s.history(), new RunContext(r, DEFAULTS, 96, 12, 3)).stream()
+            .map(Suggestion::ruleId)
+            .filter("A3"::equals)
+            .toList());
+    assertEquals(
+        "A3",
+        ADVISOR.evaluate(s.history(), new RunContext(r, DEFAULTS, 96, 300, 10)).get(0).ruleId());
+  }
+
   @Test
   void aTooLowRateNotLearningGetsARaiseAndSeverityOrdersTheList() {
     Scenario s =
