@@ -4,8 +4,8 @@ package io.kiln.core.advisor;
  * How sure an accuracy measured on a number of images is (T16: a lucky validation spike is not
  * quality). An accuracy of p on n images is a binomial estimate: its 95 % interval is Wilson's, and
  * a difference between two such estimates is within noise while it is inside their combined
- * interval. The curve rules (A1, A2, A5, A7) compare their gaps and swings with these before they
- * speak. A count of 0 means unknown: no interval, as before the count was known.
+ * interval. The curve rules (A1, A2, A3, A5, A7) compare their gaps and swings with these before
+ * they speak. A count of 0 means unknown: no interval, as before the count was known.
  */
 public final class Noise {
   /** 95 % two-sided. */
@@ -13,7 +13,7 @@ public final class Noise {
 
   /**
    * Training images the agent scores without augmentation at each epoch's end ({@code
-   * fitAccuracy}): enough to know the fit to about +/- 2.5 points at 85 %, a few percent of an
+   * fitAccuracy}): enough to know the fit to about +/- 3 points at 85 %, a few percent of an
    * epoch's work.
    */
   public static final int FIT_SAMPLE = 512;
