@@ -49,6 +49,11 @@ public record EpochPoint(
     return !Double.isNaN(fitAccuracy);
   }
 
+  /** This point as if the clean fit had not been measured: its fit is the training pass's. */
+  public EpochPoint withoutFit() {
+    return new EpochPoint(epoch, trainLoss, trainAccuracy, valLoss, valAccuracy, lr);
+  }
+
   /** How well the model fits its training images: the clean measure where there is one. */
   public double fit() {
     return fitMeasured() ? fitAccuracy : trainAccuracy;

@@ -29,11 +29,7 @@ final class UnderfittingRule implements Rule {
     if (p.fitMeasured() && p.gap() > c.gapNoise(p, true)) {
       return false;
     }
-    EpochPoint pass =
-        mixes
-            ? p
-            : new EpochPoint(
-                p.epoch(), p.trainLoss(), p.trainAccuracy(), p.valLoss(), p.valAccuracy(), p.lr());
+    EpochPoint pass = mixes ? p : p.withoutFit();
     double lag = before == null ? 0 : Math.max(0, (p.fit() - before.fit())) / 2;
     return -pass.gap() - lag > Math.max(0.01, c.gapNoise(pass, false));
   }

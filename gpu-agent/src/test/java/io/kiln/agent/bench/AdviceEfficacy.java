@@ -259,11 +259,15 @@ public final class AdviceEfficacy {
               child.testAccuracy(),
               noise));
     }
-    System.out.println();
-    System.out.println(
-        "| scenario | rules (first applied) | patch | parent test acc | child test acc | Δ points |");
-    System.out.println("|---|---|---|---|---|---|");
-    rows.forEach(System.out::println);
+    BenchReport.table(
+        List.of(
+            "scenario",
+            "rules (first applied)",
+            "patch",
+            "parent test acc",
+            "child test acc",
+            "Δ points"),
+        rows);
     System.out.printf(
         Locale.ROOT,
         "%nimproved beyond noise (%.1f points): %d of %d; worse beyond noise: %d%n",
@@ -271,13 +275,11 @@ public final class AdviceEfficacy {
         improved,
         scenarios,
         worse);
-    System.out.printf(
-        Locale.ROOT,
-        "RESULT name=advice-efficacy%s kiln=%d reference=%d ratio=%.3f unit=scenarios-improved%n",
-        heldOut ? "-held-out" : "",
+    BenchReport.result(
+        heldOut ? "advice-efficacy-held-out" : "advice-efficacy",
         improved,
         scenarios,
-        scenarios == 0 ? 0.0 : improved / (double) scenarios);
+        "scenarios-improved");
   }
 
   private static String row(

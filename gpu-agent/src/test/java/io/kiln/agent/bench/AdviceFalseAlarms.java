@@ -129,12 +129,18 @@ public final class AdviceFalseAlarms {
                 noise));
       }
     }
-    System.out.println();
-    System.out.println(
-        "| case | seed | train/val images | parent test | said during the run | at the end | patch"
-            + " | child test | Δ points (noise) |");
-    System.out.println("|---|---|---|---|---|---|---|---|---|");
-    rows.forEach(System.out::println);
+    BenchReport.table(
+        List.of(
+            "case",
+            "seed",
+            "train/val images",
+            "parent test",
+            "said during the run",
+            "at the end",
+            "patch",
+            "child test",
+            "Δ points (noise)"),
+        rows);
     System.out.printf(
         Locale.ROOT,
         "%nhealthy runs: %d; told something at the end: %d; false alarms (child not better beyond"
@@ -143,12 +149,7 @@ public final class AdviceFalseAlarms {
         alarms,
         falseAlarms,
         saidDuring);
-    System.out.printf(
-        Locale.ROOT,
-        "RESULT name=advice-false-alarms kiln=%d reference=%d ratio=%.3f unit=false-alarms-per-healthy-run%n",
-        falseAlarms,
-        runs,
-        runs == 0 ? 0.0 : falseAlarms / (double) runs);
+    BenchReport.result("advice-false-alarms", falseAlarms, runs, "false-alarms-per-healthy-run");
   }
 
   private static String row(

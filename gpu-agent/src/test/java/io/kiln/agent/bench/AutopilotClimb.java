@@ -91,18 +91,17 @@ public final class AutopilotClimb {
               share,
               share >= TARGET ? " ✓" : ""));
     }
-    System.out.println();
-    System.out.println(
-        "| scenario | start test acc | autopilot steps (rule: change, val gain, kept?) | best run test"
-            + " acc | best preset (same network, images, epochs) | share |");
-    System.out.println("|---|---|---|---|---|---|");
-    rows.forEach(System.out::println);
-    System.out.printf(
-        Locale.ROOT,
-        "RESULT name=autopilot-climb kiln=%d reference=%d ratio=%.3f unit=scenarios-at-95pct-of-best-preset%n",
-        reached,
-        chosen.size(),
-        chosen.isEmpty() ? 0.0 : reached / (double) chosen.size());
+    BenchReport.table(
+        List.of(
+            "scenario",
+            "start test acc",
+            "autopilot steps (rule: change, val gain, kept?)",
+            "best run test acc",
+            "best preset (same network, images, epochs)",
+            "share"),
+        rows);
+    BenchReport.result(
+        "autopilot-climb", reached, chosen.size(), "scenarios-at-95pct-of-best-preset");
   }
 
   /** Up to {@link #STEPS} follow-up runs as the backend's autopilot takes them; the best run. */
