@@ -1,0 +1,184 @@
+package io.kiln.core.labels;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Finds images that are probably filed under the wrong class, from out-of-sample probabilities
+ * (confident learning: Northcutt, Jiang and Chuang, JAIR 2021; what cleanlab's {@code
+ * find_label_issues} does by default, {@code filter_by="prune_by_noise_rate"}).
+ *
+ * <ol>
+ *   <li>Each class's threshold is the mean probability the model gives that class on the images
+ *       filed under it (its mean self-confidence): a model that is unsure of a hard class is held
+ *       to a lower bar there.
+ *   <li>An image's confident class is its most probable class among those at or above their
+ *       threshold; counting (given, confident) pairs gives the confident joint.
+ *   <li>Calibrated to the class sizes, the joint's off-diagonal estimates how many images of each
+ *       given class belong to each other class. Per pair that many images are pruned, those with
+ *       the largest margin of the other class over the given one ("prune by noise rate").
+ *   <li>An image is flagged when it is pruned, and never when the model's top class is the given
+ *       one. Its suggested class is its confident class, else the model's top class. Issues are
+ *       ranked by self-confidence, the least sure first.
+ * </ol>
+ *
+ * Images at no class's threshold fit no class: the most doubtful of them are listed as outliers.
+ */
+public final class ConfidentLearning {
+  /** Outliers listed at most. */
+  static final int OUTLIERS_KEPT = 50;
+
+  private ConfidentLearning() {}
+
+  /** An image probably in the wrong class. */
+  public record Issue(
+      int index, int given, int suggested, double selfConfidence, double confidence) {}
+
+  /** An image that fits no class well: its best class's probability is below that class's bar. */
+  public record Outlier(int index, int given, int best, double confidence) {}
+
+  /**
+   * @param thresholds each class's mean self-confidence (NaN for a class with no image)
+   * @param confidentJoint given class (rows) by confident class (columns)
+   * @param estimatedErrors how many images the calibrated joint says are filed wrongly
+   */
+  public record Result(
+      double[] thresholds,
+      long[][] confidentJoint,
+      long estimatedErrors,
+      List<Issue> issues,
+      List<Outlier> outliers) {}
+
+  public static Result find(List<Prediction> predictions, int classCount) {
+    int n = predictions.size();
+    double[] thresholds = thresholds(predictions, classCount);
+    long[][] joint = new long[classCount][classCount];
+    int[] confident = new int[n];
+    List<Outlier> outliers = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Prediction p = predictions.get(i);
+      confident[i] = confidentClass(p, thresholds);
+      if (confident[i] >= 0) {
+        joint[p.given()][confident[i]]++;
+      } else {
+        int best = p.predicted();
+        outliers.add(new Outlier(i, p.given(), best, p.probability(best)));
+      }
+    }
+    long[] sizes = new long[classCount];
+    predictions.forEach(p -> sizes[p.given()]++);
+    long[][] toPrune = pruneCounts(joint, sizes);
+    long estimated = 0;
+    for (long[] row : toPrune) {
+      for (long v : row) {
+        estimated += v;
+      }
+    }
+    boolean[] pruned = prune(predictions, toPrune);
+    List<Issue> issues = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      Prediction p = predictions.get(i);
+      if (pruned[i] && p.predicted() != p.given()) {
+        int suggested =
+            confident[i] >= 0 && confident[i] != p.given() ? confident[i] : p.predicted();
+        issues.add(
+            new Issue(i, p.given(), suggested, p.selfConfidence(), p.probability(suggested)));
+      }
+    }
+    issues.sort(Comparator.comparingDouble(Issue::selfConfidence).thenComparingInt(Issue::index));
+    outliers.sort(Comparator.comparingDouble(Outlier::confidence).thenComparingInt(Outlier::index));
+    return new Result(
+        thresholds,
+        joint,
+        estimated,
+        List.copyOf(issues),
+        List.copyOf(outliers.subList(0, Math.min(OUTLIERS_KEPT, outliers.size()))));
+  }
+
+  static double[] thresholds(List<Prediction> predictions, int classCount) {
+    double[] sum = new double[classCount];
+    long[] count = new long[classCount];
+    for (Prediction p : predictions) {
+      sum[p.given()] += p.selfConfidence();
+      count[p.given()]++;
+    }
+    double[] thresholds = new double[classCount];
+    for (int c = 0; c < classCount; c++) {
+      thresholds[c] = count[c] == 0 ? Double.NaN : sum[c] / count[c];
+    }
+    return thresholds;
+  }
+
+  /** The most probable class at or above its threshold, or -1 when there is none. */
+  static int confidentClass(Prediction p, double[] thresholds) {
+    int best = -1;
+    double bestP = -1;
+    for (int k = 0; k < p.classes().length; k++) {
+      int c = p.classes()[k];
+      double prob = p.probabilities()[k];
+      boolean atBar = !Double.isNaN(thresholds[c]) && prob >= thresholds[c];
+      if (atBar && prob > bestP) {
+        best = c;
+        bestP = prob;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * How many images of each (given, true) pair to prune: the joint calibrated so each row sums to
+   * its class's size, rounded; the diagonal is 0.
+   */
+  static long[][] pruneCounts(long[][] joint, long[] sizes) {
+    int k = joint.length;
+    long[][] counts = new long[k][k];
+    for (int s = 0; s < k; s++) {
+      long row = 0;
+      for (long v : joint[s]) {
+        row += v;
+      }
+      for (int y = 0; y < k; y++) {
+        if (y != s && row > 0) {
+          counts[s][y] = Math.round(joint[s][y] / (double) row * sizes[s]);
+        }
+      }
+    }
+    return counts;
+  }
+
+  /** Per (given s, other y): the images of s with the largest margin p(y) - p(s). */
+  private static boolean[] prune(List<Prediction> predictions, long[][] toPrune) {
+    int k = toPrune.length;
+    List<List<Integer>> byGiven = new ArrayList<>();
+    for (int c = 0; c < k; c++) {
+      byGiven.add(new ArrayList<>());
+    }
+    for (int i = 0; i < predictions.size(); i++) {
+      byGiven.get(predictions.get(i).given()).add(i);
+    }
+    boolean[] pruned = new boolean[predictions.size()];
+    for (int s = 0; s < k; s++) {
+      for (int y = 0; y < k; y++) {
+        long m = toPrune[s][y];
+        if (m <= 0) {
+          continue;
+        }
+        int other = y;
+        List<Integer> members = new ArrayList<>(byGiven.get(s));
+        members.sort(
+            Comparator.comparingDouble(
+                    (Integer i) -> {
+                      Prediction p = predictions.get(i);
+                      return p.probability(other) - p.selfConfidence();
+                    })
+                .reversed()
+                .thenComparingInt(i -> i));
+        for (int j = 0; j < Math.min(m, members.size()); j++) {
+          pruned[members.get(j)] = true;
+        }
+      }
+    }
+    return pruned;
+  }
+}
