@@ -8,6 +8,7 @@ import io.kiln.backend.run.RunFiles;
 import io.kiln.backend.run.RunLeases;
 import io.kiln.backend.run.RunMapper;
 import io.kiln.backend.run.RunReports;
+import io.kiln.core.labels.CrossFit;
 import io.kiln.core.protocol.AgentMessage;
 import io.kiln.core.protocol.BackendMessage;
 import io.kiln.core.protocol.EventCheck;
@@ -242,7 +243,10 @@ class AgentMessageHandler {
                   runFiles.pretrainedSha256(recipe),
                   base + "/checkpoint",
                   run.checkpointKey != null,
-                  run.attempts);
+                  run.attempts,
+                  run.heldOutFold == null
+                      ? null
+                      : new CrossFit.Fold(run.heldOutFold, run.heldOutFolds, recipe.seed()));
             });
   }
 }

@@ -217,6 +217,17 @@ public class Run extends PanacheEntityBase {
   @Column(nullable = false)
   public int priority;
 
+  /** The label check this run is a fold of (null for any other run). */
+  @Column(name = "label_check_id")
+  public Long labelCheckId;
+
+  /** A label check's fold: the fold this run predicts, of {@code heldOutFolds}. */
+  @Column(name = "held_out_fold")
+  public Integer heldOutFold;
+
+  @Column(name = "held_out_folds")
+  public Integer heldOutFolds;
+
   @Version public long version;
 
   /** True while {@code agentId} holds this run's lease (assigned, running or being cancelled). */

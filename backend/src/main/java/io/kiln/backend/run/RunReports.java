@@ -12,6 +12,9 @@ import io.kiln.core.run.RunState;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -26,13 +29,16 @@ public class RunReports {
   private final Json json;
   private final Event<RunEvents.Changed> changed;
   private final RunRetries retries;
+  private final HeldOutPredictions heldOutPredictions;
 
   RunReports(
       RunLeases leases,
       RunMapper mapper,
       Json json,
       Event<RunEvents.Changed> changed,
-      RunRetries retries) {
+      RunRetries retries,
+      HeldOutPredictions heldOutPredictions) {
+    this.heldOutPredictions = heldOutPredictions;
     this.leases = leases;
     this.mapper = mapper;
     this.json = json;
@@ -81,9 +87,14 @@ public class RunReports {
     if (run == null) {
       return;
     }
+    Map<String, Object> reported = new LinkedHashMap<>(event.evaluation());
+    Object heldOut = reported.remove("heldOut");
+    if (heldOut instanceof List<?> && run.labelCheckId != null) {
+      heldOutPredictions.keep(run.id, heldOut);
+    }
     RunEvaluation evaluation;
     try {
-      evaluation = json.mapper().convertValue(event.evaluation(), RunEvaluation.class);
+      evaluation = json.mapper().convertValue(reported, RunEvaluation.class);
     } catch (IllegalArgumentException malformed) {
       // Acknowledged all the same (or the agent would resend it forever); the run keeps no
       // evaluation.

@@ -153,6 +153,28 @@ public class RunService {
     return queue(run);
   }
 
+  /**
+   * Queues fold {@code fold} of {@code folds} of label check {@code checkId}: a run like any other
+   * (placed, cancellable, resumed), trained on the other folds of all the dataset's images.
+   */
+  @Transactional
+  public RunView createFold(
+      long datasetId,
+      Recipe recipe,
+      String name,
+      Caller caller,
+      long checkId,
+      int fold,
+      int folds) {
+    Dataset dataset = Dataset.findById(datasetId);
+    Run run = newRun(dataset, recipe, trimmed(name), caller.name(), caller);
+    run.labelCheckId = checkId;
+    run.heldOutFold = fold;
+    run.heldOutFolds = folds;
+    run.validationImages = dataset.imageCount / folds;
+    return queue(run);
+  }
+
   /** {@code caller}: the person launching it, whose teams bound what it may start from. */
   private Run newRun(Dataset dataset, Recipe recipe, String name, String user, Caller caller) {
     if ("pretrained".equals(recipe.initialWeights())) {

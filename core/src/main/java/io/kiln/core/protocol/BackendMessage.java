@@ -1,5 +1,6 @@
 package io.kiln.core.protocol;
 
+import io.kiln.core.labels.CrossFit;
 import java.util.List;
 import java.util.Map;
 
@@ -28,7 +29,9 @@ public sealed interface BackendMessage {
    * keeps them by it and checks the download against it), null otherwise. A run that an earlier
    * attempt checkpointed is resumed from the checkpoint at {@code checkpointPath} (a zip of the
    * agent's checkpoint directory, null when training starts from scratch); {@code attempt} counts
-   * from 1. The agent uploads its own checkpoint there after every epoch.
+   * from 1. The agent uploads its own checkpoint there after every epoch. A fold of a label check
+   * carries {@code heldOutFold}: the run trains on the other folds of all the dataset's images,
+   * validates on this one and reports each of its images' probabilities (null for any other run).
    */
   record RunAssignment(
       long runId,
@@ -43,7 +46,8 @@ public sealed interface BackendMessage {
       String initialWeightsSha256,
       String checkpointPath,
       boolean resume,
-      int attempt)
+      int attempt,
+      CrossFit.Fold heldOutFold)
       implements BackendMessage {}
 
   /** Stop the run as soon as possible (within one batch) and report it CANCELLED. */

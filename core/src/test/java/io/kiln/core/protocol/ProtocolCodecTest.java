@@ -71,7 +71,8 @@ class ProtocolCodecTest {
                 "ab12",
                 "/c",
                 true,
-                2),
+                2,
+                new io.kiln.core.labels.CrossFit.Fold(1, 5, 42)),
             new BackendMessage.CancelRun(3),
             new BackendMessage.Ack(3, 7));
     for (BackendMessage m : messages) {

@@ -147,6 +147,9 @@ final class RunExecution implements Runnable {
       if (weights != null) {
         job.withInitialWeights(weights);
       }
+      if (assignment.heldOutFold() != null) {
+        job.withHeldOutFold(assignment.heldOutFold());
+      }
       if (recipe.storedFeatures()) {
         job.withFeatureCache(files.place(featureKey(recipe, images)));
       }

@@ -1,5 +1,6 @@
 package io.kiln.agent.training;
 
+import io.kiln.core.labels.Prediction;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -36,6 +37,14 @@ public final class Evaluation {
    */
   public record Mistake(String imageId, String actual, String predicted, double confidence) {}
 
+  /**
+   * Classes listed per image in a label check's predictions: the most probable ones (plus the given
+   * class), enough for confident learning's thresholds and small enough for one message.
+   */
+  static final int PREDICTED_CLASSES = 5;
+
+  private List<List<Object>> predictions;
+
   private String split = "validation";
   private final Map<String, Object> extras = new LinkedHashMap<>();
 
@@ -57,8 +66,29 @@ public final class Evaluation {
     this.confusion = new long[k][k];
   }
 
+  /**
+   * Also reports every image's probabilities as {@code heldOut}: rows of {@code [imageId, given,
+   * class, probability, class, probability, ...]}, most probable first (core's labels.Prediction).
+   */
+  public Evaluation keepPredictions() {
+    this.predictions = new ArrayList<>();
+    return this;
+  }
+
   /** Adds one image's outcome; {@code probabilities} are the softmax outputs for it. */
   public void add(String imageId, int actual, float[] probabilities) {
+    if (predictions != null) {
+      Prediction p = Prediction.of(actual, probabilities, PREDICTED_CLASSES);
+      List<Object> row = new ArrayList<>();
+      row.add(imageId);
+      row.add(actual);
+      for (int i = 0; i < p.classes().length; i++) {
+        row.add(p.classes()[i]);
+        // Four decimals: enough to rank, a third of the bytes of a full double.
+        row.add(Math.round(p.probabilities()[i] * 1e4) / 1e4);
+      }
+      predictions.add(row);
+    }
     int predicted = 0;
     for (int k = 1; k < probabilities.length; k++) {
       if (probabilities[k] > probabilities[predicted]) {
@@ -187,6 +217,9 @@ public final class Evaluation {
                         "confidence",
                         m.confidence()))
             .toList());
+    if (predictions != null) {
+      map.put("heldOut", predictions);
+    }
     map.putAll(extras);
     return map;
   }

@@ -18,6 +18,7 @@ import io.kiln.agent.training.net.KilnNet;
 import io.kiln.agent.training.net.TorchvisionWeights;
 import io.kiln.agent.training.optim.KilnOptimizer;
 import io.kiln.core.data.StratifiedSplit;
+import io.kiln.core.labels.CrossFit;
 import io.kiln.core.pretrained.PretrainedCatalogue;
 import io.kiln.core.pretrained.StateDict;
 import io.kiln.core.pretrained.TorchvisionLayout;
@@ -52,6 +53,7 @@ public final class TrainingJob {
   private Path checkpointDir;
   private Path initialWeights;
   private Path featureCache;
+  private CrossFit.Fold heldOutFold;
 
   public TrainingJob(
       Recipe recipe,
@@ -90,6 +92,15 @@ public final class TrainingJob {
    */
   public TrainingJob withFeatureCache(Path file) {
     this.featureCache = file;
+    return this;
+  }
+
+  /**
+   * Trains a fold of a label check: on the other folds of all the dataset's images, validated on
+   * this one, whose images' probabilities the evaluation reports.
+   */
+  public TrainingJob withHeldOutFold(CrossFit.Fold fold) {
+    this.heldOutFold = fold;
     return this;
   }
 
@@ -185,6 +196,9 @@ public final class TrainingJob {
                 storedFeatures(net, normalization, trainer, optimizer, devices, classes),
                 manager,
                 devices[0]);
+        if (heldOutFold != null) {
+          stages.reportHeldOut();
+        }
         String stopReason = null;
         while (progress.epoch() < recipe.epochs() && stopReason == null) {
           TrainingStages.EpochOutcome outcome = stages.epoch(progress);
@@ -333,9 +347,14 @@ public final class TrainingJob {
   }
 
   /**
-   * The dataset's own splits (T16), or a stratified validation share for a dataset without them.
+   * A label check's fold; else the dataset's own splits (T16), or a stratified validation share for
+   * a dataset without them.
    */
   private StratifiedSplit.ThreeWay splits() {
+    if (heldOutFold != null) {
+      CrossFit.Split fold = CrossFit.split(images.labels(), heldOutFold);
+      return new StratifiedSplit.ThreeWay(fold.train(), fold.heldOut(), new int[0]);
+    }
     if (images.hasSplits()) {
       return new StratifiedSplit.ThreeWay(
           images.indicesOf(LabelledImages.TRAIN),

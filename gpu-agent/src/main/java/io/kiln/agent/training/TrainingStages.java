@@ -32,6 +32,7 @@ final class TrainingStages {
   private final KilnOptimizer optimizer;
   private final Checkpoint checkpoint;
   private final StratifiedSplit.ThreeWay split;
+  private boolean reportHeldOut;
   private final int classes;
   private final EpochLoop loop;
   private final BatchPipeline trainData;
@@ -279,6 +280,11 @@ final class TrainingStages {
     return evaluation;
   }
 
+  /** The final evaluation lists each validation image's probabilities (a label check's fold). */
+  void reportHeldOut() {
+    this.reportHeldOut = true;
+  }
+
   /**
    * The final model scored once on the held-out test split when there is one (T16: a lucky
    * validation spike is not quality), with its validation accuracy beside it; else on validation.
@@ -286,6 +292,9 @@ final class TrainingStages {
   private Evaluation finalEvaluation(EpochLoop loop, BatchPipeline data, int[] test) {
     if (test.length == 0) {
       Evaluation evaluation = new Evaluation(images.classNames());
+      if (reportHeldOut) {
+        evaluation.keepPredictions();
+      }
       loop.validate(data.epoch(valBatches, 0, false), evaluation, images.ids());
       return evaluation;
     }

@@ -72,7 +72,8 @@ class AgentLoopTest {
         null,
         "/checkpoint/" + runId,
         resume,
-        resume ? 2 : 1);
+        resume ? 2 : 1,
+        null);
   }
 
   @Test
@@ -179,7 +180,8 @@ class AgentLoopTest {
             null,
             null,
             false,
-            1));
+            1,
+            null));
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
     assertEquals("FAILED", finished.outcome());
     assertTrue(finished.reason().contains("404"), finished.reason());
@@ -275,7 +277,8 @@ class AgentLoopTest {
             null,
             "/checkpoint/16",
             false,
-            1));
+            1,
+            null));
     AgentMessage.RunFinished finished = backend.expect(AgentMessage.RunFinished.class, 10);
     assertEquals("FAILED", finished.outcome());
     assertEquals("recipe", finished.failure());

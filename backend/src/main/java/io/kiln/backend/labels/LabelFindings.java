@@ -1,0 +1,30 @@
+package io.kiln.backend.labels;
+
+import java.util.List;
+
+/**
+ * What a label check found, as stored and shown.
+ *
+ * @param images how many images the folds predicted
+ * @param estimatedErrors how many images confident learning estimates are filed wrongly
+ * @param issues likely label errors, the least sure of its own class first
+ * @param outliers images that fit no class at its bar, the most doubtful first
+ * @param keptBefore flagged images left out because a person kept them before
+ */
+public record LabelFindings(
+    int images, long estimatedErrors, List<Issue> issues, List<Outlier> outliers, int keptBefore) {
+  /** Flagged issues listed at most (the rest are counted in {@code estimatedErrors}). */
+  public static final int MAX_ISSUES = 500;
+
+  /**
+   * An image probably in the wrong class.
+   *
+   * @param selfConfidence the model's probability for the class it is filed under
+   * @param confidence the model's probability for the suggested class
+   */
+  public record Issue(
+      String imageId, String given, String suggested, double selfConfidence, double confidence) {}
+
+  /** An image no class fits well: its best class and that class's probability. */
+  public record Outlier(String imageId, String given, String best, double confidence) {}
+}
