@@ -48,6 +48,21 @@ export type ResplitRequest = Schemas['ResplitRequest'];
 
 export type SampleRequest = Schemas['SampleRequest'];
 
+/** A label check: its fold runs and, once they all succeeded, the photos probably in the wrong class. */
+export type LabelCheck = Schemas['LabelCheckView'];
+
+/** One flagged photo: the class it is filed under and the one the models see. */
+export type LabelIssue = Schemas['Issue'];
+
+/** A photo that fits no class well. */
+export type LabelOutlier = Schemas['Outlier'];
+
+/** A person's choice on one flagged photo. */
+export type LabelDecision = Schemas['Decision'];
+
+/** What applying the choices did: the new dataset version when photos moved or left. */
+export type LabelFixResult = Schemas['FixResult'];
+
 export type Credentials = Schemas['Credentials'];
 
 export type RunState = Run['state'];
@@ -278,6 +293,10 @@ export const api = {
   datasets: () => request<Dataset[]>('GET', '/api/datasets'),
   dataset: (id: number) => request<Dataset>('GET', `/api/datasets/${id}`),
   resplit: (id: number, body: ResplitRequest) => request<Dataset>('POST', `/api/datasets/${id}/versions`, body),
+  labelChecks: (datasetId: number) => request<LabelCheck[]>('GET', `/api/datasets/${datasetId}/label-checks`),
+  startLabelCheck: (datasetId: number) => request<LabelCheck>('POST', `/api/datasets/${datasetId}/label-checks`),
+  cancelLabelCheck: (id: number) => request<LabelCheck>('POST', `/api/label-checks/${id}/cancel`),
+  fixLabels: (id: number, decisions: LabelDecision[]) => request<LabelFixResult>('POST', `/api/label-checks/${id}/fixes`, { decisions }),
   sample: () => request<SampleAvailability>('GET', '/api/datasets/sample'),
   importSample: (size: string) => request<Dataset>('POST', '/api/datasets/sample', { size } satisfies SampleRequest),
   presets: () => request<Preset[]>('GET', '/api/presets'),

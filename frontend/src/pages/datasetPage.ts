@@ -3,6 +3,7 @@ import { api, ApiError, type Dataset } from '../api';
 import { h, mount } from '../dom';
 import { findingsView } from '../findings';
 import { countsTable, uploadForm } from './datasets';
+import { labelCheckSection } from './labelCheck';
 
 /** One dataset version: validation report, splits, statistics, gallery, and new versions. */
 export async function datasetPage(root: HTMLElement, id: number) {
@@ -78,6 +79,7 @@ export async function datasetPage(root: HTMLElement, id: number) {
           ),
         )
       : null,
+    labelCheckSection(d),
     gallery(d),
     newVersion(d),
   );

@@ -118,14 +118,9 @@ public class LabelCheckService {
   }
 
   /** A check whose fold runs could not all be queued: nothing of it is left running. */
-  private static void abandon(long id, String reason) {
+  private void abandon(long id, String reason) {
+    runs.cancelFolds(id, "its label check could not start");
     LabelCheck check = LabelCheck.findById(id);
-    for (Run run : Run.<Run>list("labelCheckId", id)) {
-      if (!run.state.terminal()) {
-        run.moveTo(RunState.CANCELLED);
-        run.failureReason = "its label check could not start";
-      }
-    }
     check.state = LabelCheck.FAILED;
     check.reason = reason;
     check.finishedAt = Instant.now();
