@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.kiln.core.labels.CrossFit;
 import io.kiln.core.metric.Metric;
 import io.kiln.core.protocol.MetricKind;
 import io.kiln.core.recipe.Recipe;
@@ -137,6 +138,62 @@ class TrainingJobIT {
         ((List<?>) report.get("mistakes"))
             .stream().allMatch(m -> ((Map<?, ?>) m).get("imageId").toString().startsWith("test/")),
         "mistakes name test images");
+  }
+
+  /**
+   * Issue 33: a label check's fold trains on the other folds of every image (the dataset's own
+   * splits ignored) and reports each held-out image's probabilities, and only those.
+   */
+  @Test
+  void aFoldPredictsExactlyItsHeldOutImages(@TempDir Path dir) throws Exception {
+    Path zip = SyntheticImages.writeSplitZip(dir.resolve("split.zip"), 40, 8, 10, 16);
+    LabelledImages all = ImageArchiveReader.read(zip, SyntheticImages.CLASSES, 16);
+    CrossFit.Fold fold = new CrossFit.Fold(2, 5, 7);
+    List<Map<String, Object>> evaluated = new ArrayList<>();
+    List<Long> stepsPerEpoch = new ArrayList<>();
+    MetricSink sink =
+        new MetricSink() {
+          @Override
+          public void started(String device, int totalEpochs, long steps) {
+            stepsPerEpoch.add(steps);
+          }
+
+          @Override
+          public void evaluated(Map<String, Object> evaluation) {
+            evaluated.add(evaluation);
+          }
+
+          @Override
+          public void report(String kind, int epoch, long step, Map<String, Double> values) {}
+        };
+    Recipe recipe =
+        Recipe.defaults().with(Map.of("batchSize", 16, "epochs", 1, "inputSize", 16, "seed", 7));
+    new TrainingJob(recipe, all, sink, () -> false, 2)
+        .withHeldOutFold(fold)
+        .run(dir.resolve("out"));
+    CrossFit.Split split = CrossFit.split(all.labels(), fold);
+    assertEquals(List.of((long) split.train().length / 16), stepsPerEpoch, "trains on 4 folds");
+    Map<String, Object> report = evaluated.get(0);
+    assertEquals("validation", report.get("split"));
+    List<?> rows = (List<?>) report.get("heldOut");
+    java.util.Set<String> expected = new java.util.HashSet<>();
+    for (int i : split.heldOut()) {
+      expected.add(all.ids().get(i));
+    }
+    java.util.Set<String> reported = new java.util.HashSet<>();
+    for (Object row : rows) {
+      List<?> r = (List<?>) row;
+      reported.add((String) r.get(0));
+      int given = ((Number) r.get(1)).intValue();
+      assertEquals(all.labels()[all.ids().indexOf((String) r.get(0))], given);
+      double sum = 0;
+      for (int k = 3; k < r.size(); k += 2) {
+        sum += ((Number) r.get(k)).doubleValue();
+      }
+      assertEquals(1.0, sum, 0.01, "every class listed (3 classes): probabilities sum to 1");
+    }
+    assertEquals(expected, reported);
+    assertEquals(174 / 5 + 1, rows.size());
   }
 
   @Test
