@@ -166,5 +166,22 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
     cellView,
     h('h3', {}, t('eval.mistakes')),
     mistakes,
+    checkLabelsOffer(e, datasetId),
+  );
+}
+
+/** Mistakes the model is this sure of are often photos in the wrong folder (T16). */
+const SURE_MISTAKE = 0.9;
+
+/** After a run whose surest mistakes look like labelling errors: an offer to check the labels. */
+function checkLabelsOffer(e: Evaluation, datasetId: number): HTMLElement | null {
+  const sure = e.mistakes.filter((m) => m.confidence >= SURE_MISTAKE).length;
+  if (sure < 2) return null;
+  return h(
+    'p',
+    { class: 'hint', 'data-testid': 'check-labels-offer' },
+    t('eval.checkLabels', { n: sure, sure: formatPercent(SURE_MISTAKE) }),
+    ' ',
+    h('a', { href: `#/datasets/${datasetId}` }, t('labels.start')),
   );
 }

@@ -323,6 +323,16 @@ final class RemoteFleet implements AutoCloseable {
     return send(request, path.endsWith("login") ? 200 : 201);
   }
 
+  /** Posts a JSON body to an action that answers 200 (not a creation). */
+  JsonNode postAction(String path, String body) throws Exception {
+    HttpRequest request =
+        authorized(path)
+            .header("Content-Type", "application/json")
+            .POST(HttpRequest.BodyPublishers.ofString(body))
+            .build();
+    return send(request, 200);
+  }
+
   JsonNode get(String path) throws Exception {
     return send(authorized(path).GET().build(), 200);
   }
