@@ -57,6 +57,27 @@ public class PredictResource {
     return predictions.predict(id, uploads, QueryNumbers.integer(top, "top", 5), asker);
   }
 
+  /**
+   * Why the model answers what it does on one image: the occlusion map of its predicted class (how
+   * much the class's probability drops when each part of the image is hidden).
+   */
+  @POST
+  @Path("/why")
+  @Consumes(MediaType.MULTIPART_FORM_DATA)
+  @RolesAllowed({AppUser.USER, ApiKeys.ROLE})
+  public PredictionService.WhyMap why(
+      @PathParam("id") long id, @RestForm("file") List<FileUpload> files) {
+    var key = ApiKeys.holder(identity).orElse(null);
+    var asker = new PredictionService.Asker(key == null ? callers.current() : null, key);
+    List<Uploads.Upload> uploads =
+        files == null
+            ? List.of()
+            : files.stream()
+                .map(f -> new Uploads.Upload(f.fileName(), f.uploadedFile(), f.size()))
+                .toList();
+    return predictions.explain(id, uploads, asker);
+  }
+
   /** The run's prediction requests: totals and the most recent ones (for the run page's chart). */
   @GET
   @Path("/log")

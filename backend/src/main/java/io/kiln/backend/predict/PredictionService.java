@@ -17,6 +17,7 @@ import io.kiln.backend.run.RunService;
 import io.kiln.core.data.DecodeBudget;
 import io.kiln.core.data.ImagePixels;
 import io.kiln.core.i18n.Text;
+import io.kiln.core.predict.Occlusion;
 import io.kiln.core.predict.TopClasses;
 import io.kiln.core.run.RunState;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -134,6 +135,146 @@ public class PredictionService {
       throw ApiException.field(
           400, "send one or more images (or a .zip) as form field 'file'", "file", "no file");
     }
+    Answered<List<Prediction>> answered =
+        guarded(
+            runId,
+            uploads,
+            asker,
+            (model, batch, caller) ->
+                answer(model, batch, Math.min(top, model.classNames().size()), caller));
+    List<Prediction> predictions = answered.value();
+    ModelSessions.Model model = answered.model();
+    double millis = (System.nanoTime() - start) / 1e6;
+    log(runId, predictions, millis, asker);
+    return new PredictionResult(
+        runId,
+        model.architecture(),
+        model.channels(),
+        model.size(),
+        model.classNames(),
+        predictions,
+        millis);
+  }
+
+  /** Maps kept per run and image content: asking "why?" again costs nothing. */
+  private final Map<String, WhyMap> whyCache =
+      java.util.Collections.synchronizedMap(
+          new java.util.LinkedHashMap<>(64, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, WhyMap> eldest) {
+              return size() > 256;
+            }
+          });
+
+  /**
+   * Why the model answers what it does on one image (issue 33): its occlusion map, computed in one
+   * batch with the run's ONNX model, under the same limits as a prediction.
+   *
+   * @param cells the drop of the class's probability when each cell is hidden, row-major, {@code
+   *     rows} x {@code rows} cells over the image as the model saw it (squared, {@code inputSize})
+   */
+  public record WhyMap(
+      String file,
+      String className,
+      double probability,
+      int inputSize,
+      int rows,
+      List<Double> cells,
+      double millis,
+      boolean cached) {}
+
+  public WhyMap explain(long runId, List<Uploads.Upload> uploads, Asker asker) {
+    long start = System.nanoTime();
+    if (uploads.size() != 1) {
+      throw ApiException.field(400, "send one image as form field 'file'", "file", "one image");
+    }
+    return guarded(
+            runId,
+            uploads,
+            asker,
+            (model, batch, caller) -> {
+              List<Uploads.Item> items = batch.items();
+              if (items.size() != 1) {
+                throw ApiException.field(
+                    400, "send one image, not an archive of several", "file", "one image");
+              }
+              Uploads.Item item = items.get(0);
+              if (item.problem() != null) {
+                throw new ApiException(400, item.problem());
+              }
+              Decoded image;
+              try {
+                image = decode(model, batch, item, caller);
+              } catch (Unanswerable e) {
+                throw new ApiException(400, e.text);
+              }
+              String key = runId + ":" + sha256(image.bytes());
+              WhyMap known = whyCache.get(key);
+              if (known != null) {
+                return new WhyMap(
+                    item.name(),
+                    known.className(),
+                    known.probability(),
+                    known.inputSize(),
+                    known.rows(),
+                    known.cells(),
+                    (System.nanoTime() - start) / 1e6,
+                    true);
+              }
+              Occlusion.Map map =
+                  Occlusion.of(
+                      image.chw(), model.channels(), model.size(), b -> runChunked(model, b));
+              WhyMap why =
+                  new WhyMap(
+                      item.name(),
+                      model.classNames().get(map.classIndex()),
+                      map.probability(),
+                      model.size(),
+                      map.rows(),
+                      java.util.Arrays.stream(map.cells())
+                          .map(v -> Math.round(v * 1e4) / 1e4)
+                          .boxed()
+                          .toList(),
+                      (System.nanoTime() - start) / 1e6,
+                      false);
+              whyCache.put(key, why);
+              return why;
+            })
+        .value();
+  }
+
+  private static String sha256(byte[] bytes) {
+    try {
+      return java.util.HexFormat.of()
+          .formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** A map's batch through the model in chunks of {@link #CHUNK}, so memory stays bounded. */
+  private static float[][] runChunked(ModelSessions.Model model, List<float[]> images) {
+    List<float[]> out = new ArrayList<>();
+    for (int from = 0; from < images.size(); from += CHUNK) {
+      out.addAll(List.of(run(model, images.subList(from, Math.min(images.size(), from + CHUNK)))));
+    }
+    return out.toArray(float[][]::new);
+  }
+
+  /** What a guarded piece of work answered, with the model it used. */
+  private record Answered<T>(T value, ModelSessions.Model model) {}
+
+  /** The work done on one request's uploads with the run's model. */
+  private interface Work<T> {
+    T on(ModelSessions.Model model, Uploads batch, String caller) throws DecodeBudget.BusyException;
+  }
+
+  /**
+   * Runs {@code work} once the asker may use the run's model, within their pixel allowance and
+   * requests at once, on the uploads read within the limits.
+   */
+  private <T> Answered<T> guarded(
+      long runId, List<Uploads.Upload> uploads, Asker asker, Work<T> work) {
     Path archive = modelOf(runId, asker);
     String caller =
         asker.key() != null ? "key:" + asker.key().keyId() : "person:" + asker.person().name();
@@ -154,28 +295,15 @@ public class PredictionService {
       throw new ApiException(429, Text.of("predict.tooManyAtOnce", "count", inFlight.perCaller()))
           .retryAfter(1);
     }
-    List<Prediction> predictions;
-    ModelSessions.Model model;
     try (InFlight.Slot slot = inFlight.slot(caller);
         Uploads batch = Uploads.of(uploads, limits);
         ModelSessions.Lease lease = sessions.acquire(runId, archive)) {
-      model = lease.model();
-      predictions = answer(model, batch, Math.min(top, model.classNames().size()), caller);
+      return new Answered<>(work.on(lease.model(), batch, caller), lease.model());
     } catch (DecodeBudget.BusyException e) {
       throw new ApiException(429, e.text()).retryAfter(e.retryAfterSeconds());
     } catch (IOException e) {
       throw new ApiException(400, "the upload could not be read: " + e.getMessage());
     }
-    double millis = (System.nanoTime() - start) / 1e6;
-    log(runId, predictions, millis, asker);
-    return new PredictionResult(
-        runId,
-        model.architecture(),
-        model.channels(),
-        model.size(),
-        model.classNames(),
-        predictions,
-        millis);
   }
 
   /** What a prediction needs of a succeeded run; it never changes once the run has its model. */
@@ -254,26 +382,13 @@ public class PredictionService {
                 Text.of("predict.requestPixels", "megapixels", maxRequestPixels / 1_000_000));
         continue;
       }
-      try (DecodeBudget.Lease lease = budget.lease()) {
-        lease.growTo(Math.max(0, Math.min(item.size(), limits.maxBytes())), DECODE_WAIT);
-        byte[] bytes = batch.read(item);
-        lease.growTo(bytes.length, DECODE_WAIT);
-        ImagePixels.Decoded image =
-            ImagePixels.read(bytes, maxPixels, model.size(), lease, DECODE_WAIT);
-        long claimed = (long) image.width() * image.height();
-        decoded += claimed;
-        allowance.charge(caller, claimed, Instant.now());
-        pixels.add(
-            ImagePixels.toChw(ImagePixels.resize(image.image(), model.size()), model.channels()));
+      try {
+        Decoded image = decode(model, batch, item, caller);
+        decoded += image.pixels();
+        pixels.add(image.chw());
         pending.add(i);
-      } catch (Uploads.Unreadable e) {
-        out[i] = Prediction.failed(item.name(), e.text());
-      } catch (ImagePixels.UndecodableException e) {
-        out[i] = Prediction.failed(item.name(), e.text());
-      } catch (DecodeBudget.BusyException e) {
-        throw e;
-      } catch (IOException e) {
-        out[i] = Prediction.failed(item.name(), Text.of("image.damaged", "detail", e.getMessage()));
+      } catch (Unanswerable e) {
+        out[i] = Prediction.failed(item.name(), e.text);
       }
       if (pending.size() == CHUNK) {
         flush(model, items, pending, pixels, top, out);
@@ -281,6 +396,46 @@ public class PredictionService {
     }
     flush(model, items, pending, pixels, top, out);
     return List.of(out);
+  }
+
+  /** One image ready for the model: its pixels (CHW) and what it cost to decode. */
+  private record Decoded(float[] chw, long pixels, byte[] bytes) {}
+
+  /** Why one file gets no answer. */
+  private static final class Unanswerable extends Exception {
+    final transient Text text;
+
+    Unanswerable(Text text) {
+      super(text.english(), null, false, false);
+      this.text = text;
+    }
+  }
+
+  /**
+   * Reads and decodes one upload (subsampled for the model's size, within the decode budget) and
+   * charges its pixels to the caller's allowance.
+   */
+  private Decoded decode(ModelSessions.Model model, Uploads batch, Uploads.Item item, String caller)
+      throws DecodeBudget.BusyException, Unanswerable {
+    try (DecodeBudget.Lease lease = budget.lease()) {
+      lease.growTo(Math.max(0, Math.min(item.size(), limits.maxBytes())), DECODE_WAIT);
+      byte[] bytes = batch.read(item);
+      lease.growTo(bytes.length, DECODE_WAIT);
+      ImagePixels.Decoded image =
+          ImagePixels.read(bytes, maxPixels, model.size(), lease, DECODE_WAIT);
+      long claimed = (long) image.width() * image.height();
+      allowance.charge(caller, claimed, Instant.now());
+      return new Decoded(
+          ImagePixels.toChw(ImagePixels.resize(image.image(), model.size()), model.channels()),
+          claimed,
+          bytes);
+    } catch (Uploads.Unreadable e) {
+      throw new Unanswerable(e.text());
+    } catch (ImagePixels.UndecodableException e) {
+      throw new Unanswerable(e.text());
+    } catch (IOException e) {
+      throw new Unanswerable(Text.of("image.damaged", "detail", e.getMessage()));
+    }
   }
 
   /** Predicts the decoded images waiting in {@code pixels} and empties the lists. */

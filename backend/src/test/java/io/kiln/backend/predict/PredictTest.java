@@ -3,6 +3,7 @@ package io.kiln.backend.predict;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.kiln.backend.common.DecodeMemory;
@@ -124,6 +125,61 @@ class PredictTest {
     assertTrue(log.getLong("requests") >= 1);
     assertTrue(log.getLong("images") >= 6 && log.getLong("failed") >= 2);
     assertEquals("admin", log.getString("recent[-1].by"));
+  }
+
+  /**
+   * Issue 33's "Why?": a gray image whose top-left quadrant is white is "bright" because of that
+   * quadrant, so hiding it is what drops the class; asked again, the map comes from the cache.
+   */
+  @Test
+  void whyShowsTheBrightQuadrantAndIsCached() throws Exception {
+    BufferedImage image = new BufferedImage(16, 16, BufferedImage.TYPE_INT_RGB);
+    var g = image.createGraphics();
+    g.setColor(new Color(115, 115, 115));
+    g.fillRect(0, 0, 16, 16);
+    g.setColor(Color.WHITE);
+    g.fillRect(0, 0, 8, 8);
+    g.dispose();
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ImageIO.write(image, "png", out);
+    JsonPath why =
+        Api.as()
+            .multiPart("file", "corner.png", out.toByteArray(), "image/png")
+            .post("/api/runs/" + runId + "/predict/why")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals("bright", why.getString("className"));
+    assertEquals(8, why.getInt("inputSize"));
+    int rows = why.getInt("rows");
+    List<Float> cells = why.getList("cells", Float.class);
+    assertEquals(rows * rows, cells.size());
+    double inside = 0;
+    double all = 0;
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < rows; c++) {
+        double v = Math.max(0, cells.get(r * rows + c));
+        all += v;
+        inside += r < rows / 2 && c < rows / 2 ? v : 0;
+      }
+    }
+    assertTrue(inside / all > 0.8, "the white quadrant holds the map's mass: " + cells);
+    assertFalse(why.getBoolean("cached"));
+    Api.as()
+        .multiPart("file", "again.png", out.toByteArray(), "image/png")
+        .post("/api/runs/" + runId + "/predict/why")
+        .then()
+        .statusCode(200)
+        .body("cached", org.hamcrest.Matchers.equalTo(true))
+        .body("file", org.hamcrest.Matchers.equalTo("again.png"));
+    Api.as()
+        .multiPart("file", "a.png", png(Color.WHITE), "image/png")
+        .multiPart("file", "b.png", png(Color.BLACK), "image/png")
+        .post("/api/runs/" + runId + "/predict/why")
+        .then()
+        .statusCode(400)
+        .body("error", org.hamcrest.Matchers.containsString("one image"));
   }
 
   @Test
