@@ -131,7 +131,7 @@ function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: 
   const rows: { read: () => LabelDecision | null }[] = [];
   const issueList = h('ul', { class: 'label-issues', 'data-testid': 'label-issues' });
   issues.forEach((issue, i) => {
-    const row = choiceRow(d, `issue-${i}`, issue.imageId, issue.given, issue.suggested, true);
+    const row = choiceRow(d, `issue-${i}`, issue.imageId, issue.given, issue.suggested, issue.sure ? 'sure' : 'maybe');
     rows.push(row);
     if (i >= FIRST_ROWS) row.element.hidden = true;
     issueList.append(row.element);
@@ -146,7 +146,7 @@ function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: 
   });
   const outlierList = h('ul', { class: 'label-issues', 'data-testid': 'label-outliers' });
   outliers.forEach((o, i) => {
-    const row = choiceRow(d, `outlier-${i}`, o.imageId, o.given, o.best, false);
+    const row = choiceRow(d, `outlier-${i}`, o.imageId, o.given, o.best, 'outlier');
     rows.push(row);
     outlierList.append(row.element);
   });
@@ -204,8 +204,12 @@ function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: 
   return form;
 }
 
-/** One photo with move / keep / remove; a flagged label error starts on "move", an outlier on nothing. */
-function choiceRow(d: Dataset, key: string, imageId: string, given: string, other: string, suggestMove: boolean) {
+/**
+ * One photo with move / keep / remove: a sure label error starts on "move"; a possible one and an
+ * outlier start undecided (nothing happens to them unless the person chooses).
+ */
+function choiceRow(d: Dataset, key: string, imageId: string, given: string, other: string, kind: 'sure' | 'maybe' | 'outlier') {
+  const suggestMove = kind === 'sure';
   const name = `label-${key}`;
   const option = (value: string, label: string, checked: boolean) => {
     const input = h('input', { type: 'radio', name, value, checked }) as HTMLInputElement;
@@ -217,7 +221,7 @@ function choiceRow(d: Dataset, key: string, imageId: string, given: string, othe
   const src = `/api/datasets/${d.id}/images?path=${encodeURIComponent(imageId)}`;
   const element = h(
     'li',
-    { class: 'label-issue', 'data-image': imageId },
+    { class: 'label-issue', 'data-image': imageId, 'data-kind': kind },
     h(
       'a',
       { href: src, target: '_blank', title: imageId },
@@ -226,7 +230,7 @@ function choiceRow(d: Dataset, key: string, imageId: string, given: string, othe
     h(
       'div',
       {},
-      h('p', {}, t(suggestMove ? 'labels.looksLike' : 'labels.fitsNone', { given, other })),
+      h('p', {}, t(kind === 'sure' ? 'labels.looksLike' : kind === 'maybe' ? 'labels.mightBe' : 'labels.fitsNone', { given, other })),
       h('fieldset', {}, h('legend', { class: 'sr-only' }, imageId), move.label, keep.label, remove.label),
     ),
   );

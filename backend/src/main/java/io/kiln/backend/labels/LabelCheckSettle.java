@@ -119,7 +119,8 @@ class LabelCheckSettle {
                 classes.get(issue.given()),
                 classes.get(issue.suggested()),
                 round(issue.selfConfidence()),
-                round(issue.confidence())));
+                round(issue.confidence()),
+                issue.sure()));
       }
     }
     List<LabelFindings.Outlier> outliers = new ArrayList<>();

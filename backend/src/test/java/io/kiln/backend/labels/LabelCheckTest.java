@@ -74,6 +74,7 @@ class LabelCheckTest {
           i -> {
             assertEquals("cats", i.get("given"));
             assertEquals("dogs", i.get("suggested"));
+            assertEquals(true, i.get("sure"), "0.01 for its own class: all but ruled out");
           });
 
       List<String> ids = new ArrayList<>(flipped);
@@ -235,7 +236,7 @@ class LabelCheckTest {
         String id = ids.get(i);
         int given = CLASSES.indexOf(id.split("/")[1]);
         int seen = seenAsDogs.contains(id) ? 1 : given;
-        rows.add(List.of(id, given, seen, 0.9, (seen + 1) % 3, 0.06, (seen + 2) % 3, 0.04));
+        rows.add(List.of(id, given, seen, 0.9, (seen + 1) % 3, 0.09, (seen + 2) % 3, 0.01));
       }
       Map<String, Object> evaluation =
           Map.of("split", "validation", "accuracy", 0.9, "classNames", CLASSES, "heldOut", rows);

@@ -19,8 +19,9 @@ import java.util.List;
  *       given class belong to each other class. Per pair that many images are pruned, those with
  *       the largest margin of the other class over the given one ("prune by noise rate").
  *   <li>An image is flagged when it is pruned, and never when the model's top class is the given
- *       one. Its suggested class is its confident class, else the model's top class. Issues are
- *       ranked by self-confidence, the least sure first.
+ *       one. Its suggested class is its confident class, else the model's top class. An issue is
+ *       sure when the given class keeps almost none of its bar ({@link #SURE_SHARE}). Sure issues
+ *       come first, then the rest, each ranked by self-confidence, the lowest first.
  * </ol>
  *
  * Images at no class's threshold fit no class: the most doubtful of them are listed as outliers.
@@ -31,9 +32,27 @@ public final class ConfidentLearning {
 
   private ConfidentLearning() {}
 
-  /** An image probably in the wrong class. */
+  /**
+   * An issue is sure when the model gives the image's own class less than this share of that
+   * class's bar (its mean self-confidence): a photo in the wrong folder by mistake is usually
+   * nothing like its folder, while a hard but rightly filed photo keeps some of its class's
+   * probability. Tuned on bench/label-check at 5 % flipped labels (Fashion-MNIST, small network:
+   * precision 0.74 and recall 0.62 for the sure issues against 0.20 and 0.82 for all).
+   */
+  public static final double SURE_SHARE = 0.05;
+
+  /**
+   * An image probably in the wrong class.
+   *
+   * @param sure the model all but rules out its given class ({@link #SURE_SHARE})
+   */
   public record Issue(
-      int index, int given, int suggested, double selfConfidence, double confidence) {}
+      int index,
+      int given,
+      int suggested,
+      double selfConfidence,
+      double confidence,
+      boolean sure) {}
 
   /** An image that fits no class well: its best class's probability is below that class's bar. */
   public record Outlier(int index, int given, int best, double confidence) {}
@@ -82,11 +101,15 @@ public final class ConfidentLearning {
       if (pruned[i] && p.predicted() != p.given()) {
         int suggested =
             confident[i] >= 0 && confident[i] != p.given() ? confident[i] : p.predicted();
+        boolean sure = p.selfConfidence() < SURE_SHARE * thresholds[p.given()];
         issues.add(
-            new Issue(i, p.given(), suggested, p.selfConfidence(), p.probability(suggested)));
+            new Issue(i, p.given(), suggested, p.selfConfidence(), p.probability(suggested), sure));
       }
     }
-    issues.sort(Comparator.comparingDouble(Issue::selfConfidence).thenComparingInt(Issue::index));
+    issues.sort(
+        Comparator.comparing((Issue x) -> !x.sure())
+            .thenComparingDouble(Issue::selfConfidence)
+            .thenComparingInt(Issue::index));
     outliers.sort(Comparator.comparingDouble(Outlier::confidence).thenComparingInt(Outlier::index));
     return new Result(
         thresholds,

@@ -51,14 +51,37 @@ class ConfidentLearningTest {
             .count();
     assertTrue(
         rightSuggestion >= 0.85 * found, rightSuggestion + " of " + found + " suggest truth");
-    // Ranked least self-confident first.
+    // Sure ones first, each part ranked least self-confident first.
     for (int i = 1; i < result.issues().size(); i++) {
+      ConfidentLearning.Issue a = result.issues().get(i - 1);
+      ConfidentLearning.Issue b = result.issues().get(i);
       assertTrue(
-          result.issues().get(i - 1).selfConfidence() <= result.issues().get(i).selfConfidence());
+          a.sure() && !b.sure()
+              || a.sure() == b.sure() && a.selfConfidence() <= b.selfConfidence());
     }
     assertTrue(
         Math.abs(result.estimatedErrors() - flipped.size()) < flipped.size(),
         "estimate " + result.estimatedErrors() + " vs " + flipped.size());
+  }
+
+  /**
+   * A photo nothing like its folder is sure; one that keeps some of its class's probability is not.
+   */
+  @Test
+  void sureWhenTheGivenClassIsAllButRuledOut() {
+    List<Prediction> predictions = new ArrayList<>();
+    for (int i = 0; i < 200; i++) {
+      predictions.add(
+          Prediction.of(
+              i % 2, i % 2 == 0 ? new float[] {0.9f, 0.1f} : new float[] {0.1f, 0.9f}, 2));
+    }
+    predictions.add(Prediction.of(0, new float[] {0.01f, 0.99f}, 2));
+    predictions.add(Prediction.of(0, new float[] {0.2f, 0.95f}, 2));
+    ConfidentLearning.Result result = ConfidentLearning.find(predictions, 2);
+    assertEquals(2, result.issues().size());
+    assertEquals(200, result.issues().get(0).index());
+    assertTrue(result.issues().get(0).sure(), "0.01 is under a twentieth of class 0's bar");
+    assertTrue(!result.issues().get(1).sure(), "0.2 is not");
   }
 
   @Test
