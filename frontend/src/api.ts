@@ -48,6 +48,9 @@ export type ResplitRequest = Schemas['ResplitRequest'];
 
 export type SampleRequest = Schemas['SampleRequest'];
 
+/** What the model looked at in one image: how much its answer drops when each cell is hidden. */
+export type WhyMap = Schemas['WhyMap'];
+
 /** A label check: its fold runs and, once they all succeeded, the photos probably in the wrong class. */
 export type LabelCheck = Schemas['LabelCheckView'];
 
@@ -368,6 +371,19 @@ export const api = {
   apiKeys: () => request<ApiKeyView[]>('GET', '/api/api-keys'),
   createApiKey: (body: NewApiKey) => request<CreatedApiKey>('POST', '/api/api-keys', body),
   revokeApiKey: (id: number) => request<void>('DELETE', `/api/api-keys/${id}`),
+  why: async (runId: number, file: File): Promise<WhyMap> => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    const response = await fetch(`/api/runs/${runId}/predict/why`, {
+      method: 'POST',
+      body: form,
+      credentials: 'same-origin',
+      headers: requestHeaders(),
+    });
+    const data = await response.json().catch(() => undefined);
+    if (!response.ok) throw new ApiError(response.status, data?.error ?? `HTTP ${response.status}`);
+    return data as WhyMap;
+  },
   predict: async (runId: number, files: File[], top = 5): Promise<PredictionResult> => {
     const form = new FormData();
     for (const file of files) form.append('file', file, file.name);

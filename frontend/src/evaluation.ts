@@ -1,9 +1,10 @@
 import { t } from './i18n';
 import type { Evaluation } from './api';
 import { formatPercent, h } from './dom';
+import { whyButton } from './why';
 
 /** The final model's report: per-class precision and recall, the confusion matrix, the surest mistakes. */
-export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
+export function evaluationView(e: Evaluation, datasetId: number, runId: number | null = null): HTMLElement {
   const cellView = h('div', { class: 'cell-images', 'data-testid': 'cell-images' });
   const showCell = (i: number, j: number, count: number) => {
     const ids = e.cells?.find((c) => c.actual === i && c.predicted === j)?.imageIds ?? [];
@@ -130,6 +131,7 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
                 {},
                 h('code', {}, m.imageId),
                 t('eval.mistake', { actual: m.actual, predicted: m.predicted, confidence: formatPercent(m.confidence) }),
+                runId === null ? null : whyButton(runId, () => datasetImage(datasetId, m.imageId), imageUrl(datasetId, m.imageId)),
               ),
             ),
           ),
@@ -168,6 +170,18 @@ export function evaluationView(e: Evaluation, datasetId: number): HTMLElement {
     mistakes,
     checkLabelsOffer(e, datasetId),
   );
+}
+
+function imageUrl(datasetId: number, imageId: string): string {
+  return `/api/datasets/${datasetId}/images?path=${encodeURIComponent(imageId)}`;
+}
+
+/** A dataset image as a file, to ask the model about it again. */
+async function datasetImage(datasetId: number, imageId: string): Promise<File> {
+  const response = await fetch(imageUrl(datasetId, imageId), { credentials: 'same-origin' });
+  if (!response.ok) throw new Error(`HTTP ${response.status}`);
+  const blob = await response.blob();
+  return new File([blob], imageId.split('/').pop() ?? 'image', { type: blob.type });
 }
 
 /** Mistakes the model is this sure of are often photos in the wrong folder (T16). */

@@ -2,6 +2,7 @@ import { plural, t, type MessageKey } from '../i18n';
 // Try a succeeded run's model on your own images: drop or pick images (or a .zip), see the top
 // classes with confidence bars; a batch also gets a table, a CSV download, a histogram of
 // confidences and the images the model is least sure about.
+import { whyButton } from '../why';
 import { api, ApiError, type Prediction, type PredictionResult, type Run } from '../api';
 import { formatPercent, h, mount } from '../dom';
 import { curlExample } from './modelUse';
@@ -54,7 +55,7 @@ export async function predictPage(root: HTMLElement, runId: number): Promise<voi
           if (!file || !file.type.startsWith('image/')) return null;
           const url = URL.createObjectURL(file);
           thumbnails.push(url);
-          return url;
+          return { url, why: whyButton(run.id, () => Promise.resolve(file), url) };
         }),
       );
     } catch (err) {
@@ -102,16 +103,19 @@ export function unavailable(run: Run): string | null {
   return null;
 }
 
-function resultsView(answer: PredictionResult, thumbnail: (file: string) => string | null): HTMLElement[] {
+/** An uploaded image's thumbnail and its "Why?" (images inside an archive have neither). */
+type Shown = { url: string; why: HTMLElement } | null;
+
+function resultsView(answer: PredictionResult, thumbnail: (file: string) => Shown): HTMLElement[] {
   const cards = h('div', { class: 'predictions' }, ...answer.predictions.map((p) => predictionCard(p, thumbnail(p.file))));
   if (answer.predictions.length < 2) return [cards];
   const answered = answer.predictions.filter((p) => !p.error);
   return [batchSummary(answer, answered), cards];
 }
 
-function predictionCard(p: Prediction, thumbnail: string | null): HTMLElement {
-  const picture = thumbnail
-    ? h('img', { src: thumbnail, alt: p.file, class: 'thumb' })
+function predictionCard(p: Prediction, shown: Shown): HTMLElement {
+  const picture = shown
+    ? h('img', { src: shown.url, alt: p.file, class: 'thumb' })
     : h('div', { class: 'thumb none', 'aria-hidden': 'true' }, p.error ? '!' : '');
   if (p.error) {
     return h(
@@ -151,6 +155,7 @@ function predictionCard(p: Prediction, thumbnail: string | null): HTMLElement {
       h('strong', { class: 'file' }, p.file),
       h('p', { 'data-testid': 'prediction-top' }, `${p.top[0].name} (${formatPercent(p.top[0].probability)})`),
       ...rows,
+      shown ? shown.why : null,
     ),
   );
 }

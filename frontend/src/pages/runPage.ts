@@ -299,7 +299,8 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   }
 
   function showAdvice(r: Run) {
-    if (r.evaluation && !report.hasChildNodes()) report.replaceChildren(evaluationView(r.evaluation, r.datasetId));
+    if (r.evaluation && !report.hasChildNodes())
+      report.replaceChildren(evaluationView(r.evaluation, r.datasetId, r.onnxAvailable ? r.id : null));
     // Evidence changes most epochs while a rule holds: it is written into the shown cards instead.
     const cards = suggestions.map(({ evidence: _evidence, updatedAt: _updatedAt, ...card }) => card);
     const shown = [cards, r.id, r.state, r.recipe, r.autopilot, r.autopilotNote, r.teamId, labelsLoaded, lang()];
