@@ -15,7 +15,7 @@ import java.util.List;
 public record LabelFindings(
     int images, long estimatedErrors, List<Issue> issues, List<Outlier> outliers, int keptBefore) {
   /** Flagged issues listed at most (the rest are counted in {@code estimatedErrors}). */
-  public static final int MAX_ISSUES = 500;
+  public static final int MAX_ISSUES = 2_000;
 
   /**
    * An image probably in the wrong class.

@@ -41,9 +41,9 @@ public final class WhyMap {
     Devices.configureThreads();
     Path dir = Files.createDirectories(Path.of(args.length > 0 ? args[0] : "target/why-map"));
     Random random = new Random(33);
-    LabelledImages images = markedImages(1200, 200, random);
+    LabelledImages images = markedImages(3000, 100, random);
     Recipe recipe =
-        Recipe.defaults().with(Map.of("epochs", 8, "inputSize", SIZE, "batchSize", 64, "seed", 3));
+        Recipe.defaults().with(Map.of("epochs", 15, "inputSize", SIZE, "batchSize", 64, "seed", 3));
     TrainingResult small =
         new TrainingJob(recipe, images, (k, e, s, v) -> {}, () -> false, 0)
             .run(Files.createDirectories(dir.resolve("small")));
