@@ -69,6 +69,8 @@ public class LabelCheckService {
         });
     Recipe recipe = recipes.of(dataset, caller);
     int folds = CrossFit.foldsFor(dataset.imageCount);
+    // The check and all its fold runs in one transaction: a process that dies here leaves either a
+    // complete check or nothing.
     long id =
         QuarkusTransaction.requiringNew()
             .call(
@@ -88,42 +90,28 @@ public class LabelCheckService {
                   check.createdAt = Instant.now();
                   check.createdBy = caller.name();
                   check.persist();
+                  for (int f = 0; f < folds; f++) {
+                    String name =
+                        "Label check "
+                            + check.id
+                            + " of "
+                            + dataset.name
+                            + " v"
+                            + dataset.version
+                            + ", fold "
+                            + (f + 1)
+                            + " of "
+                            + folds;
+                    runs.createFold(datasetId, recipe, name, caller, check.id, f, folds);
+                  }
                   return check.id;
                 });
-    try {
-      for (int f = 0; f < folds; f++) {
-        String name =
-            "Label check "
-                + id
-                + " of "
-                + dataset.name
-                + " v"
-                + dataset.version
-                + ", fold "
-                + (f + 1)
-                + " of "
-                + folds;
-        runs.createFold(datasetId, recipe, name, caller, id, f, folds);
-      }
-    } catch (RuntimeException e) {
-      QuarkusTransaction.requiringNew().run(() -> abandon(id, e.getMessage()));
-      throw e;
-    }
     audit.recordAlone(
         caller.name(),
         "label-check-started",
         "dataset " + datasetId,
         "label check " + id + ", " + folds + " folds");
-    return QuarkusTransaction.requiringNew().call(() -> view(LabelCheck.findById(id)));
-  }
-
-  /** A check whose fold runs could not all be queued: nothing of it is left running. */
-  private void abandon(long id, String reason) {
-    runs.cancelFolds(id, "its label check could not start");
-    LabelCheck check = LabelCheck.findById(id);
-    check.state = LabelCheck.FAILED;
-    check.reason = reason;
-    check.finishedAt = Instant.now();
+    return QuarkusTransaction.requiringNew().call(() -> view(LabelCheck.findById(id), true));
   }
 
   /** The checks of a dataset, newest first. */
@@ -133,14 +121,15 @@ public class LabelCheckService {
     List<LabelCheckView> views = new ArrayList<>();
     for (LabelCheck check :
         LabelCheck.<LabelCheck>list("datasetId", Sort.descending("id"), datasetId)) {
-      views.add(view(check));
+      // Findings only for the newest: the older ones' lists are long and superseded.
+      views.add(view(check, views.isEmpty()));
     }
     return views;
   }
 
   @Transactional
   public LabelCheckView get(long id, Caller caller) {
-    return view(visible(id, caller));
+    return view(visible(id, caller), true);
   }
 
   /** Cancels every fold run still going; the check is cancelled at once. */
@@ -161,7 +150,7 @@ public class LabelCheckService {
     check.finishedAt = Instant.now();
     audit.record(
         caller.name(), "label-check-cancelled", "dataset " + check.datasetId, "label check " + id);
-    return view(check);
+    return view(check, true);
   }
 
   static LabelCheck visible(long id, Caller caller) {
@@ -172,7 +161,7 @@ public class LabelCheckService {
     return check;
   }
 
-  LabelCheckView view(LabelCheck check) {
+  LabelCheckView view(LabelCheck check, boolean withFindings) {
     Dataset dataset = Dataset.findById(check.datasetId);
     List<Run> folds = Run.list("labelCheckId", Sort.ascending("heldOutFold"), check.id);
     int done = (int) folds.stream().filter(r -> r.state == RunState.SUCCEEDED).count();

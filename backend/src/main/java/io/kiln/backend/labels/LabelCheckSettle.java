@@ -71,9 +71,17 @@ class LabelCheckSettle {
         end(check, LabelCheck.FAILED, "fold " + (run.heldOutFold + 1) + " reported no predictions");
         return;
       }
-      for (List<Object> row : rows.get()) {
-        ids.add((String) row.get(0));
-        all.add(prediction(row));
+      try {
+        for (List<Object> row : rows.get()) {
+          all.add(prediction(row, classes.size()));
+          ids.add((String) row.get(0));
+        }
+      } catch (RuntimeException malformed) {
+        end(
+            check,
+            LabelCheck.FAILED,
+            "fold " + (run.heldOutFold + 1) + " reported unreadable predictions: " + malformed);
+        return;
       }
     }
     check.result = json.write(findings(dataset, classes, ids, all));
@@ -86,8 +94,11 @@ class LabelCheckSettle {
     check.finishedAt = Instant.now();
   }
 
-  /** One reported row: {@code [imageId, given, class, probability, ...]}. */
-  static Prediction prediction(List<Object> row) {
+  /** One reported row: {@code [imageId, given, class, probability, ...]}; refuses a bad one. */
+  static Prediction prediction(List<Object> row, int classCount) {
+    if (!(row.get(0) instanceof String) || row.size() < 4 || row.size() % 2 != 0) {
+      throw new IllegalArgumentException("not [imageId, given, class, probability, ...]");
+    }
     int given = ((Number) row.get(1)).intValue();
     int n = (row.size() - 2) / 2;
     int[] classes = new int[n];
@@ -95,6 +106,9 @@ class LabelCheckSettle {
     for (int i = 0; i < n; i++) {
       classes[i] = ((Number) row.get(2 + 2 * i)).intValue();
       probabilities[i] = ((Number) row.get(3 + 2 * i)).doubleValue();
+      if (classes[i] < 0 || classes[i] >= classCount || !(probabilities[i] >= 0)) {
+        throw new IllegalArgumentException("class " + classes[i] + " or probability out of range");
+      }
     }
     return new Prediction(given, classes, probabilities);
   }

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  *
  * @param foldRuns the fold runs, in fold order (each a run like any other)
  * @param foldsDone fold runs that succeeded
- * @param findings what it found, once it succeeded
+ * @param findings what it found, once it succeeded (in a dataset's list, for the newest check only)
  */
 public record LabelCheckView(
     long id,

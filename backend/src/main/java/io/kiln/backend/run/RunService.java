@@ -175,18 +175,6 @@ public class RunService {
     return queue(run);
   }
 
-  /** Cancels the queued fold runs of a label check that could not start (none holds an agent). */
-  @Transactional
-  public void cancelFolds(long checkId, String reason) {
-    for (Run run : Run.<Run>list("labelCheckId", checkId)) {
-      if (run.state == RunState.QUEUED) {
-        run.moveTo(RunState.CANCELLED);
-        run.failureReason = reason;
-        changed.fire(new RunEvents.Changed(mapper.view(run)));
-      }
-    }
-  }
-
   /** {@code caller}: the person launching it, whose teams bound what it may start from. */
   private Run newRun(Dataset dataset, Recipe recipe, String name, String user, Caller caller) {
     if ("pretrained".equals(recipe.initialWeights())) {
