@@ -731,7 +731,7 @@ class NonProgrammerJourneyTest {
     byte[] clean =
         io.kiln.fixtures.PhotoLikeImages.zip(
             new io.kiln.fixtures.PhotoLikeImages.Spec(
-                io.kiln.fixtures.PhotoLikeImages.Task.COLOUR, 3, 40, 100, 160, 33));
+                io.kiln.fixtures.PhotoLikeImages.Task.COLOUR, 3, 60, 48, 72, 33));
     try (java.util.zip.ZipInputStream in =
             new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(clean));
         java.util.zip.ZipOutputStream out =
@@ -757,6 +757,10 @@ class NonProgrammerJourneyTest {
             "look like they are in the wrong folder",
             new com.microsoft.playwright.assertions.LocatorAssertions.ContainsTextOptions()
                 .setTimeout(600_000));
+    page.screenshot(
+        new Page.ScreenshotOptions()
+            .setPath(SHOTS.resolve("33-label-check-found.png"))
+            .setFullPage(true));
     Locator issues = page.locator("[data-testid=label-issues] li");
     int found = 0;
     List<String> listed = new ArrayList<>();
@@ -774,7 +778,7 @@ class NonProgrammerJourneyTest {
         found++;
       } else {
         // Not one of ours: the person keeps it where it is.
-        issues.nth(i).getByLabel(Pattern.compile("^Keep in")).check();
+        issues.nth(i).locator("input[value=keep]").check();
       }
     }
     System.out.printf(

@@ -24,11 +24,18 @@ import java.util.List;
  *       come first, then the rest, each ranked by self-confidence, the lowest first.
  * </ol>
  *
- * Images at no class's threshold fit no class: the most doubtful of them are listed as outliers.
+ * Images at no class's threshold, whose best class gets less than half its bar, fit no class: the
+ * most doubtful of them are listed as outliers.
  */
 public final class ConfidentLearning {
   /** Outliers listed at most. */
   static final int OUTLIERS_KEPT = 50;
+
+  /**
+   * An image fits no class when even its most probable class gets less than this share of that
+   * class's bar: below the bar alone holds for many a hard image of a model that is unsure.
+   */
+  static final double OUTLIER_SHARE = 0.5;
 
   private ConfidentLearning() {}
 
@@ -82,7 +89,9 @@ public final class ConfidentLearning {
         joint[p.given()][confident[i]]++;
       } else {
         int best = p.predicted();
-        outliers.add(new Outlier(i, p.given(), best, p.probability(best)));
+        if (p.probability(best) < OUTLIER_SHARE * thresholds[best]) {
+          outliers.add(new Outlier(i, p.given(), best, p.probability(best)));
+        }
       }
     }
     long[] sizes = new long[classCount];

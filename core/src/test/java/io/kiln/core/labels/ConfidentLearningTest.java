@@ -102,12 +102,15 @@ class ConfidentLearningTest {
       predictions.add(Prediction.of(0, new float[] {0.99f, 0.01f}, 2));
       predictions.add(Prediction.of(1, new float[] {0.01f, 0.99f}, 2));
     }
-    // Filed under 0, most probable 0, but class 1 is above its (high) bar? No: 0.45 < 0.99.
+    // Filed under 0 and most probable 0, though below its (high) bar: never an issue, and as it
+    // keeps more than half of the bar, a hard image rather than one that fits no class.
     predictions.add(Prediction.of(0, new float[] {0.55f, 0.45f}, 2));
-    ConfidentLearning.Result result = ConfidentLearning.find(predictions, 2);
+    // Filed under 1, most probable 0 at 0.4: under half of any bar, it fits no class.
+    predictions.add(Prediction.of(1, new float[] {0.4f, 0.3f, 0.3f}, 3));
+    ConfidentLearning.Result result = ConfidentLearning.find(predictions, 3);
     assertEquals(List.of(), result.issues());
-    // It fits neither class at its bar: an outlier.
-    assertEquals(200, result.outliers().get(0).index());
+    assertEquals(1, result.outliers().size());
+    assertEquals(201, result.outliers().get(0).index());
   }
 
   @Test
