@@ -123,11 +123,11 @@ function view(d: Dataset, check: LabelCheck | null, refresh: () => Promise<void>
     ];
   }
   if (f.issues.length === 0 && f.outliers.length === 0) return [summary, start, error];
-  return [summary, choices(d, check, f.issues, f.outliers, refresh), start, error];
+  return [summary, choices(d, check, f.issues, f.outliers), start, error];
 }
 
 /** The flagged photos, each with its three choices, and one button that applies them all. */
-function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: LabelOutlier[], refresh: () => Promise<void>): HTMLElement {
+function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: LabelOutlier[]): HTMLElement {
   const rows: { read: () => LabelDecision | null }[] = [];
   const issueList = h('ul', { class: 'label-issues', 'data-testid': 'label-issues' });
   issues.forEach((issue, i) => {
@@ -195,7 +195,8 @@ function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: 
             )
           : '',
       );
-      await refresh();
+      // The choices are spent: what they did stays in view (a reload shows the applied check).
+      form.replaceChildren(done);
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : String(err);
       apply.disabled = false;
