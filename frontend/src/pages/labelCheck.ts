@@ -105,7 +105,8 @@ function view(d: Dataset, check: LabelCheck | null, refresh: () => Promise<void>
     { 'data-testid': 'label-check-summary' },
     f.issues.length === 0
       ? t('labels.noneFound', { images: formatNumber(f.images) })
-      : t('labels.found', { n: f.issues.length, images: formatNumber(f.images), estimated: formatNumber(f.estimatedErrors) }),
+      : t('labels.found', { n: f.issues.length, images: formatNumber(f.images) }) +
+          (f.estimatedErrors > f.issues.length ? ' ' + t('labels.estimated', { estimated: formatNumber(f.estimatedErrors) }) : ''),
     f.keptBefore > 0 ? ' ' + t('labels.keptBefore', { n: f.keptBefore }) : '',
   );
   if (check.appliedDatasetId != null) {
