@@ -32,7 +32,9 @@ export function whyButton(runId: number, file: () => Promise<File>, src: string)
 
 /** The image squared as the model saw it, the map in red over it, and what the red means. */
 export function whyView(map: WhyMap, src: string): HTMLElement {
-  const canvas = h('canvas', { width: map.rows, height: map.rows, class: 'why-map', 'aria-hidden': 'true' }) as HTMLCanvasElement;
+  // Drawn at the model's input size with cells of {@code stride} pixels: the last row and column
+  // may reach past the edge, and are clipped there.
+  const canvas = h('canvas', { width: map.inputSize, height: map.inputSize, class: 'why-map', 'aria-hidden': 'true' }) as HTMLCanvasElement;
   const top = Math.max(...map.cells, 0);
   const ctx = canvas.getContext('2d');
   if (ctx && top > 0) {
@@ -40,7 +42,7 @@ export function whyView(map: WhyMap, src: string): HTMLElement {
       const alpha = Math.max(0, v) / top;
       if (alpha <= 0) return;
       ctx.fillStyle = `rgba(220, 38, 38, ${(0.75 * alpha).toFixed(3)})`;
-      ctx.fillRect(i % map.rows, Math.floor(i / map.rows), 1, 1);
+      ctx.fillRect((i % map.rows) * map.stride, Math.floor(i / map.rows) * map.stride, map.stride, map.stride);
     });
   }
   return h(

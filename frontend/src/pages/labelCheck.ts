@@ -119,8 +119,6 @@ function view(d: Dataset, check: LabelCheck | null, refresh: () => Promise<void>
         ' ',
         h('a', { href: `#/datasets/${check.appliedDatasetId}` }, t('labels.newVersion')),
       ),
-      start,
-      error,
     ];
   }
   if (f.issues.length === 0 && f.outliers.length === 0) return [summary, start, error];
@@ -129,7 +127,7 @@ function view(d: Dataset, check: LabelCheck | null, refresh: () => Promise<void>
 
 /** The flagged photos, each with its three choices, and one button that applies them all. */
 function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: LabelOutlier[]): HTMLElement {
-  const rows: { read: () => LabelDecision | null }[] = [];
+  const rows: { element: HTMLElement; read: () => LabelDecision | null }[] = [];
   const issueList = h('ul', { class: 'label-issues', 'data-testid': 'label-issues' });
   issues.forEach((issue, i) => {
     const row = choiceRow(d, `issue-${i}`, issue.imageId, issue.given, issue.suggested, issue.sure ? 'sure' : 'maybe');
@@ -176,7 +174,11 @@ function choices(d: Dataset, check: LabelCheck, issues: LabelIssue[], outliers: 
   );
   form.addEventListener('submit', async (e) => {
     e.preventDefault();
-    const decisions = rows.map((r) => r.read()).filter((x): x is LabelDecision => x !== null);
+    // Only the rows the person could see: a hidden one is never moved on their behalf.
+    const decisions = rows
+      .filter((r) => !r.element.hidden)
+      .map((r) => r.read())
+      .filter((x): x is LabelDecision => x !== null);
     if (decisions.length === 0) {
       error.textContent = t('labels.nothingChosen');
       return;

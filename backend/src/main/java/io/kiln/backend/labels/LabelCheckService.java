@@ -178,10 +178,26 @@ public class LabelCheckService {
         check.createdAt,
         check.createdBy,
         check.finishedAt,
-        check.appliedDatasetId,
-        check.result == null
+        check.appliedDatasetId == null || check.appliedDatasetId == LabelFixes.APPLYING
             ? null
-            : json.read(check.result, LabelFindings.class, "label findings"),
-        List.copyOf(datasets.classCounts(dataset).keySet()));
+            : check.appliedDatasetId,
+        check.result == null || !withFindings ? null : unkept(dataset, check.result));
+  }
+
+  /** The findings without the photos kept since they were found (a keep-only apply). */
+  private LabelFindings unkept(Dataset dataset, String result) {
+    LabelFindings f = json.read(result, LabelFindings.class, "label findings");
+    java.util.Set<String> kept = LabelKeep.keptIn(dataset.lineageId);
+    if (kept.isEmpty()) {
+      return f;
+    }
+    List<LabelFindings.Issue> issues =
+        f.issues().stream().filter(i -> !kept.contains(LabelKeep.keyOf(i.imageId()))).toList();
+    return new LabelFindings(
+        f.images(),
+        f.estimatedErrors(),
+        issues,
+        f.outliers().stream().filter(o -> !kept.contains(LabelKeep.keyOf(o.imageId()))).toList(),
+        f.keptBefore() + f.issues().size() - issues.size());
   }
 }

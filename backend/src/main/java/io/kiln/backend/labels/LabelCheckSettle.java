@@ -5,6 +5,7 @@ import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.dataset.DatasetService;
 import io.kiln.backend.run.HeldOutPredictions;
 import io.kiln.backend.run.Run;
+import io.kiln.backend.run.RunService;
 import io.kiln.core.labels.ConfidentLearning;
 import io.kiln.core.labels.Prediction;
 import io.kiln.core.run.RunState;
@@ -13,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -25,11 +25,17 @@ import java.util.Set;
  */
 @ApplicationScoped
 class LabelCheckSettle {
+  /** Findings stored at most (the column holds a million characters). */
+  static final int MAX_FINDINGS_CHARS = 800_000;
+
   private final HeldOutPredictions predictions;
   private final DatasetService datasets;
   private final Json json;
+  private final RunService runs;
 
-  LabelCheckSettle(HeldOutPredictions predictions, DatasetService datasets, Json json) {
+  LabelCheckSettle(
+      HeldOutPredictions predictions, DatasetService datasets, Json json, RunService runs) {
+    this.runs = runs;
     this.predictions = predictions;
     this.datasets = datasets;
     this.json = json;
@@ -42,11 +48,17 @@ class LabelCheckSettle {
       return;
     }
     List<Run> folds = Run.list("labelCheckId", Sort.ascending("heldOutFold"), checkId);
-    if (folds.size() < check.folds || folds.stream().anyMatch(r -> !r.state.terminal())) {
+    // A fold that ended without success ends the check at once; its siblings stop too.
+    Optional<Run> ended =
+        folds.stream().filter(r -> r.state.terminal() && r.state != RunState.SUCCEEDED).findFirst();
+    if (ended.isEmpty()
+        && (folds.size() < check.folds || folds.stream().anyMatch(r -> !r.state.terminal()))) {
       return;
     }
-    Optional<Run> ended = folds.stream().filter(r -> r.state != RunState.SUCCEEDED).findFirst();
     if (ended.isPresent()) {
+      folds.stream()
+          .filter(r -> !r.state.terminal())
+          .forEach(r -> runs.stop(r.id, "its label check ended: another fold did not succeed"));
       Run run = ended.get();
       boolean cancelled = run.state == RunState.CANCELLED;
       end(
@@ -66,7 +78,16 @@ class LabelCheckSettle {
     List<String> ids = new ArrayList<>();
     List<Prediction> all = new ArrayList<>();
     for (Run run : folds) {
-      Optional<List<List<Object>>> rows = predictions.of(run.id);
+      Optional<List<List<Object>>> rows;
+      try {
+        rows = predictions.of(run.id);
+      } catch (RuntimeException unreadable) {
+        end(
+            check,
+            LabelCheck.FAILED,
+            "fold " + (run.heldOutFold + 1) + "'s predictions cannot be read: " + unreadable);
+        return;
+      }
       if (rows.isEmpty()) {
         end(check, LabelCheck.FAILED, "fold " + (run.heldOutFold + 1) + " reported no predictions");
         return;
@@ -116,17 +137,16 @@ class LabelCheckSettle {
   private static LabelFindings findings(
       Dataset dataset, List<String> classes, List<String> ids, List<Prediction> all) {
     ConfidentLearning.Result result = ConfidentLearning.find(all, classes.size());
-    Set<String> kept = new HashSet<>();
-    for (LabelKeep keep : LabelKeep.<LabelKeep>list("lineageId", dataset.lineageId)) {
-      kept.add(keep.imageId);
-    }
+    Set<String> kept = LabelKeep.keptIn(dataset.lineageId);
     int keptBefore = 0;
+    int chars = 0;
     List<LabelFindings.Issue> issues = new ArrayList<>();
     for (ConfidentLearning.Issue issue : result.issues()) {
       String id = ids.get(issue.index());
-      if (kept.contains(id)) {
+      if (kept.contains(LabelKeep.keyOf(id))) {
         keptBefore++;
-      } else if (issues.size() < LabelFindings.MAX_ISSUES) {
+      } else if (issues.size() < LabelFindings.MAX_ISSUES && chars < MAX_FINDINGS_CHARS) {
+        chars += id.length() + 200;
         issues.add(
             new LabelFindings.Issue(
                 id,
@@ -140,7 +160,8 @@ class LabelCheckSettle {
     List<LabelFindings.Outlier> outliers = new ArrayList<>();
     for (ConfidentLearning.Outlier outlier : result.outliers()) {
       String id = ids.get(outlier.index());
-      if (!kept.contains(id)) {
+      if (!kept.contains(LabelKeep.keyOf(id)) && chars < MAX_FINDINGS_CHARS) {
+        chars += id.length() + 200;
         outliers.add(
             new LabelFindings.Outlier(
                 id,

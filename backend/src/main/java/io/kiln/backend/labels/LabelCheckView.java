@@ -25,5 +25,4 @@ public record LabelCheckView(
     String createdBy,
     @Schema(nullable = true) Instant finishedAt,
     @Schema(nullable = true) Long appliedDatasetId,
-    @Schema(nullable = true) LabelFindings findings,
-    List<String> classNames) {}
+    @Schema(nullable = true) LabelFindings findings) {}

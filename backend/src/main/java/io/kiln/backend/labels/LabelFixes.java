@@ -3,6 +3,7 @@ package io.kiln.backend.labels;
 import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.Conflicts;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.dataset.Dataset;
 import io.kiln.backend.dataset.DatasetEdits;
@@ -24,6 +25,9 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
  */
 @ApplicationScoped
 class LabelFixes {
+  /** {@code appliedDatasetId} while the new version is being made. */
+  static final long APPLYING = 0L;
+
   private final DatasetEdits edits;
   private final Audit audit;
   private final Json json;
@@ -64,14 +68,23 @@ class LabelFixes {
           "decisions",
           "is empty");
     }
-    Checked checked = QuarkusTransaction.requiringNew().call(() -> check(checkId, request, caller));
+    Checked checked =
+        Conflicts.retry(
+            () -> QuarkusTransaction.requiringNew().call(() -> check(checkId, request, caller)));
     DatasetView version = null;
     if (!checked.moves().isEmpty() || !checked.removals().isEmpty()) {
-      version =
-          edits.apply(
-              checked.datasetId(),
-              new DatasetEdits.Edit(checked.moves(), checked.removals()),
-              caller);
+      try {
+        version =
+            edits.apply(
+                checked.datasetId(),
+                new DatasetEdits.Edit(checked.moves(), checked.removals()),
+                caller);
+      } catch (RuntimeException e) {
+        // The claim is given back: the person may try again.
+        QuarkusTransaction.requiringNew()
+            .run(() -> LabelCheck.<LabelCheck>findById(checkId).appliedDatasetId = null);
+        throw e;
+      }
     }
     Long versionId = version == null ? null : version.id();
     QuarkusTransaction.requiringNew()
@@ -82,11 +95,11 @@ class LabelFixes {
               for (String image : checked.keeps()) {
                 LabelKeep.Key key = new LabelKeep.Key();
                 key.lineageId = dataset.lineageId;
-                key.imageId = image;
+                key.imageId = LabelKeep.keyOf(image);
                 if (LabelKeep.findById(key) == null) {
                   LabelKeep keep = new LabelKeep();
                   keep.lineageId = dataset.lineageId;
-                  keep.imageId = image;
+                  keep.imageId = key.imageId;
                   keep.keptBy = caller.name();
                   keep.keptAt = Instant.now();
                   keep.persist();
@@ -128,10 +141,12 @@ class LabelFixes {
     if (check.appliedDatasetId != null) {
       throw new ApiException(
           409,
-          "the choices of label check "
-              + checkId
-              + " were applied already: dataset "
-              + check.appliedDatasetId);
+          check.appliedDatasetId == APPLYING
+              ? "the choices of label check " + checkId + " are being applied"
+              : "the choices of label check "
+                  + checkId
+                  + " were applied already: dataset "
+                  + check.appliedDatasetId);
     }
     LabelFindings findings = json.read(check.result, LabelFindings.class, "label findings");
     Map<String, String> flagged = new LinkedHashMap<>();
@@ -179,6 +194,11 @@ class LabelFixes {
                 field + ".action",
                 "must be move, keep or remove");
       }
+    }
+    if (!moves.isEmpty() || !removals.isEmpty()) {
+      // Claimed in this transaction (the check's version guards it): a second apply at the same
+      // moment gets a 409 instead of making a second dataset version.
+      check.appliedDatasetId = APPLYING;
     }
     return new Checked(check.datasetId, moves, removals, keeps);
   }

@@ -21,6 +21,7 @@ public class LabelKeep extends PanacheEntityBase {
   @Column(name = "lineage_id")
   public long lineageId;
 
+  /** The image as {@code class/file} ({@link #keyOf}): the same in every version and split. */
   @Id
   @Column(name = "image_id", length = 1000)
   public String imageId;
@@ -30,6 +31,24 @@ public class LabelKeep extends PanacheEntityBase {
 
   @Column(name = "kept_at", nullable = false)
   public Instant keptAt;
+
+  /**
+   * What a keep is remembered by: the image's class and file name without its split, so a re-split
+   * or a later version of the dataset still knows it.
+   */
+  public static String keyOf(String imageId) {
+    int slash = imageId.indexOf('/');
+    return slash < 0 ? imageId : imageId.substring(slash + 1);
+  }
+
+  /** The keys kept for a dataset lineage. */
+  static java.util.Set<String> keptIn(long lineageId) {
+    java.util.Set<String> kept = new java.util.HashSet<>();
+    for (LabelKeep keep : LabelKeep.<LabelKeep>list("lineageId", lineageId)) {
+      kept.add(keep.imageId);
+    }
+    return kept;
+  }
 
   /** The composite key. */
   public static class Key implements Serializable {

@@ -171,7 +171,8 @@ public class PredictionService {
    * batch with the run's ONNX model, under the same limits as a prediction.
    *
    * @param cells the drop of the class's probability when each cell is hidden, row-major, {@code
-   *     rows} x {@code rows} cells over the image as the model saw it (squared, {@code inputSize})
+   *     rows} x {@code rows} cells of {@code stride} pixels over the image as the model saw it
+   *     (squared, {@code inputSize}; the last row and column may reach past its edge)
    */
   public record WhyMap(
       String file,
@@ -179,6 +180,7 @@ public class PredictionService {
       double probability,
       int inputSize,
       int rows,
+      int stride,
       List<Double> cells,
       double millis,
       boolean cached) {}
@@ -217,10 +219,16 @@ public class PredictionService {
                     known.probability(),
                     known.inputSize(),
                     known.rows(),
+                    known.stride(),
                     known.cells(),
                     (System.nanoTime() - start) / 1e6,
                     true);
               }
+              // A map runs the model on every hidden position: charged as that many images.
+              allowance.charge(
+                  caller,
+                  (long) Occlusion.batchSize(model.size()) * model.size() * model.size(),
+                  Instant.now());
               Occlusion.Map map =
                   Occlusion.of(
                       image.chw(), model.channels(), model.size(), b -> runChunked(model, b));
@@ -231,6 +239,7 @@ public class PredictionService {
                       map.probability(),
                       model.size(),
                       map.rows(),
+                      map.stride(),
                       java.util.Arrays.stream(map.cells())
                           .map(v -> Math.round(v * 1e4) / 1e4)
                           .boxed()

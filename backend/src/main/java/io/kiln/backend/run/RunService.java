@@ -171,6 +171,7 @@ public class RunService {
     run.labelCheckId = checkId;
     run.heldOutFold = fold;
     run.heldOutFolds = folds;
+    // The held-out fold is the validation split.
     run.validationImages = dataset.imageCount / folds;
     return queue(run);
   }
@@ -438,6 +439,27 @@ public class RunService {
     changed.fire(new RunEvents.Changed(view));
     audit.record(caller.name(), "run-cancelled", "run " + id, run.name);
     return view;
+  }
+
+  /**
+   * Stops a run for Kiln itself, not a person (a label check whose other fold failed): queued, it
+   * is cancelled at once; held by an agent, the agent is told to stop.
+   */
+  @Transactional
+  public void stop(long id, String reason) {
+    Run run = find(id);
+    if (run.state.terminal()) {
+      return;
+    }
+    if (run.state == RunState.QUEUED) {
+      run.moveTo(RunState.CANCELLED);
+      run.failureReason = reason;
+    } else if (run.state != RunState.CANCELLING) {
+      run.moveTo(RunState.CANCELLING);
+      run.failureReason = reason;
+      cancelRequested.fire(new RunEvents.CancelRequested(run.id, run.agentId));
+    }
+    changed.fire(new RunEvents.Changed(mapper.view(run)));
   }
 
   /**

@@ -46,7 +46,9 @@ class AuthorizationMatrixTest {
       Set.of(
           "POST /api/datasets/{id}/versions",
           "POST /api/presets/{id}/preview",
-          "POST /api/runs/{id}/predict");
+          "POST /api/runs/{id}/predict",
+          "POST /api/runs/{id}/predict/why",
+          "POST /api/datasets/{id}/label-checks");
 
   /** Operations that would change data even when their body is refused, never run when allowed. */
   private static final Set<String> NEVER_RUN_WHEN_ALLOWED =

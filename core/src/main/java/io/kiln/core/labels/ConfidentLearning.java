@@ -70,7 +70,12 @@ public final class ConfidentLearning {
       double confidence,
       boolean sure) {}
 
-  /** An image that fits no class well: its best class's probability is below that class's bar. */
+  /**
+   * An image that fits no class well.
+   *
+   * @param best the most probable class other than the given one (where it might go)
+   * @param confidence the probability of its most probable class, whichever it is
+   */
   public record Outlier(int index, int given, int best, double confidence) {}
 
   /**
@@ -98,8 +103,9 @@ public final class ConfidentLearning {
         joint[p.given()][confident[i]]++;
       } else {
         int best = p.predicted();
-        if (p.probability(best) < OUTLIER_SHARE * thresholds[best]) {
-          outliers.add(new Outlier(i, p.given(), best, p.probability(best)));
+        int other = p.bestOther();
+        if (p.probability(best) < OUTLIER_SHARE * thresholds[best] && other >= 0) {
+          outliers.add(new Outlier(i, p.given(), other, p.probability(best)));
         }
       }
     }
@@ -133,6 +139,10 @@ public final class ConfidentLearning {
         Comparator.comparing((Issue x) -> !x.sure())
             .thenComparingDouble(Issue::selfConfidence)
             .thenComparingInt(Issue::index));
+    // An image listed as an issue is not listed again as an outlier.
+    java.util.Set<Integer> flagged = new java.util.HashSet<>();
+    issues.forEach(x -> flagged.add(x.index()));
+    outliers.removeIf(o -> flagged.contains(o.index()));
     outliers.sort(Comparator.comparingDouble(Outlier::confidence).thenComparingInt(Outlier::index));
     return new Result(
         thresholds,
