@@ -175,6 +175,41 @@ class LabelCheckTest {
     }
   }
 
+  /** A fold that fails for good ends the check at once, naming it, and stops the other folds. */
+  @Test
+  void aFailedFoldEndsTheCheckAndStopsTheOthers() throws Exception {
+    TestAgent.SERIAL.lock();
+    try (TestAgent agent = TestAgent.connect(base, "label-fold-fails")) {
+      Api.cancelQueuedRuns();
+      long datasetId =
+          upload(TestZips.create().images("cats", 12).images("dogs", 12).bytes(), "fold-fails");
+      JsonPath check = startCheck(datasetId);
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
+      agent.send(
+          new AgentMessage.RunFinished(
+              a.runId(), a.nextSeq(), "FAILED", "learningRate is not a number", "recipe", null));
+      agent.expect(BackendMessage.Ack.class);
+      JsonPath ended = null;
+      for (int i = 0; i < 100; i++) {
+        ended = Api.as().get("/api/label-checks/" + check.getLong("id")).jsonPath();
+        if (!"running".equals(ended.getString("state"))) {
+          break;
+        }
+        Thread.sleep(100);
+      }
+      assertEquals("failed", ended.getString("state"), ended.prettify());
+      assertTrue(ended.getString("reason").startsWith("fold 1 (run " + a.runId() + ") failed"));
+      for (Object run : check.getList("foldRuns")) {
+        if (((Number) run).longValue() != a.runId()) {
+          Api.as().get("/api/runs/" + run).then().body("state", equalTo("cancelled"));
+        }
+      }
+    } finally {
+      TestAgent.SERIAL.unlock();
+    }
+  }
+
   private static long upload(byte[] zip, String name) {
     Number id = Api.upload(zip, name + ".zip").then().statusCode(201).extract().path("id");
     return id.longValue();
