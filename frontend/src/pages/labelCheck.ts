@@ -30,6 +30,9 @@ export function labelCheckSection(d: Dataset): HTMLElement {
       checks = await api.labelChecks(d.id);
     } catch (err) {
       body.replaceChildren(h('p', { class: 'error', role: 'alert' }, err instanceof ApiError ? err.message : String(err)));
+      // A dropped connection is not the end of a running check: ask again a little later.
+      shownState = 'error';
+      window.setTimeout(() => void refresh(), POLL_MS * 2);
       return;
     }
     const latest = checks[0] ?? null;
