@@ -53,7 +53,8 @@ final class FashionMnist {
     return target;
   }
 
-  private static BufferedImage gray(IdxImages idx, int i) {
+  /** Image {@code i} of {@code idx} as a gray picture. */
+  static BufferedImage gray(IdxImages idx, int i) {
     BufferedImage image = new BufferedImage(idx.cols(), idx.rows(), BufferedImage.TYPE_BYTE_GRAY);
     image.getRaster().setDataElements(0, 0, idx.cols(), idx.rows(), idx.pixels()[i]);
     return image;

@@ -3,7 +3,6 @@ package io.kiln.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kiln.core.data.IdxImages;
-import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -242,9 +241,7 @@ class LabelCheckBench {
   private static void write(ZipOutputStream zip, String name, IdxImages idx, int i)
       throws IOException {
     zip.putNextEntry(new ZipEntry(name));
-    BufferedImage image = new BufferedImage(idx.cols(), idx.rows(), BufferedImage.TYPE_BYTE_GRAY);
-    image.getRaster().setDataElements(0, 0, idx.cols(), idx.rows(), idx.pixels()[i]);
-    ImageIO.write(image, "png", zip);
+    ImageIO.write(FashionMnist.gray(idx, i), "png", zip);
     zip.closeEntry();
   }
 }

@@ -46,15 +46,7 @@ public class PredictResource {
       @PathParam("id") long id,
       @RestForm("file") List<FileUpload> files,
       @QueryParam("top") String top) {
-    var key = ApiKeys.holder(identity).orElse(null);
-    var asker = new PredictionService.Asker(key == null ? callers.current() : null, key);
-    List<Uploads.Upload> uploads =
-        files == null
-            ? List.of()
-            : files.stream()
-                .map(f -> new Uploads.Upload(f.fileName(), f.uploadedFile(), f.size()))
-                .toList();
-    return predictions.predict(id, uploads, QueryNumbers.integer(top, "top", 5), asker);
+    return predictions.predict(id, uploads(files), QueryNumbers.integer(top, "top", 5), asker());
   }
 
   /**
@@ -67,15 +59,21 @@ public class PredictResource {
   @RolesAllowed({AppUser.USER, ApiKeys.ROLE})
   public PredictionService.WhyMap why(
       @PathParam("id") long id, @RestForm("file") List<FileUpload> files) {
+    return predictions.explain(id, uploads(files), asker());
+  }
+
+  /** Who asks: an API key, else the person of the session. */
+  private PredictionService.Asker asker() {
     var key = ApiKeys.holder(identity).orElse(null);
-    var asker = new PredictionService.Asker(key == null ? callers.current() : null, key);
-    List<Uploads.Upload> uploads =
-        files == null
-            ? List.of()
-            : files.stream()
-                .map(f -> new Uploads.Upload(f.fileName(), f.uploadedFile(), f.size()))
-                .toList();
-    return predictions.explain(id, uploads, asker);
+    return new PredictionService.Asker(key == null ? callers.current() : null, key);
+  }
+
+  private static List<Uploads.Upload> uploads(List<FileUpload> files) {
+    return files == null
+        ? List.of()
+        : files.stream()
+            .map(f -> new Uploads.Upload(f.fileName(), f.uploadedFile(), f.size()))
+            .toList();
   }
 
   /** The run's prediction requests: totals and the most recent ones (for the run page's chart). */
