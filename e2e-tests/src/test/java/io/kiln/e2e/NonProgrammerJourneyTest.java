@@ -585,6 +585,12 @@ class NonProgrammerJourneyTest {
     assertThat(page.getByTestId("confidence-histogram")).isVisible();
     page.screenshot(
         new Page.ScreenshotOptions().setPath(SHOTS.resolve("8-predict.png")).setFullPage(true));
+    // Issue 33: what the model looked at, drawn over the image as it saw it.
+    cards.nth(0).getByTestId("why-button").click();
+    assertThat(cards.nth(0).getByTestId("why-legend"))
+        .containsText(firstAnswer.replaceFirst(" \\(.*", ""));
+    assertThat(cards.nth(0).locator("canvas.why-map")).isVisible();
+    cards.nth(0).screenshot(new Locator.ScreenshotOptions().setPath(SHOTS.resolve("33-why.png")));
     com.microsoft.playwright.Download csv =
         page.waitForDownload(() -> page.getByTestId("predict-csv").click());
     List<String> rows = Files.readAllLines(csv.path());
