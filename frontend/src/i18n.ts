@@ -48,6 +48,17 @@ export function t(key: MessageKey, params: Record<string, string | number> = {})
   return text.replace(/\{(\w+)\}/g, (_m, name) => (name in params ? String(params[name]) : `{${name}}`));
 }
 
+/**
+ * Words in both languages, written where they are declared (a chart's title beside its entry in
+ * curves.ts) instead of under a key in both bundles; the type makes a missing language a build error.
+ */
+export type Words = Record<Lang, string>;
+
+/** A bundle's message or words given in place, in the person's language. */
+export function say(words: MessageKey | Words): string {
+  return typeof words === 'string' ? t(words) : words[current];
+}
+
 /** "{n} request" or "{n} requests": the bundle's {@code key.one} or {@code key.other} form for n. */
 export function plural(key: string, n: number): string {
   const form = new Intl.PluralRules(current).select(n) === 'one' ? 'one' : 'other';

@@ -1,4 +1,4 @@
-import { formatNumber, t } from '../i18n';
+import { formatNumber, say, t } from '../i18n';
 import { codeList } from '../glossary';
 // Compare 2-8 runs (#/compare?runs=3,7,12): curves overlaid per metric (x by epoch, step or wall
 // time; hovering shows every run's value), only the recipe fields that differ with why they matter,
@@ -291,7 +291,7 @@ function lineageView(view: CompareView): HTMLElement {
 
 /** One metric of every run on one chart; x values of all runs are merged, gaps spanned. */
 function overlay(spec: ChartSpec, runs: Run[], points: Map<number, MetricPoint[]>, mode: XMode): HTMLElement {
-  const figure = h('figure', { class: 'chart', 'data-testid': `compare-chart-${spec.metric}` }, h('figcaption', {}, t(spec.title)));
+  const figure = h('figure', { class: 'chart', 'data-testid': `compare-chart-${spec.metric}` }, h('figcaption', {}, say(spec.title)));
   const perRun = runs.map((r) => {
     const list = (points.get(r.id) ?? []).filter((p) => p.kind === spec.kind && p.values[spec.metric] !== undefined);
     const t0 = (points.get(r.id) ?? [])[0]?.at ?? 0;

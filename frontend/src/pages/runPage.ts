@@ -3,7 +3,7 @@ import { LiveChart } from '../charts';
 import { CURVES, rowOf } from '../curves';
 import { modelUseView } from './modelUse';
 import { fieldLabel, labelsReady } from '../evidence';
-import { formatNumber, lang, plural, t, type MessageKey } from '../i18n';
+import { formatNumber, lang, plural, say, t, type MessageKey } from '../i18n';
 import { formatDuration, formatPercent, h, mount, Section, stateBadge } from '../dom';
 import { RunLive } from '../live';
 import { evaluationView } from '../evaluation';
@@ -52,10 +52,10 @@ export function runPage(root: HTMLElement, runId: number): () => void {
   const charts = CURVES.map((spec) => ({
     spec,
     chart: new LiveChart(
-      t(spec.title),
+      say(spec.title),
       `chart-${spec.id}`,
       spec.x,
-      spec.series.map((x) => ({ label: t(x.label), color: x.color })),
+      spec.series.map((x) => ({ label: say(x.label), color: x.color })),
       spec.range,
       spec.x === 'epoch' ? afterEpoch : undefined,
     ),

@@ -164,6 +164,10 @@ public final class Recipe {
     return number("labelSmoothing");
   }
 
+  public double dropout() {
+    return number("dropout");
+  }
+
   public boolean randomResizedCrop() {
     return flag("randomResizedCrop");
   }

@@ -259,6 +259,16 @@ public final class RecipeFields {
                   "T10")
               .range(0, 0.5)
               .build(),
+          RecipeField.of("dropout", NUMBER, 0.0)
+              .in(REGULARIZATION, true)
+              .text(
+                  "Dropout before the classifier",
+                  "While training, hide this share of the features the classifier reads, at random,"
+                      + " so it cannot lean on a few of them; all are used for predictions. A"
+                      + " regularizer against overfitting, like weight decay.",
+                  "T9")
+              .range(0, 0.9)
+              .build(),
           // Augmentation
           RecipeField.of("randomResizedCrop", BOOLEAN, false)
               .in(AUGMENTATION, false)

@@ -95,6 +95,7 @@ class TrainingTricksIT {
                     Map.entry("warmupEpochs", 1.0),
                     Map.entry("minLearningRate", 0.001),
                     Map.entry("labelSmoothing", 0.1),
+                    Map.entry("dropout", 0.2),
                     Map.entry("gradientClipNorm", 5.0),
                     Map.entry("randomResizedCrop", true),
                     Map.entry("cropScaleMin", 0.5),

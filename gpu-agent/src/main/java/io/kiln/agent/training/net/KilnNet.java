@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -24,11 +25,12 @@ public final class KilnNet extends AbstractBlock {
   private final Block head;
   private boolean featuresFrozen;
   private boolean storedFeatureInput;
+  private float dropout;
 
   /**
    * The features under a fresh classifier head, one logit per class: the one place the head is
-   * built (for Kiln's own architectures and for uploaded backbones alike). A change to the head
-   * (e.g. dropout before it) is made here, and in the ONNX exporter if it adds a new block.
+   * built (for Kiln's own architectures and for uploaded backbones alike). A change to the head is
+   * made here, and in the ONNX exporter if it adds a new block; dropout before it adds none.
    */
   public static KilnNet withClassifier(Block features, int classes) {
     return new KilnNet(features, ai.djl.nn.core.Linear.builder().setUnits(classes).build());
@@ -68,6 +70,18 @@ public final class KilnNet extends AbstractBlock {
   }
 
   /**
+   * While training, zeroes this share of the head's inputs at random (and scales the rest up), so
+   * the classifier cannot lean on a few features; off in inference, so predictions, stored weights
+   * and the ONNX export are as without it.
+   */
+  public void dropBeforeHead(double rate) {
+    if (rate < 0 || rate >= 1) {
+      throw new IllegalArgumentException("dropout must be in [0, 1): " + rate);
+    }
+    dropout = (float) rate;
+  }
+
+  /**
    * While on, inputs are the feature extractor's outputs ({@code [N, features]}), computed once and
    * stored (T14: the head trains on them in seconds); they go straight to the head.
    */
@@ -82,7 +96,7 @@ public final class KilnNet extends AbstractBlock {
       boolean training,
       PairList<String, Object> params) {
     if (storedFeatureInput) {
-      return head.forward(parameterStore, inputs, training, params);
+      return head.forward(parameterStore, dropped(inputs, training), training, params);
     }
     NDList featureMaps =
         features.forward(parameterStore, inputs, training && !featuresFrozen, params);
@@ -93,7 +107,13 @@ public final class KilnNet extends AbstractBlock {
       featureMaps.forEach(a -> copies.add(a.duplicate()));
       featureMaps = copies;
     }
-    return head.forward(parameterStore, featureMaps, training, params);
+    return head.forward(parameterStore, dropped(featureMaps, training), training, params);
+  }
+
+  private NDList dropped(NDList headInputs, boolean training) {
+    return training && dropout > 0
+        ? Dropout.dropout(headInputs.singletonOrThrow(), dropout, true)
+        : headInputs;
   }
 
   @Override
