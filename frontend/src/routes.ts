@@ -15,7 +15,7 @@ import { newRunPage } from './pages/newRun';
 import { predictPage } from './pages/predict';
 import { presetsPage } from './pages/presets';
 import { pretrainedPage } from './pages/pretrained';
-import { runPage } from './pages/runPage';
+import { runPage } from './pages/run';
 import { runsPage } from './pages/runs';
 import { usersPage } from './pages/users';
 
