@@ -7,7 +7,6 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.RequestOptions;
 import io.kiln.core.metric.Metric;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -38,9 +37,8 @@ public final class CompareLoad {
     rest.login(args[1]);
     long dataset = rest.uploadDataset();
     List<Long> ids = new ArrayList<>();
-    Vertx vertx = Vertx.vertx();
     long fill = System.nanoTime();
-    try (AgentSide agent = new AgentSide(vertx, URI.create(base).getPort(), rest.enrollAgent())) {
+    try (AgentSide agent = new AgentSide(URI.create(base).getPort(), rest.enrollAgent())) {
       for (int r = 0; r < runs; r++) {
         long id =
             rest.createRun(
@@ -82,7 +80,6 @@ public final class CompareLoad {
         System.out.printf(Locale.ROOT, "run %d of %d filled (#%d)%n", r + 1, runs, id);
       }
     } finally {
-      vertx.close();
     }
     System.out.printf(
         Locale.ROOT,

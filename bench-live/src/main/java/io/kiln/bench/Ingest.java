@@ -1,7 +1,6 @@
 package io.kiln.bench;
 
 import io.kiln.core.metric.Metric;
-import io.vertx.core.Vertx;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -39,11 +38,10 @@ public final class Ingest {
     Rest rest = new Rest(base);
     rest.login(password);
     long dataset = rest.uploadDataset();
-    Vertx vertx = Vertx.vertx();
     List<AgentSide> fleet = new ArrayList<>();
     try {
       for (int a = 0; a < agents; a++) {
-        AgentSide agent = new AgentSide(vertx, URI.create(base).getPort(), rest.enrollAgent());
+        AgentSide agent = new AgentSide(URI.create(base).getPort(), rest.enrollAgent());
         fleet.add(agent);
         long run = rest.createRun(dataset, "ingest " + a, Map.of("epochs", 1));
         agent.claim(run, 1, points);
@@ -87,7 +85,6 @@ public final class Ingest {
       for (AgentSide agent : fleet) {
         agent.close();
       }
-      vertx.close();
     }
   }
 

@@ -50,7 +50,7 @@ public final class LiveLatency {
     System.out.printf(
         "%-8s %-8s %10s %10s %10s %10s %10s%n",
         "server", "viewers", "p50 ms", "p99 ms", "max ms", "cpu %", "rss MB");
-    try (AgentSide agent = new AgentSide(vertx, base.getPort(), rest.enrollAgent())) {
+    try (AgentSide agent = new AgentSide(base.getPort(), rest.enrollAgent())) {
       agent.claim(runId);
       // Warm-up, not measured: the backend's JIT compiles the ingestion and fan-out paths.
       try (Viewers warmup =

@@ -44,7 +44,7 @@ public final class ReplicaFanout {
     System.out.printf(
         "%-6s %-14s %-8s %10s %10s %10s %8s %8s%n",
         "round", "viewer on", "viewers", "p50 ms", "p99 ms", "max ms", "cpu A %", "cpu B %");
-    try (AgentSide agent = new AgentSide(vertx, a.getPort(), restA.enrollAgent())) {
+    try (AgentSide agent = new AgentSide(a.getPort(), restA.enrollAgent())) {
       agent.claim(runId);
       // Warm-up on both replicas, not measured: the JIT compiles both paths.
       for (Rest rest : new Rest[] {restA, restB}) {

@@ -6,6 +6,7 @@ import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.zip.ZipEntry;
@@ -51,6 +52,16 @@ public class DatasetImages {
       try (InputStream in = zip.getInputStream(entry)) {
         return new Image(in.readAllBytes(), type);
       }
+    } catch (NoSuchFileException e) {
+      // The record is there and its file is not (lost from the data folder or the bucket): say so,
+      // naming the file, instead of an unexplained 500.
+      throw new ApiException(
+          410,
+          "the archive of dataset "
+              + datasetId
+              + " is missing from storage ("
+              + archive.getFileName()
+              + "): upload the dataset again");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

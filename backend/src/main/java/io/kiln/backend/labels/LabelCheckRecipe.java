@@ -15,7 +15,8 @@ import java.util.Set;
  * The cheapest model good enough to judge labels: a classifier on the frozen features of the
  * pretrained network the wizard would start from (T13, T14: features computed once per image and
  * agent, shared by every fold), else the Balanced small network from scratch. Never a finished run
- * of the same dataset: it has trained on the images it would judge.
+ * of the same dataset: it has trained on the images it would judge. Every fold trains its full
+ * epochs: nothing is chosen by the fold it judges.
  */
 @ApplicationScoped
 class LabelCheckRecipe {
@@ -40,6 +41,10 @@ class LabelCheckRecipe {
       fields.put("epochs", HEAD_EPOCHS);
       fields.put("headOnlyEpochs", HEAD_EPOCHS);
     }
+    // The fold's validation split is the fold it judges: choosing the epoch by it (early stopping,
+    // keeping the best epoch) would pick the model that agrees most with the labels under doubt.
+    fields.put("earlyStopping", false);
+    fields.put("restoreBest", false);
     return presets.plan(presetId, fields, dataset, Set.of(), caller).recipe();
   }
 }

@@ -462,6 +462,25 @@ class DatasetResourceTest {
   }
 
   /** Where the dataset's archive is stored (its key under the data directory). */
+  @Test
+  void anArchiveLostFromStorageIsNamedInA410NotA500() throws IOException {
+    long id =
+        Api.upload(TestZips.create().images("cats", 10).images("dogs", 10).bytes(), "lost.zip")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    Path archive = archive(id);
+    Files.delete(archive);
+    Api.as()
+        .get("/api/datasets/" + id + "/images?path=train/cats/0.png")
+        .then()
+        .statusCode(410)
+        .body("error", containsString(archive.getFileName().toString()))
+        .body("error", containsString("upload the dataset again"));
+  }
+
   private Path archive(long id) {
     String key =
         io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
