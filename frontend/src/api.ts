@@ -48,6 +48,17 @@ export type ResplitRequest = Schemas['ResplitRequest'];
 
 export type SampleRequest = Schemas['SampleRequest'];
 
+/** One of the person's notices (the bell): the event's kind, who caused it and its facts. */
+export type Notice = Schemas['NoticeView'];
+
+/** A team's webhook, with the secret its deliveries are signed with and its delivery counts. */
+export type Webhook = Schemas['WebhookView'];
+
+export type WebhookRequest = Schemas['WebhookRequest'];
+
+/** One delivery of an event to a webhook, with the receiver's answer. */
+export type WebhookDelivery = Schemas['DeliveryView'];
+
 /** What the model looked at in one image: how much its answer drops when each cell is hidden. */
 export type WhyMap = Schemas['WhyMap'];
 
@@ -353,6 +364,16 @@ export const api = {
   drainAgent: (id: number, now: boolean) => request<Agent[]>('POST', `/api/agents/${id}/drain${now ? '?now=true' : ''}`),
   undrainAgent: (id: number) => request<Agent[]>('POST', `/api/agents/${id}/undrain`),
   review: (id: number, body: ReviewRequest) => request<Run>('POST', `/api/runs/${id}/review`, body),
+  askForReview: (id: number, body: Schemas['AskRequest']) => request<Run>('POST', `/api/runs/${id}/review-request`, body),
+  notices: () => request<Notice[]>('GET', '/api/notifications'),
+  unreadNotices: () => request<Schemas['Unread']>('GET', '/api/notifications/unread'),
+  readNotices: (ids?: number[]) => request<Schemas['Unread']>('POST', '/api/notifications/read', { ids: ids ?? null }),
+  webhooks: () => request<Webhook[]>('GET', '/api/webhooks'),
+  webhookKinds: () => request<string[]>('GET', '/api/webhooks/kinds'),
+  createWebhook: (body: WebhookRequest) => request<Webhook>('POST', '/api/webhooks', body),
+  deleteWebhook: (id: number) => request<void>('DELETE', `/api/webhooks/${id}`),
+  testWebhook: (id: number) => request<WebhookDelivery>('POST', `/api/webhooks/${id}/test`),
+  webhookDeliveries: (id: number) => request<WebhookDelivery[]>('GET', `/api/webhooks/${id}/deliveries`),
   annotate: (id: number, body: RunAnnotation) => request<Run>('PUT', `/api/runs/${id}/annotation`, body),
   archive: (id: number) => request<Run>('POST', `/api/runs/${id}/archive`),
   restore: (id: number) => request<Run>('POST', `/api/runs/${id}/restore`),

@@ -34,6 +34,7 @@ async function route() {
     }
   }
   renderNav(path);
+  refreshBell();
   let done: (() => void) | void = undefined;
   try {
     if (path === '/login') {
@@ -67,6 +68,7 @@ function renderNav(path: string) {
     location.hash = '#/login';
   });
   const admin = me.role === 'admin';
+  const lead = admin || me.role === 'lead';
   nav.replaceChildren(
     link('#/runs', t('nav.runs')),
     link('#/datasets', t('nav.datasets')),
@@ -79,13 +81,31 @@ function renderNav(path: string) {
           link('#/audit', t('nav.audit')),
         ]
       : []),
+    ...(lead ? [link('#/webhooks', t('nav.webhooks'))] : []),
     link('#/glossary', t('nav.glossary')),
+    bell,
     teamPicker(me),
     h('a', { class: 'who', href: '#/account', title: t('nav.account', { role: me.role }) }, `${me.displayName} (${me.role})`),
     languagePicker(me.username),
     logout,
   );
 }
+
+/** The header's bell: a link to the person's notices with the unread count, looked up every 20 s. */
+const bell = h('a', { href: '#/notifications', class: 'bell', 'data-testid': 'bell' });
+async function refreshBell() {
+  if (!me) return;
+  try {
+    const { count } = await api.unreadNotices();
+    bell.replaceChildren('🔔', count ? h('span', { class: 'count', 'data-testid': 'unread' }, String(count)) : '');
+    bell.setAttribute('aria-label', t('nav.notices', { n: count }));
+    bell.title = t('nav.notices', { n: count });
+  } catch {
+    // the next look tries again
+  }
+}
+setInterval(refreshBell, 20_000);
+window.addEventListener('kiln:notices', refreshBell);
 
 /** The header's language switch; the pick is remembered for this person. */
 function languagePicker(username: string): HTMLElement {

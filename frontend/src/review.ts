@@ -29,6 +29,32 @@ export function reviewView(run: Run, onChange: (r: Run) => void): HTMLElement {
         )
       : h('p', { class: 'hint', 'data-testid': 'review-decision' }, t('review.notYet')),
   );
+  if (run.reviewRequest && !run.review) {
+    parts.push(
+      h(
+        'p',
+        { class: 'badge-line', 'data-testid': 'review-requested' },
+        h('span', { class: 'badge review-waiting' }, t('review.waiting')),
+        ' ',
+        t('review.askedBy', { by: run.reviewRequest.by, at: formatDateTime(run.reviewRequest.at) }),
+        run.reviewRequest.note ? ': ' : '',
+        run.reviewRequest.note ? h('q', {}, run.reviewRequest.note) : '',
+      ),
+    );
+  } else if (!run.review && mayChange(run) && TERMINAL.includes(run.state)) {
+    // The one who launched it asks the team's leads; they are told in the app and by webhook.
+    const note = h('textarea', {
+      rows: 2,
+      'aria-label': t('review.askNote'),
+      placeholder: t('review.askNotePlaceholder'),
+    }) as HTMLTextAreaElement;
+    const ask = h('button', { class: 'secondary', 'data-testid': 'ask-review' }, t('review.ask'));
+    ask.addEventListener(
+      'click',
+      act(() => api.askForReview(run.id, { note: note.value })),
+    );
+    parts.push(h('details', { 'data-testid': 'ask-review-box' }, h('summary', {}, t('review.ask')), note, ask));
+  }
   if (run.archivedAt) parts.push(h('p', { class: 'warning' }, t('review.archived', { at: formatDateTime(run.archivedAt) })));
   if (isLead() && TERMINAL.includes(run.state)) {
     const comment = h('textarea', {

@@ -12,12 +12,14 @@ import { customRunPage } from './pages/customRun';
 import { datasetPage } from './pages/datasetPage';
 import { datasetsPage } from './pages/datasets';
 import { newRunPage } from './pages/newRun';
+import { notificationsPage } from './pages/notifications';
 import { predictPage } from './pages/predict';
 import { presetsPage } from './pages/presets';
 import { pretrainedPage } from './pages/pretrained';
 import { runPage } from './pages/run';
 import { runsPage } from './pages/runs';
 import { usersPage } from './pages/users';
+import { webhooksPage } from './pages/webhooks';
 
 type Cleanup = (() => void) | void;
 
@@ -45,6 +47,8 @@ export const ROUTES: Route[] = [
   { path: '/audit', admin: true, page: (v, _id, q) => auditPage(v, q) },
   { path: '/glossary', page: (v, _id, q) => glossaryPage(v, q.get('focus')) },
   { path: '/account', page: (v) => accountPage(v) },
+  { path: '/notifications', page: (v) => notificationsPage(v) },
+  { path: '/webhooks', page: (v) => webhooksPage(v) },
   { path: '/runs', page: (v, _id, q) => runsPage(v, q) },
 ];
 

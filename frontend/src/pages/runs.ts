@@ -4,6 +4,7 @@
 import { api, type Run } from '../api';
 import { formatDuration, formatPercent, h, mount, stateBadge } from '../dom';
 import { formatDateTime, formatNumber, t, type MessageKey } from '../i18n';
+import { isLead } from '../session';
 
 interface Column {
   key: string;
@@ -35,7 +36,11 @@ const COLUMNS: Column[] = [
     label: 'runs.col.review',
     value: (r) => r.review?.decision ?? '',
     cell: (r) =>
-      r.review ? h('span', { class: `badge review-${r.review.decision}` }, t(`review.${r.review.decision}` as MessageKey)) : '—',
+      r.review
+        ? h('span', { class: `badge review-${r.review.decision}` }, t(`review.${r.review.decision}` as MessageKey))
+        : r.reviewRequest
+          ? h('span', { class: 'badge review-waiting' }, t('review.waiting'))
+          : '—',
   },
   { key: 'creator', label: 'runs.col.creator', value: (r) => r.createdBy, cell: (r) => r.createdBy },
   { key: 'tags', label: 'runs.col.tags', value: (r) => r.tags.join(','), cell: (r) => r.tags.join(', ') },
@@ -58,6 +63,12 @@ const COLUMNS: Column[] = [
   },
   { key: 'created', label: 'runs.col.created', value: (r) => r.createdAt, cell: (r) => formatDateTime(r.createdAt) },
 ];
+
+/** The review filter: waiting (asked, not decided), none (never decided), or a decision. */
+function reviewMatches(r: Run, wanted: string): boolean {
+  if (wanted === 'waiting') return !!r.reviewRequest && !r.review;
+  return wanted === 'none' ? !r.review : r.review?.decision === wanted;
+}
 
 const STATES = ['', 'queued', 'assigned', 'running', 'cancelling', 'succeeded', 'failed', 'cancelled'];
 
@@ -88,7 +99,7 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
   const review = h(
     'select',
     { 'aria-label': t('runs.filterReview') },
-    ...['', 'approved', 'rejected', 'none'].map((s) =>
+    ...['', 'waiting', 'approved', 'rejected', 'none'].map((s) =>
       h(
         'option',
         { value: s, selected: s === filter.review },
@@ -132,7 +143,7 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
       .filter((r) => filter.archived || !r.archivedAt)
       .filter((r) => !q || r.name.toLowerCase().includes(q) || `#${r.id}` === q)
       .filter((r) => !filter.state || r.state === filter.state)
-      .filter((r) => !filter.review || (filter.review === 'none' ? !r.review : r.review?.decision === filter.review))
+      .filter((r) => !filter.review || reviewMatches(r, filter.review))
       .filter((r) => !wantedTag || r.tags.includes(wantedTag))
       .sort((a, b) => {
         const x = column.value(a);
@@ -168,7 +179,18 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
     );
   }
 
+  // A lead sees how many of the team's runs wait for a review, one click from the list of them.
+  const waiting = h('button', { class: 'link', 'data-testid': 'waiting-for-review', hidden: true });
+  waiting.addEventListener('click', () => {
+    filter.review = 'waiting';
+    review.value = 'waiting';
+    update();
+  });
+
   function renderBody() {
+    const waitingCount = runs.filter((r) => !r.archivedAt && reviewMatches(r, 'waiting')).length;
+    waiting.hidden = !isLead() || waitingCount === 0;
+    waiting.textContent = t('runs.waitingForYou', { n: waitingCount });
     const rows = visible();
     count.textContent = t('runs.count', { shown: rows.length, total: runs.length });
     body.replaceChildren(
@@ -246,6 +268,7 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
       h('label', { for: 'show-archived', class: 'inline' }, archived, ` ${t('runs.showArchived')}`),
       compare,
       count,
+      waiting,
     ),
     runs.length
       ? table

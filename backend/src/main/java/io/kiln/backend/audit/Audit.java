@@ -36,6 +36,7 @@ public class Audit {
           "label-check-cancelled",
           "labels-fixed",
           "suggestion-applied",
+          "review-requested",
           "run-reviewed",
           "run-archived",
           "run-restored",
@@ -55,7 +56,9 @@ public class Audit {
           "user-created",
           "user-changed",
           "password-changed",
-          "team-created");
+          "team-created",
+          "webhook-added",
+          "webhook-deleted");
 
   private final CurrentVertxRequest request;
 

@@ -59,6 +59,25 @@ public interface KilnConfig {
 
   Pretrained pretrained();
 
+  Webhooks webhooks();
+
+  /** How events reach teams' webhooks (issue 35). */
+  interface Webhooks {
+    /** How long one try of a delivery may take (connecting and answering). */
+    @WithDefault("10")
+    int timeoutSeconds();
+
+    /**
+     * The wait after a delivery's first failed try; it doubles with each further one, up to 1 h.
+     */
+    @WithDefault("5")
+    int retrySeconds();
+
+    /** Tries of one delivery before it is marked failed (8: about 21 minutes of retries). */
+    @WithDefault("8")
+    int maxAttempts();
+  }
+
   /**
    * Where the catalogue's ImageNet weights come from (T13): torchvision's download folder by
    * default, or a mirror that serves the same file names (for clusters without internet).

@@ -161,6 +161,20 @@ public class Run extends PanacheEntityBase {
   @Column(name = "reviewed_at")
   public Instant reviewedAt;
 
+  /** The person who cancelled the run (null: not cancelled by a person). */
+  @Column(name = "cancelled_by")
+  public String cancelledBy;
+
+  /** Who asked the team's leads to review the run (issue 35), when, and with what note. */
+  @Column(name = "review_requested_by")
+  public String reviewRequestedBy;
+
+  @Column(name = "review_requested_at")
+  public Instant reviewRequestedAt;
+
+  @Column(name = "review_request_note", length = 4000)
+  public String reviewRequestNote;
+
   /** Tags, comma-separated, each trimmed and lower case. */
   @Column(nullable = false, length = 1000)
   public String tags = "";

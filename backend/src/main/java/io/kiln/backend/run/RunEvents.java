@@ -17,6 +17,12 @@ public final class RunEvents {
    */
   public record Rewound(long runId, int keepThroughEpoch) {}
 
+  /** Someone asked the team's leads to review the ended run; observed inside its transaction. */
+  public record ReviewRequested(long runId) {}
+
+  /** A lead approved or rejected the run; observed inside its transaction. */
+  public record Reviewed(long runId) {}
+
   /** The agent holding this run must stop it. */
   public record CancelRequested(long runId, long agentId) {}
 }

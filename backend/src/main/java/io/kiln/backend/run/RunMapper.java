@@ -63,6 +63,10 @@ public class RunMapper {
             ? null
             : new RunView.Review(
                 run.reviewState, run.reviewComment, run.reviewedBy, run.reviewedAt),
+        run.reviewRequestedBy == null
+            ? null
+            : new RunView.ReviewAsk(
+                run.reviewRequestedBy, run.reviewRequestedAt, run.reviewRequestNote),
         run.archivedAt,
         run.imagesPerSecond,
         run.attempts,

@@ -78,6 +78,13 @@ public class RunResource {
   }
 
   /** A lead approves or rejects a finished run: {"decision": "approved", "comment": "..."}. */
+  /** Asks the team's leads to review the ended run; they are told in the app and by webhook. */
+  @POST
+  @Path("/{id}/review-request")
+  public RunView askForReview(@PathParam("id") long id, RunReviews.AskRequest body) {
+    return reviews.askForReview(id, body, callers.current());
+  }
+
   @POST
   @Path("/{id}/review")
   public RunView review(@PathParam("id") long id, RunReviews.ReviewRequest body) {

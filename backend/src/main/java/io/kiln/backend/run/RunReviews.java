@@ -27,10 +27,57 @@ public class RunReviews {
   private final Event<RunEvents.Changed> changed;
   private final Audit audit;
 
-  RunReviews(RunMapper mapper, Event<RunEvents.Changed> changed, Audit audit) {
+  private final Event<RunEvents.ReviewRequested> asked;
+  private final Event<RunEvents.Reviewed> reviewed;
+
+  RunReviews(
+      RunMapper mapper,
+      Event<RunEvents.Changed> changed,
+      Event<RunEvents.ReviewRequested> asked,
+      Event<RunEvents.Reviewed> reviewed,
+      Audit audit) {
     this.mapper = mapper;
     this.changed = changed;
+    this.asked = asked;
+    this.reviewed = reviewed;
     this.audit = audit;
+  }
+
+  /** A note for the leads asked to review a run (at most 4000 characters, may be empty). */
+  public record AskRequest(String note) {}
+
+  /**
+   * The one who launched the run (or a lead) asks the team's leads to review it once it ended; they
+   * are told (issue 35). 409 when it is still running, already decided, or already waiting.
+   */
+  @Transactional
+  public RunView askForReview(long id, AskRequest body, Caller caller) {
+    Run run = RunService.find(id);
+    caller.change(run.teamId, run.createdBy, "run", id, "ask for a review of run " + id);
+    if (!run.state.terminal()) {
+      throw new ApiException(
+          409, "run " + id + " is still " + run.state.name().toLowerCase() + ": ask when it ends");
+    }
+    if (run.reviewState != null) {
+      throw new ApiException(
+          409, "run " + id + " is already " + run.reviewState + " by " + run.reviewedBy);
+    }
+    if (run.reviewRequestedBy != null) {
+      throw new ApiException(
+          409,
+          "run " + id + " is already waiting for review (asked by " + run.reviewRequestedBy + ")");
+    }
+    String note =
+        ShownText.text("note", body == null || body.note() == null ? "" : body.note().trim());
+    if (note.length() > 4000) {
+      throw ApiException.field(400, "note is longer than 4000 characters", "note", "too long");
+    }
+    run.reviewRequestedBy = caller.name();
+    run.reviewRequestedAt = Instant.now();
+    run.reviewRequestNote = note.isEmpty() ? null : note;
+    audit.record(caller.name(), "review-requested", "run " + id, note);
+    asked.fire(new RunEvents.ReviewRequested(run.id));
+    return publish(run);
   }
 
   /** A lead's decision: {@code approved} or {@code rejected}, with a comment. */
@@ -72,6 +119,7 @@ public class RunReviews {
         "run-reviewed",
         "run " + id,
         decision + (comment.isEmpty() ? "" : ": " + comment));
+    reviewed.fire(new RunEvents.Reviewed(run.id));
     return publish(run);
   }
 

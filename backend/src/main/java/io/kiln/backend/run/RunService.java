@@ -428,6 +428,7 @@ public class RunService {
       throw new ApiException(
           409, "run " + id + " has already ended (" + run.state.name().toLowerCase() + ")");
     }
+    run.cancelledBy = caller.name();
     if (run.state == RunState.QUEUED) {
       run.moveTo(RunState.CANCELLED);
       run.failureReason = "cancelled before an agent picked it up";

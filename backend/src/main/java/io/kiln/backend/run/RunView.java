@@ -62,6 +62,7 @@ public record RunView(
     List<String> tags,
     @Schema(nullable = true) String remarks,
     @Schema(nullable = true) Review review,
+    @Schema(nullable = true) ReviewAsk reviewRequest,
     @Schema(nullable = true) Instant archivedAt,
     @Schema(nullable = true) Double imagesPerSecond,
     int attempts,
@@ -130,6 +131,7 @@ public record RunView(
         tags,
         remarks,
         review,
+        reviewRequest,
         archivedAt,
         imagesPerSecond,
         attempts,
@@ -168,4 +170,7 @@ public record RunView(
       String comment,
       String by,
       Instant at) {}
+
+  /** Someone asked the team's leads to review the run (issue 35). */
+  public record ReviewAsk(String by, Instant at, @Schema(nullable = true) String note) {}
 }

@@ -41,6 +41,9 @@ class AuthorizationMatrixTest {
   private static final List<String> ADMIN_ONLY =
       List.of("/api/users", "/api/audit", "/api/agents", "POST /api/teams", "POST /api/pretrained");
 
+  /** Leads' and admins' operations (path prefixes): a team's webhooks carry its secrets. */
+  private static final List<String> LEADS_ONLY = List.of("/api/webhooks");
+
   /** Operations on a team object that a member who did not create it may use (reads aside). */
   private static final Set<String> MEMBERS_MAY =
       Set.of(
@@ -136,6 +139,14 @@ class AuthorizationMatrixTest {
               || template.contains("{")) {
             calls += passes(wrong, "an admin", method, nowhereUrl, () -> body(Api.as(), type));
           }
+          continue;
+        }
+        if (LEADS_ONLY.stream().anyMatch(a -> template.startsWith(a))) {
+          calls +=
+              expect(
+                  wrong, member.username(), method, nowhereUrl, 403, () -> body(member.as(), type));
+          calls += passes(wrong, lead.username(), method, nowhereUrl, () -> body(lead.as(), type));
+          calls += passes(wrong, "an admin", method, nowhereUrl, () -> body(Api.as(), type));
           continue;
         }
         boolean reads = method.equals("GET");

@@ -1,0 +1,277 @@
+package io.kiln.backend.notify;
+
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpServer;
+import io.kiln.backend.support.Api;
+import io.kiln.backend.support.People;
+import io.kiln.backend.support.TestAgent;
+import io.kiln.core.notify.WebhookSignature;
+import io.kiln.core.protocol.AgentMessage;
+import io.kiln.core.protocol.BackendMessage;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 35 against a real HTTP receiver: a run's end reaches its creator's bell and the team's
+ * webhook, signed, retried through two 500 answers with the same delivery id, written once however
+ * often the run is published; the review loop tells the leads and then the one who asked; private
+ * addresses need an admin.
+ */
+@QuarkusTest
+class NotifyTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TestHTTPResource("/")
+  URI base;
+
+  record Received(String delivery, String event, String signature, String body) {}
+
+  private HttpServer receiver;
+  private final List<Received> received = new CopyOnWriteArrayList<>();
+  private final AtomicInteger failFirst = new AtomicInteger();
+
+  @BeforeEach
+  void receive() throws Exception {
+    receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/hook",
+        exchange -> {
+          String body =
+              new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+          received.add(
+              new Received(
+                  exchange.getRequestHeaders().getFirst("Kiln-Delivery"),
+                  exchange.getRequestHeaders().getFirst("Kiln-Event"),
+                  exchange.getRequestHeaders().getFirst(WebhookSignature.HEADER),
+                  body));
+          int status = failFirst.getAndDecrement() > 0 ? 500 : 200;
+          exchange.sendResponseHeaders(status, -1);
+          exchange.close();
+        });
+    receiver.start();
+  }
+
+  @AfterEach
+  void stop() {
+    receiver.stop(0);
+  }
+
+  @Test
+  void aRunEndReachesTheBellAndASignedRetriedWebhookOnce() throws Exception {
+    long team = People.team("notify");
+    People.Person lead = People.create("lead", team);
+    People.Person member = People.create("member", team);
+    String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
+
+    // No SSRF from a team's settings: a lead may not reach a private address, nor allow one.
+    lead.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("teamId", team, "url", url))
+        .post("/api/webhooks")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("private or internal address"));
+    lead.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("teamId", team, "url", url, "allowPrivate", true))
+        .post("/api/webhooks")
+        .then()
+        .statusCode(403);
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("teamId", team, "url", "https://example.com/x"))
+        .post("/api/webhooks")
+        .then()
+        .statusCode(403);
+    lead.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("teamId", team, "url", "ftp://example.com/x"))
+        .post("/api/webhooks")
+        .then()
+        .statusCode(400)
+        .body("error", containsString("http:// or https://"));
+    JsonPath hook =
+        Api.as()
+            .contentType(ContentType.JSON)
+            .body(Map.of("teamId", team, "url", url, "allowPrivate", true))
+            .post("/api/webhooks")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath();
+    long hookId = hook.getLong("id");
+    String secret = hook.getString("secret");
+    lead.as()
+        .get("/api/webhooks")
+        .then()
+        .statusCode(200)
+        .body("id", equalTo(List.of((int) hookId)));
+
+    failFirst.set(2);
+    long runId = failedRunOf(member, team);
+
+    // The bell: the one who launched it, once.
+    member.as().get("/api/notifications/unread").then().statusCode(200).body("count", equalTo(1));
+    member
+        .as()
+        .get("/api/notifications")
+        .then()
+        .body("[0].kind", equalTo("run-failed"))
+        .body("[0].runId", equalTo((int) runId))
+        .body("[0].payload.run.failureReason", equalTo("the loss became NaN"));
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of())
+        .post("/api/notifications/read")
+        .then()
+        .body("count", equalTo(0));
+
+    // The webhook: two 500 answers, then delivered, with one delivery id throughout.
+    List<Received> tries = waitFor(3, "run-failed");
+    assertEquals(1, tries.stream().map(Received::delivery).distinct().count(), tries.toString());
+    for (Received r : tries) {
+      assertTrue(
+          WebhookSignature.verify(
+              secret, r.signature(), r.body(), Instant.now().getEpochSecond(), 300),
+          "signed with the webhook's secret: " + r);
+    }
+    Map<?, ?> body = JSON.readValue(tries.get(2).body(), Map.class);
+    assertEquals("run-failed", body.get("kind"));
+    assertEquals(runId, ((Number) ((Map<?, ?>) body.get("run")).get("id")).longValue());
+    assertTrue(String.valueOf(body.get("text")).contains("the loss became NaN"), body.toString());
+    JsonPath log =
+        lead.as()
+            .get("/api/webhooks/" + hookId + "/deliveries")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath();
+    assertEquals("delivered", log.getString("[0].state"));
+    assertEquals(3, log.getInt("[0].attempts"));
+    assertEquals(200, log.getInt("[0].status"));
+
+    // Published again (tags change the run): no second event.
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("tags", List.of("nan")))
+        .put("/api/runs/" + runId + "/annotation")
+        .then()
+        .statusCode(200);
+
+    // The review loop: the member asks, the team's lead is told; the lead decides, the member is.
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("note", "is this good enough to ship?"))
+        .post("/api/runs/" + runId + "/review-request")
+        .then()
+        .statusCode(200)
+        .body("reviewRequest.by", equalTo(member.username()))
+        .body("reviewRequest.note", equalTo("is this good enough to ship?"));
+    member
+        .as()
+        .contentType(ContentType.JSON)
+        .body(Map.of())
+        .post("/api/runs/" + runId + "/review-request")
+        .then()
+        .statusCode(409)
+        .body("error", containsString("already waiting for review"));
+    lead.as()
+        .get("/api/notifications")
+        .then()
+        .body("[0].kind", equalTo("review-requested"))
+        .body("[0].actor", equalTo(member.username()))
+        .body("[0].payload.request.note", equalTo("is this good enough to ship?"));
+    lead.as()
+        .contentType(ContentType.JSON)
+        .body(Map.of("decision", "rejected", "comment", "diverged"))
+        .post("/api/runs/" + runId + "/review")
+        .then()
+        .statusCode(200);
+    member
+        .as()
+        .get("/api/notifications")
+        .then()
+        .body("[0].kind", equalTo("review-decided"))
+        .body("[0].payload.review.decision", equalTo("rejected"))
+        .body("[0].read", equalTo(false));
+    waitFor(1, "review-decided");
+    assertEquals(3, received.stream().filter(r -> "run-failed".equals(r.event())).count());
+
+    // The test button: one delivery to this webhook alone.
+    lead.as()
+        .post("/api/webhooks/" + hookId + "/test")
+        .then()
+        .statusCode(200)
+        .body("kind", equalTo("test"));
+    waitFor(1, "test");
+    lead.as().delete("/api/webhooks/" + hookId).then().statusCode(204);
+    lead.as().get("/api/webhooks/" + hookId + "/deliveries").then().statusCode(404);
+  }
+
+  /**
+   * A run launched by {@code person} in {@code team}, claimed by an agent that reports it failed.
+   */
+  private long failedRunOf(People.Person person, long team) throws Exception {
+    long dataset = People.datasetIn(team);
+    TestAgent.SERIAL.lock();
+    try (TestAgent agent = TestAgent.connect(base, "notify")) {
+      Api.cancelQueuedRuns();
+      long id =
+          person
+              .as()
+              .contentType(ContentType.JSON)
+              .body(Map.of("datasetId", dataset, "name", "notify me"))
+              .post("/api/runs")
+              .then()
+              .statusCode(201)
+              .extract()
+              .jsonPath()
+              .getLong("id");
+      agent.send(new AgentMessage.ClaimRun());
+      BackendMessage.RunAssignment a = agent.expect(BackendMessage.RunAssignment.class);
+      assertEquals(id, a.runId());
+      agent.send(
+          new AgentMessage.RunFinished(
+              id, a.nextSeq(), "FAILED", "the loss became NaN", "recipe", "learningRate"));
+      agent.expect(BackendMessage.Ack.class);
+      return id;
+    } finally {
+      TestAgent.SERIAL.unlock();
+    }
+  }
+
+  private List<Received> waitFor(int count, String kind) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 60_000;
+    List<Received> got = List.of();
+    while (System.currentTimeMillis() < deadline) {
+      got = received.stream().filter(r -> kind.equals(r.event())).toList();
+      if (got.size() >= count) {
+        return got;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the receiver got " + got.size() + " of " + count + " " + kind);
+  }
+}
