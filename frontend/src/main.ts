@@ -97,7 +97,7 @@ async function refreshBell() {
   if (!me) return;
   try {
     const { count } = await api.unreadNotices();
-    bell.replaceChildren('🔔', count ? h('span', { class: 'count', 'data-testid': 'unread' }, String(count)) : '');
+    bell.replaceChildren(bellIcon(), count ? h('span', { class: 'count', 'data-testid': 'unread' }, String(count)) : '');
     bell.setAttribute('aria-label', t('nav.notices', { n: count }));
     bell.title = t('nav.notices', { n: count });
   } catch {
@@ -105,6 +105,25 @@ async function refreshBell() {
   }
 }
 setInterval(refreshBell, 20_000);
+
+/** A bell drawn as a path (emoji fonts are not everywhere). */
+function bellIcon(): SVGSVGElement {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 24 24');
+  svg.setAttribute('width', '18');
+  svg.setAttribute('height', '18');
+  svg.setAttribute('aria-hidden', 'true');
+  const path = document.createElementNS(ns, 'path');
+  path.setAttribute('fill', 'currentColor');
+  path.setAttribute(
+    'd',
+    'M12 2a6 6 0 0 0-6 6v3.6l-1.7 3.4a1 1 0 0 0 .9 1.5h13.6a1 1 0 0 0 .9-1.5L18 11.6V8a6 6 0 0 0-6-6z' +
+      'm0 20a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22z',
+  );
+  svg.append(path);
+  return svg;
+}
 window.addEventListener('kiln:notices', refreshBell);
 
 /** The header's language switch; the pick is remembered for this person. */

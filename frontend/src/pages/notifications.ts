@@ -10,6 +10,9 @@ export function noticeText(n: Notice): string {
     run?: { id: number; name: string; bestValAccuracy: number | null; failureReason: string | null };
     request?: { by: string; note: string };
     review?: { decision: string; comment: string; by: string };
+    check?: { dataset: string; state: string; issues: number; reason: string | null };
+    agent?: { id: number; name: string };
+    by?: string;
   };
   const run = p.run ?? { id: n.runId ?? 0, name: '', bestValAccuracy: null, failureReason: null };
   const params = {
@@ -17,13 +20,29 @@ export function noticeText(n: Notice): string {
     name: run.name,
     accuracy: formatPercent(run.bestValAccuracy),
     reason: run.failureReason ?? '',
-    by: p.request?.by ?? p.review?.by ?? n.actor ?? '',
+    by: p.request?.by ?? p.review?.by ?? p.by ?? n.actor ?? '',
+    dataset: p.check?.dataset ?? '',
+    issues: p.check?.issues ?? 0,
+    agent: p.agent ? `#${p.agent.id} ${p.agent.name}` : '',
     note: p.request?.note ? `: “${p.request.note}”` : '',
     decision: p.review ? t(`notice.decision.${p.review.decision}` as MessageKey) : '',
     comment: p.review?.comment ? `: “${p.review.comment}”` : '',
   };
+  const failedCheck = n.kind === 'label-check-finished' && p.check?.state !== 'succeeded';
+  if (failedCheck) return t('notice.label-check-ended', { dataset: params.dataset, reason: p.check?.reason ?? p.check?.state ?? '' });
   const key = `notice.${n.kind}` as MessageKey;
   return t(key, params) === key ? t('notice.other', { kind: n.kind }) : t(key, params);
+}
+
+function linked(n: Notice): HTMLElement | string {
+  const href = link(n);
+  return href ? h('a', { href }, noticeText(n)) : noticeText(n);
+}
+
+/** Where the notice leads: its run, dataset or agent page. */
+function link(n: Notice): string | null {
+  const path = (n.payload as { path?: string }).path;
+  return path ? path.replace(/^\//, '') : n.runId ? `#/runs/${n.runId}` : null;
 }
 
 export async function notificationsPage(root: HTMLElement): Promise<void> {
@@ -38,7 +57,7 @@ export async function notificationsPage(root: HTMLElement): Promise<void> {
             { class: n.read ? 'read' : 'unread', 'data-kind': n.kind },
             h('span', { class: 'hint' }, formatDateTime(n.createdAt)),
             ' ',
-            n.runId ? h('a', { href: `#/runs/${n.runId}` }, noticeText(n)) : noticeText(n),
+            linked(n),
           ),
         ),
       )

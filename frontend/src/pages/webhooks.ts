@@ -8,8 +8,10 @@ import { currentUser } from '../session';
 export async function webhooksPage(root: HTMLElement): Promise<void> {
   const me = currentUser()!;
   const kinds = await api.webhookKinds();
+  // An admin may add a webhook to any team; a lead to their own.
+  const teams = me.role === 'admin' ? await api.teams() : me.teams;
   const list = h('div', { 'data-testid': 'webhooks' });
-  const status = h('p', { role: 'status', 'aria-live': 'polite' });
+  const status = h('p', { role: 'status', 'aria-live': 'polite', 'data-testid': 'webhook-status' });
 
   const url = h('input', {
     id: 'webhook-url',
@@ -21,7 +23,7 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
   const team = h(
     'select',
     { id: 'webhook-team' },
-    ...me.teams.map((x) => h('option', { value: x.id, selected: x.id === me.defaultTeamId }, x.name)),
+    ...teams.map((x) => h('option', { value: x.id, selected: x.id === me.defaultTeamId }, x.name)),
   ) as HTMLSelectElement;
   const format = h(
     'select',
@@ -38,7 +40,7 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
     h('h2', {}, t('webhooks.new')),
     h('label', { for: 'webhook-url' }, t('webhooks.url')),
     url,
-    ...(me.teams.length > 1 ? [h('label', { for: 'webhook-team' }, t('webhooks.team')), team] : []),
+    ...(teams.length > 1 ? [h('label', { for: 'webhook-team' }, t('webhooks.team')), team] : []),
     h('label', { for: 'webhook-format' }, t('webhooks.format')),
     format,
     h(
@@ -55,7 +57,7 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
     status.textContent = '';
     try {
       await api.createWebhook({
-        teamId: me.teams.length > 1 ? Number(team.value) : (me.teams[0]?.id ?? null),
+        teamId: teams.length > 1 ? Number(team.value) : (teams[0]?.id ?? null),
         url: url.value.trim(),
         format: format.value as 'kiln' | 'slack',
         kinds: boxes.filter((b) => b.box.checked).map((b) => b.k),
@@ -78,7 +80,12 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
     const log = h('div', {});
     const test = h('button', { class: 'secondary', 'data-testid': `test-webhook-${w.id}` }, t('webhooks.test'));
     const remove = h('button', { class: 'danger' }, t('webhooks.delete'));
-    const showLog = async () => log.replaceChildren(deliveriesTable(await api.webhookDeliveries(w.id)));
+    const counts = h('p', { 'data-testid': 'webhook-counts' }, countsText(w));
+    const showLog = async () => {
+      log.replaceChildren(deliveriesTable(await api.webhookDeliveries(w.id)));
+      const now = (await api.webhooks()).find((x) => x.id === w.id);
+      if (now) counts.textContent = countsText(now);
+    };
     test.addEventListener('click', async () => {
       try {
         await api.testWebhook(w.id);
@@ -107,7 +114,7 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
         ' · ',
         w.kinds.map((k) => t(`event.${k}` as MessageKey)).join(', '),
       ),
-      h('p', { 'data-testid': 'webhook-counts' }, t('webhooks.counts', { delivered: w.delivered, pending: w.pending, failed: w.failed })),
+      counts,
       h('p', { class: 'hint' }, t('webhooks.secret'), ' ', h('code', {}, w.secret)),
       h('div', { class: 'actions' }, test, remove),
       details,
@@ -116,6 +123,10 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
 
   mount(root, h('h1', {}, t('webhooks.title')), h('p', { class: 'hint' }, t('webhooks.intro')), form, status, list);
   await refresh();
+}
+
+function countsText(w: Webhook): string {
+  return t('webhooks.counts', { delivered: w.delivered, pending: w.pending, failed: w.failed });
 }
 
 function deliveriesTable(rows: WebhookDelivery[]): HTMLElement {

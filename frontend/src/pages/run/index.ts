@@ -52,7 +52,7 @@ export function runPage(root: HTMLElement, runId: number): () => void {
     advice.show(r);
     lineage.show(r);
     story.show(r);
-    const reviewKey = JSON.stringify([r.state, r.review, r.tags, r.remarks, r.archivedAt]);
+    const reviewKey = JSON.stringify([r.state, r.review, r.reviewRequest, r.tags, r.remarks, r.archivedAt]);
     if (reviewKey !== reviewShown) {
       reviewShown = reviewKey;
       review.replaceChildren(reviewView(r, render));

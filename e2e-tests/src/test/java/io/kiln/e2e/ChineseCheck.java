@@ -19,6 +19,14 @@ final class ChineseCheck {
       Set.copyOf(
           List.of(
               "Kiln",
+              // Webhooks (issue 35): the product names and the header names Kiln-Signature and
+              // Kiln-Delivery, which receivers match letter for letter.
+              "Webhook",
+              "Slack",
+              "HMAC",
+              "SHA256",
+              "Signature",
+              "Delivery",
               "ONNX",
               "API",
               "CSV",

@@ -49,6 +49,8 @@ final class PageTour {
         "#/users",
         "#/audit",
         "#/account",
+        "#/notifications",
+        "#/webhooks",
         "#/glossary");
   }
 

@@ -13,6 +13,9 @@ import com.microsoft.playwright.Page;
 import com.microsoft.playwright.Playwright;
 import com.microsoft.playwright.options.AriaRole;
 import com.microsoft.playwright.options.RequestOptions;
+import com.sun.net.httpserver.HttpServer;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -30,7 +33,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * One journey per role, in Chromium against the real app: the admin creates teams and people; a new
  * member logs in and trains; the team lead filters the run table, compares three runs, reads the
- * differences and the summary, approves one and opens the exported report offline; a member of
+ * differences and the summary, approves one and opens the exported report offline; the member asked
+ * for that review and hears the decision (issue 35), the admin adds a signed webhook; a member of
  * another team cannot reach the runs by URL or API.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -142,6 +146,19 @@ class TeamJourneyTest {
     for (long run : runs) {
       awaitState(page, run, "succeeded");
     }
+    // Issue 35: the bell counts the three runs that finished; Max asks the lead to review one.
+    page.navigate(app.url() + "#/runs/" + runs.get(1));
+    assertThat(page.getByTestId("unread")).hasText("3");
+    page.getByText("Ask for review").first().click();
+    page.getByLabel("A note for the team's leads").fill("Less overfitting: ship it?");
+    page.getByTestId("ask-review").click();
+    assertThat(page.getByTestId("review-requested")).containsText("asked by max");
+    assertThat(page.getByTestId("review-requested")).containsText("Less overfitting: ship it?");
+    page.getByTestId("bell").click();
+    assertThat(page.locator("[data-testid=notices] li[data-kind=run-succeeded]")).hasCount(3);
+    // Opening the list reads them.
+    page.navigate(app.url() + "#/runs");
+    assertThat(page.getByTestId("unread")).hasCount(0);
     page.context().close();
   }
 
@@ -176,6 +193,16 @@ class TeamJourneyTest {
   @Order(3)
   void theLeadFiltersComparesApprovesAndExports() throws Exception {
     Page page = login("lena", passwords.get("lena"));
+    // Issue 35: the lead is told of the review Max asked for, and the run table leads to it.
+    assertThat(page.getByTestId("unread")).hasText("1");
+    assertThat(page.getByTestId("waiting-for-review")).hasText("1 waiting for your review");
+    page.getByTestId("waiting-for-review").click();
+    assertThat(page.locator("table.runs tbody tr")).hasCount(1);
+    assertThat(page.locator("table.runs tbody tr")).containsText("more weight decay");
+    page.navigate(app.url() + "#/notifications");
+    assertThat(page.getByTestId("notices"))
+        .containsText("max asks you to review run #" + runs.get(1) + " “more weight decay”");
+    page.navigate(app.url() + "#/runs");
     page.getByLabel("Search runs by name").fill("weight");
     assertThat(page.locator("table.runs tbody tr")).hasCount(1);
     assertTrue(page.url().contains("q=weight"), "the filter is in the URL: " + page.url());
@@ -240,6 +267,82 @@ class TeamJourneyTest {
 
   @Test
   @Order(4)
+  void theAdminAddsASignedWebhookAndTheMemberHearsTheDecision() throws Exception {
+    List<String[]> received = new java.util.concurrent.CopyOnWriteArrayList<>();
+    HttpServer receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+    receiver.createContext(
+        "/kiln",
+        exchange -> {
+          received.add(
+              new String[] {
+                exchange.getRequestHeaders().getFirst("Kiln-Signature"),
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+              });
+          exchange.sendResponseHeaders(204, -1);
+          exchange.close();
+        });
+    receiver.start();
+    try {
+      String url = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/kiln";
+      // A lead may not point a webhook inside the network; the page says why.
+      Page lead = login("lena", passwords.get("lena"));
+      lead.getByRole(AriaRole.LINK, new Page.GetByRoleOptions().setName("Webhooks")).click();
+      lead.locator("#webhook-url").fill(url);
+      lead.getByTestId("add-webhook").click();
+      assertThat(lead.getByTestId("webhook-status")).containsText("only an admin may allow it");
+      lead.context().close();
+
+      Page admin = login("admin", KilnApp.PASSWORD);
+      admin.navigate(app.url() + "#/webhooks");
+      admin.locator("#webhook-url").fill(url);
+      admin
+          .locator("#webhook-team")
+          .selectOption(new com.microsoft.playwright.options.SelectOption().setLabel("Vision"));
+      admin.getByLabel("Allow a private or internal address").check();
+      admin.getByTestId("add-webhook").click();
+      assertThat(admin.getByTestId("webhook-status")).containsText("Added");
+      String secret = admin.locator("[data-testid^=webhook-] code").first().textContent().trim();
+      admin.locator("[data-testid^=test-webhook-]").first().click();
+      long deadline = System.currentTimeMillis() + 20_000;
+      while (received.isEmpty() && System.currentTimeMillis() < deadline) {
+        Thread.sleep(100);
+      }
+      assertEquals(1, received.size(), "the test delivery arrived");
+      assertTrue(
+          io.kiln.core.notify.WebhookSignature.verify(
+              secret,
+              received.get(0)[0],
+              received.get(0)[1],
+              System.currentTimeMillis() / 1000,
+              300),
+          "signed with the secret the page shows: " + received.get(0)[0]);
+      admin.getByText("Deliveries").first().click();
+      assertThat(admin.getByTestId("deliveries")).containsText("delivered");
+      assertThat(admin.getByTestId("deliveries")).containsText("204");
+      admin.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(SHOTS.resolve("team-4-webhooks.png"))
+              .setFullPage(true));
+      admin.context().close();
+
+      // Max hears that Lena approved the run he asked about.
+      Page max = login("max", passwords.get("max"));
+      assertThat(max.getByTestId("unread")).hasText("1");
+      max.getByTestId("bell").click();
+      assertThat(max.getByTestId("notices"))
+          .containsText("lena approved run #" + runs.get(1) + " “more weight decay”");
+      max.screenshot(
+          new Page.ScreenshotOptions()
+              .setPath(SHOTS.resolve("team-5-notices.png"))
+              .setFullPage(true));
+      max.context().close();
+    } finally {
+      receiver.stop(0);
+    }
+  }
+
+  @Test
+  @Order(5)
   void aMemberOfAnotherTeamCannotReachTheRuns() {
     Page page = login("olga", passwords.get("olga"));
     assertThat(page.locator("table.runs")).hasCount(0);

@@ -37,8 +37,19 @@ public class AgentRegistry implements AgentCredentials {
 
   private final Audit audit;
 
+  private final jakarta.enterprise.event.Event<AgentRevoked> revoked;
+
+  /** An admin revoked the agent; fired inside the revoking transaction. */
+  public record AgentRevoked(long agentId, String admin) {}
+
   AgentRegistry(
-      KilnConfig config, Json json, AgentConnections connections, RunLeases leases, Audit audit) {
+      KilnConfig config,
+      Json json,
+      AgentConnections connections,
+      RunLeases leases,
+      Audit audit,
+      jakarta.enterprise.event.Event<AgentRevoked> revoked) {
+    this.revoked = revoked;
     this.audit = audit;
     this.config = config;
     this.json = json;
@@ -253,6 +264,7 @@ public class AgentRegistry implements AgentCredentials {
             () -> {
               revoke(agentId);
               audit.record(admin, "agent-revoked", "agent " + agentId, null);
+              revoked.fire(new AgentRevoked(agentId, admin));
             });
     connections.disconnect(agentId, "this agent was revoked by an admin");
     Conflicts.retry(

@@ -11,6 +11,7 @@ import io.kiln.core.labels.Prediction;
 import io.kiln.core.run.RunState;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -32,10 +33,21 @@ class LabelCheckSettle {
   private final DatasetService datasets;
   private final Json json;
   private final RunService runs;
+  private final Event<LabelCheckEnded> ended;
+
+  /**
+   * A check ended (succeeded, failed or was cancelled with its fold); fired inside its transaction.
+   */
+  public record LabelCheckEnded(long checkId, int issues) {}
 
   LabelCheckSettle(
-      HeldOutPredictions predictions, DatasetService datasets, Json json, RunService runs) {
+      HeldOutPredictions predictions,
+      DatasetService datasets,
+      Json json,
+      RunService runs,
+      Event<LabelCheckEnded> ended) {
     this.runs = runs;
+    this.ended = ended;
     this.predictions = predictions;
     this.datasets = datasets;
     this.json = json;
@@ -105,14 +117,19 @@ class LabelCheckSettle {
         return;
       }
     }
-    check.result = json.write(findings(dataset, classes, ids, all));
+    LabelFindings findings = findings(dataset, classes, ids, all);
+    check.result = json.write(findings);
     end(check, LabelCheck.SUCCEEDED, null);
+    ended.fire(new LabelCheckEnded(check.id, findings.issues().size()));
   }
 
-  private static void end(LabelCheck check, String state, String reason) {
+  private void end(LabelCheck check, String state, String reason) {
     check.state = state;
     check.reason = reason;
     check.finishedAt = Instant.now();
+    if (!LabelCheck.SUCCEEDED.equals(state)) {
+      ended.fire(new LabelCheckEnded(check.id, 0));
+    }
   }
 
   /** One reported row: {@code [imageId, given, class, probability, ...]}; refuses a bad one. */

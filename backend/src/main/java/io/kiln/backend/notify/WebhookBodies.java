@@ -65,6 +65,25 @@ final class WebhookBodies {
                     ? "reviewed"
                     : review.get("decision") + " by " + review.get("by"));
           }
+          case "label-check-finished" -> {
+            Map<String, Object> check = (Map<String, Object>) payload.get("check");
+            yield "Kiln: the label check of "
+                + check.get("dataset")
+                + ("succeeded".equals(check.get("state"))
+                    ? " found " + check.get("issues") + " photo(s) that may be in the wrong class"
+                    : " "
+                        + check.get("state")
+                        + (check.get("reason") == null ? "" : ": " + check.get("reason")));
+          }
+          case "agent-revoked" -> {
+            Map<String, Object> agent = (Map<String, Object>) payload.get("agent");
+            yield "Kiln: agent #"
+                + agent.get("id")
+                + " "
+                + agent.get("name")
+                + " was revoked by "
+                + payload.get("by");
+          }
           case "test" -> "Kiln: a test delivery of this webhook";
           default -> "Kiln: " + kind;
         };

@@ -1,0 +1,7 @@
+package io.kiln.backend.labels;
+
+/**
+ * A label check ended (succeeded with {@code issues} photos flagged, or failed or was cancelled
+ * with a fold); fired inside the transaction that ended it.
+ */
+public record LabelCheckEnded(long checkId, int issues) {}
