@@ -4,6 +4,7 @@ import { h, mount } from '../dom';
 import { currentUser } from '../session';
 import { t } from '../i18n';
 import { apiKeysView } from './apiKeys';
+import { emailChoicesView } from './emailChoices';
 
 export function accountPage(root: HTMLElement): void {
   const me = currentUser()!;
@@ -47,6 +48,7 @@ export function accountPage(root: HTMLElement): void {
       }),
     ),
     form,
+    emailChoicesView(),
     apiKeysView(),
   );
 }

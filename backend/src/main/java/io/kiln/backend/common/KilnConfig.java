@@ -61,6 +61,17 @@ public interface KilnConfig {
 
   Webhooks webhooks();
 
+  Mail mail();
+
+  /**
+   * E-mail to people who chose it (issue 35), over the SMTP server of the quarkus.mailer.* settings
+   * (QUARKUS_MAILER_HOST, _PORT, _USERNAME, _PASSWORD, _TLS).
+   */
+  interface Mail {
+    /** The sender's address; unset, Kiln sends no e-mail and the Account page says so. */
+    Optional<String> from();
+  }
+
   /** How events reach teams' webhooks (issue 35). */
   interface Webhooks {
     /** How long one try of a delivery may take (connecting and answering). */

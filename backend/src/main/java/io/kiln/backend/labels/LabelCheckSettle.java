@@ -33,21 +33,16 @@ class LabelCheckSettle {
   private final DatasetService datasets;
   private final Json json;
   private final RunService runs;
-  private final Event<LabelCheckEnded> ended;
-
-  /**
-   * A check ended (succeeded, failed or was cancelled with its fold); fired inside its transaction.
-   */
-  public record LabelCheckEnded(long checkId, int issues) {}
+  private final Event<LabelCheckEnded> endings;
 
   LabelCheckSettle(
       HeldOutPredictions predictions,
       DatasetService datasets,
       Json json,
       RunService runs,
-      Event<LabelCheckEnded> ended) {
+      Event<LabelCheckEnded> endings) {
     this.runs = runs;
-    this.ended = ended;
+    this.endings = endings;
     this.predictions = predictions;
     this.datasets = datasets;
     this.json = json;
@@ -120,7 +115,7 @@ class LabelCheckSettle {
     LabelFindings findings = findings(dataset, classes, ids, all);
     check.result = json.write(findings);
     end(check, LabelCheck.SUCCEEDED, null);
-    ended.fire(new LabelCheckEnded(check.id, findings.issues().size()));
+    endings.fire(new LabelCheckEnded(check.id, findings.issues().size()));
   }
 
   private void end(LabelCheck check, String state, String reason) {
@@ -128,7 +123,7 @@ class LabelCheckSettle {
     check.reason = reason;
     check.finishedAt = Instant.now();
     if (!LabelCheck.SUCCEEDED.equals(state)) {
-      ended.fire(new LabelCheckEnded(check.id, 0));
+      endings.fire(new LabelCheckEnded(check.id, 0));
     }
   }
 

@@ -12,9 +12,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 
 /**
- * One event to one webhook: pending until a worker gets a 2xx answer (delivered) or gives up after
- * the last attempt (failed). Its id travels as {@code Kiln-Delivery}, so a receiver that gets it
- * twice (a worker died after sending, before marking it) can drop the repeat.
+ * One event to one webhook or one person's e-mail: pending until a worker gets a 2xx answer
+ * (delivered) or gives up after the last attempt (failed). Its id travels as {@code Kiln-Delivery},
+ * so a receiver that gets it twice (a worker died after sending, before marking it) can drop the
+ * repeat.
  */
 @Entity
 @Table(name = "delivery")
@@ -31,8 +32,20 @@ public class Delivery extends PanacheEntityBase {
   @JoinColumn(name = "event_id")
   public NotifyEvent event;
 
-  @Column(name = "webhook_id", nullable = false)
+  public static final String WEBHOOK = "webhook";
+  public static final String EMAIL = "email";
+
+  /**
+   * {@link #WEBHOOK} (to {@code webhookId}) or {@link #EMAIL} (to the person {@code recipient}).
+   */
+  @Column(nullable = false)
+  public String channel = WEBHOOK;
+
+  @Column(name = "webhook_id")
   public Long webhookId;
+
+  /** The username an e-mail goes to (their address is read when it is sent). */
+  public String recipient;
 
   @Column(nullable = false)
   public String state = PENDING;

@@ -3,6 +3,8 @@ package io.kiln.backend.notify;
 import io.kiln.backend.common.Json;
 import io.kiln.backend.common.KilnConfig;
 import io.kiln.core.notify.Backoff;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.Mailer;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,12 +23,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
- * Delivers pending webhook deliveries at least once. Each is claimed by a conditional update (so of
- * several replicas exactly one sends it), sent outside any transaction, then marked delivered on a
- * 2xx answer or given its next try with exponential backoff. A claim lapses after {@link #HOLD}: a
- * backend killed mid-delivery leaves it to be sent again after restart (the receiver drops the
- * repeat by its {@code Kiln-Delivery} id). Woken after each commit that wrote an event, and every
- * second for retries.
+ * Delivers pending deliveries (webhooks and e-mails) at least once. Each is claimed by a
+ * conditional update (so of several replicas exactly one sends it), sent outside any transaction,
+ * then marked delivered on a 2xx answer or given its next try with exponential backoff. A claim
+ * lapses after {@link #HOLD}: a backend killed mid-delivery leaves it to be sent again after
+ * restart (the receiver drops the repeat by its {@code Kiln-Delivery} id). Woken after each commit
+ * that wrote an event, and every second for retries.
  */
 @ApplicationScoped
 class DeliveryWorker {
@@ -54,8 +57,13 @@ class DeliveryWorker {
           });
   private final AtomicBoolean again = new AtomicBoolean();
 
-  DeliveryWorker(Json json, KilnConfig config) {
+  private final Mailer mailer;
+  private final java.util.Optional<String> from;
+
+  DeliveryWorker(Json json, KilnConfig config, Mailer mailer) {
     this.json = json;
+    this.mailer = mailer;
+    this.from = config.mail().from();
     this.settings = config.webhooks();
     this.sender = new WebhookSender(Duration.ofSeconds(settings.timeoutSeconds()));
     // Longer than a try can take, so a live worker's claim never lapses under it.
@@ -73,8 +81,8 @@ class DeliveryWorker {
 
   /** Drains on the drain thread; a wake while it drains makes it look once more. */
   void wake() {
-    if (again.compareAndSet(false, true)) {
-      waker.submit(
+    if (again.compareAndSet(false, true) && !waker.isShutdown()) {
+      waker.execute(
           () -> {
             try {
               while (again.getAndSet(false)) {
@@ -108,6 +116,9 @@ class DeliveryWorker {
                           .toList());
       List<Future<?>> sent = new ArrayList<>();
       for (long id : due) {
+        if (senders.isShutdown()) {
+          return; // shutting down: the claims lapse and another start delivers them
+        }
         if (claim(id)) {
           sent.add(senders.submit(() -> deliver(id)));
         }
@@ -141,31 +152,57 @@ class DeliveryWorker {
   }
 
   private void deliver(long id) {
-    record Prepared(Webhook hook, String kind, String body) {}
+    record Prepared(Webhook hook, String kind, String body, String to, MailBodies.Mail mail) {}
     Prepared prepared =
         QuarkusTransaction.requiringNew()
             .call(
                 () -> {
                   Delivery d = Delivery.findById(id);
+                  Map<String, Object> payload =
+                      json.readMap(d.event.payload, "event " + d.event.id);
+                  if (Delivery.EMAIL.equals(d.channel)) {
+                    EmailChoice choice = EmailChoice.findById(d.recipient);
+                    return choice == null
+                        ? null
+                        : new Prepared(
+                            null,
+                            d.event.kind,
+                            null,
+                            choice.email,
+                            MailBodies.of(d.event.kind, payload, choice.language));
+                  }
                   Webhook hook = Webhook.findById(d.webhookId);
                   if (hook == null) {
                     return null;
                   }
-                  String body =
-                      json.write(
-                          WebhookBodies.body(
-                              hook.format,
-                              d.id,
-                              d.event,
-                              json.readMap(d.event.payload, "event " + d.event.id)));
-                  return new Prepared(hook, d.event.kind, body);
+                  String body = json.write(WebhookBodies.body(hook.format, d.id, d.event, payload));
+                  return new Prepared(hook, d.event.kind, body, null, null);
                 });
     WebhookSender.Outcome outcome =
         prepared == null
-            ? new WebhookSender.Outcome(0, "the webhook was deleted", 0)
-            : sender.send(prepared.hook(), id, prepared.kind(), prepared.body());
+            ? new WebhookSender.Outcome(0, "the webhook or the e-mail choice was deleted", 0)
+            : prepared.mail() != null
+                ? mail(prepared.to(), prepared.mail())
+                : sender.send(prepared.hook(), id, prepared.kind(), prepared.body());
     boolean retry = prepared != null && !outcome.refused();
     QuarkusTransaction.requiringNew().run(() -> record(id, outcome, retry));
+  }
+
+  /** Sends one e-mail over the configured SMTP server; its answer is the try's outcome. */
+  private WebhookSender.Outcome mail(String to, MailBodies.Mail mail) {
+    long start = System.nanoTime();
+    try {
+      mailer.send(
+          Mail.withText(to, mail.subject(), mail.text())
+              .setHtml(mail.html())
+              .setFrom(from.orElseThrow()));
+      return new WebhookSender.Outcome(250, null, (System.nanoTime() - start) / 1_000_000);
+    } catch (RuntimeException e) {
+      return new WebhookSender.Outcome(
+          0,
+          "e-mail to " + to + ": " + e.getClass().getSimpleName() + " " + e.getMessage(),
+          (System.nanoTime() - start) / 1_000_000);
+    }
   }
 
   private void record(long id, WebhookSender.Outcome outcome, boolean mayRetry) {

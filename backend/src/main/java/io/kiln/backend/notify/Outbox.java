@@ -1,6 +1,7 @@
 package io.kiln.backend.notify;
 
 import io.kiln.backend.common.Json;
+import io.kiln.backend.common.KilnConfig;
 import io.kiln.core.notify.EventKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -11,8 +12,9 @@ import java.util.LinkedHashSet;
 import java.util.Map;
 
 /**
- * Writes an event, its in-app notices and one pending delivery per webhook that wants it, inside
- * the caller's transaction: they commit with the change they report or not at all (issue 35).
+ * Writes an event, its in-app notices, an e-mail delivery for each of those people who chose the
+ * event, and one pending delivery per webhook that wants it, inside the caller's transaction: they
+ * commit with the change they report or not at all (issue 35).
  */
 @ApplicationScoped
 public class Outbox {
@@ -21,10 +23,12 @@ public class Outbox {
 
   private final Json json;
   private final Event<Written> written;
+  private final boolean mail;
 
-  Outbox(Json json, Event<Written> written) {
+  Outbox(Json json, Event<Written> written, KilnConfig config) {
     this.json = json;
     this.written = written;
+    this.mail = config.mail().from().isPresent();
   }
 
   /**
@@ -62,6 +66,16 @@ public class Outbox {
         notice.username = person;
         notice.createdAt = now;
         notice.persist();
+        EmailChoice choice = mail ? EmailChoice.findById(person) : null;
+        if (choice != null && choice.wants(event.kind)) {
+          Delivery d = new Delivery();
+          d.event = event;
+          d.channel = Delivery.EMAIL;
+          d.recipient = person;
+          d.nextAttemptAt = now;
+          d.createdAt = now;
+          d.persist();
+        }
       }
     }
     for (Webhook hook : Webhook.<Webhook>list("enabled", true)) {

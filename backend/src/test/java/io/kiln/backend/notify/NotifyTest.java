@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.icegreen.greenmail.util.GreenMail;
+import com.icegreen.greenmail.util.ServerSetupTest;
 import com.sun.net.httpserver.HttpServer;
 import io.kiln.backend.support.Api;
 import io.kiln.backend.support.People;
@@ -17,6 +19,8 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import jakarta.mail.internet.MimeMessage;
+import jakarta.mail.internet.MimeMultipart;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -228,6 +232,76 @@ class NotifyTest {
     waitFor(1, "test");
     lead.as().delete("/api/webhooks/" + hookId).then().statusCode(204);
     lead.as().get("/api/webhooks/" + hookId + "/deliveries").then().statusCode(404);
+  }
+
+  @Test
+  void aChosenEventArrivesByEmailInTheReadersLanguage() throws Exception {
+    GreenMail smtp = new GreenMail(ServerSetupTest.SMTP);
+    smtp.start();
+    try {
+      long team = People.team("mail");
+      People.Person member = People.create("member", team);
+      member
+          .as()
+          .get("/api/notifications/email")
+          .then()
+          .statusCode(200)
+          .body("available", equalTo(true));
+      member
+          .as()
+          .contentType(ContentType.JSON)
+          .body(Map.of("email", "mei at example", "kinds", List.of("run-failed")))
+          .put("/api/notifications/email")
+          .then()
+          .statusCode(400)
+          .body("error", containsString("is not an e-mail address"));
+      member
+          .as()
+          .contentType(ContentType.JSON)
+          .body(
+              Map.of(
+                  "email", "mei@example.com", "kinds", List.of("run-failed"), "language", "zh-CN"))
+          .put("/api/notifications/email")
+          .then()
+          .statusCode(200)
+          .body("email", equalTo("mei@example.com"))
+          .body("kinds", equalTo(List.of("run-failed")));
+
+      long runId = failedRunOf(member, team);
+
+      assertTrue(smtp.waitForIncomingEmail(30_000, 1), "one e-mail arrives");
+      MimeMessage mail = smtp.getReceivedMessages()[0];
+      assertEquals("mei@example.com", mail.getAllRecipients()[0].toString());
+      assertEquals("Kiln：训练 #" + runId + "“notify me”失败", mail.getSubject());
+      String parts = text(mail.getContent());
+      assertTrue(parts.contains("训练 #" + runId + "“notify me”失败：the loss became NaN"), parts);
+      assertTrue(parts.contains("<p>训练 #" + runId), "an HTML part too: " + parts);
+      assertTrue(parts.contains("账户页面"), "says why it came and where to stop it: " + parts);
+
+      // Stopped: no address, no more e-mail.
+      member
+          .as()
+          .contentType(ContentType.JSON)
+          .body(Map.of())
+          .put("/api/notifications/email")
+          .then()
+          .statusCode(200)
+          .body("email", equalTo(null));
+    } finally {
+      smtp.stop();
+    }
+  }
+
+  /** Every text part of a message, decoded. */
+  private static String text(Object content) throws Exception {
+    if (content instanceof MimeMultipart multi) {
+      StringBuilder all = new StringBuilder();
+      for (int i = 0; i < multi.getCount(); i++) {
+        all.append(text(multi.getBodyPart(i).getContent())).append('\n');
+      }
+      return all.toString();
+    }
+    return String.valueOf(content);
   }
 
   /**
