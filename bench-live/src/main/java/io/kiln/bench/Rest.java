@@ -42,6 +42,11 @@ final class Rest {
   }
 
   long uploadDataset() throws Exception {
+    return uploadDataset(token);
+  }
+
+  /** Uploads the small dataset as the holder of {@code bearer}, into their team. */
+  long uploadDataset(String bearer) throws Exception {
     String boundary = "kilnbench" + System.nanoTime();
     ByteArrayOutputStream body = new ByteArrayOutputStream();
     body.write(
@@ -54,7 +59,7 @@ final class Rest {
     body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
     HttpRequest request =
         HttpRequest.newBuilder(URI.create(base + "/api/datasets"))
-            .header("Authorization", "Bearer " + token)
+            .header("Authorization", "Bearer " + bearer)
             .header("Content-Type", "multipart/form-data; boundary=" + boundary)
             .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
             .build();
@@ -116,6 +121,42 @@ final class Rest {
                     quantiles.getOrDefault("0.5", Double.NaN),
                     quantiles.getOrDefault("0.99", Double.NaN))));
     return out;
+  }
+
+  /** Any call as the holder of {@code asToken} (the admin's when null); 3xx-5xx throw. */
+  JsonNode call(String method, String path, Object body, String asToken) throws Exception {
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(base + path))
+            .header("Content-Type", "application/json")
+            .method(
+                method,
+                body == null
+                    ? HttpRequest.BodyPublishers.noBody()
+                    : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+    String bearer = asToken != null ? asToken : token;
+    if (bearer != null) {
+      request.header("Authorization", "Bearer " + bearer);
+    }
+    return send(request.build());
+  }
+
+  /** The status of a call as the admin, or -1 when the backend did not answer. */
+  int status(String method, String path) {
+    try {
+      return http.send(
+              HttpRequest.newBuilder(URI.create(base + path))
+                  .header("Authorization", "Bearer " + token)
+                  .method(method, HttpRequest.BodyPublishers.noBody())
+                  .timeout(java.time.Duration.ofSeconds(10))
+                  .build(),
+              HttpResponse.BodyHandlers.discarding())
+          .statusCode();
+    } catch (IOException e) {
+      return -1;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return -1;
+    }
   }
 
   private JsonNode post(String path, Object body) throws Exception {

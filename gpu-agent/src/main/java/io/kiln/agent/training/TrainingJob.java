@@ -138,7 +138,7 @@ public final class TrainingJob {
     try (model;
         NDManager manager = NDManager.newBaseManager(devices[0])) {
       KilnNet net = freshNet.get();
-      net.dropBeforeHead(recipe.dropout());
+      net.configure(recipe);
       model.setBlock(net);
       KilnOptimizer optimizer = new KilnOptimizer(recipe);
       try (Trainer trainer = model.newTrainer(trainingConfig(optimizer, devices));

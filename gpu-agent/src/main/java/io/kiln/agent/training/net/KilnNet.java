@@ -10,6 +10,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import io.kiln.core.recipe.Recipe;
 
 /**
  * Every Kiln network: a feature extractor and a classifier head, kept apart so that fine-tuning can
@@ -67,6 +68,15 @@ public final class KilnNet extends AbstractBlock {
         parameter.freeze(freeze);
       }
     }
+  }
+
+  /**
+   * Takes the recipe's settings of the network itself (today the dropout before the head): the one
+   * place a new such field is read, so adding one touches the catalogue, its Chinese words, the
+   * recipe's accessor and this class.
+   */
+  public void configure(Recipe recipe) {
+    dropBeforeHead(recipe.dropout());
   }
 
   /**
