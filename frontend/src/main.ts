@@ -93,10 +93,13 @@ function renderNav(path: string) {
 
 /** The header's bell: a link to the person's notices with the unread count, looked up every 20 s. */
 const bell = h('a', { href: '#/notifications', class: 'bell', 'data-testid': 'bell' });
+let bellAsked = 0;
 async function refreshBell() {
   if (!me) return;
+  const asked = ++bellAsked;
   try {
     const { count } = await api.unreadNotices();
+    if (asked !== bellAsked) return; // a later look answers instead
     bell.replaceChildren(bellIcon(), count ? h('span', { class: 'count', 'data-testid': 'unread' }, String(count)) : '');
     bell.setAttribute('aria-label', t('nav.notices', { n: count }));
     bell.title = t('nav.notices', { n: count });

@@ -98,8 +98,12 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
     });
     remove.addEventListener('click', async () => {
       if (!confirm(t('webhooks.deleteConfirm', { url: w.url }))) return;
-      await api.deleteWebhook(w.id);
-      await refresh();
+      try {
+        await api.deleteWebhook(w.id);
+        await refresh();
+      } catch (err) {
+        status.textContent = err instanceof ApiError ? err.message : String(err);
+      }
     });
     const details = h('details', {}, h('summary', {}, t('webhooks.log')), log) as HTMLDetailsElement;
     details.addEventListener('toggle', () => details.open && showLog().catch(() => {}));

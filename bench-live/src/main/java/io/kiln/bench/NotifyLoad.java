@@ -89,10 +89,6 @@ public final class NotifyLoad {
     GreenMail smtp =
         new GreenMail(new ServerSetup(smtpPort, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
     smtp.start();
-    Map<Integer, Long> mailSeen = new ConcurrentHashMap<>();
-    Thread mailWatch = new Thread(() -> watchMail(smtp, mailSeen), "mail-watch");
-    mailWatch.setDaemon(true);
-    mailWatch.start();
 
     Path data = Files.createTempDirectory("kiln-notify-bench");
     int port = freePort();
@@ -177,21 +173,18 @@ public final class NotifyLoad {
       double achieved = runs / ((endedAt - t0) / 1000.0);
       int expectedHooks = runs * HOOKS;
       long deadline = System.currentTimeMillis() + 300_000;
-      while ((arrived.size() < expectedHooks || mailSeen.size() < runs)
+      while ((arrived.size() < expectedHooks || mailRuns(smtp).size() < runs)
           && System.currentTimeMillis() < deadline) {
         Thread.sleep(200);
       }
       int lostHooks = expectedHooks - arrived.size();
       long doubled = deliveryIds.values().stream().filter(s -> s.size() > 1).count();
-      Map<Long, Integer> mailPerRun = new ConcurrentHashMap<>();
-      for (MimeMessage m : smtp.getReceivedMessages()) {
-        Matcher match = RUN_IN_SUBJECT.matcher(m.getSubject());
-        if (match.find()) {
-          mailPerRun.merge(Long.parseLong(match.group(1)), 1, Integer::sum);
-        }
-      }
+      // Per run, the delivery ids its e-mails carried: one id twice is a repeat, two ids a double.
+      Map<Long, Set<String>> mailPerRun = mailRuns(smtp);
+      int mails = smtp.getReceivedMessages().length;
+      int mailRepeats = mails - mailPerRun.values().stream().mapToInt(Set::size).sum();
       int lostMail = (int) Arrays.stream(ids).filter(id -> !mailPerRun.containsKey(id)).count();
-      long doubledMail = mailPerRun.values().stream().filter(c -> c > 1).count();
+      long doubledMail = mailPerRun.values().stream().filter(c -> c.size() > 1).count();
       List<Long> all = new ArrayList<>();
       List<Long> steady = new ArrayList<>();
       for (int i = 0; i < runs; i++) {
@@ -213,7 +206,7 @@ public final class NotifyLoad {
           Locale.ROOT,
           "notify: %d endings at %.0f/s (asked %d/s); %d webhook deliveries expected, %d lost, %d"
               + " doubled (two delivery ids for one event), %d repeats of one delivery id; %d"
-              + " e-mails expected, %d lost, %d doubled%n",
+              + " e-mails expected, %d lost, %d doubled, %d repeats%n",
           runs,
           achieved,
           rate,
@@ -223,7 +216,8 @@ public final class NotifyLoad {
           repeats.get(),
           runs,
           lostMail,
-          doubledMail);
+          doubledMail,
+          mailRepeats);
       System.out.printf(
           Locale.ROOT,
           "notify: commit to webhook receiver: p50 %d ms, p99 %d ms over all; p99 %d ms away from"
@@ -317,15 +311,20 @@ public final class NotifyLoad {
               () -> {
                 sleepUntil(at);
                 sent[n] = System.currentTimeMillis();
+                // The five posts at once, as the worker sends them.
+                List<java.util.concurrent.CompletableFuture<?>> posts = new ArrayList<>();
                 for (int h = 0; h < HOOKS; h++) {
                   String body =
                       "{\"delivery\":" + (n * HOOKS + h) + ",\"run\":{\"id\":" + ids[n] + "}}";
-                  http.send(
-                      HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/hook/" + h))
-                          .POST(HttpRequest.BodyPublishers.ofString(body))
-                          .build(),
-                      HttpResponse.BodyHandlers.discarding());
+                  posts.add(
+                      http.sendAsync(
+                          HttpRequest.newBuilder(
+                                  URI.create("http://127.0.0.1:" + port + "/hook/" + h))
+                              .POST(HttpRequest.BodyPublishers.ofString(body))
+                              .build(),
+                          HttpResponse.BodyHandlers.discarding()));
                 }
+                posts.forEach(java.util.concurrent.CompletableFuture::join);
                 return null;
               }));
     }
@@ -345,19 +344,19 @@ public final class NotifyLoad {
     return percentile(latencies, 99);
   }
 
-  private static void watchMail(GreenMail smtp, Map<Integer, Long> seen) {
-    while (true) {
-      int count = smtp.getReceivedMessages().length;
-      long now = System.currentTimeMillis();
-      for (int i = seen.size(); i < count; i++) {
-        seen.putIfAbsent(i, now);
-      }
-      try {
-        Thread.sleep(20);
-      } catch (InterruptedException e) {
-        return;
+  /** The runs e-mailed about, each with the delivery ids of its e-mails. */
+  private static Map<Long, Set<String>> mailRuns(GreenMail smtp) throws Exception {
+    Map<Long, Set<String>> perRun = new java.util.HashMap<>();
+    for (MimeMessage m : smtp.getReceivedMessages()) {
+      Matcher match = RUN_IN_SUBJECT.matcher(m.getSubject());
+      if (match.find()) {
+        String[] id = m.getHeader("Kiln-Delivery");
+        perRun
+            .computeIfAbsent(Long.parseLong(match.group(1)), k -> new java.util.HashSet<>())
+            .add(id == null ? "?" : id[0]);
       }
     }
+    return perRun;
   }
 
   private static long percentile(List<Long> values, int p) {

@@ -84,7 +84,7 @@ public interface KilnConfig {
     @WithDefault("5")
     int retrySeconds();
 
-    /** Tries of one delivery before it is marked failed (8: about 21 minutes of retries). */
+    /** Tries of one delivery before it is marked failed (8: about 10 minutes of retries). */
     @WithDefault("8")
     int maxAttempts();
   }

@@ -36,8 +36,16 @@ public class LabelCheckService {
   private final Audit audit;
   private final Json json;
 
+  private final jakarta.enterprise.event.Event<LabelCheckEnded> ended;
+
   LabelCheckService(
-      DatasetService datasets, RunService runs, LabelCheckRecipe recipes, Audit audit, Json json) {
+      DatasetService datasets,
+      RunService runs,
+      LabelCheckRecipe recipes,
+      Audit audit,
+      Json json,
+      jakarta.enterprise.event.Event<LabelCheckEnded> ended) {
+    this.ended = ended;
     this.datasets = datasets;
     this.runs = runs;
     this.recipes = recipes;
@@ -148,6 +156,7 @@ public class LabelCheckService {
     check.state = LabelCheck.CANCELLED;
     check.reason = "cancelled by " + caller.name();
     check.finishedAt = Instant.now();
+    ended.fire(new LabelCheckEnded(check.id, 0, caller.name()));
     audit.record(
         caller.name(), "label-check-cancelled", "dataset " + check.datasetId, "label check " + id);
     return view(check, true);

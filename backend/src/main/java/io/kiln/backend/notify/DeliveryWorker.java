@@ -153,49 +153,61 @@ class DeliveryWorker {
 
   private void deliver(long id) {
     record Prepared(Webhook hook, String kind, String body, String to, MailBodies.Mail mail) {}
-    Prepared prepared =
-        QuarkusTransaction.requiringNew()
-            .call(
-                () -> {
-                  Delivery d = Delivery.findById(id);
-                  Map<String, Object> payload =
-                      json.readMap(d.event.payload, "event " + d.event.id);
-                  if (Delivery.EMAIL.equals(d.channel)) {
-                    EmailChoice choice = EmailChoice.findById(d.recipient);
-                    return choice == null
-                        ? null
-                        : new Prepared(
-                            null,
-                            d.event.kind,
-                            null,
-                            choice.email,
-                            MailBodies.of(d.event.kind, payload, choice.language));
-                  }
-                  Webhook hook = Webhook.findById(d.webhookId);
-                  if (hook == null) {
-                    return null;
-                  }
-                  String body = json.write(WebhookBodies.body(hook.format, d.id, d.event, payload));
-                  return new Prepared(hook, d.event.kind, body, null, null);
-                });
+    Prepared prepared;
+    try {
+      prepared =
+          QuarkusTransaction.requiringNew()
+              .call(
+                  () -> {
+                    Delivery d = Delivery.findById(id);
+                    Map<String, Object> payload =
+                        json.readMap(d.event.payload, "event " + d.event.id);
+                    if (Delivery.EMAIL.equals(d.channel)) {
+                      EmailChoice choice = EmailChoice.findById(d.recipient);
+                      return choice == null
+                          ? null
+                          : new Prepared(
+                              null,
+                              d.event.kind,
+                              null,
+                              choice.email,
+                              MailBodies.of(d.event.kind, payload, choice.language));
+                    }
+                    Webhook hook = Webhook.findById(d.webhookId);
+                    if (hook == null) {
+                      return null;
+                    }
+                    String body =
+                        json.write(WebhookBodies.body(hook.format, d.id, d.event, payload));
+                    return new Prepared(hook, d.event.kind, body, null, null);
+                  });
+    } catch (RuntimeException e) {
+      // Counted as a failed try, so a delivery that cannot be prepared ends after the last one.
+      WebhookSender.Outcome broken =
+          new WebhookSender.Outcome(0, "could not prepare the delivery: " + e.getMessage(), 0);
+      QuarkusTransaction.requiringNew().run(() -> record(id, broken, true));
+      return;
+    }
     WebhookSender.Outcome outcome =
         prepared == null
             ? new WebhookSender.Outcome(0, "the webhook or the e-mail choice was deleted", 0)
             : prepared.mail() != null
-                ? mail(prepared.to(), prepared.mail())
+                ? mail(prepared.to(), prepared.mail(), id)
                 : sender.send(prepared.hook(), id, prepared.kind(), prepared.body());
     boolean retry = prepared != null && !outcome.refused();
     QuarkusTransaction.requiringNew().run(() -> record(id, outcome, retry));
   }
 
   /** Sends one e-mail over the configured SMTP server; its answer is the try's outcome. */
-  private WebhookSender.Outcome mail(String to, MailBodies.Mail mail) {
+  private WebhookSender.Outcome mail(String to, MailBodies.Mail mail, long deliveryId) {
     long start = System.nanoTime();
     try {
       mailer.send(
           Mail.withText(to, mail.subject(), mail.text())
               .setHtml(mail.html())
-              .setFrom(from.orElseThrow()));
+              .setFrom(from.orElseThrow())
+              // As on webhooks: a repeat after a crash carries the same id.
+              .addHeader("Kiln-Delivery", Long.toString(deliveryId)));
       return new WebhookSender.Outcome(250, null, (System.nanoTime() - start) / 1_000_000);
     } catch (RuntimeException e) {
       return new WebhookSender.Outcome(
@@ -207,6 +219,9 @@ class DeliveryWorker {
 
   private void record(long id, WebhookSender.Outcome outcome, boolean mayRetry) {
     Delivery d = Delivery.findById(id);
+    if (d == null) {
+      return; // its webhook was deleted meanwhile, and the delivery with it
+    }
     Instant now = Instant.now();
     d.attempts++;
     d.lastStatus = outcome.status() == 0 ? null : outcome.status();

@@ -51,7 +51,7 @@ class FleetAndLabelNotices {
         "label-check-ended:" + check.id,
         check.teamId,
         null,
-        null,
+        ended.actor(),
         payload,
         List.of(check.createdBy));
   }

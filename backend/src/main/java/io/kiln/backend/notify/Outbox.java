@@ -78,10 +78,13 @@ public class Outbox {
         }
       }
     }
-    for (Webhook hook : Webhook.<Webhook>list("enabled", true)) {
-      boolean team = teamId == null || teamId.equals(hook.teamId);
-      if (team && hook.wants(event.kind)) {
-        deliver(event, hook, now);
+    // A team's webhook hears its own team's events only; fleet events (an agent revoked) stay with
+    // the admins, so no team's receiver learns of the fleet.
+    if (teamId != null) {
+      for (Webhook hook : Webhook.<Webhook>list("teamId = ?1 and enabled = true", teamId)) {
+        if (hook.wants(event.kind)) {
+          deliver(event, hook, now);
+        }
       }
     }
     written.fire(new Written(event.id));

@@ -14,8 +14,9 @@ import java.util.Map;
 
 /**
  * The events of a run, recorded inside the transaction that changed it: it ended (succeeded, failed
- * or was cancelled), someone asked for its review, a lead decided. Label-check folds are Kiln's own
- * work, not a person's run: their ends are not told.
+ * or was cancelled: only in the transaction that ended it, so touching an old run tells nobody),
+ * someone asked for its review, a lead decided. Label-check folds are Kiln's own work, not a
+ * person's run: their ends are not told.
  */
 @ApplicationScoped
 class RunNotices {
@@ -34,7 +35,7 @@ class RunNotices {
       return;
     }
     Run run = Run.findById(changed.run().id());
-    if (run == null || !run.state.terminal() || run.labelCheckId != null) {
+    if (run == null || !run.justEnded() || run.labelCheckId != null) {
       return;
     }
     EventKind kind =

@@ -15,7 +15,8 @@ final class WebhookBodies {
       String format, long deliveryId, NotifyEvent event, Map<String, Object> payload) {
     String text = text(event.kind, payload);
     if (Webhook.SLACK.equals(format)) {
-      return Map.of("text", text);
+      // Slack reads <...> as links and mentions (<!channel>): a run's name is text, never markup.
+      return Map.of("text", slackEscape(text));
     }
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("delivery", deliveryId);
@@ -24,6 +25,10 @@ final class WebhookBodies {
     body.put("text", text);
     body.putAll(payload);
     return body;
+  }
+
+  static String slackEscape(String text) {
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
   }
 
   /** The event in one English line, with the run's link where Kiln knows its public address. */

@@ -36,7 +36,7 @@ public class WebhookResource {
   @Path("/kinds")
   public List<String> kinds() {
     WebhookService.leadsOnly(callers.current(), "see the webhooks' events");
-    return WebhookService.KINDS;
+    return WebhookService.TEAM_KINDS;
   }
 
   @POST

@@ -2,7 +2,6 @@ package io.kiln.backend.notify;
 
 import io.kiln.core.notify.PrivateAddresses;
 import io.kiln.core.notify.WebhookSignature;
-import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
@@ -45,7 +44,14 @@ final class WebhookSender {
   Outcome send(Webhook hook, long deliveryId, String kind, String body) {
     long start = System.nanoTime();
     try {
-      String refused = refusal(URI.create(hook.url), hook.allowPrivate);
+      URI url = URI.create(hook.url);
+      try {
+        InetAddress.getAllByName(url.getHost());
+      } catch (UnknownHostException e) {
+        // Perhaps the resolver is down for a moment: tried again later.
+        return new Outcome(0, "the host " + url.getHost() + " does not resolve", 0);
+      }
+      String refused = refusal(url, hook.allowPrivate);
       if (refused != null) {
         return new Outcome(0, refused, 0, true); // not tried again: an admin must allow it first
       }
@@ -61,12 +67,31 @@ final class WebhookSender {
                   WebhookSignature.sign(hook.secret, Instant.now().getEpochSecond(), body))
               .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
               .build();
-      HttpResponse<Void> response = http.send(request, HttpResponse.BodyHandlers.discarding());
+      // The whole exchange, body included, is bounded: a receiver that answers and then stalls
+      // does not hold a sender (the request's own timeout ends at the response headers).
+      HttpResponse<Void> response;
+      try {
+        response =
+            http.sendAsync(request, HttpResponse.BodyHandlers.discarding())
+                .get(timeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS);
+      } catch (java.util.concurrent.TimeoutException e) {
+        return new Outcome(
+            0,
+            "no complete answer within " + timeout.toSeconds() * 2 + " s",
+            (System.nanoTime() - start) / 1_000_000);
+      } catch (java.util.concurrent.ExecutionException e) {
+        Throwable cause = e.getCause() == null ? e : e.getCause();
+        return new Outcome(
+            0,
+            cause.getClass().getSimpleName()
+                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()),
+            (System.nanoTime() - start) / 1_000_000);
+      }
       return new Outcome(
           response.statusCode(),
           response.statusCode() / 100 == 2 ? null : "answered " + response.statusCode(),
           (System.nanoTime() - start) / 1_000_000);
-    } catch (IOException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       return new Outcome(
           0,
           e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage()),
@@ -103,9 +128,7 @@ final class WebhookSender {
         if (PrivateAddresses.isPrivate(a)) {
           return "the host "
               + url.getHost()
-              + " is a private or internal address ("
-              + a.getHostAddress()
-              + "): only an admin may allow it";
+              + " is a private or internal address: only an admin may allow it";
         }
       }
     }

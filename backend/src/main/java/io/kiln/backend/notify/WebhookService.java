@@ -28,12 +28,16 @@ public class WebhookService {
   static final int MAX_PER_TEAM = 20;
   private static final int LOG_SIZE = 50;
 
-  /** The kinds a webhook may want (every event kind but the test). */
+  /** The kinds a person may be told about (every event kind but the test). */
   public static final List<String> KINDS =
       Arrays.stream(EventKind.values())
           .filter(k -> k != EventKind.TEST)
           .map(EventKind::key)
           .toList();
+
+  /** The kinds a team's webhook may want: its team's events (not the fleet's). */
+  public static final List<String> TEAM_KINDS =
+      KINDS.stream().filter(k -> !k.equals(EventKind.AGENT_REVOKED.key())).toList();
 
   private final Audit audit;
   private final Event<Outbox.Written> written;
@@ -156,10 +160,13 @@ public class WebhookService {
       throw ApiException.field(400, "format must be kiln or slack", "format", "kiln or slack");
     }
     Set<String> kinds = new LinkedHashSet<>();
-    for (String k : body.kinds() == null ? KINDS : body.kinds()) {
-      if (k == null || !KINDS.contains(k)) {
+    for (String k : body.kinds() == null ? TEAM_KINDS : body.kinds()) {
+      if (k == null || !TEAM_KINDS.contains(k)) {
         throw ApiException.field(
-            400, "kinds: unknown event '" + k + "' (one of " + KINDS + ")", "kinds", "unknown");
+            400,
+            "kinds: unknown event '" + k + "' (one of " + TEAM_KINDS + ")",
+            "kinds",
+            "unknown");
       }
       kinds.add(k);
     }

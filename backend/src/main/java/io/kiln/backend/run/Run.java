@@ -270,6 +270,8 @@ public class Run extends PanacheEntityBase {
   }
 
   /** Moves to {@code next} through the transition table, stamping the times that go with it. */
+  @jakarta.persistence.Transient private boolean justEnded;
+
   public void moveTo(RunState next) {
     state = RunStateMachine.transition(state, next);
     if (next == RunState.RUNNING && startedAt == null) {
@@ -278,6 +280,16 @@ public class Run extends PanacheEntityBase {
     if (next.terminal()) {
       finishedAt = Instant.now();
       leaseExpiresAt = null;
+      justEnded = true;
     }
+  }
+
+  /**
+   * True on the instance whose state moved to an end in this transaction (not stored): what tells a
+   * real ending from a later change of an ended run (a review, tags), so only the ending is
+   * announced.
+   */
+  public boolean justEnded() {
+    return justEnded;
   }
 }

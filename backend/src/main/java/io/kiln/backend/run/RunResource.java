@@ -77,7 +77,6 @@ public class RunResource {
     return Conflicts.retry(() -> runs.cancel(id, caller));
   }
 
-  /** A lead approves or rejects a finished run: {"decision": "approved", "comment": "..."}. */
   /** Asks the team's leads to review the ended run; they are told in the app and by webhook. */
   @POST
   @Path("/{id}/review-request")
@@ -85,6 +84,7 @@ public class RunResource {
     return reviews.askForReview(id, body, callers.current());
   }
 
+  /** A lead approves or rejects a finished run: {"decision": "approved", "comment": "..."}. */
   @POST
   @Path("/{id}/review")
   public RunView review(@PathParam("id") long id, RunReviews.ReviewRequest body) {

@@ -29,6 +29,11 @@ class NotifyRulesTest {
     for (String a :
         new String[] {
           "127.0.0.1",
+          "192.0.0.8",
+          "198.18.0.1",
+          "240.0.0.1",
+          "255.255.255.255",
+          "64:ff9b::a9fe:a9fe",
           "10.1.2.3",
           "172.16.0.1",
           "172.31.255.255",
@@ -44,7 +49,15 @@ class NotifyRulesTest {
         }) {
       assertTrue(PrivateAddresses.isPrivate(InetAddress.getByName(a)), a);
     }
-    for (String a : new String[] {"8.8.8.8", "172.32.0.1", "100.128.0.1", "2001:4860::8888"}) {
+    for (String a :
+        new String[] {
+          "8.8.8.8",
+          "172.32.0.1",
+          "100.128.0.1",
+          "2001:4860::8888",
+          "64:ff9b::808:808",
+          "198.20.0.1"
+        }) {
       assertFalse(PrivateAddresses.isPrivate(InetAddress.getByName(a)), a);
     }
   }
