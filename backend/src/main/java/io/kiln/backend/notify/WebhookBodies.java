@@ -52,6 +52,15 @@ final class WebhookBodies {
                   + " failed"
                   + (run.get("failureReason") instanceof String r ? ": " + r : "");
           case "run-cancelled" -> "Kiln: " + name + " was cancelled";
+          case "run-waiting" -> "Kiln: " + name + " has waited over an hour and no agent took it";
+          case "agent-offline" -> {
+            Map<String, Object> agent = (Map<String, Object>) payload.get("agent");
+            yield "Kiln: agent #"
+                + agent.get("id")
+                + " "
+                + agent.get("name")
+                + " stopped answering";
+          }
           case "review-requested" -> {
             Map<String, Object> ask = (Map<String, Object>) payload.get("request");
             String note = ask == null ? "" : String.valueOf(ask.get("note"));

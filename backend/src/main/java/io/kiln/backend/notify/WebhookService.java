@@ -37,7 +37,12 @@ public class WebhookService {
 
   /** The kinds a team's webhook may want: its team's events (not the fleet's). */
   public static final List<String> TEAM_KINDS =
-      KINDS.stream().filter(k -> !k.equals(EventKind.AGENT_REVOKED.key())).toList();
+      KINDS.stream()
+          .filter(
+              k ->
+                  !k.equals(EventKind.AGENT_REVOKED.key())
+                      && !k.equals(EventKind.AGENT_OFFLINE.key()))
+          .toList();
 
   private final Audit audit;
   private final Event<Outbox.Written> written;

@@ -292,6 +292,59 @@ class NotifyTest {
     }
   }
 
+  @jakarta.inject.Inject Sweeps sweeps;
+
+  @Test
+  void aSilentAgentAndARunNobodyTakesAreToldOnce() throws Exception {
+    long team = People.team("waiting");
+    People.Person member = People.create("member", team);
+    long run =
+        member
+            .as()
+            .contentType(ContentType.JSON)
+            .body(Map.of("datasetId", People.datasetIn(team), "name", "nobody takes me"))
+            .post("/api/runs")
+            .then()
+            .statusCode(201)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    long agent = TestAgent.enroll("falls silent").getLong("agentId");
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+        .run(
+            () -> {
+              io.kiln.backend.run.Run.update(
+                  "createdAt = ?1 where id = ?2", Instant.now().minusSeconds(7200), run);
+              io.kiln.backend.agent.Agent.update(
+                  "lastSeenAt = ?1 where id = ?2", Instant.now().minusSeconds(7200), agent);
+            });
+    sweeps.sweep(Instant.now());
+    sweeps.sweep(Instant.now());
+    List<Map<String, Object>> mine =
+        member.as().get("/api/notifications").then().extract().jsonPath().getList("$");
+    assertEquals(
+        1,
+        mine.stream().filter(n -> "run-waiting".equals(n.get("kind"))).count(),
+        "told once: " + mine);
+    assertEquals(((Number) mine.get(0).get("runId")).longValue(), run);
+    // Every silent test agent of the suite is told of too, so the admin's latest 50 may not hold
+    // this one: the event itself is counted.
+    long told =
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+            .call(() -> NotifyEvent.count("fact like ?1", "agent-offline:" + agent + ":%"));
+    assertEquals(1, told, "the admins are told once of the silent agent");
+    long noticed =
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+            .call(
+                () ->
+                    Notice.count(
+                        "username = ?1 and event.fact like ?2",
+                        "admin",
+                        "agent-offline:" + agent + ":%"));
+    assertEquals(1, noticed, "in the admin's list");
+    member.as().post("/api/runs/" + run + "/cancel").then().statusCode(200);
+  }
+
   /** Every text part of a message, decoded. */
   private static String text(Object content) throws Exception {
     if (content instanceof MimeMultipart multi) {

@@ -15,6 +15,10 @@ public enum EventKind {
   REVIEW_DECIDED("review-decided"),
   LABEL_CHECK_FINISHED("label-check-finished"),
   AGENT_REVOKED("agent-revoked"),
+  /** An agent stopped heartbeating (told to admins). */
+  AGENT_OFFLINE("agent-offline"),
+  /** A run has waited over an hour without any agent taking it. */
+  RUN_WAITING("run-waiting"),
   /** Only sent by the test button of a webhook. */
   TEST("test");
 
