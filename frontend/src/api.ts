@@ -371,6 +371,7 @@ export const api = {
   emailChoices: () => request<Schemas['EmailView']>('GET', '/api/notifications/email'),
   chooseEmail: (body: Schemas['EmailRequest']) => request<Schemas['EmailView']>('PUT', '/api/notifications/email', body),
   noticeKinds: () => request<string[]>('GET', '/api/notifications/kinds'),
+  failedDeliveries: () => request<Schemas['FailedDelivery'][]>('GET', '/api/admin/failed-deliveries'),
   webhooks: () => request<Webhook[]>('GET', '/api/webhooks'),
   webhookKinds: () => request<string[]>('GET', '/api/webhooks/kinds'),
   createWebhook: (body: WebhookRequest) => request<Webhook>('POST', '/api/webhooks', body),

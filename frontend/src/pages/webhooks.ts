@@ -125,8 +125,53 @@ export async function webhooksPage(root: HTMLElement): Promise<void> {
     );
   }
 
-  mount(root, h('h1', {}, t('webhooks.title')), h('p', { class: 'hint' }, t('webhooks.intro')), form, status, list);
+  const failures = h('div', {});
+  mount(root, h('h1', {}, t('webhooks.title')), h('p', { class: 'hint' }, t('webhooks.intro')), form, status, list, failures);
   await refresh();
+  if (me.role === 'admin') failures.replaceChildren(failedView(await api.failedDeliveries()));
+}
+
+/** For admins: what failed for good, every team's webhooks and everyone's e-mail. */
+function failedView(rows: Awaited<ReturnType<typeof api.failedDeliveries>>): HTMLElement {
+  return h(
+    'section',
+    { class: 'card', 'data-testid': 'failed-deliveries' },
+    h('h2', {}, t('webhooks.failed.title')),
+    rows.length
+      ? h(
+          'table',
+          { class: 'runs' },
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', {}, t('webhooks.col.when')),
+              h('th', {}, t('webhooks.col.event')),
+              h('th', {}, t('webhooks.failed.target')),
+              h('th', {}, t('webhooks.col.tries')),
+              h('th', {}, t('webhooks.col.answer')),
+            ),
+          ),
+          h(
+            'tbody',
+            {},
+            ...rows.map((d) =>
+              h(
+                'tr',
+                {},
+                h('td', {}, formatDateTime(d.createdAt)),
+                h('td', {}, t(`event.${d.kind}` as MessageKey)),
+                h('td', {}, d.target),
+                h('td', {}, String(d.attempts)),
+                h('td', {}, d.status !== null ? String(d.status) : (d.error ?? '—')),
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'hint' }, t('webhooks.failed.none')),
+  );
 }
 
 function countsText(w: Webhook): string {

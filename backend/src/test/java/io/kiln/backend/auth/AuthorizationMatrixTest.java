@@ -39,7 +39,13 @@ class AuthorizationMatrixTest {
 
   /** Admin-only operations (path prefixes; the teams list is every person's). */
   private static final List<String> ADMIN_ONLY =
-      List.of("/api/users", "/api/audit", "/api/agents", "POST /api/teams", "POST /api/pretrained");
+      List.of(
+          "/api/users",
+          "/api/audit",
+          "/api/admin",
+          "/api/agents",
+          "POST /api/teams",
+          "POST /api/pretrained");
 
   /** Leads' and admins' operations (path prefixes): a team's webhooks carry its secrets. */
   private static final List<String> LEADS_ONLY = List.of("/api/webhooks");

@@ -230,6 +230,44 @@ class NotifyTest {
         .statusCode(200)
         .body("kind", equalTo("test"));
     waitFor(1, "test");
+    // Permission to reach a private address taken back: the next try is refused for good, and
+    // the admins see it among the failed deliveries.
+    io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
+        .run(() -> Webhook.update("allowPrivate = false where id = ?1", hookId));
+    long refused =
+        lead.as()
+            .post("/api/webhooks/" + hookId + "/test")
+            .then()
+            .statusCode(200)
+            .extract()
+            .jsonPath()
+            .getLong("id");
+    long until = System.currentTimeMillis() + 20_000;
+    List<Map<String, Object>> failed = List.of();
+    while (System.currentTimeMillis() < until) {
+      failed =
+          Api.as()
+              .get("/api/admin/failed-deliveries")
+              .then()
+              .statusCode(200)
+              .extract()
+              .jsonPath()
+              .getList("$");
+      if (failed.stream().anyMatch(f -> ((Number) f.get("id")).longValue() == refused)) {
+        break;
+      }
+      Thread.sleep(200);
+    }
+    Map<String, Object> failure =
+        failed.stream()
+            .filter(f -> ((Number) f.get("id")).longValue() == refused)
+            .findFirst()
+            .orElseThrow();
+    assertEquals(url, failure.get("target"));
+    assertTrue(
+        String.valueOf(failure.get("error")).contains("private or internal address"),
+        failure.toString());
+    lead.as().get("/api/admin/failed-deliveries").then().statusCode(403);
     lead.as().delete("/api/webhooks/" + hookId).then().statusCode(204);
     lead.as().get("/api/webhooks/" + hookId + "/deliveries").then().statusCode(404);
   }
