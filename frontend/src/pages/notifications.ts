@@ -12,6 +12,7 @@ export function noticeText(n: Notice): string {
     review?: { decision: string; comment: string; by: string };
     check?: { dataset: string; state: string; issues: number; reason: string | null };
     agent?: { id: number; name: string };
+    best?: { id: number; name: string; bestValAccuracy: number | null };
     by?: string;
   };
   const run = p.run ?? { id: n.runId ?? 0, name: '', bestValAccuracy: null, failureReason: null };
@@ -24,6 +25,8 @@ export function noticeText(n: Notice): string {
     dataset: p.check?.dataset ?? '',
     issues: p.check?.issues ?? 0,
     agent: p.agent ? `#${p.agent.id} ${p.agent.name}` : '',
+    best: p.best ? `#${p.best.id} “${p.best.name}”` : '',
+    bestAccuracy: formatPercent(p.best?.bestValAccuracy ?? null),
     note: p.request?.note ? `: “${p.request.note}”` : '',
     decision: p.review ? t(`notice.decision.${p.review.decision}` as MessageKey) : '',
     comment: p.review?.comment ? `: “${p.review.comment}”` : '',

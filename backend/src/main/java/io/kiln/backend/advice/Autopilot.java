@@ -23,9 +23,15 @@ class Autopilot {
   private final AdviceService advice;
   private final RunService runs;
 
-  Autopilot(AdviceService advice, RunService runs) {
+  private final jakarta.enterprise.event.Event<AutopilotFinished> finished;
+
+  Autopilot(
+      AdviceService advice,
+      RunService runs,
+      jakarta.enterprise.event.Event<AutopilotFinished> finished) {
     this.advice = advice;
     this.runs = runs;
+    this.finished = finished;
   }
 
   /** Acts once on a run that ended (succeeded or failed); a run with a note was already handled. */
@@ -83,6 +89,10 @@ class Autopilot {
     runs.noteAutopilot(
         runId,
         outcome == null ? action : Text.of("autopilot.note", "outcome", outcome, "action", action));
+    if (decision.move() == Climb.Move.STOP_BUDGET
+        || decision.move() == Climb.Move.STOP_NOTHING_LEFT) {
+      finished.fire(new AutopilotFinished(runId, best.id));
+    }
   }
 
   /** Applies a suggestion of {@code from} as the next run of the series; what was done. */

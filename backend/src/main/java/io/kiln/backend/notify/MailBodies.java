@@ -25,31 +25,46 @@ final class MailBodies {
     Map<String, Object> review = (Map<String, Object>) payload.getOrDefault("review", Map.of());
     Map<String, Object> check = (Map<String, Object>) payload.getOrDefault("check", Map.of());
     Map<String, Object> agent = (Map<String, Object>) payload.getOrDefault("agent", Map.of());
+    Map<String, Object> best = (Map<String, Object>) payload.getOrDefault("best", Map.of());
     Object by = ask.getOrDefault("by", review.getOrDefault("by", payload.get("by")));
     List<Object> args =
         new ArrayList<>(
             List.of(
-                "id", run.getOrDefault("id", ""),
-                "name", run.getOrDefault("name", ""),
+                "id",
+                run.getOrDefault("id", ""),
+                "name",
+                run.getOrDefault("name", ""),
                 "accuracy",
-                    run.get("bestValAccuracy") instanceof Number v
-                        ? String.format(Locale.ROOT, "%.1f %%", v.doubleValue() * 100)
-                        : "-",
+                run.get("bestValAccuracy") instanceof Number v
+                    ? String.format(Locale.ROOT, "%.1f %%", v.doubleValue() * 100)
+                    : "-",
                 "reason",
-                    check.isEmpty()
-                        ? String.valueOf(run.getOrDefault("failureReason", ""))
-                        : String.valueOf(
-                            check.get("reason") == null ? check.get("state") : check.get("reason")),
-                "by", by == null ? "" : by,
-                "note", quote(m, ask.get("note")),
-                "comment", quote(m, review.get("comment")),
+                check.isEmpty()
+                    ? String.valueOf(run.getOrDefault("failureReason", ""))
+                    : String.valueOf(
+                        check.get("reason") == null ? check.get("state") : check.get("reason")),
+                "by",
+                by == null ? "" : by,
+                "note",
+                quote(m, ask.get("note")),
+                "comment",
+                quote(m, review.get("comment")),
                 "decision",
-                    review.get("decision") == null
-                        ? ""
-                        : m.format(Text.of("mail.decision." + review.get("decision"))),
-                "dataset", check.getOrDefault("dataset", ""),
-                "issues", check.getOrDefault("issues", 0),
-                "agent", agent.isEmpty() ? "" : "#" + agent.get("id") + " " + agent.get("name")));
+                review.get("decision") == null
+                    ? ""
+                    : m.format(Text.of("mail.decision." + review.get("decision"))),
+                "dataset",
+                check.getOrDefault("dataset", ""),
+                "issues",
+                check.getOrDefault("issues", 0),
+                "agent",
+                agent.isEmpty() ? "" : "#" + agent.get("id") + " " + agent.get("name"),
+                "best",
+                best.isEmpty() ? "" : "#" + best.get("id"),
+                "bestAccuracy",
+                best.get("bestValAccuracy") instanceof Number b
+                    ? String.format(Locale.ROOT, "%.1f %%", b.doubleValue() * 100)
+                    : "-"));
     Object[] a = args.toArray();
     String bodyKind =
         kind.equals("label-check-finished") && !"succeeded".equals(check.get("state"))

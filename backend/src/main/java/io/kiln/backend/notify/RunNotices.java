@@ -101,6 +101,26 @@ class RunNotices {
         told);
   }
 
+  void onAutopilot(@Observes io.kiln.backend.advice.AutopilotFinished done) {
+    Run run = Run.findById(done.runId());
+    Run best = Run.findById(done.bestRunId());
+    Map<String, Object> payload = payload(EventKind.AUTOPILOT_FINISHED, run);
+    payload.put(
+        "best", map("id", best.id, "name", best.name, "bestValAccuracy", best.bestValAccuracy));
+    payload.put("path", "/#/runs/" + best.id);
+    config
+        .publicUrl()
+        .ifPresent(url -> payload.put("link", url.replaceAll("/+$", "") + "/#/runs/" + best.id));
+    outbox.record(
+        EventKind.AUTOPILOT_FINISHED,
+        "autopilot-finished:" + run.id,
+        run.teamId,
+        best.id,
+        null,
+        payload,
+        List.of(run.createdBy));
+  }
+
   /** What every run event carries: the run's facts and where to see it. */
   private Map<String, Object> payload(EventKind kind, Run run) {
     Map<String, Object> r = new LinkedHashMap<>();

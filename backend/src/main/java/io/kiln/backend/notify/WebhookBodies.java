@@ -52,6 +52,16 @@ final class WebhookBodies {
                   + " failed"
                   + (run.get("failureReason") instanceof String r ? ": " + r : "");
           case "run-cancelled" -> "Kiln: " + name + " was cancelled";
+          case "autopilot-finished" -> {
+            Map<String, Object> best = (Map<String, Object>) payload.get("best");
+            yield "Kiln: the autopilot finished after "
+                + name
+                + "; its best is run #"
+                + best.get("id")
+                + (best.get("bestValAccuracy") instanceof Number v
+                    ? String.format(Locale.ROOT, " (%.1f %%)", v.doubleValue() * 100)
+                    : "");
+          }
           case "run-waiting" -> "Kiln: " + name + " has waited over an hour and no agent took it";
           case "agent-offline" -> {
             Map<String, Object> agent = (Map<String, Object>) payload.get("agent");

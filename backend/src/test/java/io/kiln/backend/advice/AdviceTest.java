@@ -349,6 +349,16 @@ class AdviceTest {
       succeed(agent, helped);
       note = awaitNote(secondTry);
       assertTrue(note.contains("helped") && note.contains("used all its follow-up runs"), note);
+      // Issue 35: the one who started the series is told it ended, with its best run.
+      List<Map<String, Object>> notices =
+          Api.as().get("/api/notifications").then().extract().jsonPath().getList("$");
+      assertTrue(
+          notices.stream()
+              .anyMatch(
+                  n ->
+                      "autopilot-finished".equals(n.get("kind"))
+                          && ((Number) n.get("runId")).longValue() == secondTry),
+          "the series' end is told: " + notices);
       // The note is stored as a message: a Chinese reader gets it in Chinese.
       String chinese =
           Api.as()

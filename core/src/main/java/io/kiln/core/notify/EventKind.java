@@ -14,6 +14,8 @@ public enum EventKind {
   REVIEW_REQUESTED("review-requested"),
   REVIEW_DECIDED("review-decided"),
   LABEL_CHECK_FINISHED("label-check-finished"),
+  /** The autopilot's series of runs ended (budget spent or nothing left to try). */
+  AUTOPILOT_FINISHED("autopilot-finished"),
   AGENT_REVOKED("agent-revoked"),
   /** An agent stopped heartbeating (told to admins). */
   AGENT_OFFLINE("agent-offline"),
