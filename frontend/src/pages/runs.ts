@@ -180,7 +180,7 @@ export async function runsPage(root: HTMLElement, query: URLSearchParams): Promi
   }
 
   // A lead sees how many of the team's runs wait for a review, one click from the list of them.
-  const waiting = h('button', { class: 'link', 'data-testid': 'waiting-for-review', hidden: true });
+  const waiting = h('button', { class: 'waiting', 'data-testid': 'waiting-for-review', hidden: true });
   waiting.addEventListener('click', () => {
     filter.review = 'waiting';
     review.value = 'waiting';
