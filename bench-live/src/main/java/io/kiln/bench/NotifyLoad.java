@@ -246,6 +246,7 @@ public final class NotifyLoad {
       smtp.stop();
       receiver.stop(0);
     }
+    System.exit(0); // the callers' and receivers' thread pools would keep the JVM alive
   }
 
   private static long[] createRuns(Rest rest, List<String> tokens, long dataset, int runs)
