@@ -42,10 +42,7 @@ class FleetAndLabelNotices {
     payload.put("kind", EventKind.LABEL_CHECK_FINISHED.key());
     payload.put("teamId", check.teamId);
     payload.put("check", c);
-    payload.put("path", "/#/datasets/" + check.datasetId);
-    config
-        .publicUrl()
-        .ifPresent(u -> payload.put("link", base(u) + "/#/datasets/" + check.datasetId));
+    Links.put(payload, config, "/#/datasets/" + check.datasetId);
     outbox.record(
         EventKind.LABEL_CHECK_FINISHED,
         "label-check-ended:" + check.id,
@@ -71,9 +68,5 @@ class FleetAndLabelNotices {
         revoked.admin(),
         payload,
         Recipients.admins());
-  }
-
-  private static String base(String url) {
-    return url.replaceAll("/+$", "");
   }
 }

@@ -22,12 +22,12 @@ public class NoticeResource {
   private final Callers callers;
   private final Json json;
 
-  private final boolean mailAvailable;
+  private final EmailChoices emails;
 
-  NoticeResource(Callers callers, Json json, io.kiln.backend.common.KilnConfig config) {
+  NoticeResource(Callers callers, Json json, EmailChoices emails) {
     this.callers = callers;
     this.json = json;
-    this.mailAvailable = config.mail().from().isPresent();
+    this.emails = emails;
   }
 
   /** One notice: the event's kind, who caused it, its facts (the page words them). */
@@ -45,25 +45,6 @@ public class NoticeResource {
   /** Which notices to mark read; all of the caller's when {@code ids} is left out. */
   public record ReadRequest(@Schema(nullable = true) List<Long> ids) {}
 
-  /** The caller's e-mail choices; {@code available} is false where the server sends no e-mail. */
-  public record EmailView(
-      boolean available,
-      @Schema(nullable = true) String email,
-      List<String> kinds,
-      @Schema(enumeration = {"en", "zh-CN"}) String language) {}
-
-  /** New e-mail choices: no address (or no events) stops e-mail. */
-  public record EmailRequest(
-      @Schema(nullable = true) String email,
-      @Schema(nullable = true) List<String> kinds,
-      @Schema(
-              nullable = true,
-              enumeration = {"en", "zh-CN"})
-          String language) {}
-
-  private static final java.util.regex.Pattern EMAIL =
-      java.util.regex.Pattern.compile("[^@\\s<>\"]{1,64}@[^@\\s<>\"]+\\.[^@\\s<>\"]+");
-
   /** The event kinds a person may be told about by e-mail. */
   @GET
   @Path("/kinds")
@@ -73,53 +54,14 @@ public class NoticeResource {
 
   @GET
   @Path("/email")
-  @Transactional
-  public EmailView email() {
-    EmailChoice c = EmailChoice.findById(callers.current().name());
-    return c == null
-        ? new EmailView(mailAvailable, null, List.of(), "en")
-        : new EmailView(mailAvailable, c.email, List.of(c.kinds.split(",")), c.language);
+  public EmailChoices.EmailView email() {
+    return emails.of(callers.current().name());
   }
 
   @jakarta.ws.rs.PUT
   @Path("/email")
-  @Transactional
-  public EmailView chooseEmail(EmailRequest body) {
-    String me = callers.current().name();
-    String email = body == null || body.email() == null ? "" : body.email().trim();
-    List<String> kinds = body == null || body.kinds() == null ? List.of() : body.kinds();
-    if (email.isEmpty() || kinds.isEmpty()) {
-      EmailChoice.deleteById(me);
-      return new EmailView(mailAvailable, null, List.of(), "en");
-    }
-    if (email.length() > 320 || !EMAIL.matcher(email).matches()) {
-      throw io.kiln.backend.common.ApiException.field(
-          400, "email '" + email + "' is not an e-mail address", "email", "not an address");
-    }
-    for (String k : kinds) {
-      if (!WebhookService.KINDS.contains(k)) {
-        throw io.kiln.backend.common.ApiException.field(
-            400, "kinds: unknown event '" + k + "'", "kinds", "unknown");
-      }
-    }
-    String language = body.language() == null ? "en" : body.language();
-    if (!language.equals("en") && !language.equals("zh-CN")) {
-      throw io.kiln.backend.common.ApiException.field(
-          400, "language must be en or zh-CN", "language", "en or zh-CN");
-    }
-    EmailChoice c = EmailChoice.findById(me);
-    boolean fresh = c == null;
-    if (fresh) {
-      c = new EmailChoice();
-      c.username = me;
-    }
-    c.email = email;
-    c.kinds = String.join(",", new java.util.LinkedHashSet<>(kinds));
-    c.language = language;
-    if (fresh) {
-      c.persist();
-    }
-    return new EmailView(mailAvailable, c.email, List.of(c.kinds.split(",")), c.language);
+  public EmailChoices.EmailView chooseEmail(EmailChoices.EmailRequest body) {
+    return emails.choose(callers.current().name(), body);
   }
 
   @GET

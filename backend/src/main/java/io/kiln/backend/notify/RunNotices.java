@@ -107,10 +107,7 @@ class RunNotices {
     Map<String, Object> payload = payload(EventKind.AUTOPILOT_FINISHED, run);
     payload.put(
         "best", map("id", best.id, "name", best.name, "bestValAccuracy", best.bestValAccuracy));
-    payload.put("path", "/#/runs/" + best.id);
-    config
-        .publicUrl()
-        .ifPresent(url -> payload.put("link", url.replaceAll("/+$", "") + "/#/runs/" + best.id));
+    Links.put(payload, config, "/#/runs/" + best.id);
     outbox.record(
         EventKind.AUTOPILOT_FINISHED,
         "autopilot-finished:" + run.id,
@@ -136,10 +133,7 @@ class RunNotices {
     payload.put("kind", kind.key());
     payload.put("teamId", run.teamId);
     payload.put("run", r);
-    payload.put("path", "/#/runs/" + run.id);
-    config
-        .publicUrl()
-        .ifPresent(url -> payload.put("link", url.replaceAll("/+$", "") + "/#/runs/" + run.id));
+    Links.put(payload, config, "/#/runs/" + run.id);
     return payload;
   }
 

@@ -122,10 +122,7 @@ class Sweeps {
     payload.put("kind", EventKind.RUN_WAITING.key());
     payload.put("teamId", run.teamId);
     payload.put("run", r);
-    payload.put("path", "/#/runs/" + run.id);
-    config
-        .publicUrl()
-        .ifPresent(u -> payload.put("link", u.replaceAll("/+$", "") + "/#/runs/" + run.id));
+    Links.put(payload, config, "/#/runs/" + run.id);
     outbox.record(
         EventKind.RUN_WAITING,
         "run-waiting:" + run.id,

@@ -3,6 +3,7 @@ package io.kiln.backend.notify;
 import io.kiln.backend.audit.Audit;
 import io.kiln.backend.auth.Caller;
 import io.kiln.backend.common.ApiException;
+import io.kiln.backend.common.Json;
 import io.kiln.backend.common.Tokens;
 import io.kiln.core.notify.EventKind;
 import io.quarkus.panache.common.Sort;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 
@@ -46,8 +48,10 @@ public class WebhookService {
 
   private final Audit audit;
   private final Event<Outbox.Written> written;
+  private final Json json;
 
-  WebhookService(Audit audit, Event<Outbox.Written> written) {
+  WebhookService(Audit audit, Event<Outbox.Written> written, Json json) {
+    this.json = json;
     this.audit = audit;
     this.written = written;
   }
@@ -214,7 +218,7 @@ public class WebhookService {
     event.teamId = w.teamId;
     event.actor = caller.name();
     event.payload =
-        "{\"kind\":\"test\",\"teamId\":" + w.teamId + ",\"by\":" + quote(caller.name()) + "}";
+        json.write(Map.of("kind", EventKind.TEST.key(), "teamId", w.teamId, "by", caller.name()));
     event.createdAt = now;
     event.persist();
     Delivery d = Outbox.deliver(event, w, now);
@@ -261,9 +265,5 @@ public class WebhookService {
       throw ApiException.field(400, "url is not an address: " + e.getReason(), "url", "invalid");
     }
     return url;
-  }
-
-  private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
   }
 }
